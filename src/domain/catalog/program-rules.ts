@@ -1,0 +1,68 @@
+/**
+ * The rules a program cycle runs under. Rules the sources state outright are defaults here too, and
+ * every one of them is configurable per cycle: a cycle is opened with a full copy of its rules and a
+ * `rulesVersion`, and every decision event records that version so a replay explains itself.
+ */
+export type NoticeUnit = 'working-days' | 'calendar-days';
+
+export interface Tier {
+  readonly name: string;
+  readonly quota: number;
+}
+
+export interface GradeScale {
+  /** Every grade an evaluation may give, best first (e.g. 优秀/良好/通过/不通过). */
+  readonly grades: readonly string[];
+  /** Grades that pass (lead to accreditation). */
+  readonly passing: readonly string[];
+  /** Grades that defer the decision (暂缓通过) instead of failing. */
+  readonly deferring: readonly string[];
+  /** Grades that bar the unit from the next cycle (e.g. 差). */
+  readonly barring: readonly string[];
+}
+
+export interface CycleRules {
+  /** Most projects that may be approved in the cycle. The cycle's invariant. */
+  readonly quota: number;
+  /** Optional tiers (A/B/C); their quotas add up to at most `quota`. */
+  readonly tiers: readonly Tier[];
+  /** Most applications one organisation may submit in the cycle (e.g. 2 specialty groups per school). */
+  readonly perApplicantLimit: number;
+  /** Most ranked recommendations one recommender (city bureau) may give in the cycle. */
+  readonly perRecommenderLimit: number;
+  /** Days after the window closes within which formal checks are made (4 weeks precedent). */
+  readonly formalCheckDays: number;
+  /** Fewest reviewers whose scores are needed before shortlisting. */
+  readonly minReviewers: number;
+  readonly publicNotice: { readonly length: number; readonly unit: NoticeUnit };
+  /** Days after approval by which the construction plan and task book are due. */
+  readonly constructionPlanDueDays: number;
+  readonly constructionMonths: number;
+  /** Annual reports are due on this month and day (1-based) of the year after the reported year. */
+  readonly annualReportDue: { readonly month: number; readonly day: number };
+  /** Months after construction starts at which the mid-term evaluation takes place. */
+  readonly midtermAfterMonths: number;
+  /** Longest rectification period in months (≤ 2 years). */
+  readonly maxRectificationMonths: number;
+  readonly gradeScale: GradeScale;
+  /** Years an applicant is banned from re-applying after these outcomes. */
+  readonly bans: { readonly suspensionYears: number; readonly revocationYears: number };
+  /** Specialty groups: majors per group, for programs whose applications carry them. */
+  readonly specialtyGroup?: { readonly minMajors: number; readonly maxMajors: number };
+  /** Quality courses: eligibility and the service obligation after accreditation. */
+  readonly course?: {
+    readonly minClassHours: number;
+    readonly minSemestersTaught: number;
+    readonly serviceYears: number;
+  };
+}
+
+/** Rules of the enterprise certification scheme (产教融合型企业). */
+export interface EnterpriseRules {
+  readonly threeYearPlanDueMonths: number;
+  readonly minIncubationMonths: number;
+  readonly annualReportDue: { readonly month: number; readonly day: number };
+  readonly disqualificationBanYears: number;
+  readonly certificateValidityYears: number;
+  readonly publicNotice: { readonly length: number; readonly unit: NoticeUnit };
+}
