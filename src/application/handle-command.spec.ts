@@ -1,0 +1,112 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Decider } from '../domain/decider';
+import { illegalState } from '../domain/errors';
+import { Actor } from '../domain/messages';
+import { SqliteEventStore } from '../infrastructure/event-store/sqlite.event-store';
+import { CommandContext, handleCommand, PreconditionFailedError } from './handle-command';
+import { chainHash, GENESIS_HASH } from './integrity';
+
+/** A seat reservation with a limit: small enough to read, strict enough to show serial decisions. */
+type SeatCommand = { type: 'Reserve'; data: { seat: string; reason?: string } };
+type SeatEvent = { type: 'Reserved'; data: { seat: string; count: number } };
+const LIMIT = 30;
+const seats: Decider<{ count: number; taken: string[] }, SeatCommand, SeatEvent> = {
+  initialState: { count: 0, taken: [] },
+  evolve: (state, event) => ({ count: event.data.count, taken: [...state.taken, event.data.seat] }),
+  decide: (command, state) => {
+    if (state.taken.includes(command.data.seat)) return [];
+    if (state.count >= LIMIT) throw illegalState('full', 'no seat left');
+    return [{ type: 'Reserved', data: { seat: command.data.seat, count: state.count + 1 } }];
+  },
+};
+
+const actor: Actor = { id: 'u-1', role: 'office', org: 'dept' };
+const context = (commandId: string, extra: Partial<CommandContext> = {}): CommandContext => ({
+  commandId,
+  actor,
+  now: '2026-03-01T08:00:00.000Z',
+  rulesVersion: 'r1',
+  ...extra,
+});
+
+describe('handleCommand', () => {
+  let dir: string;
+  let store: SqliteEventStore;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'als-command-'));
+    store = new SqliteEventStore({ file: join(dir, 'events.db') });
+  });
+  afterEach(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('appends the decided events with their envelope and a hash chain', async () => {
+    const first = await handleCommand(store, seats, 'hall-1', { type: 'Reserve', data: { seat: 'A1', reason: 'early' } }, context('c1'));
+    const second = await handleCommand(store, seats, 'hall-1', { type: 'Reserve', data: { seat: 'A2' } }, context('c2'));
+    expect(first).toMatchObject({ stream: 'hall-1', revision: 0, events: ['Reserved'], repeated: false });
+    expect(second.revision).toBe(1);
+    expect(second.position! > first.position!).toBe(true);
+    const [e0, e1] = await store.readStream('hall-1');
+    expect(e0.metadata).toMatchObject({
+      commandId: 'c1',
+      correlationId: 'c1',
+      actor,
+      reason: 'early',
+      rulesVersion: 'r1',
+      recordedAt: '2026-03-01T08:00:00.000Z',
+      prevHash: GENESIS_HASH,
+    });
+    expect(e0.metadata.hash).toBe(chainHash(GENESIS_HASH, e0));
+    expect(e1.metadata.prevHash).toBe(e0.metadata.hash);
+    expect(e1.metadata.hash).toBe(chainHash(e0.metadata.hash as string, e1));
+  });
+
+  it('answers a repeated command id with its first outcome and writes nothing', async () => {
+    const first = await handleCommand(store, seats, 'hall-1', { type: 'Reserve', data: { seat: 'A1' } }, context('same'));
+    await handleCommand(store, seats, 'hall-1', { type: 'Reserve', data: { seat: 'B1' } }, context('other'));
+    const again = await handleCommand(store, seats, 'hall-1', { type: 'Reserve', data: { seat: 'A1' } }, context('same'));
+    expect(again).toEqual({ ...first, repeated: true });
+    expect(await store.readStream('hall-1')).toHaveLength(2);
+  });
+
+  it('writes once for a repeated command id sent concurrently', async () => {
+    const outcomes = await Promise.all(
+      Array.from({ length: 10 }, () => handleCommand(store, seats, 'hall-1', { type: 'Reserve', data: { seat: 'A1' } }, context('twin'))),
+    );
+    expect(new Set(outcomes.map((o) => o.position))).toEqual(new Set([outcomes[0].position]));
+    expect(await store.readStream('hall-1')).toHaveLength(1);
+  });
+
+  it('decides conflicting commands again on the newer state, never above the limit', async () => {
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 40 }, (_, i) =>
+        handleCommand(store, seats, 'hall-1', { type: 'Reserve', data: { seat: `S${i}` } }, context(`c${i}`)),
+      ),
+    );
+    const events = await store.readStream('hall-1');
+    expect(events.map((e) => (e.data as { count: number }).count)).toEqual(events.map((_, i) => i + 1));
+    expect(events.length).toBeLessThanOrEqual(LIMIT);
+    const succeeded = outcomes.filter((o) => o.status === 'fulfilled' && o.value.events.length === 1);
+    expect(succeeded).toHaveLength(events.length);
+    for (const o of outcomes) if (o.status === 'rejected') expect((o.reason as Error).name).toMatch(/DomainError|ConcurrencyError/);
+  });
+
+  it('fails with If-Match at another revision and writes nothing', async () => {
+    await handleCommand(store, seats, 'hall-1', { type: 'Reserve', data: { seat: 'A1' } }, context('c1'));
+    const error = await handleCommand(store, seats, 'hall-1', { type: 'Reserve', data: { seat: 'A2' } }, context('c2', { ifMatch: 3 })).catch((e) => e);
+    expect(error).toBeInstanceOf(PreconditionFailedError);
+    expect(error).toMatchObject({ stream: 'hall-1', expected: 3, actual: 0 });
+    expect(await store.readStream('hall-1')).toHaveLength(1);
+    const ok = await handleCommand(store, seats, 'hall-1', { type: 'Reserve', data: { seat: 'A2' } }, context('c3', { ifMatch: 0 }));
+    expect(ok.revision).toBe(1);
+  });
+
+  it('lets a broken rule through as the domain error, writing nothing', async () => {
+    for (let i = 0; i < LIMIT; i += 1) await handleCommand(store, seats, 'hall-1', { type: 'Reserve', data: { seat: `S${i}` } }, context(`c${i}`));
+    await expect(handleCommand(store, seats, 'hall-1', { type: 'Reserve', data: { seat: 'late' } }, context('late'))).rejects.toMatchObject({ code: 'full' });
+    expect(await store.readStream('hall-1')).toHaveLength(LIMIT);
+  });
+});

@@ -1,0 +1,125 @@
+import { Decider } from '../domain/decider';
+import { Actor } from '../domain/messages';
+import { ConcurrencyError, EventStore, JsonObject, NewEvent, RecordedEvent } from './event-store';
+import { eventIdFor } from './ids';
+import { chainHash, GENESIS_HASH } from './integrity';
+
+/** Who asked, when, and under which command id: everything the envelope of the events records. */
+export interface CommandContext {
+  /** The client's Idempotency-Key, or a fresh id: the events' ids derive from it. */
+  readonly commandId: string;
+  readonly correlationId?: string;
+  readonly causationId?: string;
+  readonly actor: Actor;
+  /** ISO-8601 instant the command is decided at; recorded as `recordedAt`. */
+  readonly now: string;
+  readonly rulesVersion?: string;
+  /** The revision the client last saw (If-Match): any other current revision fails the command. */
+  readonly ifMatch?: number | 'no_stream';
+}
+
+export interface CommandOutcome {
+  readonly stream: string;
+  /** The stream's revision after the command; -1 for a stream that still has no event. */
+  readonly revision: number;
+  /** Global position of the last event the command wrote (or of the stream's last event when it wrote none). */
+  readonly position: bigint | null;
+  readonly events: readonly string[];
+  /** True when the same command id had already been handled: nothing new was written. */
+  readonly repeated: boolean;
+}
+
+/** The stream is not at the revision the client named in If-Match. */
+export class PreconditionFailedError extends Error {
+  constructor(
+    readonly stream: string,
+    readonly expected: number | 'no_stream',
+    readonly actual: number | 'no_stream',
+  ) {
+    super(`stream ${stream} is at revision ${String(actual)}, not ${String(expected)}`);
+    this.name = 'PreconditionFailedError';
+  }
+}
+
+type DomainEvent = { readonly type: string; readonly data: unknown };
+
+/** How often a conflicting write is decided again before the conflict is the client's. */
+const MAX_ATTEMPTS = 5;
+
+/**
+ * The one command path: read the stream, fold it, decide, and append with the revision read, so
+ * optimistic concurrency is always on. A conflict without If-Match is decided again on the newer
+ * state (decide re-checks every rule); with If-Match it is the client's to resolve.
+ */
+export async function handleCommand<State, Command extends { readonly data: unknown }, Event extends DomainEvent>(
+  store: EventStore,
+  decider: Decider<State, Command, Event>,
+  stream: string,
+  command: Command,
+  context: CommandContext,
+): Promise<CommandOutcome> {
+  for (let attempt = 1; ; attempt += 1) {
+    const history = await store.readStream(stream);
+    const revision = history.length - 1;
+    const repeat = previousOutcome(stream, history, context.commandId);
+    if (repeat) return repeat;
+    const current = revision < 0 ? 'no_stream' : revision;
+    if (context.ifMatch !== undefined && context.ifMatch !== current) {
+      throw new PreconditionFailedError(stream, context.ifMatch, current);
+    }
+    const state = history.reduce((s, e) => decider.evolve(s, { type: e.type, data: e.data } as unknown as Event), decider.initialState);
+    const decided = decider.decide(command, state);
+    if (decided.length === 0) {
+      return { stream, revision, position: history.at(-1)?.position ?? null, events: [], repeated: false };
+    }
+    const events = envelope(stream, history, decided, command, context);
+    try {
+      const result = await store.append(stream, events, current);
+      return { stream, revision: result.nextRevision, position: result.position, events: decided.map((e) => e.type), repeated: false };
+    } catch (error) {
+      if (!(error instanceof ConcurrencyError)) throw error;
+      if (context.ifMatch !== undefined) throw new PreconditionFailedError(stream, context.ifMatch, error.actual);
+      if (attempt >= MAX_ATTEMPTS) throw error;
+    }
+  }
+}
+
+/** The outcome of this command id's first handling, if its events are already in the stream. */
+function previousOutcome(stream: string, history: readonly RecordedEvent[], commandId: string): CommandOutcome | undefined {
+  const first = eventIdFor(commandId, 0);
+  const start = history.findIndex((e) => e.id === first);
+  if (start < 0) return undefined;
+  let end = start;
+  while (end + 1 < history.length && history[end + 1].id === eventIdFor(commandId, end + 1 - start)) end += 1;
+  const written = history.slice(start, end + 1);
+  return { stream, revision: end, position: written.at(-1)!.position, events: written.map((e) => e.type), repeated: true };
+}
+
+function envelope(
+  stream: string,
+  history: readonly RecordedEvent[],
+  decided: readonly DomainEvent[],
+  command: { readonly data: unknown },
+  context: CommandContext,
+): NewEvent[] {
+  const reason = (command.data as { reason?: unknown } | null)?.reason;
+  let prevHash = (history.at(-1)?.metadata.hash as string | undefined) ?? GENESIS_HASH;
+  return decided.map((event, index) => {
+    const id = eventIdFor(context.commandId, index);
+    const metadata: JsonObject = {
+      commandId: context.commandId,
+      correlationId: context.correlationId ?? context.commandId,
+      causationId: context.causationId ?? context.commandId,
+      actor: { ...context.actor } as unknown as JsonObject,
+      ...(typeof reason === 'string' ? { reason } : {}),
+      ...(context.rulesVersion ? { rulesVersion: context.rulesVersion } : {}),
+      recordedAt: context.now,
+      schemaVersion: 1,
+      prevHash,
+    };
+    const data = event.data as JsonObject;
+    const hash = chainHash(prevHash, { id, stream, revision: history.length + index, type: event.type, data, metadata });
+    prevHash = hash;
+    return { id, type: event.type, data, metadata: { ...metadata, hash } };
+  });
+}
