@@ -1,8 +1,15 @@
-/** One jest run covers unit, contract and e2e tests; ts-jest skips type checks because `npm test` runs tsc first. */
+/**
+ * One jest run covers unit, contract, crash and e2e tests. ts-jest only transpiles (npm test runs tsc
+ * first); it also turns the few ESM-only dependencies (jose, content-disposition) into CommonJS,
+ * which Node loads natively but jest's module registry does not.
+ */
+const esmOnly = ['jose', 'content-disposition'];
+
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/src', '<rootDir>/test'],
   testRegex: '\\.(spec|contract-spec|e2e-spec)\\.ts$',
-  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.jest.json' }] },
+  transform: { '^.+\\.[tj]s$': ['ts-jest', { tsconfig: 'tsconfig.jest.json' }] },
+  transformIgnorePatterns: [`/node_modules/(?!(${esmOnly.join('|')})/)`],
   testTimeout: 60000,
 };
