@@ -1,8 +1,14 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AppConfig } from './config';
 import { EventStoreModule } from './infrastructure/event-store/event-store.module';
+import { TokenVerifier } from './infrastructure/http/auth';
+import { AuthGuard } from './infrastructure/http/auth.guard';
+import { DocumentStore } from './infrastructure/documents/document-store';
+import { DocumentsController } from './infrastructure/http/documents.controller';
 import { HealthController } from './infrastructure/http/health.controller';
+import { ProblemFilter } from './infrastructure/http/problem.filter';
 
 @Module({})
 export class AppModule {
@@ -10,7 +16,13 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [CqrsModule.forRoot(), EventStoreModule.forConfig(config)],
-      controllers: [HealthController],
+      controllers: [HealthController, DocumentsController],
+      providers: [
+        { provide: TokenVerifier, useFactory: () => new TokenVerifier(config) },
+        { provide: DocumentStore, useFactory: () => new DocumentStore(config.dataDir, config.documentMaxBytes) },
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_FILTER, useClass: ProblemFilter },
+      ],
     };
   }
 }

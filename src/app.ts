@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import multipart from '@fastify/multipart';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
 import { AppConfig } from './config';
+import { validationPipe } from './infrastructure/http/validation';
 import { JsonLogger } from './infrastructure/json-logger';
 
 /** Builds the whole service for a configuration; main.ts and the e2e tests both start it this way. */
@@ -20,6 +22,9 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forConfig(config), adapter, {
     logger: new JsonLogger(config.logLevel),
   });
+  // One more byte than allowed, so an oversized upload is seen as such rather than silently cut.
+  await app.register(multipart, { limits: { fileSize: config.documentMaxBytes + 1, files: 1, fields: 0 } });
+  app.useGlobalPipes(validationPipe);
   app.enableShutdownHooks();
   const openApi = new DocumentBuilder()
     .setTitle('Accreditation Lifecycle Service')

@@ -9,8 +9,18 @@ export interface AppConfig {
   readonly esdbConnectionString?: string;
   readonly maxEventBytes: number;
   readonly bodyLimitBytes: number;
+  readonly documentMaxBytes: number;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  readonly auth: AuthConfig;
 }
+
+/**
+ * Bearer tokens are either HS256 with a shared secret (generated in the data folder on first start
+ * when none is configured) or, in production, signed by an OIDC provider whose keys are fetched from its JWKS URL.
+ */
+export type AuthConfig =
+  | { readonly kind: 'hs256'; readonly secret?: string; readonly issuer: string; readonly audience: string }
+  | { readonly kind: 'jwks'; readonly jwksUrl: string; readonly issuer: string; readonly audience: string };
 
 export class ConfigError extends Error {
   constructor(
@@ -60,6 +70,29 @@ export function loadConfig(env: Env = process.env): AppConfig {
     esdbConnectionString,
     maxEventBytes: integer(env, 'MAX_EVENT_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
     bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 256 * 1024, 1024, 64 * 1024 * 1024),
+    documentMaxBytes: integer(env, 'DOCUMENT_MAX_BYTES', 20 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
+    auth: loadAuth(env),
+  };
+}
+
+function loadAuth(env: Env): AuthConfig {
+  const jwksUrl = env.OIDC_JWKS_URL || undefined;
+  if (jwksUrl) {
+    if (!/^https?:\/\//.test(jwksUrl)) throw new ConfigError('OIDC_JWKS_URL', `must be an http(s) URL, got "${jwksUrl}"`);
+    for (const name of ['OIDC_ISSUER', 'OIDC_AUDIENCE']) {
+      if (!env[name]) throw new ConfigError(name, 'is required with OIDC_JWKS_URL');
+    }
+    return { kind: 'jwks', jwksUrl, issuer: env.OIDC_ISSUER!, audience: env.OIDC_AUDIENCE! };
+  }
+  const secret = env.JWT_SECRET || undefined;
+  if (secret !== undefined && Buffer.byteLength(secret) < 32) {
+    throw new ConfigError('JWT_SECRET', 'must be at least 32 bytes long');
+  }
+  return {
+    kind: 'hs256',
+    secret,
+    issuer: env.JWT_ISSUER || 'accreditation-lifecycle-service',
+    audience: env.JWT_AUDIENCE || 'accreditation-lifecycle-service',
   };
 }

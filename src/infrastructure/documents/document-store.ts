@@ -1,0 +1,112 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { createReadStream, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { DocumentRef } from '../../domain/messages';
+
+export interface StoredDocument {
+  readonly sha256: string;
+  readonly size: number;
+  readonly mediaType: string;
+}
+
+/** Media types accepted, each with the leading bytes its files must start with. */
+const SIGNATURES: Record<string, readonly number[]> = {
+  'application/pdf': [0x25, 0x50, 0x44, 0x46, 0x2d],
+  'image/png': [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a],
+  'image/jpeg': [0xff, 0xd8, 0xff],
+};
+export const ALLOWED_MEDIA_TYPES = Object.keys(SIGNATURES);
+
+export class DocumentRejectedError extends Error {
+  constructor(
+    readonly code: 'unsupported-document-type' | 'document-too-large' | 'unknown-document' | 'document-mismatch',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'DocumentRejectedError';
+  }
+}
+
+/**
+ * Uploaded files, content-addressed under the data folder: the path is the SHA-256 of the bytes,
+ * so a file is stored once however often it is uploaded, and a hash cited in an event proves which
+ * bytes were meant.
+ */
+export class DocumentStore {
+  private readonly root: string;
+
+  constructor(dataDir: string, readonly maxBytes: number) {
+    this.root = join(dataDir, 'documents');
+    mkdirSync(join(this.root, 'incoming'), { recursive: true });
+  }
+
+  async save(content: Readable, mediaType: string): Promise<StoredDocument> {
+    const signature = SIGNATURES[mediaType];
+    if (!signature) {
+      content.resume();
+      throw new DocumentRejectedError('unsupported-document-type', `${mediaType} is not accepted; send one of ${ALLOWED_MEDIA_TYPES.join(', ')}`);
+    }
+    const hash = createHash('sha256');
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of content as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > this.maxBytes) {
+        content.resume();
+        throw new DocumentRejectedError('document-too-large', `documents are limited to ${this.maxBytes} bytes`);
+      }
+      hash.update(chunk);
+      chunks.push(chunk);
+    }
+    const bytes = Buffer.concat(chunks);
+    if (!signature.every((byte, i) => bytes[i] === byte)) {
+      throw new DocumentRejectedError('unsupported-document-type', `the file's content is not ${mediaType}`);
+    }
+    const sha256 = hash.digest('hex');
+    const stored: StoredDocument = { sha256, size, mediaType };
+    if (!existsSync(this.pathOf(sha256))) {
+      // Written aside and renamed, so a reader never sees half a file under its hash.
+      const incoming = join(this.root, 'incoming', randomUUID());
+      writeFileSync(incoming, bytes);
+      writeFileSync(`${incoming}.json`, JSON.stringify(stored));
+      mkdirSync(join(this.root, sha256.slice(0, 2)), { recursive: true });
+      renameSync(`${incoming}.json`, `${this.pathOf(sha256)}.json`);
+      renameSync(incoming, this.pathOf(sha256));
+    }
+    return stored;
+  }
+
+  describe(sha256: string): StoredDocument | undefined {
+    if (!/^[0-9a-f]{64}$/.test(sha256) || !existsSync(this.pathOf(sha256))) return undefined;
+    return JSON.parse(readFileSync(`${this.pathOf(sha256)}.json`, 'utf8')) as StoredDocument;
+  }
+
+  open(sha256: string): Readable {
+    return createReadStream(this.pathOf(sha256));
+  }
+
+  /** Every cited document must have been uploaded, with the size the citation claims. */
+  verifyReferences(refs: readonly DocumentRef[]): void {
+    for (const ref of refs) {
+      const stored = this.describe(ref.sha256);
+      if (!stored) throw new DocumentRejectedError('unknown-document', `no document with sha256 ${ref.sha256} was uploaded`);
+      if (stored.size !== ref.size) {
+        throw new DocumentRejectedError('document-mismatch', `document ${ref.sha256} has ${stored.size} bytes, not ${ref.size}`);
+      }
+    }
+  }
+
+  private pathOf(sha256: string): string {
+    return join(this.root, sha256.slice(0, 2), sha256);
+  }
+}
+
+/** Every DocumentRef found anywhere in a command body, so the HTTP layer can verify them all. */
+export function documentRefsIn(value: unknown): DocumentRef[] {
+  if (Array.isArray(value)) return value.flatMap(documentRefsIn);
+  if (value === null || typeof value !== 'object') return [];
+  const record = value as Record<string, unknown>;
+  if (typeof record.sha256 === 'string' && typeof record.size === 'number') return [record as unknown as DocumentRef];
+  return Object.values(record).flatMap(documentRefsIn);
+}

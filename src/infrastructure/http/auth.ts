@@ -1,0 +1,84 @@
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createRemoteJWKSet, errors, JWTPayload, jwtVerify, SignJWT } from 'jose';
+import { AppConfig } from '../../config';
+import { Actor, Role, ROLES } from '../../domain/messages';
+
+export class AuthenticationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'AuthenticationError';
+  }
+}
+
+const SECRET_FILE = 'jwt-secret';
+
+/** The HS256 secret: configured, or generated once into the data folder (readable by its owner only). */
+export function embeddedSecret(config: AppConfig): { secret: string; generated: boolean } {
+  if (config.auth.kind === 'hs256' && config.auth.secret) return { secret: config.auth.secret, generated: false };
+  const file = join(config.dataDir, SECRET_FILE);
+  if (existsSync(file)) return { secret: readFileSync(file, 'utf8').trim(), generated: false };
+  mkdirSync(config.dataDir, { recursive: true });
+  const secret = randomBytes(32).toString('base64url');
+  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  chmodSync(file, 0o600);
+  return { secret, generated: true };
+}
+
+export interface TokenClaims {
+  readonly sub: string;
+  readonly role: Role;
+  readonly org: string;
+  readonly region?: string;
+}
+
+export async function mintToken(config: AppConfig, claims: TokenClaims, expiresIn = '8h'): Promise<string> {
+  if (config.auth.kind !== 'hs256') throw new Error('tokens are minted by the OIDC provider when OIDC_JWKS_URL is set');
+  const { secret } = embeddedSecret(config);
+  const { sub, ...rest } = claims;
+  return new SignJWT({ ...rest })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(sub)
+    .setIssuer(config.auth.issuer)
+    .setAudience(config.auth.audience)
+    .setIssuedAt()
+    .setExpirationTime(expiresIn)
+    .sign(new TextEncoder().encode(secret));
+}
+
+/** Verifies bearer tokens and turns their claims into the acting user. */
+export class TokenVerifier {
+  private readonly verify: (token: string) => Promise<JWTPayload>;
+
+  constructor(config: AppConfig) {
+    const { issuer, audience } = config.auth;
+    if (config.auth.kind === 'jwks') {
+      const keys = createRemoteJWKSet(new URL(config.auth.jwksUrl));
+      this.verify = async (token) => (await jwtVerify(token, keys, { issuer, audience })).payload;
+    } else {
+      const key = new TextEncoder().encode(embeddedSecret(config).secret);
+      this.verify = async (token) => (await jwtVerify(token, key, { issuer, audience, algorithms: ['HS256'] })).payload;
+    }
+  }
+
+  async actorFrom(authorization: string | undefined): Promise<Actor> {
+    const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
+    if (!match) throw new AuthenticationError('a bearer token is required (Authorization: Bearer <token>)');
+    let claims: JWTPayload;
+    try {
+      claims = await this.verify(match[1]);
+    } catch (error) {
+      if (error instanceof errors.JWTExpired) throw new AuthenticationError('the token has expired');
+      if (error instanceof errors.JWTClaimValidationFailed) throw new AuthenticationError(`the token's ${error.claim} claim is not accepted`);
+      throw new AuthenticationError('the token is not valid');
+    }
+    const { sub, role, org, region } = claims as JWTPayload & Record<string, unknown>;
+    if (typeof sub !== 'string' || !sub) throw new AuthenticationError('the token names no subject');
+    if (typeof role !== 'string' || !(ROLES as readonly string[]).includes(role)) {
+      throw new AuthenticationError(`the token's role must be one of ${ROLES.join(', ')}`);
+    }
+    if (typeof org !== 'string' || !org) throw new AuthenticationError('the token names no organisation');
+    return { id: sub, role: role as Role, org, ...(typeof region === 'string' && region ? { region } : {}) };
+  }
+}
