@@ -1,0 +1,18 @@
+import type Database from 'better-sqlite3';
+import { RecordedEvent } from '../../application/event-store';
+
+/**
+ * A read model: tables it owns in the read-model database, and how one event changes them. `apply`
+ * runs inside the runner's transaction, together with the checkpoint, so an event is applied exactly
+ * once however the process stops.
+ */
+export interface Projection {
+  readonly name: string;
+  /** Bump when the tables or `apply` change: the runner then rebuilds the projection from the log. */
+  readonly version: number;
+  /** Every table the projection owns, dropped on a rebuild. */
+  readonly tables: readonly string[];
+  /** CREATE TABLE / INDEX IF NOT EXISTS statements. */
+  readonly schema: string;
+  apply(db: Database.Database, event: RecordedEvent): void;
+}
