@@ -1,6 +1,8 @@
 import { mintToken, TokenClaims } from '../../src/infrastructure/http/auth';
 import { RunningApp } from './test-app';
 
+type RequestBody = NonNullable<Parameters<typeof fetch>[1]>['body'];
+
 export interface HttpResult<T = any> {
   readonly status: number;
   readonly headers: Headers;
@@ -9,10 +11,10 @@ export interface HttpResult<T = any> {
 
 /** A small client over real HTTP: JSON in, parsed JSON (or problem+json) out. */
 export function client(running: RunningApp) {
-  const request = async (method: string, path: string, options: { token?: string; body?: unknown; raw?: BodyInit; headers?: Record<string, string> } = {}): Promise<HttpResult> => {
+  const request = async (method: string, path: string, options: { token?: string; body?: unknown; raw?: RequestBody; headers?: Record<string, string> } = {}): Promise<HttpResult> => {
     const headers: Record<string, string> = { ...options.headers };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
-    let body: BodyInit | undefined = options.raw;
+    let body: RequestBody | undefined = options.raw;
     if (options.body !== undefined) {
       headers['content-type'] ??= 'application/json';
       body = JSON.stringify(options.body);
