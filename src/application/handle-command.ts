@@ -86,11 +86,11 @@ export async function handleCommand<State, Command extends { readonly data: unkn
 
 /** The outcome of this command id's first handling, if its events are already in the stream. */
 function previousOutcome(stream: string, history: readonly RecordedEvent[], commandId: string): CommandOutcome | undefined {
-  const first = eventIdFor(commandId, 0);
+  const first = eventIdFor(commandId, stream, 0);
   const start = history.findIndex((e) => e.id === first);
   if (start < 0) return undefined;
   let end = start;
-  while (end + 1 < history.length && history[end + 1].id === eventIdFor(commandId, end + 1 - start)) end += 1;
+  while (end + 1 < history.length && history[end + 1].id === eventIdFor(commandId, stream, end + 1 - start)) end += 1;
   const written = history.slice(start, end + 1);
   return { stream, revision: end, position: written.at(-1)!.position, events: written.map((e) => e.type), repeated: true };
 }
@@ -105,7 +105,7 @@ function envelope(
   const reason = (command.data as { reason?: unknown } | null)?.reason;
   let prevHash = (history.at(-1)?.metadata.hash as string | undefined) ?? GENESIS_HASH;
   return decided.map((event, index) => {
-    const id = eventIdFor(context.commandId, index);
+    const id = eventIdFor(context.commandId, stream, index);
     const metadata: JsonObject = {
       commandId: context.commandId,
       correlationId: context.correlationId ?? context.commandId,
