@@ -1,0 +1,116 @@
+import { ProgramType } from '../catalog/program-catalog';
+import { CycleRules } from '../catalog/program-rules';
+import { Command, DocumentRef } from '../messages';
+
+/**
+ * Commands on a program cycle's stream (`cycle-<id>`). Decisions that must respect the cycle's quota
+ * and limits are taken here, on one stream, so optimistic concurrency on that stream keeps them
+ * within bounds however many office users or applicants act at once; the application layer then
+ * carries each decision to the project streams.
+ */
+
+/** Opened by the program office with a full copy of the rules the cycle runs under. */
+export type OpenCycle = Command<
+  'OpenCycle',
+  {
+    readonly cycleId: string;
+    /** Code of the program type in the catalog, e.g. 'brand-major'. */
+    readonly programType: string;
+    readonly name: string;
+    /** The year or batch, e.g. '2021' or '2026–2029 phase 2'. */
+    readonly label: string;
+    readonly rules: CycleRules;
+    readonly rulesVersion: string;
+    /** Application window, ISO-8601 instants; applications are accepted from opensAt until before closesAt. */
+    readonly opensAt: string;
+    readonly closesAt: string;
+    /** For a child program (specialty groups): the parent program's cycle. */
+    readonly parentCycleId?: string;
+  }
+> & {
+  /** The program type as the catalog in force defines it; null when the catalog has no such code. */
+  readonly context: { readonly programType: ProgramType | null };
+};
+
+/** Closes the window before its deadline (a reason is then required) or records that it has passed. */
+export type CloseApplicationWindow = Command<'CloseApplicationWindow', { readonly reason?: string }>;
+
+/** Issued by the application layer, with the applicant as actor, before the application is submitted. */
+export type RegisterApplication = Command<
+  'RegisterApplication',
+  { readonly projectId: string; readonly applicantOrg: string; readonly region: string }
+>;
+
+/** Issued by the application layer, with the recommender as actor, before the project records it. */
+export type RegisterRecommendation = Command<
+  'RegisterRecommendation',
+  { readonly projectId: string; readonly recommenderOrg: string; readonly rank: number }
+>;
+
+export interface ShortlistEntry {
+  readonly projectId: string;
+  /** Required when the cycle has tiers, absent otherwise. */
+  readonly tier?: string;
+}
+
+export interface NotSelectedEntry {
+  readonly projectId: string;
+  readonly reason: string;
+}
+
+/** The office records the decision body's selection. */
+export type Shortlist = Command<
+  'Shortlist',
+  {
+    readonly shortlisted: readonly ShortlistEntry[];
+    readonly notSelected: readonly NotSelectedEntry[];
+    /** The basis of the decision, e.g. the review meeting and its minutes. */
+    readonly reason: string;
+  }
+> & {
+  /** Projects whose reviews still lack scores (read from the project streams): they cannot be shortlisted. */
+  readonly context: { readonly reviewIncomplete: readonly string[] };
+};
+
+/** Opens the public notice (公示) of every shortlisted project not yet in a notice. */
+export type OpenPublicNotice = Command<
+  'OpenPublicNotice',
+  {
+    /** First day of the notice, a Beijing date 'YYYY-MM-DD', today or later. */
+    readonly startsOn: string;
+    /** The published notice. */
+    readonly document?: DocumentRef;
+  }
+>;
+
+/** Takes a project off the list after an upheld objection (or another decided reason), freeing its place. */
+export type RemoveFromList = Command<
+  'RemoveFromList',
+  { readonly projectId: string; readonly reason: string; readonly objectionId?: string }
+>;
+
+/** Records that a notice period is over; repeating it after the fact changes nothing. */
+export type EndPublicNotice = Command<'EndPublicNotice', { readonly noticeId: string }>;
+
+/** Approves (立项) projects whose notice has ended without an open objection. */
+export type ApproveList = Command<
+  'ApproveList',
+  { readonly projectIds: readonly string[]; readonly reason: string; readonly document?: DocumentRef }
+> & {
+  /** Projects with an objection not yet resolved (read from the project streams): they cannot be approved. */
+  readonly context: { readonly openObjections: readonly string[] };
+};
+
+export type CloseCycle = Command<'CloseCycle', { readonly reason: string }>;
+
+export type ProgramCycleCommand =
+  | OpenCycle
+  | CloseApplicationWindow
+  | RegisterApplication
+  | RegisterRecommendation
+  | Shortlist
+  | OpenPublicNotice
+  | RemoveFromList
+  | EndPublicNotice
+  | ApproveList
+  | CloseCycle;

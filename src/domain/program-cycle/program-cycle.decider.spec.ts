@@ -1,0 +1,663 @@
+import { given } from '../../../test/support/decider-spec';
+import { chinaDateOf, cnCalendar } from '../calendar';
+import { defaultCatalog, findProgramType, isProjectProgramType, ProjectProgramType } from '../catalog/program-catalog';
+import { CycleRules } from '../catalog/program-rules';
+import { fold } from '../decider';
+import { DomainError } from '../errors';
+import { Actor } from '../messages';
+import { ProgramCycleCommand } from './program-cycle.commands';
+import { createProgramCycleDecider, programCycleDecider } from './program-cycle.decider';
+import { CycleOpened, ProgramCycleEvent } from './program-cycle.events';
+
+const decider = programCycleDecider;
+
+const programType = (code: string): ProjectProgramType => {
+  const found = findProgramType(defaultCatalog, code);
+  if (!isProjectProgramType(found)) throw new Error(code);
+  return found;
+};
+
+const office: Actor = { id: 'u-office', role: 'office', org: '省教育厅' };
+const applicant = (org: string, region = '太原市'): Actor => ({ id: `u-${org}`, role: 'applicant', org, region });
+const recommender = (region: string): Actor => ({ id: `u-${region}`, role: 'recommender', org: `${region}教育局`, region });
+
+const OPENS = '2025-09-01T00:00:00+08:00';
+const CLOSES = '2025-09-15T00:00:00+08:00';
+const DURING = '2025-09-05T10:00:00+08:00';
+const AFTER = '2025-09-29T09:00:00+08:00';
+const BRAND = programType('brand-major');
+const rules: CycleRules = { ...BRAND.defaultRules, quota: 2, perApplicantLimit: 2, perRecommenderLimit: 3 };
+const tiered: CycleRules = { ...rules, quota: 3, tiers: [{ name: 'A', quota: 1 }, { name: 'B', quota: 2 }] };
+
+const opened = (cycleRules: CycleRules = rules): CycleOpened => ({
+  type: 'CycleOpened',
+  data: {
+    cycleId: 'bm-2025',
+    programType: 'brand-major',
+    name: '品牌专业 2025',
+    label: '2025',
+    rules: cycleRules,
+    rulesVersion: 'brand-major/2025.1',
+    opensAt: OPENS,
+    closesAt: CLOSES,
+    parentCycleId: null,
+    openedAt: '2025-08-20T09:00:00+08:00',
+  },
+});
+
+const registered = (projectId: string, applicantOrg = `school-${projectId}`, region = '太原市'): ProgramCycleEvent => ({
+  type: 'ApplicationRegistered',
+  data: { projectId, applicantOrg, region, registeredAt: DURING, applicantCount: 1, perApplicantLimit: 2, rulesVersion: 'brand-major/2025.1' },
+});
+
+const recommended = (projectId: string, rank: number, region = '太原市'): ProgramCycleEvent => ({
+  type: 'RecommendationRegistered',
+  data: {
+    projectId,
+    recommenderOrg: `${region}教育局`,
+    rank,
+    recommendedAt: DURING,
+    recommenderCount: rank,
+    perRecommenderLimit: 3,
+    rulesVersion: 'brand-major/2025.1',
+  },
+});
+
+const windowClosed: ProgramCycleEvent = {
+  type: 'ApplicationWindowClosed',
+  data: { closedAt: CLOSES, trigger: 'deadline', reason: null, rulesVersion: 'brand-major/2025.1' },
+};
+
+const candidate = (projectId: string, rank: number) => [registered(projectId), recommended(projectId, rank)];
+
+const shortlisted = (projectId: string, placesTaken: number, tier: string | null = null, decision = 1, quota = 2): ProgramCycleEvent => ({
+  type: 'ProjectShortlisted',
+  data: {
+    decisionId: `bm-2025/decision-${decision}`,
+    projectId,
+    tier,
+    reason: '评审会议纪要 2025-09-20',
+    rulesVersion: 'brand-major/2025.1',
+    quota,
+    placesTaken,
+    tierQuota: null,
+    tierPlacesTaken: null,
+    decidedAt: AFTER,
+  },
+});
+
+const noticeOpened = (projectIds: string[]): ProgramCycleEvent => ({
+  type: 'PublicNoticeOpened',
+  data: {
+    noticeId: 'notice-1',
+    projectIds,
+    startsOn: '2025-09-30',
+    endsOn: '2025-10-13',
+    endsAt: '2025-10-14T00:00:00+08:00',
+    length: 5,
+    unit: 'working-days',
+    calendarVersion: cnCalendar.version,
+    rulesVersion: 'brand-major/2025.1',
+    document: null,
+    openedAt: AFTER,
+  },
+});
+
+const noticeEnded = (projectIds: string[]): ProgramCycleEvent => ({
+  type: 'PublicNoticeEnded',
+  data: { noticeId: 'notice-1', projectIds, endsOn: '2025-10-13', endedAt: '2025-10-14T00:00:00+08:00' },
+});
+
+const removed = (projectId: string): ProgramCycleEvent => ({
+  type: 'ProjectRemovedFromList',
+  data: { projectId, tier: null, reason: '异议属实', objectionId: 'obj-1', rulesVersion: 'brand-major/2025.1', removedAt: '2025-10-10T09:00:00+08:00' },
+});
+
+/** Two shortlisted projects in a cycle of quota 2, whose notice ran 2025-09-30 .. 2025-10-13. */
+const listedAndNoticed = [
+  opened(),
+  ...candidate('p1', 1),
+  ...candidate('p2', 2),
+  ...candidate('p3', 3),
+  windowClosed,
+  shortlisted('p1', 1),
+  shortlisted('p2', 2),
+  noticeOpened(['p1', 'p2']),
+];
+
+/** A command with the office as actor and AFTER as time unless it says otherwise. */
+type Defaulted<C> = C extends ProgramCycleCommand ? Omit<C, 'actor' | 'now'> & Partial<Pick<C, 'actor' | 'now'>> : never;
+const cmd = (c: Defaulted<ProgramCycleCommand>): ProgramCycleCommand => ({ actor: office, now: AFTER, ...c }) as ProgramCycleCommand;
+
+const shortlistCmd = (
+  entries: { projectId: string; tier?: string }[],
+  notSelected: { projectId: string; reason: string }[] = [],
+  extra: { now?: string; reviewIncomplete?: string[] } = {},
+): ProgramCycleCommand => ({
+  type: 'Shortlist',
+  data: { shortlisted: entries, notSelected, reason: '评审会议纪要 2025-09-20' },
+  context: { reviewIncomplete: extra.reviewIncomplete ?? [] },
+  actor: office,
+  now: extra.now ?? AFTER,
+});
+
+describe('program cycle decider', () => {
+  describe('OpenCycle', () => {
+    const open = (overrides: Partial<{ rules: CycleRules; programType: string; closesAt: string; actor: Actor; type: ProjectProgramType | null }> = {}) =>
+      cmd({
+        type: 'OpenCycle',
+        data: {
+          cycleId: 'bm-2025',
+          programType: overrides.programType ?? 'brand-major',
+          name: '品牌专业 2025',
+          label: '2025',
+          rules: overrides.rules ?? rules,
+          rulesVersion: 'brand-major/2025.1',
+          opensAt: OPENS,
+          closesAt: overrides.closesAt ?? CLOSES,
+        },
+        context: { programType: overrides.type === undefined ? BRAND : overrides.type },
+        actor: overrides.actor ?? office,
+        now: '2025-08-20T09:00:00+08:00',
+      });
+
+    it('opens a cycle with a full copy of its rules', () => {
+      given(decider, []).when(open()).then([opened()]);
+    });
+
+    it('is for the program office only', () => {
+      given(decider, []).when(open({ actor: applicant('s1') })).thenThrows('role-not-allowed', 'forbidden');
+    });
+
+    it('validates the rules it is opened with', () => {
+      const bad = { ...rules, tiers: [{ name: 'A', quota: 2 }, { name: 'B', quota: 1 }] };
+      given(decider, []).when(open({ rules: bad })).thenThrows('tier-quotas-exceed-quota', 'validation');
+      given(decider, []).when(open({ closesAt: OPENS })).thenThrows('invalid-window', 'validation');
+    });
+
+    it('needs a school-side program type of the catalog', () => {
+      given(decider, []).when(open({ type: null })).thenThrows('unknown-program-type', 'not-found');
+      const enterprise = findProgramType(defaultCatalog, 'enterprise') as unknown as ProjectProgramType;
+      given(decider, []).when(open({ programType: 'enterprise', type: enterprise })).thenThrows('not-a-cycle-program');
+      given(decider, []).when(open({ programType: 'quality-course', type: programType('quality-course') })).thenThrows('rules-incomplete');
+    });
+
+    it('records the parent cycle of a child program, and refuses one for other programs', () => {
+      const groups = programType('specialty-group');
+      const child = cmd({
+        type: 'OpenCycle',
+        data: {
+          cycleId: 'sg-2026',
+          programType: 'specialty-group',
+          name: '高水平专业群 2026–2029',
+          label: '2026–2029',
+          rules: groups.defaultRules,
+          rulesVersion: groups.rulesVersion,
+          opensAt: OPENS,
+          closesAt: CLOSES,
+          parentCycleId: 'hc-2026',
+        },
+        context: { programType: groups },
+      });
+      const [event] = given(decider, []).when(child).then([expect.objectContaining({ type: 'CycleOpened' })]);
+      expect(event.data).toMatchObject({ parentCycleId: 'hc-2026', rules: { perApplicantLimit: 2, specialtyGroup: { minMajors: 3, maxMajors: 5 } } });
+      const orphan = cmd({ ...child, data: { ...(child.data as object), programType: 'brand-major', rules }, context: { programType: BRAND } } as never);
+      given(decider, []).when(orphan).thenThrows('unexpected-parent-cycle', 'validation');
+    });
+
+    it('opens a cycle only once', () => {
+      given(decider, [opened()]).when(open()).thenThrows('cycle-already-open', 'illegal-state');
+    });
+  });
+
+  describe('RegisterApplication', () => {
+    const register = (projectId: string, org = 'school-a', now = DURING, region = '太原市') =>
+      cmd({ type: 'RegisterApplication', data: { projectId, applicantOrg: org, region }, actor: applicant(org, region), now });
+
+    it('registers an application while the window is open', () => {
+      given(decider, [opened()])
+        .when(register('p1'))
+        .then([
+          {
+            type: 'ApplicationRegistered',
+            data: { projectId: 'p1', applicantOrg: 'school-a', region: '太原市', registeredAt: DURING, applicantCount: 1, perApplicantLimit: 2, rulesVersion: 'brand-major/2025.1' },
+          },
+        ]);
+    });
+
+    it('rejects an application beyond the per-applicant limit', () => {
+      given(decider, [opened(), registered('p1', 'school-a'), registered('p2', 'school-a')])
+        .when(register('p3'))
+        .thenThrows('applicant-limit-reached', 'illegal-state');
+      given(decider, [opened(), registered('p1', 'school-a'), registered('p2', 'school-b')]).when(register('p3')).then([
+        expect.objectContaining({ type: 'ApplicationRegistered', data: expect.objectContaining({ applicantCount: 2 }) }),
+      ]);
+    });
+
+    it('rejects an application outside the window', () => {
+      given(decider, [opened()]).when(register('p1', 'school-a', '2025-08-31T23:59:59+08:00')).thenThrows('window-not-open');
+      given(decider, [opened()]).when(register('p1', 'school-a', CLOSES)).thenThrows('window-closed');
+      given(decider, [opened(), windowClosed]).when(register('p1')).thenThrows('window-closed');
+    });
+
+    it('registers for the actor own organisation only', () => {
+      const c = cmd({ type: 'RegisterApplication', data: { projectId: 'p1', applicantOrg: 'school-b', region: '太原市' }, actor: applicant('school-a'), now: DURING });
+      given(decider, [opened()]).when(c).thenThrows('not-own-organisation', 'forbidden');
+    });
+
+    it('ignores a repeated registration and rejects a conflicting one', () => {
+      given(decider, [opened(), registered('p1', 'school-a')]).when(register('p1')).then([]);
+      given(decider, [opened(), registered('p1', 'school-a')]).when(register('p1', 'school-b')).thenThrows('application-already-registered');
+    });
+  });
+
+  describe('RegisterRecommendation', () => {
+    const recommend = (projectId: string, rank: number, region = '太原市') =>
+      cmd({ type: 'RegisterRecommendation', data: { projectId, recommenderOrg: `${region}教育局`, rank }, actor: recommender(region), now: DURING });
+
+    it('registers a ranked recommendation', () => {
+      given(decider, [opened(), registered('p1')])
+        .when(recommend('p1', 1))
+        .then([
+          {
+            type: 'RecommendationRegistered',
+            data: { projectId: 'p1', recommenderOrg: '太原市教育局', rank: 1, recommendedAt: DURING, recommenderCount: 1, perRecommenderLimit: 3, rulesVersion: 'brand-major/2025.1' },
+          },
+        ]);
+    });
+
+    it('keeps ranks unique per recommender', () => {
+      given(decider, [opened(), ...candidate('p1', 1), registered('p2')]).when(recommend('p2', 1)).thenThrows('duplicate-rank');
+    });
+
+    it('rejects recommendations beyond the per-recommender limit', () => {
+      given(decider, [opened(), ...candidate('p1', 1), ...candidate('p2', 2), ...candidate('p3', 3), registered('p4')])
+        .when(recommend('p4', 3))
+        .thenThrows('recommender-limit-reached', 'illegal-state');
+      given(decider, [opened(), registered('p1')]).when(recommend('p1', 4)).thenThrows('invalid-rank', 'validation');
+    });
+
+    it('recommends applicants of the recommender own region only', () => {
+      given(decider, [opened(), registered('p1', 'school-a', '大同市')]).when(recommend('p1', 1)).thenThrows('not-own-region', 'forbidden');
+      given(decider, [opened()]).when(recommend('p9', 1)).thenThrows('application-not-registered', 'not-found');
+    });
+  });
+
+  describe('CloseApplicationWindow', () => {
+    const close = (now: string, reason?: string) => cmd({ type: 'CloseApplicationWindow', data: reason ? { reason } : {}, now });
+
+    it('records a passed deadline at the deadline', () => {
+      given(decider, [opened()]).when(close(AFTER)).then([windowClosed]);
+    });
+
+    it('closes early only with a reason', () => {
+      given(decider, [opened()]).when(close(DURING)).thenThrows('reason-required', 'validation');
+      given(decider, [opened()])
+        .when(close(DURING, '申报数已满'))
+        .then([{ type: 'ApplicationWindowClosed', data: { closedAt: DURING, trigger: 'office', reason: '申报数已满', rulesVersion: 'brand-major/2025.1' } }]);
+    });
+
+    it('changes nothing once closed', () => {
+      given(decider, [opened(), windowClosed]).when(close(AFTER)).then([]);
+    });
+
+    it('needs an opened cycle', () => {
+      given(decider, []).when(close(AFTER)).thenThrows('cycle-not-found', 'not-found');
+    });
+  });
+
+  describe('Shortlist', () => {
+    const base = [opened(), ...candidate('p1', 1), ...candidate('p2', 2), ...candidate('p3', 3)];
+
+    it('waits for the window to close', () => {
+      given(decider, base).when(shortlistCmd([{ projectId: 'p1' }], [], { now: DURING })).thenThrows('window-open', 'illegal-state');
+    });
+
+    it('records the passed deadline, then the decision with quota figures', () => {
+      given(decider, base)
+        .when(shortlistCmd([{ projectId: 'p1' }, { projectId: 'p2' }], [{ projectId: 'p3', reason: '综合排名第3' }]))
+        .then([
+          windowClosed,
+          shortlisted('p1', 1),
+          shortlisted('p2', 2),
+          {
+            type: 'ProjectNotSelected',
+            data: { decisionId: 'bm-2025/decision-1', projectId: 'p3', reason: '综合排名第3', rulesVersion: 'brand-major/2025.1', decidedAt: AFTER },
+          },
+        ]);
+    });
+
+    it('never exceeds the quota, counting earlier decisions', () => {
+      given(decider, [...base, windowClosed]).when(shortlistCmd([{ projectId: 'p1' }, { projectId: 'p2' }, { projectId: 'p3' }])).thenThrows('quota-exceeded', 'illegal-state');
+      given(decider, [...base, windowClosed, shortlisted('p1', 1), shortlisted('p2', 2)]).when(shortlistCmd([{ projectId: 'p3' }])).thenThrows('quota-exceeded');
+    });
+
+    it('gives the place of a project removed after an objection to another', () => {
+      given(decider, [...base, windowClosed, shortlisted('p1', 1), shortlisted('p2', 2), removed('p2')])
+        .when(shortlistCmd([{ projectId: 'p3' }]))
+        .then([{ ...shortlisted('p3', 2, null, 2) }]);
+    });
+
+    it('never exceeds a tier quota', () => {
+      const history = [opened(tiered), ...candidate('p1', 1), ...candidate('p2', 2), ...candidate('p3', 3), windowClosed];
+      given(decider, history).when(shortlistCmd([{ projectId: 'p1', tier: 'A' }, { projectId: 'p2', tier: 'A' }])).thenThrows('tier-quota-exceeded', 'illegal-state');
+      given(decider, history).when(shortlistCmd([{ projectId: 'p1' }])).thenThrows('tier-required', 'validation');
+      given(decider, history).when(shortlistCmd([{ projectId: 'p1', tier: 'C' }])).thenThrows('unknown-tier', 'validation');
+      given(decider, history)
+        .when(shortlistCmd([{ projectId: 'p1', tier: 'A' }, { projectId: 'p2', tier: 'B' }]))
+        .then([
+          { type: 'ProjectShortlisted', data: { ...shortlisted('p1', 1, 'A', 1, 3).data, tierQuota: 1, tierPlacesTaken: 1 } } as ProgramCycleEvent,
+          { type: 'ProjectShortlisted', data: { ...shortlisted('p2', 2, 'B', 1, 3).data, tierQuota: 2, tierPlacesTaken: 1 } } as ProgramCycleEvent,
+        ]);
+    });
+
+    it('decides on each project once', () => {
+      given(decider, [...base, windowClosed, shortlisted('p1', 1)]).when(shortlistCmd([{ projectId: 'p1' }])).thenThrows('already-decided', 'illegal-state');
+      given(decider, [...base, windowClosed]).when(shortlistCmd([{ projectId: 'p1' }], [{ projectId: 'p1', reason: 'x' }])).thenThrows('duplicate-project');
+    });
+
+    it('shortlists only recommended projects with complete reviews', () => {
+      given(decider, [opened(), registered('p1'), windowClosed]).when(shortlistCmd([{ projectId: 'p1' }])).thenThrows('not-recommended');
+      given(decider, [...base, windowClosed]).when(shortlistCmd([{ projectId: 'p1' }], [], { reviewIncomplete: ['p1'] })).thenThrows('review-incomplete');
+      given(decider, [...base, windowClosed]).when(shortlistCmd([{ projectId: 'p9' }])).thenThrows('application-not-registered', 'not-found');
+    });
+
+    it('needs a reason for every project not selected', () => {
+      given(decider, [...base, windowClosed]).when(shortlistCmd([], [{ projectId: 'p3', reason: ' ' }])).thenThrows('reason-required', 'validation');
+    });
+  });
+
+  describe('OpenPublicNotice', () => {
+    const listed = [opened(), ...candidate('p1', 1), ...candidate('p2', 2), windowClosed, shortlisted('p1', 1), shortlisted('p2', 2)];
+    const openNotice = (startsOn: string, now = AFTER) => cmd({ type: 'OpenPublicNotice', data: { startsOn }, now });
+
+    it('computes the end across the National Day holiday with the working-day calendar', () => {
+      given(decider, listed).when(openNotice('2025-09-30')).then([noticeOpened(['p1', 'p2'])]);
+    });
+
+    it('counts calendar days when the rules say so', () => {
+      const national = [opened({ ...rules, publicNotice: { length: 7, unit: 'calendar-days' } }), ...listed.slice(1)];
+      const [event] = given(decider, national).when(openNotice('2025-09-30')).then([expect.objectContaining({ type: 'PublicNoticeOpened' })]);
+      expect(event.data).toMatchObject({ startsOn: '2025-09-30', endsOn: '2025-10-06', endsAt: '2025-10-07T00:00:00+08:00', length: 7, unit: 'calendar-days' });
+    });
+
+    it('uses the calendar it is given and records its version', () => {
+      const custom = { ...cnCalendar, version: 'test-calendar.9' };
+      const [event] = given(createProgramCycleDecider(custom), listed).when(openNotice('2025-12-01')).then([expect.anything()]);
+      expect(event.data).toMatchObject({ endsOn: '2025-12-05', calendarVersion: 'test-calendar.9' });
+    });
+
+    it('needs shortlisted projects not yet in a notice', () => {
+      given(decider, [opened(), windowClosed]).when(openNotice('2025-09-30')).thenThrows('nothing-to-notice', 'illegal-state');
+      given(decider, [...listed, noticeOpened(['p1', 'p2'])]).when(openNotice('2025-10-09', '2025-10-09T09:00:00+08:00')).thenThrows('nothing-to-notice');
+    });
+
+    it('records the published notice document, and rejects a malformed reference', () => {
+      const document = { sha256: 'ab'.repeat(32), name: '公示.pdf', size: 1024, mediaType: 'application/pdf' };
+      const [event] = given(decider, listed)
+        .when(cmd({ type: 'OpenPublicNotice', data: { startsOn: '2025-09-30', document } }))
+        .then([expect.objectContaining({ type: 'PublicNoticeOpened' })]);
+      expect(event.data).toMatchObject({ document });
+      given(decider, listed)
+        .when(cmd({ type: 'OpenPublicNotice', data: { startsOn: '2025-09-30', document: { ...document, sha256: 'nope' } } }))
+        .thenThrows('invalid-document', 'validation');
+    });
+
+    it('does not start in the past', () => {
+      given(decider, listed).when(openNotice('2025-09-28')).thenThrows('notice-start-in-past', 'validation');
+      given(decider, listed).when(openNotice('2025-9-30')).thenThrows('invalid-date', 'validation');
+    });
+  });
+
+  describe('RemoveFromList', () => {
+    const remove = (projectId: string) =>
+      cmd({ type: 'RemoveFromList', data: { projectId, reason: '异议属实', objectionId: 'obj-1' }, now: '2025-10-10T09:00:00+08:00' });
+
+    it('takes a project off the list after an upheld objection', () => {
+      given(decider, listedAndNoticed).when(remove('p2')).then([removed('p2')]);
+    });
+
+    it('changes nothing for a project already removed, and refuses projects not on the list or approved', () => {
+      given(decider, [...listedAndNoticed, removed('p2')]).when(remove('p2')).then([]);
+      given(decider, listedAndNoticed).when(remove('p3')).thenThrows('not-on-list', 'illegal-state');
+      const approved: ProgramCycleEvent = {
+        type: 'ListApproved',
+        data: { decisionId: 'bm-2025/decision-2', approved: [{ projectId: 'p1', tier: null }], reason: '公示无异议', rulesVersion: 'brand-major/2025.1', quota: 2, approvedCount: 1, document: null, approvedAt: AFTER },
+      };
+      given(decider, [...listedAndNoticed, noticeEnded(['p1', 'p2']), approved]).when(remove('p1')).thenThrows('already-approved');
+    });
+  });
+
+  describe('EndPublicNotice', () => {
+    const end = (now: string) => cmd({ type: 'EndPublicNotice', data: { noticeId: 'notice-1' }, now });
+
+    it('ends the notice only once its last day is over', () => {
+      given(decider, listedAndNoticed).when(end('2025-10-13T23:59:59+08:00')).thenThrows('notice-not-ended', 'illegal-state');
+      given(decider, listedAndNoticed).when(end('2025-10-13T16:00:00Z')).then([noticeEnded(['p1', 'p2'])]);
+    });
+
+    it('leaves out projects removed during the notice and is idempotent', () => {
+      given(decider, [...listedAndNoticed, removed('p2')]).when(end('2025-10-14T09:00:00+08:00')).then([noticeEnded(['p1'])]);
+      given(decider, [...listedAndNoticed, noticeEnded(['p1', 'p2'])]).when(end('2025-10-15T09:00:00+08:00')).then([]);
+      given(decider, listedAndNoticed).when(cmd({ type: 'EndPublicNotice', data: { noticeId: 'notice-7' } })).thenThrows('notice-not-found', 'not-found');
+    });
+  });
+
+  describe('ApproveList', () => {
+    const approve = (projectIds: string[], openObjections: string[] = []) =>
+      cmd({
+        type: 'ApproveList',
+        data: { projectIds, reason: '公示无异议' },
+        context: { openObjections },
+        now: '2025-10-15T09:00:00+08:00',
+      });
+
+    it('approves projects whose notice ended', () => {
+      given(decider, [...listedAndNoticed, noticeEnded(['p1', 'p2'])])
+        .when(approve(['p1', 'p2']))
+        .then([
+          {
+            type: 'ListApproved',
+            data: {
+              decisionId: 'bm-2025/decision-2',
+              approved: [{ projectId: 'p1', tier: null }, { projectId: 'p2', tier: null }],
+              reason: '公示无异议',
+              rulesVersion: 'brand-major/2025.1',
+              quota: 2,
+              approvedCount: 2,
+              document: null,
+              approvedAt: '2025-10-15T09:00:00+08:00',
+            },
+          },
+        ]);
+    });
+
+    it('waits for the notice to end', () => {
+      given(decider, listedAndNoticed).when(approve(['p1'])).thenThrows('notice-not-ended', 'illegal-state');
+    });
+
+    it('does not approve a project with an open objection', () => {
+      given(decider, [...listedAndNoticed, noticeEnded(['p1', 'p2'])]).when(approve(['p1', 'p2'], ['p2'])).thenThrows('open-objection', 'illegal-state');
+    });
+
+    it('does not approve projects removed or never listed', () => {
+      given(decider, [...listedAndNoticed, removed('p2'), noticeEnded(['p1'])]).when(approve(['p2'])).thenThrows('not-on-list');
+      given(decider, [...listedAndNoticed, noticeEnded(['p1', 'p2'])]).when(approve(['p3'])).thenThrows('not-on-list');
+    });
+  });
+
+  describe('CloseCycle', () => {
+    const close = cmd({ type: 'CloseCycle', data: { reason: '本批次遴选结束' }, now: '2025-10-20T09:00:00+08:00' });
+
+    it('refuses while projects await approval, and closes afterwards', () => {
+      given(decider, listedAndNoticed).when(close).thenThrows('selection-pending', 'illegal-state');
+      given(decider, [...listedAndNoticed, removed('p1'), removed('p2')])
+        .when(close)
+        .then([{ type: 'CycleClosed', data: { reason: '本批次遴选结束', approvedCount: 0, rulesVersion: 'brand-major/2025.1', closedAt: '2025-10-20T09:00:00+08:00' } }]);
+    });
+
+    it('accepts no further decision once closed', () => {
+      const closed: ProgramCycleEvent = { type: 'CycleClosed', data: { reason: 'x', approvedCount: 0, rulesVersion: 'brand-major/2025.1', closedAt: AFTER } };
+      given(decider, [opened(), windowClosed, closed]).when(shortlistCmd([{ projectId: 'p1' }])).thenThrows('cycle-closed', 'illegal-state');
+    });
+  });
+
+  describe('evolve', () => {
+    it('is total: events out of order or before the cycle opened leave the state sensible', () => {
+      const stray = [shortlisted('p1', 1), noticeEnded(['p1']), removed('p1'), windowClosed];
+      expect(fold(decider, stray)).toEqual({ status: 'none' });
+      const state = fold(decider, [opened(), noticeEnded(['p9']), removed('p9'), opened(tiered), { type: 'SomethingElse', data: {} } as unknown as ProgramCycleEvent]);
+      expect(state).toMatchObject({ status: 'open', rules });
+    });
+  });
+});
+
+/** Deterministic PRNG (mulberry32), so a failing sequence can be replayed from its seed. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe('program cycle decider, generated command sequences', () => {
+  const SEQUENCES = 300;
+  const STEPS = 80;
+  const DAY = 86_400_000;
+  const regions = ['太原市', '大同市', '晋中市'];
+  const orgs = ['s1', 's2', 's3', 's4', 's5'];
+  const regionOf = (org: string) => regions[orgs.indexOf(org) % regions.length];
+  const projects = Array.from({ length: 12 }, (_, i) => `p${i + 1}`);
+
+  it('never lets a cycle hold or approve more than its quota, and evolve folds every event', () => {
+    const stats = { accepted: 0, rejected: 0, shortlisted: 0, approved: 0, removed: 0, quotaRejections: 0 };
+    for (let seed = 1; seed <= SEQUENCES; seed++) {
+      const random = prng(seed);
+      const chance = (p: number) => random() < p;
+      const pick = <T>(items: readonly T[]): T | undefined => items[Math.floor(random() * items.length)];
+      const some = <T>(items: readonly T[], max: number): T[] => items.filter(() => chance(max / Math.max(items.length, 1)));
+      const quota = 2 + Math.floor(random() * 4);
+      const tiers = chance(0.5) ? [] : [{ name: 'A', quota: 1 + Math.floor(random() * Math.floor(quota / 2)) }, { name: 'B', quota: 1 }];
+      const cycleRules: CycleRules = { ...rules, quota, tiers, perApplicantLimit: 2, perRecommenderLimit: 4 };
+      let time = Date.parse(OPENS) - DAY / 2;
+      const at = () => new Date(time).toISOString();
+
+      const events: ProgramCycleEvent[] = [];
+      let state = decider.initialState;
+      // Places held and approvals, tallied from the events alone (not from the decider's state).
+      const held = new Map<string, string | null>();
+      const approved = new Map<string, string | null>();
+      const apply = (command: ProgramCycleCommand) => {
+        let produced: ProgramCycleEvent[];
+        try {
+          produced = decider.decide(command, state);
+        } catch (error) {
+          if (!(error instanceof DomainError)) throw error;
+          stats.rejected++;
+          if (error.code === 'quota-exceeded' || error.code === 'tier-quota-exceeded') stats.quotaRejections++;
+          return;
+        }
+        stats.accepted++;
+        if (JSON.stringify(JSON.parse(JSON.stringify(produced))) !== JSON.stringify(produced)) throw new Error('events are not plain JSON');
+        for (const event of produced) {
+          state = decider.evolve(state, event);
+          events.push(event);
+          if (event.type === 'ProjectShortlisted') held.set(event.data.projectId, event.data.tier);
+          if (event.type === 'ProjectRemovedFromList') held.delete(event.data.projectId);
+          if (event.type === 'ListApproved') for (const a of event.data.approved) approved.set(a.projectId, a.tier);
+        }
+      };
+      const within = (m: Map<string, string | null>, limit: number, tier?: string) =>
+        [...m.values()].filter((t) => tier === undefined || t === tier).length <= limit;
+
+      apply({
+        type: 'OpenCycle',
+        data: { cycleId: `c${seed}`, programType: 'brand-major', name: 'generated', label: String(seed), rules: cycleRules, rulesVersion: 'gen.1', opensAt: OPENS, closesAt: CLOSES },
+        context: { programType: BRAND },
+        actor: office,
+        now: at(),
+      });
+
+      for (let step = 0; step < STEPS; step++) {
+        const inWindow = time < Date.parse(CLOSES);
+        time += Math.floor(random() * (inWindow ? 1 : 1.6) * DAY);
+        const now = at();
+        if (state.status === 'none') throw new Error('the cycle did not open');
+        const applications = Object.keys(state.applications);
+        const recommendedIds = Object.keys(state.recommendations);
+        const undecided = recommendedIds.filter((id) => !Object.prototype.hasOwnProperty.call(state.status === 'none' ? {} : state.selections, id));
+        const withStatus = (...statuses: string[]) => Object.entries(state.status === 'none' ? {} : state.selections).filter(([, s]) => statuses.includes(s.status)).map(([id]) => id);
+        // Mostly plausible commands, chosen from the current state; the rest arbitrary, so that guards are exercised too.
+        const plausible = chance(0.85);
+        // During the window mostly applications and recommendations, afterwards mostly the selection.
+        const roll = inWindow ? random() * 0.42 : 0.3 + random() * 0.7;
+        if (roll < 0.18) {
+          const org = pick(orgs) as string;
+          apply({ type: 'RegisterApplication', data: { projectId: pick(projects) as string, applicantOrg: org, region: regionOf(org) }, actor: applicant(org, regionOf(org)), now });
+        } else if (roll < 0.34) {
+          const projectId = (plausible ? pick(applications.filter((id) => !recommendedIds.includes(id))) : pick(projects)) ?? 'p1';
+          const region = plausible && applications.includes(projectId) ? state.applications[projectId].region : (pick(regions) as string);
+          apply({ type: 'RegisterRecommendation', data: { projectId, recommenderOrg: `${region}教育局`, rank: 1 + Math.floor(random() * 4) }, actor: recommender(region), now });
+        } else if (roll < 0.38) {
+          apply({ type: 'CloseApplicationWindow', data: chance(0.5) ? {} : { reason: 'early' }, actor: office, now });
+        } else if (roll < 0.56) {
+          const chosen = some(plausible ? undecided : projects, 3);
+          const split = Math.floor(random() * (chosen.length + 1));
+          apply({
+            type: 'Shortlist',
+            data: {
+              shortlisted: chosen.slice(0, split).map((projectId) =>
+                tiers.length > 0 ? { projectId, tier: (plausible ? pick(['A', 'B']) : pick(['A', 'B', 'C'])) as string } : chance(0.05) ? { projectId, tier: 'A' } : { projectId },
+              ),
+              notSelected: chosen.slice(split).map((projectId) => ({ projectId, reason: 'ranked lower' })),
+              reason: 'panel decision',
+            },
+            context: { reviewIncomplete: chance(0.1) ? some(projects, 1) : [] },
+            actor: office,
+            now,
+          });
+        } else if (roll < 0.64) {
+          apply({ type: 'OpenPublicNotice', data: { startsOn: plausible ? chinaDateOf(now) : '2025-09-01' }, actor: office, now });
+        } else if (roll < 0.74) {
+          const noticeIds = Object.values(state.notices).filter((n) => !n.ended).map((n) => n.noticeId);
+          apply({ type: 'EndPublicNotice', data: { noticeId: (plausible ? pick(noticeIds) : undefined) ?? 'notice-9' }, actor: office, now });
+        } else if (roll < 0.77) {
+          const projectId = (plausible ? pick(withStatus('shortlisted', 'in-notice', 'notice-ended')) : pick(projects)) ?? 'p1';
+          apply({ type: 'RemoveFromList', data: { projectId, reason: 'objection upheld' }, actor: office, now });
+        } else if (roll < 0.98) {
+          const candidates = plausible ? withStatus('notice-ended') : some(projects, 3);
+          apply({
+            type: 'ApproveList',
+            data: { projectIds: candidates.length > 0 ? candidates : ['p1'], reason: 'no objection' },
+            context: { openObjections: chance(0.2) ? some(projects, 2) : [] },
+            actor: office,
+            now,
+          });
+        } else {
+          apply({ type: 'CloseCycle', data: { reason: 'done' }, actor: office, now });
+        }
+
+        const ok =
+          within(held, quota) &&
+          within(approved, quota) &&
+          tiers.every((tier) => within(held, tier.quota, tier.name) && within(approved, tier.quota, tier.name)) &&
+          [...approved.keys()].every((id) => held.has(id));
+        if (!ok) throw new Error(`seed ${seed}, step ${step}: quota broken: held ${JSON.stringify([...held])}, approved ${JSON.stringify([...approved])}`);
+      }
+
+      expect(fold(decider, events)).toEqual(state);
+      stats.shortlisted += events.filter((e) => e.type === 'ProjectShortlisted').length;
+      stats.approved += events.filter((e) => e.type === 'ListApproved').length;
+      stats.removed += events.filter((e) => e.type === 'ProjectRemovedFromList').length;
+    }
+    // The sequences must reach the decisions the invariant is about, or the test proves nothing.
+    expect(stats.shortlisted).toBeGreaterThan(300);
+    expect(stats.approved).toBeGreaterThan(60);
+    expect(stats.removed).toBeGreaterThan(100);
+    expect(stats.quotaRejections).toBeGreaterThan(50);
+  });
+});

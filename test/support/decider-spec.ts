@@ -1,0 +1,87 @@
+import { Decider, fold } from '../../src/domain/decider';
+import { DomainError, DomainErrorKind } from '../../src/domain/errors';
+
+/**
+ * Given/when/then for deciders:
+ *
+ *   given(decider, pastEvents).when(command).then(expectedEvents)
+ *   given(decider, pastEvents).when(command).thenThrows('quota-exceeded', 'illegal-state')
+ *
+ * `then` asserts deep equality of the produced events, that they are plain JSON data (what a store
+ * gives back must equal what was written), and that `evolve` folds them without throwing.
+ * Both return what they checked, for further assertions.
+ */
+export interface DeciderScenario<State, Event> {
+  then(expected: readonly Event[]): Event[];
+  thenThrows(code: string, kind?: DomainErrorKind): DomainError;
+}
+
+export interface GivenScenario<State, Command, Event> {
+  /** The state folded from the given events. */
+  readonly state: State;
+  when(command: Command): DeciderScenario<State, Event>;
+}
+
+export function given<State, Command, Event>(
+  decider: Decider<State, Command, Event>,
+  events: readonly Event[] = [],
+): GivenScenario<State, Command, Event> {
+  const state = fold(decider, events);
+  return {
+    state,
+    when(command: Command): DeciderScenario<State, Event> {
+      return {
+        then(expected) {
+          const produced = decider.decide(command, state);
+          expect(produced).toEqual(expected);
+          for (const [i, event] of produced.entries()) {
+            const problem = nonJsonPath(event, `events[${i}]`);
+            if (problem) throw new Error(`event data is not plain JSON at ${problem}`);
+          }
+          fold(decider, [...events, ...produced]);
+          return produced;
+        },
+        thenThrows(code, kind) {
+          let produced: Event[];
+          try {
+            produced = decider.decide(command, state);
+          } catch (error) {
+            if (!(error instanceof DomainError)) throw error;
+            expect({ code: error.code, ...(kind ? { kind: error.kind } : {}) }).toEqual({ code, ...(kind ? { kind } : {}) });
+            return error;
+          }
+          throw new Error(`expected DomainError '${code}', but the command produced ${JSON.stringify(produced)}`);
+        },
+      };
+    },
+  };
+}
+
+/**
+ * The path of the first value that would not survive a JSON round trip unchanged (Date, bigint,
+ * class instance, function, non-finite number, `undefined` inside an array), or null. An
+ * `undefined` object property is tolerated: JSON drops it and deep equality ignores it.
+ */
+export function nonJsonPath(value: unknown, path = '$'): string | null {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return null;
+  if (typeof value === 'number') return Number.isFinite(value) ? null : path;
+  if (Array.isArray(value)) {
+    for (const [i, item] of value.entries()) {
+      if (item === undefined) return `${path}[${i}]`;
+      const inner = nonJsonPath(item, `${path}[${i}]`);
+      if (inner) return inner;
+    }
+    return null;
+  }
+  if (typeof value === 'object') {
+    const proto = Object.getPrototypeOf(value);
+    if (proto !== Object.prototype && proto !== null) return path;
+    for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
+      if (item === undefined) continue;
+      const inner = nonJsonPath(item, `${path}.${key}`);
+      if (inner) return inner;
+    }
+    return null;
+  }
+  return path;
+}
