@@ -1,10 +1,14 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
+import { CATALOG, defaultCatalog } from './application/catalog';
+import { Clock, CLOCK } from './application/clock';
+import { DecideCycleHandler } from './application/cycle.commands';
 import { AppConfig } from './config';
 import { EventStoreModule } from './infrastructure/event-store/event-store.module';
 import { TokenVerifier } from './infrastructure/http/auth';
 import { AuthGuard } from './infrastructure/http/auth.guard';
+import { CyclesController } from './infrastructure/http/cycles.controller';
 import { DocumentStore } from './infrastructure/documents/document-store';
 import { DocumentsController } from './infrastructure/http/documents.controller';
 import { HealthController } from './infrastructure/http/health.controller';
@@ -12,12 +16,15 @@ import { ProblemFilter } from './infrastructure/http/problem.filter';
 
 @Module({})
 export class AppModule {
-  static forConfig(config: AppConfig): DynamicModule {
+  static forConfig(config: AppConfig, clock: Clock): DynamicModule {
     return {
       module: AppModule,
       imports: [CqrsModule.forRoot(), EventStoreModule.forConfig(config)],
-      controllers: [HealthController, DocumentsController],
+      controllers: [HealthController, DocumentsController, CyclesController],
       providers: [
+        { provide: CLOCK, useValue: clock },
+        { provide: CATALOG, useValue: defaultCatalog },
+        DecideCycleHandler,
         { provide: TokenVerifier, useFactory: () => new TokenVerifier(config) },
         { provide: DocumentStore, useFactory: () => new DocumentStore(config.dataDir, config.documentMaxBytes) },
         { provide: APP_GUARD, useClass: AuthGuard },

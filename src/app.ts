@@ -4,22 +4,25 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
+import { Clock, systemClock } from './application/clock';
 import { AppConfig } from './config';
 import { validationPipe } from './infrastructure/http/validation';
 import { JsonLogger } from './infrastructure/json-logger';
 
 /** Builds the whole service for a configuration; main.ts and the e2e tests both start it this way. */
-export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
+export async function createApp(config: AppConfig, clock: Clock = systemClock): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
     bodyLimit: config.bodyLimitBytes,
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
   });
+  // Commands are JSON; a text body is refused (415) rather than handed to validation as a string.
+  adapter.getInstance().removeContentTypeParser('text/plain');
   adapter.getInstance().addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forConfig(config), adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forConfig(config, clock), adapter, {
     logger: new JsonLogger(config.logLevel),
   });
   // One more byte than allowed, so an oversized upload is seen as such rather than silently cut.

@@ -18,6 +18,9 @@ export interface CommandContext {
   readonly ifMatch?: number | 'no_stream';
 }
 
+/** What a request brings to a command: all of its context but the time, which the service's clock gives. */
+export type CommandRequest = Omit<CommandContext, 'now' | 'rulesVersion'>;
+
 export interface CommandOutcome {
   readonly stream: string;
   /** The stream's revision after the command; -1 for a stream that still has no event. */
@@ -67,7 +70,7 @@ export async function handleCommand<State, Command extends { readonly data: unkn
     if (context.ifMatch !== undefined && context.ifMatch !== current) {
       throw new PreconditionFailedError(stream, context.ifMatch, current);
     }
-    const state = history.reduce((s, e) => decider.evolve(s, { type: e.type, data: e.data } as unknown as Event), decider.initialState);
+    const state = foldHistory(decider, history);
     const decided = decider.decide(command, state);
     if (decided.length === 0) {
       return { stream, revision, position: history.at(-1)?.position ?? null, events: [], repeated: false };
@@ -84,6 +87,20 @@ export async function handleCommand<State, Command extends { readonly data: unkn
   }
 }
 
+function foldHistory<State, Event extends DomainEvent>(decider: Pick<Decider<State, unknown, Event>, 'initialState' | 'evolve'>, history: readonly RecordedEvent[]): State {
+  return history.reduce((s, e) => decider.evolve(s, { type: e.type, data: e.data } as unknown as Event), decider.initialState);
+}
+
+/** The current state of a stream and its revision (-1 when it has no event), for queries and ETags. */
+export async function readState<State, Event extends DomainEvent>(
+  store: EventStore,
+  decider: Pick<Decider<State, unknown, Event>, 'initialState' | 'evolve'>,
+  stream: string,
+): Promise<{ state: State; revision: number }> {
+  const history = await store.readStream(stream);
+  return { state: foldHistory(decider, history), revision: history.length - 1 };
+}
+
 /** The outcome of this command id's first handling, if its events are already in the stream. */
 function previousOutcome(stream: string, history: readonly RecordedEvent[], commandId: string): CommandOutcome | undefined {
   const first = eventIdFor(commandId, stream, 0);
@@ -95,6 +112,12 @@ function previousOutcome(stream: string, history: readonly RecordedEvent[], comm
   return { stream, revision: end, position: written.at(-1)!.position, events: written.map((e) => e.type), repeated: true };
 }
 
+function rulesVersionOf(context: CommandContext, event: DomainEvent): { rulesVersion?: string } {
+  const fromEvent = (event.data as { rulesVersion?: unknown } | null)?.rulesVersion;
+  const rulesVersion = context.rulesVersion ?? (typeof fromEvent === 'string' ? fromEvent : undefined);
+  return rulesVersion ? { rulesVersion } : {};
+}
+
 function envelope(
   stream: string,
   history: readonly RecordedEvent[],
@@ -103,6 +126,7 @@ function envelope(
   context: CommandContext,
 ): NewEvent[] {
   const reason = (command.data as { reason?: unknown } | null)?.reason;
+  // Decisions record the rules version they were decided under; the envelope repeats it for auditors.
   let prevHash = (history.at(-1)?.metadata.hash as string | undefined) ?? GENESIS_HASH;
   return decided.map((event, index) => {
     const id = eventIdFor(context.commandId, stream, index);
@@ -112,7 +136,7 @@ function envelope(
       causationId: context.causationId ?? context.commandId,
       actor: { ...context.actor } as unknown as JsonObject,
       ...(typeof reason === 'string' ? { reason } : {}),
-      ...(context.rulesVersion ? { rulesVersion: context.rulesVersion } : {}),
+      ...rulesVersionOf(context, event),
       recordedAt: context.now,
       schemaVersion: 1,
       prevHash,

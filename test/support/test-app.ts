@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApp } from '../../src/app';
+import { Clock } from '../../src/application/clock';
 import { AppConfig, loadConfig } from '../../src/config';
 
 export interface RunningApp {
@@ -13,10 +14,10 @@ export interface RunningApp {
 }
 
 /** The real service on a real port, over a temporary data folder that is removed on stop. */
-export async function startTestApp(env: Record<string, string> = {}): Promise<RunningApp> {
+export async function startTestApp(env: Record<string, string> = {}, clock?: Clock): Promise<RunningApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'als-e2e-'));
   const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent', ...env });
-  const app = await createApp(config);
+  const app = await createApp(config, clock);
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : 0;

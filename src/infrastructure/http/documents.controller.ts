@@ -29,6 +29,9 @@ export class DocumentsController {
   })
   async upload(@Req() request: FastifyRequest, @CurrentActor() actor: Actor) {
     if (actor.role === 'auditor') throw forbidden('role-not-allowed', 'auditors read; they do not upload documents');
+    if (!request.isMultipart()) {
+      throw new ProblemError({ status: 415, code: 'unsupported-media-type', title: 'Unsupported Media Type', detail: 'upload documents as multipart/form-data' });
+    }
     const file = await request.file();
     if (!file) {
       throw new ProblemError({ status: 400, code: 'document-missing', title: 'Bad Request', detail: 'send the file in the multipart field "file"' });

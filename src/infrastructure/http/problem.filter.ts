@@ -52,18 +52,20 @@ const problem = (status: number, code: string, detail: string, extra: Record<str
   ...extra,
 });
 
-/** Fastify's own errors (body parsing and limits) carry a status and a FST_ code. */
-function fastifyProblem(error: { statusCode?: number; code?: string; message: string }): Problem | undefined {
-  switch (error.code) {
-    case 'FST_ERR_CTP_INVALID_JSON_BODY':
-    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return problem(400, 'malformed-json', 'the request body is not valid JSON');
-    case 'FST_ERR_CTP_BODY_TOO_LARGE':
-    case 'FST_REQ_FILE_TOO_LARGE':
-    case 'FST_FILES_LIMIT':
+/**
+ * Fastify's own errors (body parsing and limits). Nest hands them on as a plain HttpException with
+ * Fastify's status and message, so they are told apart by status: the service's own 4xx answers are
+ * all ProblemErrors or DomainErrors.
+ */
+function fastifyProblem(error: HttpException): Problem | undefined {
+  switch (error.getStatus()) {
+    case 400:
+      return /JSON/.test(error.message)
+        ? problem(400, 'malformed-json', 'the request body is not valid JSON')
+        : problem(400, 'malformed-request', error.message);
+    case 413:
       return problem(413, 'payload-too-large', 'the request body is larger than the service accepts');
-    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-    case 'FST_INVALID_MULTIPART_CONTENT_TYPE':
+    case 415:
       return problem(415, 'unsupported-media-type', 'send application/json (or multipart/form-data to upload documents)');
   }
   return undefined;
@@ -88,9 +90,9 @@ export function toProblem(error: unknown): Problem {
     const status = { 'unsupported-document-type': 415, 'document-too-large': 413, 'unknown-document': 400, 'document-mismatch': 400 }[error.code];
     return problem(status, error.code, error.message);
   }
-  const fromFastify = fastifyProblem(error as { code?: string; message: string });
-  if (fromFastify) return fromFastify;
   if (error instanceof HttpException) {
+    const fromFastify = fastifyProblem(error);
+    if (fromFastify) return fromFastify;
     const status = error.getStatus();
     const code = status === 404 ? 'route-not-found' : status === 405 ? 'method-not-allowed' : `http-${status}`;
     return problem(status, code, status === 404 ? 'no such route' : error.message);

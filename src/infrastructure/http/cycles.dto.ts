@@ -1,0 +1,157 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { Count, DateOnly, DocumentRefDto, Instant, Nested, Text } from './dto-support';
+
+export class TierDto {
+  @Text('A', { max: 20 })
+  name!: string;
+
+  @Count(3, { min: 1 })
+  quota!: number;
+}
+
+export class NoticeRuleDto {
+  @Count(5, { min: 1 })
+  length!: number;
+
+  @ApiProperty({ enum: ['working-days', 'calendar-days'], example: 'working-days' })
+  @IsIn(['working-days', 'calendar-days'])
+  unit!: 'working-days' | 'calendar-days';
+}
+
+/** Overrides of the program type's default rules; what is left out keeps the catalog's default. */
+export class CycleRulesOverrideDto {
+  @Count(200, { optional: true, min: 1 })
+  quota?: number;
+
+  @Nested(() => TierDto, { optional: true, isArray: true })
+  @IsArray()
+  @ArrayMaxSize(10)
+  tiers?: TierDto[];
+
+  @Count(2, { optional: true, min: 1 })
+  perApplicantLimit?: number;
+
+  @Count(20, { optional: true, min: 1 })
+  perRecommenderLimit?: number;
+
+  @Count(3, { optional: true, min: 1 })
+  minReviewers?: number;
+
+  @Nested(() => NoticeRuleDto, { optional: true })
+  publicNotice?: NoticeRuleDto;
+
+  @Count(36, { optional: true, min: 1 })
+  constructionMonths?: number;
+}
+
+export class OpenCycleDto {
+  @ApiPropertyOptional({ example: 'brand-major-2021', description: 'The cycle id; generated when left out' })
+  @IsOptional()
+  @Matches(/^[a-z0-9][a-z0-9-]{0,62}$/, { message: 'id must be lowercase letters, digits and dashes (at most 63)' })
+  id?: string;
+
+  @Text('brand-major', { max: 64, description: 'Program type code in the catalog' })
+  programType!: string;
+
+  @Text('品牌专业 2021 batch', { max: 200 })
+  name!: string;
+
+  @Text('2021', { max: 100 })
+  label!: string;
+
+  @Instant('2021-03-01T00:00:00+08:00')
+  opensAt!: string;
+
+  @Instant('2021-04-01T00:00:00+08:00')
+  closesAt!: string;
+
+  @Text('higher-college-2026', { optional: true, max: 64, description: 'For specialty groups: the cycle of their colleges' })
+  parentCycleId?: string;
+
+  @Nested(() => CycleRulesOverrideDto, { optional: true })
+  rules?: CycleRulesOverrideDto;
+
+  @Text('brand-major/2021.1', { optional: true, max: 64, description: 'Required when rules are overridden; the catalog version otherwise' })
+  rulesVersion?: string;
+}
+
+export class CloseWindowDto {
+  @Text('所有申报材料已收齐', { optional: true, description: 'Required when closing before the deadline' })
+  reason?: string;
+}
+
+export class ShortlistEntryDto {
+  @Text('3f2b8c1e-0d7a-4f55-9a57-0a4f1e2c9b11', { max: 100 })
+  projectId!: string;
+
+  @Text('A', { optional: true, max: 20 })
+  tier?: string;
+}
+
+export class NotSelectedEntryDto {
+  @Text('7a1c4e2b-5d6f-4a88-b9c0-1e2d3f4a5b6c', { max: 100 })
+  projectId!: string;
+
+  @Text('评审得分未达入围线')
+  reason!: string;
+}
+
+export class ShortlistDto {
+  @Nested(() => ShortlistEntryDto, { isArray: true })
+  @IsArray()
+  @ArrayMaxSize(1000)
+  shortlisted!: ShortlistEntryDto[];
+
+  @Nested(() => NotSelectedEntryDto, { isArray: true })
+  @IsArray()
+  @ArrayMaxSize(1000)
+  notSelected!: NotSelectedEntryDto[];
+
+  @Text('2021年品牌专业评审会议纪要')
+  reason!: string;
+}
+
+export class OpenNoticeDto {
+  @DateOnly('2021-06-01', { description: 'First day of the notice (Beijing date)' })
+  startsOn!: string;
+
+  @Nested(() => DocumentRefDto, { optional: true })
+  document?: DocumentRefDto;
+}
+
+export class EndNoticeDto {
+  @Text('brand-major-2021/notice-1', { max: 200 })
+  noticeId!: string;
+}
+
+export class ApproveListDto {
+  @ApiProperty({ example: ['3f2b8c1e-0d7a-4f55-9a57-0a4f1e2c9b11'] })
+  @IsArray()
+  @ArrayMaxSize(1000)
+  @IsString({ each: true })
+  @MaxLength(100, { each: true })
+  projectIds!: string[];
+
+  @Text('公示无异议，予以立项')
+  reason!: string;
+
+  @Nested(() => DocumentRefDto, { optional: true })
+  document?: DocumentRefDto;
+}
+
+export class CloseCycleDto {
+  @Text('2021 batch complete')
+  reason!: string;
+}
+
+export class RemoveFromListDto {
+  @Text('3f2b8c1e-0d7a-4f55-9a57-0a4f1e2c9b11', { max: 100 })
+  projectId!: string;
+
+  @Text('异议成立：申报材料数据不实')
+  reason!: string;
+
+  @Text('objection-1', { optional: true, max: 100 })
+  objectionId?: string;
+}

@@ -1,0 +1,65 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsISO8601, IsOptional, IsString, Matches, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
+
+/**
+ * The few field shapes every DTO uses, each one decorator for validation and documentation alike,
+ * so a field's rule and its OpenAPI description cannot drift apart.
+ */
+export const Text = (example: string, options: { optional?: boolean; max?: number; description?: string } = {}) =>
+  applyDecorators(
+    options.optional ? ApiPropertyOptional({ example, description: options.description }) : ApiProperty({ example, description: options.description }),
+    ...(options.optional ? [IsOptional()] : []),
+    IsString(),
+    MinLength(1),
+    MaxLength(options.max ?? 2000),
+  );
+
+export const Instant = (example: string, options: { optional?: boolean; description?: string } = {}) =>
+  applyDecorators(
+    options.optional ? ApiPropertyOptional({ example, format: 'date-time', description: options.description }) : ApiProperty({ example, format: 'date-time', description: options.description }),
+    ...(options.optional ? [IsOptional()] : []),
+    IsISO8601({ strict: true }),
+  );
+
+export const DateOnly = (example: string, options: { optional?: boolean; description?: string } = {}) =>
+  applyDecorators(
+    options.optional ? ApiPropertyOptional({ example, format: 'date', description: options.description }) : ApiProperty({ example, format: 'date', description: options.description }),
+    ...(options.optional ? [IsOptional()] : []),
+    Matches(/^\d{4}-\d{2}-\d{2}$/, { message: '$property must be a date YYYY-MM-DD' }),
+  );
+
+export const Count = (example: number, options: { optional?: boolean; min?: number; description?: string } = {}) =>
+  applyDecorators(
+    options.optional ? ApiPropertyOptional({ example, description: options.description }) : ApiProperty({ example, description: options.description }),
+    ...(options.optional ? [IsOptional()] : []),
+    IsInt(),
+    Min(options.min ?? 0),
+  );
+
+export const Nested = (type: () => new () => object, options: { optional?: boolean; isArray?: boolean; description?: string } = {}) =>
+  applyDecorators(
+    options.optional
+      ? ApiPropertyOptional({ type, isArray: options.isArray, description: options.description })
+      : ApiProperty({ type, isArray: options.isArray, description: options.description }),
+    ...(options.optional ? [IsOptional()] : []),
+    ValidateNested({ each: options.isArray }),
+    Type(type),
+  );
+
+/** A document cited by content hash, as the upload endpoint answered it. */
+export class DocumentRefDto {
+  @ApiProperty({ example: '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08' })
+  @Matches(/^[0-9a-f]{64}$/, { message: 'sha256 must be 64 lowercase hex digits' })
+  sha256!: string;
+
+  @Text('申报书.pdf', { max: 255 })
+  name!: string;
+
+  @Count(48213, { min: 1 })
+  size!: number;
+
+  @Text('application/pdf', { optional: true, max: 100 })
+  mediaType?: string;
+}

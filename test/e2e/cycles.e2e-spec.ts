@@ -1,0 +1,97 @@
+import { client } from '../support/http';
+import { RunningApp, startTestApp } from '../support/test-app';
+
+describe('cycles over HTTP', () => {
+  let running: RunningApp;
+  let http: ReturnType<typeof client>;
+  let office: string;
+  let applicant: string;
+
+  const openBody = (id: string) => ({
+    id,
+    programType: 'brand-major',
+    name: '品牌专业 2021 batch',
+    label: '2021',
+    opensAt: '2021-03-01T00:00:00+08:00',
+    closesAt: '2031-04-01T00:00:00+08:00',
+  });
+
+  beforeAll(async () => {
+    running = await startTestApp();
+    http = client(running);
+    office = await http.token({ sub: 'office-1', role: 'office', org: '山西省教育厅' });
+    applicant = await http.token({ sub: 'a-1', role: 'applicant', org: 'school-1', region: '太原市' });
+  });
+  afterAll(() => running.stop());
+
+  it('opens a cycle with the catalog defaults: 201, Location, ETag, position', async () => {
+    const result = await http.post('/cycles', office, openBody('bm-2021'));
+    expect(result.status).toBe(201);
+    expect(result.headers.get('location')).toBe('/cycles/bm-2021');
+    expect(result.headers.get('etag')).toBe('"0"');
+    expect(result.body).toMatchObject({ stream: 'cycle-bm-2021', revision: 0, events: ['CycleOpened'], repeated: false });
+    expect(result.headers.get('x-position')).toBe(result.body.position);
+
+    const read = await http.get('/cycles/bm-2021', office);
+    expect(read.status).toBe(200);
+    expect(read.headers.get('etag')).toBe('"0"');
+    expect(read.body).toMatchObject({ id: 'bm-2021', status: 'open', programType: 'brand-major', rules: { quota: 200 }, rulesVersion: 'brand-major/2020.1' });
+  });
+
+  it('answers a retried Idempotency-Key with the first outcome, even concurrently', async () => {
+    const headers = { 'idempotency-key': 'open-course-2022' };
+    const body = { ...openBody('ignored'), programType: 'quality-course' };
+    delete (body as { id?: string }).id;
+    const results = await Promise.all([1, 2, 3].map(() => http.post('/cycles', office, body, headers)));
+    const locations = new Set(results.map((r) => r.headers.get('location')));
+    expect(locations.size).toBe(1);
+    expect(new Set(results.map((r) => r.body.position)).size).toBe(1);
+    const again = await http.post('/cycles', office, body, headers);
+    expect(again.body).toMatchObject({ repeated: true, position: results[0].body.position });
+  });
+
+  it('forbids an applicant to open a cycle, writing nothing', async () => {
+    const result = await http.post('/cycles', applicant, openBody('by-applicant'));
+    expect(result.status).toBe(403);
+    expect(result.body).toMatchObject({ code: 'role-not-allowed' });
+    expect((await http.get('/cycles/by-applicant', office)).status).toBe(404);
+  });
+
+  it('refuses unknown fields and wrong types field by field', async () => {
+    const result = await http.post('/cycles', office, { ...openBody('bad'), quota: 5, rules: { quota: 'many' } });
+    expect(result.status).toBe(400);
+    expect(result.headers.get('content-type')).toMatch(/application\/problem\+json/);
+    expect(result.body.code).toBe('validation-failed');
+    const fields = result.body.errors.map((e: { field: string }) => e.field);
+    expect(fields).toEqual(expect.arrayContaining(['quota', 'rules.quota']));
+  });
+
+  it('refuses malformed JSON, a non-JSON body and an oversized body', async () => {
+    const malformed = await http.request('POST', '/cycles', { token: office, raw: '{"id": ', headers: { 'content-type': 'application/json' } });
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.code).toBe('malformed-json');
+    const text = await http.request('POST', '/cycles', { token: office, raw: 'hello', headers: { 'content-type': 'text/plain' } });
+    expect(text.status).toBe(415);
+    const huge = await http.post('/cycles', office, { ...openBody('huge'), name: 'x'.repeat(300 * 1024) });
+    expect(huge.status).toBe(413);
+    expect(huge.body.code).toBe('payload-too-large');
+  });
+
+  it('fails a stale If-Match with 412 and writes nothing', async () => {
+    await http.post('/cycles', office, openBody('bm-stale'));
+    const stale = await http.post('/cycles/bm-stale/close-window', office, { reason: 'early close' }, { 'if-match': '"5"' });
+    expect(stale.status).toBe(412);
+    expect(stale.body).toMatchObject({ code: 'revision-mismatch', currentRevision: 0 });
+    expect((await http.get('/cycles/bm-stale', office)).body.status).toBe('open');
+    const fresh = await http.post('/cycles/bm-stale/close-window', office, { reason: 'early close' }, { 'if-match': '"0"' });
+    expect(fresh.status).toBe(200);
+    expect(fresh.headers.get('etag')).toBe('"1"');
+  });
+
+  it('answers 404 for an unknown cycle and 409 for an invalid transition', async () => {
+    expect((await http.get('/cycles/nope', office)).body.code).toBe('cycle-not-found');
+    const again = await http.post('/cycles', office, openBody('bm-2021'));
+    expect(again.status).toBe(409);
+    expect(again.body.code).toBe('cycle-already-open');
+  });
+});
