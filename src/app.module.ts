@@ -13,6 +13,8 @@ import { DocumentStore } from './infrastructure/documents/document-store';
 import { DocumentsController } from './infrastructure/http/documents.controller';
 import { HealthController } from './infrastructure/http/health.controller';
 import { ProblemFilter } from './infrastructure/http/problem.filter';
+import { ReadModelsController } from './infrastructure/http/read-models.controller';
+import { ReadModels } from './infrastructure/read-models/read-models';
 
 @Module({})
 export class AppModule {
@@ -20,11 +22,12 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [CqrsModule.forRoot(), EventStoreModule.forConfig(config)],
-      controllers: [HealthController, DocumentsController, CyclesController],
+      controllers: [HealthController, DocumentsController, CyclesController, ReadModelsController],
       providers: [
         { provide: CLOCK, useValue: clock },
         { provide: CATALOG, useValue: defaultCatalog },
         DecideCycleHandler,
+        ReadModels,
         { provide: TokenVerifier, useFactory: () => new TokenVerifier(config) },
         { provide: DocumentStore, useFactory: () => new DocumentStore(config.dataDir, config.documentMaxBytes) },
         { provide: APP_GUARD, useClass: AuthGuard },

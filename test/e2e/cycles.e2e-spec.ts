@@ -95,3 +95,68 @@ describe('cycles over HTTP', () => {
     expect(again.body.code).toBe('cycle-already-open');
   });
 });
+
+describe('cycle dashboards (read side)', () => {
+  let running: RunningApp;
+  let http: ReturnType<typeof client>;
+  let office: string;
+
+  beforeAll(async () => {
+    running = await startTestApp();
+    http = client(running);
+    office = await http.token({ sub: 'office-1', role: 'office', org: '山西省教育厅' });
+  });
+  afterAll(() => running.stop());
+
+  it('shows a write to a GET right after the POST, given the position the POST answered', async () => {
+    const opened = await http.post('/cycles', office, {
+      id: 'hc-2026',
+      programType: 'higher-college',
+      name: '省级双高 phase 2',
+      label: '2026–2029',
+      opensAt: '2026-01-01T00:00:00+08:00',
+      closesAt: '2036-01-01T00:00:00+08:00',
+      rules: { quota: 10, tiers: [{ name: 'A', quota: 3 }, { name: 'B', quota: 7 }] },
+      rulesVersion: 'higher-college/2026.1',
+    });
+    expect(opened.body).toMatchObject({ revision: 0 });
+    const dashboard = await http.get(`/cycles/hc-2026/dashboard?after=${opened.body.position}`, office);
+    expect(dashboard.status).toBe(200);
+    expect(dashboard.body).toMatchObject({
+      id: 'hc-2026',
+      programType: 'higher-college',
+      status: 'open',
+      quota: 10,
+      placesTaken: 0,
+      remaining: 10,
+      tiers: [
+        { tier: 'A', quota: 3, taken: 0, remaining: 3 },
+        { tier: 'B', quota: 7, taken: 0, remaining: 7 },
+      ],
+    });
+    const list = await http.get(`/cycles?programType=higher-college&after=${opened.body.position}`, office);
+    expect(list.body).toMatchObject({ total: 1, items: [{ id: 'hc-2026' }] });
+  });
+
+  it('answers a clear error when the read models do not reach the position in time', async () => {
+    const result = await http.get('/cycles?after=999999', office);
+    expect(result.status).toBe(503);
+    expect(result.body).toMatchObject({ code: 'read-model-behind', position: '999999' });
+    expect(result.body.detail).toMatch(/have not reached position 999999/);
+  });
+
+  it('reports the projection lag in /health', async () => {
+    const health = await http.get('/health');
+    expect(health.body.projections).toMatchObject({ behindEvents: 0, caughtUp: true });
+    expect(health.body.projections.checkpoint).toBe(health.body.store.lastPosition);
+  });
+
+  it('rebuilds the read models on the office’s request only', async () => {
+    const applicant = await http.token({ sub: 'a', role: 'applicant', org: 'school-1' });
+    expect((await http.post('/read-models/rebuild', applicant)).status).toBe(403);
+    const before = (await http.get('/cycles', office)).body;
+    const rebuilt = await http.post('/read-models/rebuild', office);
+    expect(rebuilt.status).toBe(200);
+    expect((await http.get('/cycles', office)).body).toEqual(before);
+  });
+});

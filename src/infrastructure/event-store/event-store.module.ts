@@ -7,7 +7,7 @@ import { SqliteEventStore } from './sqlite.event-store';
 
 export const APP_CONFIG = Symbol('AppConfig');
 
-function openEventStore(config: AppConfig): EventStore {
+export function openEventStore(config: AppConfig): EventStore {
   if (config.eventStore === 'esdb') {
     // Loaded only when chosen, so the embedded default never starts a gRPC client.
     const { EsdbEventStore } = require('./esdb.event-store') as {

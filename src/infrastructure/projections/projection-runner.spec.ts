@@ -15,11 +15,13 @@ function counting(failOn?: (event: RecordedEvent) => boolean): Projection {
     version: 1,
     tables: ['counts'],
     schema: 'CREATE TABLE IF NOT EXISTS counts (stream TEXT PRIMARY KEY, n INTEGER NOT NULL, last_revision INTEGER NOT NULL)',
-    apply(db: Database.Database, event: RecordedEvent) {
-      if (failOn?.(event)) throw new Error(`crash at ${event.stream}@${event.revision}`);
-      db.prepare(
-        'INSERT INTO counts (stream, n, last_revision) VALUES (?, 1, ?) ON CONFLICT (stream) DO UPDATE SET n = n + 1, last_revision = excluded.last_revision',
-      ).run(event.stream, event.revision);
+    apply(db: Database.Database, events: readonly RecordedEvent[]) {
+      for (const event of events) {
+        if (failOn?.(event)) throw new Error(`crash at ${event.stream}@${event.revision}`);
+        db.prepare(
+          'INSERT INTO counts (stream, n, last_revision) VALUES (?, 1, ?) ON CONFLICT (stream) DO UPDATE SET n = n + 1, last_revision = excluded.last_revision',
+        ).run(event.stream, event.revision);
+      }
     },
   };
 }

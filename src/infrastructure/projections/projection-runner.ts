@@ -142,7 +142,8 @@ export class ProjectionRunner {
     const apply = this.db.transaction((events: readonly RecordedEvent[]) => {
       for (const projection of this.projections) {
         const done = applied.get(projection.name) ?? null;
-        for (const event of events) if (done === null || event.position > done) projection.apply(this.db, event);
+        const fresh = done === null ? events : events.filter((event) => event.position > done);
+        if (fresh.length > 0) projection.apply(this.db, fresh);
       }
       const last = events[events.length - 1].position;
       for (const projection of this.projections) {

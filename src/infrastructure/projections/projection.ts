@@ -2,9 +2,9 @@ import type Database from 'better-sqlite3';
 import { RecordedEvent } from '../../application/event-store';
 
 /**
- * A read model: tables it owns in the read-model database, and how one event changes them. `apply`
- * runs inside the runner's transaction, together with the checkpoint, so an event is applied exactly
- * once however the process stops.
+ * A read model: tables it owns in the read-model database, and how a batch of events changes them.
+ * `apply` runs inside the runner's transaction, together with the checkpoint, so an event is applied
+ * exactly once however the process stops. Batches let a projection write each touched row once.
  */
 export interface Projection {
   readonly name: string;
@@ -14,5 +14,5 @@ export interface Projection {
   readonly tables: readonly string[];
   /** CREATE TABLE / INDEX IF NOT EXISTS statements. */
   readonly schema: string;
-  apply(db: Database.Database, event: RecordedEvent): void;
+  apply(db: Database.Database, events: readonly RecordedEvent[]): void;
 }

@@ -1,0 +1,70 @@
+import type Database from 'better-sqlite3';
+import { categoryOf } from '../../application/audit';
+import { RecordedEvent } from '../../application/event-store';
+import { Decider } from '../../domain/decider';
+import { Projection } from './projection';
+
+export type RowValues = Readonly<Record<string, string | number | null>>;
+
+export interface FoldedStateOptions<State, Event extends { type: string; data: unknown }> {
+  readonly name: string;
+  readonly version: number;
+  /** Stream category whose streams are folded, e.g. 'enterprise'. */
+  readonly category: string;
+  readonly decider: Pick<Decider<State, never, Event>, 'initialState' | 'evolve'>;
+  readonly table: string;
+  /** Queryable columns and their SQL types; the table also keeps `id`, `stream`, `revision`, `position` and the state. */
+  readonly columns: Readonly<Record<string, 'TEXT' | 'INTEGER' | 'REAL'>>;
+  readonly indexes?: readonly string[];
+  /** The column values of a stream's state; columns left out are null. */
+  row(state: State, event: RecordedEvent): RowValues;
+}
+
+/**
+ * A read model whose rows are the aggregates' own states: each stream is folded with the domain's
+ * `evolve`, the one definition of what an event means, and its state written once per batch.
+ */
+export function foldedStateProjection<State, Event extends { type: string; data: unknown }>(options: FoldedStateOptions<State, Event>): Projection {
+  const names = Object.keys(options.columns);
+  const schema = [
+    `CREATE TABLE IF NOT EXISTS ${options.table} (
+      id TEXT PRIMARY KEY, stream TEXT NOT NULL UNIQUE, revision INTEGER NOT NULL, position INTEGER NOT NULL, state TEXT NOT NULL,
+      ${names.map((column) => `${column} ${options.columns[column]}`).join(', ')})`,
+    ...(options.indexes ?? []).map((columns, i) => `CREATE INDEX IF NOT EXISTS ${options.table}_${i} ON ${options.table} (${columns})`),
+  ].join(';\n');
+  const upsert = `INSERT INTO ${options.table} (id, stream, revision, position, state, ${names.join(', ')})
+    VALUES (@id, @stream, @revision, @position, @state, ${names.map((n) => `@${n}`).join(', ')})
+    ON CONFLICT (id) DO UPDATE SET revision = excluded.revision, position = excluded.position, state = excluded.state,
+    ${names.map((n) => `${n} = excluded.${n}`).join(', ')}`;
+  const prefix = `${options.category}-`;
+  return {
+    name: options.name,
+    version: options.version,
+    tables: [options.table],
+    schema,
+    apply(db: Database.Database, events: readonly RecordedEvent[]) {
+      const touched = new Map<string, { state: State; last: RecordedEvent }>();
+      const load = db.prepare<[string], { state: string }>(`SELECT state FROM ${options.table} WHERE stream = ?`);
+      for (const event of events) {
+        if (categoryOf(event.stream) !== options.category) continue;
+        const before =
+          touched.get(event.stream)?.state ??
+          ((row) => (row ? (JSON.parse(row.state) as State) : options.decider.initialState))(load.get(event.stream));
+        touched.set(event.stream, { state: options.decider.evolve(before, { type: event.type, data: event.data } as Event), last: event });
+      }
+      const write = db.prepare(upsert);
+      const nulls = Object.fromEntries(names.map((name) => [name, null]));
+      for (const [stream, { state, last }] of touched) {
+        write.run({
+          id: stream.slice(prefix.length),
+          stream,
+          revision: last.revision,
+          position: Number(last.position),
+          state: JSON.stringify(state),
+          ...nulls,
+          ...options.row(state, last),
+        });
+      }
+    },
+  };
+}

@@ -1,0 +1,70 @@
+import type Database from 'better-sqlite3';
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+
+/** Paging and read-your-writes, common to every list query. */
+export class PageQuery {
+  @ApiPropertyOptional({ example: 50, description: 'At most 500' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  limit?: number;
+
+  @ApiPropertyOptional({ example: 0 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  offset?: number;
+
+  @ApiPropertyOptional({ example: '1042', description: "A command's answered position: the query waits (bounded) until the read models include it" })
+  @IsOptional()
+  @Matches(/^\d{1,19}$/, { message: 'after must be a position a command answered' })
+  after?: string;
+}
+
+/** A condition on the rows: SQL with its parameters. Visibility rules and filters are both conditions. */
+export interface Condition {
+  readonly sql: string;
+  readonly params: readonly (string | number)[];
+}
+
+export const where = (sql: string, ...params: (string | number)[]): Condition => ({ sql, params });
+export const nothing: Condition = where('0');
+export const everything: Condition = where('1');
+
+/** Equality filters for the query parameters that were given. */
+export function equalities(filters: Readonly<Record<string, string | number | undefined>>): Condition[] {
+  return Object.entries(filters)
+    .filter((entry): entry is [string, string | number] => entry[1] !== undefined)
+    .map(([column, value]) => where(`${column} = ?`, value));
+}
+
+export interface Page<T> {
+  readonly items: T[];
+  readonly total: number;
+  readonly limit: number;
+  readonly offset: number;
+}
+
+/** One page of a read-model table under all the conditions, with the total count. */
+export function pageOf<T>(
+  db: Database.Database,
+  table: string,
+  columns: string,
+  conditions: readonly Condition[],
+  orderBy: string,
+  page: PageQuery,
+  map: (row: Record<string, unknown>) => T,
+): Page<T> {
+  const clause = conditions.length ? `WHERE ${conditions.map((c) => `(${c.sql})`).join(' AND ')}` : '';
+  const params = conditions.flatMap((c) => c.params);
+  const limit = page.limit ?? 50;
+  const offset = page.offset ?? 0;
+  const rows = db.prepare(`SELECT ${columns} FROM ${table} ${clause} ORDER BY ${orderBy} LIMIT ? OFFSET ?`).all(...params, limit, offset) as Record<string, unknown>[];
+  const { total } = db.prepare(`SELECT count(*) AS total FROM ${table} ${clause}`).get(...params) as { total: number };
+  return { items: rows.map(map), total, limit, offset };
+}

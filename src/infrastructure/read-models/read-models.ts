@@ -1,0 +1,55 @@
+import { join } from 'node:path';
+import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import type Database from 'better-sqlite3';
+import { EVENT_STORE, EventStore, Position } from '../../application/event-store';
+import { AppConfig } from '../../config';
+import { APP_CONFIG } from '../event-store/event-store.module';
+import { Projection } from '../projections/projection';
+import { ProjectionRunner, ProjectionTimeoutError } from '../projections/projection-runner';
+import { ProblemError } from '../http/problem.filter';
+import { cycleDashboardProjection } from './cycle-dashboard.projection';
+import { enterpriseRegistryProjection } from './enterprise-registry.projection';
+
+export const PROJECTIONS: readonly Projection[] = [cycleDashboardProjection, enterpriseRegistryProjection];
+
+/** How long a query waits for the read models to reach the position a client names. */
+const READ_YOUR_WRITES_BOUND_MS = 2000;
+
+/** The read-model database beside the event store, kept current by the projection runner from start to shutdown. */
+@Injectable()
+export class ReadModels implements OnApplicationBootstrap, OnApplicationShutdown {
+  readonly db: Database.Database;
+  readonly runner: ProjectionRunner;
+
+  constructor(@Inject(EVENT_STORE) store: EventStore, @Inject(APP_CONFIG) config: AppConfig) {
+    this.db = ProjectionRunner.openDatabase(join(config.dataDir, 'read-models.db'));
+    this.runner = new ProjectionRunner(store, this.db, PROJECTIONS);
+  }
+
+  onApplicationBootstrap(): void {
+    this.runner.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.runner.stop();
+    this.db.close();
+  }
+
+  /** Waits (bounded) until the read models include the event at `position`, so a client reads its own writes. */
+  async reach(position: Position | undefined): Promise<void> {
+    if (position === undefined) return;
+    try {
+      await this.runner.waitFor(position, READ_YOUR_WRITES_BOUND_MS);
+    } catch (error) {
+      if (!(error instanceof ProjectionTimeoutError)) throw error;
+      throw new ProblemError({
+        status: 503,
+        code: 'read-model-behind',
+        title: 'Service Unavailable',
+        detail: error.message,
+        position: position.toString(),
+        readModelPosition: error.checkpoint?.toString() ?? null,
+      });
+    }
+  }
+}
