@@ -7,6 +7,7 @@ import { DecideCycleHandler } from './application/cycle.commands';
 import { AppConfig } from './config';
 import { EventStoreModule } from './infrastructure/event-store/event-store.module';
 import { TokenVerifier } from './infrastructure/http/auth';
+import { AuditController } from './infrastructure/http/audit.controller';
 import { AuthGuard } from './infrastructure/http/auth.guard';
 import { CyclesController } from './infrastructure/http/cycles.controller';
 import { DocumentStore } from './infrastructure/documents/document-store';
@@ -22,7 +23,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [CqrsModule.forRoot(), EventStoreModule.forConfig(config)],
-      controllers: [HealthController, DocumentsController, CyclesController, ReadModelsController],
+      controllers: [HealthController, DocumentsController, CyclesController, ReadModelsController, AuditController],
       providers: [
         { provide: CLOCK, useValue: clock },
         { provide: CATALOG, useValue: defaultCatalog },

@@ -1,11 +1,20 @@
-import { Decider } from '../domain/decider';
 import { EventStore, Position, RecordedEvent } from './event-store';
 import { chainHash, GENESIS_HASH } from './integrity';
 
-type AnyDecider = Pick<Decider<unknown, unknown, { type: string; data: unknown }>, 'initialState' | 'evolve'>;
+/** Any aggregate's fold, whatever its own state and event types. */
+export interface Fold {
+  readonly initialState: unknown;
+  evolve(state: never, event: never): unknown;
+}
 
-/** The decider whose `evolve` folds a stream, by the stream's category (`project-…` → 'project'). */
-export type DeciderRegistry = Readonly<Record<string, AnyDecider>>;
+/** The fold of each stream category (`project-…` → 'project'). */
+export type DeciderRegistry = Readonly<Record<string, Fold>>;
+
+/** Folds recorded events with an aggregate's `evolve`; the registry guarantees the category matches. */
+function replay(fold: Fold, events: readonly RecordedEvent[], from: unknown = fold.initialState): unknown {
+  const evolve = fold.evolve as (state: unknown, event: { type: string; data: unknown }) => unknown;
+  return events.reduce((state, e) => evolve(state, { type: e.type, data: e.data }), from);
+}
 
 export const categoryOf = (stream: string): string => stream.slice(0, Math.max(0, stream.indexOf('-')));
 
@@ -118,9 +127,9 @@ export interface HistoryEntry {
 export async function history(store: EventStore, deciders: DeciderRegistry, stream: string, redact: (e: RecordedEvent) => unknown = (e) => e.data) {
   const decider = deciders[categoryOf(stream)];
   const events = await store.readStream(stream);
-  let state = decider?.initialState;
+  let state: unknown = decider?.initialState;
   return events.map((event): HistoryEntry => {
-    state = decider ? decider.evolve(state, { type: event.type, data: event.data }) : undefined;
+    state = decider ? replay(decider, [event], state) : undefined;
     const { actor, reason, recordedAt, rulesVersion } = event.metadata;
     return {
       revision: event.revision,
@@ -152,6 +161,6 @@ export async function stateAsOf(
       : events.filter((e) => Date.parse(String(e.metadata.recordedAt)) <= Date.parse(asOf.time));
   return {
     revision: upTo.length - 1,
-    state: upTo.reduce((s, e) => decider.evolve(s, { type: e.type, data: e.data }), decider.initialState),
+    state: replay(decider, upTo),
   };
 }
