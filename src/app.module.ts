@@ -4,18 +4,21 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { CATALOG, defaultCatalog } from './application/catalog';
 import { Clock, CLOCK } from './application/clock';
 import { DecideCycleHandler } from './application/cycle.commands';
+import { DecideEnterpriseHandler } from './application/enterprise.commands';
 import { AppConfig } from './config';
 import { EventStoreModule } from './infrastructure/event-store/event-store.module';
 import { TokenVerifier } from './infrastructure/http/auth';
 import { AuditController } from './infrastructure/http/audit.controller';
 import { AuthGuard } from './infrastructure/http/auth.guard';
 import { CyclesController } from './infrastructure/http/cycles.controller';
+import { EnterprisesController } from './infrastructure/http/enterprises.controller';
 import { DocumentStore } from './infrastructure/documents/document-store';
 import { DocumentsController } from './infrastructure/http/documents.controller';
 import { HealthController } from './infrastructure/http/health.controller';
 import { ProblemFilter } from './infrastructure/http/problem.filter';
 import { ReadModelsController } from './infrastructure/http/read-models.controller';
 import { ReadModels } from './infrastructure/read-models/read-models';
+import { DeadlinesService } from './infrastructure/scheduling/deadlines.service';
 
 @Module({})
 export class AppModule {
@@ -23,12 +26,14 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [CqrsModule.forRoot(), EventStoreModule.forConfig(config)],
-      controllers: [HealthController, DocumentsController, CyclesController, ReadModelsController, AuditController],
+      controllers: [HealthController, DocumentsController, CyclesController, EnterprisesController, ReadModelsController, AuditController],
       providers: [
         { provide: CLOCK, useValue: clock },
         { provide: CATALOG, useValue: defaultCatalog },
         DecideCycleHandler,
+        DecideEnterpriseHandler,
         ReadModels,
+        DeadlinesService,
         { provide: TokenVerifier, useFactory: () => new TokenVerifier(config) },
         { provide: DocumentStore, useFactory: () => new DocumentStore(config.dataDir, config.documentMaxBytes) },
         { provide: APP_GUARD, useClass: AuthGuard },

@@ -10,6 +10,8 @@ export interface AppConfig {
   readonly maxEventBytes: number;
   readonly bodyLimitBytes: number;
   readonly documentMaxBytes: number;
+  /** How often the deadline scheduler looks for passed deadlines; 0 leaves it to explicit ticks (tests). */
+  readonly schedulerIntervalMs: number;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly auth: AuthConfig;
 }
@@ -71,6 +73,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     maxEventBytes: integer(env, 'MAX_EVENT_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
     bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 256 * 1024, 1024, 64 * 1024 * 1024),
     documentMaxBytes: integer(env, 'DOCUMENT_MAX_BYTES', 20 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    schedulerIntervalMs: integer(env, 'SCHEDULER_INTERVAL_MS', 5000, 0, 24 * 60 * 60 * 1000),
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
     auth: loadAuth(env),
   };

@@ -16,7 +16,7 @@ export interface RunningApp {
 /** The real service on a real port, over a temporary data folder that is removed on stop. */
 export async function startTestApp(env: Record<string, string> = {}, clock?: Clock): Promise<RunningApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'als-e2e-'));
-  const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent', ...env });
+  const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent', SCHEDULER_INTERVAL_MS: '0', ...env });
   const app = await createApp(config, clock);
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address();

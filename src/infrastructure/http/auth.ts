@@ -69,8 +69,10 @@ export class TokenVerifier {
     try {
       claims = await this.verify(match[1]);
     } catch (error) {
-      if (error instanceof errors.JWTExpired) throw new AuthenticationError('the token has expired');
-      if (error instanceof errors.JWTClaimValidationFailed) throw new AuthenticationError(`the token's ${error.claim} claim is not accepted`);
+      // Told apart by jose's stable error codes rather than classes, which a second copy of jose would not share.
+      const { code, claim } = error as { code?: string; claim?: string };
+      if (code === errors.JWTExpired.code) throw new AuthenticationError('the token has expired');
+      if (code === errors.JWTClaimValidationFailed.code) throw new AuthenticationError(`the token's ${claim} claim is not accepted`);
       throw new AuthenticationError('the token is not valid');
     }
     const { sub, role, org, region } = claims as JWTPayload & Record<string, unknown>;

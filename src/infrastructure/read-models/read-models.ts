@@ -1,23 +1,25 @@
 import { join } from 'node:path';
-import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import type Database from 'better-sqlite3';
+import { DEADLINE_RULES } from '../../application/deadlines';
 import { EVENT_STORE, EventStore, Position } from '../../application/event-store';
 import { AppConfig } from '../../config';
 import { APP_CONFIG } from '../event-store/event-store.module';
 import { Projection } from '../projections/projection';
 import { ProjectionRunner, ProjectionTimeoutError } from '../projections/projection-runner';
 import { ProblemError } from '../http/problem.filter';
+import { deadlinesProjection } from '../scheduling/deadlines.projection';
 import { cycleDashboardProjection } from './cycle-dashboard.projection';
 import { enterpriseRegistryProjection } from './enterprise-registry.projection';
 
-export const PROJECTIONS: readonly Projection[] = [cycleDashboardProjection, enterpriseRegistryProjection];
+export const PROJECTIONS: readonly Projection[] = [cycleDashboardProjection, enterpriseRegistryProjection, deadlinesProjection(DEADLINE_RULES)];
 
 /** How long a query waits for the read models to reach the position a client names. */
 const READ_YOUR_WRITES_BOUND_MS = 2000;
 
 /** The read-model database beside the event store, kept current by the projection runner from start to shutdown. */
 @Injectable()
-export class ReadModels implements OnApplicationBootstrap, OnApplicationShutdown {
+export class ReadModels implements OnModuleInit, OnApplicationShutdown {
   readonly db: Database.Database;
   readonly runner: ProjectionRunner;
 
@@ -26,7 +28,8 @@ export class ReadModels implements OnApplicationBootstrap, OnApplicationShutdown
     this.runner = new ProjectionRunner(store, this.db, PROJECTIONS);
   }
 
-  onApplicationBootstrap(): void {
+  /** Started before anything that reads the tables (the deadline scheduler starts at bootstrap). */
+  onModuleInit(): void {
     this.runner.start();
   }
 

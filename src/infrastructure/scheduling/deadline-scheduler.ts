@@ -1,0 +1,176 @@
+import type Database from 'better-sqlite3';
+import { categoryOf } from '../../application/audit';
+import { Clock } from '../../application/clock';
+import { Deadline, DeadlineRule, SchedulingDecider, SYSTEM_ACTOR } from '../../application/deadlines';
+import { EventStore } from '../../application/event-store';
+import { handleCommand } from '../../application/handle-command';
+import { DomainError } from '../../domain/errors';
+
+export interface DeadlineSchedulerOptions {
+  readonly store: EventStore;
+  /** The read-model database the deadlines projection writes. */
+  readonly db: Database.Database;
+  readonly rules: readonly DeadlineRule[];
+  /** The command path's deciders, by stream category. */
+  readonly deciders: Readonly<Record<string, SchedulingDecider>>;
+  readonly clock: Clock;
+  /** Wait before the first retry of a failed deadline, doubled on each further failure up to `maxRetryMs`. */
+  readonly retryMs?: number;
+  readonly maxRetryMs?: number;
+  /** Told of each failure and of a tick that could not run at all; the scheduler itself never throws them. */
+  readonly onError?: (error: unknown, deadline?: Deadline) => void;
+}
+
+export type DeadlineOutcome =
+  | { readonly status: 'fired'; readonly deadline: Deadline; readonly events: readonly string[] }
+  /** Nothing to write: the effect had already happened (another instance, or before a restart). */
+  | { readonly status: 'settled'; readonly deadline: Deadline }
+  | { readonly status: 'failed'; readonly deadline: Deadline; readonly failure: DeadlineFailure };
+
+export interface DeadlineFailure {
+  readonly deadline: Deadline;
+  readonly error: string;
+  /** The DomainError's code, when the domain refused. */
+  readonly code?: string;
+  readonly attempts: number;
+  readonly nextAttemptAt: string;
+}
+
+interface DeadlineRow {
+  stream: string;
+  kind: string;
+  key: string;
+  due_at: string;
+  rule: string;
+  calendar_version: string | null;
+}
+
+/**
+ * Fires the deadlines the clock has passed. Each deadline becomes one command on its stream through
+ * the one command path, with a command id derived from the deadline: however many instances tick,
+ * and however often a restart repeats a tick, the store writes its events once. The command is
+ * decided at the due time, so a deadline fired late (after downtime) records when it was really due;
+ * the envelope's `recordedAt` keeps when it actually fired.
+ */
+export class DeadlineScheduler {
+  private readonly rules = new Map<string, DeadlineRule>();
+  /** Deadlines this instance has settled whose settling event the read model may not show yet. */
+  private readonly done = new Set<string>();
+  private readonly failures = new Map<string, DeadlineFailure>();
+  private queue: Promise<unknown> = Promise.resolve();
+  private timer?: NodeJS.Timeout;
+  private running = false;
+
+  constructor(private readonly options: DeadlineSchedulerOptions) {
+    for (const rule of options.rules) {
+      const id = `${rule.category}/${rule.kind}`;
+      if (this.rules.has(id)) throw new Error(`two deadline rules ${id}`);
+      if (!options.deciders[rule.category]) throw new Error(`no decider for the ${rule.category} streams of deadline rule ${id}`);
+      this.rules.set(id, rule);
+    }
+  }
+
+  /** Fires every deadline due by now; ticks never overlap. */
+  tick(): Promise<DeadlineOutcome[]> {
+    const run = this.queue.then(() => this.fireDue());
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Ticks now and then every `intervalMs`, each tick after the previous one has finished. */
+  start(intervalMs: number): void {
+    if (this.running) return;
+    this.running = true;
+    const loop = async () => {
+      await this.tick().catch((error: unknown) => this.options.onError?.(error));
+      if (this.running) this.timer = setTimeout(loop, intervalMs);
+    };
+    void loop();
+  }
+
+  /** Stops ticking; resolves once a tick in progress has finished. */
+  async stop(): Promise<void> {
+    this.running = false;
+    clearTimeout(this.timer);
+    await this.queue;
+  }
+
+  /** Deadlines whose last attempt failed, with the error and the next attempt's time. */
+  get pendingFailures(): readonly DeadlineFailure[] {
+    return [...this.failures.values()];
+  }
+
+  private async fireDue(): Promise<DeadlineOutcome[]> {
+    const now = this.options.clock.now();
+    const due = (
+      this.options.db
+        .prepare('SELECT stream, kind, key, due_at, rule, calendar_version FROM deadlines WHERE fired_at IS NULL AND due_at <= ? ORDER BY due_at, stream, kind, key')
+        .all(now.toISOString()) as DeadlineRow[]
+    ).map(
+      (row): Deadline => ({ stream: row.stream, kind: row.kind, key: row.key, dueAt: row.due_at, rule: row.rule, calendarVersion: row.calendar_version }),
+    );
+    const ids = new Set(due.map(commandIdOf));
+    // Settled deadlines leave the list once the read model shows their event; forget them then.
+    for (const id of this.done) if (!ids.has(id)) this.done.delete(id);
+    for (const id of this.failures.keys()) if (!ids.has(id)) this.failures.delete(id);
+
+    const outcomes: DeadlineOutcome[] = [];
+    for (const deadline of due) {
+      const id = commandIdOf(deadline);
+      const failed = this.failures.get(id);
+      if (this.done.has(id) || (failed && Date.parse(failed.nextAttemptAt) > now.getTime())) continue;
+      const outcome = await this.fire(deadline, id, now, failed?.attempts ?? 0);
+      if (outcome.status === 'failed') {
+        this.failures.set(id, outcome.failure);
+        this.options.onError?.(new Error(outcome.failure.error), deadline);
+      } else {
+        this.failures.delete(id);
+        this.done.add(id);
+      }
+      outcomes.push(outcome);
+    }
+    return outcomes;
+  }
+
+  private async fire(deadline: Deadline, commandId: string, now: Date, attempts: number): Promise<DeadlineOutcome> {
+    const category = categoryOf(deadline.stream);
+    const rule = this.rules.get(`${category}/${deadline.kind}`);
+    try {
+      if (!rule) throw new Error(`no deadline rule ${category}/${deadline.kind}`);
+      const { type, data, context } = rule.command(deadline);
+      const outcome = await handleCommand(
+        this.options.store,
+        this.options.deciders[category],
+        deadline.stream,
+        // The reason lands in the events' metadata: which rule fired, when it was due, with which calendar.
+        { type, data: { reason: reasonOf(deadline), ...data }, context, actor: SYSTEM_ACTOR, now: deadline.dueAt },
+        { commandId, actor: SYSTEM_ACTOR, now: now.toISOString() },
+      );
+      return outcome.repeated || outcome.events.length === 0
+        ? { status: 'settled', deadline }
+        : { status: 'fired', deadline, events: outcome.events };
+    } catch (error) {
+      if (error instanceof DomainError && rule?.settledBy?.includes(error.code)) return { status: 'settled', deadline };
+      const retryMs = Math.min((this.options.retryMs ?? 5_000) * 2 ** attempts, this.options.maxRetryMs ?? 15 * 60_000);
+      const failure: DeadlineFailure = {
+        deadline,
+        error: error instanceof Error ? error.message : String(error),
+        ...(error instanceof DomainError ? { code: error.code } : {}),
+        attempts: attempts + 1,
+        nextAttemptAt: new Date(now.getTime() + retryMs).toISOString(),
+      };
+      return { status: 'failed', deadline, failure };
+    }
+  }
+}
+
+/**
+ * The due time is part of the id: a deadline moved (an extension) and due again is a new command,
+ * while the same deadline seen by two instances, or again after a restart, is the same one.
+ */
+const commandIdOf = (d: Deadline) => `deadline:${d.stream}:${d.kind}:${d.key}@${d.dueAt}`;
+
+function reasonOf(d: Deadline): string {
+  const calendar = d.calendarVersion ? `, calendar ${d.calendarVersion}` : '';
+  return `deadline ${d.kind} ${d.key} due ${d.dueAt}: ${d.rule}${calendar}`;
+}
