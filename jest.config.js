@@ -1,7 +1,7 @@
 /**
  * One jest run covers unit, contract, crash and e2e tests. ts-jest only transpiles (npm test runs tsc
- * first). It also turns the few ESM-only dependencies (jose, content-disposition) into CommonJS,
- * which Node loads natively but jest's module registry does not; those keep standard class fields.
+ * first). The few ESM-only dependencies (jose, content-disposition), which Node loads natively but
+ * jest's module registry does not, go through a plain ES-module-to-CommonJS transform.
  */
 const esmOnly = ['jose', 'content-disposition'];
 

@@ -1,7 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsISO8601, IsOptional, IsString, Matches, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
 
 /**
  * The few field shapes every DTO uses, each one decorator for validation and documentation alike,
@@ -63,3 +63,37 @@ export class DocumentRefDto {
   @Text('application/pdf', { optional: true, max: 100 })
   mediaType?: string;
 }
+
+/** One of a fixed set of codes (an outcome, a kind, a ground). */
+export const OneOf = <T extends string>(values: readonly T[], example: T, options: { optional?: boolean; description?: string } = {}) =>
+  applyDecorators(
+    options.optional
+      ? ApiPropertyOptional({ enum: values, example, description: options.description })
+      : ApiProperty({ enum: values, example, description: options.description }),
+    ...(options.optional ? [IsOptional()] : []),
+    IsIn([...values]),
+  );
+
+/** A list of texts (reasons, department names), each one as `Text` checks it. */
+export const Texts = (example: string[], options: { optional?: boolean; min?: number; description?: string } = {}) =>
+  applyDecorators(
+    options.optional
+      ? ApiPropertyOptional({ example, type: [String], description: options.description })
+      : ApiProperty({ example, type: [String], description: options.description }),
+    ...(options.optional ? [IsOptional()] : []),
+    IsArray(),
+    ArrayMinSize(options.min ?? 0),
+    ArrayMaxSize(100),
+    IsString({ each: true }),
+    MinLength(1, { each: true }),
+    MaxLength(2000, { each: true }),
+  );
+
+/** A list of cited documents, each checked as a DocumentRefDto. */
+export const Documents = (options: { optional?: boolean; min?: number; description?: string } = {}) =>
+  applyDecorators(
+    Nested(() => DocumentRefDto, { optional: options.optional, isArray: true, description: options.description }),
+    IsArray(),
+    ArrayMinSize(options.min ?? 0),
+    ArrayMaxSize(50),
+  );
