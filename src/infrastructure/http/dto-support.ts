@@ -1,7 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsDefined, IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
 
 /**
  * The few field shapes every DTO uses, each one decorator for validation and documentation alike,
@@ -38,15 +38,17 @@ export const Count = (example: number, options: { optional?: boolean; min?: numb
     Min(options.min ?? 0),
   );
 
-export const Nested = (type: () => new () => object, options: { optional?: boolean; isArray?: boolean; description?: string } = {}) =>
-  applyDecorators(
-    options.optional
-      ? ApiPropertyOptional({ type, isArray: options.isArray, description: options.description })
-      : ApiProperty({ type, isArray: options.isArray, description: options.description }),
-    ...(options.optional ? [IsOptional()] : []),
+export const Nested = (type: () => new () => object, options: { optional?: boolean; isArray?: boolean; description?: string } = {}) => {
+  // Swagger resolves a lazy type only from a function named `type`, as this property's arrow is.
+  const schema = { type: () => type(), isArray: options.isArray, description: options.description };
+  return applyDecorators(
+    options.optional ? ApiPropertyOptional(schema) : ApiProperty(schema),
+    // ValidateNested alone lets a missing object through: a required one must be there.
+    options.optional ? IsOptional() : IsDefined(),
     ValidateNested({ each: options.isArray }),
     Type(type),
   );
+};
 
 /** A document cited by content hash, as the upload endpoint answered it. */
 export class DocumentRefDto {
