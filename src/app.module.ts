@@ -4,7 +4,9 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { CATALOG, defaultCatalog } from './application/catalog';
 import { Clock, CLOCK } from './application/clock';
 import { DecideCycleHandler } from './application/cycle.commands';
+import { CROSS_STREAM_EFFECTS } from './application/cross-stream-effects';
 import { DecideEnterpriseHandler } from './application/enterprise.commands';
+import { APPLICANT_BANS, DecideProjectHandler } from './application/project.commands';
 import { AppConfig } from './config';
 import { EventStoreModule } from './infrastructure/event-store/event-store.module';
 import { TokenVerifier } from './infrastructure/http/auth';
@@ -16,8 +18,11 @@ import { DocumentStore } from './infrastructure/documents/document-store';
 import { DocumentsController } from './infrastructure/http/documents.controller';
 import { HealthController } from './infrastructure/http/health.controller';
 import { ProblemFilter } from './infrastructure/http/problem.filter';
+import { ProjectsController } from './infrastructure/http/projects.controller';
 import { ReadModelsController } from './infrastructure/http/read-models.controller';
+import { ReadModelApplicantBans } from './infrastructure/read-models/applicant-bans';
 import { ReadModels } from './infrastructure/read-models/read-models';
+import { ReactorService } from './infrastructure/reactor/reactor.service';
 import { DeadlinesService } from './infrastructure/scheduling/deadlines.service';
 
 @Module({})
@@ -26,14 +31,18 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [CqrsModule.forRoot(), EventStoreModule.forConfig(config)],
-      controllers: [HealthController, DocumentsController, CyclesController, EnterprisesController, ReadModelsController, AuditController],
+      controllers: [HealthController, DocumentsController, CyclesController, ProjectsController, EnterprisesController, ReadModelsController, AuditController],
       providers: [
         { provide: CLOCK, useValue: clock },
         { provide: CATALOG, useValue: defaultCatalog },
         DecideCycleHandler,
         DecideEnterpriseHandler,
+        DecideProjectHandler,
         ReadModels,
         DeadlinesService,
+        ReactorService,
+        { provide: CROSS_STREAM_EFFECTS, useExisting: ReactorService },
+        { provide: APPLICANT_BANS, useClass: ReadModelApplicantBans },
         { provide: TokenVerifier, useFactory: () => new TokenVerifier(config) },
         { provide: DocumentStore, useFactory: () => new DocumentStore(config.dataDir, config.documentMaxBytes) },
         { provide: APP_GUARD, useClass: AuthGuard },

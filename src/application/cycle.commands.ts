@@ -6,11 +6,13 @@ import { programCycleDecider } from '../domain/program-cycle/program-cycle.decid
 import { CATALOG } from './catalog';
 import { Clock, CLOCK } from './clock';
 import { EVENT_STORE, EventStore } from './event-store';
-import { CommandOutcome, CommandRequest, handleCommand } from './handle-command';
+import { Project, projectDecider } from '../domain/project/project.decider';
+import { CommandOutcome, CommandRequest, handleCommand, readState } from './handle-command';
+import { cycleStream, projectStream } from './streams';
+import { CROSS_STREAM_EFFECTS, CrossStreamEffects } from './cross-stream-effects';
 
 export type CycleCommandInput = { [T in ProgramCycleCommand['type']]: { type: T; data: Extract<ProgramCycleCommand, { type: T }>['data'] } }[ProgramCycleCommand['type']];
 
-export const cycleStream = (cycleId: string) => `cycle-${cycleId}`;
 
 /** A command on a program cycle's stream, as a client asked for it. */
 export class DecideCycle extends Command<CommandOutcome> {
@@ -29,26 +31,40 @@ export class DecideCycleHandler implements ICommandHandler<DecideCycle, CommandO
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(CATALOG) private readonly catalog: ProgramCatalog,
+    @Inject(CROSS_STREAM_EFFECTS) private readonly effects: CrossStreamEffects,
   ) {}
 
   async execute({ cycleId, command, request }: DecideCycle): Promise<CommandOutcome> {
     const now = this.clock.now().toISOString();
-    return handleCommand(
+    const outcome = await handleCommand(
       this.store,
       programCycleDecider,
       cycleStream(cycleId),
-      { ...command, actor: request.actor, now, context: this.contextFor(command) } as ProgramCycleCommand,
+      { ...command, actor: request.actor, now, context: await this.contextFor(command) } as ProgramCycleCommand,
       { ...request, now },
     );
+    // Selection, notice and approval reach the projects they name before the office gets its answer.
+    if (!outcome.repeated && outcome.events.length > 0) await this.effects.after(outcome);
+    return outcome;
   }
 
-  /** What a cycle decision needs to know beyond the cycle's own stream. */
-  private contextFor(command: CycleCommandInput) {
+  /** What a cycle decision needs to know beyond the cycle's own stream: the catalog, and the projects it names. */
+  private async contextFor(command: CycleCommandInput) {
     switch (command.type) {
       case 'OpenCycle':
         return { programType: this.catalog[command.data.programType] ?? null };
+      case 'Shortlist':
+        return { reviewIncomplete: await this.projectsWhere(command.data.shortlisted.map((s) => s.projectId), (p) => p.reviewers.filter((r) => !r.recused && r.score !== null).length < p.rules.minReviewers) };
+      case 'ApproveList':
+        return { openObjections: await this.projectsWhere(command.data.projectIds, (p) => p.objections.some((o) => o.status === 'open')) };
       default:
         return undefined;
     }
+  }
+
+  /** The named projects that exist and match. */
+  private async projectsWhere(projectIds: readonly string[], test: (project: Project) => boolean): Promise<string[]> {
+    const states = await Promise.all(projectIds.map(async (id) => [id, (await readState(this.store, projectDecider, projectStream(id))).state] as const));
+    return states.filter(([, state]) => state.status !== 'None' && test(state as Project)).map(([id]) => id);
   }
 }

@@ -12,6 +12,7 @@ import { CATALOG } from './catalog';
 import { Clock, CLOCK } from './clock';
 import { EVENT_STORE, EventStore } from './event-store';
 import { CommandOutcome, CommandRequest, handleCommand } from './handle-command';
+import { enterpriseStream } from './streams';
 
 type NoticeType = 'OpenPublicNotice' | 'OpenCertificationNotice';
 type DomainInput = { [T in EnterpriseCommandType]: { type: T; data: Extract<EnterpriseCommand, { type: T }>['data'] } }[EnterpriseCommandType];
@@ -25,7 +26,6 @@ export interface NoticeRequest {
 export type EnterpriseCommandInput = Exclude<DomainInput, { type: NoticeType }> | { type: NoticeType; data: NoticeRequest };
 
 /** The enterprise's unified social credit code is its id: every application round, and any ban, lives in one stream. */
-export const enterpriseStream = (creditCode: string) => `enterprise-${creditCode}`;
 
 /** A command on an enterprise's stream, as a client asked for it. */
 export class DecideEnterprise extends Command<CommandOutcome> {

@@ -44,6 +44,11 @@ export interface CycleRules {
   readonly midtermAfterMonths: number;
   /** Longest rectification period in months (≤ 2 years). */
   readonly maxRectificationMonths: number;
+  /**
+   * A project with fewer tasks done (percent) at its mid-term evaluation may be suspended (< 30% [S2]).
+   * Absent in rules written before the field existed: 30 then applies.
+   */
+  readonly midtermMinTasksPercent?: number;
   readonly gradeScale: GradeScale;
   /** Years an applicant is banned from re-applying after these outcomes. */
   readonly bans: { readonly suspensionYears: number; readonly revocationYears: number };

@@ -1,7 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsDefined, IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsDefined, IsIn, IsInt, IsISO8601, IsNumber, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
 
 /**
  * The few field shapes every DTO uses, each one decorator for validation and documentation alike,
@@ -36,6 +36,18 @@ export const Count = (example: number, options: { optional?: boolean; min?: numb
     ...(options.optional ? [IsOptional()] : []),
     IsInt(),
     Min(options.min ?? 0),
+  );
+
+/** A number that need not be whole (a score, a percentage, an amount of yuan), within bounds and to at most `decimals` places. */
+export const Decimal = (example: number, options: { optional?: boolean; min: number; max?: number; decimals?: number; description?: string }) =>
+  applyDecorators(
+    options.optional
+      ? ApiPropertyOptional({ example, minimum: options.min, maximum: options.max, description: options.description })
+      : ApiProperty({ example, minimum: options.min, maximum: options.max, description: options.description }),
+    ...(options.optional ? [IsOptional()] : []),
+    IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: options.decimals ?? 2 }),
+    Min(options.min),
+    ...(options.max === undefined ? [] : [Max(options.max)]),
   );
 
 export const Nested = (type: () => new () => object, options: { optional?: boolean; isArray?: boolean; description?: string } = {}) => {

@@ -2,7 +2,8 @@ import { Body, Controller, Get, Inject, Param, Post, Res } from '@nestjs/common'
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { DecideEnterprise, EnterpriseCommandInput, enterpriseStream } from '../../application/enterprise.commands';
+import { DecideEnterprise, EnterpriseCommandInput } from '../../application/enterprise.commands';
+import { enterpriseStream } from '../../application/streams';
 import { EVENT_STORE, EventStore } from '../../application/event-store';
 import { CommandRequest, readState } from '../../application/handle-command';
 import { nameBasedUuid } from '../../application/ids';

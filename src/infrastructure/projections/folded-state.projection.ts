@@ -18,6 +18,8 @@ export interface FoldedStateOptions<State, Event extends { type: string; data: u
   readonly indexes?: readonly string[];
   /** The column values of a stream's state; columns left out are null. */
   row(state: State, event: RecordedEvent): RowValues;
+  /** Tables kept beside the main one from the same states (e.g. one row per assigned reviewer). */
+  readonly sideTables?: { readonly names: readonly string[]; readonly schema: string; write(db: Database.Database, id: string, state: State): void };
 }
 
 /**
@@ -31,6 +33,7 @@ export function foldedStateProjection<State, Event extends { type: string; data:
       id TEXT PRIMARY KEY, stream TEXT NOT NULL UNIQUE, revision INTEGER NOT NULL, position INTEGER NOT NULL, state TEXT NOT NULL,
       ${names.map((column) => `${column} ${options.columns[column]}`).join(', ')})`,
     ...(options.indexes ?? []).map((columns, i) => `CREATE INDEX IF NOT EXISTS ${options.table}_${i} ON ${options.table} (${columns})`),
+    ...(options.sideTables ? [options.sideTables.schema] : []),
   ].join(';\n');
   const upsert = `INSERT INTO ${options.table} (id, stream, revision, position, state, ${names.join(', ')})
     VALUES (@id, @stream, @revision, @position, @state, ${names.map((n) => `@${n}`).join(', ')})
@@ -40,7 +43,7 @@ export function foldedStateProjection<State, Event extends { type: string; data:
   return {
     name: options.name,
     version: options.version,
-    tables: [options.table],
+    tables: [options.table, ...(options.sideTables?.names ?? [])],
     schema,
     apply(db: Database.Database, events: readonly RecordedEvent[]) {
       const touched = new Map<string, { state: State; last: RecordedEvent }>();
@@ -55,8 +58,10 @@ export function foldedStateProjection<State, Event extends { type: string; data:
       const write = db.prepare(upsert);
       const nulls = Object.fromEntries(names.map((name) => [name, null]));
       for (const [stream, { state, last }] of touched) {
+        const id = stream.slice(prefix.length);
+        options.sideTables?.write(db, id, state);
         write.run({
-          id: stream.slice(prefix.length),
+          id,
           stream,
           revision: last.revision,
           position: Number(last.position),

@@ -11,8 +11,14 @@ import { ProblemError } from '../http/problem.filter';
 import { deadlinesProjection } from '../scheduling/deadlines.projection';
 import { cycleDashboardProjection } from './cycle-dashboard.projection';
 import { enterpriseRegistryProjection } from './enterprise-registry.projection';
+import { projectStatusProjection } from './project-status.projection';
 
-export const PROJECTIONS: readonly Projection[] = [cycleDashboardProjection, enterpriseRegistryProjection, deadlinesProjection(DEADLINE_RULES)];
+export const PROJECTIONS: readonly Projection[] = [
+  projectStatusProjection,
+  cycleDashboardProjection,
+  enterpriseRegistryProjection,
+  deadlinesProjection(DEADLINE_RULES),
+];
 
 /** How long a query waits for the read models to reach the position a client names. */
 const READ_YOUR_WRITES_BOUND_MS = 2000;
@@ -23,7 +29,7 @@ export class ReadModels implements OnModuleInit, OnApplicationShutdown {
   readonly db: Database.Database;
   readonly runner: ProjectionRunner;
 
-  constructor(@Inject(EVENT_STORE) store: EventStore, @Inject(APP_CONFIG) config: AppConfig) {
+  constructor(@Inject(EVENT_STORE) readonly store: EventStore, @Inject(APP_CONFIG) config: AppConfig) {
     this.db = ProjectionRunner.openDatabase(join(config.dataDir, 'read-models.db'));
     this.runner = new ProjectionRunner(store, this.db, PROJECTIONS);
   }

@@ -1,0 +1,86 @@
+import { Actor } from '../domain/messages';
+import { ProgramCycleEvent } from '../domain/program-cycle/program-cycle.events';
+import { ProjectEvent } from '../domain/project/project.events';
+import { RecordedEvent } from './event-store';
+
+/**
+ * Decisions that span streams. A cycle decides selection and approval on its own stream (the quota
+ * is its invariant); each decision then reaches the projects it names. An objection upheld on a
+ * project takes the project off its cycle's list. A reaction's command id derives from the event
+ * that caused it, so running a reaction again — after a crash, from a second instance, or inline and
+ * then from the reactor — writes nothing new.
+ */
+export interface Reaction {
+  /** Stream category of the target: its decider decides the command. */
+  readonly category: 'project' | 'cycle';
+  readonly stream: string;
+  readonly command: { readonly type: string; readonly data: Readonly<Record<string, unknown>> };
+  readonly commandId: string;
+  /** The person whose decision it carries. */
+  readonly actor: Actor;
+  readonly causationId: string;
+  readonly correlationId: string;
+}
+
+function reaction(cause: RecordedEvent, category: Reaction['category'], id: string, type: string, data: Record<string, unknown>): Reaction {
+  const stream = `${category}-${id}`;
+  return {
+    category,
+    stream,
+    command: { type, data },
+    commandId: `reaction:${cause.id}:${stream}`,
+    actor: cause.metadata.actor as unknown as Actor,
+    causationId: cause.id,
+    correlationId: String(cause.metadata.correlationId ?? cause.id),
+  };
+}
+
+/** Finds the cycle a project belongs to (read from the project's own stream). */
+export type CycleOfProject = (projectId: string) => Promise<string | undefined>;
+
+export async function reactionsTo(event: RecordedEvent, cycleOf: CycleOfProject): Promise<Reaction[]> {
+  if (event.stream.startsWith('cycle-')) {
+    const e = { type: event.type, data: event.data } as unknown as ProgramCycleEvent;
+    switch (e.type) {
+      case 'ProjectShortlisted':
+        return [
+          reaction(event, 'project', e.data.projectId, 'RecordSelection', {
+            decision: 'shortlisted',
+            cycleDecisionId: e.data.decisionId,
+            ...(e.data.tier ? { tier: e.data.tier } : {}),
+            reason: e.data.reason,
+          }),
+        ];
+      case 'ProjectNotSelected':
+        return [reaction(event, 'project', e.data.projectId, 'RecordSelection', { decision: 'not-selected', cycleDecisionId: e.data.decisionId, reason: e.data.reason })];
+      case 'PublicNoticeOpened':
+        return e.data.projectIds.map((projectId) =>
+          reaction(event, 'project', projectId, 'RecordPublicNotice', {
+            noticeId: e.data.noticeId,
+            startsOn: e.data.startsOn,
+            endsOn: e.data.endsOn,
+            ...(e.data.document ? { document: e.data.document } : {}),
+          }),
+        );
+      case 'ListApproved':
+        return e.data.approved.map(({ projectId }) =>
+          reaction(event, 'project', projectId, 'RecordApproval', {
+            cycleDecisionId: e.data.decisionId,
+            reason: e.data.reason,
+            ...(e.data.document ? { document: e.data.document } : {}),
+          }),
+        );
+      default:
+        return [];
+    }
+  }
+  if (event.stream.startsWith('project-')) {
+    const e = { type: event.type, data: event.data } as unknown as ProjectEvent;
+    if (e.type === 'ProjectRemovedAfterObjection') {
+      const projectId = event.stream.slice('project-'.length);
+      const cycleId = await cycleOf(projectId);
+      return cycleId ? [reaction(event, 'cycle', cycleId, 'RemoveFromList', { projectId, reason: e.data.reason, objectionId: e.data.objectionId })] : [];
+    }
+  }
+  return [];
+}

@@ -1,0 +1,489 @@
+import { CycleRules } from '../catalog/program-rules';
+import { Command, DocumentRef, Role } from '../messages';
+import type { ProjectStatus } from './project.events';
+
+/**
+ * Commands of a school-side accreditation project (`project-<projectId>`): 高水平中职, 高水平高职 and
+ * its child 专业群 projects, 品牌专业, 精品课程 (domain.md §3–§5). One decider serves them all; what
+ * differs between programs is data — the cycle's `CycleRules` and the project's `subject`.
+ *
+ * Dates without a time ('YYYY-MM-DD') are Beijing calendar dates, and a deadline given as a date
+ * runs until the end of that day. Instants are ISO-8601 strings.
+ */
+
+// ---------------------------------------------------------------------------------------------
+// Context: facts from other streams, read by the application layer and passed with the command.
+
+/** The project's program cycle as its own stream (`cycle-<id>`) has it when the command is decided. */
+export interface ProjectCycleFacts {
+  readonly id: string;
+  readonly programType: string;
+  readonly rules: CycleRules;
+  readonly rulesVersion: string;
+  /** True when the cycle accepts applications at `now`: window opened, deadline not reached, not closed early. */
+  readonly windowOpen: boolean;
+  /** The window's deadline (ISO-8601): the formal-check period (`rules.formalCheckDays`) counts from its date. */
+  readonly closesAt: string;
+}
+
+/** A ban on the applicant organisation recorded on another stream (an earlier project suspended or revoked, a barring grade). */
+export interface ApplicantBan {
+  readonly programType: string;
+  /** Last banned day, inclusive. */
+  readonly until: string;
+  readonly reason: string;
+}
+
+/** For a specialty group: its parent project (the college's), folded from the parent's stream. */
+export interface ParentProjectFacts {
+  readonly projectId: string;
+  readonly programType: string;
+  readonly applicantOrg: string;
+  readonly status: ProjectStatus;
+}
+
+/**
+ * What a project command needs beyond its own stream. Only these commands read it:
+ * - `DraftApplication`: `cycle` (required: the rules are copied into the project's first event, so
+ *   every later decision uses the rules the project was drafted under), `applicantBans`, and for a
+ *   specialty group `parentProject` (null when the parent stream does not exist).
+ * - `SubmitApplication`: `cycle` (required, for the window and a matching cycle), `applicantBans`, `parentProject`.
+ * - `RecordFormalCheck`: `cycle` (required, for the end of the formal-check period).
+ * - every command that references documents: `knownDocuments`, when given, lists the SHA-256 digests
+ *   of the documents the store holds, and a reference to any other document is refused.
+ * Per-applicant and per-recommender limits are not here: they are registered on the cycle's stream.
+ */
+export interface ProjectContext {
+  readonly cycle?: ProjectCycleFacts;
+  readonly applicantBans?: readonly ApplicantBan[];
+  readonly parentProject?: ParentProjectFacts | null;
+  readonly knownDocuments?: readonly string[];
+}
+
+export type ProjectCommandOf<Type extends string, Data> = Command<Type, Data> & { readonly context?: ProjectContext };
+
+/** A command that cannot be decided without the cycle's facts. */
+export type CycleCommandOf<Type extends string, Data> = Command<Type, Data> & {
+  readonly context: ProjectContext & { readonly cycle: ProjectCycleFacts };
+};
+
+// ---------------------------------------------------------------------------------------------
+// What a project is about: one shape per program, chosen by the program type.
+
+export interface Major {
+  readonly code: string;
+  readonly name: string;
+}
+
+/** The applying school or college itself (高水平中职, 高水平高职). */
+export interface SchoolSubject {
+  readonly kind: 'school';
+}
+
+/** A specialty group (专业群) of a college, a child of the college's project. */
+export interface SpecialtyGroupSubject {
+  readonly kind: 'specialty-group';
+  readonly parentProjectId: string;
+  readonly groupName: string;
+  /** rules.specialtyGroup.minMajors to maxMajors (3–5 [S]), codes unique. */
+  readonly majors: readonly Major[];
+  /** The tier applied for, when the cycle has tiers; the selection decides the tier granted. */
+  readonly tier?: string | null;
+}
+
+/** One major of a school (品牌专业). */
+export interface MajorSubject {
+  readonly kind: 'major';
+  readonly majorCode: string;
+  readonly majorName: string;
+}
+
+/** One course (精品课程): eligible with ≥ rules.course.minClassHours and ≥ minSemestersTaught already taught online [S]. */
+export interface CourseSubject {
+  readonly kind: 'course';
+  readonly courseName: string;
+  readonly classHours: number;
+  readonly semestersTaught: number;
+}
+
+export type ProjectSubject = SchoolSubject | SpecialtyGroupSubject | MajorSubject | CourseSubject;
+export type SubjectKind = ProjectSubject['kind'];
+
+// ---------------------------------------------------------------------------------------------
+// Selection (§3)
+
+export interface DraftApplicationData {
+  /** Chosen by the application layer; the stream is `project-<projectId>`. */
+  readonly projectId: string;
+  readonly cycleId: string;
+  readonly programType: string;
+  readonly title: string;
+  readonly subject: ProjectSubject;
+}
+
+export interface EditApplicationData {
+  readonly title?: string;
+  readonly subject?: ProjectSubject;
+}
+
+export interface SubmitApplicationData {
+  /** 申报书. */
+  readonly applicationForm: DocumentRef;
+  /** 真实性声明 and 承诺书, both required [S]. */
+  readonly declarations: { readonly authenticity: DocumentRef; readonly commitment: DocumentRef };
+  readonly attachments?: readonly DocumentRef[];
+}
+
+export interface WithdrawApplicationData {
+  readonly reason?: string;
+}
+
+export interface ReasonData {
+  readonly reason: string;
+}
+
+export type FormalCheckResult = 'passed' | 'failed';
+
+export interface RecordFormalCheckData {
+  readonly result: FormalCheckResult;
+  /** At least one when the check failed. */
+  readonly reasons?: readonly string[];
+}
+
+export interface RecommendData {
+  /** 1 = first; unique per recommender and within its limit, which the cycle's stream enforces. */
+  readonly rank: number;
+  readonly opinion?: string;
+}
+
+export interface AssignReviewerData {
+  readonly reviewerId: string;
+  readonly reviewerOrg: string;
+  /** Organisations the reviewer declared a relation with (employment, consultancy, family): none may be the applicant. */
+  readonly declaredRelations: readonly string[];
+}
+
+export interface ScoreReviewData {
+  /** 0–100. */
+  readonly score: number;
+  readonly comments: string;
+}
+
+export interface CorrectScoreData {
+  readonly reviewerId: string;
+  readonly score: number;
+  readonly reason: string;
+}
+
+/** Carried from the cycle's shortlist decision by the application layer; idempotent per decision. */
+export type RecordSelectionData =
+  | { readonly decision: 'shortlisted'; readonly cycleDecisionId: string; readonly tier?: string; readonly reason?: string }
+  | { readonly decision: 'not-selected'; readonly cycleDecisionId: string; readonly reason: string };
+
+/** Carried from the cycle's PublicNoticeOpened; idempotent per notice. */
+export interface RecordPublicNoticeData {
+  readonly noticeId: string;
+  /** First and last day of the notice; objections are admissible through the end of endsOn. */
+  readonly startsOn: string;
+  readonly endsOn: string;
+  readonly document?: DocumentRef;
+}
+
+export interface FileObjectionData {
+  /** Chosen by the application layer; unique within the stream. */
+  readonly objectionId: string;
+  /** Real name and contact; absent or blank makes the objection anonymous, hence inadmissible. Confidential to the office. */
+  readonly objector?: { readonly name: string; readonly contact: string };
+  readonly grounds: string;
+  /** None makes the objection inadmissible. */
+  readonly evidence?: readonly DocumentRef[];
+}
+
+export interface ResolveObjectionData {
+  readonly objectionId: string;
+  readonly outcome: 'dismissed' | 'upheld';
+  readonly reason: string;
+  readonly evidence?: readonly DocumentRef[];
+}
+
+/** Carried from the cycle's ListApproved; idempotent per decision. */
+export interface RecordApprovalData {
+  readonly cycleDecisionId: string;
+  readonly reason?: string;
+  /** The approval notice (立项文件). */
+  readonly document?: DocumentRef;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Construction and evaluation (§4), revocation (§5)
+
+export interface SubmitConstructionPlanData {
+  /** 建设方案. */
+  readonly plan: DocumentRef;
+  /** 任务书. */
+  readonly taskBook: DocumentRef;
+}
+
+export interface RejectConstructionPlanData {
+  readonly reasons: readonly string[];
+}
+
+export interface SubmitAnnualReportData {
+  /** The calendar year reported on. */
+  readonly year: number;
+  readonly report: DocumentRef;
+}
+
+export interface YearData {
+  readonly year: number;
+}
+
+export interface RequestChangeData {
+  readonly description: string;
+  readonly documents: readonly DocumentRef[];
+}
+
+export interface DecideChangeData {
+  /** As recorded by ChangeRequested (`change-<n>`). */
+  readonly changeId: string;
+  readonly decision: 'approved' | 'rejected';
+  readonly reason: string;
+  /** The expert review the decision rests on [S]. */
+  readonly expertReview: DocumentRef;
+}
+
+/** The four dimensions of Shanxi's mid-term evaluation [S]. */
+export interface MidtermFindings {
+  readonly targetsAndTasks: string;
+  readonly useOfFunds: string;
+  readonly results: string;
+  readonly impact: string;
+}
+
+export interface RecordMidtermEvaluationData {
+  readonly findings: MidtermFindings;
+  /** One of rules.gradeScale.grades. */
+  readonly grade: string;
+  /** 0–100. */
+  readonly tasksCompletedPercent: number;
+  /** The expert panel's report. */
+  readonly report: DocumentRef;
+}
+
+export interface OrderRectificationData {
+  readonly findings: readonly string[];
+  /** After today, and at most rules.maxRectificationMonths from today. */
+  readonly deadline: string;
+}
+
+export interface SubmitRectificationData {
+  readonly report: DocumentRef;
+}
+
+export interface SubmitFinalSelfAssessmentData {
+  readonly report: DocumentRef;
+}
+
+export interface GrantExtensionData {
+  /** The new last day of construction, later than the current one. */
+  readonly newEndsOn: string;
+  readonly reason: string;
+  /** The applicant's request [S]. */
+  readonly request: DocumentRef;
+}
+
+export interface RecordFinalEvaluationData {
+  /** One of rules.gradeScale.grades. */
+  readonly grade: string;
+  readonly findings: string;
+  /** 验收报告. */
+  readonly report: DocumentRef;
+}
+
+export interface AccreditData {
+  /** The accreditation notice (认定文件). */
+  readonly document?: DocumentRef;
+}
+
+export interface SubmitCourseUpdateData {
+  /** The year the academic year starts in: 2024 = 2024–2025 (1 September to 31 August). */
+  readonly academicYear: number;
+  readonly summary: string;
+  readonly documents: readonly DocumentRef[];
+}
+
+export interface AcademicYearData {
+  readonly academicYear: number;
+}
+
+/** The revocation triggers of domain.md §5. */
+export type RevocationReason =
+  | 'fraud'
+  | 'major-violation'
+  | 'failed-rectification'
+  | 'failed-acceptance'
+  | 'ceased-to-exist'
+  | 'obligations-breached'
+  | 'upheld-objection';
+export const REVOCATION_REASONS: readonly RevocationReason[] = [
+  'fraud',
+  'major-violation',
+  'failed-rectification',
+  'failed-acceptance',
+  'ceased-to-exist',
+  'obligations-breached',
+  'upheld-objection',
+];
+
+export interface RevokeProjectData {
+  readonly reason: RevocationReason;
+  readonly explanation: string;
+  /** At least one. */
+  readonly evidence: readonly DocumentRef[];
+  /** Last banned day; today + rules.bans.revocationYears when absent. */
+  readonly banUntil?: string;
+}
+
+export interface OrderFundRecoveryData {
+  /** Yuan, > 0. */
+  readonly amount: number;
+  /** After today. */
+  readonly deadline: string;
+  readonly reason: string;
+}
+
+type NoData = Readonly<Record<string, never>>;
+
+export type DraftApplication = CycleCommandOf<'DraftApplication', DraftApplicationData>;
+export type EditApplication = ProjectCommandOf<'EditApplication', EditApplicationData>;
+export type SubmitApplication = CycleCommandOf<'SubmitApplication', SubmitApplicationData>;
+export type WithdrawApplication = ProjectCommandOf<'WithdrawApplication', WithdrawApplicationData>;
+export type ReturnForRevision = ProjectCommandOf<'ReturnForRevision', ReasonData>;
+export type RecordFormalCheck = CycleCommandOf<'RecordFormalCheck', RecordFormalCheckData>;
+export type Recommend = ProjectCommandOf<'Recommend', RecommendData>;
+export type NotRecommend = ProjectCommandOf<'NotRecommend', ReasonData>;
+export type AssignReviewer = ProjectCommandOf<'AssignReviewer', AssignReviewerData>;
+export type DeclareConflict = ProjectCommandOf<'DeclareConflict', ReasonData>;
+export type ScoreReview = ProjectCommandOf<'ScoreReview', ScoreReviewData>;
+export type CorrectScore = ProjectCommandOf<'CorrectScore', CorrectScoreData>;
+export type RecordSelection = ProjectCommandOf<'RecordSelection', RecordSelectionData>;
+export type RecordPublicNotice = ProjectCommandOf<'RecordPublicNotice', RecordPublicNoticeData>;
+export type FileObjection = ProjectCommandOf<'FileObjection', FileObjectionData>;
+export type ResolveObjection = ProjectCommandOf<'ResolveObjection', ResolveObjectionData>;
+export type RecordApproval = ProjectCommandOf<'RecordApproval', RecordApprovalData>;
+export type SubmitConstructionPlan = ProjectCommandOf<'SubmitConstructionPlan', SubmitConstructionPlanData>;
+export type RecordConstructionPlanOverdue = ProjectCommandOf<'RecordConstructionPlanOverdue', NoData>;
+export type AcceptConstructionPlan = ProjectCommandOf<'AcceptConstructionPlan', NoData>;
+export type RejectConstructionPlan = ProjectCommandOf<'RejectConstructionPlan', RejectConstructionPlanData>;
+export type SubmitAnnualReport = ProjectCommandOf<'SubmitAnnualReport', SubmitAnnualReportData>;
+export type RecordAnnualReportOverdue = ProjectCommandOf<'RecordAnnualReportOverdue', YearData>;
+export type RequestChange = ProjectCommandOf<'RequestChange', RequestChangeData>;
+export type DecideChange = ProjectCommandOf<'DecideChange', DecideChangeData>;
+export type RecordMidtermEvaluation = ProjectCommandOf<'RecordMidtermEvaluation', RecordMidtermEvaluationData>;
+export type OrderRectification = ProjectCommandOf<'OrderRectification', OrderRectificationData>;
+export type SubmitRectification = ProjectCommandOf<'SubmitRectification', SubmitRectificationData>;
+export type AcceptRectification = ProjectCommandOf<'AcceptRectification', ReasonData>;
+export type FailRectification = ProjectCommandOf<'FailRectification', ReasonData>;
+export type Suspend = ProjectCommandOf<'Suspend', ReasonData>;
+export type SubmitFinalSelfAssessment = ProjectCommandOf<'SubmitFinalSelfAssessment', SubmitFinalSelfAssessmentData>;
+export type GrantExtension = ProjectCommandOf<'GrantExtension', GrantExtensionData>;
+export type RecordFinalEvaluation = ProjectCommandOf<'RecordFinalEvaluation', RecordFinalEvaluationData>;
+export type Accredit = ProjectCommandOf<'Accredit', AccreditData>;
+export type SubmitCourseUpdate = ProjectCommandOf<'SubmitCourseUpdate', SubmitCourseUpdateData>;
+export type RecordCourseUpdateOverdue = ProjectCommandOf<'RecordCourseUpdateOverdue', AcademicYearData>;
+export type RevokeProject = ProjectCommandOf<'RevokeProject', RevokeProjectData>;
+export type OrderFundRecovery = ProjectCommandOf<'OrderFundRecovery', OrderFundRecoveryData>;
+
+export type ProjectCommand =
+  | DraftApplication
+  | EditApplication
+  | SubmitApplication
+  | WithdrawApplication
+  | ReturnForRevision
+  | RecordFormalCheck
+  | Recommend
+  | NotRecommend
+  | AssignReviewer
+  | DeclareConflict
+  | ScoreReview
+  | CorrectScore
+  | RecordSelection
+  | RecordPublicNotice
+  | FileObjection
+  | ResolveObjection
+  | RecordApproval
+  | SubmitConstructionPlan
+  | RecordConstructionPlanOverdue
+  | AcceptConstructionPlan
+  | RejectConstructionPlan
+  | SubmitAnnualReport
+  | RecordAnnualReportOverdue
+  | RequestChange
+  | DecideChange
+  | RecordMidtermEvaluation
+  | OrderRectification
+  | SubmitRectification
+  | AcceptRectification
+  | FailRectification
+  | Suspend
+  | SubmitFinalSelfAssessment
+  | GrantExtension
+  | RecordFinalEvaluation
+  | Accredit
+  | SubmitCourseUpdate
+  | RecordCourseUpdateOverdue
+  | RevokeProject
+  | OrderFundRecovery;
+
+export type ProjectCommandType = ProjectCommand['type'];
+
+/**
+ * Who may issue each command (domain.md §7): the decider enforces it, and the HTTP layer generates its
+ * routes and route × role matrix from it. RecordSelection, RecordPublicNotice and RecordApproval carry
+ * the cycle's decisions to the project (the office user who decided on the cycle is the actor);
+ * Record…Overdue are issued by the deadline scheduler acting as the office. Anyone identified may
+ * object during a public notice; the auditor issues no command.
+ */
+export const PROJECT_COMMANDS: Readonly<Record<ProjectCommandType, readonly Role[]>> = {
+  DraftApplication: ['applicant'],
+  EditApplication: ['applicant'],
+  SubmitApplication: ['applicant'],
+  WithdrawApplication: ['applicant'],
+  ReturnForRevision: ['office'],
+  RecordFormalCheck: ['office', 'recommender'],
+  Recommend: ['recommender'],
+  NotRecommend: ['recommender'],
+  AssignReviewer: ['office'],
+  DeclareConflict: ['reviewer'],
+  ScoreReview: ['reviewer'],
+  CorrectScore: ['office'],
+  RecordSelection: ['office'],
+  RecordPublicNotice: ['office'],
+  FileObjection: ['applicant', 'recommender', 'reviewer', 'office'],
+  ResolveObjection: ['office'],
+  RecordApproval: ['office'],
+  SubmitConstructionPlan: ['applicant'],
+  RecordConstructionPlanOverdue: ['office'],
+  AcceptConstructionPlan: ['office'],
+  RejectConstructionPlan: ['office'],
+  SubmitAnnualReport: ['applicant'],
+  RecordAnnualReportOverdue: ['office'],
+  RequestChange: ['applicant'],
+  DecideChange: ['office'],
+  RecordMidtermEvaluation: ['office'],
+  OrderRectification: ['office'],
+  SubmitRectification: ['applicant'],
+  AcceptRectification: ['office'],
+  FailRectification: ['office'],
+  Suspend: ['office'],
+  SubmitFinalSelfAssessment: ['applicant'],
+  GrantExtension: ['office'],
+  RecordFinalEvaluation: ['office'],
+  Accredit: ['office'],
+  SubmitCourseUpdate: ['applicant'],
+  RecordCourseUpdateOverdue: ['office'],
+  RevokeProject: ['office'],
+  OrderFundRecovery: ['office'],
+};
+
+export const PROJECT_COMMAND_TYPES: readonly ProjectCommandType[] = Object.keys(PROJECT_COMMANDS) as ProjectCommandType[];

@@ -1,0 +1,1459 @@
+import { given } from '../../../test/support/decider-spec';
+import { addCalendarDays } from '../calendar';
+import { defaultCatalog, isProjectProgramType } from '../catalog/program-catalog';
+import { CycleRules } from '../catalog/program-rules';
+import { fold } from '../decider';
+import { DomainError } from '../errors';
+import { Actor, DocumentRef, Role, ROLES } from '../messages';
+import {
+  ProjectCommand,
+  ProjectCommandType,
+  ProjectContext,
+  ProjectCycleFacts,
+  ProjectSubject,
+  PROJECT_COMMAND_TYPES,
+  PROJECT_COMMANDS,
+} from './project.commands';
+import { addMonthsOn, Project, projectDecider, ProjectState } from './project.decider';
+import { ProjectEvent, ProjectStatus } from './project.events';
+
+// ---------------------------------------------------------------------------------------------
+// Fixtures: one walk per program, from draft to accreditation. A test takes the history of the walk
+// up to a step, so every given history is one `decide` really produced.
+
+const defaultRules = (code: string): CycleRules => {
+  const programType = defaultCatalog[code];
+  if (!programType || !isProjectProgramType(programType)) throw new Error(`no project program ${code}`);
+  return programType.defaultRules;
+};
+
+const doc = (name: string, n: number): DocumentRef => ({ sha256: n.toString(16).padStart(64, '0'), name, size: 1000 + n });
+const FORM = doc('申报书.pdf', 1);
+const AUTHENTICITY = doc('真实性声明.pdf', 2);
+const COMMITMENT = doc('承诺书.pdf', 3);
+const PLAN = doc('建设方案.pdf', 4);
+const TASK_BOOK = doc('任务书.pdf', 5);
+const REPORT = doc('报告.pdf', 6);
+const EVIDENCE = doc('证据.pdf', 7);
+const NOTICE = doc('公示.pdf', 8);
+
+const applicant: Actor = { id: 'u-a', role: 'applicant', org: 'school-a', region: '太原市' };
+const otherApplicant: Actor = { id: 'u-b', role: 'applicant', org: 'school-b', region: '太原市' };
+const recommender: Actor = { id: 'u-ty', role: 'recommender', org: '太原市教育局', region: '太原市' };
+const otherRecommender: Actor = { id: 'u-dt', role: 'recommender', org: '大同市教育局', region: '大同市' };
+const office: Actor = { id: 'u-office', role: 'office', org: '省教育厅' };
+const auditor: Actor = { id: 'u-audit', role: 'auditor', org: '省审计厅' };
+const reviewer = (n: number): Actor => ({ id: `r${n}`, role: 'reviewer', org: `univ-${n}` });
+
+const CLOSES = '2025-09-15T00:00:00+08:00';
+const at = (day: string) => `${day}T10:00:00+08:00`;
+
+interface Program {
+  readonly code: string;
+  readonly cycleId: string;
+  readonly rules: CycleRules;
+  readonly rulesVersion: string;
+  readonly subject: ProjectSubject;
+  readonly projectId: string;
+}
+
+const program = (code: string, subject: ProjectSubject, rules: CycleRules = defaultRules(code)): Program => ({
+  code,
+  cycleId: `${code}-2025`,
+  rules,
+  rulesVersion: `${code}/2025.1`,
+  subject,
+  projectId: `p-${code}`,
+});
+
+const COLLEGE_PROJECT = 'p-higher-college';
+const MAJORS = [
+  { code: '460301', name: '机电一体化技术' },
+  { code: '460303', name: '工业机器人技术' },
+  { code: '460305', name: '智能控制技术' },
+];
+const SECONDARY = program('secondary-school', { kind: 'school' });
+const COLLEGE = program('higher-college', { kind: 'school' });
+const GROUP = program('specialty-group', { kind: 'specialty-group', parentProjectId: COLLEGE_PROJECT, groupName: '智能制造专业群', majors: MAJORS, tier: null });
+const BRAND = program('brand-major', { kind: 'major', majorCode: '460301', majorName: '机电一体化技术' });
+const COURSE = program('quality-course', { kind: 'course', courseName: 'PLC 编程', classHours: 48, semestersTaught: 3 });
+const PROGRAMS = [SECONDARY, COLLEGE, GROUP, BRAND, COURSE];
+
+const cycleOf = (p: Program, overrides: Partial<ProjectCycleFacts> = {}): ProjectCycleFacts => ({
+  id: p.cycleId,
+  programType: p.code,
+  rules: p.rules,
+  rulesVersion: p.rulesVersion,
+  windowOpen: true,
+  closesAt: CLOSES,
+  ...overrides,
+});
+
+const PARENT = { projectId: COLLEGE_PROJECT, programType: 'higher-college', applicantOrg: 'school-a', status: 'Submitted' as ProjectStatus };
+const contextOf = (p: Program, overrides: Partial<ProjectCycleFacts> = {}): ProjectContext & { cycle: ProjectCycleFacts } => ({
+  cycle: cycleOf(p, overrides),
+  ...(p.subject.kind === 'specialty-group' ? { parentProject: PARENT } : {}),
+});
+
+type CommandOf<K extends ProjectCommandType> = Extract<ProjectCommand, { type: K }>;
+function command<K extends ProjectCommandType>(type: K, actor: Actor, data: CommandOf<K>['data'], now: string, context?: ProjectContext): CommandOf<K> {
+  return { type, actor, data, now, ...(context ? { context } : {}) } as CommandOf<K>;
+}
+
+const STEPS = [
+  'drafted',
+  'submitted',
+  'checked',
+  'recommended',
+  'reviewers',
+  'scored',
+  'shortlisted',
+  'noticed',
+  'approved',
+  'planSubmitted',
+  'planAccepted',
+  'reported',
+  'midterm',
+  'selfAssessed',
+  'evaluated',
+  'accredited',
+] as const;
+type Step = (typeof STEPS)[number];
+
+/** The days of a program's walk: selection in autumn 2025, construction from 2025-11-20 for the rules' period. */
+const days = (p: Program) => {
+  const start = '2025-11-20';
+  const end = addMonthsOn(start, p.rules.constructionMonths);
+  return {
+    draft: '2025-09-02',
+    submit: '2025-09-05',
+    check: '2025-09-20',
+    recommend: '2025-09-25',
+    assign: '2025-10-08',
+    score: '2025-10-10',
+    shortlist: '2025-10-15',
+    noticeStarts: '2025-10-16',
+    noticeEnds: '2025-10-22',
+    approve: '2025-10-24',
+    planDue: '2025-11-23',
+    planSubmit: '2025-11-10',
+    accept: start,
+    end,
+    report: '2026-03-01',
+    midterm: addCalendarDays(addMonthsOn(start, p.rules.midtermAfterMonths), 5),
+    selfAssess: addCalendarDays(end, 5),
+    evaluate: addCalendarDays(end, 20),
+    accredit: addCalendarDays(end, 30),
+  };
+};
+
+const passGrade = (p: Program) => p.rules.gradeScale.passing[0];
+
+function walk(p: Program): Record<Step, ProjectCommand[]> {
+  const d = days(p);
+  const ctx = contextOf(p);
+  return {
+    drafted: [command('DraftApplication', applicant, { projectId: p.projectId, cycleId: p.cycleId, programType: p.code, title: '申报项目', subject: p.subject }, at(d.draft), ctx)],
+    submitted: [
+      command('SubmitApplication', applicant, { applicationForm: FORM, declarations: { authenticity: AUTHENTICITY, commitment: COMMITMENT } }, at(d.submit), ctx),
+    ],
+    checked: [command('RecordFormalCheck', recommender, { result: 'passed' }, at(d.check), ctx)],
+    recommended: [command('Recommend', recommender, { rank: 1 }, at(d.recommend))],
+    reviewers: [1, 2, 3].map((n) =>
+      command('AssignReviewer', office, { reviewerId: `r${n}`, reviewerOrg: `univ-${n}`, declaredRelations: [] }, at(d.assign)),
+    ),
+    scored: [1, 2, 3].map((n) => command('ScoreReview', reviewer(n), { score: 80 + n, comments: `意见 ${n}` }, at(d.score))),
+    shortlisted: [command('RecordSelection', office, { decision: 'shortlisted', cycleDecisionId: 'd-1' }, at(d.shortlist))],
+    noticed: [command('RecordPublicNotice', office, { noticeId: 'notice-1', startsOn: d.noticeStarts, endsOn: d.noticeEnds }, at(d.noticeStarts))],
+    approved: [command('RecordApproval', office, { cycleDecisionId: 'd-2' }, at(d.approve))],
+    planSubmitted: [command('SubmitConstructionPlan', applicant, { plan: PLAN, taskBook: TASK_BOOK }, at(d.planSubmit))],
+    planAccepted: [command('AcceptConstructionPlan', office, {}, at(d.accept))],
+    reported: [command('SubmitAnnualReport', applicant, { year: 2025, report: REPORT }, at(d.report))],
+    midterm: [
+      command(
+        'RecordMidtermEvaluation',
+        office,
+        {
+          findings: { targetsAndTasks: '按期推进', useOfFunds: '合规', results: '显著', impact: '良好' },
+          grade: passGrade(p),
+          tasksCompletedPercent: 55,
+          report: REPORT,
+        },
+        at(d.midterm),
+      ),
+    ],
+    selfAssessed: [command('SubmitFinalSelfAssessment', applicant, { report: REPORT }, at(d.selfAssess))],
+    evaluated: [command('RecordFinalEvaluation', office, { grade: passGrade(p), findings: '完成建设任务', report: REPORT }, at(d.evaluate))],
+    accredited: [command('Accredit', office, {}, at(d.accredit))],
+  };
+}
+
+/** Decides each command against the state so far, failing loudly on any error. */
+function run(commands: readonly ProjectCommand[], events: ProjectEvent[] = []): ProjectEvent[] {
+  let state = fold(projectDecider, events);
+  const all = [...events];
+  for (const c of commands) {
+    const produced = projectDecider.decide(c, state);
+    all.push(...produced);
+    state = produced.reduce(projectDecider.evolve, state);
+  }
+  return all;
+}
+
+const histories = new Map<Program, Map<Step, ProjectEvent[]>>();
+/** The events of the program's walk through `upTo`. */
+function history(p: Program, upTo: Step): ProjectEvent[] {
+  const byStep = histories.get(p) ?? new Map<Step, ProjectEvent[]>();
+  histories.set(p, byStep);
+  const cached = byStep.get(upTo);
+  if (cached) return cached;
+  const steps = walk(p);
+  const commands = STEPS.slice(0, STEPS.indexOf(upTo) + 1).flatMap((s) => steps[s]);
+  const events = run(commands);
+  byStep.set(upTo, events);
+  return events;
+}
+
+const stateOf = (events: readonly ProjectEvent[]) => fold(projectDecider, events) as Project;
+const statusAfter = (events: readonly ProjectEvent[]): ProjectStatus => fold(projectDecider, events).status;
+const V = BRAND.rulesVersion;
+const D = days(BRAND);
+const CTX = contextOf(BRAND);
+
+// ---------------------------------------------------------------------------------------------
+
+describe('project decider: authorization (domain.md §7)', () => {
+  const anyData = {} as never;
+
+  it('the command table lists every command once, and the auditor may issue none', () => {
+    expect(new Set(PROJECT_COMMAND_TYPES).size).toBe(PROJECT_COMMAND_TYPES.length);
+    expect(PROJECT_COMMAND_TYPES).toHaveLength(39);
+    for (const type of PROJECT_COMMAND_TYPES) expect(PROJECT_COMMANDS[type]).not.toContain('auditor');
+  });
+
+  it.each(PROJECT_COMMAND_TYPES.flatMap((type) => ROLES.filter((role) => !PROJECT_COMMANDS[type].includes(role)).map((role) => [type, role] as const)))(
+    '%s by %s is forbidden (role-not-allowed)',
+    (type, role: Role) => {
+      const actor = { ...applicant, id: `u-${role}`, role };
+      given(projectDecider, history(BRAND, 'accredited'))
+        .when({ type, actor, data: anyData, now: at('2029-01-01'), context: CTX } as ProjectCommand)
+        .thenThrows('role-not-allowed', 'forbidden');
+    },
+  );
+
+  it.each(PROJECT_COMMAND_TYPES.filter((t) => t !== 'DraftApplication'))('%s on a stream with no project is not-found', (type) => {
+    const actor = { ...applicant, role: PROJECT_COMMANDS[type][0] };
+    given(projectDecider, []).when({ type, actor, data: anyData, now: at('2025-09-05'), context: CTX } as ProjectCommand).thenThrows('project-not-found', 'not-found');
+  });
+
+  it('an applicant acts only on its own organisation’s projects', () => {
+    given(projectDecider, history(BRAND, 'drafted'))
+      .when(command('EditApplication', otherApplicant, { title: '改' }, at(D.submit)))
+      .thenThrows('not-own-organisation', 'forbidden');
+    given(projectDecider, history(BRAND, 'approved'))
+      .when(command('SubmitConstructionPlan', otherApplicant, { plan: PLAN, taskBook: TASK_BOOK }, at(D.planSubmit)))
+      .thenThrows('not-own-organisation', 'forbidden');
+  });
+
+  it('a recommender acts only for applicants of its region', () => {
+    given(projectDecider, history(BRAND, 'checked')).when(command('Recommend', otherRecommender, { rank: 1 }, at(D.recommend))).thenThrows('not-own-region', 'forbidden');
+    given(projectDecider, history(BRAND, 'submitted'))
+      .when(command('RecordFormalCheck', otherRecommender, { result: 'passed' }, at(D.check), CTX))
+      .thenThrows('not-own-region', 'forbidden');
+  });
+
+  it('a reviewer acts only on projects assigned to it, never its own organisation’s', () => {
+    given(projectDecider, history(BRAND, 'reviewers'))
+      .when(command('ScoreReview', reviewer(9), { score: 90, comments: '好' }, at(D.score)))
+      .thenThrows('not-assigned-reviewer', 'forbidden');
+    given(projectDecider, history(BRAND, 'reviewers'))
+      .when(command('ScoreReview', { ...reviewer(1), org: 'school-a' }, { score: 90, comments: '好' }, at(D.score)))
+      .thenThrows('own-organisation', 'forbidden');
+    given(projectDecider, history(BRAND, 'reviewers'))
+      .when(command('DeclareConflict', reviewer(9), { reason: '校友' }, at(D.score)))
+      .thenThrows('not-assigned-reviewer', 'forbidden');
+  });
+
+  it('an invalid transition names the current status and the command', () => {
+    const error = given(projectDecider, history(BRAND, 'drafted'))
+      .when(command('Recommend', recommender, { rank: 1 }, at(D.recommend)))
+      .thenThrows('invalid-transition', 'illegal-state');
+    expect(error.details).toMatchObject({ status: 'Draft', command: 'Recommend' });
+    expect(error.message).toContain('Draft');
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+
+describe('selection (domain.md §3)', () => {
+  describe('DraftApplication', () => {
+    const draft = (p: Program, overrides: Partial<CommandOf<'DraftApplication'>['data']> = {}, context: ProjectContext = contextOf(p), actor = applicant) =>
+      command('DraftApplication', actor, { projectId: p.projectId, cycleId: p.cycleId, programType: p.code, title: '申报项目', subject: p.subject, ...overrides }, at(D.draft), context);
+
+    it('creates the project with the applicant’s organisation and region and a copy of the cycle’s rules', () => {
+      given(projectDecider, [])
+        .when(draft(BRAND))
+        .then([
+          {
+            type: 'ApplicationDrafted',
+            data: {
+              projectId: 'p-brand-major',
+              cycleId: 'brand-major-2025',
+              programType: 'brand-major',
+              applicantOrg: 'school-a',
+              region: '太原市',
+              title: '申报项目',
+              subject: { kind: 'major', majorCode: '460301', majorName: '机电一体化技术' },
+              rules: BRAND.rules,
+              rulesVersion: V,
+              draftedAt: at(D.draft),
+            },
+          },
+        ]);
+    });
+
+    it.each(PROGRAMS)('drafts a $code application', (p) => {
+      const [event] = given(projectDecider, []).when(draft(p)).then(history(p, 'drafted'));
+      expect(event.data).toMatchObject({ programType: p.code, subject: p.subject });
+    });
+
+    it('needs the window open', () => {
+      given(projectDecider, []).when(draft(BRAND, {}, contextOf(BRAND, { windowOpen: false }))).thenThrows('window-closed', 'illegal-state');
+    });
+
+    it('refuses an applicant banned from the program, and only while the ban lasts', () => {
+      const banned = (programType: string, until: string) => ({ ...CTX, applicantBans: [{ programType, until, reason: 'suspended 2021' }] });
+      given(projectDecider, []).when(draft(BRAND, {}, banned('brand-major', D.draft))).thenThrows('applicant-banned', 'forbidden');
+      given(projectDecider, []).when(draft(BRAND, {}, banned('brand-major', '2025-09-01'))).then(history(BRAND, 'drafted'));
+      given(projectDecider, []).when(draft(BRAND, {}, banned('quality-course', '2030-01-01'))).then(history(BRAND, 'drafted'));
+    });
+
+    it('checks the command against the cycle’s facts', () => {
+      given(projectDecider, []).when(draft(BRAND, { cycleId: 'other' })).thenThrows('cycle-mismatch', 'validation');
+      given(projectDecider, []).when(draft(BRAND, { programType: 'quality-course' })).thenThrows('program-type-mismatch', 'validation');
+      given(projectDecider, [])
+        .when({ ...draft(BRAND), context: {} } as unknown as ProjectCommand)
+        .thenThrows('context-required', 'validation');
+    });
+
+    it('needs a title, the applicant’s region and the subject of the program', () => {
+      given(projectDecider, []).when(draft(BRAND, { title: ' ' })).thenThrows('title-required', 'validation');
+      given(projectDecider, []).when(draft(BRAND, {}, CTX, { ...applicant, region: undefined })).thenThrows('region-required', 'validation');
+      given(projectDecider, []).when(draft(BRAND, { subject: COURSE.subject })).thenThrows('subject-mismatch', 'validation');
+      given(projectDecider, []).when(draft(BRAND, { subject: { kind: 'major', majorCode: '', majorName: 'x' } })).thenThrows('invalid-subject', 'validation');
+    });
+
+    it('drafts once', () => {
+      given(projectDecider, history(BRAND, 'drafted')).when(draft(BRAND)).thenThrows('invalid-transition', 'illegal-state');
+    });
+
+    it('a specialty group has rules.specialtyGroup majors (3–5), unique, and a known tier if any', () => {
+      const group = (subject: Partial<ProjectSubject>, rules = GROUP.rules) =>
+        draft({ ...GROUP, rules }, { subject: { ...GROUP.subject, ...subject } as ProjectSubject }, contextOf({ ...GROUP, rules }));
+      const six = [...MAJORS, { code: '1', name: 'a' }, { code: '2', name: 'b' }, { code: '3', name: 'c' }];
+      given(projectDecider, []).when(group({ majors: MAJORS.slice(0, 2) })).thenThrows('majors-out-of-range', 'validation');
+      given(projectDecider, []).when(group({ majors: six })).thenThrows('majors-out-of-range', 'validation');
+      given(projectDecider, []).when(group({ majors: six.slice(0, 5) })).then([expect.objectContaining({ type: 'ApplicationDrafted' })] as never);
+      given(projectDecider, []).when(group({ majors: [...MAJORS, MAJORS[0]] })).thenThrows('duplicate-major', 'validation');
+      given(projectDecider, []).when(group({ tier: 'A' })).thenThrows('unknown-tier', 'validation');
+      const tiered = { ...GROUP.rules, tiers: [{ name: 'A', quota: 5 }] };
+      given(projectDecider, []).when(group({ tier: 'A' }, tiered)).then([expect.objectContaining({ type: 'ApplicationDrafted' })] as never);
+    });
+
+    it('a specialty group belongs to its own college’s standing project', () => {
+      const withParent = (parentProject: ProjectContext['parentProject']) => draft(GROUP, {}, { cycle: cycleOf(GROUP), parentProject });
+      given(projectDecider, []).when(draft(GROUP, {}, { cycle: cycleOf(GROUP) })).thenThrows('context-required', 'validation');
+      given(projectDecider, []).when(withParent(null)).thenThrows('parent-project-not-found', 'not-found');
+      given(projectDecider, []).when(withParent({ ...PARENT, projectId: 'p-other' })).thenThrows('parent-project-mismatch', 'validation');
+      given(projectDecider, []).when(withParent({ ...PARENT, applicantOrg: 'school-b' })).thenThrows('not-own-organisation', 'forbidden');
+      given(projectDecider, []).when(withParent({ ...PARENT, programType: 'specialty-group' })).thenThrows('invalid-parent-project', 'validation');
+      given(projectDecider, []).when(withParent({ ...PARENT, status: 'NotSelected' })).thenThrows('parent-project-ended', 'illegal-state');
+    });
+
+    it('a quality course must already have been taught long enough online [S]', () => {
+      const course = (classHours: number, semestersTaught: number) =>
+        draft(COURSE, { subject: { kind: 'course', courseName: 'PLC 编程', classHours, semestersTaught } }, contextOf(COURSE));
+      given(projectDecider, []).when(course(31, 3)).thenThrows('course-not-eligible', 'validation');
+      given(projectDecider, []).when(course(48, 1)).thenThrows('course-not-eligible', 'validation');
+      given(projectDecider, []).when(course(32, 2)).then([expect.objectContaining({ type: 'ApplicationDrafted' })] as never);
+    });
+
+    it('a program type added by configuration takes the subject its rules allow', () => {
+      const studio = program('teacher-studio', { kind: 'school' }, SECONDARY.rules);
+      given(projectDecider, []).when(draft(studio, {}, contextOf(studio))).then([expect.objectContaining({ type: 'ApplicationDrafted' })] as never);
+      given(projectDecider, []).when(draft(studio, { subject: COURSE.subject }, contextOf(studio))).thenThrows('subject-mismatch', 'validation');
+    });
+  });
+
+  describe('EditApplication', () => {
+    it('edits a draft, recording the full new title and subject', () => {
+      given(projectDecider, history(BRAND, 'drafted'))
+        .when(command('EditApplication', applicant, { title: '新题目' }, at(D.submit)))
+        .then([{ type: 'ApplicationEdited', data: { title: '新题目', subject: BRAND.subject, editedAt: at(D.submit), rulesVersion: V } }]);
+    });
+
+    it('edits a returned application, not a submitted one', () => {
+      const returned = run([command('ReturnForRevision', office, { reason: '材料不全' }, at(D.check))], history(BRAND, 'submitted'));
+      const subject: ProjectSubject = { kind: 'major', majorCode: '460303', majorName: '工业机器人技术' };
+      given(projectDecider, returned)
+        .when(command('EditApplication', applicant, { subject }, at(D.check)))
+        .then([{ type: 'ApplicationEdited', data: { title: '申报项目', subject, editedAt: at(D.check), rulesVersion: V } }]);
+      given(projectDecider, history(BRAND, 'submitted'))
+        .when(command('EditApplication', applicant, { title: '改' }, at(D.check)))
+        .thenThrows('invalid-transition', 'illegal-state');
+    });
+
+    it('needs something to edit, and keeps a specialty group with its parent', () => {
+      given(projectDecider, history(BRAND, 'drafted')).when(command('EditApplication', applicant, {}, at(D.submit))).thenThrows('nothing-to-edit', 'validation');
+      given(projectDecider, history(GROUP, 'drafted'))
+        .when(command('EditApplication', applicant, { subject: { ...GROUP.subject, parentProjectId: 'p-other' } as ProjectSubject }, at(D.submit)))
+        .thenThrows('parent-project-immutable', 'validation');
+    });
+  });
+
+  describe('SubmitApplication', () => {
+    const submit = (data: Partial<CommandOf<'SubmitApplication'>['data']> = {}, context: ProjectContext = CTX, day = D.submit) =>
+      command('SubmitApplication', applicant, { applicationForm: FORM, declarations: { authenticity: AUTHENTICITY, commitment: COMMITMENT }, ...data }, at(day), context);
+
+    it('records the application form and both declarations', () => {
+      given(projectDecider, history(BRAND, 'drafted'))
+        .when(submit({ attachments: [EVIDENCE] }))
+        .then([
+          {
+            type: 'ApplicationSubmitted',
+            data: {
+              projectId: 'p-brand-major',
+              cycleId: 'brand-major-2025',
+              applicantOrg: 'school-a',
+              region: '太原市',
+              title: '申报项目',
+              subject: BRAND.subject,
+              applicationForm: FORM,
+              declarations: { authenticity: AUTHENTICITY, commitment: COMMITMENT },
+              attachments: [EVIDENCE],
+              submissionNo: 1,
+              resubmission: false,
+              submittedAt: at(D.submit),
+              rulesVersion: V,
+            },
+          },
+        ]);
+    });
+
+    it('needs the 真实性声明, the 承诺书 and the application form', () => {
+      const given_ = given(projectDecider, history(BRAND, 'drafted'));
+      given_.when(submit({ declarations: { authenticity: AUTHENTICITY } as never })).thenThrows('declarations-required', 'validation');
+      given_.when(submit({ declarations: undefined as never })).thenThrows('declarations-required', 'validation');
+      given_.when(submit({ applicationForm: undefined as never })).thenThrows('application-form-required', 'validation');
+      given_.when(submit({ applicationForm: { ...FORM, sha256: 'xyz' } })).thenThrows('invalid-document', 'validation');
+    });
+
+    it('refers only to stored documents when the context lists them', () => {
+      given(projectDecider, history(BRAND, 'drafted'))
+        .when(submit({}, { ...CTX, knownDocuments: [FORM.sha256, AUTHENTICITY.sha256] }))
+        .thenThrows('unknown-document', 'not-found');
+    });
+
+    it('needs the window open for a first submission, the applicant not banned, and the project’s cycle', () => {
+      const drafted = given(projectDecider, history(BRAND, 'drafted'));
+      drafted.when(submit({}, contextOf(BRAND, { windowOpen: false }))).thenThrows('window-closed', 'illegal-state');
+      drafted.when(submit({}, { ...CTX, applicantBans: [{ programType: 'brand-major', until: '2026-01-01', reason: '撤销' }] })).thenThrows('applicant-banned', 'forbidden');
+      drafted.when(submit({}, contextOf(BRAND, { id: 'other' }))).thenThrows('cycle-mismatch', 'validation');
+    });
+
+    it('resubmits a returned application after the window closed', () => {
+      const returned = run([command('ReturnForRevision', office, { reason: '缺承诺书' }, at(D.check))], history(BRAND, 'submitted'));
+      const [event] = given(projectDecider, returned)
+        .when(submit({}, contextOf(BRAND, { windowOpen: false }), D.check))
+        .then([expect.objectContaining({ type: 'ApplicationSubmitted' })] as never);
+      expect(event.data).toMatchObject({ submissionNo: 2, resubmission: true });
+      expect(statusAfter([...returned, event])).toBe('Submitted');
+    });
+
+    it('needs a specialty group’s parent still standing', () => {
+      given(projectDecider, history(GROUP, 'drafted'))
+        .when(submit({}, { cycle: cycleOf(GROUP), parentProject: { ...PARENT, status: 'Withdrawn' } }))
+        .thenThrows('parent-project-ended', 'illegal-state');
+    });
+  });
+
+  describe('WithdrawApplication', () => {
+    it('withdraws before recommendation', () => {
+      given(projectDecider, history(BRAND, 'checked'))
+        .when(command('WithdrawApplication', applicant, { reason: '调整计划' }, at(D.check)))
+        .then([{ type: 'ApplicationWithdrawn', data: { reason: '调整计划', withdrawnFrom: 'FormallyChecked', withdrawnAt: at(D.check), rulesVersion: V } }]);
+      given(projectDecider, history(BRAND, 'drafted'))
+        .when(command('WithdrawApplication', applicant, {}, at(D.check)))
+        .then([{ type: 'ApplicationWithdrawn', data: { reason: null, withdrawnFrom: 'Draft', withdrawnAt: at(D.check), rulesVersion: V } }]);
+    });
+
+    it('not after recommendation', () => {
+      given(projectDecider, history(BRAND, 'recommended')).when(command('WithdrawApplication', applicant, {}, at(D.assign))).thenThrows('invalid-transition', 'illegal-state');
+    });
+  });
+
+  describe('ReturnForRevision', () => {
+    it('returns a submitted or checked application with a reason', () => {
+      for (const step of ['submitted', 'checked'] as const) {
+        given(projectDecider, history(BRAND, step))
+          .when(command('ReturnForRevision', office, { reason: '材料不全' }, at(D.check)))
+          .then([{ type: 'ApplicationReturned', data: { reason: '材料不全', returnedAt: at(D.check), rulesVersion: V } }]);
+      }
+    });
+
+    it('needs a reason, and comes before recommendation', () => {
+      given(projectDecider, history(BRAND, 'submitted')).when(command('ReturnForRevision', office, { reason: '' }, at(D.check))).thenThrows('reason-required', 'validation');
+      given(projectDecider, history(BRAND, 'recommended')).when(command('ReturnForRevision', office, { reason: 'x' }, at(D.check))).thenThrows('invalid-transition', 'illegal-state');
+    });
+  });
+
+  describe('RecordFormalCheck', () => {
+    it('records a pass by the region’s recommender, within the check period', () => {
+      given(projectDecider, history(BRAND, 'submitted'))
+        .when(command('RecordFormalCheck', recommender, { result: 'passed' }, at('2025-10-13'), CTX))
+        .then([{ type: 'FormalCheckPassed', data: { result: 'passed', reasons: [], periodEndsOn: '2025-10-13', checkedAt: at('2025-10-13'), rulesVersion: V } }]);
+    });
+
+    it('records a failure by the office as an event with its reasons', () => {
+      const events = given(projectDecider, history(BRAND, 'submitted'))
+        .when(command('RecordFormalCheck', office, { result: 'failed', reasons: ['缺少佐证材料'] }, at(D.check), CTX))
+        .then([{ type: 'FormalCheckFailed', data: { result: 'failed', reasons: ['缺少佐证材料'], periodEndsOn: '2025-10-13', checkedAt: at(D.check), rulesVersion: V } }]);
+      expect(statusAfter([...history(BRAND, 'submitted'), ...events])).toBe('FormallyRejected');
+    });
+
+    it('needs reasons for a failure, a known result, and the period not over', () => {
+      const submitted = given(projectDecider, history(BRAND, 'submitted'));
+      submitted.when(command('RecordFormalCheck', office, { result: 'failed', reasons: [] }, at(D.check), CTX)).thenThrows('reasons-required', 'validation');
+      submitted.when(command('RecordFormalCheck', office, { result: 'maybe' as never }, at(D.check), CTX)).thenThrows('invalid-result', 'validation');
+      submitted.when(command('RecordFormalCheck', office, { result: 'passed' }, at('2025-10-14'), CTX)).thenThrows('formal-check-period-over', 'illegal-state');
+      given(projectDecider, history(BRAND, 'drafted')).when(command('RecordFormalCheck', office, { result: 'passed' }, at(D.check), CTX)).thenThrows('invalid-transition', 'illegal-state');
+    });
+  });
+
+  describe('Recommend / NotRecommend', () => {
+    it('recommends with a rank', () => {
+      given(projectDecider, history(BRAND, 'checked'))
+        .when(command('Recommend', recommender, { rank: 2, opinion: '推荐' }, at(D.recommend)))
+        .then([
+          {
+            type: 'ApplicationRecommended',
+            data: { rank: 2, recommenderOrg: '太原市教育局', region: '太原市', opinion: '推荐', recommendedAt: at(D.recommend), rulesVersion: V },
+          },
+        ]);
+    });
+
+    it('a rank is from 1 to the recommender limit', () => {
+      const checked = given(projectDecider, history(BRAND, 'checked'));
+      checked.when(command('Recommend', recommender, { rank: 0 }, at(D.recommend))).thenThrows('invalid-rank', 'validation');
+      checked.when(command('Recommend', recommender, { rank: BRAND.rules.perRecommenderLimit + 1 }, at(D.recommend))).thenThrows('invalid-rank', 'validation');
+      checked.when(command('Recommend', recommender, { rank: 1.5 }, at(D.recommend))).thenThrows('invalid-rank', 'validation');
+    });
+
+    it('declines with a reason', () => {
+      const events = given(projectDecider, history(BRAND, 'checked'))
+        .when(command('NotRecommend', recommender, { reason: '名额已满' }, at(D.recommend)))
+        .then([{ type: 'ApplicationNotRecommended', data: { reason: '名额已满', recommenderOrg: '太原市教育局', region: '太原市', decidedAt: at(D.recommend), rulesVersion: V } }]);
+      expect(statusAfter([...history(BRAND, 'checked'), ...events])).toBe('NotRecommended');
+      given(projectDecider, history(BRAND, 'checked')).when(command('NotRecommend', recommender, { reason: '' }, at(D.recommend))).thenThrows('reason-required', 'validation');
+    });
+  });
+
+  describe('AssignReviewer', () => {
+    const assign = (reviewerId: string, reviewerOrg: string, declaredRelations: string[] = []) =>
+      command('AssignReviewer', office, { reviewerId, reviewerOrg, declaredRelations }, at(D.assign));
+
+    it('assigns a reviewer and puts the project under review', () => {
+      const events = given(projectDecider, history(BRAND, 'recommended'))
+        .when(assign('r1', 'univ-1', ['school-x']))
+        .then([{ type: 'ReviewerAssigned', data: { reviewerId: 'r1', reviewerOrg: 'univ-1', declaredRelations: ['school-x'], assignedAt: at(D.assign), rulesVersion: V } }]);
+      expect(statusAfter([...history(BRAND, 'recommended'), ...events])).toBe('UnderReview');
+    });
+
+    it('refuses a conflict of interest: same organisation, or a declared relation', () => {
+      given(projectDecider, history(BRAND, 'recommended')).when(assign('r1', 'school-a')).thenThrows('conflict-of-interest', 'illegal-state');
+      given(projectDecider, history(BRAND, 'recommended')).when(assign('r1', 'univ-1', ['school-a'])).thenThrows('conflict-of-interest', 'illegal-state');
+    });
+
+    it('assigns a reviewer once, and never one who recused', () => {
+      given(projectDecider, history(BRAND, 'reviewers')).when(assign('r1', 'univ-1')).thenThrows('reviewer-already-assigned', 'illegal-state');
+      const recused = run([command('DeclareConflict', reviewer(1), { reason: '曾任顾问' }, at(D.score))], history(BRAND, 'reviewers'));
+      given(projectDecider, recused).when(assign('r1', 'univ-1')).thenThrows('reviewer-recused', 'illegal-state');
+      given(projectDecider, history(BRAND, 'recommended'))
+        .when(command('AssignReviewer', office, { reviewerId: 'r1', reviewerOrg: 'univ-1', declaredRelations: 'none' as never }, at(D.assign)))
+        .thenThrows('declared-relations-required', 'validation');
+    });
+
+    it('comes after recommendation', () => {
+      given(projectDecider, history(BRAND, 'checked')).when(assign('r1', 'univ-1')).thenThrows('invalid-transition', 'illegal-state');
+    });
+  });
+
+  describe('DeclareConflict', () => {
+    it('recuses the assigned reviewer before scoring', () => {
+      given(projectDecider, history(BRAND, 'reviewers'))
+        .when(command('DeclareConflict', reviewer(2), { reason: '曾任该校顾问' }, at(D.score)))
+        .then([{ type: 'ReviewerRecused', data: { reviewerId: 'r2', reason: '曾任该校顾问', recusedAt: at(D.score), rulesVersion: V } }]);
+    });
+
+    it('not after scoring, and with a reason', () => {
+      given(projectDecider, history(BRAND, 'shortlisted')).when(command('DeclareConflict', reviewer(2), { reason: 'x' }, at(D.score))).thenThrows('invalid-transition', 'illegal-state');
+      const oneScored = run([command('ScoreReview', reviewer(1), { score: 70, comments: '一般' }, at(D.score))], history(BRAND, 'reviewers'));
+      given(projectDecider, oneScored).when(command('DeclareConflict', reviewer(1), { reason: 'x' }, at(D.score))).thenThrows('already-scored', 'illegal-state');
+      given(projectDecider, history(BRAND, 'reviewers')).when(command('DeclareConflict', reviewer(1), { reason: ' ' }, at(D.score))).thenThrows('reason-required', 'validation');
+    });
+  });
+
+  describe('ScoreReview', () => {
+    const score = (n: number, value: number, comments = '意见') => command('ScoreReview', reviewer(n), { score: value, comments }, at(D.score));
+
+    it('records the score with the reviewer’s id and organisation', () => {
+      given(projectDecider, history(BRAND, 'reviewers'))
+        .when(score(1, 88.5, '特色鲜明'))
+        .then([{ type: 'ReviewScored', data: { reviewerId: 'r1', reviewerOrg: 'univ-1', score: 88.5, comments: '特色鲜明', scoredAt: at(D.score), rulesVersion: V } }]);
+    });
+
+    it('scores 0–100, with comments, once per reviewer, unless recused', () => {
+      const reviewers = given(projectDecider, history(BRAND, 'reviewers'));
+      reviewers.when(score(1, 101)).thenThrows('invalid-score', 'validation');
+      reviewers.when(score(1, -1)).thenThrows('invalid-score', 'validation');
+      reviewers.when(score(1, 80, '')).thenThrows('comments-required', 'validation');
+      given(projectDecider, history(BRAND, 'shortlisted')).when(score(1, 80)).thenThrows('invalid-transition', 'illegal-state');
+      const oneScored = run([score(1, 70)], history(BRAND, 'reviewers'));
+      given(projectDecider, oneScored).when(score(1, 75)).thenThrows('already-scored', 'illegal-state');
+      const recused = run([command('DeclareConflict', reviewer(1), { reason: '回避' }, at(D.score))], history(BRAND, 'reviewers'));
+      given(projectDecider, recused).when(score(1, 75)).thenThrows('reviewer-recused', 'illegal-state');
+    });
+  });
+
+  describe('CorrectScore', () => {
+    const oneScored = () => run([command('ScoreReview', reviewer(1), { score: 70, comments: '一般' }, at(D.score))], history(BRAND, 'reviewers'));
+
+    it('the office corrects a score with a reason, as a new event', () => {
+      given(projectDecider, oneScored())
+        .when(command('CorrectScore', office, { reviewerId: 'r1', score: 79, reason: '计分错误' }, at(D.score)))
+        .then([{ type: 'ReviewScoreCorrected', data: { reviewerId: 'r1', previousScore: 70, score: 79, reason: '计分错误', correctedAt: at(D.score), rulesVersion: V } }]);
+    });
+
+    it('needs a reason, an existing score and a different value', () => {
+      const scored = given(projectDecider, oneScored());
+      scored.when(command('CorrectScore', office, { reviewerId: 'r1', score: 79, reason: '' }, at(D.score))).thenThrows('reason-required', 'validation');
+      scored.when(command('CorrectScore', office, { reviewerId: 'r2', score: 79, reason: 'x' }, at(D.score))).thenThrows('score-not-found', 'not-found');
+      scored.when(command('CorrectScore', office, { reviewerId: 'r1', score: 70, reason: 'x' }, at(D.score))).thenThrows('score-unchanged', 'validation');
+    });
+  });
+
+  describe('RecordSelection', () => {
+    const select = (data: CommandOf<'RecordSelection'>['data']) => command('RecordSelection', office, data, at(D.shortlist));
+
+    it('records the cycle’s shortlisting with the scores it rested on', () => {
+      given(projectDecider, history(BRAND, 'scored'))
+        .when(select({ decision: 'shortlisted', cycleDecisionId: 'd-1', reason: '评审会议' }))
+        .then([
+          {
+            type: 'SelectionRecorded',
+            data: {
+              cycleDecisionId: 'd-1',
+              outcome: 'shortlisted',
+              tier: null,
+              reason: '评审会议',
+              scores: [
+                { reviewerId: 'r1', score: 81 },
+                { reviewerId: 'r2', score: 82 },
+                { reviewerId: 'r3', score: 83 },
+              ],
+              minReviewers: 3,
+              decidedAt: at(D.shortlist),
+              rulesVersion: V,
+            },
+          },
+        ]);
+    });
+
+    it('is idempotent per cycle decision', () => {
+      given(projectDecider, history(BRAND, 'shortlisted')).when(select({ decision: 'shortlisted', cycleDecisionId: 'd-1' })).then([]);
+      given(projectDecider, history(BRAND, 'shortlisted')).when(select({ decision: 'shortlisted', cycleDecisionId: 'd-9' })).thenThrows('invalid-transition', 'illegal-state');
+    });
+
+    it('shortlists only with rules.minReviewers scores', () => {
+      const twoScored = run([1, 2].map((n) => command('ScoreReview', reviewer(n), { score: 80, comments: 'ok' }, at(D.score))), history(BRAND, 'reviewers'));
+      given(projectDecider, twoScored).when(select({ decision: 'shortlisted', cycleDecisionId: 'd-1' })).thenThrows('review-incomplete', 'illegal-state');
+      given(projectDecider, history(BRAND, 'recommended')).when(select({ decision: 'shortlisted', cycleDecisionId: 'd-1' })).thenThrows('review-incomplete', 'illegal-state');
+    });
+
+    it('records not-selected with a reason', () => {
+      const events = given(projectDecider, history(BRAND, 'recommended'))
+        .when(select({ decision: 'not-selected', cycleDecisionId: 'd-1', reason: '排名靠后' }))
+        .then([
+          {
+            type: 'SelectionRecorded',
+            data: { cycleDecisionId: 'd-1', outcome: 'not-selected', tier: null, reason: '排名靠后', scores: [], minReviewers: 3, decidedAt: at(D.shortlist), rulesVersion: V },
+          },
+        ]);
+      expect(statusAfter([...history(BRAND, 'recommended'), ...events])).toBe('NotSelected');
+      given(projectDecider, history(BRAND, 'scored')).when(select({ decision: 'not-selected', cycleDecisionId: 'd-1', reason: '' })).thenThrows('reason-required', 'validation');
+      given(projectDecider, history(BRAND, 'scored')).when(select({ decision: 'maybe', cycleDecisionId: 'd-1' } as never)).thenThrows('invalid-decision', 'validation');
+    });
+
+    it('shortlists into one of the cycle’s tiers when it has tiers', () => {
+      const tiered: Program = { ...COLLEGE, rules: { ...COLLEGE.rules, tiers: [{ name: 'A', quota: 3 }, { name: 'B', quota: 7 }] } };
+      const scored = given(projectDecider, history(tiered, 'scored'));
+      scored.when(select({ decision: 'shortlisted', cycleDecisionId: 'd-1' })).thenThrows('tier-required', 'validation');
+      scored.when(select({ decision: 'shortlisted', cycleDecisionId: 'd-1', tier: 'C' })).thenThrows('unknown-tier', 'validation');
+      const [event] = scored.when(select({ decision: 'shortlisted', cycleDecisionId: 'd-1', tier: 'A' })).then([expect.objectContaining({ type: 'SelectionRecorded' })] as never);
+      expect(event.data).toMatchObject({ tier: 'A' });
+      given(projectDecider, history(BRAND, 'scored')).when(select({ decision: 'shortlisted', cycleDecisionId: 'd-1', tier: 'A' })).thenThrows('unknown-tier', 'validation');
+    });
+  });
+
+  describe('RecordPublicNotice', () => {
+    const notice = (data: Partial<CommandOf<'RecordPublicNotice'>['data']> = {}) =>
+      command('RecordPublicNotice', office, { noticeId: 'notice-1', startsOn: D.noticeStarts, endsOn: D.noticeEnds, ...data }, at(D.noticeStarts));
+
+    it('records the notice period of a shortlisted project', () => {
+      given(projectDecider, history(BRAND, 'shortlisted'))
+        .when(notice({ document: NOTICE }))
+        .then([
+          {
+            type: 'PublicNoticeRecorded',
+            data: {
+              noticeId: 'notice-1',
+              startsOn: '2025-10-16',
+              endsOn: '2025-10-22',
+              endsAt: '2025-10-23T00:00:00+08:00',
+              document: NOTICE,
+              recordedAt: at(D.noticeStarts),
+              rulesVersion: V,
+            },
+          },
+        ]);
+    });
+
+    it('is idempotent per notice, needs a shortlisted project and a sound period', () => {
+      given(projectDecider, history(BRAND, 'noticed')).when(notice()).then([]);
+      given(projectDecider, history(BRAND, 'scored')).when(notice()).thenThrows('invalid-transition', 'illegal-state');
+      given(projectDecider, history(BRAND, 'shortlisted')).when(notice({ endsOn: '2025-10-15' })).thenThrows('invalid-notice-period', 'validation');
+      given(projectDecider, history(BRAND, 'shortlisted')).when(notice({ startsOn: '16/10/2025' })).thenThrows('invalid-date', 'validation');
+    });
+  });
+
+  describe('FileObjection', () => {
+    const objector = { name: '张三', contact: '13800000000' };
+    const object = (data: Partial<CommandOf<'FileObjection'>['data']> = {}, day = '2025-10-20', actor: Actor = otherApplicant) =>
+      command('FileObjection', actor, { objectionId: 'o-1', objector, grounds: '数据不实', evidence: [EVIDENCE], ...data }, at(day));
+
+    it('records an identified objection with evidence during the notice', () => {
+      given(projectDecider, history(BRAND, 'noticed'))
+        .when(object({}, D.noticeEnds))
+        .then([{ type: 'ObjectionFiled', data: { objectionId: 'o-1', noticeId: 'notice-1', objector, grounds: '数据不实', evidence: [EVIDENCE], filedAt: at(D.noticeEnds) } }]);
+    });
+
+    it('rejects, as an event with its reasons, an anonymous, unevidenced, early or late objection', () => {
+      const rejected = (reasons: string[], objectorData: typeof objector | null, evidence: DocumentRef[], day: string) => ({
+        type: 'ObjectionRejected',
+        data: { objectionId: 'o-1', noticeId: 'notice-1', reasons, objector: objectorData, grounds: '数据不实', evidence, filedAt: at(day), rulesVersion: V },
+      });
+      const noticed = given(projectDecider, history(BRAND, 'noticed'));
+      noticed.when(object({ objector: undefined })).then([rejected(['anonymous'], null, [EVIDENCE], '2025-10-20')] as ProjectEvent[]);
+      noticed.when(object({ objector: { name: '张三', contact: ' ' } })).then([rejected(['anonymous'], null, [EVIDENCE], '2025-10-20')] as ProjectEvent[]);
+      noticed.when(object({ evidence: [] })).then([rejected(['no-evidence'], objector, [], '2025-10-20')] as ProjectEvent[]);
+      noticed.when(object({}, '2025-10-23')).then([rejected(['late'], objector, [EVIDENCE], '2025-10-23')] as ProjectEvent[]);
+      noticed.when(object({}, '2025-10-16')).then([expect.objectContaining({ type: 'ObjectionFiled' })] as never);
+      noticed.when(object({ objector: undefined, evidence: undefined }, '2025-10-24')).then([rejected(['anonymous', 'no-evidence', 'late'], null, [], '2025-10-24')] as ProjectEvent[]);
+      const early = run([command('RecordPublicNotice', office, { noticeId: 'notice-1', startsOn: '2025-10-18', endsOn: '2025-10-24' }, at(D.noticeStarts))], history(BRAND, 'shortlisted'));
+      given(projectDecider, early).when(object({}, '2025-10-17')).then([rejected(['before-notice'], objector, [EVIDENCE], '2025-10-17')] as ProjectEvent[]);
+    });
+
+    it('is open to anyone identified, during a notice only, with grounds and a fresh id', () => {
+      given(projectDecider, history(BRAND, 'noticed')).when(object({}, '2025-10-20', reviewer(7))).then([expect.objectContaining({ type: 'ObjectionFiled' })] as never);
+      given(projectDecider, history(BRAND, 'noticed')).when(object({ grounds: '' })).thenThrows('grounds-required', 'validation');
+      given(projectDecider, history(BRAND, 'shortlisted')).when(object()).thenThrows('invalid-transition', 'illegal-state');
+      const filed = run([object()], history(BRAND, 'noticed'));
+      given(projectDecider, filed).when(object()).thenThrows('objection-already-filed', 'illegal-state');
+    });
+  });
+
+  describe('ResolveObjection', () => {
+    const filed = () =>
+      run([command('FileObjection', otherApplicant, { objectionId: 'o-1', objector: { name: '李四', contact: 'li@example.cn' }, grounds: '数据不实', evidence: [EVIDENCE] }, at('2025-10-20'))], history(BRAND, 'noticed'));
+    const resolve = (outcome: 'dismissed' | 'upheld', objectionId = 'o-1') =>
+      command('ResolveObjection', office, { objectionId, outcome, reason: '经核查', evidence: [REPORT] }, at('2025-10-23'));
+
+    it('dismisses an objection', () => {
+      given(projectDecider, filed())
+        .when(resolve('dismissed'))
+        .then([{ type: 'ObjectionDismissed', data: { objectionId: 'o-1', reason: '经核查', evidence: [REPORT], resolvedAt: at('2025-10-23'), rulesVersion: V } }]);
+    });
+
+    it('upholds an objection and removes the project', () => {
+      const events = given(projectDecider, filed())
+        .when(resolve('upheld'))
+        .then([
+          { type: 'ObjectionUpheld', data: { objectionId: 'o-1', reason: '经核查', evidence: [REPORT], resolvedAt: at('2025-10-23'), rulesVersion: V } },
+          { type: 'ProjectRemovedAfterObjection', data: { objectionId: 'o-1', reason: '经核查', removedAt: at('2025-10-23'), rulesVersion: V } },
+        ]);
+      expect(statusAfter([...filed(), ...events])).toBe('RemovedAfterObjection');
+    });
+
+    it('resolves an open objection only, once', () => {
+      given(projectDecider, filed()).when(resolve('dismissed', 'o-9')).thenThrows('objection-not-found', 'not-found');
+      const dismissed = run([resolve('dismissed')], filed());
+      given(projectDecider, dismissed).when(resolve('upheld')).thenThrows('objection-not-open', 'illegal-state');
+      const inadmissible = run([command('FileObjection', otherApplicant, { objectionId: 'o-2', grounds: '匿名', evidence: [EVIDENCE] }, at('2025-10-20'))], history(BRAND, 'noticed'));
+      given(projectDecider, inadmissible).when(resolve('upheld', 'o-2')).thenThrows('objection-not-open', 'illegal-state');
+      given(projectDecider, filed()).when(command('ResolveObjection', office, { objectionId: 'o-1', outcome: 'ignored' as never, reason: 'x' }, at('2025-10-23'))).thenThrows('invalid-outcome', 'validation');
+    });
+  });
+
+  describe('RecordApproval', () => {
+    const approve = (day = D.approve, cycleDecisionId = 'd-2') => command('RecordApproval', office, { cycleDecisionId, reason: '公示无异议', document: NOTICE }, at(day));
+
+    it('approves (立项) once the notice has ended, setting the construction plan’s due date', () => {
+      given(projectDecider, history(BRAND, 'noticed'))
+        .when(approve('2025-10-23'))
+        .then([
+          {
+            type: 'ProjectApproved',
+            data: {
+              cycleDecisionId: 'd-2',
+              noticeId: 'notice-1',
+              tier: null,
+              reason: '公示无异议',
+              document: NOTICE,
+              approvedAt: at('2025-10-23'),
+              constructionPlanDueOn: '2025-11-22',
+              rulesVersion: V,
+            },
+          },
+        ]);
+    });
+
+    it('not during the notice, nor with an open objection', () => {
+      given(projectDecider, history(BRAND, 'noticed')).when(approve(D.noticeEnds)).thenThrows('notice-not-ended', 'illegal-state');
+      const objected = run(
+        [command('FileObjection', otherApplicant, { objectionId: 'o-1', objector: { name: '李四', contact: 'li@example.cn' }, grounds: '数据不实', evidence: [EVIDENCE] }, at('2025-10-20'))],
+        history(BRAND, 'noticed'),
+      );
+      given(projectDecider, objected).when(approve()).thenThrows('open-objection', 'illegal-state');
+      const dismissed = run([command('ResolveObjection', office, { objectionId: 'o-1', outcome: 'dismissed', reason: '不成立' }, at('2025-10-23'))], objected);
+      given(projectDecider, dismissed).when(approve()).then([expect.objectContaining({ type: 'ProjectApproved' })] as never);
+    });
+
+    it('is idempotent per cycle decision', () => {
+      given(projectDecider, history(BRAND, 'approved')).when(approve()).then([]);
+      given(projectDecider, history(BRAND, 'approved')).when(approve(D.approve, 'd-3')).thenThrows('invalid-transition', 'illegal-state');
+    });
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+
+describe('construction and evaluation (domain.md §4)', () => {
+  describe('SubmitConstructionPlan / RecordConstructionPlanOverdue', () => {
+    const plan = (day: string) => command('SubmitConstructionPlan', applicant, { plan: PLAN, taskBook: TASK_BOOK }, at(day));
+    const overdue = (day: string) => command('RecordConstructionPlanOverdue', office, {}, at(day));
+
+    it('submits the plan and task book, on time', () => {
+      given(projectDecider, history(BRAND, 'approved'))
+        .when(plan(D.planSubmit))
+        .then([
+          {
+            type: 'ConstructionPlanSubmitted',
+            data: { plan: PLAN, taskBook: TASK_BOOK, dueOn: D.planDue, late: false, submissionNo: 1, submittedAt: at(D.planSubmit), rulesVersion: V },
+          },
+        ]);
+    });
+
+    it('records a late plan as late', () => {
+      const [event] = given(projectDecider, history(BRAND, 'approved')).when(plan('2025-11-24')).then([expect.objectContaining({ type: 'ConstructionPlanSubmitted' })] as never);
+      expect(event.data).toMatchObject({ late: true, dueOn: D.planDue });
+    });
+
+    it('needs both documents, after approval', () => {
+      given(projectDecider, history(BRAND, 'approved'))
+        .when(command('SubmitConstructionPlan', applicant, { plan: PLAN } as never, at(D.planSubmit)))
+        .thenThrows('task-book-required', 'validation');
+      given(projectDecider, history(BRAND, 'noticed')).when(plan(D.planSubmit)).thenThrows('invalid-transition', 'illegal-state');
+    });
+
+    it('records the missed deadline once, and not before it or after a submission', () => {
+      given(projectDecider, history(BRAND, 'approved'))
+        .when(overdue('2025-11-24'))
+        .then([{ type: 'ConstructionPlanOverdue', data: { dueOn: D.planDue, recordedAt: at('2025-11-24'), rulesVersion: V } }]);
+      given(projectDecider, history(BRAND, 'approved')).when(overdue(D.planDue)).thenThrows('not-yet-due', 'illegal-state');
+      given(projectDecider, run([overdue('2025-11-24')], history(BRAND, 'approved'))).when(overdue('2025-11-25')).then([]);
+      given(projectDecider, history(BRAND, 'planSubmitted')).when(overdue('2025-11-24')).then([]);
+      given(projectDecider, history(BRAND, 'noticed')).when(overdue('2025-11-24')).thenThrows('invalid-transition', 'illegal-state');
+    });
+  });
+
+  describe('AcceptConstructionPlan / RejectConstructionPlan', () => {
+    it('accepting starts construction for rules.constructionMonths', () => {
+      const events = given(projectDecider, history(BRAND, 'planSubmitted'))
+        .when(command('AcceptConstructionPlan', office, {}, at(D.accept)))
+        .then([
+          {
+            type: 'ConstructionPlanAccepted',
+            data: { constructionStartsOn: '2025-11-20', constructionEndsOn: '2028-11-20', midtermDueOn: '2027-05-20', acceptedAt: at(D.accept), rulesVersion: V },
+          },
+        ]);
+      expect(statusAfter([...history(BRAND, 'planSubmitted'), ...events])).toBe('UnderConstruction');
+    });
+
+    it('a rejected plan goes back to the applicant, who resubmits', () => {
+      const rejected = given(projectDecider, history(BRAND, 'planSubmitted'))
+        .when(command('RejectConstructionPlan', office, { reasons: ['目标不明确'] }, at(D.accept)))
+        .then([{ type: 'ConstructionPlanRejected', data: { reasons: ['目标不明确'], rejectedAt: at(D.accept), rulesVersion: V } }]);
+      const events = [...history(BRAND, 'planSubmitted'), ...rejected];
+      expect(statusAfter(events)).toBe('Approved');
+      const [resubmitted] = given(projectDecider, events)
+        .when(command('SubmitConstructionPlan', applicant, { plan: PLAN, taskBook: TASK_BOOK }, at('2025-11-25')))
+        .then([expect.objectContaining({ type: 'ConstructionPlanSubmitted' })] as never);
+      expect(resubmitted.data).toMatchObject({ submissionNo: 2, late: true });
+      given(projectDecider, history(BRAND, 'planSubmitted')).when(command('RejectConstructionPlan', office, { reasons: [] }, at(D.accept))).thenThrows('reasons-required', 'validation');
+      given(projectDecider, history(BRAND, 'approved')).when(command('AcceptConstructionPlan', office, {}, at(D.accept))).thenThrows('invalid-transition', 'illegal-state');
+    });
+  });
+
+  describe('SubmitAnnualReport / RecordAnnualReportOverdue', () => {
+    const report = (year: number, day: string) => command('SubmitAnnualReport', applicant, { year, report: REPORT }, at(day));
+    const overdue = (year: number, day: string) => command('RecordAnnualReportOverdue', office, { year }, at(day));
+
+    it('submits one report a year, due on rules.annualReportDue of the next year', () => {
+      given(projectDecider, history(BRAND, 'planAccepted'))
+        .when(report(2025, D.report))
+        .then([{ type: 'AnnualReportSubmitted', data: { year: 2025, report: REPORT, dueOn: '2026-03-31', late: false, submittedAt: at(D.report), rulesVersion: V } }]);
+      const [late] = given(projectDecider, history(BRAND, 'planAccepted')).when(report(2025, '2026-04-01')).then([expect.objectContaining({ type: 'AnnualReportSubmitted' })] as never);
+      expect(late.data).toMatchObject({ late: true });
+      given(projectDecider, history(BRAND, 'reported')).when(report(2025, '2026-03-02')).thenThrows('annual-report-already-submitted', 'illegal-state');
+    });
+
+    it('reports on a year of construction that has begun, during construction or service', () => {
+      given(projectDecider, history(BRAND, 'planAccepted')).when(report(2024, D.report)).thenThrows('invalid-year', 'validation');
+      given(projectDecider, history(BRAND, 'planAccepted')).when(report(2027, D.report)).thenThrows('invalid-year', 'validation');
+      given(projectDecider, history(BRAND, 'planSubmitted')).when(report(2025, D.report)).thenThrows('invalid-transition', 'illegal-state');
+      given(projectDecider, history(BRAND, 'accredited')).when(report(2028, '2029-03-01')).then([expect.objectContaining({ type: 'AnnualReportSubmitted' })] as never);
+    });
+
+    it('records a missed report once the due date has passed, once', () => {
+      given(projectDecider, history(BRAND, 'planAccepted'))
+        .when(overdue(2025, '2026-04-01'))
+        .then([{ type: 'AnnualReportOverdue', data: { year: 2025, dueOn: '2026-03-31', recordedAt: at('2026-04-01'), rulesVersion: V } }]);
+      given(projectDecider, history(BRAND, 'planAccepted')).when(overdue(2025, '2026-03-31')).thenThrows('not-yet-due', 'illegal-state');
+      given(projectDecider, run([overdue(2025, '2026-04-01')], history(BRAND, 'planAccepted'))).when(overdue(2025, '2026-04-02')).then([]);
+      given(projectDecider, history(BRAND, 'reported')).when(overdue(2025, '2026-04-01')).then([]);
+    });
+  });
+
+  describe('RequestChange / DecideChange', () => {
+    const request = () => command('RequestChange', applicant, { description: '调整建设内容', documents: [REPORT] }, at('2026-05-01'));
+    const requested = () => run([request()], history(BRAND, 'planAccepted'));
+    const decide = (decision: 'approved' | 'rejected', changeId = 'change-1') =>
+      command('DecideChange', office, { changeId, decision, reason: '专家论证通过', expertReview: EVIDENCE }, at('2026-05-20'));
+
+    it('requests a change during construction', () => {
+      given(projectDecider, history(BRAND, 'planAccepted'))
+        .when(request())
+        .then([{ type: 'ChangeRequested', data: { changeId: 'change-1', description: '调整建设内容', documents: [REPORT], requestedAt: at('2026-05-01'), rulesVersion: V } }]);
+      given(projectDecider, history(BRAND, 'planAccepted'))
+        .when(command('RequestChange', applicant, { description: '调整', documents: [] }, at('2026-05-01')))
+        .thenThrows('documents-required', 'validation');
+      given(projectDecider, history(BRAND, 'approved')).when(request()).thenThrows('invalid-transition', 'illegal-state');
+    });
+
+    it('the office approves or rejects it on an expert review', () => {
+      const data = { changeId: 'change-1', reason: '专家论证通过', expertReview: EVIDENCE, decidedAt: at('2026-05-20'), rulesVersion: V };
+      given(projectDecider, requested()).when(decide('approved')).then([{ type: 'ChangeApproved', data }]);
+      given(projectDecider, requested()).when(decide('rejected')).then([{ type: 'ChangeRejected', data }]);
+      given(projectDecider, requested())
+        .when(command('DecideChange', office, { changeId: 'change-1', decision: 'approved', reason: 'x' } as never, at('2026-05-20')))
+        .thenThrows('expert-review-required', 'validation');
+      given(projectDecider, requested()).when(decide('approved', 'change-2')).thenThrows('change-not-found', 'not-found');
+      given(projectDecider, run([decide('approved')], requested())).when(decide('rejected')).thenThrows('change-already-decided', 'illegal-state');
+    });
+  });
+
+  describe('RecordMidtermEvaluation', () => {
+    const findings = { targetsAndTasks: '按期推进', useOfFunds: '合规', results: '显著', impact: '良好' };
+    const midterm = (tasksCompletedPercent: number, p: Program = SECONDARY, grade = passGrade(p)) =>
+      command('RecordMidtermEvaluation', office, { findings, grade, tasksCompletedPercent, report: REPORT }, at(days(p).midterm));
+
+    it('records the four dimensions, the grade with its scale and the share of tasks done', () => {
+      given(projectDecider, history(SECONDARY, 'reported'))
+        .when(midterm(55))
+        .then([
+          {
+            type: 'MidtermEvaluated',
+            data: {
+              findings,
+              grade: '优',
+              gradeScale: SECONDARY.rules.gradeScale,
+              tasksCompletedPercent: 55,
+              minTasksPercent: 30,
+              belowMinTasks: false,
+              report: REPORT,
+              evaluatedAt: at(days(SECONDARY).midterm),
+              rulesVersion: SECONDARY.rulesVersion,
+            },
+          },
+        ]);
+    });
+
+    it('flags fewer than 30% of tasks done, or the rules’ own threshold', () => {
+      const [below] = given(projectDecider, history(SECONDARY, 'reported')).when(midterm(29.5)).then([expect.objectContaining({ type: 'MidtermEvaluated' })] as never);
+      expect(below.data).toMatchObject({ belowMinTasks: true, minTasksPercent: 30 });
+      const strict: Program = { ...SECONDARY, rules: { ...SECONDARY.rules, midtermMinTasksPercent: 40 } };
+      const [strictBelow] = given(projectDecider, history(strict, 'reported')).when(midterm(35, strict)).then([expect.objectContaining({ type: 'MidtermEvaluated' })] as never);
+      expect(strictBelow.data).toMatchObject({ belowMinTasks: true, minTasksPercent: 40 });
+    });
+
+    it('needs every dimension, a grade of the scale, a percentage, once, during construction', () => {
+      const reported = given(projectDecider, history(SECONDARY, 'reported'));
+      reported.when(command('RecordMidtermEvaluation', office, { findings: { ...findings, impact: '' }, grade: '优', tasksCompletedPercent: 50, report: REPORT }, at(days(SECONDARY).midterm))).thenThrows('findings-required', 'validation');
+      reported.when(midterm(50, SECONDARY, '优秀')).thenThrows('unknown-grade', 'validation');
+      reported.when(midterm(101)).thenThrows('invalid-percent', 'validation');
+      given(projectDecider, history(SECONDARY, 'midterm')).when(midterm(50)).thenThrows('invalid-transition', 'illegal-state');
+      const rectified = run(
+        [
+          command('OrderRectification', office, { findings: ['资金使用不规范'], deadline: '2027-12-31' }, at(days(SECONDARY).midterm)),
+          command('SubmitRectification', applicant, { report: REPORT }, at('2027-09-01')),
+          command('AcceptRectification', office, { reason: '整改到位' }, at('2027-09-10')),
+          command('GrantExtension', office, { newEndsOn: '2029-06-30', reason: '疫情', request: EVIDENCE }, at('2027-09-15')),
+        ],
+        history(SECONDARY, 'midterm'),
+      );
+      given(projectDecider, rectified).when(midterm(50)).thenThrows('midterm-already-recorded', 'illegal-state');
+    });
+  });
+
+  describe('rectification', () => {
+    const M = days(SECONDARY).midterm; // 2027-05-25
+    const order = (deadline: string, from: Step = 'midterm', p: Program = SECONDARY) =>
+      given(projectDecider, history(p, from)).when(command('OrderRectification', office, { findings: ['资金使用不规范'], deadline }, at(M)));
+    const ordered = () => run([command('OrderRectification', office, { findings: ['资金使用不规范'], deadline: '2027-11-30' }, at(M))], history(SECONDARY, 'midterm'));
+    const submitted = () => run([command('SubmitRectification', applicant, { report: REPORT }, at('2027-11-01'))], ordered());
+    const SV = SECONDARY.rulesVersion;
+
+    it('OrderRectification sets a deadline of at most rules.maxRectificationMonths', () => {
+      order('2027-11-30').then([
+        {
+          type: 'RectificationOrdered',
+          data: {
+            rectificationId: 'rectification-1',
+            findings: ['资金使用不规范'],
+            deadline: '2027-11-30',
+            maxRectificationMonths: 24,
+            orderedFrom: 'MidtermEvaluated',
+            orderedAt: at(M),
+            rulesVersion: SV,
+          },
+        },
+      ]);
+      order('2029-05-25').then([expect.objectContaining({ type: 'RectificationOrdered' })] as never);
+      order('2029-05-26').thenThrows('rectification-deadline-too-far', 'validation');
+      order(M).thenThrows('invalid-deadline', 'validation');
+      given(projectDecider, history(SECONDARY, 'midterm')).when(command('OrderRectification', office, { findings: [], deadline: '2027-11-30' }, at(M))).thenThrows('findings-required', 'validation');
+      order('2027-11-30', 'planAccepted').then([expect.objectContaining({ type: 'RectificationOrdered' })] as never);
+      order('2027-11-30', 'approved').thenThrows('invalid-transition', 'illegal-state');
+    });
+
+    it('SubmitRectification by the deadline, once', () => {
+      given(projectDecider, ordered())
+        .when(command('SubmitRectification', applicant, { report: REPORT }, at('2027-11-30')))
+        .then([{ type: 'RectificationSubmitted', data: { rectificationId: 'rectification-1', report: REPORT, submittedAt: at('2027-11-30'), rulesVersion: SV } }]);
+      given(projectDecider, ordered()).when(command('SubmitRectification', applicant, { report: REPORT }, at('2027-12-01'))).thenThrows('rectification-deadline-passed', 'illegal-state');
+      given(projectDecider, submitted()).when(command('SubmitRectification', applicant, { report: REPORT }, at('2027-11-02'))).thenThrows('rectification-already-submitted', 'illegal-state');
+    });
+
+    it('AcceptRectification returns the project where it was', () => {
+      const events = given(projectDecider, submitted())
+        .when(command('AcceptRectification', office, { reason: '整改到位' }, at('2027-11-10')))
+        .then([{ type: 'RectificationAccepted', data: { rectificationId: 'rectification-1', reason: '整改到位', decidedAt: at('2027-11-10'), rulesVersion: SV } }]);
+      expect(statusAfter([...submitted(), ...events])).toBe('MidtermEvaluated');
+      given(projectDecider, ordered()).when(command('AcceptRectification', office, { reason: 'x' }, at('2027-11-10'))).thenThrows('rectification-not-submitted', 'illegal-state');
+    });
+
+    it('FailRectification after a poor report, or after a deadline missed', () => {
+      given(projectDecider, submitted())
+        .when(command('FailRectification', office, { reason: '整改不到位' }, at('2027-11-10')))
+        .then([{ type: 'RectificationFailed', data: { rectificationId: 'rectification-1', reason: '整改不到位', submitted: true, decidedAt: at('2027-11-10'), rulesVersion: SV } }]);
+      const [missed] = given(projectDecider, ordered()).when(command('FailRectification', office, { reason: '逾期未整改' }, at('2027-12-01'))).then([expect.objectContaining({ type: 'RectificationFailed' })] as never);
+      expect(missed.data).toMatchObject({ submitted: false });
+      given(projectDecider, ordered()).when(command('FailRectification', office, { reason: 'x' }, at('2027-11-30'))).thenThrows('rectification-pending', 'illegal-state');
+    });
+
+    it('Suspend after a failed rectification bans re-application for good [S]', () => {
+      const failed = run([command('FailRectification', office, { reason: '整改不到位' }, at('2027-11-10'))], submitted());
+      const events = given(projectDecider, failed)
+        .when(command('Suspend', office, { reason: '重大问题整改后仍未解决' }, at('2027-12-01')))
+        .then([
+          {
+            type: 'ProjectSuspended',
+            data: {
+              trigger: 'failed-rectification',
+              reason: '重大问题整改后仍未解决',
+              programType: 'secondary-school',
+              applicantOrg: 'school-a',
+              tasksCompletedPercent: 55,
+              banUntil: '2127-12-01',
+              mayReapply: false,
+              suspendedAt: at('2027-12-01'),
+              rulesVersion: SV,
+            },
+          },
+        ]);
+      expect(stateOf([...failed, ...events])).toMatchObject({ status: 'Suspended', ban: { until: '2127-12-01', mayReapply: false } });
+    });
+
+    it('Suspend after a mid-term with too few tasks done, not otherwise', () => {
+      const below = run(
+        [command('RecordMidtermEvaluation', office, { findings: { targetsAndTasks: '滞后', useOfFunds: '滞后', results: '少', impact: '小' }, grade: '差', tasksCompletedPercent: 20, report: REPORT }, at(M))],
+        history(SECONDARY, 'reported'),
+      );
+      const [suspended] = given(projectDecider, below).when(command('Suspend', office, { reason: '任务完成不足30%' }, at(M))).then([expect.objectContaining({ type: 'ProjectSuspended' })] as never);
+      expect(suspended.data).toMatchObject({ trigger: 'midterm-below-min-tasks', tasksCompletedPercent: 20 });
+      given(projectDecider, history(SECONDARY, 'midterm')).when(command('Suspend', office, { reason: 'x' }, at(M))).thenThrows('suspension-not-warranted', 'illegal-state');
+      given(projectDecider, history(SECONDARY, 'planAccepted')).when(command('Suspend', office, { reason: 'x' }, at(M))).thenThrows('invalid-transition', 'illegal-state');
+      given(projectDecider, below).when(command('Suspend', office, { reason: '' }, at(M))).thenThrows('reason-required', 'validation');
+    });
+  });
+
+  describe('SubmitFinalSelfAssessment / GrantExtension', () => {
+    const d = days(BRAND);
+    const selfAssess = (day: string) => command('SubmitFinalSelfAssessment', applicant, { report: REPORT }, at(day));
+    const extend = (newEndsOn: string, day = '2028-10-01') => command('GrantExtension', office, { newEndsOn, reason: '申请延期', request: EVIDENCE }, at(day));
+
+    it('submits the self-assessment once construction has ended', () => {
+      given(projectDecider, history(BRAND, 'midterm'))
+        .when(selfAssess(d.end))
+        .then([{ type: 'FinalSelfAssessmentSubmitted', data: { report: REPORT, constructionEndsOn: '2028-11-20', submissionNo: 1, submittedAt: at(d.end), rulesVersion: V } }]);
+      given(projectDecider, history(BRAND, 'midterm')).when(selfAssess('2028-11-19')).thenThrows('construction-not-ended', 'illegal-state');
+      given(projectDecider, history(BRAND, 'approved')).when(selfAssess(d.end)).thenThrows('invalid-transition', 'illegal-state');
+    });
+
+    it('an extension on the applicant’s request moves the end of construction', () => {
+      const events = given(projectDecider, history(BRAND, 'midterm'))
+        .when(extend('2029-05-31'))
+        .then([{ type: 'EvaluationExtended', data: { previousEndsOn: '2028-11-20', newEndsOn: '2029-05-31', reason: '申请延期', request: EVIDENCE, grantedAt: at('2028-10-01'), rulesVersion: V } }]);
+      const extended = [...history(BRAND, 'midterm'), ...events];
+      expect(statusAfter(extended)).toBe('Extended');
+      given(projectDecider, extended).when(selfAssess(d.selfAssess)).thenThrows('construction-not-ended', 'illegal-state');
+      given(projectDecider, extended).when(selfAssess('2029-05-31')).then([expect.objectContaining({ type: 'FinalSelfAssessmentSubmitted' })] as never);
+    });
+
+    it('an extension ends later than now and than the current end, on a request', () => {
+      given(projectDecider, history(BRAND, 'midterm')).when(extend('2028-11-20')).thenThrows('invalid-extension', 'validation');
+      given(projectDecider, history(BRAND, 'midterm')).when(extend('2028-12-01', '2028-12-05')).thenThrows('invalid-extension', 'validation');
+      given(projectDecider, history(BRAND, 'midterm'))
+        .when(command('GrantExtension', office, { newEndsOn: '2029-05-31', reason: '申请延期' } as never, at('2028-10-01')))
+        .thenThrows('request-required', 'validation');
+    });
+  });
+
+  describe('RecordFinalEvaluation / Accredit', () => {
+    const evaluate = (p: Program, grade: string, day = days(p).evaluate) =>
+      command('RecordFinalEvaluation', office, { grade, findings: '验收意见', report: REPORT }, at(day));
+
+    it('records the grade with its scale and rules version, and the rectifications considered', () => {
+      given(projectDecider, history(BRAND, 'selfAssessed'))
+        .when(evaluate(BRAND, '良好'))
+        .then([
+          {
+            type: 'FinalEvaluated',
+            data: {
+              evaluationNo: 1,
+              grade: '良好',
+              gradeScale: BRAND.rules.gradeScale,
+              outcome: 'passed',
+              barsNextCycle: false,
+              findings: '验收意见',
+              report: REPORT,
+              rectifications: [],
+              evaluatedAt: at(days(BRAND).evaluate),
+              rulesVersion: V,
+            },
+          },
+        ]);
+    });
+
+    it('a barring grade fails and bars the next cycle', () => {
+      const [event] = given(projectDecider, history(SECONDARY, 'selfAssessed')).when(evaluate(SECONDARY, '差')).then([expect.objectContaining({ type: 'FinalEvaluated' })] as never);
+      expect(event.data).toMatchObject({ outcome: 'failed', barsNextCycle: true, grade: '差' });
+      expect(statusAfter([...history(SECONDARY, 'selfAssessed'), event])).toBe('Failed');
+    });
+
+    it('a deferring grade defers, and the project is evaluated again', () => {
+      const deferred = run([evaluate(COURSE, '暂缓通过')], history(COURSE, 'selfAssessed'));
+      expect(statusAfter(deferred)).toBe('Deferred');
+      const [again] = given(projectDecider, deferred).when(evaluate(COURSE, '通过', '2027-03-01')).then([expect.objectContaining({ type: 'FinalEvaluated' })] as never);
+      expect(again.data).toMatchObject({ evaluationNo: 2, outcome: 'passed' });
+      const resubmitted = run([command('SubmitFinalSelfAssessment', applicant, { report: REPORT }, at('2027-02-01'))], deferred);
+      expect(stateOf(resubmitted)).toMatchObject({ status: 'FinalSelfAssessed', selfAssessments: 2 });
+    });
+
+    it('needs a grade of the cycle’s scale, after the self-assessment', () => {
+      given(projectDecider, history(BRAND, 'selfAssessed')).when(evaluate(BRAND, '优')).thenThrows('unknown-grade', 'validation');
+      given(projectDecider, history(BRAND, 'midterm')).when(evaluate(BRAND, '优秀')).thenThrows('invalid-transition', 'illegal-state');
+    });
+
+    it('Accredit on a passing grade; a quality course then owes rules.course.serviceYears of updates', () => {
+      const c = days(COURSE);
+      given(projectDecider, history(COURSE, 'evaluated'))
+        .when(command('Accredit', office, { document: NOTICE }, at(c.accredit)))
+        .then([
+          {
+            type: 'ProjectAccredited',
+            data: {
+              grade: '通过',
+              accreditedOn: c.accredit,
+              service: { years: 5, firstAcademicYear: 2026, lastAcademicYear: 2030 },
+              document: NOTICE,
+              accreditedAt: at(c.accredit),
+              rulesVersion: COURSE.rulesVersion,
+            },
+          },
+        ]);
+      const [brand] = given(projectDecider, history(BRAND, 'evaluated')).when(command('Accredit', office, {}, at(D.accredit))).then([expect.objectContaining({ type: 'ProjectAccredited' })] as never);
+      expect(brand.data).toMatchObject({ service: null, document: null, grade: '优秀' });
+      const failed = run([evaluate(BRAND, '不通过')], history(BRAND, 'selfAssessed'));
+      given(projectDecider, failed).when(command('Accredit', office, {}, at(D.accredit))).thenThrows('invalid-transition', 'illegal-state');
+    });
+  });
+
+  describe('quality-course service: SubmitCourseUpdate / RecordCourseUpdateOverdue', () => {
+    const update = (academicYear: number, day: string) => command('SubmitCourseUpdate', applicant, { academicYear, summary: '更新教学视频', documents: [REPORT] }, at(day));
+    const overdue = (academicYear: number, day: string) => command('RecordCourseUpdateOverdue', office, { academicYear }, at(day));
+    const CV = COURSE.rulesVersion;
+
+    it('one update per academic year of service', () => {
+      given(projectDecider, history(COURSE, 'accredited'))
+        .when(update(2026, '2027-03-01'))
+        .then([
+          {
+            type: 'CourseUpdateSubmitted',
+            data: { academicYear: 2026, summary: '更新教学视频', documents: [REPORT], dueOn: '2027-08-31', late: false, submittedAt: at('2027-03-01'), rulesVersion: CV },
+          },
+        ]);
+      const updated = run([update(2026, '2027-03-01')], history(COURSE, 'accredited'));
+      given(projectDecider, updated).when(update(2026, '2027-04-01')).thenThrows('course-update-already-submitted', 'illegal-state');
+      given(projectDecider, history(COURSE, 'accredited')).when(update(2025, '2027-03-01')).thenThrows('academic-year-out-of-service', 'validation');
+      given(projectDecider, history(COURSE, 'accredited')).when(update(2031, '2032-03-01')).thenThrows('academic-year-out-of-service', 'validation');
+      given(projectDecider, history(COURSE, 'accredited')).when(update(2027, '2027-03-01')).thenThrows('academic-year-not-started', 'validation');
+      given(projectDecider, history(COURSE, 'accredited')).when(command('SubmitCourseUpdate', applicant, { academicYear: 2026, summary: '更新', documents: [] }, at('2027-03-01'))).thenThrows('documents-required', 'validation');
+    });
+
+    it('applies to accredited quality courses only', () => {
+      given(projectDecider, history(BRAND, 'accredited')).when(update(2028, '2029-03-01')).thenThrows('not-a-course', 'illegal-state');
+      given(projectDecider, history(COURSE, 'evaluated')).when(update(2026, '2027-03-01')).thenThrows('not-in-service', 'illegal-state');
+    });
+
+    it('a missed update is recorded once its academic year is over, once', () => {
+      given(projectDecider, history(COURSE, 'accredited'))
+        .when(overdue(2026, '2027-09-01'))
+        .then([{ type: 'CourseUpdateOverdue', data: { academicYear: 2026, dueOn: '2027-08-31', recordedAt: at('2027-09-01'), rulesVersion: CV } }]);
+      given(projectDecider, history(COURSE, 'accredited')).when(overdue(2026, '2027-08-31')).thenThrows('not-yet-due', 'illegal-state');
+      given(projectDecider, run([overdue(2026, '2027-09-01')], history(COURSE, 'accredited'))).when(overdue(2026, '2027-09-02')).then([]);
+      given(projectDecider, run([update(2026, '2027-03-01')], history(COURSE, 'accredited'))).when(overdue(2026, '2027-09-02')).then([]);
+    });
+
+    it('a missed update leads to rectification, during which updates go on', () => {
+      const missed = run([overdue(2026, '2027-09-01')], history(COURSE, 'accredited'));
+      const [ordered] = given(projectDecider, missed)
+        .when(command('OrderRectification', office, { findings: ['2026学年未更新'], deadline: '2027-12-31' }, at('2027-09-05')))
+        .then([expect.objectContaining({ type: 'RectificationOrdered' })] as never);
+      expect(ordered.data).toMatchObject({ orderedFrom: 'Accredited' });
+      given(projectDecider, [...missed, ordered]).when(update(2027, '2027-10-01')).then([expect.objectContaining({ type: 'CourseUpdateSubmitted' })] as never);
+      const failed = run(
+        [command('FailRectification', office, { reason: '逾期未整改' }, at('2028-01-05'))],
+        [...missed, ordered],
+      );
+      given(projectDecider, failed).when(command('Suspend', office, { reason: 'x' }, at('2028-01-06'))).thenThrows('suspension-not-applicable', 'illegal-state');
+      given(projectDecider, failed).when(update(2027, '2028-01-06')).thenThrows('invalid-transition', 'illegal-state');
+    });
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+
+describe('revocation and fund recovery (domain.md §5)', () => {
+  const revoke = (data: Partial<CommandOf<'RevokeProject'>['data']> = {}, day = '2026-06-01') =>
+    command('RevokeProject', office, { reason: 'fraud', explanation: '申报材料造假', evidence: [EVIDENCE], ...data }, at(day));
+  const recover = (data: Partial<CommandOf<'OrderFundRecovery'>['data']> = {}, day = '2026-06-02') =>
+    command('OrderFundRecovery', office, { amount: 1_200_000, deadline: '2026-12-31', reason: '收回剩余资金', ...data }, at(day));
+
+  it('RevokeProject records the reason, evidence and a ban of rules.bans.revocationYears by default', () => {
+    given(projectDecider, history(BRAND, 'planAccepted'))
+      .when(revoke())
+      .then([
+        {
+          type: 'ProjectRevoked',
+          data: {
+            reason: 'fraud',
+            explanation: '申报材料造假',
+            evidence: [EVIDENCE],
+            revokedFrom: 'UnderConstruction',
+            programType: 'brand-major',
+            applicantOrg: 'school-a',
+            banUntil: '2031-06-01',
+            fundRecoveryRequired: true,
+            revokedAt: at('2026-06-01'),
+            rulesVersion: V,
+          },
+        },
+      ]);
+    const [explicit] = given(projectDecider, history(BRAND, 'planAccepted')).when(revoke({ banUntil: '2029-12-31' })).then([expect.objectContaining({ type: 'ProjectRevoked' })] as never);
+    expect(explicit.data).toMatchObject({ banUntil: '2029-12-31' });
+  });
+
+  it.each(['approved', 'planSubmitted', 'midterm', 'selfAssessed', 'evaluated', 'accredited'] as const)('revokes from %s', (step) => {
+    given(projectDecider, history(BRAND, step)).when(revoke({}, '2029-06-01')).then([expect.objectContaining({ type: 'ProjectRevoked' })] as never);
+  });
+
+  it('needs a listed reason, an explanation, evidence and a ban not in the past, after approval, once', () => {
+    const construction = given(projectDecider, history(BRAND, 'planAccepted'));
+    construction.when(revoke({ reason: 'dislike' as never })).thenThrows('invalid-revocation-reason', 'validation');
+    construction.when(revoke({ explanation: '' })).thenThrows('explanation-required', 'validation');
+    construction.when(revoke({ evidence: [] })).thenThrows('evidence-required', 'validation');
+    construction.when(revoke({ banUntil: '2026-05-31' })).thenThrows('invalid-ban', 'validation');
+    given(projectDecider, history(BRAND, 'noticed')).when(revoke()).thenThrows('invalid-transition', 'illegal-state');
+    given(projectDecider, run([revoke()], history(BRAND, 'planAccepted'))).when(revoke()).thenThrows('invalid-transition', 'illegal-state');
+  });
+
+  it('a revocation after a suspension keeps the suspension’s lifelong ban', () => {
+    const below = run(
+      [
+        command('RecordMidtermEvaluation', office, { findings: { targetsAndTasks: '滞后', useOfFunds: '滞后', results: '少', impact: '小' }, grade: '差', tasksCompletedPercent: 10, report: REPORT }, at(days(SECONDARY).midterm)),
+        command('Suspend', office, { reason: '任务完成不足30%' }, at(days(SECONDARY).midterm)),
+        revoke({ reason: 'failed-rectification' }, '2027-06-01'),
+      ],
+      history(SECONDARY, 'reported'),
+    );
+    expect(stateOf(below)).toMatchObject({ status: 'Revoked', ban: { until: '2127-05-25', mayReapply: false } });
+  });
+
+  it('OrderFundRecovery after a failure or revocation, once, for an amount by a deadline', () => {
+    const revoked = run([revoke()], history(BRAND, 'planAccepted'));
+    given(projectDecider, revoked)
+      .when(recover())
+      .then([
+        {
+          type: 'FundRecoveryOrdered',
+          data: { amount: 1_200_000, currency: 'CNY', deadline: '2026-12-31', reason: '收回剩余资金', orderedFrom: 'Revoked', orderedAt: at('2026-06-02'), rulesVersion: V },
+        },
+      ]);
+    given(projectDecider, run([recover()], revoked)).when(recover()).thenThrows('fund-recovery-already-ordered', 'illegal-state');
+    given(projectDecider, revoked).when(recover({ amount: 0 })).thenThrows('invalid-amount', 'validation');
+    given(projectDecider, revoked).when(recover({ deadline: '2026-06-02' })).thenThrows('invalid-deadline', 'validation');
+    given(projectDecider, history(BRAND, 'planAccepted')).when(recover()).thenThrows('invalid-transition', 'illegal-state');
+    const failed = run([command('RecordFinalEvaluation', office, { grade: '不通过', findings: '未完成', report: REPORT }, at(D.evaluate))], history(BRAND, 'selfAssessed'));
+    given(projectDecider, failed).when(recover({ deadline: '2029-06-30' }, D.accredit)).then([expect.objectContaining({ type: 'FundRecoveryOrdered' })] as never);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+
+describe('each school-side program from draft to accreditation, and to revocation', () => {
+  const statuses = (events: readonly ProjectEvent[]): ProjectStatus[] => {
+    const seen: ProjectStatus[] = [];
+    let state: ProjectState = projectDecider.initialState;
+    for (const e of events) {
+      state = projectDecider.evolve(state, e);
+      if (seen[seen.length - 1] !== state.status) seen.push(state.status);
+    }
+    return seen;
+  };
+
+  it.each(PROGRAMS)('$code: draft → accreditation', (p) => {
+    const events = history(p, 'accredited');
+    expect(statuses(events)).toEqual([
+      'Draft',
+      'Submitted',
+      'FormallyChecked',
+      'Recommended',
+      'UnderReview',
+      'Shortlisted',
+      'InPublicNotice',
+      'Approved',
+      'PlanSubmitted',
+      'UnderConstruction',
+      'MidtermEvaluated',
+      'FinalSelfAssessed',
+      'FinalEvaluated',
+      'Accredited',
+    ]);
+    expect(JSON.parse(JSON.stringify(events))).toEqual(events);
+    expect(events.every((e) => !('rulesVersion' in e.data) || e.data.rulesVersion === p.rulesVersion)).toBe(true);
+  });
+
+  /** A revocation path fitting each program, through its own triggers (domain.md §4–§5). */
+  const revocations: Record<string, (p: Program) => ProjectCommand[]> = {
+    // 高水平中职: < 30% of tasks at mid-term, suspended, then revoked with recovery of funds.
+    'secondary-school': (p) => [
+      command('RecordMidtermEvaluation', office, { findings: { targetsAndTasks: '严重滞后', useOfFunds: '挪用', results: '无', impact: '无' }, grade: '差', tasksCompletedPercent: 25, report: REPORT }, at(days(p).midterm)),
+      command('Suspend', office, { reason: '中期任务完成不足30%' }, at(days(p).midterm)),
+      command('RevokeProject', office, { reason: 'failed-rectification', explanation: '中止后撤销', evidence: [EVIDENCE] }, at('2027-06-30')),
+      command('OrderFundRecovery', office, { amount: 3_000_000, deadline: '2027-12-31', reason: '收回资金' }, at('2027-07-01')),
+    ],
+    // 高水平高职: final evaluation 差 fails and bars the next cycle; revoked for failed acceptance.
+    'higher-college': (p) => [
+      command('SubmitFinalSelfAssessment', applicant, { report: REPORT }, at(days(p).selfAssess)),
+      command('RecordFinalEvaluation', office, { grade: '差', findings: '未完成主要任务', report: REPORT }, at(days(p).evaluate)),
+      command('RevokeProject', office, { reason: 'failed-acceptance', explanation: '验收不通过', evidence: [REPORT] }, at(days(p).accredit)),
+    ],
+    // 专业群: a rectification ordered at mid-term fails; suspended; revoked.
+    'specialty-group': (p) => [
+      command('OrderRectification', office, { findings: ['专业群组群逻辑不清'], deadline: addMonthsOn(days(p).midterm, 6) }, at(days(p).midterm)),
+      command('FailRectification', office, { reason: '逾期未整改' }, at(addCalendarDays(addMonthsOn(days(p).midterm, 6), 1))),
+      command('Suspend', office, { reason: '整改后仍未解决' }, at(addCalendarDays(addMonthsOn(days(p).midterm, 6), 2))),
+      command('RevokeProject', office, { reason: 'failed-rectification', explanation: '中止后撤销', evidence: [EVIDENCE] }, at(addCalendarDays(addMonthsOn(days(p).midterm, 6), 10))),
+    ],
+    // 品牌专业: the major stops enrolling after accreditation.
+    'brand-major': (p) => [
+      command('SubmitFinalSelfAssessment', applicant, { report: REPORT }, at(days(p).selfAssess)),
+      command('RecordFinalEvaluation', office, { grade: '优秀', findings: '完成', report: REPORT }, at(days(p).evaluate)),
+      command('Accredit', office, {}, at(days(p).accredit)),
+      command('RevokeProject', office, { reason: 'ceased-to-exist', explanation: '专业停止招生', evidence: [EVIDENCE] }, at('2030-09-01')),
+    ],
+    // 精品课程: an update missed after accreditation, a rectification failed, revoked.
+    'quality-course': (p) => [
+      command('SubmitFinalSelfAssessment', applicant, { report: REPORT }, at(days(p).selfAssess)),
+      command('RecordFinalEvaluation', office, { grade: '通过', findings: '完成', report: REPORT }, at(days(p).evaluate)),
+      command('Accredit', office, {}, at(days(p).accredit)),
+      command('RecordCourseUpdateOverdue', office, { academicYear: 2026 }, at('2027-09-01')),
+      command('OrderRectification', office, { findings: ['2026学年未更新'], deadline: '2027-12-31' }, at('2027-09-05')),
+      command('FailRectification', office, { reason: '逾期未整改' }, at('2028-01-05')),
+      command('RevokeProject', office, { reason: 'obligations-breached', explanation: '未履行更新义务', evidence: [EVIDENCE] }, at('2028-01-10')),
+    ],
+  };
+
+  it.each(PROGRAMS)('$code: draft → revocation', (p) => {
+    const events = run(revocations[p.code](p), history(p, p.code === 'secondary-school' ? 'reported' : 'midterm'));
+    expect(stateOf(events).status).toBe('Revoked');
+    const revoked = events.find((e) => e.type === 'ProjectRevoked');
+    expect(revoked?.data).toMatchObject({ programType: p.code, applicantOrg: 'school-a', fundRecoveryRequired: true, rulesVersion: p.rulesVersion });
+    expect(JSON.parse(JSON.stringify(events))).toEqual(events);
+  });
+
+  it('a project removed after an upheld objection never reaches approval', () => {
+    const events = run(
+      [
+        command('FileObjection', otherApplicant, { objectionId: 'o-1', objector: { name: '王五', contact: 'w@example.cn' }, grounds: '业绩造假', evidence: [EVIDENCE] }, at('2025-10-20')),
+        command('ResolveObjection', office, { objectionId: 'o-1', outcome: 'upheld', reason: '查证属实', evidence: [REPORT] }, at('2025-10-23')),
+      ],
+      history(GROUP, 'noticed'),
+    );
+    expect(statusAfter(events)).toBe('RemovedAfterObjection');
+    given(projectDecider, events).when(command('RecordApproval', office, { cycleDecisionId: 'd-2' }, at(D.approve))).thenThrows('invalid-transition', 'illegal-state');
+  });
+
+  it('evolve ignores events that do not fit the state', () => {
+    const approved = history(BRAND, 'approved')[history(BRAND, 'approved').length - 1];
+    expect(projectDecider.evolve(projectDecider.initialState, approved)).toEqual({ status: 'None' });
+    const drafted = history(BRAND, 'drafted');
+    expect(fold(projectDecider, [...drafted, ...drafted])).toEqual(fold(projectDecider, drafted));
+    expect(projectDecider.evolve(stateOf(drafted), { type: 'SomethingElse', data: {} } as unknown as ProjectEvent)).toEqual(stateOf(drafted));
+  });
+
+  it('domain errors are DomainErrors with stable codes', () => {
+    expect(() => projectDecider.decide(command('Recommend', recommender, { rank: 1 }, 'yesterday'), stateOf(history(BRAND, 'checked')))).toThrow(DomainError);
+  });
+});

@@ -1,0 +1,497 @@
+import { CycleRules, GradeScale } from '../catalog/program-rules';
+import { DocumentRef, Event } from '../messages';
+import type { FormalCheckResult, MidtermFindings, ProjectSubject, RevocationReason } from './project.commands';
+
+/**
+ * Events of a school-side project's stream. Every decision records the `rulesVersion` it was decided
+ * under (the first event holds the rules themselves), the reason where a person decided, scores with
+ * the reviewer's id, grades with their scale, and documents by content hash. Dates without a time are
+ * Beijing calendar dates; `…At` fields are ISO-8601 instants (the command's `now`).
+ */
+
+/** The states of domain.md §3–§4 (`None`: nothing drafted yet). */
+export const PROJECT_STATUSES = [
+  'None',
+  // selection
+  'Draft',
+  'Submitted',
+  /** Returned for revision by the office: the applicant may edit and resubmit. */
+  'Returned',
+  'FormallyChecked',
+  'Recommended',
+  'UnderReview',
+  'Shortlisted',
+  'InPublicNotice',
+  'Approved',
+  'Withdrawn',
+  'FormallyRejected',
+  'NotRecommended',
+  'NotSelected',
+  'RemovedAfterObjection',
+  // construction and evaluation
+  'PlanSubmitted',
+  'UnderConstruction',
+  'MidtermEvaluated',
+  'Rectification',
+  /** A rectification failed: the office suspends (during construction) or revokes. */
+  'RectificationFailed',
+  'Extended',
+  'FinalSelfAssessed',
+  /** Evaluated with a passing grade, awaiting accreditation. */
+  'FinalEvaluated',
+  'Deferred',
+  'Failed',
+  'Suspended',
+  'Accredited',
+  'Revoked',
+] as const;
+export type ProjectStatus = (typeof PROJECT_STATUSES)[number];
+
+export type ObjectionRejectionReason = 'anonymous' | 'no-evidence' | 'before-notice' | 'late';
+
+interface Decided {
+  readonly rulesVersion: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Selection
+
+export type ApplicationDrafted = Event<
+  'ApplicationDrafted',
+  Decided & {
+    readonly projectId: string;
+    readonly cycleId: string;
+    readonly programType: string;
+    readonly applicantOrg: string;
+    /** The city whose recommender acts on the project. */
+    readonly region: string;
+    readonly title: string;
+    readonly subject: ProjectSubject;
+    /** The cycle's rules, copied so the stream explains every later decision by itself. */
+    readonly rules: CycleRules;
+    readonly draftedAt: string;
+  }
+>;
+
+export type ApplicationEdited = Event<
+  'ApplicationEdited',
+  Decided & { readonly title: string; readonly subject: ProjectSubject; readonly editedAt: string }
+>;
+
+export type ApplicationSubmitted = Event<
+  'ApplicationSubmitted',
+  Decided & {
+    readonly projectId: string;
+    readonly cycleId: string;
+    readonly applicantOrg: string;
+    readonly region: string;
+    /** What was submitted, as submitted. */
+    readonly title: string;
+    readonly subject: ProjectSubject;
+    readonly applicationForm: DocumentRef;
+    readonly declarations: { readonly authenticity: DocumentRef; readonly commitment: DocumentRef };
+    readonly attachments: readonly DocumentRef[];
+    /** 1 for the first submission, then one more per resubmission after a return. */
+    readonly submissionNo: number;
+    readonly resubmission: boolean;
+    readonly submittedAt: string;
+  }
+>;
+
+export type ApplicationWithdrawn = Event<
+  'ApplicationWithdrawn',
+  Decided & { readonly reason: string | null; readonly withdrawnFrom: ProjectStatus; readonly withdrawnAt: string }
+>;
+
+export type ApplicationReturned = Event<'ApplicationReturned', Decided & { readonly reason: string; readonly returnedAt: string }>;
+
+interface FormalCheck extends Decided {
+  readonly result: FormalCheckResult;
+  readonly reasons: readonly string[];
+  /** Last day of the formal-check period it was made in. */
+  readonly periodEndsOn: string;
+  readonly checkedAt: string;
+}
+export type FormalCheckPassed = Event<'FormalCheckPassed', FormalCheck>;
+export type FormalCheckFailed = Event<'FormalCheckFailed', FormalCheck>;
+
+export type ApplicationRecommended = Event<
+  'ApplicationRecommended',
+  Decided & {
+    readonly rank: number;
+    readonly recommenderOrg: string;
+    readonly region: string;
+    readonly opinion: string | null;
+    readonly recommendedAt: string;
+  }
+>;
+
+export type ApplicationNotRecommended = Event<
+  'ApplicationNotRecommended',
+  Decided & { readonly reason: string; readonly recommenderOrg: string; readonly region: string; readonly decidedAt: string }
+>;
+
+export type ReviewerAssigned = Event<
+  'ReviewerAssigned',
+  Decided & {
+    readonly reviewerId: string;
+    readonly reviewerOrg: string;
+    readonly declaredRelations: readonly string[];
+    readonly assignedAt: string;
+  }
+>;
+
+export type ReviewerRecused = Event<'ReviewerRecused', Decided & { readonly reviewerId: string; readonly reason: string; readonly recusedAt: string }>;
+
+export type ReviewScored = Event<
+  'ReviewScored',
+  Decided & {
+    readonly reviewerId: string;
+    readonly reviewerOrg: string;
+    readonly score: number;
+    readonly comments: string;
+    readonly scoredAt: string;
+  }
+>;
+
+export type ReviewScoreCorrected = Event<
+  'ReviewScoreCorrected',
+  Decided & {
+    readonly reviewerId: string;
+    readonly previousScore: number;
+    readonly score: number;
+    readonly reason: string;
+    readonly correctedAt: string;
+  }
+>;
+
+/** The cycle's shortlist decision as it concerns this project, with the scores it rested on. */
+export type SelectionRecorded = Event<
+  'SelectionRecorded',
+  Decided & {
+    readonly cycleDecisionId: string;
+    readonly outcome: 'shortlisted' | 'not-selected';
+    readonly tier: string | null;
+    readonly reason: string | null;
+    readonly scores: readonly { readonly reviewerId: string; readonly score: number }[];
+    readonly minReviewers: number;
+    readonly decidedAt: string;
+  }
+>;
+
+export type PublicNoticeRecorded = Event<
+  'PublicNoticeRecorded',
+  Decided & {
+    readonly noticeId: string;
+    readonly startsOn: string;
+    readonly endsOn: string;
+    /** The instant objections stop being admissible: the start of the day after endsOn, Beijing time. */
+    readonly endsAt: string;
+    readonly document: DocumentRef | null;
+    readonly recordedAt: string;
+  }
+>;
+
+/** `objector` is confidential: everyone but the office sees it redacted. */
+export type ObjectionFiled = Event<
+  'ObjectionFiled',
+  {
+    readonly objectionId: string;
+    readonly noticeId: string;
+    readonly objector: { readonly name: string; readonly contact: string };
+    readonly grounds: string;
+    readonly evidence: readonly DocumentRef[];
+    readonly filedAt: string;
+  }
+>;
+
+/** An inadmissible objection is recorded with why; `objector` is null when it was anonymous. */
+export type ObjectionRejected = Event<
+  'ObjectionRejected',
+  Decided & {
+    readonly objectionId: string;
+    readonly noticeId: string;
+    readonly reasons: readonly ObjectionRejectionReason[];
+    readonly objector: { readonly name: string; readonly contact: string } | null;
+    readonly grounds: string;
+    readonly evidence: readonly DocumentRef[];
+    readonly filedAt: string;
+  }
+>;
+
+interface ObjectionResolution extends Decided {
+  readonly objectionId: string;
+  readonly reason: string;
+  readonly evidence: readonly DocumentRef[];
+  readonly resolvedAt: string;
+}
+export type ObjectionDismissed = Event<'ObjectionDismissed', ObjectionResolution>;
+export type ObjectionUpheld = Event<'ObjectionUpheld', ObjectionResolution>;
+
+export type ProjectRemovedAfterObjection = Event<
+  'ProjectRemovedAfterObjection',
+  Decided & { readonly objectionId: string; readonly reason: string; readonly removedAt: string }
+>;
+
+/** 立项. */
+export type ProjectApproved = Event<
+  'ProjectApproved',
+  Decided & {
+    readonly cycleDecisionId: string;
+    readonly noticeId: string;
+    readonly tier: string | null;
+    readonly reason: string | null;
+    readonly document: DocumentRef | null;
+    readonly approvedAt: string;
+    /** approval day + rules.constructionPlanDueDays. */
+    readonly constructionPlanDueOn: string;
+  }
+>;
+
+// ---------------------------------------------------------------------------------------------
+// Construction and evaluation
+
+export type ConstructionPlanSubmitted = Event<
+  'ConstructionPlanSubmitted',
+  Decided & {
+    readonly plan: DocumentRef;
+    readonly taskBook: DocumentRef;
+    readonly dueOn: string;
+    readonly late: boolean;
+    readonly submissionNo: number;
+    readonly submittedAt: string;
+  }
+>;
+
+export type ConstructionPlanOverdue = Event<'ConstructionPlanOverdue', Decided & { readonly dueOn: string; readonly recordedAt: string }>;
+
+export type ConstructionPlanAccepted = Event<
+  'ConstructionPlanAccepted',
+  Decided & {
+    readonly constructionStartsOn: string;
+    /** constructionStartsOn + rules.constructionMonths. */
+    readonly constructionEndsOn: string;
+    readonly midtermDueOn: string;
+    readonly acceptedAt: string;
+  }
+>;
+
+export type ConstructionPlanRejected = Event<'ConstructionPlanRejected', Decided & { readonly reasons: readonly string[]; readonly rejectedAt: string }>;
+
+export type AnnualReportSubmitted = Event<
+  'AnnualReportSubmitted',
+  Decided & { readonly year: number; readonly report: DocumentRef; readonly dueOn: string; readonly late: boolean; readonly submittedAt: string }
+>;
+
+export type AnnualReportOverdue = Event<'AnnualReportOverdue', Decided & { readonly year: number; readonly dueOn: string; readonly recordedAt: string }>;
+
+export type ChangeRequested = Event<
+  'ChangeRequested',
+  Decided & { readonly changeId: string; readonly description: string; readonly documents: readonly DocumentRef[]; readonly requestedAt: string }
+>;
+
+interface ChangeDecision extends Decided {
+  readonly changeId: string;
+  readonly reason: string;
+  readonly expertReview: DocumentRef;
+  readonly decidedAt: string;
+}
+export type ChangeApproved = Event<'ChangeApproved', ChangeDecision>;
+export type ChangeRejected = Event<'ChangeRejected', ChangeDecision>;
+
+export type MidtermEvaluated = Event<
+  'MidtermEvaluated',
+  Decided & {
+    readonly findings: MidtermFindings;
+    readonly grade: string;
+    readonly gradeScale: GradeScale;
+    readonly tasksCompletedPercent: number;
+    /** The threshold below which the project may be suspended, and whether it fell below. */
+    readonly minTasksPercent: number;
+    readonly belowMinTasks: boolean;
+    readonly report: DocumentRef;
+    readonly evaluatedAt: string;
+  }
+>;
+
+export type RectificationOrdered = Event<
+  'RectificationOrdered',
+  Decided & {
+    readonly rectificationId: string;
+    readonly findings: readonly string[];
+    readonly deadline: string;
+    readonly maxRectificationMonths: number;
+    /** The status the project returns to when the rectification is accepted. */
+    readonly orderedFrom: ProjectStatus;
+    readonly orderedAt: string;
+  }
+>;
+
+export type RectificationSubmitted = Event<
+  'RectificationSubmitted',
+  Decided & { readonly rectificationId: string; readonly report: DocumentRef; readonly submittedAt: string }
+>;
+
+export type RectificationAccepted = Event<
+  'RectificationAccepted',
+  Decided & { readonly rectificationId: string; readonly reason: string; readonly decidedAt: string }
+>;
+
+export type RectificationFailed = Event<
+  'RectificationFailed',
+  Decided & { readonly rectificationId: string; readonly reason: string; readonly submitted: boolean; readonly decidedAt: string }
+>;
+
+/** 中止: the applicant may never re-apply to this program [S]; banUntil is today + rules.bans.suspensionYears. */
+export type ProjectSuspended = Event<
+  'ProjectSuspended',
+  Decided & {
+    readonly trigger: 'failed-rectification' | 'midterm-below-min-tasks';
+    readonly reason: string;
+    readonly programType: string;
+    readonly applicantOrg: string;
+    readonly tasksCompletedPercent: number | null;
+    readonly banUntil: string;
+    readonly mayReapply: false;
+    readonly suspendedAt: string;
+  }
+>;
+
+export type FinalSelfAssessmentSubmitted = Event<
+  'FinalSelfAssessmentSubmitted',
+  Decided & { readonly report: DocumentRef; readonly constructionEndsOn: string; readonly submissionNo: number; readonly submittedAt: string }
+>;
+
+export type EvaluationExtended = Event<
+  'EvaluationExtended',
+  Decided & {
+    readonly previousEndsOn: string;
+    readonly newEndsOn: string;
+    readonly reason: string;
+    readonly request: DocumentRef;
+    readonly grantedAt: string;
+  }
+>;
+
+export type FinalEvaluated = Event<
+  'FinalEvaluated',
+  Decided & {
+    /** 1 for the first evaluation, more for re-evaluations after a deferral. */
+    readonly evaluationNo: number;
+    readonly grade: string;
+    readonly gradeScale: GradeScale;
+    readonly outcome: 'passed' | 'deferred' | 'failed';
+    /** A barring grade (e.g. 差) bars the unit from the next cycle [S]. */
+    readonly barsNextCycle: boolean;
+    readonly findings: string;
+    readonly report: DocumentRef;
+    /** Rectifications ordered during construction and how they ended: the evaluation considered them [S]. */
+    readonly rectifications: readonly { readonly rectificationId: string; readonly outcome: 'open' | 'accepted' | 'failed' }[];
+    readonly evaluatedAt: string;
+  }
+>;
+
+export type ProjectAccredited = Event<
+  'ProjectAccredited',
+  Decided & {
+    readonly grade: string;
+    readonly accreditedOn: string;
+    /** Quality courses: the academic years (by starting year) of the service obligation; null otherwise. */
+    readonly service: { readonly years: number; readonly firstAcademicYear: number; readonly lastAcademicYear: number } | null;
+    readonly document: DocumentRef | null;
+    readonly accreditedAt: string;
+  }
+>;
+
+export type CourseUpdateSubmitted = Event<
+  'CourseUpdateSubmitted',
+  Decided & {
+    readonly academicYear: number;
+    readonly summary: string;
+    readonly documents: readonly DocumentRef[];
+    readonly dueOn: string;
+    readonly late: boolean;
+    readonly submittedAt: string;
+  }
+>;
+
+export type CourseUpdateOverdue = Event<
+  'CourseUpdateOverdue',
+  Decided & { readonly academicYear: number; readonly dueOn: string; readonly recordedAt: string }
+>;
+
+/** 撤销; a revocation orders the recovery of funds [S], whose amount OrderFundRecovery sets. */
+export type ProjectRevoked = Event<
+  'ProjectRevoked',
+  Decided & {
+    readonly reason: RevocationReason;
+    readonly explanation: string;
+    readonly evidence: readonly DocumentRef[];
+    readonly revokedFrom: ProjectStatus;
+    readonly programType: string;
+    readonly applicantOrg: string;
+    readonly banUntil: string;
+    readonly fundRecoveryRequired: true;
+    readonly revokedAt: string;
+  }
+>;
+
+export type FundRecoveryOrdered = Event<
+  'FundRecoveryOrdered',
+  Decided & {
+    readonly amount: number;
+    readonly currency: 'CNY';
+    readonly deadline: string;
+    readonly reason: string;
+    readonly orderedFrom: ProjectStatus;
+    readonly orderedAt: string;
+  }
+>;
+
+export type ProjectEvent =
+  | ApplicationDrafted
+  | ApplicationEdited
+  | ApplicationSubmitted
+  | ApplicationWithdrawn
+  | ApplicationReturned
+  | FormalCheckPassed
+  | FormalCheckFailed
+  | ApplicationRecommended
+  | ApplicationNotRecommended
+  | ReviewerAssigned
+  | ReviewerRecused
+  | ReviewScored
+  | ReviewScoreCorrected
+  | SelectionRecorded
+  | PublicNoticeRecorded
+  | ObjectionFiled
+  | ObjectionRejected
+  | ObjectionDismissed
+  | ObjectionUpheld
+  | ProjectRemovedAfterObjection
+  | ProjectApproved
+  | ConstructionPlanSubmitted
+  | ConstructionPlanOverdue
+  | ConstructionPlanAccepted
+  | ConstructionPlanRejected
+  | AnnualReportSubmitted
+  | AnnualReportOverdue
+  | ChangeRequested
+  | ChangeApproved
+  | ChangeRejected
+  | MidtermEvaluated
+  | RectificationOrdered
+  | RectificationSubmitted
+  | RectificationAccepted
+  | RectificationFailed
+  | ProjectSuspended
+  | FinalSelfAssessmentSubmitted
+  | EvaluationExtended
+  | FinalEvaluated
+  | ProjectAccredited
+  | CourseUpdateSubmitted
+  | CourseUpdateOverdue
+  | ProjectRevoked
+  | FundRecoveryOrdered;
+
+export type ProjectEventType = ProjectEvent['type'];

@@ -1,0 +1,53 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Clock, CLOCK } from '../../application/clock';
+import { EVENT_STORE, EventStore } from '../../application/event-store';
+import { CommandOutcome, readState } from '../../application/handle-command';
+import { projectStream } from '../../application/streams';
+import { CrossStreamEffects } from '../../application/cross-stream-effects';
+import { programCycleDecider } from '../../domain/program-cycle/program-cycle.decider';
+import { projectDecider } from '../../domain/project/project.decider';
+import { ReadModels } from '../read-models/read-models';
+import { ReactingDecider, Reactor } from './reactor';
+
+/**
+ * Runs the reactor for the life of the service, and carries a command's cross-stream effects at
+ * once, before the command answers: the reactor then finds them done. What fails inline is left to
+ * the reactor's retries.
+ */
+@Injectable()
+export class ReactorService implements CrossStreamEffects, OnApplicationBootstrap, OnApplicationShutdown {
+  readonly reactor: Reactor;
+  private readonly logger = new Logger('Reactor');
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CLOCK) clock: Clock,
+    readModels: ReadModels,
+  ) {
+    this.reactor = new Reactor({
+      store,
+      db: readModels.db,
+      clock,
+      deciders: { project: projectDecider as unknown as ReactingDecider, cycle: programCycleDecider as unknown as ReactingDecider },
+      cycleOf: async (projectId) => {
+        const { state } = await readState(store, projectDecider, projectStream(projectId));
+        return state.status === 'None' ? undefined : state.cycleId;
+      },
+      onError: (error, reaction) =>
+        this.logger.warn({ msg: 'reaction failed', stream: reaction.stream, command: reaction.command.type, error: (error as Error).message }),
+    });
+  }
+
+  onApplicationBootstrap(): void {
+    this.reactor.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.reactor.stop();
+  }
+
+  async after(outcome: CommandOutcome): Promise<void> {
+    const written = await this.store.readStream(outcome.stream, { fromRevision: outcome.revision - outcome.events.length + 1 });
+    for (const event of written) await this.reactor.react(event);
+  }
+}

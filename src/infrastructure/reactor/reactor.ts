@@ -1,0 +1,155 @@
+import type Database from 'better-sqlite3';
+import { Clock } from '../../application/clock';
+import { EventStore, Position, RecordedEvent, Subscription } from '../../application/event-store';
+import { handleCommand } from '../../application/handle-command';
+import { CycleOfProject, Reaction, reactionsTo } from '../../application/reactions';
+import { Decider } from '../../domain/decider';
+import { Actor } from '../../domain/messages';
+
+/** A decider as the reactor drives it: the commands are built from the reactions. */
+export type ReactingDecider = Decider<unknown, { type: string; data: unknown; actor: Actor; now: string }, { type: string; data: unknown }>;
+
+export interface ReactorOptions {
+  readonly store: EventStore;
+  /** Where the checkpoint and the failed reactions are kept (the read-model database). */
+  readonly db: Database.Database;
+  readonly deciders: Readonly<Record<Reaction['category'], ReactingDecider>>;
+  readonly clock: Clock;
+  readonly cycleOf: CycleOfProject;
+  /** Wait before retrying a failed reaction, doubled each time up to `maxRetryMs`. */
+  readonly retryMs?: number;
+  readonly maxRetryMs?: number;
+  /** Attempts after which a reaction is dead-lettered for the office instead of retried. */
+  readonly maxAttempts?: number;
+  readonly onError?: (error: unknown, reaction: Reaction) => void;
+}
+
+export interface FailedReaction {
+  readonly commandId: string;
+  readonly stream: string;
+  readonly command: string;
+  readonly causationId: string;
+  readonly error: string;
+  readonly attempts: number;
+  readonly nextAttemptAt: string | null;
+  readonly dead: boolean;
+}
+
+/**
+ * The process manager: carries decisions from one stream to others (see reactions.ts). It follows
+ * the store from its own checkpoint; every effect is idempotent, so after a crash at any point the
+ * events since the checkpoint are simply reacted to again. A reaction that fails is recorded and
+ * retried with backoff without holding up the others; one that keeps failing is dead-lettered.
+ */
+export class Reactor {
+  private subscription?: Subscription;
+  private retryTimer?: NodeJS.Timeout;
+  private readonly retryMs: number;
+  private readonly maxRetryMs: number;
+  private readonly maxAttempts: number;
+
+  constructor(private readonly options: ReactorOptions) {
+    this.retryMs = options.retryMs ?? 1000;
+    this.maxRetryMs = options.maxRetryMs ?? 10 * 60 * 1000;
+    this.maxAttempts = options.maxAttempts ?? 8;
+    options.db.exec(`
+      CREATE TABLE IF NOT EXISTS reactor_checkpoint (id INTEGER PRIMARY KEY CHECK (id = 1), position TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS reactor_failures (
+        command_id TEXT PRIMARY KEY, reaction TEXT NOT NULL, error TEXT NOT NULL, attempts INTEGER NOT NULL,
+        next_attempt_at TEXT, dead INTEGER NOT NULL DEFAULT 0);`);
+  }
+
+  get checkpoint(): Position | undefined {
+    const row = this.options.db.prepare('SELECT position FROM reactor_checkpoint WHERE id = 1').get() as { position: string } | undefined;
+    return row ? BigInt(row.position) : undefined;
+  }
+
+  start(retryIntervalMs = this.retryMs): void {
+    this.subscription = this.options.store.subscribeToAll({
+      after: this.checkpoint,
+      onEvents: async (events) => {
+        for (const event of events) await this.react(event);
+        this.options.db
+          .prepare('INSERT INTO reactor_checkpoint (id, position) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET position = excluded.position')
+          .run(events[events.length - 1].position.toString());
+      },
+    });
+    const retryLoop = () => {
+      this.retryTimer = setTimeout(() => void this.retryDue().finally(() => this.subscription && retryLoop()), retryIntervalMs);
+      this.retryTimer.unref();
+    };
+    retryLoop();
+  }
+
+  async stop(): Promise<void> {
+    clearTimeout(this.retryTimer);
+    const subscription = this.subscription;
+    this.subscription = undefined;
+    await subscription?.stop();
+  }
+
+  /** Settles when the subscription ends; rejects if reacting itself failed (not a single reaction). */
+  get done(): Promise<void> {
+    return this.subscription?.done ?? Promise.resolve();
+  }
+
+  /** Carries one event's decisions to the streams it names; failures are recorded, never thrown. */
+  async react(event: RecordedEvent): Promise<void> {
+    for (const reaction of await reactionsTo(event, this.options.cycleOf)) await this.attempt(reaction, event.metadata.recordedAt as string);
+  }
+
+  /** Retries the recorded failures whose time has come. */
+  async retryDue(): Promise<void> {
+    const now = this.options.clock.now().toISOString();
+    const due = this.options.db
+      .prepare('SELECT reaction FROM reactor_failures WHERE dead = 0 AND next_attempt_at <= ? ORDER BY next_attempt_at')
+      .all(now) as { reaction: string }[];
+    for (const row of due) {
+      const { reaction, decidedAt } = JSON.parse(row.reaction) as { reaction: Reaction; decidedAt: string };
+      await this.attempt(reaction, decidedAt);
+    }
+  }
+
+  failures(): FailedReaction[] {
+    return (this.options.db.prepare('SELECT * FROM reactor_failures ORDER BY dead DESC, command_id').all() as Record<string, unknown>[]).map((row) => {
+      const { reaction } = JSON.parse(String(row.reaction)) as { reaction: Reaction };
+      return {
+        commandId: String(row.command_id),
+        stream: reaction.stream,
+        command: reaction.command.type,
+        causationId: reaction.causationId,
+        error: String(row.error),
+        attempts: Number(row.attempts),
+        nextAttemptAt: (row.next_attempt_at as string | null) ?? null,
+        dead: row.dead === 1,
+      };
+    });
+  }
+
+  private async attempt(reaction: Reaction, decidedAt: string): Promise<void> {
+    const { db, store, deciders } = this.options;
+    try {
+      // Decided at the time of the decision it carries, so a retry decides exactly what the first try would have.
+      await handleCommand(store, deciders[reaction.category], reaction.stream, { ...reaction.command, actor: reaction.actor, now: decidedAt }, {
+        commandId: reaction.commandId,
+        actor: reaction.actor,
+        now: this.options.clock.now().toISOString(),
+        causationId: reaction.causationId,
+        correlationId: reaction.correlationId,
+      });
+      db.prepare('DELETE FROM reactor_failures WHERE command_id = ?').run(reaction.commandId);
+    } catch (error) {
+      this.options.onError?.(error, reaction);
+      const previous = db.prepare('SELECT attempts FROM reactor_failures WHERE command_id = ?').get(reaction.commandId) as { attempts: number } | undefined;
+      const attempts = (previous?.attempts ?? 0) + 1;
+      const dead = attempts >= this.maxAttempts;
+      const wait = Math.min(this.maxRetryMs, this.retryMs * 2 ** (attempts - 1));
+      const nextAttemptAt = dead ? null : new Date(this.options.clock.now().getTime() + wait).toISOString();
+      const message = error instanceof Error ? `${(error as { code?: string }).code ? `${(error as { code?: string }).code}: ` : ''}${error.message}` : String(error);
+      db.prepare(
+        `INSERT INTO reactor_failures (command_id, reaction, error, attempts, next_attempt_at, dead) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (command_id) DO UPDATE SET error = excluded.error, attempts = excluded.attempts, next_attempt_at = excluded.next_attempt_at, dead = excluded.dead`,
+      ).run(reaction.commandId, JSON.stringify({ reaction, decidedAt }), message, attempts, nextAttemptAt, dead ? 1 : 0);
+    }
+  }
+}

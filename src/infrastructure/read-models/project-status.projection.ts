@@ -1,0 +1,77 @@
+import { Project, projectDecider, ProjectState } from '../../domain/project/project.decider';
+import { foldedStateProjection, RowValues } from '../projections/folded-state.projection';
+
+const tierOf = (state: Project) => state.selection?.tier ?? (state.subject.kind === 'specialty-group' ? (state.subject.tier ?? null) : null);
+
+/**
+ * Every project's current stage, program, cycle, applicant, grade and last decision with its reason;
+ * beside it, each project's reviewers with their scores (the reviewer queues).
+ */
+export const projectStatusProjection = foldedStateProjection({
+  name: 'project-status',
+  version: 1,
+  category: 'project',
+  decider: projectDecider,
+  table: 'project_status',
+  columns: {
+    cycle_id: 'TEXT',
+    program_type: 'TEXT',
+    applicant_org: 'TEXT',
+    region: 'TEXT',
+    title: 'TEXT',
+    status: 'TEXT',
+    tier: 'TEXT',
+    grade: 'TEXT',
+    notice_id: 'TEXT',
+    notice_ends_on: 'TEXT',
+    objections: 'INTEGER',
+    open_objections: 'INTEGER',
+    plan_due_on: 'TEXT',
+    construction_ends_on: 'TEXT',
+    ban_until: 'TEXT',
+    ban_may_reapply: 'INTEGER',
+    last_decision: 'TEXT',
+    last_reason: 'TEXT',
+    last_decided_at: 'TEXT',
+  },
+  indexes: ['applicant_org', 'cycle_id, status', 'region', 'notice_id', 'program_type, status'],
+  row: (state: ProjectState, event): RowValues => {
+    if (state.status === 'None') return { status: 'None' };
+    const data = event.data as { reason?: unknown; explanation?: unknown };
+    const reason = data.reason ?? data.explanation ?? event.metadata.reason ?? null;
+    return {
+      cycle_id: state.cycleId,
+      program_type: state.programType,
+      applicant_org: state.applicantOrg,
+      region: state.region,
+      title: state.title,
+      status: state.status,
+      tier: tierOf(state),
+      grade: state.evaluations.at(-1)?.grade ?? state.midterm?.grade ?? null,
+      notice_id: state.notice?.noticeId ?? null,
+      notice_ends_on: state.notice?.endsOn ?? null,
+      objections: state.objections.length,
+      open_objections: state.objections.filter((o) => o.status === 'open').length,
+      plan_due_on: state.approval?.constructionPlanDueOn ?? null,
+      construction_ends_on: state.construction?.endsOn ?? null,
+      ban_until: state.ban?.until ?? null,
+      ban_may_reapply: state.ban ? Number(state.ban.mayReapply) : null,
+      last_decision: event.type,
+      last_reason: typeof reason === 'string' ? reason : Array.isArray(reason) ? reason.join('; ') : null,
+      last_decided_at: String(event.metadata.recordedAt ?? ''),
+    };
+  },
+  sideTables: {
+    names: ['project_reviewers'],
+    schema: `CREATE TABLE IF NOT EXISTS project_reviewers (
+      project_id TEXT NOT NULL, reviewer_id TEXT NOT NULL, reviewer_org TEXT NOT NULL, recused INTEGER NOT NULL, score REAL,
+      PRIMARY KEY (project_id, reviewer_id));
+      CREATE INDEX IF NOT EXISTS project_reviewers_reviewer ON project_reviewers (reviewer_id)`,
+    write: (db, id, state: ProjectState) => {
+      db.prepare('DELETE FROM project_reviewers WHERE project_id = ?').run(id);
+      if (state.status === 'None') return;
+      const insert = db.prepare('INSERT INTO project_reviewers (project_id, reviewer_id, reviewer_org, recused, score) VALUES (?, ?, ?, ?, ?)');
+      for (const r of state.reviewers) insert.run(id, r.reviewerId, r.reviewerOrg, Number(r.recused), r.score);
+    },
+  },
+});

@@ -1,0 +1,176 @@
+import { addCalendarDays } from '../../src/domain/calendar';
+import { defaultCatalog, isProjectProgramType } from '../../src/domain/catalog/program-catalog';
+import { addMonthsOn } from '../../src/domain/project/project.decider';
+import { client } from '../support/http';
+import { expectOk, FakeClock, on, upload } from '../support/lifecycle';
+import { RunningApp, startTestApp } from '../support/test-app';
+
+/**
+ * Every school-side program played through HTTP alone, each step by the role that owns it: from
+ * application to accreditation, and to revocation with fund recovery.
+ */
+describe('project lifecycles over HTTP', () => {
+  const clock = new FakeClock(on('2025-09-01'));
+  let running: RunningApp;
+  let http: ReturnType<typeof client>;
+  const tokens: Record<string, string> = {};
+
+  beforeAll(async () => {
+    running = await startTestApp({}, clock);
+    http = client(running);
+    tokens.office = await http.token({ sub: 'office-1', role: 'office', org: '山西省教育厅' });
+    tokens.recommender = await http.token({ sub: 'ty-1', role: 'recommender', org: '太原市教育局', region: '太原市' });
+    for (let n = 1; n <= 3; n += 1) tokens[`reviewer${n}`] = await http.token({ sub: `expert-${n}`, role: 'reviewer', org: `university-${n}` });
+  });
+  afterAll(() => running.stop());
+
+  const post = async (path: string, token: string, body: unknown, step = path) => expectOk(await http.post(path, token, body), step);
+  const status = async (projectId: string) => (await http.get(`/projects/${projectId}`, tokens.office)).body.status as string;
+
+  interface Walk {
+    readonly programType: string;
+    readonly subject: (ids: Record<string, string>) => unknown;
+    readonly parentCycle?: string;
+  }
+
+  const WALKS: Walk[] = [
+    { programType: 'secondary-school', subject: () => ({ kind: 'school' }) },
+    { programType: 'higher-college', subject: () => ({ kind: 'school' }) },
+    {
+      programType: 'specialty-group',
+      parentCycle: 'higher-college',
+      subject: (ids) => ({
+        kind: 'specialty-group',
+        parentProjectId: ids.parent,
+        groupName: '智能制造专业群',
+        majors: [
+          { code: '460301', name: '机电一体化技术' },
+          { code: '460303', name: '工业机器人技术' },
+          { code: '460305', name: '智能控制技术' },
+        ],
+      }),
+    },
+    { programType: 'brand-major', subject: () => ({ kind: 'major', majorCode: '460301', majorName: '机电一体化技术' }) },
+    { programType: 'quality-course', subject: () => ({ kind: 'course', courseName: 'PLC 编程与应用', classHours: 48, semestersTaught: 3 }) },
+  ];
+
+  /** Selection: application to approval. Returns the project id. */
+  async function select(walk: Walk, school: string, ids: Record<string, string>, year: number): Promise<string> {
+    const applicant = await http.token({ sub: `${school}-user`, role: 'applicant', org: school, region: '太原市' });
+    tokens[school] = applicant;
+    const cycleId = `${walk.programType}-${school}-${year}`;
+    clock.set(on(`${year}-09-01`));
+    await post('/cycles', tokens.office, {
+      id: cycleId,
+      programType: walk.programType,
+      name: `${walk.programType} ${year}`,
+      label: String(year),
+      opensAt: `${year}-09-01T00:00:00+08:00`,
+      closesAt: `${year}-09-15T00:00:00+08:00`,
+      ...(walk.parentCycle ? { parentCycleId: ids.parentCycle } : {}),
+    });
+    clock.set(on(`${year}-09-02`));
+    const drafted = await http.post('/projects', applicant, { cycleId, programType: walk.programType, title: `${school} ${walk.programType}`, subject: walk.subject(ids) });
+    expect(drafted.status).toBe(201);
+    const projectId = drafted.headers.get('location')!.split('/').pop()!;
+    const [form, authenticity, commitment] = await Promise.all(['申报书.pdf', '真实性声明.pdf', '承诺书.pdf'].map((n) => upload(running, applicant, n)));
+    clock.set(on(`${year}-09-05`));
+    await post(`/projects/${projectId}/submit`, applicant, { applicationForm: form, declarations: { authenticity, commitment } }, 'submit');
+    clock.set(on(`${year}-09-20`));
+    await post(`/projects/${projectId}/formal-check`, tokens.recommender, { result: 'passed' }, 'formal check');
+    await post(`/projects/${projectId}/recommend`, tokens.recommender, { rank: 1 }, 'recommend');
+    for (let n = 1; n <= 3; n += 1) {
+      await post(`/projects/${projectId}/reviewers`, tokens.office, { reviewerId: `expert-${n}`, reviewerOrg: `university-${n}`, declaredRelations: [] }, 'assign');
+    }
+    clock.set(on(`${year}-10-10`));
+    for (let n = 1; n <= 3; n += 1) await post(`/projects/${projectId}/scores`, tokens[`reviewer${n}`], { score: 80 + n, comments: `评审意见 ${n}` }, 'score');
+    clock.set(on(`${year}-10-15`));
+    await post(`/cycles/${cycleId}/shortlist`, tokens.office, { shortlisted: [{ projectId }], notSelected: [], reason: '评审会议纪要' }, 'shortlist');
+    expect(await status(projectId)).toBe('Shortlisted');
+    clock.set(on(`${year}-10-16`));
+    const notice = await post(`/cycles/${cycleId}/open-notice`, tokens.office, { startsOn: `${year}-10-16` }, 'open notice');
+    expect(await status(projectId)).toBe('InPublicNotice');
+    const noticeId = (await http.get(`/cycles/${cycleId}`, tokens.office)).body.selections[projectId].noticeId;
+    expect(notice.events).toEqual(['PublicNoticeOpened']);
+    clock.set(on(`${year}-10-31`));
+    await post(`/cycles/${cycleId}/end-notice`, tokens.office, { noticeId }, 'end notice');
+    await post(`/cycles/${cycleId}/approve`, tokens.office, { projectIds: [projectId], reason: '公示无异议，予以立项' }, 'approve');
+    expect(await status(projectId)).toBe('Approved');
+    ids.cycle = cycleId;
+    return projectId;
+  }
+
+  /** Construction: plan accepted on `start`, construction under way. */
+  async function construct(projectId: string, school: string, year: number) {
+    const applicant = tokens[school];
+    const [plan, taskBook] = await Promise.all([upload(running, applicant, '建设方案.pdf'), upload(running, applicant, '任务书.pdf')]);
+    clock.set(on(`${year}-11-10`));
+    await post(`/projects/${projectId}/construction-plan`, applicant, { plan, taskBook }, 'plan');
+    clock.set(on(`${year}-11-20`));
+    await post(`/projects/${projectId}/construction-plan/accept`, tokens.office, {}, 'accept plan');
+    expect(await status(projectId)).toBe('UnderConstruction');
+    return `${year}-11-20`;
+  }
+
+  it.each(WALKS.map((w) => [w.programType, w] as const))('walks a %s project from application to accreditation', async (_name, walk) => {
+    const ids: Record<string, string> = {};
+    const school = `school-${walk.programType}`;
+    if (walk.parentCycle) {
+      // A specialty group is applied for by the college whose project it belongs to.
+      ids.parent = await select(WALKS[1], school, ids, 2025);
+      ids.parentCycle = ids.cycle;
+    }
+    const projectId = await select(walk, school, ids, 2025);
+    const start = await construct(projectId, school, 2025);
+    const rules = defaultCatalog[walk.programType];
+    if (!isProjectProgramType(rules)) throw new Error('not a project program');
+    const applicant = tokens[school];
+    const report = await upload(running, applicant, '年度报告.pdf');
+
+    clock.set(on('2026-03-01'));
+    await post(`/projects/${projectId}/annual-reports`, applicant, { year: 2025, report }, 'annual report');
+    clock.set(on(addCalendarDays(addMonthsOn(start, rules.defaultRules.midtermAfterMonths), 5)));
+    await post(
+      `/projects/${projectId}/midterm-evaluation`,
+      tokens.office,
+      {
+        findings: { targetsAndTasks: '按期推进', useOfFunds: '合规', results: '显著', impact: '良好' },
+        grade: rules.defaultRules.gradeScale.passing[0],
+        tasksCompletedPercent: 60,
+        report,
+      },
+      'midterm',
+    );
+    const end = addMonthsOn(start, rules.defaultRules.constructionMonths);
+    clock.set(on(addCalendarDays(end, 5)));
+    await post(`/projects/${projectId}/final-self-assessment`, applicant, { report }, 'self-assessment');
+    clock.set(on(addCalendarDays(end, 20)));
+    await post(`/projects/${projectId}/final-evaluation`, tokens.office, { grade: rules.defaultRules.gradeScale.passing[0], findings: '完成建设任务', report }, 'final evaluation');
+    clock.set(on(addCalendarDays(end, 30)));
+    await post(`/projects/${projectId}/accredit`, tokens.office, {}, 'accredit');
+    expect(await status(projectId)).toBe('Accredited');
+
+    const history = await http.get(`/audit/streams/project-${projectId}/history`, tokens.office);
+    const types = history.body.events.map((e: { type: string }) => e.type);
+    expect(types).toEqual(expect.arrayContaining(['ApplicationDrafted', 'SelectionRecorded', 'PublicNoticeRecorded', 'ProjectApproved', 'ProjectAccredited']));
+    expect((await http.get(`/audit/verify?stream=project-${projectId}`, tokens.office)).body.ok).toBe(true);
+  });
+
+  it.each(WALKS.filter((w) => !w.parentCycle).map((w) => [w.programType, w] as const))(
+    'walks a %s project to revocation with fund recovery',
+    async (_name, walk) => {
+      const ids: Record<string, string> = {};
+      const school = `revoked-${walk.programType}`;
+      const projectId = await select(walk, school, ids, 2027);
+      await construct(projectId, school, 2027);
+      const evidence = await upload(running, tokens.office, '核查报告.pdf');
+      clock.set(on('2028-05-01'));
+      await post(`/projects/${projectId}/revoke`, tokens.office, { reason: 'fraud', explanation: '年度报告数据造假', evidence: [evidence] }, 'revoke');
+      expect(await status(projectId)).toBe('Revoked');
+      await post(`/projects/${projectId}/fund-recovery`, tokens.office, { amount: 500000, deadline: '2028-08-01', reason: '收回剩余建设资金' }, 'fund recovery');
+      const project = (await http.get(`/projects/${projectId}`, tokens.office)).body;
+      expect(project.fundRecovery).toMatchObject({ amount: 500000 });
+      expect(project.ban).not.toBeNull();
+    },
+  );
+});
