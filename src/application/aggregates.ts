@@ -1,9 +1,10 @@
 import { enterpriseDecider } from '../domain/enterprise/enterprise.decider';
 import { programCycleDecider } from '../domain/program-cycle/program-cycle.decider';
-import { DeciderRegistry } from './audit';
+import { projectDecider } from '../domain/project/project.decider';
 
-/** Each stream category and the decider whose `evolve` gives its state: what history and as-of replays fold with. */
-export const DECIDERS: DeciderRegistry = {
+/** Each stream category and its decider: what history, as-of replays and the deadline scheduler decide and fold with. */
+export const DECIDERS = {
   cycle: programCycleDecider,
+  project: projectDecider,
   enterprise: enterpriseDecider,
-};
+} as const;
