@@ -23,6 +23,38 @@ export class EnterpriseRegistryQuery extends PageQuery {
   region?: string;
 }
 
+export class ProjectListQuery extends PageQuery {
+  @ApiPropertyOptional({ example: 'brand-major-2021' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  cycleId?: string;
+
+  @ApiPropertyOptional({ example: 'UnderConstruction' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(40)
+  status?: string;
+
+  @ApiPropertyOptional({ example: 'brand-major' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  programType?: string;
+
+  @ApiPropertyOptional({ example: '太原市' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  region?: string;
+
+  @ApiPropertyOptional({ example: 'taiyuan-vocational-college' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  applicantOrg?: string;
+}
+
 export class CycleListQuery extends PageQuery {
   @ApiPropertyOptional({ example: 'brand-major' })
   @IsOptional()
@@ -46,6 +78,26 @@ function enterpriseVisibility(actor: Actor): Condition {
   }
 }
 
+/** Who sees which projects: the applicant organisation, the recommender of its city, its assigned reviewers, the office and auditors. */
+function projectVisibility(actor: Actor): Condition {
+  switch (actor.role) {
+    case 'office':
+    case 'auditor':
+      return everything;
+    case 'applicant':
+      return where('applicant_org = ?', actor.org);
+    case 'recommender':
+      return actor.region ? where('region = ?', actor.region) : nothing;
+    case 'reviewer':
+      return where('id IN (SELECT project_id FROM project_reviewers WHERE reviewer_id = ? AND recused = 0)', actor.id);
+  }
+}
+
+const PROJECT_COLUMNS = `id, cycle_id AS cycleId, program_type AS programType, applicant_org AS applicantOrg, region, title, status, tier, grade,
+  notice_id AS noticeId, notice_ends_on AS noticeEndsOn, objections, open_objections AS openObjections, plan_due_on AS planDueOn,
+  construction_ends_on AS constructionEndsOn, ban_until AS banUntil, last_decision AS lastDecision, last_reason AS lastReason,
+  last_decided_at AS lastDecidedAt, overdue, revision`;
+
 const parseJson = (row: Record<string, unknown>, ...columns: string[]) => {
   const copy: Record<string, unknown> = { ...row };
   for (const column of columns) copy[column] = JSON.parse(String(row[column] ?? 'null'));
@@ -62,33 +114,118 @@ export class ReadModelsController {
   @ApiOperation({ summary: 'Enterprise registry: incubating, certified (with validity), disqualified (with ban end)' })
   @ApiOkResponse({ schema: { example: { items: [{ id: '91140100MA0GRXXX1A', name: '太原重工股份有限公司', status: 'Certified', certifiedUntil: '2029-06-01T00:00:00.000Z' }], total: 1, limit: 50, offset: 0 } } })
   async enterprises(@Query() query: EnterpriseRegistryQuery, @CurrentActor() actor: Actor) {
-    await this.readModels.reach(query.after === undefined ? undefined : BigInt(query.after));
+    await this.reach(query);
     return pageOf(
       this.readModels.db,
       'enterprise_registry',
-      `id, org, name, credit_code AS creditCode, region, status, admitted_at AS admittedAt, certificate_no AS certificateNo,
-       certified_until AS certifiedUntil, banned_until AS bannedUntil, disqualification_ground AS disqualificationGround, revision`,
+      ENTERPRISE_COLUMNS,
       [enterpriseVisibility(actor), ...equalities({ status: query.status, region: query.region })],
       'name, id',
       query,
+      toEnterprise,
+    );
+  }
+
+  @Get('projects')
+  @ApiOperation({ summary: 'Project status: stage, program, cycle, applicant, grade, deadlines, last decision and reason — filtered by visibility' })
+  @ApiOkResponse({ schema: { example: { items: [{ id: '3f2b8c1e-0d7a-4f55-9a57-0a4f1e2c9b11', cycleId: 'brand-major-2021', programType: 'brand-major', applicantOrg: 'taiyuan-vocational-college', status: 'UnderConstruction', lastDecision: 'ConstructionPlanAccepted', overdue: [] }], total: 1, limit: 50, offset: 0 } } })
+  async projects(@Query() query: ProjectListQuery, @CurrentActor() actor: Actor) {
+    await this.reach(query);
+    return this.projectPage(
+      [
+        projectVisibility(actor),
+        ...equalities({ cycle_id: query.cycleId, status: query.status, program_type: query.programType, region: query.region, applicant_org: query.applicantOrg }),
+      ],
+      query,
+    );
+  }
+
+  @Get('organisations/:org/portfolio')
+  @ApiOperation({ summary: "An organisation's projects across all programs, and its enterprise record — the organisation itself, office, auditor" })
+  async portfolio(@Param('org') org: string, @Query() query: PageQuery, @CurrentActor() actor: Actor) {
+    if (actor.role === 'applicant' && actor.org !== org) throw forbidden('not-own-organisation', 'an applicant sees its own portfolio only');
+    if (actor.role === 'reviewer') throw forbidden('role-not-allowed', 'reviewers see their queue, not portfolios');
+    await this.reach(query);
+    const projects = this.projectPage([projectVisibility(actor), where('applicant_org = ?', org)], query);
+    const enterprise = pageOf(this.readModels.db, 'enterprise_registry', ENTERPRISE_COLUMNS, [enterpriseVisibility(actor), where('org = ?', org)], 'id', { limit: 10 }, toEnterprise).items;
+    return { org, projects, enterprises: enterprise };
+  }
+
+  @Get('reviewers/:reviewerId/queue')
+  @ApiOperation({ summary: "A reviewer's assigned projects with pending and submitted scores — the reviewer itself, office, auditor" })
+  async queue(@Param('reviewerId') reviewerId: string, @Query() query: PageQuery, @CurrentActor() actor: Actor) {
+    if (actor.role === 'reviewer' ? actor.id !== reviewerId : actor.role !== 'office' && actor.role !== 'auditor') {
+      throw forbidden('not-own-queue', 'a reviewer sees its own queue only');
+    }
+    await this.reach(query);
+    const page = pageOf(
+      this.readModels.db,
+      'project_reviewers r JOIN project_status p ON p.id = r.project_id',
+      `p.id AS projectId, p.title, p.cycle_id AS cycleId, p.program_type AS programType, p.status, r.recused, r.score,
+       CASE WHEN r.recused = 1 THEN 'recused' WHEN r.score IS NULL THEN 'pending' ELSE 'submitted' END AS state`,
+      [where('r.reviewer_id = ?', reviewerId)],
+      "state = 'pending' DESC, p.id",
+      query,
+      (row) => ({ ...row, recused: row.recused === 1 }),
+    );
+    const counts = this.readModels.db
+      .prepare(`SELECT sum(recused = 0 AND score IS NULL) AS pending, sum(recused = 0 AND score IS NOT NULL) AS submitted FROM project_reviewers WHERE reviewer_id = ?`)
+      .get(reviewerId) as { pending: number | null; submitted: number | null };
+    return { reviewerId, pending: counts.pending ?? 0, submitted: counts.submitted ?? 0, ...page };
+  }
+
+  @Get('notices')
+  @ApiOperation({ summary: 'Public notices (公示) open now, with their projects and the number of objections; objectors are never shown here' })
+  async notices(@Query() query: PageQuery) {
+    await this.reach(query);
+    const page = pageOf(
+      this.readModels.db,
+      `(SELECT notice_id AS noticeId, cycle_id AS cycleId, program_type AS programType, max(notice_ends_on) AS endsOn,
+        count(*) AS projectCount, sum(objections) AS objections FROM project_status WHERE status = 'InPublicNotice' GROUP BY notice_id)`,
+      '*',
+      [],
+      'endsOn, noticeId',
+      query,
       (row) => row,
     );
+    const projectsOf = this.readModels.db.prepare(
+      "SELECT id, title, applicant_org AS applicantOrg, tier, objections, open_objections AS openObjections FROM project_status WHERE status = 'InPublicNotice' AND notice_id = ? ORDER BY id",
+    );
+    return { ...page, items: page.items.map((notice) => ({ ...notice, projects: projectsOf.all(notice.noticeId) })) };
+  }
+
+  @Get('overdue')
+  @ApiOperation({ summary: 'Overdue obligations across programs: construction plans, annual reports, course updates, enterprise plans and reports — by visibility' })
+  async overdue(@Query() query: PageQuery, @CurrentActor() actor: Actor) {
+    await this.reach(query);
+    const projects = this.projectPage([projectVisibility(actor), where("overdue <> '[]'")], query);
+    const enterprises = pageOf(this.readModels.db, 'enterprise_registry', ENTERPRISE_COLUMNS, [enterpriseVisibility(actor), where("overdue <> '[]'")], 'id', query, toEnterprise);
+    return { projects, enterprises };
   }
 
   @Get('cycles')
   @ApiOperation({ summary: 'Cycle dashboards: status, quota used and remaining, per tier' })
   async cycles(@Query() query: CycleListQuery) {
-    await this.readModels.reach(query.after === undefined ? undefined : BigInt(query.after));
+    await this.reach(query);
     return pageOf(this.readModels.db, 'cycle_dashboard', CYCLE_COLUMNS, equalities({ program_type: query.programType }), 'opens_at DESC, id', query, toDashboard);
   }
 
   @Get('cycles/:id/dashboard')
   @ApiOperation({ summary: "One cycle's dashboard" })
   async dashboard(@Param('id') id: string, @Query() query: PageQuery) {
-    await this.readModels.reach(query.after === undefined ? undefined : BigInt(query.after));
+    await this.reach(query);
     const [row] = pageOf(this.readModels.db, 'cycle_dashboard', CYCLE_COLUMNS, [where('id = ?', id)], 'id', { limit: 1 }, toDashboard).items;
     if (!row) throw new ProblemError({ status: 404, code: 'cycle-not-found', title: 'Not Found', detail: `no cycle ${id} in the read models` });
-    return row;
+    const stages = this.readModels.db.prepare('SELECT status, count(*) AS n FROM project_status WHERE cycle_id = ? GROUP BY status ORDER BY status').all(id) as { status: string; n: number }[];
+    return { ...row, projectsPerStage: Object.fromEntries(stages.map((s) => [s.status, s.n])) };
+  }
+
+  private reach(query: PageQuery) {
+    return this.readModels.reach(query.after === undefined ? undefined : BigInt(query.after));
+  }
+
+  private projectPage(conditions: Condition[], query: PageQuery) {
+    return pageOf(this.readModels.db, 'project_status', PROJECT_COLUMNS, conditions, 'cycle_id, id', query, (row) => parseJson(row, 'overdue'));
   }
 
   @Post('read-models/rebuild')
@@ -101,6 +238,11 @@ export class ReadModelsController {
     return { rebuilt: true, position: this.readModels.runner.position?.toString() ?? null, ms: Date.now() - started };
   }
 }
+
+const ENTERPRISE_COLUMNS = `id, org, name, credit_code AS creditCode, region, status, admitted_at AS admittedAt, certificate_no AS certificateNo,
+  certified_until AS certifiedUntil, banned_until AS bannedUntil, disqualification_ground AS disqualificationGround, overdue, revision`;
+
+const toEnterprise = (row: Record<string, unknown>) => parseJson(row, 'overdue');
 
 const CYCLE_COLUMNS = `id, program_type AS programType, name, label, status, quota, places_taken AS placesTaken, approved, applications, tiers,
   opens_at AS opensAt, closes_at AS closesAt, revision`;

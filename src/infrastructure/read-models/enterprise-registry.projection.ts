@@ -4,7 +4,7 @@ import { foldedStateProjection } from '../projections/folded-state.projection';
 /** Enterprises by status: incubating, certified with the validity of their certificate, disqualified with the ban's end. */
 export const enterpriseRegistryProjection = foldedStateProjection({
   name: 'enterprise-registry',
-  version: 1,
+  version: 2,
   category: 'enterprise',
   decider: enterpriseDecider,
   table: 'enterprise_registry',
@@ -19,6 +19,7 @@ export const enterpriseRegistryProjection = foldedStateProjection({
     certified_until: 'TEXT',
     banned_until: 'TEXT',
     disqualification_ground: 'TEXT',
+    overdue: 'TEXT',
   },
   indexes: ['status', 'region', 'org'],
   row: (state: EnterpriseState) => {
@@ -35,6 +36,10 @@ export const enterpriseRegistryProjection = foldedStateProjection({
       certified_until: inForce?.validUntil ?? null,
       banned_until: state.disqualification?.bannedUntil ?? null,
       disqualification_ground: state.disqualification?.ground ?? null,
+      overdue: JSON.stringify([
+        ...(state.incubation?.threeYearPlanOverdue && !state.incubation.threeYearPlan ? ['three-year-plan'] : []),
+        ...(state.incubation?.annualReports.filter((r) => r.status === 'overdue').map((r) => `annual-report ${r.year}`) ?? []),
+      ]),
     };
   },
 });

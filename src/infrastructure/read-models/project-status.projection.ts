@@ -1,6 +1,13 @@
 import { Project, projectDecider, ProjectState } from '../../domain/project/project.decider';
 import { foldedStateProjection, RowValues } from '../projections/folded-state.projection';
 
+/** The obligations the project missed and has not made up, as the deadline events recorded them. */
+const overdueOf = (state: Project): string[] => [
+  ...(state.plan.overdue && state.plan.submissions === 0 ? ['construction-plan'] : []),
+  ...state.overdueReportYears.filter((y) => !state.reportedYears.includes(y)).map((y) => `annual-report ${y}`),
+  ...state.overdueCourseUpdates.filter((y) => !state.courseUpdates.includes(y)).map((y) => `course-update ${y}–${y + 1}`),
+];
+
 const tierOf = (state: Project) => state.selection?.tier ?? (state.subject.kind === 'specialty-group' ? (state.subject.tier ?? null) : null);
 
 /**
@@ -9,7 +16,7 @@ const tierOf = (state: Project) => state.selection?.tier ?? (state.subject.kind 
  */
 export const projectStatusProjection = foldedStateProjection({
   name: 'project-status',
-  version: 1,
+  version: 2,
   category: 'project',
   decider: projectDecider,
   table: 'project_status',
@@ -33,8 +40,9 @@ export const projectStatusProjection = foldedStateProjection({
     last_decision: 'TEXT',
     last_reason: 'TEXT',
     last_decided_at: 'TEXT',
+    overdue: 'TEXT',
   },
-  indexes: ['applicant_org', 'cycle_id, status', 'region', 'notice_id', 'program_type, status'],
+  indexes: ['applicant_org', 'cycle_id, status', 'region', 'notice_id', 'program_type, status', 'overdue'],
   row: (state: ProjectState, event): RowValues => {
     if (state.status === 'None') return { status: 'None' };
     const data = event.data as { reason?: unknown; explanation?: unknown };
@@ -59,6 +67,7 @@ export const projectStatusProjection = foldedStateProjection({
       last_decision: event.type,
       last_reason: typeof reason === 'string' ? reason : Array.isArray(reason) ? reason.join('; ') : null,
       last_decided_at: String(event.metadata.recordedAt ?? ''),
+      overdue: JSON.stringify(overdueOf(state)),
     };
   },
   sideTables: {

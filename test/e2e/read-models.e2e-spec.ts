@@ -1,0 +1,129 @@
+import { client } from '../support/http';
+import { expectOk, FakeClock, on, upload } from '../support/lifecycle';
+import { RunningApp, startTestApp } from '../support/test-app';
+
+/** The daily questions of each user, answered by the read models, each filtered by who asks. */
+describe('read models over HTTP, by visibility', () => {
+  const clock = new FakeClock(on('2025-09-02'));
+  let running: RunningApp;
+  let http: ReturnType<typeof client>;
+  const t: Record<string, string> = {};
+  const projects: Record<string, string> = {};
+  let lastPosition = '0';
+  const CYCLE = 'bm-visibility';
+
+  const post = async (path: string, token: string, body: unknown) => {
+    const answer = expectOk(await http.post(path, token, body), path);
+    lastPosition = answer.position ?? lastPosition;
+    return answer;
+  };
+  const ids = (page: { items: { id?: string; projectId?: string }[] }) => page.items.map((i) => i.id ?? i.projectId).sort();
+
+  beforeAll(async () => {
+    running = await startTestApp({}, clock);
+    http = client(running);
+    t.office = await http.token({ sub: 'office-1', role: 'office', org: '山西省教育厅' });
+    t.auditor = await http.token({ sub: 'audit-1', role: 'auditor', org: '省审计厅' });
+    t.taiyuan = await http.token({ sub: 'ty', role: 'recommender', org: '太原市教育局', region: '太原市' });
+    t.datong = await http.token({ sub: 'dt', role: 'recommender', org: '大同市教育局', region: '大同市' });
+    t.expert1 = await http.token({ sub: 'expert-1', role: 'reviewer', org: 'university-1' });
+    t.expert2 = await http.token({ sub: 'expert-2', role: 'reviewer', org: 'university-2' });
+    t.a = await http.token({ sub: 'a', role: 'applicant', org: 'school-a', region: '太原市' });
+    t.b = await http.token({ sub: 'b', role: 'applicant', org: 'school-b', region: '太原市' });
+    t.c = await http.token({ sub: 'c', role: 'applicant', org: 'school-c', region: '大同市' });
+
+    clock.set(on('2025-09-01'));
+    await post('/cycles', t.office, { id: CYCLE, programType: 'brand-major', name: '品牌专业 2025', label: '2025', opensAt: '2025-09-01T00:00:00+08:00', closesAt: '2025-09-15T00:00:00+08:00' });
+    clock.set(on('2025-09-02'));
+    for (const school of ['a', 'b', 'c']) {
+      const drafted = await http.post('/projects', t[school], { cycleId: CYCLE, programType: 'brand-major', title: `${school} 品牌专业`, subject: { kind: 'major', majorCode: '460301', majorName: '机电一体化技术' } });
+      projects[school] = drafted.headers.get('location')!.split('/').pop()!;
+      const [form, authenticity, commitment] = await Promise.all(['申报书.pdf', '真实性声明.pdf', '承诺书.pdf'].map((n) => upload(running, t[school], n)));
+      await post(`/projects/${projects[school]}/submit`, t[school], { applicationForm: form, declarations: { authenticity, commitment } });
+    }
+    clock.set(on('2025-09-20'));
+    for (const [school, recommender] of [['a', 'taiyuan'], ['b', 'taiyuan'], ['c', 'datong']]) {
+      await post(`/projects/${projects[school]}/formal-check`, t[recommender], { result: 'passed' });
+      await post(`/projects/${projects[school]}/recommend`, t[recommender], { rank: school === 'b' ? 2 : 1 });
+    }
+    for (const school of ['a', 'b', 'c']) {
+      for (let n = 1; n <= 3; n += 1) {
+        await post(`/projects/${projects[school]}/reviewers`, t.office, { reviewerId: `expert-${n}`, reviewerOrg: `university-${n}`, declaredRelations: [] });
+      }
+    }
+    clock.set(on('2025-10-10'));
+    await post(`/projects/${projects.a}/scores`, t.expert1, { score: 88, comments: '优' });
+  });
+  afterAll(() => running.stop());
+
+  it('shows each role the projects it may see', async () => {
+    const seen = async (token: string) => ids((await http.get(`/projects?cycleId=${CYCLE}&after=${lastPosition}`, token)).body);
+    const all = [projects.a, projects.b, projects.c].sort();
+    expect(await seen(t.office)).toEqual(all);
+    expect(await seen(t.auditor)).toEqual(all);
+    expect(await seen(t.a)).toEqual([projects.a]);
+    expect(await seen(t.taiyuan)).toEqual([projects.a, projects.b].sort());
+    expect(await seen(t.datong)).toEqual([projects.c]);
+    expect(await seen(t.expert1)).toEqual(all);
+    const outsider = await http.token({ sub: 'expert-9', role: 'reviewer', org: 'university-9' });
+    expect(await seen(outsider)).toEqual([]);
+  });
+
+  it('tells a project’s stage, applicant, last decision and reason, with filters and paging', async () => {
+    const page = (await http.get(`/projects?cycleId=${CYCLE}&status=UnderReview&limit=2&offset=0&after=${lastPosition}`, t.office)).body;
+    expect(page.total).toBe(3);
+    expect(page.items).toHaveLength(2);
+    expect(page.items[0]).toMatchObject({ cycleId: CYCLE, programType: 'brand-major', status: 'UnderReview', lastDecision: expect.any(String), overdue: [] });
+    const bad = await http.get('/projects?limit=100000', t.office);
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors[0].field).toBe('limit');
+  });
+
+  it('answers an organisation’s portfolio to itself and the office only', async () => {
+    const own = (await http.get(`/organisations/school-a/portfolio?after=${lastPosition}`, t.a)).body;
+    expect(ids(own.projects)).toEqual([projects.a]);
+    expect((await http.get('/organisations/school-a/portfolio', t.b)).body.code).toBe('not-own-organisation');
+    expect(ids((await http.get('/organisations/school-b/portfolio', t.office)).body.projects)).toEqual([projects.b]);
+    expect((await http.get('/organisations/school-a/portfolio', t.expert1)).status).toBe(403);
+  });
+
+  it('gives a reviewer its queue with pending and submitted scores, and no one else’s', async () => {
+    const queue = (await http.get(`/reviewers/expert-1/queue?after=${lastPosition}`, t.expert1)).body;
+    expect(queue).toMatchObject({ reviewerId: 'expert-1', pending: 2, submitted: 1, total: 3 });
+    expect(queue.items.find((i: { projectId: string }) => i.projectId === projects.a)).toMatchObject({ state: 'submitted', score: 88 });
+    expect((await http.get('/reviewers/expert-1/queue', t.expert2)).body.code).toBe('not-own-queue');
+    expect((await http.get('/reviewers/expert-1/queue', t.a)).status).toBe(403);
+    expect((await http.get('/reviewers/expert-2/queue', t.office)).body).toMatchObject({ pending: 3, submitted: 0 });
+  });
+
+  it('counts the cycle’s projects per stage on its dashboard', async () => {
+    const dashboard = (await http.get(`/cycles/${CYCLE}/dashboard?after=${lastPosition}`, t.a)).body;
+    expect(dashboard).toMatchObject({ applications: 3, quota: 200, placesTaken: 0, projectsPerStage: { UnderReview: 3 } });
+  });
+
+  it('lists the public notices open now with their projects and objection counts, never the objector', async () => {
+    for (const school of ['a', 'b', 'c']) {
+      for (let n = school === 'a' ? 2 : 1; n <= 3; n += 1) {
+        await post(`/projects/${projects[school]}/scores`, t[`expert${n}`] ?? (await http.token({ sub: `expert-${n}`, role: 'reviewer', org: `university-${n}` })), { score: 80, comments: '良' });
+      }
+    }
+    clock.set(on('2025-10-15'));
+    await post(`/cycles/${CYCLE}/shortlist`, t.office, { shortlisted: [{ projectId: projects.a }, { projectId: projects.b }], notSelected: [{ projectId: projects.c, reason: '得分未达入围线' }], reason: '评审会议纪要' });
+    clock.set(on('2025-10-16'));
+    await post(`/cycles/${CYCLE}/open-notice`, t.office, { startsOn: '2025-10-16' });
+    const evidence = await upload(running, t.c, '举报材料.pdf');
+    await post(`/projects/${projects.a}/objections`, t.c, { objector: { name: '王某', contact: '13800000000' }, grounds: '申报数据不实', evidence: [evidence] });
+    const notices = (await http.get(`/notices?after=${lastPosition}`, t.b)).body;
+    expect(notices.total).toBe(1);
+    expect(notices.items[0]).toMatchObject({ cycleId: CYCLE, endsOn: '2025-10-22', projectCount: 2, objections: 1 });
+    expect(notices.items[0].projects.map((p: { id: string }) => p.id).sort()).toEqual([projects.a, projects.b].sort());
+    expect(JSON.stringify(notices)).not.toContain('王某');
+    expect(JSON.stringify((await http.get(`/projects?after=${lastPosition}`, t.auditor)).body)).not.toContain('13800000000');
+  });
+
+  it('lists overdue obligations by visibility (none yet)', async () => {
+    const overdue = (await http.get(`/overdue?after=${lastPosition}`, t.office)).body;
+    expect(overdue.projects.total).toBe(0);
+    expect(overdue.enterprises.total).toBe(0);
+  });
+});
