@@ -12,6 +12,7 @@ import { EventStoreModule } from './infrastructure/event-store/event-store.modul
 import { TokenVerifier } from './infrastructure/http/auth';
 import { AuditController } from './infrastructure/http/audit.controller';
 import { AuthGuard } from './infrastructure/http/auth.guard';
+import { ClockController } from './infrastructure/http/clock.controller';
 import { CyclesController } from './infrastructure/http/cycles.controller';
 import { EnterprisesController } from './infrastructure/http/enterprises.controller';
 import { DocumentStore } from './infrastructure/documents/document-store';
@@ -31,7 +32,16 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [CqrsModule.forRoot(), EventStoreModule.forConfig(config)],
-      controllers: [HealthController, DocumentsController, CyclesController, ProjectsController, EnterprisesController, ReadModelsController, AuditController],
+      controllers: [
+        HealthController,
+        DocumentsController,
+        CyclesController,
+        ProjectsController,
+        EnterprisesController,
+        ReadModelsController,
+        AuditController,
+        ...(config.clock === 'simulated' ? [ClockController] : []),
+      ],
       providers: [
         { provide: CLOCK, useValue: clock },
         { provide: CATALOG, useValue: defaultCatalog },

@@ -4,13 +4,17 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
-import { Clock, systemClock } from './application/clock';
+import { Clock, SimulatedClock, systemClock } from './application/clock';
 import { AppConfig } from './config';
 import { validationPipe } from './infrastructure/http/validation';
 import { JsonLogger } from './infrastructure/json-logger';
 
+function clockOf(config: AppConfig): Clock {
+  return config.clock === 'simulated' ? new SimulatedClock(config.clockStart ? new Date(config.clockStart) : new Date()) : systemClock;
+}
+
 /** Builds the whole service for a configuration; main.ts and the e2e tests both start it this way. */
-export async function createApp(config: AppConfig, clock: Clock = systemClock): Promise<NestFastifyApplication> {
+export async function createApp(config: AppConfig, clock: Clock = clockOf(config)): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
     bodyLimit: config.bodyLimitBytes,

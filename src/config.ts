@@ -10,6 +10,9 @@ export interface AppConfig {
   readonly maxEventBytes: number;
   readonly bodyLimitBytes: number;
   readonly documentMaxBytes: number;
+  /** 'system', or 'simulated' from `clockStart`: a clock moved through POST /clock, for demonstrations. */
+  readonly clock: 'system' | 'simulated';
+  readonly clockStart?: string;
   /** How often the deadline scheduler looks for passed deadlines; 0 leaves it to explicit ticks (tests). */
   readonly schedulerIntervalMs: number;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -46,6 +49,13 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
   return value;
 }
 
+function instant(env: Env, name: string): string | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(raw) || Number.isNaN(Date.parse(raw))) throw new ConfigError(name, `must be an ISO-8601 instant, got "${raw}"`);
+  return raw;
+}
+
 function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
@@ -73,6 +83,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     maxEventBytes: integer(env, 'MAX_EVENT_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
     bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 256 * 1024, 1024, 64 * 1024 * 1024),
     documentMaxBytes: integer(env, 'DOCUMENT_MAX_BYTES', 20 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    clock: oneOf(env, 'CLOCK', ['system', 'simulated'] as const, 'system'),
+    clockStart: instant(env, 'CLOCK_START'),
     schedulerIntervalMs: integer(env, 'SCHEDULER_INTERVAL_MS', 5000, 0, 24 * 60 * 60 * 1000),
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
     auth: loadAuth(env),
