@@ -127,3 +127,18 @@ describe('read models over HTTP, by visibility', () => {
     expect(overdue.enterprises.total).toBe(0);
   });
 });
+
+describe('dead-letter view', () => {
+  it('is the office’s, and empty when every reaction succeeded', async () => {
+    const running = await startTestApp();
+    try {
+      const http = client(running);
+      const office = await http.token({ sub: 'o', role: 'office', org: 'dept' });
+      expect((await http.get('/reactions/failures', office)).body).toEqual({ items: [], retrying: 0, dead: 0 });
+      const auditor = await http.token({ sub: 'au', role: 'auditor', org: 'audit' });
+      expect((await http.get('/reactions/failures', auditor)).status).toBe(403);
+    } finally {
+      await running.stop();
+    }
+  });
+});

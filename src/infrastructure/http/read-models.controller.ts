@@ -5,6 +5,7 @@ import { forbidden } from '../../domain/errors';
 import { Actor } from '../../domain/messages';
 import { Condition, equalities, everything, nothing, PageQuery, pageOf, where } from '../read-models/query';
 import { ReadModels } from '../read-models/read-models';
+import { ReactorService } from '../reactor/reactor.service';
 import { CurrentActor } from './auth.guard';
 import { ProblemError } from './problem.filter';
 
@@ -108,7 +109,10 @@ const parseJson = (row: Record<string, unknown>, ...columns: string[]) => {
 @ApiBearerAuth()
 @Controller()
 export class ReadModelsController {
-  constructor(private readonly readModels: ReadModels) {}
+  constructor(
+    private readonly readModels: ReadModels,
+    private readonly reactor: ReactorService,
+  ) {}
 
   @Get('enterprises')
   @ApiOperation({ summary: 'Enterprise registry: incubating, certified (with validity), disqualified (with ban end)' })
@@ -226,6 +230,14 @@ export class ReadModelsController {
 
   private projectPage(conditions: Condition[], query: PageQuery) {
     return pageOf(this.readModels.db, 'project_status', PROJECT_COLUMNS, conditions, 'cycle_id, id', query, (row) => parseJson(row, 'overdue'));
+  }
+
+  @Get('reactions/failures')
+  @ApiOperation({ summary: 'Cross-stream reactions that failed: retrying with backoff, or dead-lettered with their error — office' })
+  failures(@CurrentActor() actor: Actor) {
+    if (actor.role !== 'office') throw forbidden('role-not-allowed', 'the dead-letter view is the program office’s');
+    const items = this.reactor.reactor.failures();
+    return { items, retrying: items.filter((f) => !f.dead).length, dead: items.filter((f) => f.dead).length };
   }
 
   @Post('read-models/rebuild')

@@ -1,0 +1,122 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { handleCommand, readState } from '../../application/handle-command';
+import { cycleStream, projectStream } from '../../application/streams';
+import { defaultCatalog } from '../../domain/catalog/program-catalog';
+import { Actor, DocumentRef } from '../../domain/messages';
+import { programCycleDecider } from '../../domain/program-cycle/program-cycle.decider';
+import { projectDecider } from '../../domain/project/project.decider';
+import { SqliteEventStore } from '../event-store/sqlite.event-store';
+import { ProjectionRunner } from '../projections/projection-runner';
+import { ReactingDecider, Reactor } from './reactor';
+
+const office: Actor = { id: 'office-1', role: 'office', org: '省教育厅' };
+const applicant = (school: string): Actor => ({ id: `${school}-user`, role: 'applicant', org: school, region: '太原市' });
+const recommender: Actor = { id: 'ty', role: 'recommender', org: '太原市教育局', region: '太原市' };
+const doc = (n: number): DocumentRef => ({ sha256: n.toString(16).padStart(64, '0'), name: `${n}.pdf`, size: 100 + n });
+const at = (day: string) => `${day}T10:00:00+08:00`;
+const CYCLE = 'bm-2025';
+const deciders = { project: projectDecider as unknown as ReactingDecider, cycle: programCycleDecider as unknown as ReactingDecider };
+
+describe('Reactor', () => {
+  let dir: string;
+  let store: SqliteEventStore;
+  let n = 0;
+  const run = async (stream: string, decider: typeof projectDecider | typeof programCycleDecider, actor: Actor, now: string, command: { type: string; data: unknown; context?: unknown }) =>
+    handleCommand(store, decider as never, stream, { ...command, actor, now } as never, { commandId: `c${(n += 1)}`, actor, now });
+
+  /** A brand-major project of `school` with its three scores in, and its cycle's window closed. */
+  async function reviewed(school: string): Promise<string> {
+    const projectId = `p-${school}`;
+    const { state: cycle } = await readState(store, programCycleDecider, cycleStream(CYCLE));
+    if (cycle.status === 'none') throw new Error('no cycle');
+    const context = { cycle: { id: CYCLE, programType: 'brand-major', rules: cycle.rules, rulesVersion: cycle.rulesVersion, windowOpen: true, closesAt: cycle.closesAt } };
+    const p = projectStream(projectId);
+    await run(p, projectDecider, applicant(school), at('2025-09-02'), { type: 'DraftApplication', data: { projectId, cycleId: CYCLE, programType: 'brand-major', title: school, subject: { kind: 'major', majorCode: '460301', majorName: '机电一体化技术' } }, context });
+    await run(cycleStream(CYCLE), programCycleDecider, applicant(school), at('2025-09-05'), { type: 'RegisterApplication', data: { projectId, applicantOrg: school, region: '太原市' } });
+    await run(p, projectDecider, applicant(school), at('2025-09-05'), { type: 'SubmitApplication', data: { applicationForm: doc(1), declarations: { authenticity: doc(2), commitment: doc(3) } }, context });
+    await run(p, projectDecider, recommender, at('2025-09-20'), { type: 'RecordFormalCheck', data: { result: 'passed' }, context });
+    const rank = Number(school.replace(/\D/g, '')) || 1;
+    await run(cycleStream(CYCLE), programCycleDecider, recommender, at('2025-09-20'), { type: 'RegisterRecommendation', data: { projectId, recommenderOrg: recommender.org, rank } });
+    await run(p, projectDecider, recommender, at('2025-09-20'), { type: 'Recommend', data: { rank } });
+    for (let r = 1; r <= 3; r += 1) {
+      await run(p, projectDecider, office, at('2025-10-08'), { type: 'AssignReviewer', data: { reviewerId: `expert-${r}`, reviewerOrg: `university-${r}`, declaredRelations: [] } });
+      await run(p, projectDecider, { id: `expert-${r}`, role: 'reviewer', org: `university-${r}` }, at('2025-10-10'), { type: 'ScoreReview', data: { score: 80 + r, comments: '良' } });
+    }
+    return projectId;
+  }
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'als-reactor-'));
+    store = new SqliteEventStore({ file: join(dir, 'events.db'), pollIntervalMs: 10 });
+    const programType = defaultCatalog['brand-major'];
+    if (programType.lifecycle !== 'project') throw new Error('brand-major is a project program');
+    await run(cycleStream(CYCLE), programCycleDecider, office, at('2025-09-01'), {
+      type: 'OpenCycle',
+      data: { cycleId: CYCLE, programType: 'brand-major', name: '品牌专业 2025', label: '2025', rules: programType.defaultRules, rulesVersion: programType.rulesVersion, opensAt: '2025-09-01T00:00:00+08:00', closesAt: '2025-09-15T00:00:00+08:00' },
+      context: { programType },
+    });
+  });
+  afterEach(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const clock = { now: () => new Date('2025-10-15T03:00:00Z') };
+  const reactor = (db = ProjectionRunner.openDatabase(join(dir, 'read-models.db')), options: Partial<ConstructorParameters<typeof Reactor>[0]> = {}) =>
+    new Reactor({ store, db, clock, deciders, cycleOf: async (id) => (id.startsWith('p-') ? CYCLE : undefined), retryMs: 10, ...options });
+  const until = async (condition: () => Promise<boolean>) => {
+    for (let i = 0; i < 500 && !(await condition()); i += 1) await new Promise((r) => setTimeout(r, 10));
+    expect(await condition()).toBe(true);
+  };
+  const typesOf = async (projectId: string) => (await store.readStream(projectStream(projectId))).map((e) => e.type);
+
+  it('completes on restart the effects of a cycle decision written just before a crash, once', async () => {
+    const a = await reviewed('school-1');
+    const b = await reviewed('school-2');
+    // The office's shortlist is on the cycle's stream; the process dies before any project hears of it.
+    await run(cycleStream(CYCLE), programCycleDecider, office, at('2025-10-15'), {
+      type: 'Shortlist',
+      data: { shortlisted: [{ projectId: a }], notSelected: [{ projectId: b, reason: '得分未达入围线' }], reason: '评审会议纪要' },
+      context: { reviewIncomplete: [] },
+    });
+    expect((await readState(store, projectDecider, projectStream(a))).state.status).toBe('UnderReview');
+
+    const first = reactor();
+    first.start();
+    await until(async () => (await readState(store, projectDecider, projectStream(b))).state.status === 'NotSelected');
+    expect((await readState(store, projectDecider, projectStream(a))).state.status).toBe('Shortlisted');
+    await first.stop();
+
+    // A second instance from no checkpoint at all reacts to everything again: nothing is written twice.
+    const again = reactor(ProjectionRunner.openDatabase(join(dir, 'other-instance.db')));
+    again.start();
+    await until(async () => again.checkpoint === (await store.status()).lastPosition);
+    await again.stop();
+    expect((await typesOf(a)).filter((t) => t === 'SelectionRecorded')).toHaveLength(1);
+    expect((await typesOf(b)).filter((t) => t === 'SelectionRecorded')).toHaveLength(1);
+    const [selection] = (await store.readStream(projectStream(a))).filter((e) => e.type === 'SelectionRecorded');
+    expect(selection.metadata).toMatchObject({ actor: office, causationId: expect.any(String) });
+  });
+
+  it('retries a failing reaction with backoff and dead-letters it for the office, without blocking the rest', async () => {
+    const a = await reviewed('school-1');
+    const db = ProjectionRunner.openDatabase(join(dir, 'read-models.db'));
+    const worker = reactor(db, { maxAttempts: 3, clock: { now: () => new Date() } });
+    // A decision naming a project that cannot take it (never drafted), next to one that can.
+    const cause = (await store.append(cycleStream(CYCLE), [
+      { id: '00000000-0000-4000-8000-000000000001', type: 'ProjectShortlisted', data: { decisionId: 'd-x', projectId: 'ghost', tier: null, reason: 'x', rulesVersion: 'v', quota: 200, placesTaken: 1, tierQuota: null, tierPlacesTaken: null, decidedAt: at('2025-10-15') }, metadata: { actor: office as never, recordedAt: at('2025-10-15') } },
+      { id: '00000000-0000-4000-8000-000000000002', type: 'ProjectShortlisted', data: { decisionId: 'd-x', projectId: a, tier: null, reason: 'x', rulesVersion: 'v', quota: 200, placesTaken: 2, tierQuota: null, tierPlacesTaken: null, decidedAt: at('2025-10-15') }, metadata: { actor: office as never, recordedAt: at('2025-10-15') } },
+    ], 'any')).position;
+    worker.start(5);
+    await until(async () => (await readState(store, projectDecider, projectStream(a))).state.status === 'Shortlisted');
+    await until(async () => worker.failures().some((f) => f.dead));
+    await worker.stop();
+    const [failure] = worker.failures();
+    expect(failure).toMatchObject({ stream: 'project-ghost', command: 'RecordSelection', attempts: 3, dead: true, nextAttemptAt: null });
+    expect(failure.error).toMatch(/project-not-found|not been drafted|None/);
+    // The failure did not hold the checkpoint back: the reactor went on past the decision that caused it.
+    expect(worker.checkpoint! > cause).toBe(true);
+  });
+});
