@@ -1,4 +1,8 @@
+import { addCalendarDays, chinaDateOf, chinaStartOfDay } from '../domain/calendar';
+import { defaultCatalog, EnterpriseProgramType } from '../domain/catalog/program-catalog';
 import { Decider } from '../domain/decider';
+import { EnterpriseContext } from '../domain/enterprise/enterprise.commands';
+import { EnterpriseEvent } from '../domain/enterprise/enterprise.events';
 import { Actor } from '../domain/messages';
 import { ProgramCycleEvent } from '../domain/program-cycle/program-cycle.events';
 
@@ -110,5 +114,117 @@ export const publicNoticeEnd: DeadlineRule<ProgramCycleEvent> = {
 
 export const cycleDeadlineRules: readonly DeadlineRule[] = [applicationWindowClose, publicNoticeEnd];
 
-/** Every rule the service runs; project and enterprise rules join here as their deciders arrive. */
-export const DEADLINE_RULES: readonly DeadlineRule[] = [...cycleDeadlineRules];
+// ---------------------------------------------------------------------------------------------
+// Enterprises (enterprise-<creditCode>). Their commands take the scheme's rules in force as context,
+// as DecideEnterpriseHandler gives them: the catalog's (app.module provides the default catalog).
+
+const ENTERPRISE: EnterpriseProgramType = (() => {
+  const programType = defaultCatalog.enterprise;
+  if (programType?.lifecycle !== 'enterprise') throw new Error("the catalog has no 'enterprise' program type");
+  return programType;
+})();
+const ENTERPRISE_CONTEXT: EnterpriseContext = { rules: ENTERPRISE.defaultRules, rulesVersion: ENTERPRISE.rulesVersion };
+
+/** The first instant after `iso`: the decider holds an obligation due at an instant overdue only after it. */
+const justAfter = (iso: string) => new Date(Date.parse(iso) + 1).toISOString();
+const beijingYear = (iso: string) => Number(chinaDateOf(iso).slice(0, 4));
+
+const THREE_YEAR_PLAN = 'three-year-plan';
+
+/** The three-year plan is due a number of months after admission (an instant); overdue right after it. */
+export const threeYearPlanDue: DeadlineRule<EnterpriseEvent> = {
+  category: 'enterprise',
+  kind: 'three-year-plan-due',
+  derive: (event) => {
+    switch (event.type) {
+      case 'AdmittedToIncubation': {
+        const { threeYearPlanDue: due, threeYearPlanDueMonths, admittedAt, rulesVersion } = event.data;
+        const rule = `enterprise.threeYearPlan: due ${due}, ${threeYearPlanDueMonths} months after admission at ${admittedAt} (rules ${rulesVersion})`;
+        return [set(THREE_YEAR_PLAN, justAfter(due), rule)];
+      }
+      case 'ThreeYearPlanPublished':
+      case 'ThreeYearPlanOverdue':
+      case 'EnterpriseDisqualified':
+        return [clear(THREE_YEAR_PLAN)];
+      default:
+        return [];
+    }
+  },
+  command: () => ({ type: 'RecordThreeYearPlanOverdue', data: {}, context: ENTERPRISE_CONTEXT }),
+};
+
+/**
+ * Beijing date by which the report for `year` is due, as the decider computes it from the same rules
+ * (the command's context): a change of the catalog's `annualReportDue` must bump `revision` below.
+ */
+function annualReportDueOn(year: number): string {
+  const { month, day } = ENTERPRISE.defaultRules.annualReportDue;
+  return `${year + 1}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}
+function armAnnualReport(year: number): DeadlineChange {
+  const dueOn = annualReportDueOn(year);
+  // Overdue from the start of the next Beijing day.
+  return set(String(year), chinaStartOfDay(addCalendarDays(dueOn, 1)), `enterprise.annualReport: report for ${year} due by ${dueOn} (rules ${ENTERPRISE.rulesVersion})`);
+}
+
+/**
+ * The annual report for year Y is due by a date of Y+1 (31 January); keyed by the year. Admission arms
+ * the admission year; each report submitted or marked overdue settles its year and arms the year
+ * running when that happened (Y+1, or later for a report caught up on): that year's report cannot be
+ * settled yet, so a settled deadline is never armed again, and one deadline is armed while the
+ * enterprise is admitted (incubating, certified, or after its certificate ran out — the decider still
+ * expects reports then), until it is disqualified.
+ */
+export const annualReportDue: DeadlineRule<EnterpriseEvent> = {
+  category: 'enterprise',
+  kind: 'annual-report-due',
+  derive: (event) => {
+    switch (event.type) {
+      case 'AdmittedToIncubation':
+        return [armAnnualReport(beijingYear(event.data.admittedAt))];
+      case 'AnnualReportSubmitted':
+      case 'AnnualReportOverdue': {
+        const { year } = event.data;
+        const at = event.type === 'AnnualReportSubmitted' ? event.data.submittedAt : event.data.recordedAt;
+        return [clear(String(year)), armAnnualReport(Math.max(year + 1, beijingYear(at)))];
+      }
+      case 'EnterpriseDisqualified': {
+        // At most the running year and the one before it are armed.
+        const year = beijingYear(event.data.disqualifiedAt);
+        return [clear(String(year - 1)), clear(String(year))];
+      }
+      default:
+        return [];
+    }
+  },
+  command: (deadline) => ({ type: 'RecordAnnualReportOverdue', data: { year: Number(deadline.key) }, context: ENTERPRISE_CONTEXT }),
+  // No report is expected: not admitted in the current application round, or the year precedes it.
+  settledBy: ['invalid-transition', 'invalid-report-year'],
+};
+
+/** A certificate expires at its `validUntil`, unless a renewal supersedes it or a disqualification revokes it. */
+export const certificateExpiry: DeadlineRule<EnterpriseEvent> = {
+  category: 'enterprise',
+  kind: 'certificate-expiry',
+  derive: (event) => {
+    switch (event.type) {
+      case 'EnterpriseCertified': {
+        const { certificateNo, validUntil, validityYears, renewalOf, rulesVersion } = event.data;
+        const rule = `enterprise.certificate: No. ${certificateNo} valid until ${validUntil}, ${validityYears} years (rules ${rulesVersion})`;
+        return [...(renewalOf !== null ? [clear(String(renewalOf))] : []), set(String(certificateNo), validUntil, rule)];
+      }
+      case 'CertificateExpired':
+        return [clear(String(event.data.certificateNo))];
+      case 'EnterpriseDisqualified':
+        return event.data.revokedCertificateNo !== null ? [clear(String(event.data.revokedCertificateNo))] : [];
+      default:
+        return [];
+    }
+  },
+  command: () => ({ type: 'RecordCertificateExpired', data: {}, context: ENTERPRISE_CONTEXT }),
+};
+
+export const enterpriseDeadlineRules: readonly DeadlineRule[] = [threeYearPlanDue, annualReportDue, certificateExpiry];
+
+/** Every rule the service runs; project rules join here as their decider arrives. */
+export const DEADLINE_RULES: readonly DeadlineRule[] = [...cycleDeadlineRules, ...enterpriseDeadlineRules];

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { Clock } from '../../application/clock';
-import { DEADLINE_RULES, DeadlineRule, publicNoticeEnd, SchedulingDecider } from '../../application/deadlines';
+import { cycleDeadlineRules, DeadlineRule, publicNoticeEnd, SchedulingDecider } from '../../application/deadlines';
 import { RecordedEvent } from '../../application/event-store';
 import { handleCommand } from '../../application/handle-command';
 import { cnCalendar } from '../../domain/calendar';
@@ -108,7 +108,7 @@ describe('DeadlineScheduler', () => {
   ): Instance {
     const store = new SqliteEventStore({ file: join(dir, 'events.db'), pollIntervalMs: 10 });
     const db = ProjectionRunner.openDatabase(join(dir, readModels));
-    const rules = extra.rules ?? DEADLINE_RULES;
+    const rules = extra.rules ?? cycleDeadlineRules;
     const runner = new ProjectionRunner(store, db, [deadlinesProjection(rules)]);
     const deciders = extra.deciders ?? { cycle: programCycleDecider as SchedulingDecider };
     const scheduler = new DeadlineScheduler({ store, db, clock, rules, deciders, retryMs: extra.retryMs, onError: extra.onError });
