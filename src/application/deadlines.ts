@@ -5,6 +5,7 @@ import { EnterpriseContext } from '../domain/enterprise/enterprise.commands';
 import { EnterpriseEvent } from '../domain/enterprise/enterprise.events';
 import { Actor } from '../domain/messages';
 import { ProgramCycleEvent } from '../domain/program-cycle/program-cycle.events';
+import { ProjectEvent } from '../domain/project/project.events';
 
 /**
  * Deadlines as data derived from events. A rule reads the events of one stream category and says
@@ -226,5 +227,85 @@ export const certificateExpiry: DeadlineRule<EnterpriseEvent> = {
 
 export const enterpriseDeadlineRules: readonly DeadlineRule[] = [threeYearPlanDue, annualReportDue, certificateExpiry];
 
-/** Every rule the service runs; project rules join here as their decider arrives. */
-export const DEADLINE_RULES: readonly DeadlineRule[] = [...cycleDeadlineRules, ...enterpriseDeadlineRules];
+// ---------------------------------------------------------------------------------------------
+// Projects (project-<id>). Their rules were copied into the project's first event, so the commands
+// need no context; the due dates are in the events that create the obligations.
+
+/** A Beijing date's obligation is overdue from the start of the next Beijing day. */
+const overdueAfter = (dueOn: string) => chinaStartOfDay(addCalendarDays(dueOn, 1));
+
+const CONSTRUCTION_PLAN = 'construction-plan';
+
+/** The construction plan and task book are due a number of days after approval (立项). */
+export const constructionPlanDue: DeadlineRule<ProjectEvent> = {
+  category: 'project',
+  kind: 'construction-plan-due',
+  derive: (event) => {
+    switch (event.type) {
+      case 'ProjectApproved':
+        return [set(CONSTRUCTION_PLAN, overdueAfter(event.data.constructionPlanDueOn), `project.constructionPlan: due by ${event.data.constructionPlanDueOn} (rules ${event.data.rulesVersion})`)];
+      case 'ConstructionPlanSubmitted':
+      case 'ConstructionPlanOverdue':
+      case 'ProjectRevoked':
+      case 'ProjectSuspended':
+        return [clear(CONSTRUCTION_PLAN)];
+      default:
+        return [];
+    }
+  },
+  command: () => ({ type: 'RecordConstructionPlanOverdue', data: {} }),
+  settledBy: ['invalid-transition'],
+};
+
+/** Each year of construction owes a report by the cycle's date of the next year (31 March): one deadline a year, keyed by it. */
+export const projectAnnualReportDue: DeadlineRule<ProjectEvent> = {
+  category: 'project',
+  kind: 'annual-report-due',
+  derive: (event) => {
+    switch (event.type) {
+      case 'ConstructionPlanAccepted':
+        return event.data.annualReportsDue.map(({ year, dueOn }) =>
+          set(String(year), overdueAfter(dueOn), `project.annualReport: report on ${year} due by ${dueOn} (rules ${event.data.rulesVersion})`),
+        );
+      case 'AnnualReportSubmitted':
+      case 'AnnualReportOverdue':
+        return [clear(String(event.data.year))];
+      default:
+        return [];
+    }
+  },
+  command: (deadline) => ({ type: 'RecordAnnualReportOverdue', data: { year: Number(deadline.key) } }),
+  // A project revoked or suspended owes no more reports.
+  settledBy: ['invalid-transition'],
+};
+
+/** An accredited quality course is updated every academic year of its service, by 31 August. */
+export const courseUpdateDue: DeadlineRule<ProjectEvent> = {
+  category: 'project',
+  kind: 'course-update-due',
+  derive: (event) => {
+    switch (event.type) {
+      case 'ProjectAccredited': {
+        const service = event.data.service;
+        if (!service) return [];
+        return Array.from({ length: service.lastAcademicYear - service.firstAcademicYear + 1 }, (_, i) => {
+          const year = service.firstAcademicYear + i;
+          const dueOn = `${year + 1}-08-31`;
+          return set(String(year), overdueAfter(dueOn), `project.course: update for ${year}–${year + 1} due by ${dueOn}, ${service.years} years of service (rules ${event.data.rulesVersion})`);
+        });
+      }
+      case 'CourseUpdateSubmitted':
+      case 'CourseUpdateOverdue':
+        return [clear(String(event.data.academicYear))];
+      default:
+        return [];
+    }
+  },
+  command: (deadline) => ({ type: 'RecordCourseUpdateOverdue', data: { academicYear: Number(deadline.key) } }),
+  settledBy: ['invalid-transition'],
+};
+
+export const projectDeadlineRules: readonly DeadlineRule[] = [constructionPlanDue, projectAnnualReportDue, courseUpdateDue];
+
+/** Every rule the service runs. */
+export const DEADLINE_RULES: readonly DeadlineRule[] = [...cycleDeadlineRules, ...enterpriseDeadlineRules, ...projectDeadlineRules];

@@ -3,6 +3,7 @@ import { defaultCatalog, isProjectProgramType } from '../../src/domain/catalog/p
 import { addMonthsOn } from '../../src/domain/project/project.decider';
 import { client } from '../support/http';
 import { expectOk, FakeClock, on, upload } from '../support/lifecycle';
+import { construct, Program, select, selectionTokens } from '../support/selection';
 import { RunningApp, startTestApp } from '../support/test-app';
 
 /**
@@ -18,20 +19,14 @@ describe('project lifecycles over HTTP', () => {
   beforeAll(async () => {
     running = await startTestApp({}, clock);
     http = client(running);
-    tokens.office = await http.token({ sub: 'office-1', role: 'office', org: '山西省教育厅' });
-    tokens.recommender = await http.token({ sub: 'ty-1', role: 'recommender', org: '太原市教育局', region: '太原市' });
-    for (let n = 1; n <= 3; n += 1) tokens[`reviewer${n}`] = await http.token({ sub: `expert-${n}`, role: 'reviewer', org: `university-${n}` });
+    Object.assign(tokens, await selectionTokens(running));
   });
   afterAll(() => running.stop());
 
   const post = async (path: string, token: string, body: unknown, step = path) => expectOk(await http.post(path, token, body), step);
   const status = async (projectId: string) => (await http.get(`/projects/${projectId}`, tokens.office)).body.status as string;
 
-  interface Walk {
-    readonly programType: string;
-    readonly subject: (ids: Record<string, string>) => unknown;
-    readonly parentCycle?: string;
-  }
+  type Walk = Program;
 
   const WALKS: Walk[] = [
     { programType: 'secondary-school', subject: () => ({ kind: 'school' }) },
@@ -54,74 +49,24 @@ describe('project lifecycles over HTTP', () => {
     { programType: 'quality-course', subject: () => ({ kind: 'course', courseName: 'PLC 编程与应用', classHours: 48, semestersTaught: 3 }) },
   ];
 
-  /** Selection: application to approval. Returns the project id. */
-  async function select(walk: Walk, school: string, ids: Record<string, string>, year: number): Promise<string> {
-    const applicant = await http.token({ sub: `${school}-user`, role: 'applicant', org: school, region: '太原市' });
-    tokens[school] = applicant;
-    const cycleId = `${walk.programType}-${school}-${year}`;
-    clock.set(on(`${year}-09-01`));
-    await post('/cycles', tokens.office, {
-      id: cycleId,
-      programType: walk.programType,
-      name: `${walk.programType} ${year}`,
-      label: String(year),
-      opensAt: `${year}-09-01T00:00:00+08:00`,
-      closesAt: `${year}-09-15T00:00:00+08:00`,
-      ...(walk.parentCycle ? { parentCycleId: ids.parentCycle } : {}),
-    });
-    clock.set(on(`${year}-09-02`));
-    const drafted = await http.post('/projects', applicant, { cycleId, programType: walk.programType, title: `${school} ${walk.programType}`, subject: walk.subject(ids) });
-    expect(drafted.status).toBe(201);
-    const projectId = drafted.headers.get('location')!.split('/').pop()!;
-    const [form, authenticity, commitment] = await Promise.all(['申报书.pdf', '真实性声明.pdf', '承诺书.pdf'].map((n) => upload(running, applicant, n)));
-    clock.set(on(`${year}-09-05`));
-    await post(`/projects/${projectId}/submit`, applicant, { applicationForm: form, declarations: { authenticity, commitment } }, 'submit');
-    clock.set(on(`${year}-09-20`));
-    await post(`/projects/${projectId}/formal-check`, tokens.recommender, { result: 'passed' }, 'formal check');
-    await post(`/projects/${projectId}/recommend`, tokens.recommender, { rank: 1 }, 'recommend');
-    for (let n = 1; n <= 3; n += 1) {
-      await post(`/projects/${projectId}/reviewers`, tokens.office, { reviewerId: `expert-${n}`, reviewerOrg: `university-${n}`, declaredRelations: [] }, 'assign');
-    }
-    clock.set(on(`${year}-10-10`));
-    for (let n = 1; n <= 3; n += 1) await post(`/projects/${projectId}/scores`, tokens[`reviewer${n}`], { score: 80 + n, comments: `评审意见 ${n}` }, 'score');
-    clock.set(on(`${year}-10-15`));
-    await post(`/cycles/${cycleId}/shortlist`, tokens.office, { shortlisted: [{ projectId }], notSelected: [], reason: '评审会议纪要' }, 'shortlist');
-    expect(await status(projectId)).toBe('Shortlisted');
-    clock.set(on(`${year}-10-16`));
-    const notice = await post(`/cycles/${cycleId}/open-notice`, tokens.office, { startsOn: `${year}-10-16` }, 'open notice');
-    expect(await status(projectId)).toBe('InPublicNotice');
-    const noticeId = (await http.get(`/cycles/${cycleId}`, tokens.office)).body.selections[projectId].noticeId;
-    expect(notice.events).toEqual(['PublicNoticeOpened']);
-    clock.set(on(`${year}-10-31`));
-    await post(`/cycles/${cycleId}/end-notice`, tokens.office, { noticeId }, 'end notice');
-    await post(`/cycles/${cycleId}/approve`, tokens.office, { projectIds: [projectId], reason: '公示无异议，予以立项' }, 'approve');
-    expect(await status(projectId)).toBe('Approved');
-    ids.cycle = cycleId;
-    return projectId;
-  }
-
-  /** Construction: plan accepted on `start`, construction under way. */
-  async function construct(projectId: string, school: string, year: number) {
-    const applicant = tokens[school];
-    const [plan, taskBook] = await Promise.all([upload(running, applicant, '建设方案.pdf'), upload(running, applicant, '任务书.pdf')]);
-    clock.set(on(`${year}-11-10`));
-    await post(`/projects/${projectId}/construction-plan`, applicant, { plan, taskBook }, 'plan');
-    clock.set(on(`${year}-11-20`));
-    await post(`/projects/${projectId}/construction-plan/accept`, tokens.office, {}, 'accept plan');
+  const selectIn = (walk: Walk, school: string, ids: Record<string, string>, year: number) => select(running, clock, tokens, walk, school, ids, year);
+  const constructIn = async (projectId: string, school: string, year: number) => {
+    const start = await construct(running, clock, tokens, projectId, school, year);
     expect(await status(projectId)).toBe('UnderConstruction');
-    return `${year}-11-20`;
-  }
+    return start;
+  };
 
   it.each(WALKS.map((w) => [w.programType, w] as const))('walks a %s project from application to accreditation', async (_name, walk) => {
     const ids: Record<string, string> = {};
     const school = `school-${walk.programType}`;
     if (walk.parentCycle) {
       // A specialty group is applied for by the college whose project it belongs to.
-      ids.parent = await select(WALKS[1], school, ids, 2025);
+      ids.parent = await selectIn(WALKS[1], school, ids, 2025);
       ids.parentCycle = ids.cycle;
     }
-    const projectId = await select(walk, school, ids, 2025);
-    const start = await construct(projectId, school, 2025);
+    const projectId = await selectIn(walk, school, ids, 2025);
+    expect(await status(projectId)).toBe('Approved');
+    const start = await constructIn(projectId, school, 2025);
     const rules = defaultCatalog[walk.programType];
     if (!isProjectProgramType(rules)) throw new Error('not a project program');
     const applicant = tokens[school];
@@ -161,8 +106,8 @@ describe('project lifecycles over HTTP', () => {
     async (_name, walk) => {
       const ids: Record<string, string> = {};
       const school = `revoked-${walk.programType}`;
-      const projectId = await select(walk, school, ids, 2027);
-      await construct(projectId, school, 2027);
+      const projectId = await selectIn(walk, school, ids, 2027);
+      await constructIn(projectId, school, 2027);
       const evidence = await upload(running, tokens.office, '核查报告.pdf');
       clock.set(on('2028-05-01'));
       await post(`/projects/${projectId}/revoke`, tokens.office, { reason: 'fraud', explanation: '年度报告数据造假', evidence: [evidence] }, 'revoke');

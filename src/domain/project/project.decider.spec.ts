@@ -893,7 +893,18 @@ describe('construction and evaluation (domain.md §4)', () => {
         .then([
           {
             type: 'ConstructionPlanAccepted',
-            data: { constructionStartsOn: '2025-11-20', constructionEndsOn: '2028-11-20', midtermDueOn: '2027-05-20', acceptedAt: at(D.accept), rulesVersion: V },
+            data: {
+              constructionStartsOn: '2025-11-20',
+              constructionEndsOn: '2028-11-20',
+              midtermDueOn: '2027-05-20',
+              annualReportsDue: [
+                { year: 2025, dueOn: '2026-03-31' },
+                { year: 2026, dueOn: '2027-03-31' },
+                { year: 2027, dueOn: '2028-03-31' },
+              ],
+              acceptedAt: at(D.accept),
+              rulesVersion: V,
+            },
           },
         ]);
       expect(statusAfter([...history(BRAND, 'planSubmitted'), ...events])).toBe('UnderConstruction');

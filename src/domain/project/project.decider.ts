@@ -227,6 +227,12 @@ export function academicYearOf(on: string): number {
 }
 
 const annualReportDueOn = (year: number, rules: CycleRules) => `${year + 1}-${pad2(rules.annualReportDue.month)}-${pad2(rules.annualReportDue.day)}`;
+/** The yearly reports construction owes: one on each calendar year it runs in before its final year. */
+const annualReportsDuring = (startsOn: string, endsOn: string, rules: CycleRules) => {
+  const first = Number(startsOn.slice(0, 4));
+  const last = Math.max(first, Number(endsOn.slice(0, 4)) - 1);
+  return Array.from({ length: last - first + 1 }, (_, i) => ({ year: first + i, dueOn: annualReportDueOn(first + i, rules) }));
+};
 const courseUpdateDueOn = (academicYear: number) => `${academicYear + 1}-08-31`;
 
 // ---------------------------------------------------------------------------------------------
@@ -748,6 +754,7 @@ export function decideProject(command: ProjectCommand, state: ProjectState): Pro
             constructionStartsOn: today,
             constructionEndsOn: addMonthsOn(today, rules.constructionMonths),
             midtermDueOn: addMonthsOn(today, rules.midtermAfterMonths),
+            annualReportsDue: annualReportsDuring(today, addMonthsOn(today, rules.constructionMonths), rules),
             acceptedAt: now,
             rulesVersion,
           },

@@ -272,6 +272,8 @@ export type ConstructionPlanAccepted = Event<
     /** constructionStartsOn + rules.constructionMonths. */
     readonly constructionEndsOn: string;
     readonly midtermDueOn: string;
+    /** The annual reports construction owes, each with its due date (rules.annualReportDue of the next year). */
+    readonly annualReportsDue: readonly { readonly year: number; readonly dueOn: string }[];
     readonly acceptedAt: string;
   }
 >;

@@ -1,0 +1,80 @@
+import { client } from './http';
+import { expectOk, FakeClock, on, upload } from './lifecycle';
+import { RunningApp } from './test-app';
+
+/** The people of a selection: the office, a city recommender and three reviewers, with their tokens. */
+export async function selectionTokens(running: RunningApp): Promise<Record<string, string>> {
+  const http = client(running);
+  const tokens: Record<string, string> = {
+    office: await http.token({ sub: 'office-1', role: 'office', org: '山西省教育厅' }),
+    recommender: await http.token({ sub: 'ty-1', role: 'recommender', org: '太原市教育局', region: '太原市' }),
+  };
+  for (let n = 1; n <= 3; n += 1) tokens[`reviewer${n}`] = await http.token({ sub: `expert-${n}`, role: 'reviewer', org: `university-${n}` });
+  return tokens;
+}
+
+export interface Program {
+  readonly programType: string;
+  readonly subject: (ids: Record<string, string>) => unknown;
+  readonly parentCycle?: string;
+}
+
+/**
+ * Plays a project of `school` through selection in `year` — window 1–15 September, review in October,
+ * a 5-working-day notice from 16 October — each step by its owner; answers the approved project's id
+ * (and leaves the cycle's id in `ids.cycle`).
+ */
+export async function select(running: RunningApp, clock: FakeClock, tokens: Record<string, string>, program: Program, school: string, ids: Record<string, string>, year: number): Promise<string> {
+  const http = client(running);
+  const post = async (path: string, token: string, body: unknown) => expectOk(await http.post(path, token, body), path);
+  const applicant = await http.token({ sub: `${school}-user`, role: 'applicant', org: school, region: '太原市' });
+  tokens[school] = applicant;
+  const cycleId = `${program.programType}-${school}-${year}`;
+  clock.set(on(`${year}-09-01`));
+  await post('/cycles', tokens.office, {
+    id: cycleId,
+    programType: program.programType,
+    name: `${program.programType} ${year}`,
+    label: String(year),
+    opensAt: `${year}-09-01T00:00:00+08:00`,
+    closesAt: `${year}-09-15T00:00:00+08:00`,
+    ...(program.parentCycle ? { parentCycleId: ids.parentCycle } : {}),
+  });
+  clock.set(on(`${year}-09-02`));
+  const drafted = await http.post('/projects', applicant, { cycleId, programType: program.programType, title: `${school} ${program.programType}`, subject: program.subject(ids) });
+  expectOk(drafted, 'draft');
+  const projectId = drafted.headers.get('location')!.split('/').pop()!;
+  const [form, authenticity, commitment] = await Promise.all(['申报书.pdf', '真实性声明.pdf', '承诺书.pdf'].map((n) => upload(running, applicant, n)));
+  clock.set(on(`${year}-09-05`));
+  await post(`/projects/${projectId}/submit`, applicant, { applicationForm: form, declarations: { authenticity, commitment } });
+  clock.set(on(`${year}-09-20`));
+  await post(`/projects/${projectId}/formal-check`, tokens.recommender, { result: 'passed' });
+  await post(`/projects/${projectId}/recommend`, tokens.recommender, { rank: 1 });
+  for (let n = 1; n <= 3; n += 1) {
+    await post(`/projects/${projectId}/reviewers`, tokens.office, { reviewerId: `expert-${n}`, reviewerOrg: `university-${n}`, declaredRelations: [] });
+  }
+  clock.set(on(`${year}-10-10`));
+  for (let n = 1; n <= 3; n += 1) await post(`/projects/${projectId}/scores`, tokens[`reviewer${n}`], { score: 80 + n, comments: `评审意见 ${n}` });
+  clock.set(on(`${year}-10-15`));
+  await post(`/cycles/${cycleId}/shortlist`, tokens.office, { shortlisted: [{ projectId }], notSelected: [], reason: '评审会议纪要' });
+  clock.set(on(`${year}-10-16`));
+  await post(`/cycles/${cycleId}/open-notice`, tokens.office, { startsOn: `${year}-10-16` });
+  const noticeId = (await http.get(`/cycles/${cycleId}`, tokens.office)).body.selections[projectId].noticeId;
+  clock.set(on(`${year}-10-31`));
+  await post(`/cycles/${cycleId}/end-notice`, tokens.office, { noticeId });
+  await post(`/cycles/${cycleId}/approve`, tokens.office, { projectIds: [projectId], reason: '公示无异议，予以立项' });
+  ids.cycle = cycleId;
+  return projectId;
+}
+
+/** Construction plan submitted on 10 November and accepted on 20 November of `year`: answers the start date. */
+export async function construct(running: RunningApp, clock: FakeClock, tokens: Record<string, string>, projectId: string, school: string, year: number): Promise<string> {
+  const http = client(running);
+  const applicant = tokens[school];
+  const [plan, taskBook] = await Promise.all([upload(running, applicant, '建设方案.pdf'), upload(running, applicant, '任务书.pdf')]);
+  clock.set(on(`${year}-11-10`));
+  expectOk(await http.post(`/projects/${projectId}/construction-plan`, applicant, { plan, taskBook }), 'plan');
+  clock.set(on(`${year}-11-20`));
+  expectOk(await http.post(`/projects/${projectId}/construction-plan/accept`, tokens.office, {}), 'accept plan');
+  return `${year}-11-20`;
+}
