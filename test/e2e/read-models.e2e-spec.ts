@@ -1,3 +1,4 @@
+import { PROJECTIONS, ReadModels } from '../../src/infrastructure/read-models/read-models';
 import { client } from '../support/http';
 import { expectOk, FakeClock, on, upload } from '../support/lifecycle';
 import { RunningApp, startTestApp } from '../support/test-app';
@@ -119,6 +120,16 @@ describe('read models over HTTP, by visibility', () => {
     expect(notices.items[0].projects.map((p: { id: string }) => p.id).sort()).toEqual([projects.a, projects.b].sort());
     expect(JSON.stringify(notices)).not.toContain('王某');
     expect(JSON.stringify((await http.get(`/projects?after=${lastPosition}`, t.auditor)).body)).not.toContain('13800000000');
+  });
+
+  it('rebuilds every read model identical to the live one', async () => {
+    const { db, runner } = running.app.get(ReadModels);
+    await running.app.get(ReadModels).reach(BigInt(lastPosition));
+    const dump = () => Object.fromEntries(PROJECTIONS.flatMap((p) => p.tables).map((table) => [table, db.prepare(`SELECT * FROM "${table}" ORDER BY 1, 2`).all()]));
+    const live = dump();
+    expect((live.project_status as unknown[]).length).toBe(3);
+    await runner.rebuild();
+    expect(dump()).toEqual(live);
   });
 
   it('lists overdue obligations by visibility (none yet)', async () => {

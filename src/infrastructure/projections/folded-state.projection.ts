@@ -46,18 +46,26 @@ export function foldedStateProjection<State, Event extends { type: string; data:
     tables: [options.table, ...(options.sideTables?.names ?? [])],
     schema,
     apply(db: Database.Database, events: readonly RecordedEvent[]) {
-      const touched = new Map<string, { state: State; last: RecordedEvent }>();
-      const load = db.prepare<[string], { state: string }>(`SELECT state FROM ${options.table} WHERE stream = ?`);
+      const touched = new Map<string, { state: State; revision: number; last?: RecordedEvent }>();
+      const load = db.prepare<[string], { state: string; revision: number }>(`SELECT state, revision FROM ${options.table} WHERE stream = ?`);
+      const stored = (stream: string) => {
+        const row = load.get(stream);
+        return row ? { state: JSON.parse(row.state) as State, revision: row.revision } : { state: options.decider.initialState, revision: -1 };
+      };
       for (const event of events) {
         if (categoryOf(event.stream) !== options.category) continue;
-        const before =
-          touched.get(event.stream)?.state ??
-          ((row) => (row ? (JSON.parse(row.state) as State) : options.decider.initialState))(load.get(event.stream));
-        touched.set(event.stream, { state: options.decider.evolve(before, { type: event.type, data: event.data } as Event), last: event });
+        const before = touched.get(event.stream) ?? stored(event.stream);
+        // An event the row already includes is skipped, so replaying events changes nothing.
+        if (event.revision <= before.revision) {
+          touched.set(event.stream, before);
+          continue;
+        }
+        touched.set(event.stream, { state: options.decider.evolve(before.state, { type: event.type, data: event.data } as Event), revision: event.revision, last: event });
       }
       const write = db.prepare(upsert);
       const nulls = Object.fromEntries(names.map((name) => [name, null]));
       for (const [stream, { state, last }] of touched) {
+        if (!last) continue;
         const id = stream.slice(prefix.length);
         options.sideTables?.write(db, id, state);
         write.run({
