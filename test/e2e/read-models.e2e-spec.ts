@@ -153,3 +153,44 @@ describe('dead-letter view', () => {
     }
   });
 });
+
+describe('enterprise registry and overdue list, by visibility', () => {
+  it('shows each role the enterprises it may see', async () => {
+    const clock = new FakeClock('2025-03-03T09:00:00+08:00');
+    const running = await startTestApp({}, clock);
+    try {
+      const http = client(running);
+      const as = (sub: string, role: 'applicant' | 'recommender' | 'reviewer' | 'office' | 'auditor', org: string, region?: string) =>
+        http.token({ sub, role, org, ...(region ? { region } : {}) });
+      const taiyuanCo = await as('ty-co', 'applicant', 'taiyuan-co', '太原市');
+      const datongCo = await as('dt-co', 'applicant', 'datong-co', '大同市');
+      let position = '0';
+      for (const [token, creditCode, region] of [[taiyuanCo, '91140100MA0GRXXX15', '太原市'], [datongCo, '91140200MA0HC5B3DY', '大同市']]) {
+        const document = await upload(running, token, '申报材料.pdf');
+        const applied = expectOk(
+          await http.post('/enterprises', token, {
+            creditCode,
+            name: `${region}某企业`,
+            region,
+            declarations: { registeredAndTaxedInProvince: true, mainBusinessNotEducation: true, noMajorAccident: true, goodCredit: true, noTaxViolation: true },
+            documents: [document],
+          }),
+          'apply',
+        );
+        position = applied.position;
+      }
+      const seen = async (token: string) => ((await http.get(`/enterprises?after=${position}`, token)).body.items as { org: string }[]).map((e) => e.org).sort();
+      expect(await seen(await as('o', 'office', 'dept'))).toEqual(['datong-co', 'taiyuan-co']);
+      expect(await seen(await as('au', 'auditor', 'audit'))).toEqual(['datong-co', 'taiyuan-co']);
+      expect(await seen(taiyuanCo)).toEqual(['taiyuan-co']);
+      expect(await seen(await as('r', 'recommender', '大同市发展改革委', '大同市'))).toEqual(['datong-co']);
+      expect(await seen(await as('e', 'reviewer', 'experts'))).toEqual([]);
+      const filtered = (await http.get(`/enterprises?status=Submitted&region=太原市`, await as('o', 'office', 'dept'))).body;
+      expect(filtered).toMatchObject({ total: 1, items: [{ org: 'taiyuan-co', status: 'Submitted', overdue: [] }] });
+      const overdue = (await http.get(`/overdue?after=${position}`, datongCo)).body;
+      expect(overdue).toMatchObject({ projects: { total: 0 }, enterprises: { total: 0 } });
+    } finally {
+      await running.stop();
+    }
+  });
+});
