@@ -28,7 +28,10 @@ export interface CommandOutcome {
   /** Global position of the last event the command wrote (or of the stream's last event when it wrote none). */
   readonly position: bigint | null;
   readonly events: readonly string[];
-  /** True when the same command id had already been handled: nothing new was written. */
+  /**
+   * True when this command id's events were already in the stream when it was read: nothing new was
+   * written. A duplicate racing the first one may answer false; it writes nothing either (same event ids).
+   */
   readonly repeated: boolean;
 }
 
@@ -47,7 +50,7 @@ export class PreconditionFailedError extends Error {
 type DomainEvent = { readonly type: string; readonly data: unknown };
 
 /** How often a conflicting write is decided again before the conflict is the client's. */
-const MAX_ATTEMPTS = 5;
+const MAX_ATTEMPTS = 8;
 
 /**
  * The one command path: read the stream, fold it, decide, and append with the revision read, so
@@ -83,6 +86,9 @@ export async function handleCommand<State, Command extends { readonly data: unkn
       if (!(error instanceof ConcurrencyError)) throw error;
       if (context.ifMatch !== undefined) throw new PreconditionFailedError(stream, context.ifMatch, error.actual);
       if (attempt >= MAX_ATTEMPTS) throw error;
+      // Conflicting callers arrived together and will be committed together again: a random, growing
+      // pause spreads their retries over later commits instead of letting one win per round.
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 2 ** attempt));
     }
   }
 }

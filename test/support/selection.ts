@@ -1,5 +1,6 @@
 import { client } from './http';
 import { expectOk, FakeClock, on, upload } from './lifecycle';
+import { ProjectFlow } from './project-flow';
 import { RunningApp } from './test-app';
 
 /** The people of a selection: the office, a city recommender and three reviewers, with their tokens. */
@@ -20,49 +21,30 @@ export interface Program {
 }
 
 /**
- * Plays a project of `school` through selection in `year` — window 1–15 September, review in October,
- * a 5-working-day notice from 16 October — each step by its owner; answers the approved project's id
- * (and leaves the cycle's id in `ids.cycle`).
+ * Plays a project of `school` through selection in `year` — ProjectFlow's window and review, then the
+ * shortlist on 15 October, a 5-working-day notice from 16 October, approval on 31 October — each step
+ * by its owner; answers the approved project's id (and leaves the cycle's id in `ids.cycle`).
  */
 export async function select(running: RunningApp, clock: FakeClock, tokens: Record<string, string>, program: Program, school: string, ids: Record<string, string>, year: number): Promise<string> {
+  const flow = await ProjectFlow.start(running, clock);
   const http = client(running);
-  const post = async (path: string, token: string, body: unknown) => expectOk(await http.post(path, token, body), path);
+  const post = async (path: string, body: unknown) => expectOk(await http.post(path, tokens.office, body), path);
   const applicant = await http.token({ sub: `${school}-user`, role: 'applicant', org: school, region: '太原市' });
   tokens[school] = applicant;
   const cycleId = `${program.programType}-${school}-${year}`;
-  clock.set(on(`${year}-09-01`));
-  await post('/cycles', tokens.office, {
-    id: cycleId,
-    programType: program.programType,
-    name: `${program.programType} ${year}`,
-    label: String(year),
-    opensAt: `${year}-09-01T00:00:00+08:00`,
-    closesAt: `${year}-09-15T00:00:00+08:00`,
-    ...(program.parentCycle ? { parentCycleId: ids.parentCycle } : {}),
-  });
+  await flow.openCycle(cycleId, program.programType, year, program.parentCycle ? { parentCycleId: ids.parentCycle } : {});
   clock.set(on(`${year}-09-02`));
   const drafted = await http.post('/projects', applicant, { cycleId, programType: program.programType, title: `${school} ${program.programType}`, subject: program.subject(ids) });
   expectOk(drafted, 'draft');
   const projectId = drafted.headers.get('location')!.split('/').pop()!;
-  const [form, authenticity, commitment] = await Promise.all(['申报书.pdf', '真实性声明.pdf', '承诺书.pdf'].map((n) => upload(running, applicant, n)));
-  clock.set(on(`${year}-09-05`));
-  await post(`/projects/${projectId}/submit`, applicant, { applicationForm: form, declarations: { authenticity, commitment } });
-  clock.set(on(`${year}-09-20`));
-  await post(`/projects/${projectId}/formal-check`, tokens.recommender, { result: 'passed' });
-  await post(`/projects/${projectId}/recommend`, tokens.recommender, { rank: 1 });
-  for (let n = 1; n <= 3; n += 1) {
-    await post(`/projects/${projectId}/reviewers`, tokens.office, { reviewerId: `expert-${n}`, reviewerOrg: `university-${n}`, declaredRelations: [] });
-  }
-  clock.set(on(`${year}-10-10`));
-  for (let n = 1; n <= 3; n += 1) await post(`/projects/${projectId}/scores`, tokens[`reviewer${n}`], { score: 80 + n, comments: `评审意见 ${n}` });
+  const reviewers = [1, 2, 3].map((n) => ({ id: `expert-${n}`, org: `university-${n}`, token: tokens[`reviewer${n}`] }));
+  await flow.review(year, [{ id: projectId, applicant }], tokens.recommender, reviewers);
   clock.set(on(`${year}-10-15`));
-  await post(`/cycles/${cycleId}/shortlist`, tokens.office, { shortlisted: [{ projectId }], notSelected: [], reason: '评审会议纪要' });
-  clock.set(on(`${year}-10-16`));
-  await post(`/cycles/${cycleId}/open-notice`, tokens.office, { startsOn: `${year}-10-16` });
-  const noticeId = (await http.get(`/cycles/${cycleId}`, tokens.office)).body.selections[projectId].noticeId;
+  await post(`/cycles/${cycleId}/shortlist`, { shortlisted: [{ projectId }], notSelected: [], reason: '评审会议纪要' });
+  const { noticeId } = await flow.openNotice(cycleId, `${year}-10-16`);
   clock.set(on(`${year}-10-31`));
-  await post(`/cycles/${cycleId}/end-notice`, tokens.office, { noticeId });
-  await post(`/cycles/${cycleId}/approve`, tokens.office, { projectIds: [projectId], reason: '公示无异议，予以立项' });
+  await post(`/cycles/${cycleId}/end-notice`, { noticeId });
+  await post(`/cycles/${cycleId}/approve`, { projectIds: [projectId], reason: '公示无异议，予以立项' });
   ids.cycle = cycleId;
   return projectId;
 }
