@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
-import { CATALOG, defaultCatalog } from './application/catalog';
+import { CATALOG } from './application/catalog';
 import { Clock, CLOCK } from './application/clock';
 import { DecideCycleHandler } from './application/cycle.commands';
 import { CROSS_STREAM_EFFECTS } from './application/cross-stream-effects';
@@ -44,7 +44,7 @@ export class AppModule {
       ],
       providers: [
         { provide: CLOCK, useValue: clock },
-        { provide: CATALOG, useValue: defaultCatalog },
+        { provide: CATALOG, useValue: config.catalog },
         DecideCycleHandler,
         DecideEnterpriseHandler,
         DecideProjectHandler,

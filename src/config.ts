@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { defaultCatalog, ProgramCatalog, ProgramType, withProgramType } from './domain/catalog/program-catalog';
+import { DomainError } from './domain/errors';
 
 /** Every setting of the service, read once from the environment and validated at start. */
 export interface AppConfig {
@@ -17,6 +20,8 @@ export interface AppConfig {
   readonly schedulerIntervalMs: number;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly auth: AuthConfig;
+  /** The 2020 plan's program types, plus those of PROGRAM_CATALOG_FILE. */
+  readonly catalog: ProgramCatalog;
 }
 
 /**
@@ -88,7 +93,30 @@ export function loadConfig(env: Env = process.env): AppConfig {
     schedulerIntervalMs: integer(env, 'SCHEDULER_INTERVAL_MS', 5000, 0, 24 * 60 * 60 * 1000),
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
     auth: loadAuth(env),
+    catalog: loadCatalog(env),
   };
+}
+
+/**
+ * More program types of the same shapes (e.g. 双师型名师工作室, 100 studios), added by configuration: a
+ * JSON array of program types, each validated as the catalog's own are.
+ */
+function loadCatalog(env: Env): ProgramCatalog {
+  const file = env.PROGRAM_CATALOG_FILE;
+  if (!file) return defaultCatalog;
+  let added: unknown;
+  try {
+    added = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new ConfigError('PROGRAM_CATALOG_FILE', `must name a readable JSON file (${(error as Error).message})`);
+  }
+  if (!Array.isArray(added)) throw new ConfigError('PROGRAM_CATALOG_FILE', 'must hold a JSON array of program types');
+  try {
+    return added.reduce((catalog: ProgramCatalog, programType: ProgramType) => withProgramType(catalog, programType), defaultCatalog);
+  } catch (error) {
+    if (error instanceof DomainError) throw new ConfigError('PROGRAM_CATALOG_FILE', error.message);
+    throw new ConfigError('PROGRAM_CATALOG_FILE', `holds a program type of the wrong shape (${(error as Error).message})`);
+  }
 }
 
 function loadAuth(env: Env): AuthConfig {

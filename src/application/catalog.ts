@@ -1,7 +1,4 @@
-import { defaultCatalog, ProgramCatalog } from '../domain/catalog/program-catalog';
-
 /** The program catalog in force: the 2020 plan's program types, plus any the deployment configures. */
 export const CATALOG = Symbol('ProgramCatalog');
 
-export { defaultCatalog };
-export type { ProgramCatalog };
+export { defaultCatalog } from '../domain/catalog/program-catalog';
