@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { addCalendarDays } from '../../src/domain/calendar';
-import { defaultCatalog } from '../../src/domain/catalog/program-catalog';
+import { defaultCatalog, ProjectProgramType } from '../../src/domain/catalog/program-catalog';
 import { addMonthsOn } from '../../src/domain/project/project.decider';
 import { client } from '../support/http';
 import { expectOk, FakeClock, on, upload } from '../support/lifecycle';
@@ -11,8 +11,8 @@ import { construct, select, selectionTokens } from '../support/selection';
 import { RunningApp, startTestApp } from '../support/test-app';
 
 /** 双师型名师工作室: 100 studios, of the same shape as the plan's school programs, added by a file alone. */
-const STUDIO = {
-  ...defaultCatalog['secondary-school'],
+const STUDIO: ProjectProgramType = {
+  ...(defaultCatalog['secondary-school'] as ProjectProgramType),
   code: 'dual-teacher-studio',
   name: { zh: '双师型名师工作室', en: 'Dual-qualified master teacher studio' },
   target: 100,
