@@ -225,7 +225,35 @@ export const certificateExpiry: DeadlineRule<EnterpriseEvent> = {
   command: () => ({ type: 'RecordCertificateExpired', data: {}, context: ENTERPRISE_CONTEXT }),
 };
 
-export const enterpriseDeadlineRules: readonly DeadlineRule[] = [threeYearPlanDue, annualReportDue, certificateExpiry];
+const MINIMUM_INCUBATION = 'minimum-incubation';
+
+/**
+ * Certification may be requested once the minimum incubation is over, at the instant fixed on admission
+ * (reached at it, not after it). Recording it is moot once certification was requested or the
+ * enterprise disqualified; a later admission (a new round) arms it again.
+ */
+export const minimumIncubationEnd: DeadlineRule<EnterpriseEvent> = {
+  category: 'enterprise',
+  kind: 'minimum-incubation-end',
+  derive: (event) => {
+    switch (event.type) {
+      case 'AdmittedToIncubation': {
+        const { earliestCertificationAt, minIncubationMonths, admittedAt, rulesVersion } = event.data;
+        const rule = `enterprise.minimumIncubation: certification from ${earliestCertificationAt}, ${minIncubationMonths} months after admission at ${admittedAt} (rules ${rulesVersion})`;
+        return [set(MINIMUM_INCUBATION, earliestCertificationAt, rule)];
+      }
+      case 'MinimumIncubationReached':
+      case 'CertificationRequested':
+      case 'EnterpriseDisqualified':
+        return [clear(MINIMUM_INCUBATION)];
+      default:
+        return [];
+    }
+  },
+  command: () => ({ type: 'RecordMinimumIncubationReached', data: {}, context: ENTERPRISE_CONTEXT }),
+};
+
+export const enterpriseDeadlineRules: readonly DeadlineRule[] = [threeYearPlanDue, annualReportDue, certificateExpiry, minimumIncubationEnd];
 
 // ---------------------------------------------------------------------------------------------
 // Projects (project-<id>). Their rules were copied into the project's first event, so the commands
@@ -305,7 +333,69 @@ export const courseUpdateDue: DeadlineRule<ProjectEvent> = {
   settledBy: ['invalid-transition'],
 };
 
-export const projectDeadlineRules: readonly DeadlineRule[] = [constructionPlanDue, projectAnnualReportDue, courseUpdateDue];
+/**
+ * A rectification (限期整改) is due by its deadline, a Beijing date: overdue from the start of the next
+ * day unless its report is in. Keyed by the rectification; a revocation settles the one it leaves open
+ * (a ProjectRevoked older than `openRectificationId` does not name it: the decider then answers with
+ * nothing). A suspension never finds one open — it follows a failed rectification or a mid-term
+ * evaluation, and a rectification is open only while the project is in Rectification — so it settles none.
+ */
+export const rectificationDue: DeadlineRule<ProjectEvent> = {
+  category: 'project',
+  kind: 'rectification-due',
+  derive: (event) => {
+    switch (event.type) {
+      case 'RectificationOrdered': {
+        const { rectificationId, deadline, maxRectificationMonths, rulesVersion } = event.data;
+        return [set(rectificationId, overdueAfter(deadline), `project.rectification: ${rectificationId} due by ${deadline}, at most ${maxRectificationMonths} months (rules ${rulesVersion})`)];
+      }
+      case 'RectificationSubmitted':
+      case 'RectificationOverdue':
+      case 'RectificationAccepted':
+      case 'RectificationFailed':
+        return [clear(event.data.rectificationId)];
+      case 'ProjectRevoked':
+        return event.data.openRectificationId ? [clear(event.data.openRectificationId)] : [];
+      default:
+        return [];
+    }
+  },
+  command: (deadline) => ({ type: 'RecordRectificationOverdue', data: { rectificationId: deadline.key } }),
+};
+
+const CONSTRUCTION_PERIOD = 'construction-period';
+
+/**
+ * Construction ends after its last day (constructionEndsOn, moved by each extension: the same key, so
+ * the new end replaces the old one and is due again); the final self-assessment is due from then on.
+ */
+export const constructionPeriodEnd: DeadlineRule<ProjectEvent> = {
+  category: 'project',
+  kind: 'construction-period-end',
+  derive: (event) => {
+    switch (event.type) {
+      case 'ConstructionPlanAccepted': {
+        const { constructionStartsOn, constructionEndsOn, rulesVersion } = event.data;
+        return [set(CONSTRUCTION_PERIOD, overdueAfter(constructionEndsOn), `project.construction: ${constructionStartsOn} through ${constructionEndsOn}, final self-assessment due after it (rules ${rulesVersion})`)];
+      }
+      case 'EvaluationExtended': {
+        const { previousEndsOn, newEndsOn, rulesVersion } = event.data;
+        return [set(CONSTRUCTION_PERIOD, overdueAfter(newEndsOn), `project.construction: extended from ${previousEndsOn} through ${newEndsOn}, final self-assessment due after it (rules ${rulesVersion})`)];
+      }
+      case 'ConstructionPeriodEnded':
+      case 'FinalSelfAssessmentSubmitted':
+      case 'ProjectRevoked':
+      case 'ProjectSuspended':
+        return [clear(CONSTRUCTION_PERIOD)];
+      default:
+        return [];
+    }
+  },
+  command: () => ({ type: 'RecordConstructionPeriodEnded', data: {} }),
+  settledBy: ['invalid-transition'],
+};
+
+export const projectDeadlineRules: readonly DeadlineRule[] = [constructionPlanDue, projectAnnualReportDue, courseUpdateDue, rectificationDue, constructionPeriodEnd];
 
 /** Every rule the service runs. */
 export const DEADLINE_RULES: readonly DeadlineRule[] = [...cycleDeadlineRules, ...enterpriseDeadlineRules, ...projectDeadlineRules];

@@ -67,6 +67,7 @@ describe('enterprise certification over HTTP', () => {
     { path: '/admit', type: 'AdmitToIncubation', body: () => ({}) },
     { path: '/three-year-plan', type: 'PublishThreeYearPlan', body: () => ({ plan: doc }) },
     { path: '/three-year-plan-overdue', type: 'RecordThreeYearPlanOverdue', body: () => ({}) },
+    { path: '/minimum-incubation-reached', type: 'RecordMinimumIncubationReached', body: () => ({}) },
     { path: '/annual-reports', type: 'SubmitAnnualReport', body: () => ({ year: 2026, report: doc }) },
     { path: '/annual-report-overdue', type: 'RecordAnnualReportOverdue', body: () => ({ year: 2026 }) },
     { path: '/material-changes', type: 'ReportMaterialChange', body: () => ({ kind: 'business-change', details: '增加经营范围' }) },

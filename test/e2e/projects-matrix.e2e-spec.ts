@@ -166,6 +166,8 @@ describe('project and cycle routes: role × route × organisation', () => {
           'RecordConstructionPlanOverdue',
           'RecordAnnualReportOverdue',
           'RecordCourseUpdateOverdue',
+          'RecordRectificationOverdue',
+          'RecordConstructionPeriodEnded',
         ];
         expect([...ROUTES.map((r) => r.type), ...withoutRoute].sort()).toEqual(Object.keys(PROJECT_COMMANDS).sort());
         const { paths } = (await http().get('/docs-json')).body;

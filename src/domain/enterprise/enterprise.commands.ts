@@ -174,6 +174,7 @@ export type ResolveObjection = EnterpriseCommandOf<'ResolveObjection', ResolveOb
 export type AdmitToIncubation = EnterpriseCommandOf<'AdmitToIncubation', NoData>;
 export type PublishThreeYearPlan = EnterpriseCommandOf<'PublishThreeYearPlan', PublishThreeYearPlanData>;
 export type RecordThreeYearPlanOverdue = EnterpriseCommandOf<'RecordThreeYearPlanOverdue', NoData>;
+export type RecordMinimumIncubationReached = EnterpriseCommandOf<'RecordMinimumIncubationReached', NoData>;
 export type SubmitAnnualReport = EnterpriseCommandOf<'SubmitAnnualReport', SubmitAnnualReportData>;
 export type RecordAnnualReportOverdue = EnterpriseCommandOf<'RecordAnnualReportOverdue', RecordAnnualReportOverdueData>;
 export type ReportMaterialChange = EnterpriseCommandOf<'ReportMaterialChange', ReportMaterialChangeData>;
@@ -196,6 +197,7 @@ export type EnterpriseCommand =
   | AdmitToIncubation
   | PublishThreeYearPlan
   | RecordThreeYearPlanOverdue
+  | RecordMinimumIncubationReached
   | SubmitAnnualReport
   | RecordAnnualReportOverdue
   | ReportMaterialChange
@@ -211,8 +213,9 @@ export type EnterpriseCommandType = EnterpriseCommand['type'];
 
 /**
  * Who may issue each command (domain.md §7); the decider enforces it and the HTTP layer generates its
- * routes and role matrix from it. The `Record…Overdue`/`RecordCertificateExpired` commands are issued
- * by the application layer's deadline scheduler acting as the office. Anyone identified may object
+ * routes and role matrix from it. The `Record…Overdue`, `RecordMinimumIncubationReached` and
+ * `RecordCertificateExpired` commands are issued by the application layer's deadline scheduler acting
+ * as the office. Anyone identified may object
  * during a public notice; the auditor issues no command.
  */
 export const ENTERPRISE_COMMANDS: Readonly<Record<EnterpriseCommandType, readonly Role[]>> = {
@@ -226,6 +229,7 @@ export const ENTERPRISE_COMMANDS: Readonly<Record<EnterpriseCommandType, readonl
   AdmitToIncubation: ['office'],
   PublishThreeYearPlan: ['applicant'],
   RecordThreeYearPlanOverdue: ['office'],
+  RecordMinimumIncubationReached: ['office'],
   SubmitAnnualReport: ['applicant'],
   RecordAnnualReportOverdue: ['office'],
   ReportMaterialChange: ['applicant'],

@@ -583,6 +583,37 @@ describe('enterprise decider', () => {
     });
   });
 
+  describe('minimum incubation', () => {
+    const EARLIEST = '2025-04-15T02:00:00.000Z';
+    const reached = (now = EARLIEST, actor: Actor = office) => cmd('RecordMinimumIncubationReached', {}, actor, now);
+
+    it('records the end of the minimum incubation from the earliest certification instant on', () => {
+      const events = given(enterpriseDecider, withPlan())
+        .when(reached())
+        .then([{ type: 'MinimumIncubationReached', data: { earliestCertificationAt: EARLIEST, recordedAt: EARLIEST, rulesVersion: 'enterprise-2019.1' } }]);
+      const state = stateOf([...withPlan(), ...events]);
+      expect(state.status).toBe('InIncubation');
+      expect(state.incubation).toMatchObject({ earliestCertificationAt: EARLIEST, minimumIncubationReached: true });
+      // Certification may be requested from then on, as before.
+      given(enterpriseDecider, [...withPlan(), ...events]).when(requestCertification(EARLIEST)).then([expect.objectContaining({ type: 'CertificationRequested' }) as never]);
+      // Whether or not the three-year plan is in.
+      given(enterpriseDecider, incubating()).when(reached('2025-05-01T00:00:00.000Z')).then([expect.objectContaining({ type: 'MinimumIncubationReached' }) as never]);
+    });
+
+    it('is not due a moment before, and is refused to others than the office', () => {
+      given(enterpriseDecider, withPlan()).when(reached('2025-04-15T01:59:59.999Z')).thenThrows('not-yet-due', 'illegal-state');
+      given(enterpriseDecider, withPlan()).when(reached(EARLIEST, applicant)).thenThrows('role-not-allowed', 'forbidden');
+      given(enterpriseDecider, jointlyReviewed()).when(reached()).thenThrows('invalid-transition', 'illegal-state');
+    });
+
+    it('is idempotent: nothing once recorded, once certification was requested, or once disqualified', () => {
+      given(enterpriseDecider, run([reached()], withPlan())).when(reached('2025-04-16T02:00:00.000Z')).then([]);
+      given(enterpriseDecider, certificationRequested()).when(reached(T.evaluate)).then([]);
+      given(enterpriseDecider, certified()).when(reached('2025-07-01T02:00:00.000Z')).then([]);
+      given(enterpriseDecider, run([disqualify('2024-09-01T02:00:00.000Z')], incubating())).when(reached()).then([]);
+    });
+  });
+
   describe('certification', () => {
     it('refuses a request before the minimum incubation period, and without a plan', () => {
       given(enterpriseDecider, withPlan()).when(requestCertification('2025-04-15T01:59:59.000Z')).thenThrows('incubation-too-short', 'illegal-state');
@@ -873,7 +904,7 @@ describe('enterprise decider', () => {
       Recommended: ['RecordJointReview'],
       JointlyReviewed: ['OpenPublicNotice'],
       InPublicNotice: ['FileObjection', 'ResolveObjection', 'AdmitToIncubation', 'Certify'],
-      InIncubation: ['PublishThreeYearPlan', 'RequestCertification', 'SubmitAnnualReport', 'RecordThreeYearPlanOverdue'],
+      InIncubation: ['PublishThreeYearPlan', 'RequestCertification', 'SubmitAnnualReport', 'RecordThreeYearPlanOverdue', 'RecordMinimumIncubationReached'],
       CertificationRequested: ['RecordCertificationEvaluation'],
       CertificationEvaluated: ['OpenCertificationNotice'],
       Certified: ['RecordCertificateExpired', 'SubmitAnnualReport', 'RecordAnnualReportOverdue'],
@@ -949,6 +980,7 @@ describe('enterprise decider', () => {
         AdmitToIncubation: () => ({}),
         PublishThreeYearPlan: () => ({ plan: doc(3) }),
         RecordThreeYearPlanOverdue: () => ({}),
+        RecordMinimumIncubationReached: () => ({}),
         SubmitAnnualReport: () => ({ year, report: doc(8) }),
         RecordAnnualReportOverdue: () => ({ year }),
         ReportMaterialChange: () => pick([

@@ -61,6 +61,8 @@ export interface EnterpriseIncubation {
   readonly earliestCertificationAt: string;
   readonly threeYearPlan: { readonly publishedAt: string; readonly late: boolean } | null;
   readonly threeYearPlanOverdue: boolean;
+  /** MinimumIncubationReached was recorded: certification may be requested. */
+  readonly minimumIncubationReached: boolean;
   readonly annualReports: readonly { readonly year: number; readonly status: 'submitted' | 'overdue' }[];
 }
 
@@ -544,6 +546,21 @@ function decide(command: EnterpriseCommand, state: EnterpriseState): EnterpriseE
       return [{ type: 'ThreeYearPlanOverdue', data: { due: incubation.threeYearPlanDue, recordedAt: now } }];
     }
 
+    case 'RecordMinimumIncubationReached': {
+      const incubation = admitted(state);
+      if (incubation === null) {
+        if (state.status === 'Disqualified') return [];
+        throw invalidTransition(command, state, 'admitted to incubation');
+      }
+      // Recorded once, and only while incubating: once certification is requested the minimum is moot.
+      if (incubation.minimumIncubationReached || state.status !== 'InIncubation') return [];
+      const { earliestCertificationAt } = incubation;
+      if (nowT < Date.parse(earliestCertificationAt)) {
+        throw illegalState('not-yet-due', 'the minimum incubation period is not over', { earliestCertificationAt });
+      }
+      return [{ type: 'MinimumIncubationReached', data: { earliestCertificationAt, recordedAt: now, rulesVersion } }];
+    }
+
     case 'SubmitAnnualReport': {
       const incubation = admitted(state);
       if (incubation === null) throw invalidTransition(command, state, 'admitted to incubation');
@@ -779,6 +796,7 @@ function evolve(state: EnterpriseState, event: EnterpriseEvent): EnterpriseState
           earliestCertificationAt: d.earliestCertificationAt,
           threeYearPlan: null,
           threeYearPlanOverdue: false,
+          minimumIncubationReached: false,
           annualReports: [],
         },
       };
@@ -789,6 +807,8 @@ function evolve(state: EnterpriseState, event: EnterpriseEvent): EnterpriseState
         : state;
     case 'ThreeYearPlanOverdue':
       return state.incubation ? { ...state, incubation: { ...state.incubation, threeYearPlanOverdue: true } } : state;
+    case 'MinimumIncubationReached':
+      return state.incubation ? { ...state, incubation: { ...state.incubation, minimumIncubationReached: true } } : state;
     case 'AnnualReportSubmitted':
     case 'AnnualReportOverdue': {
       if (!state.incubation) return state;

@@ -142,6 +142,16 @@ export type ThreeYearPlanPublished = Event<
 >;
 export type ThreeYearPlanOverdue = Event<'ThreeYearPlanOverdue', { readonly due: string; readonly recordedAt: string }>;
 
+/**
+ * The minimum incubation (rules.minIncubationMonths after admission, fixed then) is over: certification
+ * may be requested from `earliestCertificationAt` on. Recorded once, by the deadline scheduler acting as
+ * the office, while the enterprise is still incubating.
+ */
+export type MinimumIncubationReached = Event<
+  'MinimumIncubationReached',
+  { readonly earliestCertificationAt: string; readonly recordedAt: string; readonly rulesVersion: string }
+>;
+
 export type AnnualReportSubmitted = Event<
   'AnnualReportSubmitted',
   {
@@ -242,6 +252,7 @@ export type EnterpriseEvent =
   | AdmittedToIncubation
   | ThreeYearPlanPublished
   | ThreeYearPlanOverdue
+  | MinimumIncubationReached
   | AnnualReportSubmitted
   | AnnualReportOverdue
   | MaterialChangeReported

@@ -280,6 +280,11 @@ export interface SubmitRectificationData {
   readonly report: DocumentRef;
 }
 
+/** Names the rectification whose deadline passed (`rectification-<n>`, as RectificationOrdered recorded it). */
+export interface RectificationIdData {
+  readonly rectificationId: string;
+}
+
 export interface SubmitFinalSelfAssessmentData {
   readonly report: DocumentRef;
 }
@@ -383,8 +388,10 @@ export type RecordMidtermEvaluation = ProjectCommandOf<'RecordMidtermEvaluation'
 export type OrderRectification = ProjectCommandOf<'OrderRectification', OrderRectificationData>;
 export type SubmitRectification = ProjectCommandOf<'SubmitRectification', SubmitRectificationData>;
 export type AcceptRectification = ProjectCommandOf<'AcceptRectification', ReasonData>;
+export type RecordRectificationOverdue = ProjectCommandOf<'RecordRectificationOverdue', RectificationIdData>;
 export type FailRectification = ProjectCommandOf<'FailRectification', ReasonData>;
 export type Suspend = ProjectCommandOf<'Suspend', ReasonData>;
+export type RecordConstructionPeriodEnded = ProjectCommandOf<'RecordConstructionPeriodEnded', NoData>;
 export type SubmitFinalSelfAssessment = ProjectCommandOf<'SubmitFinalSelfAssessment', SubmitFinalSelfAssessmentData>;
 export type GrantExtension = ProjectCommandOf<'GrantExtension', GrantExtensionData>;
 export type RecordFinalEvaluation = ProjectCommandOf<'RecordFinalEvaluation', RecordFinalEvaluationData>;
@@ -424,8 +431,10 @@ export type ProjectCommand =
   | OrderRectification
   | SubmitRectification
   | AcceptRectification
+  | RecordRectificationOverdue
   | FailRectification
   | Suspend
+  | RecordConstructionPeriodEnded
   | SubmitFinalSelfAssessment
   | GrantExtension
   | RecordFinalEvaluation
@@ -441,8 +450,8 @@ export type ProjectCommandType = ProjectCommand['type'];
  * Who may issue each command (domain.md §7): the decider enforces it, and the HTTP layer generates its
  * routes and route × role matrix from it. RecordSelection, RecordPublicNotice and RecordApproval carry
  * the cycle's decisions to the project (the office user who decided on the cycle is the actor);
- * Record…Overdue are issued by the deadline scheduler acting as the office. Anyone identified may
- * object during a public notice; the auditor issues no command.
+ * Record…Overdue and RecordConstructionPeriodEnded are issued by the deadline scheduler acting as the
+ * office. Anyone identified may object during a public notice; the auditor issues no command.
  */
 export const PROJECT_COMMANDS: Readonly<Record<ProjectCommandType, readonly Role[]>> = {
   DraftApplication: ['applicant'],
@@ -474,8 +483,10 @@ export const PROJECT_COMMANDS: Readonly<Record<ProjectCommandType, readonly Role
   OrderRectification: ['office'],
   SubmitRectification: ['applicant'],
   AcceptRectification: ['office'],
+  RecordRectificationOverdue: ['office'],
   FailRectification: ['office'],
   Suspend: ['office'],
+  RecordConstructionPeriodEnded: ['office'],
   SubmitFinalSelfAssessment: ['applicant'],
   GrantExtension: ['office'],
   RecordFinalEvaluation: ['office'],

@@ -227,7 +227,7 @@ describe('project decider: authorization (domain.md §7)', () => {
 
   it('the command table lists every command once, and the auditor may issue none', () => {
     expect(new Set(PROJECT_COMMAND_TYPES).size).toBe(PROJECT_COMMAND_TYPES.length);
-    expect(PROJECT_COMMAND_TYPES).toHaveLength(39);
+    expect(PROJECT_COMMAND_TYPES).toHaveLength(41);
     for (const type of PROJECT_COMMAND_TYPES) expect(PROJECT_COMMANDS[type]).not.toContain('auditor');
   });
 
@@ -1092,6 +1092,63 @@ describe('construction and evaluation (domain.md §4)', () => {
       given(projectDecider, ordered()).when(command('FailRectification', office, { reason: 'x' }, at('2027-11-30'))).thenThrows('rectification-pending', 'illegal-state');
     });
 
+    describe('RecordRectificationOverdue', () => {
+      const overdue = (day: string, rectificationId = 'rectification-1') => command('RecordRectificationOverdue', office, { rectificationId }, at(day));
+      const missed = () => run([overdue('2027-12-01')], ordered());
+
+      it('records the deadline missed with nothing submitted, once the deadline’s day is over', () => {
+        const events = given(projectDecider, ordered())
+          .when(overdue('2027-12-01'))
+          .then([{ type: 'RectificationOverdue', data: { rectificationId: 'rectification-1', deadline: '2027-11-30', recordedAt: at('2027-12-01'), rulesVersion: SV } }]);
+        const after = stateOf([...ordered(), ...events]);
+        expect(after.status).toBe('Rectification');
+        expect(after.rectifications).toEqual([
+          { rectificationId: 'rectification-1', deadline: '2027-11-30', orderedFrom: 'MidtermEvaluated', submitted: false, overdue: true, outcome: 'open' },
+        ]);
+        // The deadline's own day is still the applicant's, to its last instant (Beijing time).
+        given(projectDecider, ordered()).when(overdue('2027-11-30')).thenThrows('not-yet-due', 'illegal-state');
+        given(projectDecider, ordered()).when(command('RecordRectificationOverdue', office, { rectificationId: 'rectification-1' }, '2027-11-30T23:59:59.999+08:00')).thenThrows('not-yet-due', 'illegal-state');
+        given(projectDecider, ordered()).when(command('RecordRectificationOverdue', office, { rectificationId: 'rectification-1' }, '2027-12-01T00:00:00+08:00')).then([expect.objectContaining({ type: 'RectificationOverdue' })] as never);
+      });
+
+      it('is idempotent: nothing once recorded, once submitted, once decided, or once the project is revoked', () => {
+        given(projectDecider, missed()).when(overdue('2027-12-02')).then([]);
+        given(projectDecider, submitted()).when(overdue('2027-12-01')).then([]);
+        const accepted = run([command('AcceptRectification', office, { reason: '整改到位' }, at('2027-11-10'))], submitted());
+        given(projectDecider, accepted).when(overdue('2027-12-01')).then([]);
+        const failed = run([command('FailRectification', office, { reason: '整改不到位' }, at('2027-11-10'))], submitted());
+        given(projectDecider, failed).when(overdue('2027-12-01')).then([]);
+        const revoked = run([command('RevokeProject', office, { reason: 'fraud', explanation: '数据造假', evidence: [EVIDENCE] }, at('2027-11-15'))], ordered());
+        given(projectDecider, revoked).when(overdue('2027-12-01')).then([]);
+      });
+
+      it('names an existing rectification, by the office', () => {
+        given(projectDecider, ordered()).when(overdue('2027-12-01', 'rectification-2')).thenThrows('rectification-not-found', 'not-found');
+        given(projectDecider, history(SECONDARY, 'midterm')).when(overdue('2027-12-01')).thenThrows('rectification-not-found', 'not-found');
+        given(projectDecider, ordered()).when(command('RecordRectificationOverdue', office, { rectificationId: '' }, at('2027-12-01'))).thenThrows('invalid-field', 'validation');
+        given(projectDecider, ordered()).when(command('RecordRectificationOverdue', applicant, { rectificationId: 'rectification-1' }, at('2027-12-01'))).thenThrows('role-not-allowed', 'forbidden');
+      });
+
+      it('after it, a report is refused and the office fails the rectification, then suspends', () => {
+        given(projectDecider, missed()).when(command('SubmitRectification', applicant, { report: REPORT }, at('2027-12-02'))).thenThrows('rectification-deadline-passed', 'illegal-state');
+        given(projectDecider, missed()).when(command('AcceptRectification', office, { reason: 'x' }, at('2027-12-02'))).thenThrows('rectification-not-submitted', 'illegal-state');
+        const failed = given(projectDecider, missed())
+          .when(command('FailRectification', office, { reason: '逾期未整改' }, at('2027-12-02')))
+          .then([{ type: 'RectificationFailed', data: { rectificationId: 'rectification-1', reason: '逾期未整改', submitted: false, decidedAt: at('2027-12-02'), rulesVersion: SV } }]);
+        const [suspended] = given(projectDecider, [...missed(), ...failed])
+          .when(command('Suspend', office, { reason: '逾期未整改' }, at('2027-12-10')))
+          .then([expect.objectContaining({ type: 'ProjectSuspended' })] as never);
+        expect(suspended.data).toMatchObject({ trigger: 'failed-rectification' });
+      });
+
+      it('a revocation records the rectification it leaves open', () => {
+        const [revoked] = given(projectDecider, missed())
+          .when(command('RevokeProject', office, { reason: 'failed-rectification', explanation: '逾期未整改', evidence: [EVIDENCE] }, at('2027-12-05')))
+          .then([expect.objectContaining({ type: 'ProjectRevoked' })] as never);
+        expect(revoked.data).toMatchObject({ revokedFrom: 'Rectification', openRectificationId: 'rectification-1' });
+      });
+    });
+
     it('Suspend after a failed rectification bans re-application for good [S]', () => {
       const failed = run([command('FailRectification', office, { reason: '整改不到位' }, at('2027-11-10'))], submitted());
       const events = given(projectDecider, failed)
@@ -1149,6 +1206,60 @@ describe('construction and evaluation (domain.md §4)', () => {
       expect(statusAfter(extended)).toBe('Extended');
       given(projectDecider, extended).when(selfAssess(d.selfAssess)).thenThrows('construction-not-ended', 'illegal-state');
       given(projectDecider, extended).when(selfAssess('2029-05-31')).then([expect.objectContaining({ type: 'FinalSelfAssessmentSubmitted' })] as never);
+    });
+
+    describe('RecordConstructionPeriodEnded', () => {
+      const ended = (day: string) => command('RecordConstructionPeriodEnded', office, {}, at(day));
+      const after = '2028-11-21';
+
+      it('records the end of construction once its last day is over, the status unchanged', () => {
+        const events = given(projectDecider, history(BRAND, 'midterm'))
+          .when(ended(after))
+          .then([{ type: 'ConstructionPeriodEnded', data: { endsOn: '2028-11-20', recordedAt: at(after), rulesVersion: V } }]);
+        const state = stateOf([...history(BRAND, 'midterm'), ...events]);
+        expect(state).toMatchObject({ status: 'MidtermEvaluated', constructionEndedOn: '2028-11-20', construction: { endsOn: '2028-11-20' } });
+        // The final self-assessment is due, and still accepted.
+        given(projectDecider, [...history(BRAND, 'midterm'), ...events]).when(selfAssess(after)).then([expect.objectContaining({ type: 'FinalSelfAssessmentSubmitted' })] as never);
+        given(projectDecider, history(BRAND, 'planAccepted')).when(ended(after)).then([expect.objectContaining({ type: 'ConstructionPeriodEnded' })] as never);
+      });
+
+      it('is not due on the last day itself', () => {
+        given(projectDecider, history(BRAND, 'midterm')).when(ended(d.end)).thenThrows('not-yet-due', 'illegal-state');
+        given(projectDecider, history(BRAND, 'midterm')).when(command('RecordConstructionPeriodEnded', office, {}, '2028-11-20T23:59:59.999+08:00')).thenThrows('not-yet-due', 'illegal-state');
+      });
+
+      it('is idempotent: nothing once recorded, or once construction was left', () => {
+        given(projectDecider, run([ended(after)], history(BRAND, 'midterm'))).when(ended('2028-12-01')).then([]);
+        given(projectDecider, history(BRAND, 'selfAssessed')).when(ended(after)).then([]);
+        given(projectDecider, history(BRAND, 'accredited')).when(ended('2029-06-01')).then([]);
+        const suspended = run(
+          [
+            command('RecordMidtermEvaluation', office, { findings: { targetsAndTasks: '滞后', useOfFunds: '滞后', results: '少', impact: '小' }, grade: '不通过', tasksCompletedPercent: 10, report: REPORT }, at(d.midterm)),
+            command('Suspend', office, { reason: '任务完成不足30%' }, at(d.midterm)),
+          ],
+          history(BRAND, 'reported'),
+        );
+        given(projectDecider, suspended).when(ended(after)).then([]);
+      });
+
+      it('an extension moves the end, which passes again and is recorded again', () => {
+        const once = run([ended(after)], history(BRAND, 'midterm'));
+        const extended = run([extend('2029-05-31', '2028-12-01')], once);
+        given(projectDecider, extended).when(ended('2029-05-31')).thenThrows('not-yet-due', 'illegal-state');
+        given(projectDecider, extended)
+          .when(ended('2029-06-01'))
+          .then([{ type: 'ConstructionPeriodEnded', data: { endsOn: '2029-05-31', recordedAt: at('2029-06-01'), rulesVersion: V } }]);
+        // Extended before the first end passed: only the new end is recorded.
+        given(projectDecider, run([extend('2029-05-31')], history(BRAND, 'midterm'))).when(ended(after)).thenThrows('not-yet-due', 'illegal-state');
+      });
+
+      it('needs construction to have started, a project not revoked, and the office', () => {
+        given(projectDecider, history(BRAND, 'planSubmitted')).when(ended(after)).thenThrows('invalid-transition', 'illegal-state');
+        given(projectDecider, history(BRAND, 'noticed')).when(ended(after)).thenThrows('invalid-transition', 'illegal-state');
+        const revoked = run([command('RevokeProject', office, { reason: 'fraud', explanation: '数据造假', evidence: [EVIDENCE] }, at('2027-06-01'))], history(BRAND, 'midterm'));
+        given(projectDecider, revoked).when(ended(after)).thenThrows('invalid-transition', 'illegal-state');
+        given(projectDecider, history(BRAND, 'midterm')).when(command('RecordConstructionPeriodEnded', applicant, {}, at(after))).thenThrows('role-not-allowed', 'forbidden');
+      });
     });
 
     it('an extension ends later than now and than the current end, on a request', () => {
@@ -1273,6 +1384,8 @@ describe('construction and evaluation (domain.md §4)', () => {
         .then([expect.objectContaining({ type: 'RectificationOrdered' })] as never);
       expect(ordered.data).toMatchObject({ orderedFrom: 'Accredited' });
       given(projectDecider, [...missed, ordered]).when(update(2027, '2027-10-01')).then([expect.objectContaining({ type: 'CourseUpdateSubmitted' })] as never);
+      // Rectifying after accreditation is not construction: its end long past calls for nothing.
+      given(projectDecider, [...missed, ordered]).when(command('RecordConstructionPeriodEnded', office, {}, at('2027-10-01'))).then([]);
       const failed = run(
         [command('FailRectification', office, { reason: '逾期未整改' }, at('2028-01-05'))],
         [...missed, ordered],
@@ -1302,6 +1415,7 @@ describe('revocation and fund recovery (domain.md §5)', () => {
             explanation: '申报材料造假',
             evidence: [EVIDENCE],
             revokedFrom: 'UnderConstruction',
+            openRectificationId: null,
             programType: 'brand-major',
             applicantOrg: 'school-a',
             banUntil: '2031-06-01',

@@ -46,6 +46,8 @@ export interface ProjectRectification {
   readonly deadline: string;
   readonly orderedFrom: ProjectStatus;
   readonly submitted: boolean;
+  /** The deadline passed with nothing submitted (RectificationOverdue): the office fails it or revokes. */
+  readonly overdue: boolean;
   readonly outcome: 'open' | 'accepted' | 'failed';
 }
 
@@ -69,6 +71,8 @@ export interface Project {
   readonly approval: { readonly cycleDecisionId: string; readonly approvedOn: string; readonly constructionPlanDueOn: string } | null;
   readonly plan: { readonly submissions: number; readonly overdue: boolean; readonly accepted: boolean };
   readonly construction: { readonly startsOn: string; readonly endsOn: string } | null;
+  /** The end of construction recorded as passed (ConstructionPeriodEnded); an extension moves `construction.endsOn` past it. */
+  readonly constructionEndedOn: string | null;
   readonly reportedYears: readonly number[];
   readonly overdueReportYears: readonly number[];
   readonly changes: readonly { readonly changeId: string; readonly status: 'open' | 'approved' | 'rejected' }[];
@@ -903,6 +907,19 @@ export function decideProject(command: ProjectCommand, state: ProjectState): Pro
       ];
     }
 
+    case 'RecordRectificationOverdue': {
+      const rectificationId = text(command.data.rectificationId, 'invalid-field', 'the rectification id');
+      const rectification = project.rectifications.find((r) => r.rectificationId === rectificationId);
+      if (!rectification) throw notFound('rectification-not-found', 'no such rectification', { rectificationId });
+      // Only an open rectification of a project still rectifying can be missed, and only once; a
+      // revoked project's rectification ends with it.
+      const open = rectification.outcome === 'open' && project.status === 'Rectification';
+      if (!open || rectification.submitted || rectification.overdue) return [];
+      const { deadline } = rectification;
+      if (today <= deadline) throw illegalState('not-yet-due', `the rectification is due by ${deadline}`, { deadline });
+      return [{ type: 'RectificationOverdue', data: { rectificationId, deadline, recordedAt: now, rulesVersion } }];
+    }
+
     case 'FailRectification': {
       requireStatus(command, project, ['Rectification']);
       const rectification = openRectification(project) as ProjectRectification;
@@ -953,6 +970,18 @@ export function decideProject(command: ProjectCommand, state: ProjectState): Pro
           },
         },
       ];
+    }
+
+    case 'RecordConstructionPeriodEnded': {
+      requireStatus(command, project, REVOCABLE);
+      if (!project.construction) throw invalidTransition(command, project, IN_CONSTRUCTION);
+      // Once construction has been left (self-assessed, failed rectification, evaluated, suspended, an
+      // accredited course rectifying), its end no longer calls for anything; an end is recorded once.
+      const { endsOn } = project.construction;
+      const inConstruction = IN_CONSTRUCTION.includes(project.status) && openRectification(project)?.orderedFrom !== 'Accredited';
+      if (!inConstruction || project.constructionEndedOn === endsOn) return [];
+      if (today <= endsOn) throw illegalState('not-yet-due', `construction runs until ${endsOn}`, { endsOn });
+      return [{ type: 'ConstructionPeriodEnded', data: { endsOn, recordedAt: now, rulesVersion } }];
     }
 
     case 'SubmitFinalSelfAssessment': {
@@ -1096,6 +1125,7 @@ export function decideProject(command: ProjectCommand, state: ProjectState): Pro
             explanation,
             evidence,
             revokedFrom: project.status,
+            openRectificationId: project.status === 'Rectification' ? (openRectification(project)?.rectificationId ?? null) : null,
             programType: project.programType,
             applicantOrg: project.applicantOrg,
             banUntil,
@@ -1190,6 +1220,7 @@ export function evolveProject(state: ProjectState, event: ProjectEvent): Project
       approval: null,
       plan: { submissions: 0, overdue: false, accepted: false },
       construction: null,
+      constructionEndedOn: null,
       reportedYears: [],
       overdueReportYears: [],
       changes: [],
@@ -1291,11 +1322,13 @@ export function evolveProject(state: ProjectState, event: ProjectEvent): Project
       return {
         ...p,
         status: 'Rectification',
-        rectifications: [...p.rectifications, { rectificationId, deadline, orderedFrom, submitted: false, outcome: 'open' }],
+        rectifications: [...p.rectifications, { rectificationId, deadline, orderedFrom, submitted: false, overdue: false, outcome: 'open' }],
       };
     }
     case 'RectificationSubmitted':
       return { ...p, rectifications: updateRectification(p, event.data.rectificationId, { submitted: true }) };
+    case 'RectificationOverdue':
+      return { ...p, rectifications: updateRectification(p, event.data.rectificationId, { overdue: true }) };
     case 'RectificationAccepted': {
       const rectification = p.rectifications.find((r) => r.rectificationId === event.data.rectificationId);
       const back = rectification && rectification.orderedFrom !== 'None' ? rectification.orderedFrom : 'UnderConstruction';
@@ -1307,6 +1340,8 @@ export function evolveProject(state: ProjectState, event: ProjectEvent): Project
       return { ...p, status: 'Suspended', ban: { until: event.data.banUntil, mayReapply: false } };
     case 'FinalSelfAssessmentSubmitted':
       return { ...p, status: 'FinalSelfAssessed', selfAssessments: p.selfAssessments + 1 };
+    case 'ConstructionPeriodEnded':
+      return { ...p, constructionEndedOn: event.data.endsOn };
     case 'EvaluationExtended':
       return {
         ...p,

@@ -334,6 +334,17 @@ export type RectificationSubmitted = Event<
   Decided & { readonly rectificationId: string; readonly report: DocumentRef; readonly submittedAt: string }
 >;
 
+/**
+ * The rectification's deadline (a Beijing date, through the end of that day) passed with no report
+ * submitted; recorded once, by the deadline scheduler acting as the office. The rectification stays
+ * open: a report is no longer admissible (SubmitRectification is due "before the deadline", domain.md
+ * §4), so the office fails it — or revokes the project — and the replay shows why.
+ */
+export type RectificationOverdue = Event<
+  'RectificationOverdue',
+  Decided & { readonly rectificationId: string; readonly deadline: string; readonly recordedAt: string }
+>;
+
 export type RectificationAccepted = Event<
   'RectificationAccepted',
   Decided & { readonly rectificationId: string; readonly reason: string; readonly decidedAt: string }
@@ -363,6 +374,13 @@ export type FinalSelfAssessmentSubmitted = Event<
   'FinalSelfAssessmentSubmitted',
   Decided & { readonly report: DocumentRef; readonly constructionEndsOn: string; readonly submissionNo: number; readonly submittedAt: string }
 >;
+
+/**
+ * The construction period's last day (`endsOn`, as extended by EvaluationExtended) passed while the
+ * project was still in construction: the final self-assessment is due from then on. Recorded once per
+ * end of construction: an extension granted afterwards moves the end, which passes again.
+ */
+export type ConstructionPeriodEnded = Event<'ConstructionPeriodEnded', Decided & { readonly endsOn: string; readonly recordedAt: string }>;
 
 export type EvaluationExtended = Event<
   'EvaluationExtended',
@@ -430,6 +448,8 @@ export type ProjectRevoked = Event<
     readonly explanation: string;
     readonly evidence: readonly DocumentRef[];
     readonly revokedFrom: ProjectStatus;
+    /** The rectification still open when the project was revoked (it ends with the project), or null. Absent in older events. */
+    readonly openRectificationId?: string | null;
     readonly programType: string;
     readonly applicantOrg: string;
     readonly banUntil: string;
@@ -484,10 +504,12 @@ export type ProjectEvent =
   | MidtermEvaluated
   | RectificationOrdered
   | RectificationSubmitted
+  | RectificationOverdue
   | RectificationAccepted
   | RectificationFailed
   | ProjectSuspended
   | FinalSelfAssessmentSubmitted
+  | ConstructionPeriodEnded
   | EvaluationExtended
   | FinalEvaluated
   | ProjectAccredited

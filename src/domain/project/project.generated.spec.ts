@@ -92,11 +92,12 @@ const LIKELY: Partial<Record<ProjectStatus, readonly ProjectCommandType[]>> = {
     'OrderRectification',
     'GrantExtension',
     'SubmitFinalSelfAssessment',
+    'RecordConstructionPeriodEnded',
   ],
-  MidtermEvaluated: ['OrderRectification', 'Suspend', 'SubmitFinalSelfAssessment', 'SubmitFinalSelfAssessment', 'SubmitAnnualReport', 'GrantExtension'],
-  Rectification: ['SubmitRectification', 'AcceptRectification', 'FailRectification', 'SubmitCourseUpdate'],
+  MidtermEvaluated: ['OrderRectification', 'Suspend', 'SubmitFinalSelfAssessment', 'SubmitFinalSelfAssessment', 'SubmitAnnualReport', 'GrantExtension', 'RecordConstructionPeriodEnded'],
+  Rectification: ['SubmitRectification', 'AcceptRectification', 'FailRectification', 'SubmitCourseUpdate', 'RecordRectificationOverdue', 'RecordConstructionPeriodEnded'],
   RectificationFailed: ['Suspend', 'RevokeProject'],
-  Extended: ['SubmitFinalSelfAssessment', 'RecordMidtermEvaluation', 'GrantExtension'],
+  Extended: ['SubmitFinalSelfAssessment', 'RecordMidtermEvaluation', 'GrantExtension', 'RecordConstructionPeriodEnded'],
   FinalSelfAssessed: ['RecordFinalEvaluation'],
   FinalEvaluated: ['Accredit'],
   Deferred: ['RecordFinalEvaluation', 'SubmitFinalSelfAssessment', 'GrantExtension'],
@@ -205,6 +206,10 @@ function dataFor(run: Run, type: ProjectCommandType, state: ProjectState, today:
       };
     case 'OrderRectification':
       return { findings: ['问题'], deadline: later(1, 800) };
+    case 'RecordRectificationOverdue': {
+      const ids = p ? p.rectifications.map((r) => r.rectificationId) : [];
+      return { rectificationId: ids.length > 0 && rnd() < 0.9 ? ids[ids.length - 1] : `rectification-${int(rnd, 1, 3)}` };
+    }
     case 'SubmitRectification':
     case 'SubmitFinalSelfAssessment':
       return { report: doc(11) };
@@ -223,6 +228,7 @@ function dataFor(run: Run, type: ProjectCommandType, state: ProjectState, today:
     case 'AcceptConstructionPlan':
     case 'Accredit':
     case 'RecordConstructionPlanOverdue':
+    case 'RecordConstructionPeriodEnded':
     case 'WithdrawApplication':
       return {};
     default:
@@ -274,10 +280,12 @@ const EVENT_TYPES = Object.keys({
   MidtermEvaluated: true,
   RectificationOrdered: true,
   RectificationSubmitted: true,
+  RectificationOverdue: true,
   RectificationAccepted: true,
   RectificationFailed: true,
   ProjectSuspended: true,
   FinalSelfAssessmentSubmitted: true,
+  ConstructionPeriodEnded: true,
   EvaluationExtended: true,
   FinalEvaluated: true,
   ProjectAccredited: true,

@@ -158,6 +158,14 @@ export class EnterprisesController {
     return this.decide(id, { type: 'RecordThreeYearPlanOverdue', data: {} }, request, reply);
   }
 
+  @Post(':id/minimum-incubation-reached')
+  @ApiOperation({ summary: 'Record that the minimum incubation is over: certification may be requested (also done by the scheduler) — office' })
+  @CommandHeaders()
+  @CommandResponses()
+  async minimumIncubationReached(@Param('id') id: string, @Body() _body: EmptyBodyDto, @CurrentCommand() request: CommandRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.decide(id, { type: 'RecordMinimumIncubationReached', data: {} }, request, reply);
+  }
+
   @Post(':id/annual-reports')
   @ApiOperation({ summary: 'Submit the annual report of a finished year — applicant (the enterprise)' })
   @CommandHeaders()

@@ -197,6 +197,8 @@ const SYSTEM_ISSUED: ProjectCommandType[] = [
   'RecordConstructionPlanOverdue',
   'RecordAnnualReportOverdue',
   'RecordCourseUpdateOverdue',
+  'RecordRectificationOverdue',
+  'RecordConstructionPeriodEnded',
 ];
 
 const OUTCOME = { stream: 'project-p', revision: 4, position: 42n, events: ['Something'], repeated: false };

@@ -171,6 +171,7 @@ describe('enterprise deadlines', () => {
       'three-year-plan-due',
       'annual-report-due',
       'certificate-expiry',
+      'minimum-incubation-end',
     ]);
   });
 
@@ -187,6 +188,14 @@ describe('enterprise deadlines', () => {
         key: '2026',
         due_at: REPORT_DUE_AT(2026),
         rule: `enterprise.annualReport: report for 2026 due by 2027-01-31 (rules ${RULES_VERSION})`,
+        fired_at: null,
+      },
+      {
+        stream,
+        kind: 'minimum-incubation-end',
+        key: 'minimum-incubation',
+        due_at: '2027-04-20T02:00:00.000Z',
+        rule: `enterprise.minimumIncubation: certification from 2027-04-20T02:00:00.000Z, 12 months after admission at ${ADMIT} (rules ${RULES_VERSION})`,
         fired_at: null,
       },
       {
@@ -225,8 +234,11 @@ describe('enterprise deadlines', () => {
     expect(reportOverdue.data).toEqual({ year: 2026, due: '2027-01-31', recordedAt: REPORT_DUE_AT(2026), rulesVersion: RULES_VERSION });
     expect(reportOverdue.metadata).toMatchObject({ actor: SCHEDULER, recordedAt: '2027-02-01T01:00:00.000Z' });
     expect(reportOverdue.metadata.reason).toContain('enterprise.annualReport: report for 2026 due by 2027-01-31');
-    // The next year's report is armed.
-    expect(pending(service.db)).toEqual([[stream, 'annual-report-due', '2027', REPORT_DUE_AT(2027)]]);
+    // The next year's report is armed; the minimum incubation is not over yet.
+    expect(pending(service.db)).toEqual([
+      [stream, 'annual-report-due', '2027', REPORT_DUE_AT(2027)],
+      [stream, 'minimum-incubation-end', 'minimum-incubation', '2027-04-20T02:00:00.000Z'],
+    ]);
 
     await certify(service.store, A, CERTIFY);
     // The 2027 report is submitted on time: its deadline is met, the 2028 one armed.
@@ -334,7 +346,9 @@ describe('enterprise deadlines', () => {
     expect(await second.scheduler.tick()).toEqual([]);
     expect(pending(second.db)).toEqual([
       [enterpriseStream(A), 'annual-report-due', '2027', REPORT_DUE_AT(2027)],
+      [enterpriseStream(A), 'minimum-incubation-end', 'minimum-incubation', '2027-04-20T02:00:00.000Z'],
       [enterpriseStream(B), 'annual-report-due', '2027', REPORT_DUE_AT(2027)],
+      [enterpriseStream(B), 'minimum-incubation-end', 'minimum-incubation', '2027-05-20T02:00:00.000Z'],
     ]);
 
     // Each once; the data say when it was due, the envelope when it was acted on.
