@@ -6,6 +6,7 @@ const overdueOf = (state: Project): string[] => [
   ...(state.plan.overdue && state.plan.submissions === 0 ? ['construction-plan'] : []),
   ...state.overdueReportYears.filter((y) => !state.reportedYears.includes(y)).map((y) => `annual-report ${y}`),
   ...state.overdueCourseUpdates.filter((y) => !state.courseUpdates.includes(y)).map((y) => `course-update ${y}–${y + 1}`),
+  ...state.rectifications.filter((r) => r.overdue && r.outcome === 'open').map((r) => `rectification ${r.rectificationId}`),
 ];
 
 const tierOf = (state: Project) => state.selection?.tier ?? (state.subject.kind === 'specialty-group' ? (state.subject.tier ?? null) : null);
@@ -16,7 +17,7 @@ const tierOf = (state: Project) => state.selection?.tier ?? (state.subject.kind 
  */
 export const projectStatusProjection = foldedStateProjection({
   name: 'project-status',
-  version: 2,
+  version: 3,
   category: 'project',
   decider: projectDecider,
   table: 'project_status',
