@@ -12,6 +12,7 @@ import {
   Position as EsdbPosition,
   START,
   StreamNotFoundError,
+  UnavailableError,
   WrongExpectedVersionError,
   excludeSystemEvents,
   jsonEvent,
@@ -104,7 +105,7 @@ export class EsdbEventStore implements EventStore {
     if (events.length === 0) throw new EventRejectedError('invalid-event', 'nothing to append');
     let answer;
     try {
-      answer = await this.client.appendToStream(stream, data, { expectedRevision: toExpectedRevision(expected) });
+      answer = await this.retryingOnce(() => this.client.appendToStream(stream, data, { expectedRevision: toExpectedRevision(expected) }));
     } catch (error) {
       if (error instanceof WrongExpectedVersionError) {
         const actual = error.actualVersion;
@@ -134,7 +135,27 @@ export class EsdbEventStore implements EventStore {
     return this.read(stream, options, false);
   }
 
-  private async read(stream: string, options: ReadStreamOptions, requiresLeader: boolean): Promise<RecordedEvent[]> {
+  private read(stream: string, options: ReadStreamOptions, requiresLeader: boolean): Promise<RecordedEvent[]> {
+    return this.retryingOnce(() => this.readOnce(stream, options, requiresLeader));
+  }
+
+  /**
+   * The client closes its one channel whenever any call ends unavailable — a dropped subscription
+   * included — and calls started in the next moments fail with "channel closed" before reaching the
+   * server. Such a call is sent once more on the new channel: safe for reads, and for appends, which
+   * are idempotent by event id.
+   */
+  private async retryingOnce<T>(call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      if (!(error instanceof UnavailableError) || this.closed) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      return call();
+    }
+  }
+
+  private async readOnce(stream: string, options: ReadStreamOptions, requiresLeader: boolean): Promise<RecordedEvent[]> {
     if (this.closed) throw new Error('event store is closed');
     const maxCount = options.maxCount ?? Number.MAX_SAFE_INTEGER;
     if (maxCount <= 0) return [];
@@ -158,7 +179,11 @@ export class EsdbEventStore implements EventStore {
     return read;
   }
 
-  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+  readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    return this.retryingOnce(() => this.readAllOnce(options));
+  }
+
+  private async readAllOnce(options: ReadAllOptions): Promise<RecordedEvent[]> {
     if (this.closed) throw new Error('event store is closed');
     const maxCount = options.maxCount ?? Number.MAX_SAFE_INTEGER;
     const read: RecordedEvent[] = [];
@@ -335,7 +360,7 @@ export class EsdbEventStore implements EventStore {
   async status(): Promise<StoreStatus> {
     if (this.closed) return { adapter: 'esdb', ok: false, detail: 'event store is closed' };
     try {
-      const lastPosition = await this.lastUserEventPosition();
+      const lastPosition = await this.retryingOnce(() => this.lastUserEventPosition());
       return { adapter: 'esdb', ok: !this.closed, lastPosition };
     } catch (error) {
       return { adapter: 'esdb', ok: false, detail: (error as Error).message };
@@ -372,13 +397,18 @@ export class EsdbEventStore implements EventStore {
     const page = 100;
     let before: Position | undefined;
     for (;;) {
-      let raw = 0;
+      // The page is read to its end before it is scanned: returning from inside the iteration would
+      // leave the call open, and the client's dispose() then waits for it forever.
+      const resolvedPage = [];
       for await (const resolved of this.client.readAll({
         direction: BACKWARDS,
         fromPosition: before === undefined ? END : toEsdbPosition(before),
         maxCount: page,
       })) {
-        raw += 1;
+        resolvedPage.push(resolved);
+      }
+      const raw = resolvedPage.length;
+      for (const resolved of resolvedPage) {
         const event = resolved.event as WireEvent | undefined;
         if (!event) continue;
         const position = positionOf(event, resolved.commitPosition);
