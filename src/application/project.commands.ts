@@ -64,7 +64,9 @@ export class DecideProjectHandler implements ICommandHandler<DecideProject, Comm
     const stream = projectStream(projectId);
     const project = await readState(this.store, projectDecider, stream);
     const cycleId = command.type === 'DraftApplication' ? command.data.cycleId : project.state.status === 'None' ? undefined : project.state.cycleId;
-    const cycle = cycleId ? await readState(this.store, programCycleDecider, cycleStream(cycleId)) : undefined;
+    // Only these decide with the cycle's facts; folding a large cycle's stream for every score or report would be wasted.
+    const needsCycle = command.type === 'DraftApplication' || command.type === 'SubmitApplication' || command.type === 'RecordFormalCheck' || command.type === 'Recommend';
+    const cycle = cycleId && needsCycle ? await readState(this.store, programCycleDecider, cycleStream(cycleId)) : undefined;
     const context = await this.contextFor(command, request.actor, project.state, cycleId, cycle?.state, now);
     const decided = { ...command, actor: request.actor, now, context } as ProjectCommand;
 

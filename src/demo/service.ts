@@ -1,0 +1,98 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** The demo's own service: `node dist/main.js` as a child, on a temporary data folder and a free port. */
+export interface DemoService {
+  readonly url: string;
+  readonly dataDir: string;
+  /** The HS256 secret the service verifies tokens with, so the demo can mint them. */
+  readonly jwtSecret: string;
+  readonly stop: () => Promise<void>;
+}
+
+export const CLOCK_START = '2020-09-01T01:00:00Z';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function healthy(url: string): Promise<boolean> {
+  try {
+    const response = await fetch(`${url}/health`, { signal: AbortSignal.timeout(1000) });
+    await response.arrayBuffer();
+    return response.status === 200;
+  } catch {
+    return false;
+  }
+}
+
+export async function startService(mainJs: string): Promise<DemoService> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'accreditation-demo-'));
+  const jwtSecret = randomBytes(32).toString('base64url');
+  const port = await freePort();
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    CLOCK: 'simulated',
+    CLOCK_START,
+    JWT_SECRET: jwtSecret,
+    SCHEDULER_INTERVAL_MS: '0',
+    LOG_LEVEL: 'warn',
+  };
+  // Tokens are minted here with the shared secret: an OIDC setting in the environment would refuse them.
+  delete env.OIDC_JWKS_URL;
+  const child: ChildProcess = spawn(process.execPath, [mainJs], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const output: string[] = [];
+  const keep = (chunk: Buffer) => {
+    for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) {
+      output.push(line);
+      if (output.length > 50) output.shift();
+      if (ready) process.stderr.write(`service: ${line}\n`);
+    }
+  };
+  let ready = false;
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+  let exited: number | null | undefined;
+  const exit = new Promise<void>((resolve) =>
+    child.once('exit', (code) => {
+      exited = code;
+      resolve();
+    }),
+  );
+  const url = `http://127.0.0.1:${port}`;
+  const remove = () => rmSync(dataDir, { recursive: true, force: true });
+  const stop = async () => {
+    if (exited === undefined) {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exit;
+      clearTimeout(timer);
+    }
+    remove();
+  };
+  const deadline = Date.now() + 60_000;
+  while (!(await healthy(url))) {
+    if (exited !== undefined || Date.now() > deadline) {
+      await stop();
+      throw new Error(`the service did not start (${exited !== undefined ? `exit code ${exited}` : 'no answer on /health within 60 s'}):\n${output.join('\n')}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  ready = true;
+  return { url, dataDir, jwtSecret, stop };
+}
