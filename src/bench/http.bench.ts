@@ -1,0 +1,247 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { AppConfig, loadConfig } from '../config';
+import { mintToken, TokenClaims } from '../infrastructure/http/auth';
+import { Child, cpuSecondsOf, memoryOf, startBare, startService, waitReady } from './children';
+import { HttpAnswer, HttpConnection, load, LoadRequest, LoadResult, percentile } from './load';
+import { ProfileSummary, summarizeProfile } from './profile';
+
+export interface HttpSizes {
+  readonly connections: number;
+  readonly warmupRequests: number;
+  readonly distinctRequests: number;
+  readonly hotRequests: number;
+  readonly rywSamples: number;
+  readonly profileRequests: number;
+}
+
+export interface LoadFigures extends LoadResult {
+  /** CPU the server process used per answered request, in ms (user + system, from /proc). */
+  readonly serverCpuMsPerRequest: number;
+  /** CPU the bench's own load generator used per request, in ms: it shares the machine's 2 cores. */
+  readonly clientCpuMsPerRequest: number;
+}
+
+export interface HttpFigures {
+  readonly startupMs: number;
+  readonly idleRssMb: number;
+  readonly distinct: LoadFigures;
+  readonly hot: LoadFigures;
+  readonly bare: LoadFigures;
+  /** Service commands/s (distinct projects) ÷ bare Fastify answers/s, same run. */
+  readonly distinctToBareRatio: number;
+  readonly hotToBareRatio: number;
+  /** Events in each distinct project's stream at the end of the run (the stream is read and folded on each command). */
+  readonly distinctStreamLength: number;
+  readonly hotStreamLength: number;
+  readonly readYourWrites: { samples: number; p50Ms: number; p99Ms: number; maxMs: number; commandP50Ms: number; commandP99Ms: number };
+  /** The service's memory after all of the above (P1 and P2), and its peak. */
+  readonly afterLoad: { projects: number; rssMb: number; peakRssMb: number };
+}
+
+const CYCLE_ID = 'bench-brand-major';
+const DRAFT_BODY = {
+  cycleId: CYCLE_ID,
+  programType: 'brand-major',
+  title: '机电一体化技术品牌专业建设项目',
+  subject: { kind: 'major', majorCode: '460301', majorName: '机电一体化技术' },
+};
+const editBody = (i: number) => ({ title: `机电一体化技术品牌专业建设项目（修订 ${i}）` });
+
+const round2 = (n: number) => Math.round(n * 100) / 100;
+
+/** Mints the bench's tokens with the secret the service child is given. */
+export class Tokens {
+  private readonly config: AppConfig;
+
+  constructor(jwtSecret: string) {
+    this.config = loadConfig({ JWT_SECRET: jwtSecret, DATA_DIR: '/nonexistent-bench-dir' });
+  }
+
+  mint(claims: TokenClaims): Promise<string> {
+    return mintToken(this.config, claims, '2h');
+  }
+
+  office = () => this.mint({ sub: 'bench-office-1', role: 'office', org: '山西省教育厅' });
+  applicant = (n: number | string) => this.mint({ sub: `bench-applicant-${n}`, role: 'applicant', org: `bench-school-${n}`, region: '太原市' });
+}
+
+async function ok(answer: Promise<HttpAnswer>, what: string): Promise<HttpAnswer> {
+  const result = await answer;
+  if (result.status < 200 || result.status >= 300) throw new Error(`${what}: ${result.status} ${result.body}`);
+  return result;
+}
+
+const post = (path: string, token: string, body: unknown): LoadRequest => ({ method: 'POST', path, headers: { authorization: `Bearer ${token}` }, body });
+
+/** Opens the cycle every bench project is drafted in; its window is open at the service's now. */
+async function openCycle(service: Child, office: string): Promise<void> {
+  const connection = HttpConnection.of(service.baseUrl);
+  try {
+    const day = 24 * 60 * 60 * 1000;
+    await ok(
+      connection.request(
+        post('/cycles', office, {
+          id: CYCLE_ID,
+          programType: 'brand-major',
+          name: '品牌专业 bench',
+          label: 'bench',
+          opensAt: new Date(Date.now() - day).toISOString(),
+          closesAt: new Date(Date.now() + 30 * day).toISOString(),
+        }),
+      ),
+      'open the cycle',
+    );
+  } finally {
+    connection.close();
+  }
+}
+
+/** Drafts one project per token, concurrently; answers the project ids in token order. */
+async function draftProjects(service: Child, tokens: readonly string[]): Promise<string[]> {
+  const ids: string[] = new Array(tokens.length);
+  const result = await load(service.baseUrl, Math.min(64, tokens.length), tokens.length, (i) => post('/projects', tokens[i], DRAFT_BODY), (i, answer) => {
+    if (answer.status === 201) ids[i] = answer.headers.location.replace('/projects/', '');
+  });
+  if (result.failures > 0) throw new Error(`drafting failed: ${JSON.stringify(result.statuses)}`);
+  return ids;
+}
+
+async function measured(server: Child, run: () => Promise<LoadResult>): Promise<LoadFigures> {
+  const before = cpuSecondsOf(server.pid);
+  const client = process.cpuUsage();
+  const result = await run();
+  const cpu = cpuSecondsOf(server.pid) - before;
+  const own = process.cpuUsage(client);
+  return {
+    ...result,
+    serverCpuMsPerRequest: round2((cpu * 1000) / result.requests),
+    clientCpuMsPerRequest: round2((own.user + own.system) / 1000 / result.requests),
+  };
+}
+
+/** Edits, each connection its own project (`ids[c]`, token `tokens[c]`), or all one project when `ids` has one id. */
+const editLoad = (server: Child, sizes: HttpSizes, total: number, ids: readonly string[], tokens: readonly string[], offset = 0) =>
+  load(server.baseUrl, sizes.connections, total, (i, c) => post(`/projects/${ids[c % ids.length]}/edit`, tokens[c % tokens.length], editBody(offset + i)));
+
+export interface ProfileRun {
+  readonly requests: number;
+  readonly commandsPerSecond: number;
+  readonly summary: ProfileSummary;
+  readonly file: string;
+}
+
+/**
+ * P1 (commands/s, distinct and hot, beside bare Fastify) and P2 (read-your-writes lag), against one
+ * service child on a fresh data folder.
+ */
+export async function measureHttp(dir: string, jwtSecret: string, sizes: HttpSizes, log: (line: string) => void): Promise<HttpFigures> {
+  const tokens = new Tokens(jwtSecret);
+  const office = await tokens.office();
+  const applicants = await Promise.all(Array.from({ length: sizes.connections }, (_, c) => tokens.applicant(c)));
+  const hotApplicant = await tokens.applicant('hot');
+  const rywApplicant = await tokens.applicant('ryw');
+
+  const spawnedAt = process.hrtime.bigint();
+  const service = await startService({ dataDir: join(dir, 'http-data'), jwtSecret });
+  const bare = await startBare();
+  try {
+    const startupMs = await waitReady(service, { path: '/health', needCaughtUp: true, since: spawnedAt, timeoutMs: 60_000 });
+    await waitReady(bare, { path: '/health', needCaughtUp: false, since: spawnedAt, timeoutMs: 60_000 });
+    const idleRssMb = memoryOf(service.pid).rssMb;
+
+    await openCycle(service, office);
+    const ids = await draftProjects(service, applicants);
+    const [hotId] = await draftProjects(service, [hotApplicant]);
+    const [rywId] = await draftProjects(service, [rywApplicant]);
+
+    log(`P1: warming up (${sizes.warmupRequests} edits on the service, as many on bare Fastify)`);
+    await editLoad(service, sizes, sizes.warmupRequests, ids, applicants);
+    await editLoad(bare, sizes, sizes.warmupRequests, ids, applicants);
+
+    log(`P1: ${sizes.distinctRequests} edits over ${sizes.connections} connections, one project each`);
+    const distinct = await measured(service, () => editLoad(service, sizes, sizes.distinctRequests, ids, applicants, sizes.warmupRequests));
+    log(`P1: ${sizes.distinctRequests} requests to bare Fastify`);
+    const bareResult = await measured(bare, () => editLoad(bare, sizes, sizes.distinctRequests, ids, applicants, sizes.warmupRequests));
+    log(`P1: ${sizes.hotRequests} edits over ${sizes.connections} connections, all on one project`);
+    const hot = await measured(service, () => editLoad(service, sizes, sizes.hotRequests, [hotId], [hotApplicant]));
+
+    const connection = HttpConnection.of(service.baseUrl);
+    const streamLength = async (id: string, token: string) =>
+      Number(JSON.parse((await ok(connection.request({ method: 'GET', path: `/projects/${id}`, headers: { authorization: `Bearer ${token}` } }), 'read a project')).body).revision) + 1;
+    const distinctStreamLength = await streamLength(ids[0], applicants[0]);
+    const hotStreamLength = await streamLength(hotId, hotApplicant);
+
+    log(`P2: ${sizes.rywSamples} sequential command + GET /projects?after=<position>`);
+    const lags: number[] = [];
+    const commands: number[] = [];
+    for (let i = 0; i < sizes.rywSamples; i += 1) {
+      const sent = process.hrtime.bigint();
+      const answer = await ok(connection.request(post(`/projects/${rywId}/edit`, rywApplicant, editBody(i))), 'edit');
+      const answered = process.hrtime.bigint();
+      const position = answer.headers['x-position'];
+      await ok(connection.request({ method: 'GET', path: `/projects?after=${position}&limit=1`, headers: { authorization: `Bearer ${rywApplicant}` } }), 'query after');
+      lags.push(Number(process.hrtime.bigint() - answered) / 1e6);
+      commands.push(Number(answered - sent) / 1e6);
+    }
+    connection.close();
+    lags.sort((a, b) => a - b);
+    commands.sort((a, b) => a - b);
+
+    const memory = memoryOf(service.pid);
+
+    return {
+      startupMs: Math.round(startupMs),
+      idleRssMb,
+      distinct,
+      hot,
+      bare: bareResult,
+      distinctToBareRatio: round2(distinct.okPerSecond / bareResult.okPerSecond),
+      hotToBareRatio: round2(hot.okPerSecond / bareResult.okPerSecond),
+      distinctStreamLength,
+      hotStreamLength,
+      readYourWrites: {
+        samples: lags.length,
+        p50Ms: round2(percentile(lags, 50)),
+        p99Ms: round2(percentile(lags, 99)),
+        maxMs: round2(lags[lags.length - 1] ?? 0),
+        commandP50Ms: round2(percentile(commands, 50)),
+        commandP99Ms: round2(percentile(commands, 99)),
+      },
+      afterLoad: { projects: sizes.connections + 2, rssMb: memory.rssMb, peakRssMb: memory.peakRssMb },
+    };
+  } finally {
+    await Promise.all([service.stop(), bare.stop()]);
+  }
+}
+
+/**
+ * A separate service child with the profiler hook preloaded: after a warm-up, the V8 CPU profile of
+ * the distinct-projects edit load alone. Kept apart so the measured figures carry no profiler.
+ */
+export async function profileDistinct(profileDir: string, dir: string, jwtSecret: string, sizes: HttpSizes, log: (line: string) => void): Promise<ProfileRun> {
+  const tokens = new Tokens(jwtSecret);
+  const office = await tokens.office();
+  const applicants = await Promise.all(Array.from({ length: sizes.connections }, (_, c) => tokens.applicant(c)));
+  mkdirSync(profileDir, { recursive: true });
+  const file = join(profileDir, 'service-p1.cpuprofile');
+  const spawnedAt = process.hrtime.bigint();
+  const service = await startService({ dataDir: join(dir, 'profile-data'), jwtSecret, profileFile: file });
+  try {
+    await waitReady(service, { path: '/health', needCaughtUp: true, since: spawnedAt, timeoutMs: 60_000 });
+    await openCycle(service, office);
+    const ids = await draftProjects(service, applicants);
+    await editLoad(service, sizes, sizes.warmupRequests, ids, applicants);
+    log(`profile: ${sizes.profileRequests} edits on distinct projects under the CPU profiler`);
+    service.process.send('profile-start');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const result = await editLoad(service, sizes, sizes.profileRequests, ids, applicants, sizes.warmupRequests);
+    service.process.send('profile-stop');
+    const deadline = Date.now() + 30_000;
+    while (!existsSync(file) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    if (!existsSync(file)) throw new Error('the service wrote no CPU profile');
+    return { requests: result.requests, commandsPerSecond: result.okPerSecond, summary: summarizeProfile(file), file };
+  } finally {
+    await service.stop();
+  }
+}
