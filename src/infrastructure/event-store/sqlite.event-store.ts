@@ -159,8 +159,8 @@ export class SqliteEventStore implements EventStore {
           await options.onEvents(batch);
           checkpoint = batch[batch.length - 1].position;
           delivering = true;
-          // Let requests in between batches: a long catch-up must not hold the whole service.
-          await new Promise((resolve) => setImmediate(resolve));
+          // Let requests in between full batches: a long catch-up must not hold the whole service.
+          if (batch.length === this.batchSize) await new Promise((resolve) => setImmediate(resolve));
           continue;
         }
         if (delivering) {
