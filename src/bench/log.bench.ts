@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { DECIDERS } from '../application/aggregates';
 import { DeciderRegistry, history, stateAsOf, verifyIntegrity } from '../application/audit';
-import { defaultCatalog } from '../application/catalog';
+import { defaultCatalog } from '../domain/catalog/program-catalog';
 import {
   AppendResult,
   ConcurrencyError,
