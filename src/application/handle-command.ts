@@ -61,7 +61,8 @@ export async function handleCommand<State, Command extends { readonly data: unkn
   store: EventStore,
   decider: Decider<State, Command, Event>,
   stream: string,
-  command: Command,
+  /** The command, or how to build it from the state read (when its context depends on that state). */
+  command: Command | ((state: State) => Promise<Command>),
   context: CommandContext,
 ): Promise<CommandOutcome> {
   for (let attempt = 1; ; attempt += 1) {
@@ -74,11 +75,12 @@ export async function handleCommand<State, Command extends { readonly data: unkn
       throw new PreconditionFailedError(stream, context.ifMatch, current);
     }
     const state = foldHistory(decider, history);
-    const decided = decider.decide(command, state);
+    const built = typeof command === 'function' ? await command(state) : command;
+    const decided = decider.decide(built, state);
     if (decided.length === 0) {
       return { stream, revision, position: history.at(-1)?.position ?? null, events: [], repeated: false };
     }
-    const events = envelope(stream, history, decided, command, context);
+    const events = envelope(stream, history, decided, built, context);
     try {
       const result = await store.append(stream, events, current);
       return { stream, revision: result.nextRevision, position: result.position, events: decided.map((e) => e.type), repeated: false };

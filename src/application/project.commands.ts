@@ -61,22 +61,23 @@ export class DecideProjectHandler implements ICommandHandler<DecideProject, Comm
     // A command may cite only documents that were uploaded, with the size it claims.
     this.documents.verifyReferences(documentRefsIn(command.data));
     const now = this.clock.now().toISOString();
-    const stream = projectStream(projectId);
-    const project = await readState(this.store, projectDecider, stream);
-    const cycleId = command.type === 'DraftApplication' ? command.data.cycleId : project.state.status === 'None' ? undefined : project.state.cycleId;
-    // Only these decide with the cycle's facts; folding a large cycle's stream for every score or report would be wasted.
-    const needsCycle = command.type === 'DraftApplication' || command.type === 'SubmitApplication' || command.type === 'RecordFormalCheck' || command.type === 'Recommend';
-    const cycle = cycleId && needsCycle ? await readState(this.store, programCycleDecider, cycleStream(cycleId)) : undefined;
-    const context = await this.contextFor(command, request.actor, project.state, cycleId, cycle?.state, now);
-    const decided = { ...command, actor: request.actor, now, context } as ProjectCommand;
-
-    // Limits are the cycle's: the application (or recommendation) is registered on the cycle's stream
-    // first, where concurrent ones are serialised, once the project itself has accepted the command.
-    if ((command.type === 'SubmitApplication' || command.type === 'Recommend') && cycleId && cycle?.state.status !== 'none') {
-      projectDecider.decide(decided, project.state);
-      await this.register(command, projectId, project.state, cycleId, cycle!.state, request, now);
-    }
-    const outcome = await handleCommand(this.store, projectDecider, stream, decided, { ...request, now });
+    // The project is read once, by the command path, and the command built from what it read.
+    const build = async (project: ProjectState): Promise<ProjectCommand> => {
+      const cycleId = command.type === 'DraftApplication' ? command.data.cycleId : project.status === 'None' ? undefined : project.cycleId;
+      // Only these decide with the cycle's facts; folding a large cycle's stream for every score or report would be wasted.
+      const needsCycle = command.type === 'DraftApplication' || command.type === 'SubmitApplication' || command.type === 'RecordFormalCheck' || command.type === 'Recommend';
+      const cycle = cycleId && needsCycle ? await readState(this.store, programCycleDecider, cycleStream(cycleId)) : undefined;
+      const context = await this.contextFor(command, request.actor, project, cycleId, cycle?.state, now);
+      const decided = { ...command, actor: request.actor, now, context } as ProjectCommand;
+      // Limits are the cycle's: the application (or recommendation) is registered on the cycle's stream
+      // first, where concurrent ones are serialised, once the project itself has accepted the command.
+      if ((command.type === 'SubmitApplication' || command.type === 'Recommend') && cycleId && cycle && cycle.state.status !== 'none') {
+        projectDecider.decide(decided, project);
+        await this.register(command, projectId, project, cycleId, cycle.state, request, now);
+      }
+      return decided;
+    };
+    const outcome = await handleCommand(this.store, projectDecider, projectStream(projectId), build, { ...request, now });
     if (!outcome.repeated && outcome.events.length > 0) await this.effects.after(outcome);
     return outcome;
   }
