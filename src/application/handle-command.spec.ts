@@ -5,7 +5,8 @@ import { Decider } from '../domain/decider';
 import { illegalState } from '../domain/errors';
 import { Actor } from '../domain/messages';
 import { SqliteEventStore } from '../infrastructure/event-store/sqlite.event-store';
-import { CommandContext, handleCommand, PreconditionFailedError } from './handle-command';
+import { FoldedStreams } from './folded-streams';
+import { CommandContext, handleCommand, PreconditionFailedError, readState } from './handle-command';
 import { chainHash, GENESIS_HASH } from './integrity';
 
 /** A seat reservation with a limit: small enough to read, strict enough to show serial decisions. */
@@ -80,18 +81,66 @@ describe('handleCommand', () => {
     expect(await store.readStream('hall-1')).toHaveLength(1);
   });
 
-  it('decides conflicting commands again on the newer state, never above the limit', async () => {
+  it('lets the commands of one process on one stream take turns: each decided on the state its predecessor left', async () => {
+    const appends = jest.spyOn(store, 'append');
     const outcomes = await Promise.allSettled(
-      Array.from({ length: 40 }, (_, i) =>
-        handleCommand(store, seats, 'hall-1', { type: 'Reserve', data: { seat: `S${i}` } }, context(`c${i}`)),
-      ),
+      Array.from({ length: 40 }, (_, i) => handleCommand(store, seats, 'hall-1', { type: 'Reserve', data: { seat: `S${i}` } }, context(`c${i}`))),
     );
     const events = await store.readStream('hall-1');
     expect(events.map((e) => (e.data as { count: number }).count)).toEqual(events.map((_, i) => i + 1));
-    expect(events.length).toBeLessThanOrEqual(LIMIT);
-    const succeeded = outcomes.filter((o) => o.status === 'fulfilled' && o.value.events.length === 1);
-    expect(succeeded).toHaveLength(events.length);
-    for (const o of outcomes) if (o.status === 'rejected') expect((o.reason as Error).name).toMatch(/DomainError|ConcurrencyError/);
+    expect(events).toHaveLength(LIMIT);
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(LIMIT);
+    for (const o of outcomes) if (o.status === 'rejected') expect(o.reason).toMatchObject({ code: 'full' });
+    // No append was refused for concurrency: none was retried.
+    expect(appends).toHaveBeenCalledTimes(LIMIT);
+  });
+
+  it('decides a conflict with another process again on the newer state, never above the limit', async () => {
+    const other = new SqliteEventStore({ file: join(dir, 'events.db') });
+    try {
+      const outcomes = await Promise.allSettled(
+        Array.from({ length: 40 }, (_, i) =>
+          handleCommand(i % 2 ? other : store, seats, 'hall-1', { type: 'Reserve', data: { seat: `S${i}` } }, context(`c${i}`)),
+        ),
+      );
+      const events = await store.readStream('hall-1');
+      expect(events.map((e) => (e.data as { count: number }).count)).toEqual(events.map((_, i) => i + 1));
+      expect(events.length).toBeLessThanOrEqual(LIMIT);
+      expect(events.length).toBeGreaterThan(20);
+      const succeeded = outcomes.filter((o) => o.status === 'fulfilled' && o.value.events.length === 1);
+      expect(succeeded).toHaveLength(events.length);
+      for (const o of outcomes) if (o.status === 'rejected') expect((o.reason as Error).name).toMatch(/DomainError|ConcurrencyError/);
+      // Each process folded in what the other wrote: the chain is unbroken.
+      for (let i = 1; i < events.length; i += 1) expect(events[i].metadata.prevHash).toBe(events[i - 1].metadata.hash);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('reads only the events after the state it remembers', async () => {
+    await handleCommand(store, seats, 'hall-1', { type: 'Reserve', data: { seat: 'A1' } }, context('c1'));
+    const reads = jest.spyOn(store, 'readStream');
+    await handleCommand(store, seats, 'hall-1', { type: 'Reserve', data: { seat: 'A2' } }, context('c2'));
+    expect(reads).toHaveBeenCalledWith('hall-1', { fromRevision: 1 });
+    expect(await reads.mock.results[0].value).toEqual([]);
+    const { state, revision } = await readState(store, seats, 'hall-1');
+    expect({ state, revision }).toEqual({ state: { count: 2, taken: ['A1', 'A2'] }, revision: 1 });
+    expect(reads).toHaveBeenLastCalledWith('hall-1', { fromRevision: 2 });
+  });
+
+  it('forgets the least recently used stream beyond its capacity and reads it in full again', async () => {
+    const streams = new FoldedStreams(store, 2);
+    for (const hall of ['hall-1', 'hall-2', 'hall-3']) {
+      await handleCommand(store, seats, hall, { type: 'Reserve', data: { seat: 'A1' } }, context(`c-${hall}`));
+      await streams.read(seats, hall);
+    }
+    const reads = jest.spyOn(store, 'readStream');
+    expect((await streams.read(seats, 'hall-3')).state.count).toBe(1);
+    expect((await streams.read(seats, 'hall-1')).state.count).toBe(1);
+    expect(reads.mock.calls).toEqual([
+      ['hall-3', { fromRevision: 1 }],
+      ['hall-1', { fromRevision: 0 }],
+    ]);
   });
 
   it('fails with If-Match at another revision and writes nothing', async () => {

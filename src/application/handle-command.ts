@@ -1,8 +1,9 @@
 import { Decider } from '../domain/decider';
 import { Actor } from '../domain/messages';
-import { ConcurrencyError, EventStore, JsonObject, NewEvent, RecordedEvent } from './event-store';
+import { ConcurrencyError, EventStore, JsonObject, NewEvent } from './event-store';
+import { FoldedStream, FoldedStreams } from './folded-streams';
 import { eventIdFor } from './ids';
-import { chainHash, GENESIS_HASH } from './integrity';
+import { chainHash } from './integrity';
 
 /** Who asked, when, and under which command id: everything the envelope of the events records. */
 export interface CommandContext {
@@ -54,8 +55,9 @@ const MAX_ATTEMPTS = 8;
 
 /**
  * The one command path: read the stream, fold it, decide, and append with the revision read, so
- * optimistic concurrency is always on. A conflict without If-Match is decided again on the newer
- * state (decide re-checks every rule); with If-Match it is the client's to resolve.
+ * optimistic concurrency is always on. Commands on one stream take turns within this process; a
+ * conflict with another process is, without If-Match, decided again on the newer state (decide
+ * re-checks every rule); with If-Match it is the client's to resolve.
  */
 export async function handleCommand<State, Command extends { readonly data: unknown }, Event extends DomainEvent>(
   store: EventStore,
@@ -65,38 +67,36 @@ export async function handleCommand<State, Command extends { readonly data: unkn
   command: Command | ((state: State) => Promise<Command>),
   context: CommandContext,
 ): Promise<CommandOutcome> {
-  for (let attempt = 1; ; attempt += 1) {
-    const history = await store.readStream(stream);
-    const revision = history.length - 1;
-    const repeat = previousOutcome(stream, history, context.commandId);
-    if (repeat) return repeat;
-    const current = revision < 0 ? 'no_stream' : revision;
-    if (context.ifMatch !== undefined && context.ifMatch !== current) {
-      throw new PreconditionFailedError(stream, context.ifMatch, current);
+  const streams = FoldedStreams.of(store);
+  return streams.serially(stream, async () => {
+    for (let attempt = 1; ; attempt += 1) {
+      const folded = await streams.read(decider, stream);
+      const repeat = folded.commands.get(context.commandId);
+      if (repeat) return { stream, ...repeat, repeated: true };
+      const current = folded.revision < 0 ? 'no_stream' : folded.revision;
+      if (context.ifMatch !== undefined && context.ifMatch !== current) {
+        throw new PreconditionFailedError(stream, context.ifMatch, current);
+      }
+      const built = typeof command === 'function' ? await command(folded.state) : command;
+      const decided = decider.decide(built, folded.state);
+      if (decided.length === 0) {
+        return { stream, revision: folded.revision, position: folded.position, events: [], repeated: false };
+      }
+      const events = envelope(stream, folded, decided, built, context);
+      try {
+        const result = await store.append(stream, events, current);
+        streams.appended(decider, stream, folded, context.commandId, events, result);
+        return { stream, revision: result.nextRevision, position: result.position, events: decided.map((e) => e.type), repeated: false };
+      } catch (error) {
+        if (!(error instanceof ConcurrencyError)) throw error;
+        if (context.ifMatch !== undefined) throw new PreconditionFailedError(stream, context.ifMatch, error.actual);
+        if (attempt >= MAX_ATTEMPTS) throw error;
+        // Another process wrote in between, possibly with others of its own: a random, growing pause
+        // spreads the retries over later commits instead of letting one win per round.
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 2 ** attempt));
+      }
     }
-    const state = foldHistory(decider, history);
-    const built = typeof command === 'function' ? await command(state) : command;
-    const decided = decider.decide(built, state);
-    if (decided.length === 0) {
-      return { stream, revision, position: history.at(-1)?.position ?? null, events: [], repeated: false };
-    }
-    const events = envelope(stream, history, decided, built, context);
-    try {
-      const result = await store.append(stream, events, current);
-      return { stream, revision: result.nextRevision, position: result.position, events: decided.map((e) => e.type), repeated: false };
-    } catch (error) {
-      if (!(error instanceof ConcurrencyError)) throw error;
-      if (context.ifMatch !== undefined) throw new PreconditionFailedError(stream, context.ifMatch, error.actual);
-      if (attempt >= MAX_ATTEMPTS) throw error;
-      // Conflicting callers arrived together and will be committed together again: a random, growing
-      // pause spreads their retries over later commits instead of letting one win per round.
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 2 ** attempt));
-    }
-  }
-}
-
-function foldHistory<State, Event extends DomainEvent>(decider: Pick<Decider<State, unknown, Event>, 'initialState' | 'evolve'>, history: readonly RecordedEvent[]): State {
-  return history.reduce((s, e) => decider.evolve(s, { type: e.type, data: e.data } as unknown as Event), decider.initialState);
+  });
 }
 
 /** The current state of a stream and its revision (-1 when it has no event), for queries and ETags. */
@@ -105,19 +105,8 @@ export async function readState<State, Event extends DomainEvent>(
   decider: Pick<Decider<State, unknown, Event>, 'initialState' | 'evolve'>,
   stream: string,
 ): Promise<{ state: State; revision: number }> {
-  const history = await store.readStream(stream);
-  return { state: foldHistory(decider, history), revision: history.length - 1 };
-}
-
-/** The outcome of this command id's first handling, if its events are already in the stream. */
-function previousOutcome(stream: string, history: readonly RecordedEvent[], commandId: string): CommandOutcome | undefined {
-  const first = eventIdFor(commandId, stream, 0);
-  const start = history.findIndex((e) => e.id === first);
-  if (start < 0) return undefined;
-  let end = start;
-  while (end + 1 < history.length && history[end + 1].id === eventIdFor(commandId, stream, end + 1 - start)) end += 1;
-  const written = history.slice(start, end + 1);
-  return { stream, revision: end, position: written.at(-1)!.position, events: written.map((e) => e.type), repeated: true };
+  const { state, revision } = await FoldedStreams.of(store).read(decider, stream);
+  return { state, revision };
 }
 
 function rulesVersionOf(context: CommandContext, event: DomainEvent): { rulesVersion?: string } {
@@ -128,14 +117,14 @@ function rulesVersionOf(context: CommandContext, event: DomainEvent): { rulesVer
 
 function envelope(
   stream: string,
-  history: readonly RecordedEvent[],
+  folded: FoldedStream<unknown>,
   decided: readonly DomainEvent[],
   command: { readonly data: unknown },
   context: CommandContext,
 ): NewEvent[] {
   const reason = (command.data as { reason?: unknown } | null)?.reason;
   // Decisions record the rules version they were decided under; the envelope repeats it for auditors.
-  let prevHash = (history.at(-1)?.metadata.hash as string | undefined) ?? GENESIS_HASH;
+  let prevHash = folded.lastHash;
   return decided.map((event, index) => {
     const id = eventIdFor(context.commandId, stream, index);
     const metadata: JsonObject = {
@@ -150,7 +139,7 @@ function envelope(
       prevHash,
     };
     const data = event.data as JsonObject;
-    const hash = chainHash(prevHash, { id, stream, revision: history.length + index, type: event.type, data, metadata });
+    const hash = chainHash(prevHash, { id, stream, revision: folded.revision + 1 + index, type: event.type, data, metadata });
     prevHash = hash;
     return { id, type: event.type, data, metadata: { ...metadata, hash } };
   });

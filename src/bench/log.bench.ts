@@ -5,17 +5,7 @@ import Database from 'better-sqlite3';
 import { DECIDERS } from '../application/aggregates';
 import { DeciderRegistry, history, stateAsOf, verifyIntegrity } from '../application/audit';
 import { defaultCatalog } from '../domain/catalog/program-catalog';
-import {
-  AppendResult,
-  ConcurrencyError,
-  EventStore,
-  ExpectedRevision,
-  JsonObject,
-  NewEvent,
-  RecordedEvent,
-  StoreStatus,
-  Subscription,
-} from '../application/event-store';
+import { EventStore, JsonObject, NewEvent, RecordedEvent } from '../application/event-store';
 import { handleCommand } from '../application/handle-command';
 import { nameBasedUuid } from '../application/ids';
 import { canonicalJson, chainHash, GENESIS_HASH } from '../application/integrity';
@@ -75,46 +65,6 @@ const TEMPLATES: readonly { programType: string; org: string; title: string; sub
   { programType: 'secondary-school', org: 'tplorg-secondary', title: '太原市第一职业中学高水平学校建设', subject: { kind: 'school' } },
   { programType: 'higher-college', org: 'tplorg-college', title: '山西职业技术学院高水平院校建设', subject: { kind: 'school' } },
 ];
-
-/**
- * Where the templates are decided: the port's append and stream reads in memory, so the long stream
- * (a draft edited ~1,000 times, each command reading and folding the whole stream) takes seconds.
- * Events go through JSON as in a real store; positions and revisions as the embedded store gives them.
- */
-class MemoryEventStore implements EventStore {
-  private readonly streams = new Map<string, RecordedEvent[]>();
-  private position = 0;
-
-  async append(stream: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
-    const list = this.streams.get(stream) ?? [];
-    const actual = list.length === 0 ? 'no_stream' : list.length - 1;
-    if (expected !== 'any' && expected !== actual) throw new ConcurrencyError(stream, expected, actual);
-    for (const event of events) {
-      this.position += 1;
-      list.push({ ...(JSON.parse(JSON.stringify(event)) as NewEvent), stream, revision: list.length, position: BigInt(this.position) });
-    }
-    this.streams.set(stream, list);
-    return { nextRevision: list.length - 1, position: BigInt(this.position) };
-  }
-
-  async readStream(stream: string): Promise<RecordedEvent[]> {
-    return [...(this.streams.get(stream) ?? [])];
-  }
-
-  async readAll(): Promise<RecordedEvent[]> {
-    throw new Error('not needed by the bench');
-  }
-
-  subscribeToAll(): Subscription {
-    throw new Error('not needed by the bench');
-  }
-
-  async status(): Promise<StoreStatus> {
-    return { adapter: 'sqlite', ok: true, lastPosition: BigInt(this.position) };
-  }
-
-  async close(): Promise<void> {}
-}
 
 interface Template {
   readonly projectId: string;
@@ -318,7 +268,8 @@ async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; value: T 
 export async function measureLog(dataDir: string, sizes: LogSizes, log: (line: string) => void): Promise<LogFigures> {
   mkdirSync(dataDir, { recursive: true });
   const buildStarted = process.hrtime.bigint();
-  const scratch = new MemoryEventStore();
+  // Where the templates are decided: a throwaway in-memory store, with positions and revisions as the file gives them.
+  const scratch = new SqliteEventStore({ file: ':memory:' });
   const templates: Template[] = [];
   for (let i = 0; i < TEMPLATES.length; i += 1) templates.push(await buildTemplate(scratch, i, 0));
   const long = await buildTemplate(scratch, 0, sizes.historyEvents - 1);

@@ -3,7 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { RequestMethod } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { EventStore, RecordedEvent } from '../../application/event-store';
+import { EventStore, ReadStreamOptions, RecordedEvent } from '../../application/event-store';
 import { CommandRequest } from '../../application/handle-command';
 import { nameBasedUuid } from '../../application/ids';
 import { DecideProject } from '../../application/project.commands';
@@ -225,7 +225,9 @@ const request = (actor: Actor = office, commandId = 'office-1:key-1'): CommandRe
 function controllerWith(history: RecordedEvent[] = []) {
   const sent: DecideProject[] = [];
   const bus = { execute: async (command: DecideProject) => (sent.push(command), OUTCOME) } as unknown as CommandBus;
-  const store = { readStream: async (stream: string) => (stream === 'project-p1' ? history : []) } as unknown as EventStore;
+  const store = {
+    readStream: async (stream: string, options?: ReadStreamOptions) => (stream === 'project-p1' ? history.slice(options?.fromRevision ?? 0) : []),
+  } as unknown as EventStore;
   return { controller: new ProjectsController(bus, store), sent };
 }
 
@@ -291,7 +293,7 @@ describe('ProjectsController', () => {
   });
 
   describe('reading a project', () => {
-    const event = (revision: number, type: string, data: object) => ({ type, data, stream: 'project-p1', revision }) as unknown as RecordedEvent;
+    const event = (revision: number, type: string, data: object) => ({ type, data, metadata: {}, stream: 'project-p1', revision, position: BigInt(revision + 1) }) as unknown as RecordedEvent;
     const objector = { name: '李四', contact: '13900000000' };
     const history = [
       event(0, 'ApplicationDrafted', {

@@ -1,0 +1,133 @@
+import { Decider } from '../domain/decider';
+import { AppendResult, EventStore, NewEvent, Position, RecordedEvent } from './event-store';
+import { GENESIS_HASH } from './integrity';
+
+type DomainEvent = { readonly type: string; readonly data: unknown };
+type Evolving<State, Event> = Pick<Decider<State, unknown, Event>, 'initialState' | 'evolve'>;
+
+/** What one command wrote to a stream, as its repeat answers it. */
+export interface WrittenByCommand {
+  readonly revision: number;
+  readonly position: Position;
+  readonly events: readonly string[];
+}
+
+/** A stream folded up to a revision: everything the command path needs without reading it again. */
+export interface FoldedStream<State> {
+  readonly state: State;
+  /** -1 while the stream has no event. */
+  readonly revision: number;
+  readonly position: Position | null;
+  /** The hash of the last event, which the next event chains to. */
+  readonly lastHash: string;
+  /** What each command id recorded in the stream's metadata wrote, so a repeat is answered without deciding again. */
+  readonly commands: ReadonlyMap<string, WrittenByCommand>;
+}
+
+interface Entry {
+  readonly decider: object;
+  readonly folded: FoldedStream<unknown>;
+}
+
+/**
+ * Folded states of recently used streams, per store. Streams only grow, so a remembered state stays
+ * true: each use reads just the events after it (usually none) and folds them in, which also picks up
+ * what another process appended to the same store. Commands on one stream are queued here too, so
+ * the callers of one process do not race each other into optimistic-concurrency retries.
+ */
+export class FoldedStreams {
+  private readonly entries = new Map<string, Entry>();
+  private readonly queues = new Map<string, Promise<void>>();
+
+  constructor(
+    private readonly store: EventStore,
+    /** Streams kept; the least recently used is forgotten first (and read in full when next used). */
+    private readonly capacity = 2000,
+  ) {}
+
+  /** The stream's current state, read from where this process last left it. */
+  async read<State, Event extends DomainEvent>(decider: Evolving<State, Event>, stream: string): Promise<FoldedStream<State>> {
+    const known = this.entries.get(stream);
+    const start: FoldedStream<State> =
+      known?.decider === decider
+        ? (known.folded as FoldedStream<State>)
+        : { state: decider.initialState, revision: -1, position: null, lastHash: GENESIS_HASH, commands: new Map() };
+    const newer = await this.store.readStream(stream, { fromRevision: start.revision + 1 });
+    const folded = newer.length === 0 ? start : foldInto(decider, start, newer);
+    this.remember(stream, decider, folded);
+    return folded;
+  }
+
+  /**
+   * Folds in what the command path itself just appended, so the stream's next command reads nothing.
+   * Anything else (the append found these events written already, further along) is left to the next read.
+   */
+  appended<State, Event extends DomainEvent>(
+    decider: Evolving<State, Event>,
+    stream: string,
+    before: FoldedStream<State>,
+    commandId: string,
+    events: readonly NewEvent[],
+    result: AppendResult,
+  ): void {
+    if (result.nextRevision !== before.revision + events.length) return;
+    const types = events.map((e) => e.type);
+    this.remember(stream, decider, {
+      state: events.reduce((state, e) => decider.evolve(state, { type: e.type, data: e.data } as unknown as Event), before.state),
+      revision: result.nextRevision,
+      position: result.position,
+      lastHash: (events[events.length - 1].metadata.hash as string | undefined) ?? before.lastHash,
+      commands: new Map(before.commands).set(commandId, { revision: result.nextRevision, position: result.position, events: types }),
+    });
+  }
+
+  /** Runs `work` after every earlier call for the same stream has settled. */
+  async serially<T>(stream: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.queues.get(stream) ?? Promise.resolve();
+    let release!: () => void;
+    const mine = new Promise<void>((resolve) => (release = resolve));
+    this.queues.set(stream, mine);
+    await previous;
+    try {
+      return await work();
+    } finally {
+      release();
+      if (this.queues.get(stream) === mine) this.queues.delete(stream);
+    }
+  }
+
+  private remember(stream: string, decider: object, folded: FoldedStream<unknown>): void {
+    const known = this.entries.get(stream);
+    // A concurrent reader may have folded further already; never step back.
+    if (known?.decider === decider && known.folded.revision > folded.revision) return;
+    this.entries.delete(stream);
+    this.entries.set(stream, { decider, folded });
+    if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
+  }
+
+  private static readonly byStore = new WeakMap<EventStore, FoldedStreams>();
+
+  /** The one cache of a store, shared by every caller in this process. */
+  static of(store: EventStore): FoldedStreams {
+    let streams = FoldedStreams.byStore.get(store);
+    if (!streams) FoldedStreams.byStore.set(store, (streams = new FoldedStreams(store)));
+    return streams;
+  }
+}
+
+function foldInto<State, Event extends DomainEvent>(decider: Evolving<State, Event>, start: FoldedStream<State>, events: readonly RecordedEvent[]): FoldedStream<State> {
+  let state = start.state;
+  // Copied so that a state handed out earlier keeps answering for its own revision.
+  const commands = new Map(start.commands);
+  for (const event of events) {
+    state = decider.evolve(state, { type: event.type, data: event.data } as unknown as Event);
+    const commandId = event.metadata.commandId;
+    if (typeof commandId !== 'string') continue;
+    const earlier = commands.get(commandId);
+    // A command's events are contiguous: extend its entry when this event follows it directly.
+    const events = earlier && earlier.revision === event.revision - 1 ? [...earlier.events, event.type] : [event.type];
+    commands.set(commandId, { revision: event.revision, position: event.position, events });
+  }
+  const last = events[events.length - 1];
+  return { state, revision: last.revision, position: last.position, lastHash: (last.metadata.hash as string | undefined) ?? GENESIS_HASH, commands };
+}
