@@ -19,7 +19,12 @@ export interface FoldedStateOptions<State, Event extends { type: string; data: u
   /** The column values of a stream's state; columns left out are null. */
   row(state: State, event: RecordedEvent): RowValues;
   /** Tables kept beside the main one from the same states (e.g. one row per assigned reviewer). */
-  readonly sideTables?: { readonly names: readonly string[]; readonly schema: string; write(db: Database.Database, id: string, state: State): void };
+  readonly sideTables?: {
+    readonly names: readonly string[];
+    readonly schema: string;
+    /** Prepares the statements once per batch and answers how a stream's rows are written with them. */
+    writer(db: Database.Database): (id: string, state: State) => void;
+  };
 }
 
 /**
@@ -63,11 +68,12 @@ export function foldedStateProjection<State, Event extends { type: string; data:
         touched.set(event.stream, { state: options.decider.evolve(before.state, { type: event.type, data: event.data } as Event), revision: event.revision, last: event });
       }
       const write = db.prepare(upsert);
+      const writeSideTables = options.sideTables?.writer(db);
       const nulls = Object.fromEntries(names.map((name) => [name, null]));
       for (const [stream, { state, last }] of touched) {
         if (!last) continue;
         const id = stream.slice(prefix.length);
-        options.sideTables?.write(db, id, state);
+        writeSideTables?.(id, state);
         write.run({
           id,
           stream,

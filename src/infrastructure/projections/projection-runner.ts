@@ -30,6 +30,9 @@ interface CheckpointRow {
   position: string | null;
 }
 
+/** The most events applied in one transaction while catching up. */
+const CATCH_UP_EVENTS = 20_000;
+
 /**
  * Feeds every projection from the store's subscription. Each delivered batch is applied to all
  * projections and their checkpoints in one SQLite transaction: after a crash the runner resumes
@@ -153,19 +156,38 @@ export class ProjectionRunner {
     });
     this.caughtUp = false;
     this.failure = undefined;
+    // What was stored when the subscription started is caught up with in units of up to
+    // CATCH_UP_EVENTS: a row touched many times in a unit is loaded and written once, in one commit.
+    // Until the store has said where its log ends, and from there on, every batch is applied as it comes.
+    let catchUpTo: Position | undefined;
+    void this.store.status().then(({ lastPosition }) => (catchUpTo = lastPosition), () => undefined);
+    let gathered: (readonly RecordedEvent[])[] = [];
+    let gatheredCount = 0;
+    const applyGathered = () => {
+      if (gatheredCount === 0) return;
+      const events = gathered.length === 1 ? gathered[0] : gathered.flat();
+      gathered = [];
+      gatheredCount = 0;
+      apply(events);
+      this.checkpoint = events[events.length - 1].position;
+      for (const waiter of this.waiters) {
+        if (waiter.position <= this.checkpoint) {
+          this.waiters.delete(waiter);
+          waiter.resolve();
+        }
+      }
+    };
     const subscription = this.store.subscribeToAll({
       after: this.checkpoint ?? undefined,
       onEvents: (events) => {
-        apply(events);
-        this.checkpoint = events[events.length - 1].position;
-        for (const waiter of this.waiters) {
-          if (waiter.position <= this.checkpoint) {
-            this.waiters.delete(waiter);
-            waiter.resolve();
-          }
-        }
+        gathered.push(events);
+        gatheredCount += events.length;
+        const last = events[events.length - 1].position;
+        if (catchUpTo !== undefined && last < catchUpTo && gatheredCount < CATCH_UP_EVENTS) return;
+        applyGathered();
       },
       onCaughtUp: () => {
+        applyGathered();
         this.caughtUp = true;
       },
     });

@@ -1,4 +1,6 @@
+import { join } from 'node:path';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import type Database from 'better-sqlite3';
 import { Clock, CLOCK } from '../../application/clock';
 import { EVENT_STORE, EventStore } from '../../application/event-store';
 import { CommandOutcome, readState } from '../../application/handle-command';
@@ -6,7 +8,9 @@ import { projectStream } from '../../application/streams';
 import { CrossStreamEffects } from '../../application/cross-stream-effects';
 import { programCycleDecider } from '../../domain/program-cycle/program-cycle.decider';
 import { projectDecider } from '../../domain/project/project.decider';
-import { ReadModels } from '../read-models/read-models';
+import { AppConfig } from '../../config';
+import { APP_CONFIG } from '../event-store/event-store.module';
+import { ProjectionRunner } from '../projections/projection-runner';
 import { ReactingDecider, Reactor } from './reactor';
 
 /**
@@ -18,15 +22,21 @@ import { ReactingDecider, Reactor } from './reactor';
 export class ReactorService implements CrossStreamEffects, OnApplicationBootstrap, OnApplicationShutdown {
   readonly reactor: Reactor;
   private readonly logger = new Logger('Reactor');
+  /**
+   * The reactor's checkpoint and failed reactions, in a file of their own: unlike the read models they
+   * are not rebuilt from the log, so deleting or rebuilding read-models.db leaves them alone.
+   */
+  private readonly db: Database.Database;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) clock: Clock,
-    readModels: ReadModels,
+    @Inject(APP_CONFIG) config: AppConfig,
   ) {
+    this.db = ProjectionRunner.openDatabase(join(config.dataDir, 'reactor.db'));
     this.reactor = new Reactor({
       store,
-      db: readModels.db,
+      db: this.db,
       clock,
       deciders: { project: projectDecider as unknown as ReactingDecider, cycle: programCycleDecider as unknown as ReactingDecider },
       cycleOf: async (projectId) => {
@@ -44,6 +54,7 @@ export class ReactorService implements CrossStreamEffects, OnApplicationBootstra
 
   async onApplicationShutdown(): Promise<void> {
     await this.reactor.stop();
+    this.db.close();
   }
 
   async after(outcome: CommandOutcome): Promise<void> {

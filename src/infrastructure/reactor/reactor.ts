@@ -11,7 +11,7 @@ export type ReactingDecider = Decider<unknown, { type: string; data: unknown; ac
 
 export interface ReactorOptions {
   readonly store: EventStore;
-  /** Where the checkpoint and the failed reactions are kept (the read-model database). */
+  /** Where the checkpoint and the failed reactions are kept (not a read model: never rebuilt). */
   readonly db: Database.Database;
   readonly deciders: Readonly<Record<Reaction['category'], ReactingDecider>>;
   readonly clock: Clock;

@@ -77,11 +77,14 @@ export const projectStatusProjection = foldedStateProjection({
       project_id TEXT NOT NULL, reviewer_id TEXT NOT NULL, reviewer_org TEXT NOT NULL, recused INTEGER NOT NULL, score REAL,
       PRIMARY KEY (project_id, reviewer_id));
       CREATE INDEX IF NOT EXISTS project_reviewers_reviewer ON project_reviewers (reviewer_id)`,
-    write: (db, id, state: ProjectState) => {
-      db.prepare('DELETE FROM project_reviewers WHERE project_id = ?').run(id);
-      if (state.status === 'None') return;
+    writer: (db) => {
+      const clear = db.prepare('DELETE FROM project_reviewers WHERE project_id = ?');
       const insert = db.prepare('INSERT INTO project_reviewers (project_id, reviewer_id, reviewer_org, recused, score) VALUES (?, ?, ?, ?, ?)');
-      for (const r of state.reviewers) insert.run(id, r.reviewerId, r.reviewerOrg, Number(r.recused), r.score);
+      return (id, state: ProjectState) => {
+        clear.run(id);
+        if (state.status === 'None') return;
+        for (const r of state.reviewers) insert.run(id, r.reviewerId, r.reviewerOrg, Number(r.recused), r.score);
+      };
     },
   },
 });
