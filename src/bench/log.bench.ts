@@ -404,7 +404,7 @@ export async function measureLog(dataDir: string, sizes: LogSizes, log: (line: s
 
     // The reactor follows the log from its own checkpoint (reactor.db), which the rebuild leaves alone:
     // here it has none yet, so it reads everything, as on a service's very first start over an imported log.
-    const reactors = new ReactorService(store, systemClock, loadConfig({ DATA_DIR: dataDir, JWT_SECRET: 'bench-reactor' }));
+    const reactors = new ReactorService(store, systemClock, loadConfig({ DATA_DIR: dataDir }));
     const reactor = await timed(async () => {
       reactors.onApplicationBootstrap();
       while ((reactors.reactor.checkpoint ?? 0n) < BigInt(events)) await new Promise((resolve) => setTimeout(resolve, 20));

@@ -48,6 +48,16 @@ describe('authentication', () => {
     expect(result.body.detail).toMatch(/expired/);
   });
 
+  it('refuses a token once it expires, though it was accepted before', async () => {
+    const token = await http.token({ sub: 'u', role: 'office', org: 'dept' }, '2s');
+    const before = await http.get('/documents/' + '0'.repeat(64), token);
+    expect(before.body.code).toBe('unknown-document');
+    await new Promise((resolve) => setTimeout(resolve, 2100));
+    const after = await http.get('/documents/' + '0'.repeat(64), token);
+    expectUnauthenticated(after);
+    expect(after.body.detail).toMatch(/expired/);
+  });
+
   it('answers 401 for the wrong audience and for an unknown role', async () => {
     const key = new TextEncoder().encode((await import('../../src/infrastructure/http/auth')).embeddedSecret(running.config).secret);
     const wrongAudience = await new SignJWT({ role: 'office', org: 'dept' })

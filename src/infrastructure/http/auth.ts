@@ -47,9 +47,18 @@ export async function mintToken(config: AppConfig, claims: TokenClaims, expiresI
     .sign(new TextEncoder().encode(secret));
 }
 
-/** Verifies bearer tokens and turns their claims into the acting user. */
+/** How long a verified token is trusted without checking its signature again (never past its expiry). */
+const VERIFIED_TOKEN_TTL_MS = 60_000;
+const VERIFIED_TOKENS_KEPT = 10_000;
+
+/**
+ * Verifies bearer tokens and turns their claims into the acting user. A client sends the same token
+ * with every request, so a token verified in the last minute is answered from memory: the same bytes
+ * would verify the same way, and its expiry is still checked on each use.
+ */
 export class TokenVerifier {
   private readonly verify: (token: string) => Promise<JWTPayload>;
+  private readonly verified = new Map<string, { actor: Actor; until: number }>();
 
   constructor(config: AppConfig) {
     const { issuer, audience } = config.auth;
@@ -65,9 +74,15 @@ export class TokenVerifier {
   async actorFrom(authorization: string | undefined): Promise<Actor> {
     const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
     if (!match) throw new AuthenticationError('a bearer token is required (Authorization: Bearer <token>)');
+    const token = match[1];
+    // Token expiry is real time, as jose checks it, whatever clock the service decides with.
+    const now = Date.now();
+    const known = this.verified.get(token);
+    if (known && known.until > now) return known.actor;
+    this.verified.delete(token);
     let claims: JWTPayload;
     try {
-      claims = await this.verify(match[1]);
+      claims = await this.verify(token);
     } catch (error) {
       // Told apart by jose's stable error codes rather than classes, which a second copy of jose would not share.
       const { code, claim } = error as { code?: string; claim?: string };
@@ -75,12 +90,20 @@ export class TokenVerifier {
       if (code === errors.JWTClaimValidationFailed.code) throw new AuthenticationError(`the token's ${claim} claim is not accepted`);
       throw new AuthenticationError('the token is not valid');
     }
-    const { sub, role, org, region } = claims as JWTPayload & Record<string, unknown>;
-    if (typeof sub !== 'string' || !sub) throw new AuthenticationError('the token names no subject');
-    if (typeof role !== 'string' || !(ROLES as readonly string[]).includes(role)) {
-      throw new AuthenticationError(`the token's role must be one of ${ROLES.join(', ')}`);
-    }
-    if (typeof org !== 'string' || !org) throw new AuthenticationError('the token names no organisation');
-    return { id: sub, role: role as Role, org, ...(typeof region === 'string' && region ? { region } : {}) };
+    const actor = actorOf(claims);
+    const until = Math.min(now + VERIFIED_TOKEN_TTL_MS, typeof claims.exp === 'number' ? claims.exp * 1000 : Infinity);
+    this.verified.set(token, { actor, until });
+    if (this.verified.size > VERIFIED_TOKENS_KEPT) this.verified.delete(this.verified.keys().next().value!);
+    return actor;
   }
+}
+
+function actorOf(claims: JWTPayload): Actor {
+  const { sub, role, org, region } = claims as JWTPayload & Record<string, unknown>;
+  if (typeof sub !== 'string' || !sub) throw new AuthenticationError('the token names no subject');
+  if (typeof role !== 'string' || !(ROLES as readonly string[]).includes(role)) {
+    throw new AuthenticationError(`the token's role must be one of ${ROLES.join(', ')}`);
+  }
+  if (typeof org !== 'string' || !org) throw new AuthenticationError('the token names no organisation');
+  return { id: sub, role: role as Role, org, ...(typeof region === 'string' && region ? { region } : {}) };
 }

@@ -69,6 +69,24 @@ describe('ProjectionRunner', () => {
     db.close();
   });
 
+  it('catches up with what was stored in one transaction per large unit, then applies live batches as they come', async () => {
+    const db = readModels();
+    const last = await appendMany(30, 4);
+    const batches: number[] = [];
+    const inner = counting();
+    const runner = new ProjectionRunner(store, db, [{ ...inner, apply: (d, events) => (batches.push(events.length), inner.apply(d, events)) }]);
+    runner.start();
+    await runner.waitFor(last, 5000);
+    // The store delivers 7 events at a time; the 120 stored ones were applied together.
+    expect(batches).toEqual([120]);
+    const live = await store.append('item-0', [event()], 3);
+    await runner.waitFor(live.position, 5000);
+    expect(batches).toEqual([120, 1]);
+    expect(rows(db)[0]).toEqual({ stream: 'item-0', n: 5, last_revision: 4 });
+    await runner.stop();
+    db.close();
+  });
+
   it('after a crash in the middle of a batch, resumes with nothing skipped and nothing applied twice', async () => {
     const db = readModels();
     const last = await appendMany(5, 6);

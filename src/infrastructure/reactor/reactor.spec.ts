@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { handleCommand, readState } from '../../application/handle-command';
@@ -9,7 +9,9 @@ import { programCycleDecider } from '../../domain/program-cycle/program-cycle.de
 import { projectDecider } from '../../domain/project/project.decider';
 import { SqliteEventStore } from '../event-store/sqlite.event-store';
 import { ProjectionRunner } from '../projections/projection-runner';
+import { loadConfig } from '../../config';
 import { ReactingDecider, Reactor } from './reactor';
+import { ReactorService } from './reactor.service';
 
 const office: Actor = { id: 'office-1', role: 'office', org: '省教育厅' };
 const applicant = (school: string): Actor => ({ id: `${school}-user`, role: 'applicant', org: school, region: '太原市' });
@@ -64,7 +66,7 @@ describe('Reactor', () => {
   });
 
   const clock = { now: () => new Date('2025-10-15T03:00:00Z') };
-  const reactor = (db = ProjectionRunner.openDatabase(join(dir, 'read-models.db')), options: Partial<ConstructorParameters<typeof Reactor>[0]> = {}) =>
+  const reactor = (db = ProjectionRunner.openDatabase(join(dir, 'reactor.db')), options: Partial<ConstructorParameters<typeof Reactor>[0]> = {}) =>
     new Reactor({ store, db, clock, deciders, cycleOf: async (id) => (id.startsWith('p-') ? CYCLE : undefined), retryMs: 10, ...options });
   const until = async (condition: () => Promise<boolean>) => {
     for (let i = 0; i < 500 && !(await condition()); i += 1) await new Promise((r) => setTimeout(r, 10));
@@ -102,7 +104,7 @@ describe('Reactor', () => {
 
   it('retries a failing reaction with backoff and dead-letters it for the office, without blocking the rest', async () => {
     const a = await reviewed('school-1');
-    const db = ProjectionRunner.openDatabase(join(dir, 'read-models.db'));
+    const db = ProjectionRunner.openDatabase(join(dir, 'reactor.db'));
     const worker = reactor(db, { maxAttempts: 3, clock: { now: () => new Date() } });
     // A decision naming a project that cannot take it (never drafted), next to one that can.
     const cause = (await store.append(cycleStream(CYCLE), [
@@ -118,5 +120,19 @@ describe('Reactor', () => {
     expect(failure.error).toMatch(/project-not-found|not been drafted|None/);
     // The failure did not hold the checkpoint back: the reactor went on past the decision that caused it.
     expect(worker.checkpoint! > cause).toBe(true);
+  });
+
+  it('as part of the service, keeps its checkpoint in DATA_DIR/reactor.db, apart from the read models, and resumes from it', async () => {
+    const config = loadConfig({ DATA_DIR: dir });
+    const first = new ReactorService(store, clock, config);
+    first.onApplicationBootstrap();
+    const { lastPosition } = await store.status();
+    await until(async () => first.reactor.checkpoint === lastPosition);
+    await first.onApplicationShutdown();
+    expect(existsSync(join(dir, 'reactor.db'))).toBe(true);
+    expect(existsSync(join(dir, 'read-models.db'))).toBe(false);
+    const again = new ReactorService(store, clock, config);
+    expect(again.reactor.checkpoint).toBe(lastPosition);
+    await again.onApplicationShutdown();
   });
 });
