@@ -44,7 +44,7 @@ export class DecideCycleHandler implements ICommandHandler<DecideCycle, CommandO
       { ...request, now },
     );
     // Selection, notice and approval reach the projects they name before the office gets its answer.
-    if (!outcome.repeated && outcome.events.length > 0) await this.effects.after(outcome);
+    await this.effects.after(outcome);
     return outcome;
   }
 

@@ -69,7 +69,8 @@ describe('handleCommand', () => {
     const first = await handleCommand(store, seats, 'hall-1', { type: 'Reserve', data: { seat: 'A1' } }, context('same'));
     await handleCommand(store, seats, 'hall-1', { type: 'Reserve', data: { seat: 'B1' } }, context('other'));
     const again = await handleCommand(store, seats, 'hall-1', { type: 'Reserve', data: { seat: 'A1' } }, context('same'));
-    expect(again).toEqual({ ...first, repeated: true });
+    expect(again).toEqual({ ...first, written: [], repeated: true });
+    expect(first.written.map((e) => e.data)).toEqual([{ seat: 'A1', count: 1 }]);
     expect(await store.readStream('hall-1')).toHaveLength(2);
   });
 

@@ -29,6 +29,8 @@ export interface CommandOutcome {
   /** Global position of the last event the command wrote (or of the stream's last event when it wrote none). */
   readonly position: bigint | null;
   readonly events: readonly string[];
+  /** The events this command appended, envelope and all; none when it wrote nothing. */
+  readonly written: readonly NewEvent[];
   /**
    * True when this command id's events were already in the stream when it was read: nothing new was
    * written. A duplicate racing the first one may answer false; it writes nothing either (same event ids).
@@ -72,7 +74,7 @@ export async function handleCommand<State, Command extends { readonly data: unkn
     for (let attempt = 1; ; attempt += 1) {
       const folded = await streams.read(decider, stream);
       const repeat = folded.commands.get(context.commandId);
-      if (repeat) return { stream, ...repeat, repeated: true };
+      if (repeat) return { stream, ...repeat, written: [], repeated: true };
       const current = folded.revision < 0 ? 'no_stream' : folded.revision;
       if (context.ifMatch !== undefined && context.ifMatch !== current) {
         throw new PreconditionFailedError(stream, context.ifMatch, current);
@@ -80,13 +82,13 @@ export async function handleCommand<State, Command extends { readonly data: unkn
       const built = typeof command === 'function' ? await command(folded.state) : command;
       const decided = decider.decide(built, folded.state);
       if (decided.length === 0) {
-        return { stream, revision: folded.revision, position: folded.position, events: [], repeated: false };
+        return { stream, revision: folded.revision, position: folded.position, events: [], written: [], repeated: false };
       }
       const events = envelope(stream, folded, decided, built, context);
       try {
         const result = await store.append(stream, events, current);
         streams.appended(decider, stream, folded, context.commandId, events, result);
-        return { stream, revision: result.nextRevision, position: result.position, events: decided.map((e) => e.type), repeated: false };
+        return { stream, revision: result.nextRevision, position: result.position, events: decided.map((e) => e.type), written: events, repeated: false };
       } catch (error) {
         if (!(error instanceof ConcurrencyError)) throw error;
         if (context.ifMatch !== undefined) throw new PreconditionFailedError(stream, context.ifMatch, error.actual);

@@ -78,7 +78,7 @@ export class DecideProjectHandler implements ICommandHandler<DecideProject, Comm
       return decided;
     };
     const outcome = await handleCommand(this.store, projectDecider, projectStream(projectId), build, { ...request, now });
-    if (!outcome.repeated && outcome.events.length > 0) await this.effects.after(outcome);
+    await this.effects.after(outcome);
     return outcome;
   }
 

@@ -3,6 +3,9 @@ import { ProgramCycleEvent } from '../domain/program-cycle/program-cycle.events'
 import { ProjectEvent } from '../domain/project/project.events';
 import { RecordedEvent } from './event-store';
 
+/** What a reaction needs of the event causing it: not its position, so a command's own events can be reacted to as written. */
+export type CausingEvent = Pick<RecordedEvent, 'id' | 'stream' | 'type' | 'data' | 'metadata'>;
+
 /**
  * Decisions that span streams. A cycle decides selection and approval on its own stream (the quota
  * is its invariant); each decision then reaches the projects it names. An objection upheld on a
@@ -22,7 +25,7 @@ export interface Reaction {
   readonly correlationId: string;
 }
 
-function reaction(cause: RecordedEvent, category: Reaction['category'], id: string, type: string, data: Record<string, unknown>): Reaction {
+function reaction(cause: CausingEvent, category: Reaction['category'], id: string, type: string, data: Record<string, unknown>): Reaction {
   const stream = `${category}-${id}`;
   return {
     category,
@@ -38,7 +41,7 @@ function reaction(cause: RecordedEvent, category: Reaction['category'], id: stri
 /** Finds the cycle a project belongs to (read from the project's own stream). */
 export type CycleOfProject = (projectId: string) => Promise<string | undefined>;
 
-export async function reactionsTo(event: RecordedEvent, cycleOf: CycleOfProject): Promise<Reaction[]> {
+export async function reactionsTo(event: CausingEvent, cycleOf: CycleOfProject): Promise<Reaction[]> {
   if (event.stream.startsWith('cycle-')) {
     const e = { type: event.type, data: event.data } as unknown as ProgramCycleEvent;
     switch (e.type) {

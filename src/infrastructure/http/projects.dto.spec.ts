@@ -201,7 +201,7 @@ const SYSTEM_ISSUED: ProjectCommandType[] = [
   'RecordConstructionPeriodEnded',
 ];
 
-const OUTCOME = { stream: 'project-p', revision: 4, position: 42n, events: ['Something'], repeated: false };
+const OUTCOME = { stream: 'project-p', revision: 4, position: 42n, events: ['Something'], written: [], repeated: false };
 
 function fakeReply() {
   const headers: Record<string, string> = {};

@@ -29,7 +29,7 @@ export class ReactorService implements CrossStreamEffects, OnApplicationBootstra
   private readonly db: Database.Database;
 
   constructor(
-    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(EVENT_STORE) store: EventStore,
     @Inject(CLOCK) clock: Clock,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
@@ -58,7 +58,6 @@ export class ReactorService implements CrossStreamEffects, OnApplicationBootstra
   }
 
   async after(outcome: CommandOutcome): Promise<void> {
-    const written = await this.store.readStream(outcome.stream, { fromRevision: outcome.revision - outcome.events.length + 1 });
-    for (const event of written) await this.reactor.react(event);
+    for (const event of outcome.written) await this.reactor.react({ ...event, stream: outcome.stream });
   }
 }

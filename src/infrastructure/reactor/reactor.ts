@@ -1,8 +1,8 @@
 import type Database from 'better-sqlite3';
 import { Clock } from '../../application/clock';
-import { EventStore, Position, RecordedEvent, Subscription } from '../../application/event-store';
+import { EventStore, Position, Subscription } from '../../application/event-store';
 import { handleCommand } from '../../application/handle-command';
-import { CycleOfProject, Reaction, reactionsTo } from '../../application/reactions';
+import { CausingEvent, CycleOfProject, Reaction, reactionsTo } from '../../application/reactions';
 import { Decider } from '../../domain/decider';
 import { Actor } from '../../domain/messages';
 
@@ -94,7 +94,7 @@ export class Reactor {
   }
 
   /** Carries one event's decisions to the streams it names; failures are recorded, never thrown. */
-  async react(event: RecordedEvent): Promise<void> {
+  async react(event: CausingEvent): Promise<void> {
     for (const reaction of await reactionsTo(event, this.options.cycleOf)) await this.attempt(reaction, event.metadata.recordedAt as string);
   }
 
