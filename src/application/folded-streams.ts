@@ -20,7 +20,11 @@ export interface FoldedStream<State> {
   readonly position: Position | null;
   /** The hash of the last event, which the next event chains to. */
   readonly lastHash: string;
-  /** What each command id recorded in the stream's metadata wrote, so a repeat is answered without deciding again. */
+  /**
+   * What each command id recorded in the stream's metadata wrote, so a repeat is answered without
+   * deciding again. Shared by the states of one stream and only ever added to: whatever it holds is in
+   * the stream, even when a state was folded before it.
+   */
   readonly commands: ReadonlyMap<string, WrittenByCommand>;
 }
 
@@ -31,7 +35,7 @@ interface Entry {
 
 /**
  * Folded states of recently used streams, per store. Streams only grow, so a remembered state stays
- * true: each use reads just the events after it (usually none) and folds them in, which also picks up
+ * true: a read fetches just the events after it (usually none) and folds them in, which also picks up
  * what another process appended to the same store. Commands on one stream are queued here too, so
  * the callers of one process do not race each other into optimistic-concurrency retries.
  */
@@ -44,6 +48,15 @@ export class FoldedStreams {
     /** Streams kept; the least recently used is forgotten first (and read in full when next used). */
     private readonly capacity = 2000,
   ) {}
+
+  /** The state this process last knew, without asking the store (which may have more, from another process). */
+  remembered<State, Event extends DomainEvent>(decider: Evolving<State, Event>, stream: string): FoldedStream<State> | undefined {
+    const known = this.entries.get(stream);
+    if (known?.decider !== decider) return undefined;
+    this.entries.delete(stream);
+    this.entries.set(stream, known);
+    return known.folded as FoldedStream<State>;
+  }
 
   /** The stream's current state, read from where this process last left it. */
   async read<State, Event extends DomainEvent>(decider: Evolving<State, Event>, stream: string): Promise<FoldedStream<State>> {
@@ -77,7 +90,7 @@ export class FoldedStreams {
       revision: result.nextRevision,
       position: result.position,
       lastHash: (events[events.length - 1].metadata.hash as string | undefined) ?? before.lastHash,
-      commands: new Map(before.commands).set(commandId, { revision: result.nextRevision, position: result.position, events: types }),
+      commands: (before.commands as Map<string, WrittenByCommand>).set(commandId, { revision: result.nextRevision, position: result.position, events: types }),
     });
   }
 
@@ -117,13 +130,14 @@ export class FoldedStreams {
 
 function foldInto<State, Event extends DomainEvent>(decider: Evolving<State, Event>, start: FoldedStream<State>, events: readonly RecordedEvent[]): FoldedStream<State> {
   let state = start.state;
-  // Copied so that a state handed out earlier keeps answering for its own revision.
-  const commands = new Map(start.commands);
+  const commands = start.commands as Map<string, WrittenByCommand>;
   for (const event of events) {
     state = decider.evolve(state, { type: event.type, data: event.data } as unknown as Event);
     const commandId = event.metadata.commandId;
     if (typeof commandId !== 'string') continue;
     const earlier = commands.get(commandId);
+    // Folded already by a concurrent read from the same state.
+    if (earlier && earlier.revision >= event.revision) continue;
     // A command's events are contiguous: extend its entry when this event follows it directly.
     const events = earlier && earlier.revision === event.revision - 1 ? [...earlier.events, event.type] : [event.type];
     commands.set(commandId, { revision: event.revision, position: event.position, events });

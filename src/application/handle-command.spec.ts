@@ -118,15 +118,36 @@ describe('handleCommand', () => {
     }
   });
 
-  it('reads only the events after the state it remembers', async () => {
+  it('decides on the state it remembers without reading the stream again; a query reads only what came after', async () => {
     await handleCommand(store, seats, 'hall-1', { type: 'Reserve', data: { seat: 'A1' } }, context('c1'));
     const reads = jest.spyOn(store, 'readStream');
     await handleCommand(store, seats, 'hall-1', { type: 'Reserve', data: { seat: 'A2' } }, context('c2'));
-    expect(reads).toHaveBeenCalledWith('hall-1', { fromRevision: 1 });
-    expect(await reads.mock.results[0].value).toEqual([]);
+    expect(reads).not.toHaveBeenCalled();
     const { state, revision } = await readState(store, seats, 'hall-1');
     expect({ state, revision }).toEqual({ state: { count: 2, taken: ['A1', 'A2'] }, revision: 1 });
-    expect(reads).toHaveBeenLastCalledWith('hall-1', { fromRevision: 2 });
+    expect(reads.mock.calls).toEqual([['hall-1', { fromRevision: 2 }]]);
+    expect(await reads.mock.results[0].value).toEqual([]);
+  });
+
+  it('reads the stream again before answering anything but a clean append from a state another process moved on', async () => {
+    const other = new SqliteEventStore({ file: join(dir, 'events.db') });
+    try {
+      await handleCommand(store, seats, 'hall-1', { type: 'Reserve', data: { seat: 'A1' } }, context('c1'));
+      await handleCommand(other, seats, 'hall-1', { type: 'Reserve', data: { seat: 'B1' } }, context('c2'));
+      // The client read revision 1 from the other process: this one still remembers revision 0.
+      const ok = await handleCommand(store, seats, 'hall-1', { type: 'Reserve', data: { seat: 'A2' } }, context('c3', { ifMatch: 1 }));
+      expect(ok).toMatchObject({ revision: 2, events: ['Reserved'] });
+      // A seat the other process took is nothing to do, as the stream now says, not a fresh reservation.
+      await handleCommand(other, seats, 'hall-1', { type: 'Reserve', data: { seat: 'B2' } }, context('c4'));
+      const noop = await handleCommand(store, seats, 'hall-1', { type: 'Reserve', data: { seat: 'B2' } }, context('c5'));
+      expect(noop).toMatchObject({ revision: 3, events: [] });
+      // A repeat of a command the other process handled is answered with its outcome.
+      const repeat = await handleCommand(store, seats, 'hall-1', { type: 'Reserve', data: { seat: 'B2' } }, context('c4'));
+      expect(repeat).toMatchObject({ revision: 3, events: ['Reserved'], repeated: true });
+      expect((await store.readStream('hall-1')).map((e) => (e.data as { seat: string }).seat)).toEqual(['A1', 'B1', 'A2', 'B2']);
+    } finally {
+      await other.close();
+    }
   });
 
   it('forgets the least recently used stream beyond its capacity and reads it in full again', async () => {

@@ -71,17 +71,31 @@ export async function handleCommand<State, Command extends { readonly data: unkn
 ): Promise<CommandOutcome> {
   const streams = FoldedStreams.of(store);
   return streams.serially(stream, async () => {
+    // The state this process remembers is decided on first: the append's expected revision proves it
+    // current. Whatever else it leads to (a refusal, nothing to do, a precondition) is only answered
+    // after deciding again on a state read from the store, which another process may have moved on.
     for (let attempt = 1; ; attempt += 1) {
-      const folded = await streams.read(decider, stream);
+      const remembered: FoldedStream<State> | undefined = attempt === 1 ? streams.remembered(decider, stream) : undefined;
+      const folded = remembered ?? (await streams.read(decider, stream));
+      const unsure = remembered !== undefined;
       const repeat = folded.commands.get(context.commandId);
       if (repeat) return { stream, ...repeat, written: [], repeated: true };
       const current = folded.revision < 0 ? 'no_stream' : folded.revision;
       if (context.ifMatch !== undefined && context.ifMatch !== current) {
+        if (unsure) continue;
         throw new PreconditionFailedError(stream, context.ifMatch, current);
       }
-      const built = typeof command === 'function' ? await command(folded.state) : command;
-      const decided = decider.decide(built, folded.state);
+      let built: Command;
+      let decided: Event[];
+      try {
+        built = typeof command === 'function' ? await command(folded.state) : command;
+        decided = decider.decide(built, folded.state);
+      } catch (error) {
+        if (unsure) continue;
+        throw error;
+      }
       if (decided.length === 0) {
+        if (unsure) continue;
         return { stream, revision: folded.revision, position: folded.position, events: [], written: [], repeated: false };
       }
       const events = envelope(stream, folded, decided, built, context);
