@@ -5,6 +5,7 @@ import { Decider } from '../domain/decider';
 import { illegalState } from '../domain/errors';
 import { Actor } from '../domain/messages';
 import { SqliteEventStore } from '../infrastructure/event-store/sqlite.event-store';
+import { EventRejectedError } from './event-store';
 import { FoldedStreams } from './folded-streams';
 import { CommandContext, handleCommand, PreconditionFailedError, readState } from './handle-command';
 import { chainHash, GENESIS_HASH } from './integrity';
@@ -94,6 +95,31 @@ describe('handleCommand', () => {
     for (const o of outcomes) if (o.status === 'rejected') expect(o.reason).toMatchObject({ code: 'full' });
     // No append was refused for concurrency: none was retried.
     expect(appends).toHaveBeenCalledTimes(LIMIT);
+    for (let i = 1; i < events.length; i += 1) expect(events[i].metadata.prevHash).toBe(events[i - 1].metadata.hash);
+  });
+
+  it('when an append is refused, decides the commands queued behind it on what was committed', async () => {
+    const append = store.append.bind(store);
+    let refuse = true;
+    jest.spyOn(store, 'append').mockImplementation((stream, events, expected) => {
+      if (refuse && (events[0].data as { seat: string }).seat === 'S1') {
+        refuse = false;
+        return Promise.reject(new EventRejectedError('invalid-event', 'refused for the test'));
+      }
+      return append(stream, events, expected);
+    });
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 5 }, (_, i) => handleCommand(store, seats, 'hall-1', { type: 'Reserve', data: { seat: `S${i}` } }, context(`c${i}`))),
+    );
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled', 'fulfilled']);
+    const events = await store.readStream('hall-1');
+    expect(events.map((e) => e.data)).toEqual([
+      { seat: 'S0', count: 1 },
+      { seat: 'S2', count: 2 },
+      { seat: 'S3', count: 3 },
+      { seat: 'S4', count: 4 },
+    ]);
+    for (let i = 1; i < events.length; i += 1) expect(events[i].metadata.prevHash).toBe(events[i - 1].metadata.hash);
   });
 
   it('decides a conflict with another process again on the newer state, never above the limit', async () => {
