@@ -1,4 +1,4 @@
-import { Decider, fold } from '../../src/domain/decider';
+import { Decider } from '../../src/domain/decider';
 import { DomainError, DomainErrorKind } from '../../src/domain/errors';
 
 /**
@@ -9,7 +9,9 @@ import { DomainError, DomainErrorKind } from '../../src/domain/errors';
  *
  * `then` asserts deep equality of the produced events, that they are plain JSON data (what a store
  * gives back must equal what was written), and that `evolve` folds them without throwing.
- * Both return what they checked, for further assertions.
+ * Both return what they checked, for further assertions. Every state is deep-frozen, so a `decide` or
+ * an `evolve` that changed a state in place would throw: the command path keeps folded states and
+ * decides on them again.
  */
 export interface DeciderScenario<State, Event> {
   then(expected: readonly Event[]): Event[];
@@ -26,7 +28,7 @@ export function given<State, Command, Event>(
   decider: Decider<State, Command, Event>,
   events: readonly Event[] = [],
 ): GivenScenario<State, Command, Event> {
-  const state = fold(decider, events);
+  const state = frozenFold(decider, events);
   return {
     state,
     when(command: Command): DeciderScenario<State, Event> {
@@ -38,7 +40,7 @@ export function given<State, Command, Event>(
             const problem = nonJsonPath(event, `events[${i}]`);
             if (problem) throw new Error(`event data is not plain JSON at ${problem}`);
           }
-          fold(decider, [...events, ...produced]);
+          frozenFold(decider, [...events, ...produced]);
           return produced;
         },
         thenThrows(code, kind) {
@@ -55,6 +57,20 @@ export function given<State, Command, Event>(
       };
     },
   };
+}
+
+/** Freezes a value and everything it holds, so that any change in place throws (modules are strict). */
+export function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const item of Object.values(value as Record<string, unknown>)) deepFreeze(item);
+  }
+  return value;
+}
+
+/** `fold`, with the initial state and each state after it frozen. */
+export function frozenFold<State, Event>(decider: Pick<Decider<State, unknown, Event>, 'initialState' | 'evolve'>, events: readonly Event[]): State {
+  return events.reduce((state, event) => deepFreeze(decider.evolve(state, event)), deepFreeze(decider.initialState));
 }
 
 /**

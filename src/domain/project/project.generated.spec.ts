@@ -1,4 +1,4 @@
-import { nonJsonPath } from '../../../test/support/decider-spec';
+import { deepFreeze, nonJsonPath } from '../../../test/support/decider-spec';
 import { addCalendarDays } from '../calendar';
 import { defaultCatalog, isProjectProgramType } from '../catalog/program-catalog';
 import { CycleRules } from '../catalog/program-rules';
@@ -304,7 +304,7 @@ describe('project decider: generated command sequences', () => {
       const code = CODES[seed % CODES.length];
       const run: Run = { rnd, code, rules: rulesOf(code), closesOn: '2025-10-01' };
       let today = '2025-09-01';
-      let state: ProjectState = projectDecider.initialState;
+      let state: ProjectState = deepFreeze(projectDecider.initialState);
       statusesSeen.add(state.status);
       const events: ProjectEvent[] = [];
       for (let step = 0; step < STEPS; step++) {
@@ -323,7 +323,7 @@ describe('project decider: generated command sequences', () => {
           eventTypesSeen.add(event.type);
         }
         const before = state.status;
-        state = produced.reduce(projectDecider.evolve, state);
+        state = deepFreeze(produced.reduce(projectDecider.evolve, state));
         events.push(...produced);
         if (!PROJECT_STATUSES.includes(state.status)) throw new Error(`seed ${seed} step ${step}: undeclared status ${String(state.status)}`);
         if (SIDE_EXITS.includes(before) && state.status !== before) throw new Error(`seed ${seed} step ${step}: left ${before} for ${state.status}`);
