@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { categoryOf } from '../../application/audit';
 import { RecordedEvent } from '../../application/event-store';
 import { Decider } from '../../domain/decider';
-import { Projection } from './projection';
+import { preparedOnce, Projection } from './projection';
 
 export type RowValues = Readonly<Record<string, string | number | null>>;
 
@@ -22,7 +22,7 @@ export interface FoldedStateOptions<State, Event extends { type: string; data: u
   readonly sideTables?: {
     readonly names: readonly string[];
     readonly schema: string;
-    /** Prepares the statements once per batch and answers how a stream's rows are written with them. */
+    /** Prepares the statements (once per database) and answers how a stream's rows are written with them. */
     writer(db: Database.Database): (id: string, state: State) => void;
   };
 }
@@ -45,14 +45,19 @@ export function foldedStateProjection<State, Event extends { type: string; data:
     ON CONFLICT (id) DO UPDATE SET revision = excluded.revision, position = excluded.position, state = excluded.state,
     ${names.map((n) => `${n} = excluded.${n}`).join(', ')}`;
   const prefix = `${options.category}-`;
+  const statements = preparedOnce((db) => ({
+    load: db.prepare<[string], { state: string; revision: number }>(`SELECT state, revision FROM ${options.table} WHERE stream = ?`),
+    write: db.prepare(upsert),
+    writeSideTables: options.sideTables?.writer(db),
+  }));
   return {
     name: options.name,
     version: options.version,
     tables: [options.table, ...(options.sideTables?.names ?? [])],
     schema,
     apply(db: Database.Database, events: readonly RecordedEvent[]) {
+      const { load, write, writeSideTables } = statements(db);
       const touched = new Map<string, { state: State; revision: number; last?: RecordedEvent }>();
-      const load = db.prepare<[string], { state: string; revision: number }>(`SELECT state, revision FROM ${options.table} WHERE stream = ?`);
       const stored = (stream: string) => {
         const row = load.get(stream);
         return row ? { state: JSON.parse(row.state) as State, revision: row.revision } : { state: options.decider.initialState, revision: -1 };
@@ -67,8 +72,6 @@ export function foldedStateProjection<State, Event extends { type: string; data:
         }
         touched.set(event.stream, { state: options.decider.evolve(before.state, { type: event.type, data: event.data } as Event), revision: event.revision, last: event });
       }
-      const write = db.prepare(upsert);
-      const writeSideTables = options.sideTables?.writer(db);
       const nulls = Object.fromEntries(names.map((name) => [name, null]));
       for (const [stream, { state, last }] of touched) {
         if (!last) continue;

@@ -16,3 +16,13 @@ export interface Projection {
   readonly schema: string;
   apply(db: Database.Database, events: readonly RecordedEvent[]): void;
 }
+
+/** Prepares a projection's statements once per database, rather than for every batch it applies. */
+export function preparedOnce<Statements>(prepare: (db: Database.Database) => Statements): (db: Database.Database) => Statements {
+  const byDatabase = new WeakMap<Database.Database, Statements>();
+  return (db) => {
+    let statements = byDatabase.get(db);
+    if (!statements) byDatabase.set(db, (statements = prepare(db)));
+    return statements;
+  };
+}

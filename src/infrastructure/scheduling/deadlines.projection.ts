@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { categoryOf } from '../../application/audit';
 import { DeadlineRule } from '../../application/deadlines';
 import { RecordedEvent } from '../../application/event-store';
-import { Projection } from '../projections/projection';
+import { preparedOnce, Projection } from '../projections/projection';
 
 /**
  * Table `deadlines`: every deadline the rules derive from the log, and when it was settled. A row is
@@ -13,6 +13,14 @@ import { Projection } from '../projections/projection';
 export function deadlinesProjection(rules: readonly DeadlineRule[]): Projection {
   const byCategory = new Map<string, DeadlineRule[]>();
   for (const rule of rules) byCategory.set(rule.category, [...(byCategory.get(rule.category) ?? []), rule]);
+  const statements = preparedOnce((db) => ({
+    arm: db.prepare(
+      `INSERT INTO deadlines (stream, kind, key, due_at, rule, calendar_version, fired_at) VALUES (?, ?, ?, ?, ?, ?, NULL)
+       ON CONFLICT (stream, kind, key) DO UPDATE SET due_at = excluded.due_at, rule = excluded.rule,
+         calendar_version = excluded.calendar_version, fired_at = NULL`,
+    ),
+    settle: db.prepare('UPDATE deadlines SET fired_at = ? WHERE stream = ? AND kind = ? AND key = ? AND fired_at IS NULL'),
+  }));
   return {
     name: 'deadlines',
     // Derived from the rules, so adding or revising a rule rebuilds the table and past events get its deadlines.
@@ -24,12 +32,7 @@ export function deadlinesProjection(rules: readonly DeadlineRule[]): Projection 
         PRIMARY KEY (stream, kind, key));
       CREATE INDEX IF NOT EXISTS deadlines_pending ON deadlines (due_at) WHERE fired_at IS NULL`,
     apply(db: Database.Database, events: readonly RecordedEvent[]) {
-      const arm = db.prepare(
-        `INSERT INTO deadlines (stream, kind, key, due_at, rule, calendar_version, fired_at) VALUES (?, ?, ?, ?, ?, ?, NULL)
-         ON CONFLICT (stream, kind, key) DO UPDATE SET due_at = excluded.due_at, rule = excluded.rule,
-           calendar_version = excluded.calendar_version, fired_at = NULL`,
-      );
-      const settle = db.prepare('UPDATE deadlines SET fired_at = ? WHERE stream = ? AND kind = ? AND key = ? AND fired_at IS NULL');
+      const { arm, settle } = statements(db);
       for (const event of events) {
         for (const rule of byCategory.get(categoryOf(event.stream)) ?? []) {
           for (const change of rule.derive({ type: event.type, data: event.data }, event.stream)) {
