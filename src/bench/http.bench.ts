@@ -13,6 +13,8 @@ export interface HttpSizes {
   readonly hotRequests: number;
   readonly rywSamples: number;
   readonly profileRequests: number;
+  /** Projects drafted through the API after P1 and P2, for the service's memory (P5). */
+  readonly memoryProjects: number;
 }
 
 export interface LoadFigures extends LoadResult {
@@ -35,8 +37,8 @@ export interface HttpFigures {
   readonly distinctStreamLength: number;
   readonly hotStreamLength: number;
   readonly readYourWrites: { samples: number; p50Ms: number; p99Ms: number; maxMs: number; commandP50Ms: number; commandP99Ms: number };
-  /** The service's memory after all of the above (P1 and P2), and its peak. */
-  readonly afterLoad: { projects: number; rssMb: number; peakRssMb: number };
+  /** The service's memory after all of the above and `memoryProjects` more drafted through the API, and its peak. */
+  readonly afterLoad: { projects: number; rssMb: number; peakRssMb: number; draftsPerSecond: number };
 }
 
 const CYCLE_ID = 'bench-brand-major';
@@ -188,6 +190,10 @@ export async function measureHttp(dir: string, jwtSecret: string, sizes: HttpSiz
     lags.sort((a, b) => a - b);
     commands.sort((a, b) => a - b);
 
+    log(`P5: ${sizes.memoryProjects} projects drafted over ${sizes.connections} connections`);
+    const drafts = await load(service.baseUrl, sizes.connections, sizes.memoryProjects, (_, c) => post('/projects', applicants[c], DRAFT_BODY));
+    if (drafts.failures > 0) throw new Error(`drafting failed: ${JSON.stringify(drafts.statuses)}`);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
     const memory = memoryOf(service.pid);
 
     return {
@@ -208,7 +214,7 @@ export async function measureHttp(dir: string, jwtSecret: string, sizes: HttpSiz
         commandP50Ms: round2(percentile(commands, 50)),
         commandP99Ms: round2(percentile(commands, 99)),
       },
-      afterLoad: { projects: sizes.connections + 2, rssMb: memory.rssMb, peakRssMb: memory.peakRssMb },
+      afterLoad: { projects: sizes.connections + 2 + sizes.memoryProjects, rssMb: memory.rssMb, peakRssMb: memory.peakRssMb, draftsPerSecond: drafts.okPerSecond },
     };
   } finally {
     await Promise.all([service.stop(), bare.stop()]);
