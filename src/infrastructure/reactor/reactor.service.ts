@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type Database from 'better-sqlite3';
@@ -46,6 +47,31 @@ export class ReactorService implements CrossStreamEffects, OnApplicationBootstra
       onError: (error, reaction) =>
         this.logger.warn({ msg: 'reaction failed', stream: reaction.stream, command: reaction.command.type, error: (error as Error).message }),
     });
+    this.adoptEarlierTables(join(config.dataDir, 'read-models.db'));
+  }
+
+  /**
+   * Earlier versions kept the reactor's tables in read-models.db: on the first start with a file of
+   * its own, the checkpoint and the failed reactions move over, so nothing is reacted to again and no
+   * dead letter is lost.
+   */
+  private adoptEarlierTables(readModelsFile: string): void {
+    if (this.reactor.checkpoint !== undefined || !existsSync(readModelsFile)) return;
+    this.db.prepare('ATTACH DATABASE ? AS earlier').run(readModelsFile);
+    try {
+      const tables = this.db.prepare("SELECT count(*) AS n FROM earlier.sqlite_master WHERE type = 'table' AND name IN ('reactor_checkpoint', 'reactor_failures')").get() as { n: number };
+      if (tables.n < 2) return;
+      this.db.transaction(() => {
+        this.db.exec(`
+          INSERT INTO main.reactor_checkpoint SELECT * FROM earlier.reactor_checkpoint;
+          INSERT OR IGNORE INTO main.reactor_failures SELECT * FROM earlier.reactor_failures;
+          DROP TABLE earlier.reactor_checkpoint;
+          DROP TABLE earlier.reactor_failures;`);
+      })();
+      this.logger.log('reactor checkpoint and failed reactions moved from read-models.db to reactor.db');
+    } finally {
+      this.db.exec('DETACH DATABASE earlier');
+    }
   }
 
   onApplicationBootstrap(): void {

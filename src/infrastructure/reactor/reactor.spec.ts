@@ -135,4 +135,29 @@ describe('Reactor', () => {
     expect(again.reactor.checkpoint).toBe(lastPosition);
     await again.onApplicationShutdown();
   });
+
+  it('moves the checkpoint and the failed reactions of an earlier version out of read-models.db, once', async () => {
+    // Earlier versions kept the reactor's tables in the read-model database.
+    const readModels = ProjectionRunner.openDatabase(join(dir, 'read-models.db'));
+    const earlier = reactor(readModels, { maxAttempts: 1, clock: { now: () => new Date() } });
+    earlier.start();
+    const { lastPosition } = await store.status();
+    await until(async () => earlier.checkpoint === lastPosition);
+    await earlier.stop();
+    readModels
+      .prepare('INSERT INTO reactor_failures (command_id, reaction, error, attempts, next_attempt_at, dead) VALUES (?, ?, ?, ?, ?, ?)')
+      .run('dead-1', JSON.stringify({ reaction: { stream: 'project-x', command: { type: 'RecordApproval' }, causationId: 'e-1' }, decidedAt: at('2025-10-01') }), 'illegal-state: gone', 1, null, 1);
+    readModels.close();
+
+    const service = new ReactorService(store, clock, loadConfig({ DATA_DIR: dir }));
+    expect(service.reactor.checkpoint).toBe(lastPosition);
+    expect(service.reactor.failures()).toMatchObject([{ commandId: 'dead-1', stream: 'project-x', dead: true }]);
+    await service.onApplicationShutdown();
+    const left = ProjectionRunner.openDatabase(join(dir, 'read-models.db'));
+    expect(left.prepare("SELECT name FROM sqlite_master WHERE name LIKE 'reactor%'").all()).toEqual([]);
+    left.close();
+    const again = new ReactorService(store, clock, loadConfig({ DATA_DIR: dir }));
+    expect(again.reactor.failures()).toHaveLength(1);
+    await again.onApplicationShutdown();
+  });
 });

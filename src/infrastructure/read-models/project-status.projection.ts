@@ -17,7 +17,7 @@ const tierOf = (state: Project) => state.selection?.tier ?? (state.subject.kind 
  */
 export const projectStatusProjection = foldedStateProjection({
   name: 'project-status',
-  version: 3,
+  version: 4,
   category: 'project',
   decider: projectDecider,
   table: 'project_status',
@@ -43,7 +43,8 @@ export const projectStatusProjection = foldedStateProjection({
     last_decided_at: 'TEXT',
     overdue: 'TEXT',
   },
-  indexes: ['applicant_org', 'cycle_id, status', 'region', 'notice_id', 'program_type, status', 'overdue'],
+  // (applicant_org, ban_until): an applicant's bans are looked up on every draft and submission.
+  indexes: ['applicant_org, ban_until', 'cycle_id, status', 'region', 'notice_id', 'program_type, status', 'overdue'],
   row: (state: ProjectState, event): RowValues => {
     if (state.status === 'None') return { status: 'None' };
     const data = event.data as { reason?: unknown; explanation?: unknown };
