@@ -56,10 +56,10 @@ type DomainEvent = { readonly type: string; readonly data: unknown };
 const MAX_ATTEMPTS = 8;
 
 /**
- * The one command path: read the stream, fold it, decide, and append with the revision read, so
- * optimistic concurrency is always on. Commands on one stream take turns within this process; a
- * conflict with another process is, without If-Match, decided again on the newer state (decide
- * re-checks every rule); with If-Match it is the client's to resolve.
+ * The one command path: fold the stream (from the state this process remembers of it), decide, and
+ * append with the revision folded, so optimistic concurrency is always on. Commands on one stream
+ * take turns within this process; a conflict with another process is, without If-Match, decided
+ * again on the newer state (decide re-checks every rule); with If-Match it is the client's to resolve.
  */
 export async function handleCommand<State, Command extends { readonly data: unknown }, Event extends DomainEvent>(
   store: EventStore,
