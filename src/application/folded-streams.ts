@@ -75,23 +75,11 @@ export class FoldedStreams {
    * Folds in what the command path itself just appended, so the stream's next command reads nothing.
    * Anything else (the append found these events written already, further along) is left to the next read.
    */
-  appended<State, Event extends DomainEvent>(
-    decider: Evolving<State, Event>,
-    stream: string,
-    before: FoldedStream<State>,
-    commandId: string,
-    events: readonly NewEvent[],
-    result: AppendResult,
-  ): void {
+  appended<State, Event extends DomainEvent>(decider: Evolving<State, Event>, stream: string, before: FoldedStream<State>, events: readonly NewEvent[], result: AppendResult): void {
     if (result.nextRevision !== before.revision + events.length) return;
-    const types = events.map((e) => e.type);
-    this.remember(stream, decider, {
-      state: events.reduce((state, e) => decider.evolve(state, { type: e.type, data: e.data } as unknown as Event), before.state),
-      revision: result.nextRevision,
-      position: result.position,
-      lastHash: (events[events.length - 1].metadata.hash as string | undefined) ?? before.lastHash,
-      commands: (before.commands as Map<string, WrittenByCommand>).set(commandId, { revision: result.nextRevision, position: result.position, events: types }),
-    });
+    // Each event is given the append's position: only the last event's is kept.
+    const recorded = events.map((event, index) => ({ ...event, stream, revision: before.revision + 1 + index, position: result.position }));
+    this.remember(stream, decider, foldInto(decider, before, recorded));
   }
 
   /** Runs `work` after every earlier call for the same stream has settled. */

@@ -101,7 +101,7 @@ export async function handleCommand<State, Command extends { readonly data: unkn
       const events = envelope(stream, folded, decided, built, context);
       try {
         const result = await store.append(stream, events, current);
-        streams.appended(decider, stream, folded, context.commandId, events, result);
+        streams.appended(decider, stream, folded, events, result);
         return { stream, revision: result.nextRevision, position: result.position, events: decided.map((e) => e.type), written: events, repeated: false };
       } catch (error) {
         if (!(error instanceof ConcurrencyError)) throw error;

@@ -17,7 +17,7 @@ export interface Projection {
   apply(db: Database.Database, events: readonly RecordedEvent[]): void;
 }
 
-/** Prepares a projection's statements once per database, rather than for every batch it applies. */
+/** Prepares statements once per database, rather than on every use (each batch a projection applies, each query). */
 export function preparedOnce<Statements>(prepare: (db: Database.Database) => Statements): (db: Database.Database) => Statements {
   const byDatabase = new WeakMap<Database.Database, Statements>();
   return (db) => {
