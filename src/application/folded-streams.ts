@@ -10,6 +10,8 @@ export interface WrittenByCommand {
   readonly revision: number;
   readonly position: Position;
   readonly events: readonly string[];
+  /** The digest of the request that carried the command's Idempotency-Key, when one did. */
+  readonly requestDigest?: string;
 }
 
 /** A stream folded up to a revision: everything the command path needs without reading it again. */
@@ -128,7 +130,8 @@ function foldInto<State, Event extends DomainEvent>(decider: Evolving<State, Eve
     if (earlier && earlier.revision >= event.revision) continue;
     // A command's events are contiguous: extend its entry when this event follows it directly.
     const events = earlier && earlier.revision === event.revision - 1 ? [...earlier.events, event.type] : [event.type];
-    commands.set(commandId, { revision: event.revision, position: event.position, events });
+    const requestDigest = event.metadata.requestDigest;
+    commands.set(commandId, { revision: event.revision, position: event.position, events, ...(typeof requestDigest === 'string' ? { requestDigest } : {}) });
   }
   const last = events[events.length - 1];
   return { state, revision: last.revision, position: last.position, lastHash: (last.metadata.hash as string | undefined) ?? GENESIS_HASH, commands };

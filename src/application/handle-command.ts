@@ -5,6 +5,9 @@ import { FoldedStream, FoldedStreams } from './folded-streams';
 import { eventIdFor } from './ids';
 import { chainHash } from './integrity';
 
+/** A revision, a stream that must not exist yet, or a weak tag, which a strong comparison never matches. */
+export type IfMatch = number | 'no_stream' | 'weak';
+
 /** Who asked, when, and under which command id: everything the envelope of the events records. */
 export interface CommandContext {
   /** The client's Idempotency-Key, or a fresh id: the events' ids derive from it. */
@@ -16,7 +19,12 @@ export interface CommandContext {
   readonly now: string;
   readonly rulesVersion?: string;
   /** The revision the client last saw (If-Match): any other current revision fails the command. */
-  readonly ifMatch?: number | 'no_stream';
+  readonly ifMatch?: IfMatch;
+  /**
+   * A digest of the request a client's Idempotency-Key was sent with (route and body), recorded with
+   * the events: the key repeated with another request is refused instead of answered as a repeat.
+   */
+  readonly requestDigest?: string;
 }
 
 /** What a request brings to a command: all of its context but the time, which the service's clock gives. */
@@ -42,11 +50,23 @@ export interface CommandOutcome {
 export class PreconditionFailedError extends Error {
   constructor(
     readonly stream: string,
-    readonly expected: number | 'no_stream',
+    readonly expected: IfMatch,
     readonly actual: number | 'no_stream',
   ) {
-    super(`stream ${stream} is at revision ${String(actual)}, not ${String(expected)}`);
+    super(
+      expected === 'weak'
+        ? `If-Match compares strongly: a weak tag never matches (stream ${stream} is at revision ${String(actual)})`
+        : `stream ${stream} is at revision ${String(actual)}, not ${String(expected)}`,
+    );
     this.name = 'PreconditionFailedError';
+  }
+}
+
+/** An Idempotency-Key already used on this record for another request (IETF Idempotency-Key draft: 422). */
+export class IdempotencyKeyReusedError extends Error {
+  constructor(readonly stream: string) {
+    super('this Idempotency-Key was already used for a different request; send a new key for a new request');
+    this.name = 'IdempotencyKeyReusedError';
   }
 }
 
@@ -79,7 +99,14 @@ export async function handleCommand<State, Command extends { readonly data: unkn
       const folded = remembered ?? (await streams.read(decider, stream));
       const unsure = remembered !== undefined;
       const repeat = folded.commands.get(context.commandId);
-      if (repeat) return { stream, ...repeat, written: [], repeated: true };
+      if (repeat) {
+        // Events written before digests were recorded carry none: those repeats cannot be told apart.
+        if (repeat.requestDigest !== undefined && context.requestDigest !== undefined && repeat.requestDigest !== context.requestDigest) {
+          throw new IdempotencyKeyReusedError(stream);
+        }
+        const { revision, position, events } = repeat;
+        return { stream, revision, position, events, written: [], repeated: true };
+      }
       const current = folded.revision < 0 ? 'no_stream' : folded.revision;
       if (context.ifMatch !== undefined && context.ifMatch !== current) {
         if (unsure) continue;
@@ -150,6 +177,7 @@ function envelope(
       actor: { ...context.actor } as unknown as JsonObject,
       ...(typeof reason === 'string' ? { reason } : {}),
       ...rulesVersionOf(context, event),
+      ...(context.requestDigest !== undefined ? { requestDigest: context.requestDigest } : {}),
       recordedAt: context.now,
       schemaVersion: 1,
       prevHash,

@@ -1,15 +1,22 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { CommandOutcome, CommandRequest } from '../../application/handle-command';
+import { JsonValue } from '../../application/event-store';
+import { CommandOutcome, CommandRequest, IfMatch } from '../../application/handle-command';
+import { canonicalJson } from '../../application/integrity';
 import { Actor } from '../../domain/messages';
 import { ProblemError } from './problem.filter';
 
 const KEY = /^[\x21-\x7e]{1,200}$/;
 
-/** Reads `"3"` (or `W/"3"`) as revision 3 and `"-1"` as a stream that must not exist yet. */
-export function parseETag(header: string): number | 'no_stream' {
-  const match = /^(?:W\/)?"(-1|\d{1,15})"$/.exec(header.trim());
+/**
+ * Reads `"3"` as revision 3 and `"-1"` as a stream that must not exist yet. If-Match compares strongly
+ * (RFC 9110 §13.1.1): a weak tag such as `W/"3"` never matches, so it fails the precondition (412).
+ */
+export function parseETag(header: string): IfMatch {
+  const value = header.trim();
+  if (/^W\/"[^"]*"$/.test(value)) return 'weak';
+  const match = /^"(-1|\d{1,15})"$/.exec(value);
   if (!match) {
     throw new ProblemError({ status: 400, code: 'invalid-if-match', title: 'Bad Request', detail: 'If-Match must be an ETag this service gave, e.g. "3"' });
   }
@@ -29,10 +36,18 @@ export const CurrentCommand = createParamDecorator((_: unknown, context: Executi
     actor: request.actor!,
     // Keys are per user, so two users choosing the same key never collide.
     commandId: key ? `${request.actor!.id}:${key}` : randomUUID(),
+    ...(key ? { requestDigest: requestDigest(request) } : {}),
     ...(typeof ifMatch === 'string' ? { ifMatch: parseETag(ifMatch) } : {}),
     correlationId: String(request.id),
   };
 });
+
+/** What identifies a request beside its key: method, path and the body's canonical JSON. */
+function requestDigest(request: FastifyRequest): string {
+  const path = request.url.split('?', 1)[0];
+  const body = request.body === undefined ? '' : canonicalJson(request.body as JsonValue);
+  return createHash('sha256').update(`${request.method} ${path}\n`).update(body).digest('base64url');
+}
 
 /** The answer to every command: where it wrote, at which revision and global position. */
 export function answer(reply: FastifyReply, outcome: CommandOutcome, location?: string) {
