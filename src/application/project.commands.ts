@@ -9,7 +9,7 @@ import { DocumentStore, documentRefsIn } from '../infrastructure/documents/docum
 import { Clock, CLOCK } from './clock';
 import { EVENT_STORE, EventStore } from './event-store';
 import { CROSS_STREAM_EFFECTS, CrossStreamEffects } from './cross-stream-effects';
-import { CommandOutcome, CommandRequest, handleCommand, readState } from './handle-command';
+import { CommandContext, CommandOutcome, CommandRequest, handleCommand, readState } from './handle-command';
 import { cycleStream, projectStream } from './streams';
 
 /** A project command as a client sends it: the type and its data; context, actor and time are the service's. */
@@ -32,6 +32,19 @@ export interface ApplicantBans {
   bansOf(applicantOrg: string): Promise<readonly ApplicantBan[]>;
 }
 export const APPLICANT_BANS = Symbol('ApplicantBans');
+
+/** A place taken on a cycle for one project command, until that command is recorded or refused. */
+interface Registration {
+  readonly cycleId: string;
+  readonly projectId: string;
+  readonly kind: 'application' | 'recommendation';
+  readonly commandId: string;
+}
+
+/** The context of a step on the cycle's stream: the request's actor and correlation, not its If-Match or key, which are the project's. */
+function onCycle(request: CommandRequest, commandId: string, now: string): CommandContext {
+  return { commandId, actor: request.actor, correlationId: request.correlationId ?? request.commandId, causationId: request.commandId, now };
+}
 
 /** Is the cycle's window open at `now`: opened, not past its deadline, not closed early. */
 function cycleFacts(cycleId: string, cycle: ProgramCycleState, now: string): ProjectCycleFacts {
@@ -61,6 +74,8 @@ export class DecideProjectHandler implements ICommandHandler<DecideProject, Comm
     // A command may cite only documents that were uploaded, with the size it claims.
     this.documents.verifyReferences(documentRefsIn(command.data));
     const now = this.clock.now().toISOString();
+    // Registrations this request made on the cycle, given back if the project's own append is refused.
+    const registered: Registration[] = [];
     // The project is read once, by the command path, and the command built from what it read.
     const build = async (project: ProjectState): Promise<ProjectCommand> => {
       const cycleId = command.type === 'DraftApplication' ? command.data.cycleId : project.status === 'None' ? undefined : project.cycleId;
@@ -73,38 +88,61 @@ export class DecideProjectHandler implements ICommandHandler<DecideProject, Comm
       // first, where concurrent ones are serialised, once the project itself has accepted the command.
       if ((command.type === 'SubmitApplication' || command.type === 'Recommend') && cycleId && cycle && cycle.state.status !== 'none') {
         projectDecider.decide(decided, project);
-        await this.register(command, projectId, project, cycleId, cycle.state, request, now);
+        const registration = await this.register(command, projectId, project, cycleId, cycle, request, now);
+        if (registration) registered.push(registration);
       }
       return decided;
     };
-    const outcome = await handleCommand(this.store, projectDecider, projectStream(projectId), build, { ...request, now });
+    let outcome: CommandOutcome;
+    try {
+      outcome = await handleCommand(this.store, projectDecider, projectStream(projectId), build, { ...request, now });
+    } catch (error) {
+      await this.release(registered, request, now, error);
+      throw error;
+    }
+    if (outcome.events.length === 0) await this.release(registered, request, now, 'the project command decided nothing');
     await this.effects.after(outcome);
     return outcome;
   }
 
+  /**
+   * Registers the application (or recommendation) on the cycle's stream, where the limits hold, before
+   * the project records it. Each attempt has its own command id (the cycle's revision it was decided
+   * at), so a registration given back can be made again by a later attempt with the same key.
+   */
   private async register(
     command: ProjectCommandInput,
     projectId: string,
     project: ProjectState,
     cycleId: string,
-    cycle: ProgramCycleState,
+    cycle: { state: ProgramCycleState; revision: number },
     request: CommandRequest,
     now: string,
-  ): Promise<void> {
-    if (project.status === 'None' || cycle.status === 'none') return;
+  ): Promise<Registration | undefined> {
+    const state = cycle.state;
+    if (project.status === 'None' || state.status === 'none') return undefined;
     const registration =
       command.type === 'SubmitApplication'
-        ? cycle.applications[projectId]
+        ? state.applications[projectId]
           ? undefined
           : { type: 'RegisterApplication' as const, data: { projectId, applicantOrg: project.applicantOrg, region: project.region } }
-        : command.type === 'Recommend' && !cycle.recommendations[projectId]
+        : command.type === 'Recommend' && !state.recommendations[projectId]
           ? { type: 'RegisterRecommendation' as const, data: { projectId, recommenderOrg: request.actor.org, rank: command.data.rank } }
           : undefined;
-    if (!registration) return;
-    await handleCommand(this.store, programCycleDecider, cycleStream(cycleId), { ...registration, actor: request.actor, now, context: undefined } as never, {
-      ...request,
-      now,
-    });
+    if (!registration) return undefined;
+    const commandId = `${request.commandId}:register@${cycle.revision}`;
+    const outcome = await handleCommand(this.store, programCycleDecider, cycleStream(cycleId), { ...registration, actor: request.actor, now, context: undefined } as never, onCycle(request, commandId, now));
+    if (outcome.written.length === 0) return undefined;
+    return { cycleId, projectId, kind: registration.type === 'RegisterApplication' ? 'application' : 'recommendation', commandId };
+  }
+
+  /** A compensating event for each registration this request made: a refused command keeps no place. */
+  private async release(registered: readonly Registration[], request: CommandRequest, now: string, cause: unknown): Promise<void> {
+    const reason = `refused: ${cause instanceof Error ? cause.message : String(cause)}`;
+    for (const { cycleId, projectId, kind, commandId } of registered) {
+      const release = { type: 'ReleaseRegistration' as const, data: { projectId, registration: kind, reason }, actor: request.actor, now, context: undefined };
+      await handleCommand(this.store, programCycleDecider, cycleStream(cycleId), release as never, onCycle(request, `${commandId}:release`, now));
+    }
   }
 
   private async contextFor(

@@ -65,6 +65,14 @@ export async function reactionsTo(event: CausingEvent, cycleOf: CycleOfProject):
             ...(e.data.document ? { document: e.data.document } : {}),
           }),
         );
+      case 'ProjectRemovedFromList':
+        return [
+          reaction(event, 'project', e.data.projectId, 'RecordRemovalFromList', {
+            removalId: event.id,
+            reason: e.data.reason,
+            ...(e.data.objectionId ? { objectionId: e.data.objectionId } : {}),
+          }),
+        ];
       case 'ListApproved':
         return e.data.approved.map(({ projectId }) =>
           reaction(event, 'project', projectId, 'RecordApproval', {

@@ -161,6 +161,7 @@ describe('project and cycle routes: role × route × organisation', () => {
           // carried from the cycle's decisions by the reactions
           'RecordSelection',
           'RecordPublicNotice',
+          'RecordRemovalFromList',
           'RecordApproval',
           // recorded by the deadline scheduler
           'RecordConstructionPlanOverdue',

@@ -47,6 +47,15 @@ export type RegisterRecommendation = Command<
   { readonly projectId: string; readonly recommenderOrg: string; readonly rank: number }
 >;
 
+/**
+ * Issued by the application layer, with the same actor, when the project command a registration was
+ * made for is refused after all (a stale If-Match, a conflict decided again): the place is given back.
+ */
+export type ReleaseRegistration = Command<
+  'ReleaseRegistration',
+  { readonly projectId: string; readonly registration: 'application' | 'recommendation'; readonly reason: string }
+>;
+
 export interface ShortlistEntry {
   readonly projectId: string;
   /** Required when the cycle has tiers, absent otherwise. */
@@ -108,6 +117,7 @@ export type ProgramCycleCommand =
   | CloseApplicationWindow
   | RegisterApplication
   | RegisterRecommendation
+  | ReleaseRegistration
   | Shortlist
   | OpenPublicNotice
   | RemoveFromList

@@ -251,6 +251,40 @@ describe('program cycle decider', () => {
     });
   });
 
+  describe('ReleaseRegistration', () => {
+    const release = (projectId: string, registration: 'application' | 'recommendation', actor: Actor) =>
+      cmd({ type: 'ReleaseRegistration', data: { projectId, registration, reason: 'refused: stale If-Match' }, actor, now: DURING });
+
+    it('gives back an application’s place, which counts no more against the limit', () => {
+      const released = given(decider, [opened(), registered('p1', 'school-a'), registered('p2', 'school-a')])
+        .when(release('p1', 'application', applicant('school-a')))
+        .then([{ type: 'RegistrationReleased', data: { projectId: 'p1', registration: 'application', reason: 'refused: stale If-Match', releasedAt: DURING } }]);
+      const after = [opened(), registered('p1', 'school-a'), registered('p2', 'school-a'), ...released];
+      given(decider, after).when(cmd({ type: 'RegisterApplication', data: { projectId: 'p3', applicantOrg: 'school-a', region: '太原市' }, actor: applicant('school-a'), now: DURING })).then([
+        expect.objectContaining({ type: 'ApplicationRegistered', data: expect.objectContaining({ projectId: 'p3', applicantCount: 2 }) }),
+      ]);
+    });
+
+    it('gives back a recommendation’s place and rank', () => {
+      const events = [opened(), registered('p1'), recommended('p1', 1)];
+      const released = given(decider, events).when(release('p1', 'recommendation', recommender('太原市'))).then([
+        { type: 'RegistrationReleased', data: { projectId: 'p1', registration: 'recommendation', reason: 'refused: stale If-Match', releasedAt: DURING } },
+      ]);
+      given(decider, [...events, ...released])
+        .when(cmd({ type: 'RegisterRecommendation', data: { projectId: 'p1', recommenderOrg: '太原市教育局', rank: 1 }, actor: recommender('太原市'), now: DURING }))
+        .then([expect.objectContaining({ type: 'RecommendationRegistered', data: expect.objectContaining({ rank: 1, recommenderCount: 1 }) })]);
+    });
+
+    it('changes nothing when nothing is held, and is the holder’s alone', () => {
+      given(decider, [opened()]).when(release('p1', 'application', applicant('school-a'))).then([]);
+      given(decider, [opened(), registered('p1', 'school-a')]).when(release('p1', 'application', applicant('school-b'))).thenThrows('not-own-organisation', 'forbidden');
+      given(decider, [opened(), registered('p1', 'school-a')]).when(release('p1', 'application', office)).thenThrows('role-not-allowed', 'forbidden');
+      given(decider, [opened(), registered('p1', 'school-a')])
+        .when(cmd({ type: 'ReleaseRegistration', data: { projectId: 'p1', registration: 'application', reason: ' ' }, actor: applicant('school-a'), now: DURING }))
+        .thenThrows('reason-required', 'validation');
+    });
+  });
+
   describe('RegisterRecommendation', () => {
     const recommend = (projectId: string, rank: number, region = '太原市') =>
       cmd({ type: 'RegisterRecommendation', data: { projectId, recommenderOrg: `${region}教育局`, rank }, actor: recommender(region), now: DURING });

@@ -14,6 +14,7 @@ import {
   ProgramCycleCommand,
   RegisterApplication,
   RegisterRecommendation,
+  ReleaseRegistration,
   RemoveFromList,
   Shortlist,
 } from './program-cycle.commands';
@@ -92,6 +93,8 @@ export function decideProgramCycle(
       return registerApplication(command, state);
     case 'RegisterRecommendation':
       return registerRecommendation(command, state);
+    case 'ReleaseRegistration':
+      return releaseRegistration(command, state);
     case 'Shortlist':
       return shortlist(command, state);
     case 'OpenPublicNotice':
@@ -212,6 +215,19 @@ function registerApplication(command: RegisterApplication, state: ProgramCycleSt
       },
     },
   ];
+}
+
+function releaseRegistration(command: ReleaseRegistration, state: ProgramCycleState): ProgramCycleEvent[] {
+  const cycle = requireCycle(state);
+  const { projectId, registration, reason } = command.data;
+  requireText('reason', reason, 'reason-required');
+  instant('now', command.now);
+  const held = registration === 'application' ? own(cycle.applications, projectId) : own(cycle.recommendations, projectId);
+  if (!held) return [];
+  requireRole(command.actor, registration === 'application' ? 'applicant' : 'recommender');
+  const holder = registration === 'application' ? (held as { applicantOrg: string }).applicantOrg : (held as { recommenderOrg: string }).recommenderOrg;
+  if (command.actor.org !== holder) throw forbidden('not-own-organisation', 'only the organisation that registered may release the registration');
+  return [{ type: 'RegistrationReleased', data: { projectId, registration, reason, releasedAt: command.now } }];
 }
 
 function registerRecommendation(command: RegisterRecommendation, state: ProgramCycleState): ProgramCycleEvent[] {
@@ -521,6 +537,15 @@ export function evolveProgramCycle(state: ProgramCycleState, event: ProgramCycle
     case 'RecommendationRegistered': {
       const { projectId, recommenderOrg, rank } = event.data;
       return { ...state, recommendations: { ...state.recommendations, [projectId]: { recommenderOrg, rank } } };
+    }
+    case 'RegistrationReleased': {
+      const { projectId, registration } = event.data;
+      if (registration === 'application') {
+        const { [projectId]: _released, ...applications } = state.applications;
+        return { ...state, applications };
+      }
+      const { [projectId]: _released, ...recommendations } = state.recommendations;
+      return { ...state, recommendations };
     }
     case 'ProjectShortlisted':
       return withDecision(

@@ -60,6 +60,17 @@ export type RecommendationRegistered = Event<
   }
 >;
 
+/** A registration given back because the project command it was made for was refused. */
+export type RegistrationReleased = Event<
+  'RegistrationReleased',
+  {
+    readonly projectId: string;
+    readonly registration: 'application' | 'recommendation';
+    readonly reason: string;
+    readonly releasedAt: string;
+  }
+>;
+
 export type ProjectShortlisted = Event<
   'ProjectShortlisted',
   {
@@ -159,6 +170,7 @@ export type ProgramCycleEvent =
   | ApplicationWindowClosed
   | ApplicationRegistered
   | RecommendationRegistered
+  | RegistrationReleased
   | ProjectShortlisted
   | ProjectNotSelected
   | PublicNoticeOpened

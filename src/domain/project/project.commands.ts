@@ -206,6 +206,14 @@ export interface ResolveObjectionData {
   readonly evidence?: readonly DocumentRef[];
 }
 
+/** Carried from the cycle's ProjectRemovedFromList; idempotent per removal. */
+export interface RecordRemovalFromListData {
+  /** The cycle event that removed the project. */
+  readonly removalId: string;
+  readonly reason: string;
+  readonly objectionId?: string | null;
+}
+
 /** Carried from the cycle's ListApproved; idempotent per decision. */
 export interface RecordApprovalData {
   readonly cycleDecisionId: string;
@@ -375,6 +383,7 @@ export type RecordSelection = ProjectCommandOf<'RecordSelection', RecordSelectio
 export type RecordPublicNotice = ProjectCommandOf<'RecordPublicNotice', RecordPublicNoticeData>;
 export type FileObjection = ProjectCommandOf<'FileObjection', FileObjectionData>;
 export type ResolveObjection = ProjectCommandOf<'ResolveObjection', ResolveObjectionData>;
+export type RecordRemovalFromList = ProjectCommandOf<'RecordRemovalFromList', RecordRemovalFromListData>;
 export type RecordApproval = ProjectCommandOf<'RecordApproval', RecordApprovalData>;
 export type SubmitConstructionPlan = ProjectCommandOf<'SubmitConstructionPlan', SubmitConstructionPlanData>;
 export type RecordConstructionPlanOverdue = ProjectCommandOf<'RecordConstructionPlanOverdue', NoData>;
@@ -418,6 +427,7 @@ export type ProjectCommand =
   | RecordPublicNotice
   | FileObjection
   | ResolveObjection
+  | RecordRemovalFromList
   | RecordApproval
   | SubmitConstructionPlan
   | RecordConstructionPlanOverdue
@@ -448,7 +458,7 @@ export type ProjectCommandType = ProjectCommand['type'];
 
 /**
  * Who may issue each command (domain.md §7): the decider enforces it, and the HTTP layer generates its
- * routes and route × role matrix from it. RecordSelection, RecordPublicNotice and RecordApproval carry
+ * routes and route × role matrix from it. RecordSelection, RecordPublicNotice, RecordRemovalFromList and RecordApproval carry
  * the cycle's decisions to the project (the office user who decided on the cycle is the actor);
  * Record…Overdue and RecordConstructionPeriodEnded are issued by the deadline scheduler acting as the
  * office. Anyone identified may object during a public notice; the auditor issues no command.
@@ -470,6 +480,7 @@ export const PROJECT_COMMANDS: Readonly<Record<ProjectCommandType, readonly Role
   RecordPublicNotice: ['office'],
   FileObjection: ['applicant', 'recommender', 'reviewer', 'office'],
   ResolveObjection: ['office'],
+  RecordRemovalFromList: ['office'],
   RecordApproval: ['office'],
   SubmitConstructionPlan: ['applicant'],
   RecordConstructionPlanOverdue: ['office'],

@@ -227,7 +227,7 @@ describe('project decider: authorization (domain.md §7)', () => {
 
   it('the command table lists every command once, and the auditor may issue none', () => {
     expect(new Set(PROJECT_COMMAND_TYPES).size).toBe(PROJECT_COMMAND_TYPES.length);
-    expect(PROJECT_COMMAND_TYPES).toHaveLength(41);
+    expect(PROJECT_COMMAND_TYPES).toHaveLength(42);
     for (const type of PROJECT_COMMAND_TYPES) expect(PROJECT_COMMANDS[type]).not.toContain('auditor');
   });
 
@@ -801,6 +801,32 @@ describe('selection (domain.md §3)', () => {
       const inadmissible = run([command('FileObjection', otherApplicant, { objectionId: 'o-2', grounds: '匿名', evidence: [EVIDENCE] }, at('2025-10-20'))], history(BRAND, 'noticed'));
       given(projectDecider, inadmissible).when(resolve('upheld', 'o-2')).thenThrows('objection-not-open', 'illegal-state');
       given(projectDecider, filed()).when(command('ResolveObjection', office, { objectionId: 'o-1', outcome: 'ignored' as never, reason: 'x' }, at('2025-10-23'))).thenThrows('invalid-outcome', 'validation');
+    });
+  });
+
+  describe('RecordRemovalFromList', () => {
+    const remove = (objectionId?: string) => command('RecordRemovalFromList', office, { removalId: 'e-9', reason: '核实材料不实', ...(objectionId ? { objectionId } : {}) }, at('2025-10-20'));
+
+    it('records the cycle’s removal of a shortlisted project or one in its notice', () => {
+      const recorded = { type: 'RemovalFromListRecorded', data: { removalId: 'e-9', reason: '核实材料不实', objectionId: null, removedAt: at('2025-10-20'), rulesVersion: V } };
+      const events = given(projectDecider, history(BRAND, 'noticed')).when(remove()).then([recorded] as ProjectEvent[]);
+      expect(fold(projectDecider, [...history(BRAND, 'noticed'), ...events]).status).toBe('RemovedFromList');
+      given(projectDecider, history(BRAND, 'shortlisted')).when(remove('o-1')).then([{ ...recorded, data: { ...recorded.data, objectionId: 'o-1' } }] as ProjectEvent[]);
+    });
+
+    it('changes nothing once removed, by the cycle or by an objection upheld here; refuses other stages', () => {
+      const removed = run([remove()], history(BRAND, 'noticed'));
+      given(projectDecider, removed).when(remove()).then([]);
+      const objected = run(
+        [
+          command('FileObjection', otherApplicant, { objectionId: 'o-1', objector: { name: '李四', contact: 'li@example.cn' }, grounds: '数据不实', evidence: [EVIDENCE] }, at('2025-10-20')),
+          command('ResolveObjection', office, { objectionId: 'o-1', outcome: 'upheld', reason: '属实' }, at('2025-10-21')),
+        ],
+        history(BRAND, 'noticed'),
+      );
+      given(projectDecider, objected).when(remove('o-1')).then([]);
+      given(projectDecider, history(BRAND, 'scored')).when(remove()).thenThrows('invalid-transition', 'illegal-state');
+      given(projectDecider, history(BRAND, 'noticed')).when(command('RecordRemovalFromList', applicant, { removalId: 'e-9', reason: 'x' }, at('2025-10-20'))).thenThrows('role-not-allowed', 'forbidden');
     });
   });
 

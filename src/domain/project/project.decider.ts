@@ -118,6 +118,7 @@ const PARENT_ENDED: readonly ProjectStatus[] = [
   'NotRecommended',
   'NotSelected',
   'RemovedAfterObjection',
+  'RemovedFromList',
   'Failed',
   'Suspended',
   'Revoked',
@@ -692,6 +693,25 @@ export function decideProject(command: ProjectCommand, state: ProjectState): Pro
       return [
         { type: 'ObjectionUpheld', data: resolution },
         { type: 'ProjectRemovedAfterObjection', data: { objectionId: objection.objectionId, reason, removedAt: now, rulesVersion } },
+      ];
+    }
+
+    case 'RecordRemovalFromList': {
+      const removalId = text(command.data.removalId, 'invalid-field', 'the removal id');
+      // The cycle's removal of a project whose own upheld objection took it off the list already.
+      if (project.status === 'RemovedAfterObjection' || project.status === 'RemovedFromList') return [];
+      requireStatus(command, project, ['Shortlisted', 'InPublicNotice']);
+      return [
+        {
+          type: 'RemovalFromListRecorded',
+          data: {
+            removalId,
+            reason: text(command.data.reason, 'reason-required', 'the reason'),
+            objectionId: optionalText(command.data.objectionId, 'invalid-field', 'the objection id'),
+            removedAt: now,
+            rulesVersion,
+          },
+        },
       ];
     }
 
@@ -1285,6 +1305,8 @@ export function evolveProject(state: ProjectState, event: ProjectEvent): Project
     }
     case 'ProjectRemovedAfterObjection':
       return { ...p, status: 'RemovedAfterObjection' };
+    case 'RemovalFromListRecorded':
+      return { ...p, status: 'RemovedFromList' };
     case 'ProjectApproved': {
       const { cycleDecisionId, approvedAt, constructionPlanDueOn } = event.data;
       return { ...p, status: 'Approved', approval: { cycleDecisionId, approvedOn: safeChinaDate(approvedAt), constructionPlanDueOn } };

@@ -28,6 +28,8 @@ export const PROJECT_STATUSES = [
   'NotRecommended',
   'NotSelected',
   'RemovedAfterObjection',
+  /** Taken off the cycle's list by the office (RemoveFromList on the cycle), without an objection upheld here. */
+  'RemovedFromList',
   // construction and evaluation
   'PlanSubmitted',
   'UnderConstruction',
@@ -231,6 +233,12 @@ export type ObjectionUpheld = Event<'ObjectionUpheld', ObjectionResolution>;
 export type ProjectRemovedAfterObjection = Event<
   'ProjectRemovedAfterObjection',
   Decided & { readonly objectionId: string; readonly reason: string; readonly removedAt: string }
+>;
+
+/** Carried from the cycle's ProjectRemovedFromList: the project no longer holds a place on the list. */
+export type RemovalFromListRecorded = Event<
+  'RemovalFromListRecorded',
+  Decided & { readonly removalId: string; readonly reason: string; readonly objectionId: string | null; readonly removedAt: string }
 >;
 
 /** 立项. */
@@ -491,6 +499,7 @@ export type ProjectEvent =
   | ObjectionDismissed
   | ObjectionUpheld
   | ProjectRemovedAfterObjection
+  | RemovalFromListRecorded
   | ProjectApproved
   | ConstructionPlanSubmitted
   | ConstructionPlanOverdue

@@ -67,7 +67,7 @@ const reviewer = (n: number): Actor => ({ id: `r${n}`, role: 'reviewer', org: n 
 const ACTORS: readonly Actor[] = [applicant, otherApplicant, recommender, otherRecommender, office, auditor, reviewer(0), reviewer(1), reviewer(2), reviewer(3)];
 
 const SELECTION: readonly ProjectStatus[] = ['None', 'Draft', 'Submitted', 'Returned', 'FormallyChecked', 'Recommended', 'UnderReview', 'Shortlisted', 'InPublicNotice'];
-const SIDE_EXITS: readonly ProjectStatus[] = ['Withdrawn', 'FormallyRejected', 'NotRecommended', 'NotSelected', 'RemovedAfterObjection', 'Revoked'];
+const SIDE_EXITS: readonly ProjectStatus[] = ['Withdrawn', 'FormallyRejected', 'NotRecommended', 'NotSelected', 'RemovedAfterObjection', 'RemovedFromList', 'Revoked'];
 
 const LIKELY: Partial<Record<ProjectStatus, readonly ProjectCommandType[]>> = {
   None: ['DraftApplication'],
@@ -79,7 +79,7 @@ const LIKELY: Partial<Record<ProjectStatus, readonly ProjectCommandType[]>> = {
   Recommended: ['AssignReviewer'],
   UnderReview: ['AssignReviewer', 'ScoreReview', 'ScoreReview', 'CorrectScore', 'RecordSelection', 'RecordSelection'],
   Shortlisted: ['RecordPublicNotice'],
-  InPublicNotice: ['FileObjection', 'ResolveObjection', 'RecordApproval', 'RecordApproval'],
+  InPublicNotice: ['FileObjection', 'ResolveObjection', 'RecordApproval', 'RecordApproval', 'RecordApproval', 'RecordRemovalFromList'],
   Approved: ['SubmitConstructionPlan', 'SubmitConstructionPlan', 'RecordConstructionPlanOverdue', 'RevokeProject'],
   PlanSubmitted: ['AcceptConstructionPlan', 'AcceptConstructionPlan', 'RejectConstructionPlan'],
   UnderConstruction: [
@@ -181,6 +181,8 @@ function dataFor(run: Run, type: ProjectCommandType, state: ProjectState, today:
       const ids = p ? p.objections.filter((o) => o.status === 'open').map((o) => o.objectionId) : [];
       return { objectionId: ids.length > 0 && rnd() < 0.9 ? pick(rnd, ids) : 'o-9', outcome: rnd() < 0.7 ? 'dismissed' : 'upheld', reason: '核查' };
     }
+    case 'RecordRemovalFromList':
+      return { removalId: `e-${int(rnd, 1, 2)}`, reason: '核实不实' };
     case 'RecordApproval':
       return { cycleDecisionId: `a-${int(rnd, 1, 2)}` };
     case 'SubmitConstructionPlan':
@@ -267,6 +269,7 @@ const EVENT_TYPES = Object.keys({
   ObjectionDismissed: true,
   ObjectionUpheld: true,
   ProjectRemovedAfterObjection: true,
+  RemovalFromListRecorded: true,
   ProjectApproved: true,
   ConstructionPlanSubmitted: true,
   ConstructionPlanOverdue: true,

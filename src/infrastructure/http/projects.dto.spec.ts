@@ -193,6 +193,7 @@ describe('project DTOs', () => {
 const SYSTEM_ISSUED: ProjectCommandType[] = [
   'RecordSelection',
   'RecordPublicNotice',
+  'RecordRemovalFromList',
   'RecordApproval',
   'RecordConstructionPlanOverdue',
   'RecordAnnualReportOverdue',
