@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { createReadStream, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, createReadStream, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { DocumentRef } from '../../domain/messages';
@@ -17,6 +17,14 @@ const SIGNATURES: Record<string, readonly number[]> = {
   'image/jpeg': [0xff, 0xd8, 0xff],
 };
 export const ALLOWED_MEDIA_TYPES = Object.keys(SIGNATURES);
+
+/** Who uploaded a document, under which file name: a document is readable by its uploaders. */
+export interface Upload {
+  readonly by: string;
+  readonly org: string;
+  readonly name: string;
+  readonly at: string;
+}
 
 export class DocumentRejectedError extends Error {
   constructor(
@@ -41,7 +49,7 @@ export class DocumentStore {
     mkdirSync(join(this.root, 'incoming'), { recursive: true });
   }
 
-  async save(content: Readable, mediaType: string): Promise<StoredDocument> {
+  async save(content: Readable, mediaType: string, upload: Upload): Promise<StoredDocument> {
     const signature = SIGNATURES[mediaType];
     if (!signature) {
       content.resume();
@@ -74,7 +82,19 @@ export class DocumentStore {
       renameSync(`${incoming}.json`, `${this.pathOf(sha256)}.json`);
       renameSync(incoming, this.pathOf(sha256));
     }
+    // One line per upload, appended whole (O_APPEND), so several processes may record uploads of the same bytes.
+    appendFileSync(`${this.pathOf(sha256)}.uploads`, `${JSON.stringify(upload)}\n`);
     return stored;
+  }
+
+  /** Every recorded upload of the document, oldest first (none for files stored before uploads were recorded). */
+  uploadsOf(sha256: string): Upload[] {
+    const file = `${this.pathOf(sha256)}.uploads`;
+    if (!existsSync(file)) return [];
+    return readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .map((line) => JSON.parse(line) as Upload);
   }
 
   describe(sha256: string): StoredDocument | undefined {

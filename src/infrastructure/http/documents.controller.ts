@@ -1,27 +1,51 @@
-import { Controller, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { forbidden } from '../../domain/errors';
+import { Clock, CLOCK } from '../../application/clock';
+import { DomainError, forbidden } from '../../domain/errors';
+import { requireEnterpriseReader } from '../../domain/enterprise/enterprise.access';
+import { enterpriseDecider } from '../../domain/enterprise/enterprise.decider';
 import type { Actor } from '../../domain/messages';
+import { requireProjectReader } from '../../domain/project/project.access';
+import { projectDecider } from '../../domain/project/project.decider';
+import { EVENT_STORE, EventStore } from '../../application/event-store';
+import { readState } from '../../application/handle-command';
 import { ALLOWED_MEDIA_TYPES, DocumentStore } from '../documents/document-store';
+import { streamsCiting } from '../read-models/document-citations.projection';
+import { ReadModels } from '../read-models/read-models';
 import { CurrentActor } from './auth.guard';
 import { ProblemError } from './problem.filter';
 
+/** The one multipart field a document is uploaded in. */
+const FIELD = 'file';
+
+// Not told apart from a document that does not exist: a hash names content, and whether someone else uploaded it is not the asker's to learn.
 const notFound = (sha256: string) =>
-  new ProblemError({ status: 404, code: 'unknown-document', title: 'Not Found', detail: `no document with sha256 ${sha256}` });
+  new ProblemError({ status: 404, code: 'unknown-document', title: 'Not Found', detail: `no document with sha256 ${sha256} that you may read` });
+
+/** `inline` with the original name: an ASCII fallback and the UTF-8 name (RFC 6266, RFC 8187). */
+function contentDisposition(name: string): string {
+  const ascii = name.replace(/[^\x20-\x7e]|["\\]/g, '_');
+  return `inline; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)}`;
+}
 
 @ApiTags('documents')
 @ApiBearerAuth()
 @Controller('documents')
 export class DocumentsController {
-  constructor(private readonly documents: DocumentStore) {}
+  constructor(
+    private readonly documents: DocumentStore,
+    private readonly readModels: ReadModels,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
 
   @Post()
   @HttpCode(201)
   @ApiConsumes('multipart/form-data')
   @ApiBody({
-    description: `One file in the field "file": ${ALLOWED_MEDIA_TYPES.join(', ')}. Commands then cite it as { sha256, name, size, mediaType }.`,
-    schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } }, required: ['file'] },
+    description: `One file in the field "${FIELD}": ${ALLOWED_MEDIA_TYPES.join(', ')}. Commands then cite it as { sha256, name, size, mediaType }.`,
+    schema: { type: 'object', properties: { [FIELD]: { type: 'string', format: 'binary' } }, required: [FIELD] },
   })
   @ApiCreatedResponse({
     description: 'Stored, content-addressed',
@@ -32,19 +56,91 @@ export class DocumentsController {
     if (!request.isMultipart()) {
       throw new ProblemError({ status: 415, code: 'unsupported-media-type', title: 'Unsupported Media Type', detail: 'upload documents as multipart/form-data' });
     }
-    const file = await request.file();
-    if (!file) {
-      throw new ProblemError({ status: 400, code: 'document-missing', title: 'Bad Request', detail: 'send the file in the multipart field "file"' });
+    let file: Awaited<ReturnType<FastifyRequest['file']>>;
+    try {
+      file = await request.file();
+    } catch (error) {
+      throw malformedMultipart(error);
     }
-    const stored = await this.documents.save(file.file, file.mimetype);
+    if (!file) throw new ProblemError({ status: 400, code: 'document-missing', title: 'Bad Request', detail: `send the file in the multipart field "${FIELD}"` });
+    if (file.fieldname !== FIELD) {
+      file.file.resume();
+      throw new ProblemError({
+        status: 400,
+        code: 'document-field',
+        title: 'Bad Request',
+        detail: `send the file in the multipart field "${FIELD}", not "${file.fieldname}"`,
+        errors: [{ field: file.fieldname, reason: `documents are uploaded in the field "${FIELD}"` }],
+      });
+    }
+    let stored;
+    try {
+      stored = await this.documents.save(file.file, file.mimetype, { by: actor.id, org: actor.org, name: file.filename, at: this.clock.now().toISOString() });
+    } catch (error) {
+      // A multipart body cut short or with a broken boundary fails while the file is read.
+      if (error instanceof Error && /multipart|boundary|unexpected end/i.test(error.message)) throw malformedMultipart(error);
+      throw error;
+    }
     return { ...stored, name: file.filename };
   }
 
   @Get(':sha256')
-  @ApiOkResponse({ description: 'The stored bytes, with their media type' })
-  async download(@Param('sha256') sha256: string, @Res() reply: FastifyReply) {
+  @ApiOkResponse({ description: 'The stored bytes, with their media type and original file name — to its uploaders and to whoever may read a record that cites it' })
+  async download(@Param('sha256') sha256: string, @CurrentActor() actor: Actor, @Res() reply: FastifyReply) {
     const stored = this.documents.describe(sha256);
     if (!stored) throw notFound(sha256);
-    await reply.type(stored.mediaType).header('content-length', stored.size).send(this.documents.open(sha256));
+    const name = await this.readableName(actor, sha256);
+    if (name === undefined) throw notFound(sha256);
+    await reply
+      .type(stored.mediaType)
+      .header('content-length', stored.size)
+      .header('content-disposition', contentDisposition(name))
+      .header('x-content-type-options', 'nosniff')
+      .send(this.documents.open(sha256));
   }
+
+  /** The document's name as the asker knows it, when the asker may read it; undefined otherwise. */
+  private async readableName(actor: Actor, sha256: string): Promise<string | undefined> {
+    const uploads = this.documents.uploadsOf(sha256);
+    const own = uploads.find((u) => u.by === actor.id);
+    if (own) return own.name;
+    const fallback = uploads[0]?.name ?? `${sha256}`;
+    if (actor.role === 'office' || actor.role === 'auditor') return fallback;
+    // Citations are a read model: bring it up to what is stored, so a document cited a moment ago is found.
+    await this.readModels.reach((await this.store.status()).lastPosition);
+    for (const stream of streamsCiting(this.readModels.db, sha256)) {
+      if (await this.mayRead(actor, stream)) return fallback;
+    }
+    return undefined;
+  }
+
+  private async mayRead(actor: Actor, stream: string): Promise<boolean> {
+    try {
+      if (stream.startsWith('project-')) {
+        const { state } = await readState(this.store, projectDecider, stream);
+        if (state.status === 'None') return false;
+        requireProjectReader(actor, state);
+        return true;
+      }
+      if (stream.startsWith('enterprise-')) {
+        const { state } = await readState(this.store, enterpriseDecider, stream);
+        requireEnterpriseReader(actor, state);
+        return state.enterpriseId !== null;
+      }
+      // A cycle's documents are its public notices and approval documents, which everyone signed in reads.
+      return stream.startsWith('cycle-');
+    } catch (error) {
+      if (error instanceof DomainError && error.kind === 'forbidden') return false;
+      throw error;
+    }
+  }
+}
+
+function malformedMultipart(error: unknown): ProblemError {
+  return new ProblemError({
+    status: 400,
+    code: 'malformed-multipart',
+    title: 'Bad Request',
+    detail: `the multipart body could not be read (${error instanceof Error ? error.message : String(error)}); send one file in the field "${FIELD}" with a valid boundary`,
+  });
 }

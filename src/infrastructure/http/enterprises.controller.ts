@@ -7,8 +7,8 @@ import { enterpriseStream } from '../../application/streams';
 import { EVENT_STORE, EventStore } from '../../application/event-store';
 import { CommandRequest, readState } from '../../application/handle-command';
 import { nameBasedUuid } from '../../application/ids';
-import { enterpriseDecider, EnterpriseState } from '../../domain/enterprise/enterprise.decider';
-import { forbidden } from '../../domain/errors';
+import { requireEnterpriseReader } from '../../domain/enterprise/enterprise.access';
+import { enterpriseDecider } from '../../domain/enterprise/enterprise.decider';
 import { Actor } from '../../domain/messages';
 import { redactFor } from './audit.controller';
 import { CurrentActor } from './auth.guard';
@@ -34,15 +34,6 @@ import { CommandHeaders, CommandResponses } from './openapi';
 import { ProblemError } from './problem.filter';
 
 const ANONYMOUS = { name: '', contact: '' };
-
-/** Who reads an enterprise's file: the enterprise itself, the recommender of its city, the office and auditors (as in the registry). */
-function requireVisible(actor: Actor, state: EnterpriseState): void {
-  if (actor.role === 'reviewer') throw forbidden('role-not-allowed', 'reviewers do not read enterprise files');
-  if (actor.role === 'applicant' && actor.org !== state.enterpriseId) throw forbidden('not-own-organisation', 'an enterprise reads only its own file');
-  if (actor.role === 'recommender' && (actor.region === undefined || actor.region !== state.region)) {
-    throw forbidden('not-own-region', 'a recommender reads only the files of enterprises of its region');
-  }
-}
 
 @ApiTags('enterprises')
 @ApiBearerAuth()
@@ -72,7 +63,7 @@ export class EnterprisesController {
     if (state.status === 'None') {
       throw new ProblemError({ status: 404, code: 'enterprise-not-found', title: 'Not Found', detail: `no enterprise ${id}` });
     }
-    requireVisible(actor, state);
+    requireEnterpriseReader(actor, state);
     const objectors = state.objections.length > 0 ? await this.objectorsOf(stream, revision, actor) : new Map<string, unknown>();
     reply.header('etag', etagOf(revision));
     return { id, revision, ...state, objections: state.objections.map((o) => ({ ...o, objector: objectors.get(o.objectionId) })) };

@@ -7,9 +7,9 @@ import { CommandRequest, readState } from '../../application/handle-command';
 import { nameBasedUuid } from '../../application/ids';
 import { DecideProject, ProjectCommandInput } from '../../application/project.commands';
 import { projectStream } from '../../application/streams';
-import { forbidden } from '../../domain/errors';
 import { Actor } from '../../domain/messages';
-import { Project, projectDecider } from '../../domain/project/project.decider';
+import { requireProjectReader } from '../../domain/project/project.access';
+import { projectDecider } from '../../domain/project/project.decider';
 import { redactFor } from './audit.controller';
 import { CurrentActor } from './auth.guard';
 import { answer, CurrentCommand, etagOf } from './command-request';
@@ -53,24 +53,6 @@ import {
 } from './projects.dto';
 
 /**
- * Who reads a project: its applicant organisation, the recommender of its city, the reviewers assigned
- * to it (not once they declared a conflict), the office and auditors — as the decider lets them act on it.
- */
-function requireVisible(actor: Actor, project: Project): void {
-  if (actor.role === 'applicant' && actor.org !== project.applicantOrg) {
-    throw forbidden('not-own-organisation', 'an applicant reads only its own organisation’s projects');
-  }
-  if (actor.role === 'recommender' && (actor.region === undefined || actor.region !== project.region)) {
-    throw forbidden('not-own-region', 'a recommender reads only the projects of its region');
-  }
-  if (actor.role === 'reviewer') {
-    const reviewer = project.reviewers.find((r) => r.reviewerId === actor.id);
-    if (!reviewer) throw forbidden('not-assigned-reviewer', 'a reviewer reads only the projects assigned to it');
-    if (reviewer.recused) throw forbidden('reviewer-recused', 'the reviewer has recused from this project');
-  }
-}
-
-/**
  * The school-side projects (高水平中职, 高水平高职 and its 专业群, 品牌专业, 精品课程): one route per command a
  * person issues. The cycle's decisions (selection, public notice, approval) reach a project through
  * the cycle's routes, and overdue deadlines are recorded by the scheduler, so neither has a route here.
@@ -108,7 +90,7 @@ export class ProjectsController {
     if (state.status === 'None') {
       throw new ProblemError({ status: 404, code: 'project-not-found', title: 'Not Found', detail: `no project ${id}` });
     }
-    requireVisible(actor, state);
+    requireProjectReader(actor, state);
     const objectors = state.objections.length > 0 ? await this.objectorsOf(stream, revision, actor) : new Map<string, unknown>();
     reply.header('etag', etagOf(revision));
     return { id, revision, ...state, objections: state.objections.map((o) => ({ ...o, objector: objectors.get(o.objectionId) })) };

@@ -10,6 +10,7 @@ import { ProjectionRunner, ProjectionTimeoutError } from '../projections/project
 import { ProblemError } from '../http/problem.filter';
 import { deadlinesProjection } from '../scheduling/deadlines.projection';
 import { cycleDashboardProjection } from './cycle-dashboard.projection';
+import { documentCitationsProjection } from './document-citations.projection';
 import { enterpriseRegistryProjection } from './enterprise-registry.projection';
 import { projectStatusProjection } from './project-status.projection';
 
@@ -18,6 +19,7 @@ export const PROJECTIONS: readonly Projection[] = [
   cycleDashboardProjection,
   enterpriseRegistryProjection,
   deadlinesProjection(DEADLINE_RULES),
+  documentCitationsProjection,
 ];
 
 /** How long a query waits for the read models to reach the position a client names. */
