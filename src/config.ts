@@ -20,6 +20,8 @@ export interface AppConfig {
   readonly schedulerIntervalMs: number;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly auth: AuthConfig;
+  /** The longest a bearer token may live (exp − iat), in seconds: TOKEN_MAX_LIFETIME, 24h by default. */
+  readonly tokenMaxLifetimeSeconds: number;
   /** The 2020 plan's program types, plus those of PROGRAM_CATALOG_FILE. */
   readonly catalog: ProgramCatalog;
 }
@@ -52,6 +54,20 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
     throw new ConfigError(name, `must be an integer from ${min} to ${max}, got "${raw}"`);
   }
   return value;
+}
+
+const SECONDS_PER_UNIT: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
+
+/** A duration such as `90s`, `30m`, `24h`, `7d`, or a plain number of seconds. */
+function duration(env: Env, name: string, fallbackSeconds: number, minSeconds: number, maxSeconds: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallbackSeconds;
+  const match = /^(\d{1,9})\s*([smhd]?)$/.exec(raw.trim());
+  const seconds = match ? Number(match[1]) * SECONDS_PER_UNIT[match[2] || 's'] : NaN;
+  if (!(seconds >= minSeconds && seconds <= maxSeconds)) {
+    throw new ConfigError(name, `must be a duration from ${minSeconds}s to ${maxSeconds / 86400}d such as 30m, 24h or 7d, got "${raw}"`);
+  }
+  return seconds;
 }
 
 function instant(env: Env, name: string): string | undefined {
@@ -93,6 +109,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     schedulerIntervalMs: integer(env, 'SCHEDULER_INTERVAL_MS', 5000, 0, 24 * 60 * 60 * 1000),
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
     auth: loadAuth(env),
+    tokenMaxLifetimeSeconds: duration(env, 'TOKEN_MAX_LIFETIME', 24 * 3600, 60, 366 * 86400),
     catalog: loadCatalog(env),
   };
 }
