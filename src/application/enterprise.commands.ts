@@ -7,7 +7,7 @@ import { EnterpriseCommand, EnterpriseCommandType, EnterpriseContext, OpenPublic
 import { enterpriseDecider } from '../domain/enterprise/enterprise.decider';
 import { validation } from '../domain/errors';
 import { DocumentRef } from '../domain/messages';
-import { DocumentStore, documentRefsIn } from '../infrastructure/documents/document-store';
+import { CITED_DOCUMENTS, CitedDocuments, documentRefsIn } from './documents';
 import { CATALOG } from './catalog';
 import { Clock, CLOCK } from './clock';
 import { EVENT_STORE, EventStore } from './event-store';
@@ -44,7 +44,7 @@ export class DecideEnterpriseHandler implements ICommandHandler<DecideEnterprise
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(CATALOG) private readonly catalog: ProgramCatalog,
-    private readonly documents: DocumentStore,
+    @Inject(CITED_DOCUMENTS) private readonly documents: CitedDocuments,
   ) {}
 
   async execute({ creditCode, command, request }: DecideEnterprise): Promise<CommandOutcome> {

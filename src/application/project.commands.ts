@@ -5,7 +5,7 @@ import { ApplicantBan, ProjectCommand, ProjectContext, ProjectCycleFacts } from 
 import { projectDecider, ProjectState } from '../domain/project/project.decider';
 import { notFound } from '../domain/errors';
 import { Actor } from '../domain/messages';
-import { DocumentStore, documentRefsIn } from '../infrastructure/documents/document-store';
+import { CITED_DOCUMENTS, CitedDocuments, documentRefsIn } from './documents';
 import { Clock, CLOCK } from './clock';
 import { EVENT_STORE, EventStore } from './event-store';
 import { CROSS_STREAM_EFFECTS, CrossStreamEffects } from './cross-stream-effects';
@@ -67,7 +67,7 @@ export class DecideProjectHandler implements ICommandHandler<DecideProject, Comm
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(APPLICANT_BANS) private readonly bans: ApplicantBans,
     @Inject(CROSS_STREAM_EFFECTS) private readonly effects: CrossStreamEffects,
-    private readonly documents: DocumentStore,
+    @Inject(CITED_DOCUMENTS) private readonly documents: CitedDocuments,
   ) {}
 
   async execute({ projectId, command, request }: DecideProject): Promise<CommandOutcome> {

@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { appendFileSync, createReadStream, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
+import { CitedDocuments } from '../../application/documents';
 import { DocumentRef } from '../../domain/messages';
 
 export interface StoredDocument {
@@ -41,7 +42,7 @@ export class DocumentRejectedError extends Error {
  * so a file is stored once however often it is uploaded, and a hash cited in an event proves which
  * bytes were meant.
  */
-export class DocumentStore {
+export class DocumentStore implements CitedDocuments {
   private readonly root: string;
 
   constructor(dataDir: string, readonly maxBytes: number) {
@@ -120,13 +121,4 @@ export class DocumentStore {
   private pathOf(sha256: string): string {
     return join(this.root, sha256.slice(0, 2), sha256);
   }
-}
-
-/** Every DocumentRef found anywhere in a command body, so the HTTP layer can verify them all. */
-export function documentRefsIn(value: unknown): DocumentRef[] {
-  if (Array.isArray(value)) return value.flatMap(documentRefsIn);
-  if (value === null || typeof value !== 'object') return [];
-  const record = value as Record<string, unknown>;
-  if (typeof record.sha256 === 'string' && typeof record.size === 'number') return [record as unknown as DocumentRef];
-  return Object.values(record).flatMap(documentRefsIn);
 }

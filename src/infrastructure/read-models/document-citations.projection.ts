@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { RecordedEvent } from '../../application/event-store';
-import { documentRefsIn } from '../documents/document-store';
+import { documentRefsIn } from '../../application/documents';
 import { preparedOnce, Projection } from '../projections/projection';
 
 const statements = preparedOnce((db) => ({
