@@ -9,8 +9,11 @@ import { CurrentActor } from './auth.guard';
 import { Instant } from './dto-support';
 import { ProblemError } from './problem.filter';
 
+/** The simulated clock stays within the plan's horizon: a year such as 9999 would fire every deadline ever set. */
+export const SIMULATED_CLOCK_RANGE = { from: '2000-01-01T00:00:00Z', until: '2101-01-01T00:00:00Z' } as const;
+
 export class AdvanceClockDto {
-  @Instant('2026-03-31T16:00:00Z')
+  @Instant('2026-03-31T16:00:00Z', { within: SIMULATED_CLOCK_RANGE, description: 'Forward only; from 2000 through 2100' })
   to!: string;
 }
 

@@ -6,12 +6,12 @@ export class TierDto {
   @Text('A', { max: 20 })
   name!: string;
 
-  @Count(3, { min: 1 })
+  @Count(3, { min: 1, max: 100_000 })
   quota!: number;
 }
 
 export class NoticeRuleDto {
-  @Count(5, { min: 1 })
+  @Count(5, { min: 1, max: 365 })
   length!: number;
 
   @ApiProperty({ enum: ['working-days', 'calendar-days'], example: 'working-days' })
@@ -21,7 +21,7 @@ export class NoticeRuleDto {
 
 /** Overrides of the program type's default rules; what is left out keeps the catalog's default. */
 export class CycleRulesOverrideDto {
-  @Count(200, { optional: true, min: 1 })
+  @Count(200, { optional: true, min: 1, max: 100_000 })
   quota?: number;
 
   @Nested(() => TierDto, { optional: true, isArray: true })
@@ -29,19 +29,19 @@ export class CycleRulesOverrideDto {
   @ArrayMaxSize(10)
   tiers?: TierDto[];
 
-  @Count(2, { optional: true, min: 1 })
+  @Count(2, { optional: true, min: 1, max: 10_000 })
   perApplicantLimit?: number;
 
-  @Count(20, { optional: true, min: 1 })
+  @Count(20, { optional: true, min: 1, max: 10_000 })
   perRecommenderLimit?: number;
 
-  @Count(3, { optional: true, min: 1 })
+  @Count(3, { optional: true, min: 1, max: 100 })
   minReviewers?: number;
 
   @Nested(() => NoticeRuleDto, { optional: true })
   publicNotice?: NoticeRuleDto;
 
-  @Count(36, { optional: true, min: 1 })
+  @Count(36, { optional: true, min: 1, max: 240 })
   constructionMonths?: number;
 }
 

@@ -1,7 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsDefined, IsIn, IsInt, IsISO8601, IsNumber, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsDefined, IsIn, IsInt, IsISO8601, IsNumber, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateBy, ValidateNested } from 'class-validator';
 
 /**
  * The few field shapes every DTO uses, each one decorator for validation and documentation alike,
@@ -16,11 +16,22 @@ export const Text = (example: string, options: { optional?: boolean; max?: numbe
     MaxLength(options.max ?? 2000),
   );
 
-export const Instant = (example: string, options: { optional?: boolean; description?: string } = {}) =>
+/** An instant from `from` (inclusive) to `until` (exclusive), both ISO-8601. */
+const InstantWithin = (from: string, until: string) =>
+  ValidateBy({
+    name: 'instantWithin',
+    validator: {
+      validate: (value: unknown) => typeof value === 'string' && Date.parse(value) >= Date.parse(from) && Date.parse(value) < Date.parse(until),
+      defaultMessage: (args) => `${args?.property} must be from ${from} and before ${until}`,
+    },
+  });
+
+export const Instant = (example: string, options: { optional?: boolean; description?: string; within?: { from: string; until: string } } = {}) =>
   applyDecorators(
     options.optional ? ApiPropertyOptional({ example, format: 'date-time', description: options.description }) : ApiProperty({ example, format: 'date-time', description: options.description }),
     ...(options.optional ? [IsOptional()] : []),
     IsISO8601({ strict: true }),
+    ...(options.within ? [InstantWithin(options.within.from, options.within.until)] : []),
   );
 
 export const DateOnly = (example: string, options: { optional?: boolean; description?: string } = {}) =>
@@ -30,16 +41,24 @@ export const DateOnly = (example: string, options: { optional?: boolean; descrip
     Matches(/^\d{4}-\d{2}-\d{2}$/, { message: '$property must be a date YYYY-MM-DD' }),
   );
 
-export const Count = (example: number, options: { optional?: boolean; min?: number; description?: string } = {}) =>
-  applyDecorators(
-    options.optional ? ApiPropertyOptional({ example, description: options.description }) : ApiProperty({ example, description: options.description }),
+/**
+ * A whole number from `min` (0) to `max`. Without a max of its own a count is still bounded to the safe
+ * integers: IsInt alone takes 1e308, which is "whole" as a double.
+ */
+export const Count = (example: number, options: { optional?: boolean; min?: number; max?: number; description?: string } = {}) => {
+  const max = options.max ?? Number.MAX_SAFE_INTEGER;
+  const schema = { example, minimum: options.min ?? 0, maximum: max, type: 'integer' as const, description: options.description };
+  return applyDecorators(
+    options.optional ? ApiPropertyOptional(schema) : ApiProperty(schema),
     ...(options.optional ? [IsOptional()] : []),
     IsInt(),
     Min(options.min ?? 0),
+    Max(max),
   );
+};
 
-/** A number that need not be whole (a score, a percentage, an amount of yuan), within bounds and to at most `decimals` places. */
-export const Decimal = (example: number, options: { optional?: boolean; min: number; max?: number; decimals?: number; description?: string }) =>
+/** A number that need not be whole (a score, a percentage, an amount of yuan), finite, within bounds and to at most `decimals` places. */
+export const Decimal = (example: number, options: { optional?: boolean; min: number; max: number; decimals?: number; description?: string }) =>
   applyDecorators(
     options.optional
       ? ApiPropertyOptional({ example, minimum: options.min, maximum: options.max, description: options.description })
@@ -47,7 +66,7 @@ export const Decimal = (example: number, options: { optional?: boolean; min: num
     ...(options.optional ? [IsOptional()] : []),
     IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: options.decimals ?? 2 }),
     Min(options.min),
-    ...(options.max === undefined ? [] : [Max(options.max)]),
+    Max(options.max),
   );
 
 export const Nested = (type: () => new () => object, options: { optional?: boolean; isArray?: boolean; description?: string } = {}) => {
@@ -71,7 +90,7 @@ export class DocumentRefDto {
   @Text('申报书.pdf', { max: 255 })
   name!: string;
 
-  @Count(48213, { min: 1 })
+  @Count(48213, { min: 1, max: 1024 * 1024 * 1024, description: 'Bytes, as the upload answered (at most 1 GiB, the largest DOCUMENT_MAX_BYTES)' })
   size!: number;
 
   @Text('application/pdf', { optional: true, max: 100 })

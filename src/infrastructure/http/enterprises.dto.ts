@@ -125,7 +125,7 @@ export class ThreeYearPlanDto {
 }
 
 export class AnnualReportDto {
-  @Count(2025, { min: 2000, description: 'The finished year reported on' })
+  @Count(2025, { min: 2000, max: 2100, description: 'The finished year reported on' })
   year!: number;
 
   @Nested(() => DocumentRefDto)
@@ -133,7 +133,7 @@ export class AnnualReportDto {
 }
 
 export class AnnualReportOverdueDto {
-  @Count(2025, { min: 2000, description: 'The year whose report is overdue' })
+  @Count(2025, { min: 2000, max: 2100, description: 'The year whose report is overdue' })
   year!: number;
 }
 

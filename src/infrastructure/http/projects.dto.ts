@@ -73,10 +73,10 @@ export class CourseSubjectDto {
   @Text('PLC控制技术', { max: 200 })
   courseName!: string;
 
-  @Count(64, { description: 'Class hours; the cycle’s rules set the minimum (32)' })
+  @Count(64, { max: 10_000, description: 'Class hours; the cycle’s rules set the minimum (32)' })
   classHours!: number;
 
-  @Count(4, { description: 'Semesters already taught online; the cycle’s rules set the minimum (2)' })
+  @Count(4, { max: 100, description: 'Semesters already taught online; the cycle’s rules set the minimum (2)' })
   semestersTaught!: number;
 }
 
@@ -192,7 +192,7 @@ export class FormalCheckDto {
 }
 
 export class ProjectRecommendDto {
-  @Count(1, { min: 1, description: 'The rank among the city’s recommendations: 1 = first, unique and within the recommender’s limit' })
+  @Count(1, { min: 1, max: 10_000, description: 'The rank among the city’s recommendations: 1 = first, unique and within the recommender’s limit' })
   rank!: number;
 
   @Text('该专业办学特色鲜明，校企合作紧密，同意推荐', { optional: true })
@@ -278,7 +278,7 @@ export class RejectConstructionPlanDto {
 }
 
 export class ProjectAnnualReportDto {
-  @Count(2022, { min: 2000, description: 'The calendar year reported on, from the start of construction to the current year' })
+  @Count(2022, { min: 2000, max: 2100, description: 'The calendar year reported on, from the start of construction to the current year' })
   year!: number;
 
   @Nested(() => DocumentRefDto, { description: 'The annual progress report' })
@@ -394,7 +394,7 @@ export class AccreditDto {
 }
 
 export class CourseUpdateDto {
-  @Count(2024, { min: 2000, description: 'The academic year by the year it starts in: 2024 = 2024–2025' })
+  @Count(2024, { min: 2000, max: 2100, description: 'The academic year by the year it starts in: 2024 = 2024–2025' })
   academicYear!: number;
 
   @Text('更新教学视频12个，新增案例库及在线测试题200道')
@@ -422,7 +422,7 @@ export class RevokeProjectDto {
 }
 
 export class FundRecoveryDto {
-  @Decimal(1500000, { min: 0.01, decimals: 2, description: 'Yuan (CNY), more than 0' })
+  @Decimal(1500000, { min: 0.01, max: 100_000_000_000, decimals: 2, description: 'Yuan (CNY), more than 0 and at most 100 billion (1e11)' })
   amount!: number;
 
   @DateOnly('2025-12-31', { description: 'Last day for the repayment, after today' })
