@@ -1,16 +1,62 @@
 import { randomUUID } from 'node:crypto';
+import { maxHeaderSize } from 'node:http';
+import type { Socket } from 'node:net';
 import multipart from '@fastify/multipart';
-import { NestFactory } from '@nestjs/core';
+import { ModulesContainer, NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppModule } from './app.module';
 import { Clock, SimulatedClock, systemClock } from './application/clock';
 import { AppConfig } from './config';
-import { validationPipe } from './infrastructure/http/validation';
+import { TokenVerifier } from './infrastructure/http/auth';
+import { authenticateBeforeParsing, guardedRoutes } from './infrastructure/http/auth.guard';
+import { withProblemResponses } from './infrastructure/http/openapi';
+import { clientErrorProblem, frameworkErrorProblem, instanceOf, problem, ProblemError, rawProblemResponse } from './infrastructure/http/problem.filter';
+import { installJsonParser, validationPipe } from './infrastructure/http/validation';
 import { JsonLogger } from './infrastructure/json-logger';
 
 function clockOf(config: AppConfig): Clock {
   return config.clock === 'simulated' ? new SimulatedClock(config.clockStart ? new Date(config.clockStart) : new Date()) : systemClock;
+}
+
+/**
+ * The longest path segment the router takes: an organisation's Chinese name, percent-encoded, takes 9
+ * characters a character (Fastify's default of 100 would refuse a name of 12 characters).
+ */
+const MAX_PARAM_LENGTH = 2048;
+
+/** Turns a Fastify route (`/projects/:id`, `/docs/*`) into a pattern for concrete paths. */
+function routePattern(url: string): RegExp {
+  const source = url
+    .split(/(:[A-Za-z0-9_]+|\*)/)
+    .map((part) => (part === '*' ? '.*' : part.startsWith(':') ? '[^/]+' : part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')))
+    .join('');
+  return new RegExp(`^${source}$`);
+}
+
+/**
+ * Fastify answers a known path with an unrouted method as 404; the service says 405 with the methods it
+ * has there (Allow), from the routes Fastify registered.
+ */
+function answerMethodNotAllowed(fastify: FastifyInstance, routes: readonly { method: string; url: string }[]) {
+  const patterns = new Map<string, { pattern: RegExp; methods: Set<string> }>();
+  fastify.addHook('onRequest', async (request) => {
+    if (request.routeOptions.url !== undefined) return;
+    if (patterns.size === 0) {
+      for (const { method, url } of routes) {
+        const entry = patterns.get(url) ?? { pattern: routePattern(url), methods: new Set<string>() };
+        entry.methods.add(method);
+        patterns.set(url, entry);
+      }
+    }
+    const path = request.url.split('?', 1)[0];
+    const allowed = new Set<string>();
+    for (const { pattern, methods } of patterns.values()) if (pattern.test(path)) methods.forEach((m) => allowed.add(m));
+    if (allowed.size === 0 || allowed.has(request.method)) return;
+    const allow = [...allowed].sort().join(', ');
+    throw new ProblemError(problem(405, 'method-not-allowed', `${request.method} is not allowed on ${path}; allowed: ${allow}`, { allowed: [...allowed].sort() }), { allow });
+  });
 }
 
 /** Builds the whole service for a configuration; main.ts and the e2e tests both start it this way. */
@@ -20,14 +66,43 @@ export async function createApp(config: AppConfig, clock: Clock = clockOf(config
     bodyLimit: config.bodyLimitBytes,
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    // What Node's HTTP parser refuses never reaches Fastify or Nest: it is answered here, as a problem too.
+    clientErrorHandler(error: Error & { code?: string }, socket: Socket) {
+      if (error.code === 'ECONNRESET' || socket.destroyed) return;
+      if (socket.writable) socket.write(rawProblemResponse(clientErrorProblem(error as Error & { code?: string; rawPacket?: Buffer }, maxHeaderSize)));
+      socket.destroy(error);
+    },
+    frameworkErrors(error: Error & { code?: string }, request: FastifyRequest, reply: FastifyReply) {
+      const body = frameworkErrorProblem(error);
+      void reply.status(body.status).type('application/problem+json').send({ type: 'about:blank', ...body, instance: instanceOf(request.url), requestId: request.id });
+    },
   });
-  // Commands are JSON; a text body is refused (415) rather than handed to validation as a string.
-  adapter.getInstance().removeContentTypeParser('text/plain');
-  adapter.getInstance().addHook('onSend', async (request, reply) => {
+  const fastify = adapter.getInstance();
+  // Commands are JSON, parsed by the one parser that checks them (Nest's own parsers are off, below); a text
+  // or form body is refused (415) rather than handed to validation as strings.
+  fastify.removeContentTypeParser('text/plain');
+  installJsonParser(fastify);
+  fastify.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  const routes: { method: string; url: string }[] = [];
+  fastify.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) routes.push({ method, url: route.url });
+  });
+  let guard: { routes: ReadonlySet<string>; verifier: TokenVerifier } | undefined;
+  authenticateBeforeParsing(fastify, () => guard);
+  answerMethodNotAllowed(fastify, routes);
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forConfig(config, clock), adapter, {
     logger: new JsonLogger(config.logLevel),
+    bodyParser: false,
+  });
+  guard = { routes: guardedRoutes(app.get(ModulesContainer)), verifier: app.get(TokenVerifier) };
+  fastify.addHook('onReady', async () => {
+    // Every guarded controller route must be one Fastify routes under that name, or the hook would miss it.
+    const registered = new Set(routes.map((r) => `${r.method} ${r.url}`));
+    const missed = [...guard!.routes].filter((key) => !registered.has(key));
+    if (missed.length) throw new Error(`authentication before parsing does not know the Fastify routes of ${missed.join(', ')}`);
   });
   // One more byte than allowed, so an oversized upload is seen as such rather than silently cut.
   await app.register(multipart, { limits: { fileSize: config.documentMaxBytes + 1, files: 1, fields: 0 } });
@@ -35,10 +110,12 @@ export async function createApp(config: AppConfig, clock: Clock = clockOf(config
   app.enableShutdownHooks();
   const openApi = new DocumentBuilder()
     .setTitle('Accreditation Lifecycle Service')
-    .setDescription('Application, selection, construction, evaluation and revocation of the accreditation projects of the 2020 Shanxi vocational-education plan, kept as event streams.')
+    .setDescription(
+      'Application, selection, construction, evaluation and revocation of the accreditation projects of the 2020 Shanxi vocational-education plan, kept as event streams. Every error is answered as application/problem+json (RFC 9457) with a stable `code`.',
+    )
     .setVersion('1')
     .addBearerAuth()
     .build();
-  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openApi), { jsonDocumentUrl: 'docs-json' });
+  SwaggerModule.setup('docs', app, () => withProblemResponses(SwaggerModule.createDocument(app, openApi)), { jsonDocumentUrl: 'docs-json' });
   return app;
 }

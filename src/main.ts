@@ -10,7 +10,7 @@ async function main() {
       `${JSON.stringify({
         level: 30,
         time: Date.now(),
-        msg: `generated a token signing secret in ${config.dataDir}/jwt-secret; mint a token with: npm run -s token -- --role office --org 山西省教育厅 --sub office-1`,
+        msg: `generated a token signing secret in ${config.dataDir}/jwt-secret; mint a token with: npm run -s token -- --role office --org 山西省教育厅 --sub office-1 (--help lists the flags)`,
       })}\n`,
     );
   }

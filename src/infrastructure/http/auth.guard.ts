@@ -1,6 +1,7 @@
-import { CanActivate, createParamDecorator, ExecutionContext, Inject, Injectable, SetMetadata } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
-import type { FastifyRequest } from 'fastify';
+import { CanActivate, createParamDecorator, ExecutionContext, Inject, Injectable, RequestMethod, SetMetadata } from '@nestjs/common';
+import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
+import { MetadataScanner, ModulesContainer, Reflector } from '@nestjs/core';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Actor } from '../../domain/messages';
 import { TokenVerifier } from './auth';
 
@@ -8,9 +9,17 @@ const PUBLIC = 'accreditation:public';
 /** A route anyone may call without a token (health). */
 export const Public = () => SetMetadata(PUBLIC, true);
 
-type AuthenticatedRequest = FastifyRequest & { actor?: Actor };
+/** Whether a controller's handler is public: the handler's own @Public(), or its controller's. */
+export const isPublic = (reflector: Reflector, handler: Function, controller: Function): boolean =>
+  reflector.getAllAndOverride<boolean>(PUBLIC, [handler, controller]) === true;
 
-/** Every route needs a valid bearer token unless marked @Public(); what the actor may do is the domain's call. */
+export type AuthenticatedRequest = FastifyRequest & { actor?: Actor };
+
+/**
+ * Every route needs a valid bearer token unless marked @Public(); what the actor may do is the domain's call.
+ * The authentication hook (app.ts) has usually verified the token already, before the body was parsed;
+ * the guard then finds the actor on the request, and verifies the token itself for any route the hook missed.
+ */
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(
@@ -19,9 +28,9 @@ export class AuthGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    if (this.reflector.getAllAndOverride<boolean>(PUBLIC, [context.getHandler(), context.getClass()])) return true;
+    if (isPublic(this.reflector, context.getHandler(), context.getClass())) return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    request.actor = await this.verifier.actorFrom(request.headers.authorization);
+    request.actor ??= await this.verifier.actorFrom(request.headers.authorization);
     return true;
   }
 }
@@ -32,3 +41,48 @@ export const CurrentActor = createParamDecorator((_: unknown, context: Execution
   if (!actor) throw new Error('CurrentActor used on a public route');
   return actor;
 });
+
+const joinPath = (...parts: string[]) => `/${parts.flatMap((part) => part.split('/')).filter(Boolean).join('/')}`;
+
+/**
+ * The controller routes that need a token, as `METHOD /url` keys in Fastify's spelling of the route
+ * (`GET /projects/:id`), read from the same metadata the guard reads. A GET route answers HEAD too.
+ */
+export function guardedRoutes(modules: ModulesContainer): Set<string> {
+  const reflector = new Reflector();
+  const scanner = new MetadataScanner();
+  const keys = new Set<string>();
+  for (const module of modules.values()) {
+    for (const wrapper of module.controllers.values()) {
+      const controller = wrapper.metatype as Function | null;
+      if (!controller) continue;
+      const prefixes = [Reflect.getMetadata(PATH_METADATA, controller) ?? '/'].flat() as string[];
+      for (const name of scanner.getAllMethodNames(controller.prototype)) {
+        const handler = controller.prototype[name] as Function;
+        const paths = Reflect.getMetadata(PATH_METADATA, handler) as string | string[] | undefined;
+        if (paths === undefined || isPublic(reflector, handler, controller)) continue;
+        const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod];
+        const methods = method === 'ALL' ? ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] : method === 'GET' ? ['GET', 'HEAD'] : [method];
+        for (const prefix of prefixes) {
+          for (const path of [paths].flat()) for (const m of methods) keys.add(`${m} ${joinPath(prefix, path)}`);
+        }
+      }
+    }
+  }
+  return keys;
+}
+
+/**
+ * Authenticates in Fastify's onRequest hook, before the body is read or parsed, so a request without a valid
+ * token answers 401 whatever it sends (malformed JSON, a text body, a huge body). `guard` is asked per
+ * request, as the routes are known only once Nest has its controllers; a route it does not name is left to
+ * the guard, which then verifies the token after parsing.
+ */
+export function authenticateBeforeParsing(fastify: FastifyInstance, guard: () => { routes: ReadonlySet<string>; verifier: TokenVerifier } | undefined): void {
+  fastify.addHook('onRequest', async (request) => {
+    const url = request.routeOptions.url;
+    const current = guard();
+    if (url === undefined || !current || !current.routes.has(`${request.method} ${url}`)) return;
+    (request as AuthenticatedRequest).actor = await current.verifier.actorFrom(request.headers.authorization);
+  });
+}

@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ConcurrencyError, EventRejectedError } from '../../application/event-store';
-import { PreconditionFailedError } from '../../application/handle-command';
+import { IdempotencyKeyReusedError, PreconditionFailedError } from '../../application/handle-command';
 import { DomainError, DomainErrorKind } from '../../domain/errors';
 import { DocumentRejectedError } from '../documents/document-store';
 import { AuthenticationError } from './auth';
@@ -16,9 +16,12 @@ export interface Problem {
   readonly [extra: string]: unknown;
 }
 
-/** Raised by the HTTP layer itself (validation of bodies, headers and documents). */
+/** Raised by the HTTP layer itself (validation of bodies, headers and documents); `headers` go with the answer (e.g. Allow). */
 export class ProblemError extends Error {
-  constructor(readonly problem: Problem) {
+  constructor(
+    readonly problem: Problem,
+    readonly headers: Readonly<Record<string, string>> = {},
+  ) {
     super(problem.detail);
     this.name = 'ProblemError';
   }
@@ -37,14 +40,18 @@ const TITLES: Record<number, string> = {
   403: 'Forbidden',
   404: 'Not Found',
   405: 'Method Not Allowed',
+  408: 'Request Timeout',
   409: 'Conflict',
   412: 'Precondition Failed',
   413: 'Content Too Large',
+  414: 'URI Too Long',
   415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  431: 'Request Header Fields Too Large',
   500: 'Internal Server Error',
 };
 
-const problem = (status: number, code: string, detail: string, extra: Record<string, unknown> = {}): Problem => ({
+export const problem = (status: number, code: string, detail: string, extra: Record<string, unknown> = {}): Problem => ({
   status,
   code,
   title: TITLES[status] ?? 'Error',
@@ -80,6 +87,7 @@ export function toProblem(error: unknown): Problem {
   if (error instanceof PreconditionFailedError) {
     return problem(412, 'revision-mismatch', error.message, { currentRevision: error.actual === 'no_stream' ? -1 : error.actual });
   }
+  if (error instanceof IdempotencyKeyReusedError) return problem(422, 'idempotency-key-reused', error.message);
   if (error instanceof ConcurrencyError) {
     return problem(409, 'concurrency-conflict', 'the resource kept changing while the command was decided; send it again');
   }
@@ -113,9 +121,81 @@ export class ProblemFilter implements ExceptionFilter {
     if (body.status >= 500) {
       this.logger.error({ msg: 'request failed', reqId: request.id, err: (error as Error)?.stack ?? String(error) });
     }
+    if (error instanceof ProblemError) reply.headers(error.headers);
     void reply
       .status(body.status)
       .type('application/problem+json')
-      .send({ type: 'about:blank', ...body, instance: request.url, requestId: request.id });
+      .send({ type: 'about:blank', ...body, instance: instanceOf(request.url), requestId: request.id });
+  }
+}
+
+/** The request target, cut short: a URL refused for its length is not echoed back whole. */
+export const instanceOf = (url: string) => (url.length > 1000 ? `${url.slice(0, 1000)}…` : url);
+
+/**
+ * A problem answered straight onto the socket, for the errors Node's HTTP parser finds before there is a
+ * request for Fastify or Nest to answer (headers too large, a request line that is not HTTP).
+ */
+export function rawProblemResponse(body: Problem): string {
+  const json = JSON.stringify({ type: 'about:blank', ...body });
+  return [
+    `HTTP/1.1 ${body.status} ${body.title}`,
+    'Content-Type: application/problem+json; charset=utf-8',
+    `Content-Length: ${Buffer.byteLength(json)}`,
+    'Connection: close',
+    '',
+    json,
+  ].join('\r\n');
+}
+
+/** The request line of what the parser was reading, when it is there (Node hands over the packet it failed on). */
+function requestLineOf(packet: Buffer | undefined): Buffer | undefined {
+  if (!packet) return undefined;
+  const end = packet.indexOf('\r\n');
+  return end === -1 ? packet : packet.subarray(0, end);
+}
+
+/**
+ * Errors of Node's HTTP parser ('clientError'), which come before any request exists. Node cannot take
+ * non-ASCII bytes in a request target, even with insecureHTTPParser (llhttp refuses them with
+ * HPE_INVALID_URL), so such a URL is answered with how to send it: percent-encoded.
+ */
+export function clientErrorProblem(error: Error & { code?: string; rawPacket?: Buffer }, maxHeaderBytes: number): Problem {
+  const line = requestLineOf(error.rawPacket);
+  switch (error.code) {
+    case 'HPE_HEADER_OVERFLOW':
+      // A request line that alone fills the header space is a URI too long; otherwise the headers are.
+      if (line && (line.length >= maxHeaderBytes / 2 || line.length === error.rawPacket?.length)) {
+        return problem(414, 'uri-too-long', `the request line is longer than the service reads (the request line and headers together may take ${maxHeaderBytes} bytes)`);
+      }
+      return problem(431, 'headers-too-large', `the request headers are larger than the service reads (${maxHeaderBytes} bytes with the request line)`);
+    case 'HPE_INVALID_URL': {
+      const nonAscii = line ? line.some((byte) => byte >= 0x80) : false;
+      return problem(
+        400,
+        'unencoded-url',
+        nonAscii
+          ? 'the URL holds characters outside ASCII as raw bytes (such as 太原市 in a query); percent-encode them as UTF-8, e.g. region=%E5%A4%AA%E5%8E%9F%E5%B8%82 (curl: --data-urlencode with -G)'
+          : 'the URL holds characters a URL may not hold (spaces, control characters); percent-encode them',
+      );
+    }
+    case 'HPE_INVALID_METHOD':
+      return problem(400, 'unknown-method', 'the request method is not one HTTP defines');
+    case 'ERR_HTTP_REQUEST_TIMEOUT':
+      return problem(408, 'request-timeout', 'the request was not received in time');
+    default:
+      return problem(400, 'malformed-request', `the request is not valid HTTP/1.1 (${error.code ?? 'unreadable'})`);
+  }
+}
+
+/** Errors Fastify's router raises before a route is chosen (its `frameworkErrors`). */
+export function frameworkErrorProblem(error: Error & { code?: string }): Problem {
+  switch (error.code) {
+    case 'FST_ERR_BAD_URL':
+      return problem(400, 'invalid-url', 'the URL path is not valid percent-encoding (e.g. a % not followed by two hex digits)');
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return problem(414, 'uri-too-long', 'a path segment of the URL is longer than the service accepts');
+    default:
+      return problem(400, 'malformed-request', 'the request could not be routed');
   }
 }

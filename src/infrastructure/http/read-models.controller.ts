@@ -1,15 +1,34 @@
-import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsIn, IsOptional, IsString, Max, MaxLength } from 'class-validator';
+import { CATALOG } from '../../application/catalog';
+import { isProjectProgramType, ProgramCatalog } from '../../domain/catalog/program-catalog';
 import { forbidden } from '../../domain/errors';
 import { Actor } from '../../domain/messages';
-import { Condition, equalities, everything, nothing, PageQuery, pageOf, where } from '../read-models/query';
+import { PROJECT_STATUSES } from '../../domain/project/project.events';
+import { Condition, equalities, everything, nothing, PageQuery as StorePageQuery, pageOf, where } from '../read-models/query';
 import { ReadModels } from '../read-models/read-models';
 import { ReactorService } from '../reactor/reactor.service';
 import { CurrentActor } from './auth.guard';
 import { ProblemError } from './problem.filter';
 
-const ENTERPRISE_STATUSES = ['Submitted', 'Recommended', 'JointlyReviewed', 'InPublicNotice', 'InIncubation', 'CertificationRequested', 'CertificationEvaluated', 'Certified', 'CertificateExpired', 'NotAdmitted', 'Disqualified'];
+/**
+ * The deepest page a list serves. An offset beyond the 64-bit integers SQLite takes was a 500 (datatype
+ * mismatch); a million rows is ten times the largest population measured (100,000 projects).
+ */
+export const MAX_OFFSET = 1_000_000;
+
+/** Paging and read-your-writes, as every list takes them, with offset bounded. */
+export class PageQuery extends StorePageQuery {
+  @ApiPropertyOptional({ example: 0, minimum: 0, maximum: MAX_OFFSET, description: `At most ${MAX_OFFSET}` })
+  @Max(MAX_OFFSET)
+  override offset?: number;
+}
+
+/** The statuses a project can be listed in ('None' is the state of a stream not yet written). */
+export const LISTED_PROJECT_STATUSES = PROJECT_STATUSES.filter((status) => status !== 'None');
+
+export const ENTERPRISE_STATUSES = ['Submitted', 'Recommended', 'JointlyReviewed', 'InPublicNotice', 'InIncubation', 'CertificationRequested', 'CertificationEvaluated', 'Certified', 'CertificateExpired', 'NotAdmitted', 'Disqualified'];
 
 export class EnterpriseRegistryQuery extends PageQuery {
   @ApiPropertyOptional({ enum: ENTERPRISE_STATUSES, example: 'Certified' })
@@ -31,13 +50,12 @@ export class ProjectListQuery extends PageQuery {
   @MaxLength(100)
   cycleId?: string;
 
-  @ApiPropertyOptional({ example: 'UnderConstruction' })
+  @ApiPropertyOptional({ enum: LISTED_PROJECT_STATUSES, example: 'UnderConstruction' })
   @IsOptional()
-  @IsString()
-  @MaxLength(40)
+  @IsIn(LISTED_PROJECT_STATUSES)
   status?: string;
 
-  @ApiPropertyOptional({ example: 'brand-major' })
+  @ApiPropertyOptional({ example: 'brand-major', description: 'A project program type of the catalog; another answers 400 with those allowed' })
   @IsOptional()
   @IsString()
   @MaxLength(64)
@@ -57,7 +75,7 @@ export class ProjectListQuery extends PageQuery {
 }
 
 export class CycleListQuery extends PageQuery {
-  @ApiPropertyOptional({ example: 'brand-major' })
+  @ApiPropertyOptional({ example: 'brand-major', description: 'A program type of the catalog; another answers 400 with those allowed' })
   @IsOptional()
   @IsString()
   @MaxLength(64)
@@ -112,7 +130,19 @@ export class ReadModelsController {
   constructor(
     private readonly readModels: ReadModels,
     private readonly reactor: ReactorService,
+    @Inject(CATALOG) private readonly catalog: ProgramCatalog,
   ) {}
+
+  /** A filter naming no program type of the catalog would list nothing: it is refused, with the codes it may take. */
+  private checkProgramType(programType: string | undefined, projectsOnly: boolean): void {
+    if (programType === undefined) return;
+    const allowed = Object.values(this.catalog)
+      .filter((type) => !projectsOnly || isProjectProgramType(type))
+      .map((type) => type.code);
+    if (allowed.includes(programType)) return;
+    const reason = `programType must be one of the following values: ${allowed.join(', ')}`;
+    throw new ProblemError({ status: 400, code: 'validation-failed', title: 'Bad Request', detail: `programType: ${reason}`, errors: [{ field: 'programType', reason }], allowed });
+  }
 
   @Get('enterprises')
   @ApiOperation({ summary: 'Enterprise registry: incubating, certified (with validity), disqualified (with ban end)' })
@@ -134,6 +164,7 @@ export class ReadModelsController {
   @ApiOperation({ summary: 'Project status: stage, program, cycle, applicant, grade, deadlines, last decision and reason — filtered by visibility' })
   @ApiOkResponse({ schema: { example: { items: [{ id: '3f2b8c1e-0d7a-4f55-9a57-0a4f1e2c9b11', cycleId: 'brand-major-2021', programType: 'brand-major', applicantOrg: 'taiyuan-vocational-college', status: 'UnderConstruction', lastDecision: 'ConstructionPlanAccepted', overdue: [] }], total: 1, limit: 50, offset: 0 } } })
   async projects(@Query() query: ProjectListQuery, @CurrentActor() actor: Actor) {
+    this.checkProgramType(query.programType, true);
     await this.reach(query);
     return this.projectPage(
       [
@@ -210,6 +241,7 @@ export class ReadModelsController {
   @Get('cycles')
   @ApiOperation({ summary: 'Cycle dashboards: status, quota used and remaining, per tier' })
   async cycles(@Query() query: CycleListQuery) {
+    this.checkProgramType(query.programType, false);
     await this.reach(query);
     return pageOf(this.readModels.db, 'cycle_dashboard', CYCLE_COLUMNS, equalities({ program_type: query.programType }), 'opens_at DESC, id', query, toDashboard);
   }
