@@ -1,4 +1,4 @@
-import { addCalendarDays, chinaDateOf, chinaStartOfDay } from '../domain/calendar';
+import { annualReportDueOn, chinaEndOfDay, chinaYearOf, courseUpdateDueOn } from '../domain/beijing-time';
 import { defaultCatalog, EnterpriseProgramType } from '../domain/catalog/program-catalog';
 import { Decider } from '../domain/decider';
 import { EnterpriseContext } from '../domain/enterprise/enterprise.commands';
@@ -128,7 +128,6 @@ const ENTERPRISE_CONTEXT: EnterpriseContext = { rules: ENTERPRISE.defaultRules, 
 
 /** The first instant after `iso`: the decider holds an obligation due at an instant overdue only after it. */
 const justAfter = (iso: string) => new Date(Date.parse(iso) + 1).toISOString();
-const beijingYear = (iso: string) => Number(chinaDateOf(iso).slice(0, 4));
 
 const THREE_YEAR_PLAN = 'three-year-plan';
 
@@ -155,17 +154,13 @@ export const threeYearPlanDue: DeadlineRule<EnterpriseEvent> = {
 };
 
 /**
- * Beijing date by which the report for `year` is due, as the decider computes it from the same rules
- * (the command's context): a change of the catalog's `annualReportDue` must bump `revision` below.
+ * The report on `year` is due by `annualReportDueOn` of the rules the scheduler's commands carry
+ * (ENTERPRISE_CONTEXT), the function the decider applies to the same context, and overdue from the start
+ * of the next Beijing day. A change of the catalog's `annualReportDue` must bump `revision` below.
  */
-function annualReportDueOn(year: number): string {
-  const { month, day } = ENTERPRISE.defaultRules.annualReportDue;
-  return `${year + 1}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
-}
 function armAnnualReport(year: number): DeadlineChange {
-  const dueOn = annualReportDueOn(year);
-  // Overdue from the start of the next Beijing day.
-  return set(String(year), chinaStartOfDay(addCalendarDays(dueOn, 1)), `enterprise.annualReport: report for ${year} due by ${dueOn} (rules ${ENTERPRISE.rulesVersion})`);
+  const dueOn = annualReportDueOn(year, ENTERPRISE_CONTEXT.rules.annualReportDue);
+  return set(String(year), chinaEndOfDay(dueOn), `enterprise.annualReport: report for ${year} due by ${dueOn} (rules ${ENTERPRISE.rulesVersion})`);
 }
 
 /**
@@ -182,16 +177,16 @@ export const annualReportDue: DeadlineRule<EnterpriseEvent> = {
   derive: (event) => {
     switch (event.type) {
       case 'AdmittedToIncubation':
-        return [armAnnualReport(beijingYear(event.data.admittedAt))];
+        return [armAnnualReport(chinaYearOf(event.data.admittedAt))];
       case 'AnnualReportSubmitted':
       case 'AnnualReportOverdue': {
         const { year } = event.data;
         const at = event.type === 'AnnualReportSubmitted' ? event.data.submittedAt : event.data.recordedAt;
-        return [clear(String(year)), armAnnualReport(Math.max(year + 1, beijingYear(at)))];
+        return [clear(String(year)), armAnnualReport(Math.max(year + 1, chinaYearOf(at)))];
       }
       case 'EnterpriseDisqualified': {
         // At most the running year and the one before it are armed.
-        const year = beijingYear(event.data.disqualifiedAt);
+        const year = chinaYearOf(event.data.disqualifiedAt);
         return [clear(String(year - 1)), clear(String(year))];
       }
       default:
@@ -257,10 +252,8 @@ export const enterpriseDeadlineRules: readonly DeadlineRule[] = [threeYearPlanDu
 
 // ---------------------------------------------------------------------------------------------
 // Projects (project-<id>). Their rules were copied into the project's first event, so the commands
-// need no context; the due dates are in the events that create the obligations.
-
-/** A Beijing date's obligation is overdue from the start of the next Beijing day. */
-const overdueAfter = (dueOn: string) => chinaStartOfDay(addCalendarDays(dueOn, 1));
+// need no context; the due dates are in the events that create the obligations, and an obligation
+// due on a Beijing date is overdue from the start of the next Beijing day (chinaEndOfDay).
 
 const CONSTRUCTION_PLAN = 'construction-plan';
 
@@ -271,7 +264,7 @@ export const constructionPlanDue: DeadlineRule<ProjectEvent> = {
   derive: (event) => {
     switch (event.type) {
       case 'ProjectApproved':
-        return [set(CONSTRUCTION_PLAN, overdueAfter(event.data.constructionPlanDueOn), `project.constructionPlan: due by ${event.data.constructionPlanDueOn} (rules ${event.data.rulesVersion})`)];
+        return [set(CONSTRUCTION_PLAN, chinaEndOfDay(event.data.constructionPlanDueOn), `project.constructionPlan: due by ${event.data.constructionPlanDueOn} (rules ${event.data.rulesVersion})`)];
       case 'ConstructionPlanSubmitted':
       case 'ConstructionPlanOverdue':
       case 'ProjectRevoked':
@@ -293,7 +286,7 @@ export const projectAnnualReportDue: DeadlineRule<ProjectEvent> = {
     switch (event.type) {
       case 'ConstructionPlanAccepted':
         return event.data.annualReportsDue.map(({ year, dueOn }) =>
-          set(String(year), overdueAfter(dueOn), `project.annualReport: report on ${year} due by ${dueOn} (rules ${event.data.rulesVersion})`),
+          set(String(year), chinaEndOfDay(dueOn), `project.annualReport: report on ${year} due by ${dueOn} (rules ${event.data.rulesVersion})`),
         );
       case 'AnnualReportSubmitted':
       case 'AnnualReportOverdue':
@@ -318,8 +311,8 @@ export const courseUpdateDue: DeadlineRule<ProjectEvent> = {
         if (!service) return [];
         return Array.from({ length: service.lastAcademicYear - service.firstAcademicYear + 1 }, (_, i) => {
           const year = service.firstAcademicYear + i;
-          const dueOn = `${year + 1}-08-31`;
-          return set(String(year), overdueAfter(dueOn), `project.course: update for ${year}–${year + 1} due by ${dueOn}, ${service.years} years of service (rules ${event.data.rulesVersion})`);
+          const dueOn = courseUpdateDueOn(year);
+          return set(String(year), chinaEndOfDay(dueOn), `project.course: update for ${year}–${year + 1} due by ${dueOn}, ${service.years} years of service (rules ${event.data.rulesVersion})`);
         });
       }
       case 'CourseUpdateSubmitted':
@@ -347,7 +340,7 @@ export const rectificationDue: DeadlineRule<ProjectEvent> = {
     switch (event.type) {
       case 'RectificationOrdered': {
         const { rectificationId, deadline, maxRectificationMonths, rulesVersion } = event.data;
-        return [set(rectificationId, overdueAfter(deadline), `project.rectification: ${rectificationId} due by ${deadline}, at most ${maxRectificationMonths} months (rules ${rulesVersion})`)];
+        return [set(rectificationId, chinaEndOfDay(deadline), `project.rectification: ${rectificationId} due by ${deadline}, at most ${maxRectificationMonths} months (rules ${rulesVersion})`)];
       }
       case 'RectificationSubmitted':
       case 'RectificationOverdue':
@@ -376,11 +369,11 @@ export const constructionPeriodEnd: DeadlineRule<ProjectEvent> = {
     switch (event.type) {
       case 'ConstructionPlanAccepted': {
         const { constructionStartsOn, constructionEndsOn, rulesVersion } = event.data;
-        return [set(CONSTRUCTION_PERIOD, overdueAfter(constructionEndsOn), `project.construction: ${constructionStartsOn} through ${constructionEndsOn}, final self-assessment due after it (rules ${rulesVersion})`)];
+        return [set(CONSTRUCTION_PERIOD, chinaEndOfDay(constructionEndsOn), `project.construction: ${constructionStartsOn} through ${constructionEndsOn}, final self-assessment due after it (rules ${rulesVersion})`)];
       }
       case 'EvaluationExtended': {
         const { previousEndsOn, newEndsOn, rulesVersion } = event.data;
-        return [set(CONSTRUCTION_PERIOD, overdueAfter(newEndsOn), `project.construction: extended from ${previousEndsOn} through ${newEndsOn}, final self-assessment due after it (rules ${rulesVersion})`)];
+        return [set(CONSTRUCTION_PERIOD, chinaEndOfDay(newEndsOn), `project.construction: extended from ${previousEndsOn} through ${newEndsOn}, final self-assessment due after it (rules ${rulesVersion})`)];
       }
       case 'ConstructionPeriodEnded':
       case 'FinalSelfAssessmentSubmitted':

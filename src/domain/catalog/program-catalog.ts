@@ -1,4 +1,4 @@
-import { daysInMonth } from '../calendar';
+import { daysInMonth } from '../beijing-time';
 import { notFound, validation } from '../errors';
 import { CycleRules, EnterpriseRules, GradeScale, NoticeUnit } from './program-rules';
 

@@ -1,3 +1,4 @@
+import { addMonthsAt, annualReportDueOn, chinaDateOf, chinaYearOf } from '../beijing-time';
 import { Decider } from '../decider';
 import { forbidden, illegalState, notFound, validation } from '../errors';
 import { DocumentRef } from '../messages';
@@ -21,6 +22,8 @@ import {
 } from './enterprise.events';
 
 export { ENTERPRISE_COMMANDS } from './enterprise.commands';
+/** Month arithmetic on the Beijing calendar, for instants (beijing-time.ts). */
+export { addMonthsAt as addMonths } from '../beijing-time';
 export type { EnterpriseCommand, EnterpriseCommandType, EnterpriseContext } from './enterprise.commands';
 export type { EnterpriseEvent, EnterpriseEventType } from './enterprise.events';
 
@@ -114,10 +117,8 @@ export const initialEnterpriseState: EnterpriseState = {
 };
 
 // ---------------------------------------------------------------------------------------------
-// Time. All deadlines of the scheme are Beijing calendar dates; China keeps UTC+8 all year (no
-// daylight saving), so a fixed offset is exact.
+// Time. All deadlines of the scheme are Beijing calendar dates or instants (beijing-time.ts).
 
-const BEIJING_OFFSET_MS = 8 * 60 * 60 * 1000;
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
 function instant(iso: unknown, field: string): number {
@@ -125,40 +126,6 @@ function instant(iso: unknown, field: string): number {
   if (Number.isNaN(t)) throw validation('invalid-time', `${field} is not an ISO-8601 instant`, { field });
   return t;
 }
-
-const toIso = (t: number) => new Date(t).toISOString();
-
-/** Beijing calendar date of an instant, 'YYYY-MM-DD'. */
-function beijingDate(iso: string): string {
-  return toIso(Date.parse(iso) + BEIJING_OFFSET_MS).slice(0, 10);
-}
-
-/**
- * Adds calendar months on the Beijing calendar, clamping to the month's last day (admitted on
- * 31 August, a 3-month plan is due on 30 November), and returns a UTC instant.
- */
-export function addMonths(iso: string, months: number): string {
-  const local = new Date(Date.parse(iso) + BEIJING_OFFSET_MS);
-  const monthIndex = local.getUTCMonth() + months;
-  const year = local.getUTCFullYear() + Math.floor(monthIndex / 12);
-  const month = ((monthIndex % 12) + 12) % 12;
-  const lastDay = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
-  const day = Math.min(local.getUTCDate(), lastDay);
-  const t = Date.UTC(
-    year,
-    month,
-    day,
-    local.getUTCHours(),
-    local.getUTCMinutes(),
-    local.getUTCSeconds(),
-    local.getUTCMilliseconds(),
-  );
-  return toIso(t - BEIJING_OFFSET_MS);
-}
-
-const pad2 = (n: number) => String(n).padStart(2, '0');
-const annualReportDue = (year: number, rules: EnterpriseContext['rules']) =>
-  `${year + 1}-${pad2(rules.annualReportDue.month)}-${pad2(rules.annualReportDue.day)}`;
 
 // ---------------------------------------------------------------------------------------------
 // Data checks. Commands may arrive as DTO class instances, so everything written into an event is
@@ -503,8 +470,8 @@ function decide(command: EnterpriseCommand, state: EnterpriseState): EnterpriseE
           data: {
             applicationNo: state.applicationNo,
             admittedAt: now,
-            threeYearPlanDue: addMonths(now, rules.threeYearPlanDueMonths),
-            earliestCertificationAt: addMonths(now, rules.minIncubationMonths),
+            threeYearPlanDue: addMonthsAt(now, rules.threeYearPlanDueMonths),
+            earliestCertificationAt: addMonthsAt(now, rules.minIncubationMonths),
             threeYearPlanDueMonths: rules.threeYearPlanDueMonths,
             minIncubationMonths: rules.minIncubationMonths,
             rulesVersion,
@@ -568,11 +535,11 @@ function decide(command: EnterpriseCommand, state: EnterpriseState): EnterpriseE
       if (incubation.annualReports.some((r) => r.year === year && r.status === 'submitted')) {
         throw illegalState('annual-report-already-submitted', `the annual report for ${year} was already submitted`, { year });
       }
-      const due = annualReportDue(year, rules);
+      const due = annualReportDueOn(year, rules.annualReportDue);
       return [
         {
           type: 'AnnualReportSubmitted',
-          data: { year, report: documentRef(command.data.report), submittedAt: now, due, late: beijingDate(now) > due, rulesVersion },
+          data: { year, report: documentRef(command.data.report), submittedAt: now, due, late: chinaDateOf(now) > due, rulesVersion },
         },
       ];
     }
@@ -585,8 +552,8 @@ function decide(command: EnterpriseCommand, state: EnterpriseState): EnterpriseE
       }
       const year = reportYear(command.data.year, incubation, now);
       if (incubation.annualReports.some((r) => r.year === year)) return [];
-      const due = annualReportDue(year, rules);
-      if (beijingDate(now) <= due) throw illegalState('not-yet-due', `the annual report for ${year} is not due yet`, { due });
+      const due = annualReportDueOn(year, rules.annualReportDue);
+      if (chinaDateOf(now) <= due) throw illegalState('not-yet-due', `the annual report for ${year} is not due yet`, { due });
       return [{ type: 'AnnualReportOverdue', data: { year, due, recordedAt: now, rulesVersion } }];
     }
 
@@ -660,7 +627,7 @@ function decide(command: EnterpriseCommand, state: EnterpriseState): EnterpriseE
             certificateNo: state.certificates.length + 1,
             kind,
             certifiedAt: now,
-            validUntil: addMonths(now, rules.certificateValidityYears * 12),
+            validUntil: addMonthsAt(now, rules.certificateValidityYears * 12),
             validityYears: rules.certificateValidityYears,
             renewalOf: kind === 'renewal' && previous ? previous.certificateNo : null,
             rulesVersion,
@@ -695,7 +662,7 @@ function decide(command: EnterpriseCommand, state: EnterpriseState): EnterpriseE
             reason: text(data.reason, 'reason-required', 'the reason'),
             evidence: documentRefs(data.evidence, 1, 'evidence-required'),
             disqualifiedAt: now,
-            bannedUntil: addMonths(now, rules.disqualificationBanYears * 12),
+            bannedUntil: addMonthsAt(now, rules.disqualificationBanYears * 12),
             banYears: rules.disqualificationBanYears,
             revokedCertificateNo: currentCertificate(state)?.certificateNo ?? null,
             rulesVersion,
@@ -719,8 +686,8 @@ function requireNoticeEndedWithoutObjection(state: EnterpriseState, notice: NonN
 
 /** A report covers a finished year in which the enterprise was admitted. */
 function reportYear(value: unknown, incubation: EnterpriseIncubation, now: string): number {
-  const first = Number(beijingDate(incubation.admittedAt).slice(0, 4));
-  const current = Number(beijingDate(now).slice(0, 4));
+  const first = chinaYearOf(incubation.admittedAt);
+  const current = chinaYearOf(now);
   if (typeof value !== 'number' || !Number.isInteger(value) || value < first || value >= current) {
     throw validation('invalid-report-year', `the year must be a finished year from ${first} on`, { first, last: current - 1 });
   }

@@ -1,4 +1,5 @@
-import { addCalendarDays, chinaDateOf, chinaStartOfDay, defaultCalendar, isIsoDate, noticeEnd, WorkingDayCalendar } from '../calendar';
+import { chinaDateOf, chinaEndOfDay, isIsoDate } from '../beijing-time';
+import { defaultCalendar, noticeEnd, WorkingDayCalendar } from '../calendar';
 import { isProjectProgramType, validateCycleRules } from '../catalog/program-catalog';
 import { CycleRules } from '../catalog/program-rules';
 import { Decider } from '../decider';
@@ -382,7 +383,7 @@ function openPublicNotice(command: OpenPublicNotice, state: ProgramCycleState, c
         projectIds,
         startsOn,
         endsOn,
-        endsAt: chinaStartOfDay(addCalendarDays(endsOn, 1)),
+        endsAt: chinaEndOfDay(endsOn),
         length,
         unit,
         calendarVersion: calendar.version,

@@ -1,4 +1,13 @@
-import { addCalendarDays, chinaDateOf, chinaStartOfDay, daysInMonth, isIsoDate } from '../calendar';
+import {
+  academicYearOf,
+  addCalendarDays,
+  addMonthsOn,
+  annualReportDueOn,
+  chinaDateOf,
+  chinaEndOfDay,
+  courseUpdateDueOn,
+  isIsoDate,
+} from '../beijing-time';
 import { CycleRules } from '../catalog/program-rules';
 import { Decider } from '../decider';
 import { forbidden, illegalState, notFound, validation } from '../errors';
@@ -20,6 +29,7 @@ import { ObjectionRejectionReason, PROJECT_STATUSES, ProjectEvent, ProjectStatus
 export { PROJECT_COMMAND_TYPES, PROJECT_COMMANDS, REVOCATION_REASONS } from './project.commands';
 export type { ProjectCommand, ProjectCommandType, ProjectContext, ProjectCycleFacts, ProjectSubject } from './project.commands';
 export { PROJECT_STATUSES } from './project.events';
+export { academicYearOf, addMonthsOn } from '../beijing-time';
 export type { ProjectEvent, ProjectEventType, ProjectStatus } from './project.events';
 
 /**
@@ -211,34 +221,12 @@ function percent(value: unknown, code: string, what: string): number {
   return value;
 }
 
-// ---------------------------------------------------------------------------------------------
-// Dates: Beijing calendar dates, compared as strings.
-
-const pad2 = (n: number) => String(n).padStart(2, '0');
-
-/** The date `months` months after `on`, clamped to the month's last day (31 Aug + 6 months = 28/29 Feb). */
-export function addMonthsOn(on: string, months: number): string {
-  const [year, month, day] = on.split('-').map(Number);
-  const index = year * 12 + (month - 1) + months;
-  const y = Math.floor(index / 12);
-  const m = index - y * 12 + 1;
-  return `${String(y).padStart(4, '0')}-${pad2(m)}-${pad2(Math.min(day, daysInMonth(y, m)))}`;
-}
-
-/** Academic years run from 1 September to 31 August and are named by the year they start in. */
-export function academicYearOf(on: string): number {
-  const [year, month] = on.split('-').map(Number);
-  return month >= 9 ? year : year - 1;
-}
-
-const annualReportDueOn = (year: number, rules: CycleRules) => `${year + 1}-${pad2(rules.annualReportDue.month)}-${pad2(rules.annualReportDue.day)}`;
 /** The yearly reports construction owes: one on each calendar year it runs in before its final year. */
 const annualReportsDuring = (startsOn: string, endsOn: string, rules: CycleRules) => {
   const first = Number(startsOn.slice(0, 4));
   const last = Math.max(first, Number(endsOn.slice(0, 4)) - 1);
-  return Array.from({ length: last - first + 1 }, (_, i) => ({ year: first + i, dueOn: annualReportDueOn(first + i, rules) }));
+  return Array.from({ length: last - first + 1 }, (_, i) => ({ year: first + i, dueOn: annualReportDueOn(first + i, rules.annualReportDue) }));
 };
-const courseUpdateDueOn = (academicYear: number) => `${academicYear + 1}-08-31`;
 
 // ---------------------------------------------------------------------------------------------
 // Guards
@@ -642,7 +630,7 @@ export function decideProject(command: ProjectCommand, state: ProjectState): Pro
             noticeId,
             startsOn,
             endsOn,
-            endsAt: chinaStartOfDay(addCalendarDays(endsOn, 1)),
+            endsAt: chinaEndOfDay(endsOn),
             document: optionalDocument(command.data.document, context),
             recordedAt: now,
             rulesVersion,
@@ -793,7 +781,7 @@ export function decideProject(command: ProjectCommand, state: ProjectState): Pro
       requireStatus(command, project, REPORTING);
       const year = reportYear(command.data.year, project, today);
       if (project.reportedYears.includes(year)) throw illegalState('annual-report-already-submitted', `the report on ${year} is in`, { year });
-      const dueOn = annualReportDueOn(year, rules);
+      const dueOn = annualReportDueOn(year, rules.annualReportDue);
       return [
         {
           type: 'AnnualReportSubmitted',
@@ -806,7 +794,7 @@ export function decideProject(command: ProjectCommand, state: ProjectState): Pro
       requireStatus(command, project, REPORTING);
       const year = reportYear(command.data.year, project, today);
       if (project.reportedYears.includes(year) || project.overdueReportYears.includes(year)) return [];
-      const dueOn = annualReportDueOn(year, rules);
+      const dueOn = annualReportDueOn(year, rules.annualReportDue);
       if (today <= dueOn) throw illegalState('not-yet-due', `the report on ${year} is due by ${dueOn}`, { dueOn });
       return [{ type: 'AnnualReportOverdue', data: { year, dueOn, recordedAt: now, rulesVersion } }];
     }
