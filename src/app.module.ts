@@ -10,6 +10,7 @@ import { APPLICANT_BANS, DecideProjectHandler } from './application/project.comm
 import { AppConfig } from './config';
 import { EventStoreModule } from './infrastructure/event-store/event-store.module';
 import { TokenVerifier } from './infrastructure/http/auth';
+import { Checkpointer } from './infrastructure/audit/checkpointer.service';
 import { AuditController } from './infrastructure/http/audit.controller';
 import { AuthGuard } from './infrastructure/http/auth.guard';
 import { ClockController } from './infrastructure/http/clock.controller';
@@ -51,6 +52,7 @@ export class AppModule {
         ReadModels,
         DeadlinesService,
         ReactorService,
+        Checkpointer,
         { provide: CROSS_STREAM_EFFECTS, useExisting: ReactorService },
         { provide: APPLICANT_BANS, useClass: ReadModelApplicantBans },
         { provide: TokenVerifier, useFactory: () => new TokenVerifier(config) },

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { defaultCatalog, ProgramCatalog, ProgramType, withProgramType } from './domain/catalog/program-catalog';
 import { DomainError } from './domain/errors';
+import { isInside, signingKeyProblem } from './infrastructure/audit/signing-key';
 
 /** Every setting of the service, read once from the environment and validated at start. */
 export interface AppConfig {
@@ -24,6 +25,20 @@ export interface AppConfig {
   readonly tokenMaxLifetimeSeconds: number;
   /** The 2020 plan's program types, plus those of PROGRAM_CATALOG_FILE. */
   readonly catalog: ProgramCatalog;
+  /** Signed checkpoints of the log (docs/audit.md). */
+  readonly audit: AuditConfig;
+}
+
+/** Signed checkpoints: off without a key; key and copy both outside the data folder. */
+export interface AuditConfig {
+  /** AUDIT_SIGNING_KEY_FILE: an Ed25519 private key (PEM) that signs checkpoints. */
+  readonly signingKeyFile?: string;
+  /** AUDIT_CHECKPOINT_COPY_DIR: where every checkpoint is also written, for the auditor. */
+  readonly checkpointCopyDir?: string;
+  /** AUDIT_CHECKPOINT_EVERY_EVENTS: a checkpoint after every so many events (1000). */
+  readonly checkpointEveryEvents: number;
+  /** AUDIT_CHECKPOINT_EVERY_MINUTES, in ms: a checkpoint this often when events came (5 minutes; 0: only by count). */
+  readonly checkpointEveryMs: number;
 }
 
 /**
@@ -111,6 +126,24 @@ export function loadConfig(env: Env = process.env): AppConfig {
     auth: loadAuth(env),
     tokenMaxLifetimeSeconds: duration(env, 'TOKEN_MAX_LIFETIME', 24 * 3600, 60, 366 * 86400),
     catalog: loadCatalog(env),
+    audit: loadAudit(env, resolve(env.DATA_DIR || './data')),
+  };
+}
+
+/** Whoever can write the data folder must not be able to sign, nor to reach the auditor's copy. */
+function loadAudit(env: Env, dataDir: string): AuditConfig {
+  const signingKeyFile = env.AUDIT_SIGNING_KEY_FILE ? resolve(env.AUDIT_SIGNING_KEY_FILE) : undefined;
+  const checkpointCopyDir = env.AUDIT_CHECKPOINT_COPY_DIR ? resolve(env.AUDIT_CHECKPOINT_COPY_DIR) : undefined;
+  for (const [name, path] of [['AUDIT_SIGNING_KEY_FILE', signingKeyFile], ['AUDIT_CHECKPOINT_COPY_DIR', checkpointCopyDir]] as const) {
+    if (path && isInside(path, dataDir)) throw new ConfigError(name, `must be outside DATA_DIR (${dataDir}): whoever can write the data folder could otherwise forge or erase checkpoints`);
+  }
+  const keyProblem = signingKeyFile && signingKeyProblem(signingKeyFile);
+  if (keyProblem) throw new ConfigError('AUDIT_SIGNING_KEY_FILE', keyProblem);
+  return {
+    signingKeyFile,
+    checkpointCopyDir,
+    checkpointEveryEvents: integer(env, 'AUDIT_CHECKPOINT_EVERY_EVENTS', 1000, 1, 100_000_000),
+    checkpointEveryMs: integer(env, 'AUDIT_CHECKPOINT_EVERY_MINUTES', 5, 0, 24 * 60) * 60_000,
   };
 }
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Decider } from '../domain/decider';
 import { SqliteEventStore } from '../infrastructure/event-store/sqlite.event-store';
-import { history, stateAsOf, verifyIntegrity } from './audit';
+import { asStored, auditViewFor, history, stateAsOf, verifyIntegrity } from './audit';
 import { handleCommand } from './handle-command';
 
 type Note = { type: 'Write'; data: { text: string; reason?: string } };
@@ -115,5 +115,66 @@ describe('audit', () => {
       state: ['note-b#0', 'note-b#1', 'note-b#2'],
     });
     expect(await stateAsOf(store, { note: notes }, 'note-b', { time: '2025-12-31T00:00:00.000Z' })).toEqual({ revision: -1, state: [] });
+  });
+  describe('objectors in the audit views', () => {
+    type FileObjection = { type: 'FileObjection'; data: { objector: { name: string; contact: string }; grounds: string } };
+    type ObjectionFiled = { type: 'ObjectionFiled'; data: { objector: { name: string; contact: string }; grounds: string } };
+    // A fold that keeps what it is given: whatever a view hides must not come back through the state.
+    const objections: Decider<string[], FileObjection, ObjectionFiled> = {
+      initialState: [],
+      evolve: (state, event) => [...state, `${JSON.stringify(event.data.objector)} ${event.data.grounds}`],
+      decide: (command) => [{ type: 'ObjectionFiled', data: command.data }],
+    };
+    const objector = { id: 'u-9', role: 'applicant' as const, org: 'school-9', region: '晋中市' };
+    const IDENTITY = /u-9|school-9|晋中市|王某|139/;
+
+    beforeEach(async () => {
+      await handleCommand(store, objections, 'objection-x', { type: 'FileObjection', data: { objector: { name: '王某', contact: '139' }, grounds: '不实' } }, {
+        commandId: 'u-9:key-1',
+        actor: objector,
+        now: '2026-02-01T00:00:00.000Z',
+        rulesVersion: 'v1',
+      });
+    });
+
+    it("hides the objector from everyone but the office: data, envelope, and the states folded from them", async () => {
+      const seen = await history(store, { objection: objections }, 'objection-x', auditViewFor('auditor'));
+      expect(seen[0]).toMatchObject({ type: 'ObjectionFiled', actor: { redacted: true }, data: { objector: { redacted: true }, grounds: '不实' }, recordedAt: '2026-02-01T00:00:00.000Z', rulesVersion: 'v1' });
+      expect(seen[0].stateAfter).toEqual(['{"redacted":true} 不实']);
+      expect(JSON.stringify(seen)).not.toMatch(IDENTITY);
+      for (const asOf of [{ revision: 0 }, { time: '2026-02-02T00:00:00.000Z' }]) {
+        const replayed = await stateAsOf(store, { objection: objections }, 'objection-x', asOf, auditViewFor('reviewer'));
+        expect(replayed).toEqual({ revision: 0, state: ['{"redacted":true} 不实'] });
+      }
+
+      const office = await history(store, { objection: objections }, 'objection-x', auditViewFor('office'));
+      expect(office[0]).toMatchObject({ actor: objector, stateAfter: ['{"name":"王某","contact":"139"} 不实'] });
+      expect(await stateAsOf(store, { objection: objections }, 'objection-x', { revision: 0 }, auditViewFor('office'))).toEqual({ revision: 0, state: ['{"name":"王某","contact":"139"} 不实'] });
+    });
+
+    it('keeps only when, the rules and the chain links of an objector’s envelope, and lists what it hid', async () => {
+      const [stored] = await store.readStream('objection-x');
+      expect(stored.metadata.commandId).toBe('u-9:key-1');
+      const seen = auditViewFor('auditor')(stored);
+      expect(seen.metadata).toEqual({
+        actor: { redacted: true },
+        recordedAt: '2026-02-01T00:00:00.000Z',
+        rulesVersion: 'v1',
+        schemaVersion: 1,
+        prevHash: stored.metadata.prevHash,
+        hash: stored.metadata.hash,
+      });
+      expect(seen.redacted).toEqual(expect.arrayContaining(['data.objector', 'metadata.actor', 'metadata.commandId', 'metadata.correlationId', 'metadata.causationId']));
+      expect(JSON.stringify({ ...seen, position: seen.position.toString() })).not.toMatch(IDENTITY);
+      // The stored event itself is untouched, and verification reads it as stored.
+      expect(stored.metadata.actor).toEqual(objector);
+      expect(await verifyIntegrity(store, { consecutivePositions: true })).toMatchObject({ ok: true, checkedEvents: 9 });
+    });
+
+    it("shows every other event as stored, to anyone", async () => {
+      const [note] = await store.readStream('note-a');
+      expect(auditViewFor('auditor')(note)).toBe(note);
+      expect(asStored(note)).toBe(note);
+    });
   });
 });

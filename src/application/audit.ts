@@ -1,4 +1,7 @@
-import { EventStore, Position, RecordedEvent } from './event-store';
+import type { EnterpriseEventType } from '../domain/enterprise/enterprise.events';
+import type { Role } from '../domain/messages';
+import type { ProjectEventType } from '../domain/project/project.events';
+import { EventStore, JsonObject, Position, RecordedEvent } from './event-store';
 import { chainHash, GENESIS_HASH } from './integrity';
 
 /** Any aggregate's fold, whatever its own state and event types. */
@@ -111,6 +114,67 @@ export async function verifyIntegrity(store: EventStore, options: { stream?: str
   return verifier.result();
 }
 
+/**
+ * Events whose actor is the objector: an objection filed, admissible or not (an anonymous one is
+ * still filed by an identified user). Their envelope names the person as surely as `data.objector`.
+ */
+const FILED_BY_OBJECTOR: Readonly<Record<string, readonly string[]>> = {
+  project: ['ObjectionFiled', 'ObjectionRejected'] satisfies ProjectEventType[],
+  enterprise: ['ObjectionFiled', 'ObjectionRejected'] satisfies EnterpriseEventType[],
+};
+
+/** What stands in for a confidential value. */
+export const REDACTED = Object.freeze({ redacted: true as const });
+
+/**
+ * The envelope fields an auditor sees of an objector's event: when, under which rules, and the links of
+ * the chain. The others go, whatever is added later: the actor, and the command, correlation and
+ * causation ids and request digests, which can carry the user id (an Idempotency-Key is `<user>:<key>`).
+ */
+const METADATA_SHOWN_OF_OBJECTORS = new Set(['reason', 'rulesVersion', 'recordedAt', 'schemaVersion', 'prevHash', 'hash']);
+
+export const isFiledByObjector = (event: Pick<RecordedEvent, 'stream' | 'type' | 'data'>): boolean =>
+  FILED_BY_OBJECTOR[categoryOf(event.stream)]?.includes(event.type) === true || (!!event.data && typeof event.data === 'object' && 'objector' in event.data);
+
+/** `data` with the objector's identity hidden from everyone but the office. */
+export function redactedData(role: Role, event: Pick<RecordedEvent, 'data'>): JsonObject {
+  return role !== 'office' && event.data && typeof event.data === 'object' && 'objector' in event.data ? { ...event.data, objector: { ...REDACTED } } : event.data;
+}
+
+/** An event as one role may read it in an audit view, with the paths that were hidden. */
+export interface AuditedEvent extends RecordedEvent {
+  /** E.g. `data.objector`, `metadata.actor`: absent when nothing was hidden. */
+  readonly redacted?: readonly string[];
+}
+
+export type AuditView = (event: RecordedEvent) => AuditedEvent;
+
+/** The office sees every event as stored. */
+export const asStored: AuditView = (event) => event;
+
+/**
+ * Everyone but the office sees an objection filed, when, under which rules and with what grounds and
+ * evidence, and its resolution, but not who filed it: neither `data.objector` nor the envelope's actor
+ * and ids. The chain links (`prevHash`, `hash`) stay, so the order of the stream can still be followed;
+ * `GET /audit/verify` checks the stored events, never these.
+ */
+export function auditViewFor(role: Role): AuditView {
+  if (role === 'office') return asStored;
+  return (event) => {
+    if (!isFiledByObjector(event)) return event;
+    const redacted: string[] = [];
+    const data = redactedData(role, event);
+    if (data !== event.data) redacted.push('data.objector');
+    const metadata: JsonObject = {};
+    for (const [key, value] of Object.entries(event.metadata)) {
+      if (METADATA_SHOWN_OF_OBJECTORS.has(key)) metadata[key] = value;
+      else redacted.push(`metadata.${key}`);
+    }
+    metadata.actor = { ...REDACTED };
+    return { ...event, data, metadata, redacted };
+  };
+}
+
 export interface HistoryEntry {
   readonly revision: number;
   readonly position: string;
@@ -123,10 +187,14 @@ export interface HistoryEntry {
   readonly stateAfter: unknown;
 }
 
-/** A stream's events as an auditor reads them, each with who, why, when, under which rules, and the state after it. */
-export async function history(store: EventStore, deciders: DeciderRegistry, stream: string, redact: (e: RecordedEvent) => unknown = (e) => e.data) {
+/**
+ * A stream's events as an auditor reads them, each with who, why, when, under which rules, and the
+ * state after it; `view` hides what the reader may not see, from the events and from the states
+ * folded from them alike.
+ */
+export async function history(store: EventStore, deciders: DeciderRegistry, stream: string, view: AuditView = asStored) {
   const decider = deciders[categoryOf(stream)];
-  const events = await store.readStream(stream);
+  const events = (await store.readStream(stream)).map(view);
   let state: unknown = decider?.initialState;
   return events.map((event): HistoryEntry => {
     state = decider ? replay(decider, [event], state) : undefined;
@@ -135,7 +203,7 @@ export async function history(store: EventStore, deciders: DeciderRegistry, stre
       revision: event.revision,
       position: event.position.toString(),
       type: event.type,
-      data: redact(event),
+      data: event.data,
       actor,
       reason: reason ?? null,
       recordedAt,
@@ -151,10 +219,11 @@ export async function stateAsOf(
   deciders: DeciderRegistry,
   stream: string,
   asOf: { revision: number } | { time: string },
+  view: AuditView = asStored,
 ): Promise<{ revision: number; state: unknown } | undefined> {
   const decider = deciders[categoryOf(stream)];
   if (!decider) return undefined;
-  const events = await store.readStream(stream);
+  const events = (await store.readStream(stream)).map(view);
   const upTo =
     'revision' in asOf
       ? events.filter((e) => e.revision <= asOf.revision)

@@ -1,6 +1,9 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { client } from '../support/http';
+import { expectOk, FakeClock, on } from '../support/lifecycle';
+import { ProjectFlow } from '../support/project-flow';
+import { selectionTokens } from '../support/selection';
 import { RunningApp, startTestApp } from '../support/test-app';
 
 describe('audit API', () => {
@@ -74,11 +77,158 @@ describe('audit API', () => {
   it('verifies the whole log, then finds an event altered directly in the SQLite file', async () => {
     const clean = await http.get('/audit/verify', auditor);
     expect(clean.body).toMatchObject({ ok: true, checkedStreams: 2 });
+    // No signing key is configured here: the answer says so plainly, as a warning.
+    expect(clean.body.findings).toEqual([expect.objectContaining({ code: 'no-signed-checkpoint', severity: 'warning', message: expect.stringMatching(/no signed checkpoint.*cannot be detected/) })]);
+    expect(clean.body.checkpoints).toMatchObject({ latest: null, trusted: 0 });
+    expect(((await http.post('/audit/checkpoints', auditor, {})).body.code)).toBe('no-signing-key');
     const raw = new Database(join(running.config.dataDir, 'events.db'));
     raw.prepare(`UPDATE events SET data = json_set(data, '$.reason', 'rewritten') WHERE stream = 'cycle-audit-b' AND type = 'CycleClosed'`).run();
     raw.close();
     const broken = await http.get('/audit/verify', auditor);
     expect(broken.body).toMatchObject({ ok: false, firstBroken: { stream: 'cycle-audit-b', reason: 'hash does not match the event content' } });
+    expect(broken.body.findings.map((f: { code: string }) => f.code)).toEqual(['stream-chain-broken', 'no-signed-checkpoint']);
     expect((await http.get('/audit/verify?stream=cycle-audit-a', auditor)).body.ok).toBe(true);
+  });
+});
+
+/**
+ * Issue 12: an objector is named to the office alone. The audit views showed who filed an objection
+ * through the envelope (`metadata.actor`, and the command id, which carries the user id when an
+ * Idempotency-Key is sent); now only the office sees it there.
+ */
+describe('audit views of objections', () => {
+  const clock = new FakeClock(on('2025-09-01'));
+  const OBJECTOR = { sub: 'objector-7', role: 'applicant' as const, org: '晋中某职业学校', region: '晋中市' };
+  const IDENTITY = [OBJECTOR.sub, OBJECTOR.org, OBJECTOR.region, '王某', '13800000000', '赵某', 'zhao@example.com'];
+  const TAIZHONG = '91140100MA0GRXXX15';
+  let running: RunningApp;
+  let http: ReturnType<typeof client>;
+  let office: string;
+  let auditor: string;
+  let projectStream: string;
+  const enterpriseStream = `enterprise-${TAIZHONG}`;
+
+  const leaks = (body: unknown) => IDENTITY.filter((text) => JSON.stringify(body).includes(text));
+  const exported = async (token: string, stream?: string) => {
+    const response = await fetch(`${running.url}/audit/export${stream ? `?stream=${stream}` : ''}`, { headers: { authorization: `Bearer ${token}` } });
+    return (await response.text()).trim().split('\n').map((line) => JSON.parse(line));
+  };
+
+  beforeAll(async () => {
+    running = await startTestApp({}, clock);
+    http = client(running);
+    const flow = await ProjectFlow.start(running, clock);
+    const tokens = await selectionTokens(running);
+    office = tokens.office;
+    auditor = await http.token({ sub: 'auditor-1', role: 'auditor', org: '省审计厅' });
+    const objector = await http.token(OBJECTOR);
+    const post = async (path: string, token: string, body: unknown, headers?: Record<string, string>) => expectOk(await http.post(path, token, body, headers), path);
+
+    // A project in its public notice, objected to (admissibly, then without evidence), the objection dismissed.
+    const applicant = await http.token({ sub: 'school-1-user', role: 'applicant', org: 'school-1', region: '太原市' });
+    await flow.openCycle('objections-2025', 'secondary-school', 2025);
+    clock.set(on('2025-09-02'));
+    const projectId = await flow.draft(applicant, 'objections-2025', 'secondary-school', '高水平中职 异议');
+    projectStream = `project-${projectId}`;
+    await flow.review(2025, [{ id: projectId, applicant }], tokens.recommender, [1, 2, 3].map((n) => ({ id: `expert-${n}`, org: `university-${n}`, token: tokens[`reviewer${n}`] })));
+    clock.set(on('2025-10-15'));
+    await post('/cycles/objections-2025/shortlist', office, { shortlisted: [{ projectId }], notSelected: [], reason: '评审会议纪要' });
+    await flow.openNotice('objections-2025', '2025-10-16');
+    clock.set(on('2025-10-17'));
+    const filed = await post(`/projects/${projectId}/objections`, objector, { objector: { name: '王某', contact: '13800000000' }, grounds: '申报数据不实', evidence: [flow.docs.evidence] }, { 'idempotency-key': 'objection-1' });
+    expect(filed.events).toEqual(['ObjectionFiled']);
+    clock.set('2025-10-17T11:00:00+08:00');
+    const rejected = await post(`/projects/${projectId}/objections`, objector, { objector: { name: '王某', contact: '13800000000' }, grounds: '没有证据', evidence: [] });
+    expect(rejected.events).toEqual(['ObjectionRejected']);
+    clock.set(on('2025-10-18'));
+    await post(`/projects/${projectId}/objections/${filed.objectionId}/resolve`, office, { outcome: 'dismissed', reason: '经核查不属实' });
+
+    // An enterprise in its admission notice, objected to by the same person, the objection dismissed.
+    const enterprise = await http.token({ sub: 'tz-1', role: 'applicant', org: 'taizhong', region: '太原市' });
+    const recommender = await http.token({ sub: 'rec-ty', role: 'recommender', org: '太原市发展改革委', region: '太原市' });
+    const doc = flow.docs.form;
+    const declarations = { registeredAndTaxedInProvince: true, mainBusinessNotEducation: true, noMajorAccident: true, goodCredit: true, noTaxViolation: true };
+    await post('/enterprises', enterprise, { creditCode: TAIZHONG, name: '太原重工股份有限公司', region: '太原市', declarations, documents: [doc] });
+    await post(`/enterprises/${TAIZHONG}/recommend`, recommender, { opinion: '同意推荐', documents: [doc] });
+    await post(`/enterprises/${TAIZHONG}/joint-review`, office, { outcome: 'passed', departments: ['省发展改革委', '省教育厅'], expertAssessment: { opinion: '同意', documents: [doc] } });
+    clock.set(on('2025-10-20'));
+    await post(`/enterprises/${TAIZHONG}/open-notice`, office, { startsOn: '2025-10-20', notice: doc });
+    clock.set(on('2025-10-21'));
+    const enterpriseObjection = await post(`/enterprises/${TAIZHONG}/objections`, objector, { objector: { name: '赵某', contact: 'zhao@example.com' }, grounds: '合作院校数量不实', evidence: [doc] }, { 'idempotency-key': 'objection-2' });
+    await post(`/enterprises/${TAIZHONG}/objections/${enterpriseObjection.objectionId}/resolve`, office, { outcome: 'dismissed', reason: '经核查属实' });
+  });
+  afterAll(() => running.stop());
+
+  it("hides the objector's actor and identity from an auditor's history, keeping that, when and with what outcome", async () => {
+    for (const stream of [projectStream, enterpriseStream]) {
+      const seen = await http.get(`/audit/streams/${stream}/history`, auditor);
+      expect(seen.status).toBe(200);
+      expect(leaks(seen.body)).toEqual([]);
+      const types = seen.body.events.map((e: { type: string }) => e.type);
+      expect(types).toEqual(expect.arrayContaining(['ObjectionFiled', 'ObjectionDismissed']));
+      const filed = seen.body.events.find((e: { type: string }) => e.type === 'ObjectionFiled');
+      expect(filed).toMatchObject({ actor: { redacted: true }, data: { objector: { redacted: true }, filedAt: expect.any(String) }, recordedAt: expect.any(String) });
+      expect(filed.actor).toEqual({ redacted: true });
+      const dismissed = seen.body.events.find((e: { type: string }) => e.type === 'ObjectionDismissed');
+      expect(dismissed).toMatchObject({ actor: { id: 'office-1', role: 'office' }, data: { objectionId: filed.data.objectionId } });
+      expect(dismissed.stateAfter.objections).toContainEqual(expect.objectContaining({ objectionId: filed.data.objectionId, status: 'dismissed' }));
+    }
+    const project = await http.get(`/audit/streams/${projectStream}/history`, auditor);
+    expect(project.body.events.find((e: { type: string }) => e.type === 'ObjectionRejected')).toMatchObject({ actor: { redacted: true }, data: { reasons: ['no-evidence'], objector: { redacted: true } } });
+  });
+
+  it("shows the office who objected, in the history and in the envelope's command id", async () => {
+    for (const stream of [projectStream, enterpriseStream]) {
+      const seen = await http.get(`/audit/streams/${stream}/history`, office);
+      const filed = seen.body.events.find((e: { type: string }) => e.type === 'ObjectionFiled');
+      expect(filed.actor).toEqual({ id: OBJECTOR.sub, role: 'applicant', org: OBJECTOR.org, region: OBJECTOR.region });
+      expect(filed.data.objector.name).toMatch(/王某|赵某/);
+    }
+    const lines = await exported(office, projectStream);
+    const filed = lines.find((e) => e.type === 'ObjectionFiled');
+    expect(filed.metadata.commandId).toBe(`${OBJECTOR.sub}:objection-1`);
+    expect(filed.redacted).toBeUndefined();
+    expect(leaks(lines)).toEqual(expect.arrayContaining([OBJECTOR.sub, OBJECTOR.org, OBJECTOR.region]));
+  });
+
+  it('replays the state as of the objection without naming the objector, to the auditor', async () => {
+    const history = (await http.get(`/audit/streams/${projectStream}/history`, office)).body.events;
+    const revisionOf = (type: string) => history.find((e: { type: string }) => e.type === type).revision;
+    const cases = [
+      { query: `revision=${revisionOf('ObjectionFiled')}`, revision: revisionOf('ObjectionFiled'), objections: ['open'] },
+      { query: 'time=2025-10-17T10:30:00%2B08:00', revision: revisionOf('ObjectionFiled'), objections: ['open'] },
+      { query: 'time=2025-10-17T12:00:00%2B08:00', revision: revisionOf('ObjectionRejected'), objections: ['open', 'rejected'] },
+    ];
+    for (const { query, revision, objections } of cases) {
+      const asOf = await http.get(`/audit/streams/${projectStream}/state?${query}`, auditor);
+      expect(asOf.status).toBe(200);
+      expect(asOf.body).toMatchObject({ revision, state: { status: 'InPublicNotice' } });
+      expect(asOf.body.state.objections.map((o: { status: string }) => o.status)).toEqual(objections);
+      expect(leaks(asOf.body)).toEqual([]);
+    }
+  });
+
+  it("exports the log to an auditor with the objector's envelope and identity redacted, the chain links kept", async () => {
+    const lines = await exported(auditor);
+    expect(leaks(lines)).toEqual([]);
+    const objections = lines.filter((e) => e.type === 'ObjectionFiled' || e.type === 'ObjectionRejected');
+    expect(objections).toHaveLength(3);
+    for (const line of objections) {
+      expect(line.metadata.actor).toEqual({ redacted: true });
+      expect(line.metadata.commandId).toBeUndefined();
+      expect(line.metadata).toMatchObject({ recordedAt: expect.any(String), hash: expect.stringMatching(/^[0-9a-f]{64}$/), prevHash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+      expect(line.redacted).toEqual(expect.arrayContaining(['data.objector', 'metadata.actor', 'metadata.commandId', 'metadata.correlationId', 'metadata.causationId']));
+    }
+    // Everything else is as stored: the office's own decisions name the office.
+    expect(lines.find((e) => e.type === 'ObjectionDismissed').metadata.actor).toMatchObject({ id: 'office-1' });
+    const officeLines = await exported(office);
+    expect(officeLines).toHaveLength(lines.length);
+  });
+
+  it('verifies the stored, unredacted events', async () => {
+    const verified = await http.get('/audit/verify', auditor);
+    expect(verified.body).toMatchObject({ ok: true, checkedStreams: expect.any(Number) });
+    expect(verified.body.checkedEvents).toBe((await exported(office)).length);
+    expect((await http.get(`/audit/verify?stream=${projectStream}`, auditor)).body).toMatchObject({ ok: true, findings: [] });
   });
 });
