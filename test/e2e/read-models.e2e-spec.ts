@@ -80,12 +80,18 @@ describe('read models over HTTP, by visibility', () => {
     expect(bad.body.errors[0].field).toBe('limit');
   });
 
-  it('answers an organisation’s portfolio to itself and the office only', async () => {
+  it('answers an organisation’s portfolio to itself, the office and auditors only', async () => {
     const own = (await http.get(`/organisations/school-a/portfolio?after=${lastPosition}`, t.a)).body;
     expect(ids(own.projects)).toEqual([projects.a]);
     expect((await http.get('/organisations/school-a/portfolio', t.b)).body.code).toBe('not-own-organisation');
     expect(ids((await http.get('/organisations/school-b/portfolio', t.office)).body.projects)).toEqual([projects.b]);
+    expect(ids((await http.get('/organisations/school-b/portfolio', t.auditor)).body.projects)).toEqual([projects.b]);
     expect((await http.get('/organisations/school-a/portfolio', t.expert1)).status).toBe(403);
+    // Recommenders, of the school's own city or another, read the project lists, not portfolios.
+    for (const recommender of [t.taiyuan, t.datong]) {
+      const refused = await http.get('/organisations/school-a/portfolio', recommender);
+      expect([refused.status, refused.body.code]).toEqual([403, 'role-not-allowed']);
+    }
   });
 
   it('gives a reviewer its queue with pending and submitted scores, and no one else’s', async () => {

@@ -178,8 +178,10 @@ export class ReadModelsController {
   @Get('organisations/:org/portfolio')
   @ApiOperation({ summary: "An organisation's projects across all programs, and its enterprise record — the organisation itself, office, auditor" })
   async portfolio(@Param('org') org: string, @Query() query: PageQuery, @CurrentActor() actor: Actor) {
-    if (actor.role === 'applicant' && actor.org !== org) throw forbidden('not-own-organisation', 'an applicant sees its own portfolio only');
-    if (actor.role === 'reviewer') throw forbidden('role-not-allowed', 'reviewers see their queue, not portfolios');
+    // A portfolio spans programs and cities: the organisation's own staff, the office and auditors read it.
+    if (actor.role === 'applicant' ? actor.org !== org : actor.role !== 'office' && actor.role !== 'auditor') {
+      throw forbidden(actor.role === 'applicant' ? 'not-own-organisation' : 'role-not-allowed', 'a portfolio is read by its own organisation, the office and auditors');
+    }
     await this.reach(query);
     const projects = this.projectPage([projectVisibility(actor), where('applicant_org = ?', org)], query);
     const enterprise = pageOf(this.readModels.db, 'enterprise_registry', ENTERPRISE_COLUMNS, [enterpriseVisibility(actor), where('org = ?', org)], 'id', { limit: 10 }, toEnterprise).items;
