@@ -16,6 +16,7 @@ import { AuthGuard } from './infrastructure/http/auth.guard';
 import { ClockController } from './infrastructure/http/clock.controller';
 import { CyclesController } from './infrastructure/http/cycles.controller';
 import { EnterprisesController } from './infrastructure/http/enterprises.controller';
+import { CITED_DOCUMENTS } from './application/documents';
 import { DocumentStore } from './infrastructure/documents/document-store';
 import { DocumentsController } from './infrastructure/http/documents.controller';
 import { HealthController } from './infrastructure/http/health.controller';
@@ -57,6 +58,7 @@ export class AppModule {
         { provide: APPLICANT_BANS, useClass: ReadModelApplicantBans },
         { provide: TokenVerifier, useFactory: () => new TokenVerifier(config) },
         { provide: DocumentStore, useFactory: () => new DocumentStore(config.dataDir, config.documentMaxBytes) },
+        { provide: CITED_DOCUMENTS, useExisting: DocumentStore },
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ProblemFilter },
       ],
