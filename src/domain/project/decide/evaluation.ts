@@ -1,0 +1,333 @@
+import { academicYearOf, addMonthsOn, courseUpdateDueOn } from '../../beijing-time';
+import { CycleRules } from '../../catalog/program-rules';
+import { text, texts } from '../../checks';
+import { illegalState, notFound, validation } from '../../errors';
+import {
+  AcceptRectification,
+  Accredit,
+  FailRectification,
+  GrantExtension,
+  MidtermFindings,
+  OrderRectification,
+  RecordCourseUpdateOverdue,
+  RecordFinalEvaluation,
+  RecordMidtermEvaluation,
+  RecordRectificationOverdue,
+  SubmitCourseUpdate,
+  SubmitFinalSelfAssessment,
+  SubmitRectification,
+} from '../project.commands';
+import { ProjectEvent, ProjectStatus } from '../project.events';
+import { Project, ProjectRectification } from '../project.state';
+import { date, documentRef, documentRefs, invalidTransition, openRectification, optionalDocument, requireStatus, wholeNumber } from './checks';
+
+/**
+ * Evaluation (domain.md §4): the mid-term evaluation and the rectifications it or a missed obligation
+ * orders, the final self-assessment, extensions, the final evaluation and accreditation, and an
+ * accredited course's yearly updates during its service.
+ */
+
+/** < 30% of tasks done at mid-term allows suspension [S2]; rules may set their own threshold. */
+const DEFAULT_MIDTERM_MIN_TASKS_PERCENT = 30;
+
+// ---------------------------------------------------------------------------------------------
+// The mid-term evaluation
+
+export function recordMidtermEvaluation(command: RecordMidtermEvaluation, project: Project): ProjectEvent[] {
+  const { now, context } = command;
+  const { rules, rulesVersion } = project;
+  requireStatus(command, project, ['UnderConstruction', 'Extended']);
+  if (project.midterm) throw illegalState('midterm-already-recorded', 'the mid-term evaluation is recorded');
+  const f = command.data.findings as Partial<MidtermFindings> | undefined;
+  const findings: MidtermFindings = {
+    targetsAndTasks: text(f?.targetsAndTasks, 'findings-required', 'the finding on targets and tasks'),
+    useOfFunds: text(f?.useOfFunds, 'findings-required', 'the finding on the use of funds'),
+    results: text(f?.results, 'findings-required', 'the finding on results'),
+    impact: text(f?.impact, 'findings-required', 'the finding on impact'),
+  };
+  const tasksCompletedPercent = percent(command.data.tasksCompletedPercent, 'invalid-percent', 'the share of tasks completed');
+  const minTasksPercent = rules.midtermMinTasksPercent ?? DEFAULT_MIDTERM_MIN_TASKS_PERCENT;
+  return [
+    {
+      type: 'MidtermEvaluated',
+      data: {
+        findings,
+        grade: gradeOf(command.data.grade, rules),
+        gradeScale: rules.gradeScale,
+        tasksCompletedPercent,
+        minTasksPercent,
+        belowMinTasks: tasksCompletedPercent < minTasksPercent,
+        report: documentRef(command.data.report, context, 'report-required'),
+        evaluatedAt: now,
+        rulesVersion,
+      },
+    },
+  ];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rectification
+
+export function orderRectification(command: OrderRectification, project: Project, today: string): ProjectEvent[] {
+  const { now } = command;
+  const { rules, rulesVersion } = project;
+  // An accredited course owes yearly updates: a missed one leads to rectification, then revocation.
+  const allowed: ProjectStatus[] = ['UnderConstruction', 'MidtermEvaluated', 'Extended', ...(project.subject.kind === 'course' ? (['Accredited'] as const) : [])];
+  requireStatus(command, project, allowed);
+  const findings = texts(command.data.findings, 'findings-required', 'findings', 1);
+  const deadline = date(command.data.deadline, 'deadline');
+  if (deadline <= today) throw validation('invalid-deadline', 'the deadline must be after today');
+  const latest = addMonthsOn(today, rules.maxRectificationMonths);
+  if (deadline > latest) {
+    throw validation('rectification-deadline-too-far', `a rectification lasts at most ${rules.maxRectificationMonths} months (until ${latest})`, { latest });
+  }
+  return [
+    {
+      type: 'RectificationOrdered',
+      data: {
+        rectificationId: `rectification-${project.rectifications.length + 1}`,
+        findings,
+        deadline,
+        maxRectificationMonths: rules.maxRectificationMonths,
+        orderedFrom: project.status,
+        orderedAt: now,
+        rulesVersion,
+      },
+    },
+  ];
+}
+
+export function submitRectification(command: SubmitRectification, project: Project, today: string): ProjectEvent[] {
+  const { now, context } = command;
+  const { rulesVersion } = project;
+  requireStatus(command, project, ['Rectification']);
+  const rectification = openRectification(project) as ProjectRectification;
+  if (rectification.submitted) throw illegalState('rectification-already-submitted', 'the rectification report is in');
+  if (today > rectification.deadline) {
+    throw illegalState('rectification-deadline-passed', `the rectification was due by ${rectification.deadline}`, { deadline: rectification.deadline });
+  }
+  return [
+    {
+      type: 'RectificationSubmitted',
+      data: { rectificationId: rectification.rectificationId, report: documentRef(command.data.report, context, 'report-required'), submittedAt: now, rulesVersion },
+    },
+  ];
+}
+
+export function acceptRectification(command: AcceptRectification, project: Project): ProjectEvent[] {
+  const { now } = command;
+  const { rulesVersion } = project;
+  requireStatus(command, project, ['Rectification']);
+  const rectification = openRectification(project) as ProjectRectification;
+  if (!rectification.submitted) throw illegalState('rectification-not-submitted', 'nothing has been submitted to accept');
+  return [
+    {
+      type: 'RectificationAccepted',
+      data: { rectificationId: rectification.rectificationId, reason: text(command.data.reason, 'reason-required', 'the reason'), decidedAt: now, rulesVersion },
+    },
+  ];
+}
+
+export function recordRectificationOverdue(command: RecordRectificationOverdue, project: Project, today: string): ProjectEvent[] {
+  const { now } = command;
+  const { rulesVersion } = project;
+  const rectificationId = text(command.data.rectificationId, 'invalid-field', 'the rectification id');
+  const rectification = project.rectifications.find((r) => r.rectificationId === rectificationId);
+  if (!rectification) throw notFound('rectification-not-found', 'no such rectification', { rectificationId });
+  // Only an open rectification of a project still rectifying can be missed, and only once; a
+  // revoked project's rectification ends with it.
+  const open = rectification.outcome === 'open' && project.status === 'Rectification';
+  if (!open || rectification.submitted || rectification.overdue) return [];
+  const { deadline } = rectification;
+  if (today <= deadline) throw illegalState('not-yet-due', `the rectification is due by ${deadline}`, { deadline });
+  return [{ type: 'RectificationOverdue', data: { rectificationId, deadline, recordedAt: now, rulesVersion } }];
+}
+
+export function failRectification(command: FailRectification, project: Project, today: string): ProjectEvent[] {
+  const { now } = command;
+  const { rulesVersion } = project;
+  requireStatus(command, project, ['Rectification']);
+  const rectification = openRectification(project) as ProjectRectification;
+  if (!rectification.submitted && today <= rectification.deadline) {
+    throw illegalState('rectification-pending', `the applicant has until ${rectification.deadline}`, { deadline: rectification.deadline });
+  }
+  return [
+    {
+      type: 'RectificationFailed',
+      data: {
+        rectificationId: rectification.rectificationId,
+        reason: text(command.data.reason, 'reason-required', 'the reason'),
+        submitted: rectification.submitted,
+        decidedAt: now,
+        rulesVersion,
+      },
+    },
+  ];
+}
+
+// ---------------------------------------------------------------------------------------------
+// The final evaluation and accreditation
+
+export function submitFinalSelfAssessment(command: SubmitFinalSelfAssessment, project: Project, today: string): ProjectEvent[] {
+  const { now, context } = command;
+  const { rulesVersion } = project;
+  requireStatus(command, project, ['UnderConstruction', 'MidtermEvaluated', 'Extended', 'Deferred']);
+  const endsOn = (project.construction as NonNullable<Project['construction']>).endsOn;
+  if (project.status !== 'Deferred' && today < endsOn) {
+    throw illegalState('construction-not-ended', `construction runs until ${endsOn}`, { endsOn });
+  }
+  return [
+    {
+      type: 'FinalSelfAssessmentSubmitted',
+      data: {
+        report: documentRef(command.data.report, context, 'report-required'),
+        constructionEndsOn: endsOn,
+        submissionNo: project.selfAssessments + 1,
+        submittedAt: now,
+        rulesVersion,
+      },
+    },
+  ];
+}
+
+export function grantExtension(command: GrantExtension, project: Project, today: string): ProjectEvent[] {
+  const { now, context } = command;
+  const { rulesVersion } = project;
+  requireStatus(command, project, ['UnderConstruction', 'MidtermEvaluated', 'Extended', 'Deferred']);
+  const previousEndsOn = (project.construction as NonNullable<Project['construction']>).endsOn;
+  const newEndsOn = date(command.data.newEndsOn, 'newEndsOn');
+  if (newEndsOn <= previousEndsOn || newEndsOn <= today) {
+    throw validation('invalid-extension', `the new end must be after ${previousEndsOn > today ? previousEndsOn : today}`, { previousEndsOn });
+  }
+  return [
+    {
+      type: 'EvaluationExtended',
+      data: {
+        previousEndsOn,
+        newEndsOn,
+        reason: text(command.data.reason, 'reason-required', 'the reason'),
+        request: documentRef(command.data.request, context, 'request-required'),
+        grantedAt: now,
+        rulesVersion,
+      },
+    },
+  ];
+}
+
+export function recordFinalEvaluation(command: RecordFinalEvaluation, project: Project): ProjectEvent[] {
+  const { now, context } = command;
+  const { rules, rulesVersion } = project;
+  requireStatus(command, project, ['FinalSelfAssessed', 'Deferred']);
+  if (project.selfAssessments === 0) throw illegalState('self-assessment-missing', 'the final self-assessment is not in');
+  const grade = gradeOf(command.data.grade, rules);
+  const scale = rules.gradeScale;
+  const outcome = scale.passing.includes(grade) ? 'passed' : scale.deferring.includes(grade) ? 'deferred' : 'failed';
+  return [
+    {
+      type: 'FinalEvaluated',
+      data: {
+        evaluationNo: project.evaluations.length + 1,
+        grade,
+        gradeScale: scale,
+        outcome,
+        barsNextCycle: scale.barring.includes(grade),
+        findings: text(command.data.findings, 'findings-required', 'the findings'),
+        report: documentRef(command.data.report, context, 'report-required'),
+        rectifications: project.rectifications.map((r) => ({ rectificationId: r.rectificationId, outcome: r.outcome })),
+        evaluatedAt: now,
+        rulesVersion,
+      },
+    },
+  ];
+}
+
+export function accredit(command: Accredit, project: Project, today: string): ProjectEvent[] {
+  const { now, context } = command;
+  const { rules, rulesVersion } = project;
+  requireStatus(command, project, ['FinalEvaluated']);
+  const last = project.evaluations[project.evaluations.length - 1];
+  if (last?.outcome !== 'passed') throw illegalState('not-passed', 'only a passing grade leads to accreditation');
+  const course = project.subject.kind === 'course' ? rules.course : undefined;
+  const first = academicYearOf(today);
+  return [
+    {
+      type: 'ProjectAccredited',
+      data: {
+        grade: last.grade,
+        accreditedOn: today,
+        service: course ? { years: course.serviceYears, firstAcademicYear: first, lastAcademicYear: first + course.serviceYears - 1 } : null,
+        document: optionalDocument(command.data.document, context),
+        accreditedAt: now,
+        rulesVersion,
+      },
+    },
+  ];
+}
+
+// ---------------------------------------------------------------------------------------------
+// An accredited course's service
+
+export function submitCourseUpdate(command: SubmitCourseUpdate, project: Project, today: string): ProjectEvent[] {
+  const { now, context } = command;
+  const { rulesVersion } = project;
+  const academicYear = serviceYear(command.type, command.data.academicYear, project, today);
+  const duringService =
+    project.status === 'Accredited' || (project.status === 'Rectification' && openRectification(project)?.orderedFrom === 'Accredited');
+  if (!duringService) throw invalidTransition(command, project, ['Accredited']);
+  if (project.courseUpdates.includes(academicYear)) {
+    throw illegalState('course-update-already-submitted', `the update for ${academicYear}–${academicYear + 1} is in`, { academicYear });
+  }
+  const dueOn = courseUpdateDueOn(academicYear);
+  return [
+    {
+      type: 'CourseUpdateSubmitted',
+      data: {
+        academicYear,
+        summary: text(command.data.summary, 'summary-required', 'the summary of the update'),
+        documents: documentRefs(command.data.documents, context, 1),
+        dueOn,
+        late: today > dueOn,
+        submittedAt: now,
+        rulesVersion,
+      },
+    },
+  ];
+}
+
+export function recordCourseUpdateOverdue(command: RecordCourseUpdateOverdue, project: Project, today: string): ProjectEvent[] {
+  const { now } = command;
+  const { rulesVersion } = project;
+  const academicYear = serviceYear(command.type, command.data.academicYear, project, today);
+  if (project.status === 'Revoked') throw invalidTransition(command, project, ['Accredited']);
+  if (project.courseUpdates.includes(academicYear) || project.overdueCourseUpdates.includes(academicYear)) return [];
+  const dueOn = courseUpdateDueOn(academicYear);
+  if (today <= dueOn) throw illegalState('not-yet-due', `the update for ${academicYear}–${academicYear + 1} is due by ${dueOn}`, { dueOn });
+  return [{ type: 'CourseUpdateOverdue', data: { academicYear, dueOn, recordedAt: now, rulesVersion } }];
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function gradeOf(value: unknown, rules: CycleRules): string {
+  if (typeof value !== 'string' || !rules.gradeScale.grades.includes(value)) {
+    throw validation('unknown-grade', `the grade must be one of ${rules.gradeScale.grades.join(', ')}`, { grades: [...rules.gradeScale.grades] });
+  }
+  return value;
+}
+
+function percent(value: unknown, code: string, what: string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > 100) {
+    throw validation(code, `${what} must be a number from 0 to 100`);
+  }
+  return value;
+}
+
+/** An academic year of an accredited course's service obligation that has begun. */
+function serviceYear(type: string, value: unknown, project: Project, today: string): number {
+  if (project.subject.kind !== 'course') throw illegalState('not-a-course', `${type} applies to quality courses only`);
+  const service = project.accreditation?.service;
+  if (!service) throw illegalState('not-in-service', 'the course has no service obligation until it is accredited');
+  const academicYear = wholeNumber(value, 'academic-year-out-of-service', 'the academic year', service.firstAcademicYear, service.lastAcademicYear);
+  if (academicYear > academicYearOf(today)) throw validation('academic-year-not-started', `${academicYear}–${academicYear + 1} has not begun`);
+  return academicYear;
+}
+

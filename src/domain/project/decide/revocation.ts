@@ -1,0 +1,107 @@
+import { addMonthsOn } from '../../beijing-time';
+import { text } from '../../checks';
+import { illegalState, validation } from '../../errors';
+import { OrderFundRecovery, REVOCATION_REASONS, RevocationReason, RevokeProject, Suspend } from '../project.commands';
+import { ProjectEvent } from '../project.events';
+import { Project } from '../project.state';
+import { date, documentRefs, openRectification, requireStatus, REVOCABLE } from './checks';
+
+/**
+ * Suspension, revocation and the recovery of funds (domain.md §5): how a project ends against its
+ * applicant, with the ban that follows.
+ */
+
+export function suspend(command: Suspend, project: Project, today: string): ProjectEvent[] {
+  const { now } = command;
+  const { rules, rulesVersion } = project;
+  requireStatus(command, project, ['RectificationFailed', 'MidtermEvaluated']);
+  let trigger: 'failed-rectification' | 'midterm-below-min-tasks';
+  if (project.status === 'RectificationFailed') {
+    if (lastRectification(project)?.orderedFrom === 'Accredited') {
+      throw illegalState('suspension-not-applicable', 'an accredited project that fails its obligations is revoked, not suspended');
+    }
+    trigger = 'failed-rectification';
+  } else {
+    if (!project.midterm?.belowMinTasks) {
+      throw illegalState('suspension-not-warranted', 'the mid-term evaluation found enough tasks done; order a rectification first');
+    }
+    trigger = 'midterm-below-min-tasks';
+  }
+  return [
+    {
+      type: 'ProjectSuspended',
+      data: {
+        trigger,
+        reason: text(command.data.reason, 'reason-required', 'the reason'),
+        programType: project.programType,
+        applicantOrg: project.applicantOrg,
+        tasksCompletedPercent: project.midterm?.tasksCompletedPercent ?? null,
+        banUntil: addMonthsOn(today, 12 * rules.bans.suspensionYears),
+        mayReapply: false,
+        suspendedAt: now,
+        rulesVersion,
+      },
+    },
+  ];
+}
+
+export function revokeProject(command: RevokeProject, project: Project, today: string): ProjectEvent[] {
+  const { now, context } = command;
+  const { rules, rulesVersion } = project;
+  requireStatus(command, project, REVOCABLE);
+  const data = command.data;
+  if (!REVOCATION_REASONS.includes(data.reason)) {
+    throw validation('invalid-revocation-reason', `the reason is one of ${REVOCATION_REASONS.join(', ')}`, { reasons: [...REVOCATION_REASONS] });
+  }
+  const explanation = text(data.explanation, 'explanation-required', 'the explanation');
+  const evidence = documentRefs(data.evidence, context, 1, 'evidence-required');
+  const banUntil = data.banUntil === undefined ? addMonthsOn(today, 12 * rules.bans.revocationYears) : date(data.banUntil, 'banUntil');
+  if (banUntil < today) throw validation('invalid-ban', 'a ban cannot end before today');
+  return [
+    {
+      type: 'ProjectRevoked',
+      data: {
+        reason: data.reason as RevocationReason,
+        explanation,
+        evidence,
+        revokedFrom: project.status,
+        openRectificationId: project.status === 'Rectification' ? (openRectification(project)?.rectificationId ?? null) : null,
+        programType: project.programType,
+        applicantOrg: project.applicantOrg,
+        banUntil,
+        fundRecoveryRequired: true,
+        revokedAt: now,
+        rulesVersion,
+      },
+    },
+  ];
+}
+
+export function orderFundRecovery(command: OrderFundRecovery, project: Project, today: string): ProjectEvent[] {
+  const { now } = command;
+  const { rulesVersion } = project;
+  requireStatus(command, project, ['Failed', 'Revoked']);
+  if (project.fundRecovery) throw illegalState('fund-recovery-already-ordered', 'the recovery of funds is already ordered');
+  const { amount } = command.data;
+  if (typeof amount !== 'number' || !Number.isFinite(amount) || amount <= 0) throw validation('invalid-amount', 'the amount must be more than 0');
+  const deadline = date(command.data.deadline, 'deadline');
+  if (deadline <= today) throw validation('invalid-deadline', 'the deadline must be after today');
+  return [
+    {
+      type: 'FundRecoveryOrdered',
+      data: {
+        amount,
+        currency: 'CNY',
+        deadline,
+        reason: text(command.data.reason, 'reason-required', 'the reason'),
+        orderedFrom: project.status,
+        orderedAt: now,
+        rulesVersion,
+      },
+    },
+  ];
+}
+
+// ---------------------------------------------------------------------------------------------
+
+const lastRectification = (project: Project) => project.rectifications[project.rectifications.length - 1] ?? null;

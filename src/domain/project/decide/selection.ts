@@ -1,0 +1,556 @@
+import { addCalendarDays, chinaDateOf, chinaEndOfDay } from '../../beijing-time';
+import { CycleRules } from '../../catalog/program-rules';
+import { isText, own, text, texts } from '../../checks';
+import { forbidden, illegalState, notFound, validation } from '../../errors';
+import {
+  AssignReviewer,
+  CorrectScore,
+  DeclareConflict,
+  DraftApplication,
+  EditApplication,
+  FileObjection,
+  Major,
+  NotRecommend,
+  ProjectContext,
+  ProjectCycleFacts,
+  ProjectSubject,
+  Recommend,
+  RecordApproval,
+  RecordFormalCheck,
+  RecordPublicNotice,
+  RecordRemovalFromList,
+  RecordSelection,
+  ResolveObjection,
+  ReturnForRevision,
+  ScoreReview,
+  SubjectKind,
+  SubmitApplication,
+  WithdrawApplication,
+} from '../project.commands';
+import { ObjectionRejectionReason, ProjectEvent, ProjectStatus } from '../project.events';
+import { Project, ProjectReviewer, ProjectState } from '../project.state';
+import { date, documentRef, documentRefs, invalidTransition, optionalDocument, optionalText, requireStatus, wholeNumber } from './checks';
+
+/**
+ * Selection (domain.md §3): the application is drafted, submitted and formally checked, recommended by
+ * its city, reviewed and scored; the cycle's shortlist, public notice, removals and approval are carried
+ * to the project, and objections to the notice are filed and resolved here.
+ */
+
+/** Until its city recommends it, an applicant may withdraw its application. */
+const BEFORE_RECOMMENDATION: readonly ProjectStatus[] = ['Draft', 'Submitted', 'Returned', 'FormallyChecked'];
+/** A parent project in one of these has ended: its specialty groups cannot go on. */
+const PARENT_ENDED: readonly ProjectStatus[] = [
+  'Withdrawn',
+  'FormallyRejected',
+  'NotRecommended',
+  'NotSelected',
+  'RemovedAfterObjection',
+  'RemovedFromList',
+  'Failed',
+  'Suspended',
+  'Revoked',
+];
+
+/** The subject each program of the 2020 plan is about; a program type added by configuration may use any consistent with its rules. */
+const SUBJECT_KIND_BY_PROGRAM: Readonly<Record<string, SubjectKind>> = {
+  'secondary-school': 'school',
+  'higher-college': 'school',
+  'specialty-group': 'specialty-group',
+  'brand-major': 'major',
+  'quality-course': 'course',
+};
+
+// ---------------------------------------------------------------------------------------------
+// The application
+
+export function draftApplication(command: DraftApplication, state: ProjectState, today: string): ProjectEvent[] {
+  const { now, context } = command;
+  if (state.status !== 'None') throw invalidTransition(command, state, ['None']);
+  const cycle = cycleFacts(context);
+  const data = command.data;
+  const projectId = text(data.projectId, 'invalid-field', 'the project id');
+  if (data.cycleId !== cycle.id) throw validation('cycle-mismatch', `the context describes cycle ${cycle.id}, not ${String(data.cycleId)}`);
+  if (data.programType !== cycle.programType) {
+    throw validation('program-type-mismatch', `cycle ${cycle.id} runs ${cycle.programType}, not ${String(data.programType)}`);
+  }
+  const region = text(command.actor.region, 'region-required', 'the applicant’s region');
+  if (!cycle.windowOpen) throw illegalState('window-closed', 'the cycle’s application window is not open');
+  checkBans(context, cycle.programType, today);
+  const title = text(data.title, 'title-required', 'the title');
+  const subject = subjectOf(data.subject, cycle.programType, cycle.rules);
+  checkParent(subject, cycle.programType, command.actor.org, context);
+  return [
+    {
+      type: 'ApplicationDrafted',
+      data: {
+        projectId,
+        cycleId: cycle.id,
+        programType: cycle.programType,
+        applicantOrg: command.actor.org,
+        region,
+        title,
+        subject,
+        rules: cycle.rules,
+        rulesVersion: cycle.rulesVersion,
+        draftedAt: now,
+      },
+    },
+  ];
+}
+
+export function editApplication(command: EditApplication, project: Project): ProjectEvent[] {
+  const { now } = command;
+  const { rules, rulesVersion } = project;
+  requireStatus(command, project, ['Draft', 'Returned']);
+  const data = command.data;
+  if (data.title === undefined && data.subject === undefined) throw validation('nothing-to-edit', 'give a new title or subject');
+  const title = data.title === undefined ? project.title : text(data.title, 'title-required', 'the title');
+  const subject = data.subject === undefined ? project.subject : subjectOf(data.subject, project.programType, rules);
+  if (project.subject.kind === 'specialty-group' && subject.kind === 'specialty-group' && subject.parentProjectId !== project.subject.parentProjectId) {
+    throw validation('parent-project-immutable', 'a specialty group stays with the project it was drafted under');
+  }
+  return [{ type: 'ApplicationEdited', data: { title, subject, editedAt: now, rulesVersion } }];
+}
+
+export function submitApplication(command: SubmitApplication, project: Project, today: string): ProjectEvent[] {
+  const { now, context } = command;
+  const { rulesVersion } = project;
+  requireStatus(command, project, ['Draft', 'Returned']);
+  const cycle = cycleFacts(context);
+  requireSameCycle(project, cycle);
+  // A returned application is revised during the formal check, after the window may have closed.
+  if (project.status === 'Draft' && !cycle.windowOpen) throw illegalState('window-closed', 'the cycle’s application window is not open');
+  checkBans(context, project.programType, today);
+  checkParent(project.subject, project.programType, project.applicantOrg, context);
+  const data = command.data;
+  const applicationForm = documentRef(data.applicationForm, context, 'application-form-required');
+  const declarations = data.declarations as SubmitDeclarations | undefined;
+  const authenticity = documentRef(declarations?.authenticity, context, 'declarations-required');
+  const commitment = documentRef(declarations?.commitment, context, 'declarations-required');
+  return [
+    {
+      type: 'ApplicationSubmitted',
+      data: {
+        projectId: project.projectId,
+        cycleId: project.cycleId,
+        applicantOrg: project.applicantOrg,
+        region: project.region,
+        title: project.title,
+        subject: project.subject,
+        applicationForm,
+        declarations: { authenticity, commitment },
+        attachments: documentRefs(data.attachments, context, 0),
+        submissionNo: project.submissions + 1,
+        resubmission: project.status === 'Returned',
+        submittedAt: now,
+        rulesVersion,
+      },
+    },
+  ];
+}
+
+export function withdrawApplication(command: WithdrawApplication, project: Project): ProjectEvent[] {
+  const { now } = command;
+  const { rulesVersion } = project;
+  requireStatus(command, project, BEFORE_RECOMMENDATION);
+  return [
+    {
+      type: 'ApplicationWithdrawn',
+      data: { reason: optionalText(command.data.reason, 'reason-required', 'the reason'), withdrawnFrom: project.status, withdrawnAt: now, rulesVersion },
+    },
+  ];
+}
+
+export function returnForRevision(command: ReturnForRevision, project: Project): ProjectEvent[] {
+  const { now } = command;
+  const { rulesVersion } = project;
+  requireStatus(command, project, ['Submitted', 'FormallyChecked']);
+  return [{ type: 'ApplicationReturned', data: { reason: text(command.data.reason, 'reason-required', 'the reason'), returnedAt: now, rulesVersion } }];
+}
+
+export function recordFormalCheck(command: RecordFormalCheck, project: Project, today: string): ProjectEvent[] {
+  const { now, context } = command;
+  const { rules, rulesVersion } = project;
+  requireStatus(command, project, ['Submitted']);
+  const cycle = cycleFacts(context);
+  requireSameCycle(project, cycle);
+  const periodEndsOn = addCalendarDays(chinaDateOf(cycle.closesAt), rules.formalCheckDays);
+  if (today > periodEndsOn) {
+    throw illegalState('formal-check-period-over', `formal checks ended on ${periodEndsOn}`, { periodEndsOn });
+  }
+  const { result } = command.data;
+  if (result !== 'passed' && result !== 'failed') throw validation('invalid-result', "the result is 'passed' or 'failed'");
+  const reasons = texts(command.data.reasons, 'reasons-required', 'reasons', result === 'failed' ? 1 : 0);
+  const data = { result, reasons, periodEndsOn, checkedAt: now, rulesVersion };
+  return [result === 'passed' ? { type: 'FormalCheckPassed', data } : { type: 'FormalCheckFailed', data }];
+}
+
+export function recommend(command: Recommend, project: Project): ProjectEvent[] {
+  const { now } = command;
+  const { rules, rulesVersion } = project;
+  requireStatus(command, project, ['FormallyChecked']);
+  const rank = wholeNumber(command.data.rank, 'invalid-rank', 'the rank', 1, rules.perRecommenderLimit);
+  return [
+    {
+      type: 'ApplicationRecommended',
+      data: {
+        rank,
+        recommenderOrg: command.actor.org,
+        region: project.region,
+        opinion: optionalText(command.data.opinion, 'invalid-field', 'the opinion'),
+        recommendedAt: now,
+        rulesVersion,
+      },
+    },
+  ];
+}
+
+export function notRecommend(command: NotRecommend, project: Project): ProjectEvent[] {
+  const { now } = command;
+  const { rulesVersion } = project;
+  requireStatus(command, project, ['FormallyChecked']);
+  return [
+    {
+      type: 'ApplicationNotRecommended',
+      data: {
+        reason: text(command.data.reason, 'reason-required', 'the reason'),
+        recommenderOrg: command.actor.org,
+        region: project.region,
+        decidedAt: now,
+        rulesVersion,
+      },
+    },
+  ];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Review
+
+export function assignReviewer(command: AssignReviewer, project: Project): ProjectEvent[] {
+  const { now } = command;
+  const { rulesVersion } = project;
+  requireStatus(command, project, ['Recommended', 'UnderReview']);
+  const reviewerId = text(command.data.reviewerId, 'invalid-field', 'the reviewer id');
+  const reviewerOrg = text(command.data.reviewerOrg, 'invalid-field', 'the reviewer’s organisation');
+  const declaredRelations = texts(command.data.declaredRelations, 'declared-relations-required', 'declared relations', 0);
+  if (reviewerOrg === project.applicantOrg || declaredRelations.includes(project.applicantOrg)) {
+    throw illegalState('conflict-of-interest', 'the reviewer belongs to or declared a relation with the applicant', { reviewerId });
+  }
+  const existing = project.reviewers.find((r) => r.reviewerId === reviewerId);
+  if (existing?.recused) throw illegalState('reviewer-recused', 'the reviewer has recused from this project', { reviewerId });
+  if (existing) throw illegalState('reviewer-already-assigned', 'the reviewer is already assigned', { reviewerId });
+  return [{ type: 'ReviewerAssigned', data: { reviewerId, reviewerOrg, declaredRelations, assignedAt: now, rulesVersion } }];
+}
+
+export function declareConflict(command: DeclareConflict, project: Project): ProjectEvent[] {
+  const { now } = command;
+  const { rulesVersion } = project;
+  requireStatus(command, project, ['UnderReview']);
+  const reviewer = assignedReviewer(project, command.actor.id);
+  if (reviewer.score !== null) throw illegalState('already-scored', 'a conflict is declared before scoring');
+  return [
+    { type: 'ReviewerRecused', data: { reviewerId: reviewer.reviewerId, reason: text(command.data.reason, 'reason-required', 'the reason'), recusedAt: now, rulesVersion } },
+  ];
+}
+
+export function scoreReview(command: ScoreReview, project: Project): ProjectEvent[] {
+  const { now } = command;
+  const { rulesVersion } = project;
+  requireStatus(command, project, ['UnderReview']);
+  const reviewer = assignedReviewer(project, command.actor.id);
+  if (reviewer.score !== null) throw illegalState('already-scored', 'each reviewer scores once; the office corrects a score');
+  return [
+    {
+      type: 'ReviewScored',
+      data: {
+        reviewerId: reviewer.reviewerId,
+        reviewerOrg: reviewer.reviewerOrg,
+        score: scoreOf(command.data.score),
+        comments: text(command.data.comments, 'comments-required', 'comments'),
+        scoredAt: now,
+        rulesVersion,
+      },
+    },
+  ];
+}
+
+export function correctScore(command: CorrectScore, project: Project): ProjectEvent[] {
+  const { now } = command;
+  const { rulesVersion } = project;
+  requireStatus(command, project, ['UnderReview']);
+  const reviewer = project.reviewers.find((r) => r.reviewerId === command.data.reviewerId);
+  if (!reviewer || reviewer.score === null) throw notFound('score-not-found', 'the reviewer has not scored this project');
+  const score = scoreOf(command.data.score);
+  if (score === reviewer.score) throw validation('score-unchanged', 'the correction gives the same score');
+  return [
+    {
+      type: 'ReviewScoreCorrected',
+      data: {
+        reviewerId: reviewer.reviewerId,
+        previousScore: reviewer.score,
+        score,
+        reason: text(command.data.reason, 'reason-required', 'the reason'),
+        correctedAt: now,
+        rulesVersion,
+      },
+    },
+  ];
+}
+
+// ---------------------------------------------------------------------------------------------
+// The cycle's decisions, the public notice and its objections
+
+export function recordSelection(command: RecordSelection, project: Project): ProjectEvent[] {
+  const { now } = command;
+  const { rules, rulesVersion } = project;
+  const data = command.data;
+  const cycleDecisionId = text(data.cycleDecisionId, 'invalid-field', 'the cycle decision id');
+  if (project.selection?.cycleDecisionId === cycleDecisionId) return [];
+  requireStatus(command, project, ['Recommended', 'UnderReview']);
+  const scores = project.reviewers.filter((r) => !r.recused && r.score !== null).map((r) => ({ reviewerId: r.reviewerId, score: r.score as number }));
+  const base = { cycleDecisionId, scores, minReviewers: rules.minReviewers, decidedAt: now, rulesVersion };
+  if (data.decision === 'shortlisted') {
+    if (scores.length < rules.minReviewers) {
+      throw illegalState('review-incomplete', `${scores.length} of the ${rules.minReviewers} scores needed`, { scores: scores.length, minReviewers: rules.minReviewers });
+    }
+    const tier = optionalText(data.tier, 'unknown-tier', 'the tier');
+    if (tier === null && rules.tiers.length > 0) throw validation('tier-required', 'this cycle shortlists into tiers');
+    if (tier !== null && !rules.tiers.some((t) => t.name === tier)) throw validation('unknown-tier', `the cycle has no tier ${tier}`, { tier });
+    return [{ type: 'SelectionRecorded', data: { ...base, outcome: 'shortlisted', tier, reason: optionalText(data.reason, 'reason-required', 'the reason') } }];
+  }
+  if (data.decision === 'not-selected') {
+    return [{ type: 'SelectionRecorded', data: { ...base, outcome: 'not-selected', tier: null, reason: text(data.reason, 'reason-required', 'the reason') } }];
+  }
+  throw validation('invalid-decision', "the decision is 'shortlisted' or 'not-selected'");
+}
+
+export function recordPublicNotice(command: RecordPublicNotice, project: Project): ProjectEvent[] {
+  const { now, context } = command;
+  const { rulesVersion } = project;
+  const noticeId = text(command.data.noticeId, 'invalid-field', 'the notice id');
+  if (project.notice?.noticeId === noticeId) return [];
+  requireStatus(command, project, ['Shortlisted']);
+  const startsOn = date(command.data.startsOn, 'startsOn');
+  const endsOn = date(command.data.endsOn, 'endsOn');
+  if (endsOn < startsOn) throw validation('invalid-notice-period', 'a notice cannot end before it starts');
+  return [
+    {
+      type: 'PublicNoticeRecorded',
+      data: {
+        noticeId,
+        startsOn,
+        endsOn,
+        endsAt: chinaEndOfDay(endsOn),
+        document: optionalDocument(command.data.document, context),
+        recordedAt: now,
+        rulesVersion,
+      },
+    },
+  ];
+}
+
+export function fileObjection(command: FileObjection, project: Project, today: string): ProjectEvent[] {
+  const { now, context } = command;
+  const { rulesVersion } = project;
+  requireStatus(command, project, ['InPublicNotice']);
+  const notice = project.notice as NonNullable<Project['notice']>;
+  const data = command.data;
+  const objectionId = text(data.objectionId, 'objection-id-required', 'the objection id');
+  if (project.objections.some((o) => o.objectionId === objectionId)) {
+    throw illegalState('objection-already-filed', 'an objection with this id exists', { objectionId });
+  }
+  const grounds = text(data.grounds, 'grounds-required', 'the grounds of the objection');
+  const evidence = documentRefs(data.evidence ?? [], context, 0);
+  const { name, contact } = (data.objector ?? {}) as { name?: unknown; contact?: unknown };
+  const identified = isText(name) && isText(contact);
+  const objector = identified ? { name, contact } : null;
+  const reasons: ObjectionRejectionReason[] = [];
+  if (!objector) reasons.push('anonymous');
+  if (evidence.length === 0) reasons.push('no-evidence');
+  if (today < notice.startsOn) reasons.push('before-notice');
+  if (today > notice.endsOn) reasons.push('late');
+  if (objector === null || reasons.length > 0) {
+    return [
+      {
+        type: 'ObjectionRejected',
+        data: { objectionId, noticeId: notice.noticeId, reasons, objector, grounds, evidence, filedAt: now, rulesVersion },
+      },
+    ];
+  }
+  return [{ type: 'ObjectionFiled', data: { objectionId, noticeId: notice.noticeId, objector, grounds, evidence, filedAt: now } }];
+}
+
+export function resolveObjection(command: ResolveObjection, project: Project): ProjectEvent[] {
+  const { now, context } = command;
+  const { rulesVersion } = project;
+  requireStatus(command, project, ['InPublicNotice']);
+  const objection = project.objections.find((o) => o.objectionId === command.data.objectionId);
+  if (!objection) throw notFound('objection-not-found', 'no such objection', { objectionId: command.data.objectionId });
+  if (objection.status !== 'open') throw illegalState('objection-not-open', `the objection is ${objection.status}`, { status: objection.status });
+  const { outcome } = command.data;
+  if (outcome !== 'dismissed' && outcome !== 'upheld') throw validation('invalid-outcome', "the outcome is 'dismissed' or 'upheld'");
+  const reason = text(command.data.reason, 'reason-required', 'the reason');
+  const resolution = { objectionId: objection.objectionId, reason, evidence: documentRefs(command.data.evidence, context, 0), resolvedAt: now, rulesVersion };
+  if (outcome === 'dismissed') return [{ type: 'ObjectionDismissed', data: resolution }];
+  return [
+    { type: 'ObjectionUpheld', data: resolution },
+    { type: 'ProjectRemovedAfterObjection', data: { objectionId: objection.objectionId, reason, removedAt: now, rulesVersion } },
+  ];
+}
+
+export function recordRemovalFromList(command: RecordRemovalFromList, project: Project): ProjectEvent[] {
+  const { now } = command;
+  const { rulesVersion } = project;
+  const removalId = text(command.data.removalId, 'invalid-field', 'the removal id');
+  // The cycle's removal of a project whose own upheld objection took it off the list already.
+  if (project.status === 'RemovedAfterObjection' || project.status === 'RemovedFromList') return [];
+  requireStatus(command, project, ['Shortlisted', 'InPublicNotice']);
+  return [
+    {
+      type: 'RemovalFromListRecorded',
+      data: {
+        removalId,
+        reason: text(command.data.reason, 'reason-required', 'the reason'),
+        objectionId: optionalText(command.data.objectionId, 'invalid-field', 'the objection id'),
+        removedAt: now,
+        rulesVersion,
+      },
+    },
+  ];
+}
+
+export function recordApproval(command: RecordApproval, project: Project, today: string): ProjectEvent[] {
+  const { now, context } = command;
+  const { rules, rulesVersion } = project;
+  const cycleDecisionId = text(command.data.cycleDecisionId, 'invalid-field', 'the cycle decision id');
+  if (project.approval?.cycleDecisionId === cycleDecisionId) return [];
+  requireStatus(command, project, ['InPublicNotice']);
+  const notice = project.notice as NonNullable<Project['notice']>;
+  if (today <= notice.endsOn) throw illegalState('notice-not-ended', `the public notice runs through ${notice.endsOn}`, { endsOn: notice.endsOn });
+  const open = project.objections.filter((o) => o.status === 'open').map((o) => o.objectionId);
+  if (open.length > 0) throw illegalState('open-objection', 'objections to the notice are still open', { objections: open });
+  return [
+    {
+      type: 'ProjectApproved',
+      data: {
+        cycleDecisionId,
+        noticeId: notice.noticeId,
+        tier: project.selection?.tier ?? null,
+        reason: optionalText(command.data.reason, 'reason-required', 'the reason'),
+        document: optionalDocument(command.data.document, context),
+        approvedAt: now,
+        constructionPlanDueOn: addCalendarDays(today, rules.constructionPlanDueDays),
+        rulesVersion,
+      },
+    },
+  ];
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function cycleFacts(context: ProjectContext | undefined): ProjectCycleFacts {
+  if (!context?.cycle) throw validation('context-required', 'the cycle’s facts are required');
+  return context.cycle;
+}
+
+function requireSameCycle(project: Project, cycle: ProjectCycleFacts): void {
+  if (cycle.id !== project.cycleId) throw validation('cycle-mismatch', `the project belongs to cycle ${project.cycleId}, not ${cycle.id}`);
+}
+
+function checkBans(context: ProjectContext | undefined, programType: string, today: string): void {
+  const ban = (context?.applicantBans ?? []).find((b) => b.programType === programType && today <= b.until);
+  if (ban) {
+    throw forbidden('applicant-banned', `the applicant is banned from ${programType} until ${ban.until}`, { until: ban.until, reason: ban.reason });
+  }
+}
+
+/** A specialty group needs its college's project, of the same applicant, still standing. */
+function checkParent(subject: ProjectSubject, programType: string, applicantOrg: string, context: ProjectContext | undefined): void {
+  if (subject.kind !== 'specialty-group') return;
+  const parent = context?.parentProject;
+  if (parent === undefined) throw validation('context-required', 'a specialty group needs its parent project’s facts');
+  if (parent === null) throw notFound('parent-project-not-found', `no project ${subject.parentProjectId}`);
+  if (parent.projectId !== subject.parentProjectId) {
+    throw validation('parent-project-mismatch', `the context describes ${parent.projectId}, not ${subject.parentProjectId}`);
+  }
+  if (parent.programType === programType) throw validation('invalid-parent-project', 'a specialty group’s parent is a college’s project');
+  if (parent.applicantOrg !== applicantOrg) {
+    throw forbidden('not-own-organisation', 'a specialty group belongs to the project of its own college');
+  }
+  if (PARENT_ENDED.includes(parent.status)) {
+    throw illegalState('parent-project-ended', `the parent project is ${parent.status}`, { status: parent.status });
+  }
+}
+
+function subjectOf(value: unknown, programType: string, rules: CycleRules): ProjectSubject {
+  const s = value as Record<string, unknown> | null | undefined;
+  if (typeof s !== 'object' || s === null) throw validation('subject-required', 'what the application is about is required');
+  const expected = own(SUBJECT_KIND_BY_PROGRAM, programType);
+  if ((expected !== undefined && s.kind !== expected) || (expected === undefined && !!rules.course !== (s.kind === 'course'))) {
+    throw validation('subject-mismatch', `a ${programType} application is not about a ${String(s.kind)}`, { kind: String(s.kind) });
+  }
+  switch (s.kind) {
+    case 'school':
+      return { kind: 'school' };
+    case 'specialty-group': {
+      const group = rules.specialtyGroup;
+      if (!group) throw validation('rules-incomplete', 'the cycle’s rules set no size for specialty groups');
+      const parentProjectId = text(s.parentProjectId, 'parent-project-required', 'the parent project');
+      const groupName = text(s.groupName, 'invalid-subject', 'the group’s name');
+      if (!Array.isArray(s.majors)) throw validation('invalid-subject', 'the majors must be a list');
+      const majors: Major[] = s.majors.map((m: { code?: unknown; name?: unknown } | null) => ({
+        code: text(m?.code, 'invalid-subject', 'a major’s code'),
+        name: text(m?.name, 'invalid-subject', 'a major’s name'),
+      }));
+      if (new Set(majors.map((m) => m.code)).size !== majors.length) throw validation('duplicate-major', 'a major appears twice in the group');
+      if (majors.length < group.minMajors || majors.length > group.maxMajors) {
+        throw validation('majors-out-of-range', `a specialty group has ${group.minMajors}–${group.maxMajors} majors, not ${majors.length}`, {
+          min: group.minMajors,
+          max: group.maxMajors,
+          count: majors.length,
+        });
+      }
+      const tier = optionalText(s.tier, 'unknown-tier', 'the tier');
+      if (tier !== null && !rules.tiers.some((t) => t.name === tier)) throw validation('unknown-tier', `the cycle has no tier ${tier}`, { tier });
+      return { kind: 'specialty-group', parentProjectId, groupName, majors, tier };
+    }
+    case 'major':
+      return {
+        kind: 'major',
+        majorCode: text(s.majorCode, 'invalid-subject', 'the major’s code'),
+        majorName: text(s.majorName, 'invalid-subject', 'the major’s name'),
+      };
+    case 'course': {
+      const course = rules.course;
+      if (!course) throw validation('rules-incomplete', 'the cycle’s rules set no course eligibility');
+      const courseName = text(s.courseName, 'invalid-subject', 'the course’s name');
+      const classHours = wholeNumber(s.classHours, 'invalid-subject', 'class hours', 0);
+      const semestersTaught = wholeNumber(s.semestersTaught, 'invalid-subject', 'semesters taught', 0);
+      if (classHours < course.minClassHours || semestersTaught < course.minSemestersTaught) {
+        throw validation(
+          'course-not-eligible',
+          `a course needs ≥ ${course.minClassHours} class hours and ≥ ${course.minSemestersTaught} semesters taught online`,
+          { classHours, semestersTaught, minClassHours: course.minClassHours, minSemestersTaught: course.minSemestersTaught },
+        );
+      }
+      return { kind: 'course', courseName, classHours, semestersTaught };
+    }
+    default:
+      throw validation('invalid-subject', `unknown subject kind ${String(s.kind)}`);
+  }
+}
+
+const scoreOf = (value: unknown): number => {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > 100) throw validation('invalid-score', 'a score is from 0 to 100');
+  return value;
+};
+
+type SubmitDeclarations = { readonly authenticity?: unknown; readonly commitment?: unknown };
+
+function assignedReviewer(project: Project, reviewerId: string): ProjectReviewer {
+  const reviewer = project.reviewers.find((r) => r.reviewerId === reviewerId) as ProjectReviewer;
+  if (reviewer.recused) throw illegalState('reviewer-recused', 'the reviewer has recused from this project');
+  return reviewer;
+}
+

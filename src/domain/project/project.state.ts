@@ -1,0 +1,286 @@
+import { chinaDateOf } from '../beijing-time';
+import { CycleRules } from '../catalog/program-rules';
+import { ProjectSubject } from './project.commands';
+import { PROJECT_STATUSES, ProjectEvent, ProjectStatus } from './project.events';
+
+/**
+ * What a project's stream (`project-<projectId>`) folds into: the state the decider decides on and the
+ * reads show. `status` is the project's place in the lifecycle of domain.md §3–§5, as the API answers it.
+ */
+
+export interface ProjectReviewer {
+  readonly reviewerId: string;
+  readonly reviewerOrg: string;
+  readonly recused: boolean;
+  readonly score: number | null;
+}
+
+export interface ProjectObjection {
+  readonly objectionId: string;
+  readonly noticeId: string;
+  readonly status: 'open' | 'rejected' | 'dismissed' | 'upheld';
+}
+
+export interface ProjectRectification {
+  readonly rectificationId: string;
+  readonly deadline: string;
+  readonly orderedFrom: ProjectStatus;
+  readonly submitted: boolean;
+  /** The deadline passed with nothing submitted (RectificationOverdue): the office fails it or revokes. */
+  readonly overdue: boolean;
+  readonly outcome: 'open' | 'accepted' | 'failed';
+}
+
+export interface Project {
+  readonly status: Exclude<ProjectStatus, 'None'>;
+  readonly projectId: string;
+  readonly cycleId: string;
+  readonly programType: string;
+  readonly applicantOrg: string;
+  readonly region: string;
+  readonly title: string;
+  readonly subject: ProjectSubject;
+  readonly rules: CycleRules;
+  readonly rulesVersion: string;
+  readonly submissions: number;
+  readonly recommendation: { readonly rank: number; readonly recommenderOrg: string } | null;
+  readonly reviewers: readonly ProjectReviewer[];
+  readonly selection: { readonly cycleDecisionId: string; readonly outcome: 'shortlisted' | 'not-selected'; readonly tier: string | null } | null;
+  readonly notice: { readonly noticeId: string; readonly startsOn: string; readonly endsOn: string } | null;
+  readonly objections: readonly ProjectObjection[];
+  readonly approval: { readonly cycleDecisionId: string; readonly approvedOn: string; readonly constructionPlanDueOn: string } | null;
+  readonly plan: { readonly submissions: number; readonly overdue: boolean; readonly accepted: boolean };
+  readonly construction: { readonly startsOn: string; readonly endsOn: string } | null;
+  /** The end of construction recorded as passed (ConstructionPeriodEnded); an extension moves `construction.endsOn` past it. */
+  readonly constructionEndedOn: string | null;
+  readonly reportedYears: readonly number[];
+  readonly overdueReportYears: readonly number[];
+  readonly changes: readonly { readonly changeId: string; readonly status: 'open' | 'approved' | 'rejected' }[];
+  readonly midterm: { readonly grade: string; readonly tasksCompletedPercent: number; readonly belowMinTasks: boolean } | null;
+  readonly rectifications: readonly ProjectRectification[];
+  readonly selfAssessments: number;
+  readonly evaluations: readonly { readonly grade: string; readonly outcome: 'passed' | 'deferred' | 'failed' }[];
+  readonly accreditation: {
+    readonly accreditedOn: string;
+    readonly service: { readonly firstAcademicYear: number; readonly lastAcademicYear: number } | null;
+  } | null;
+  readonly courseUpdates: readonly number[];
+  readonly overdueCourseUpdates: readonly number[];
+  /** Set by a suspension or a revocation. */
+  readonly ban: { readonly until: string; readonly mayReapply: boolean } | null;
+  readonly fundRecovery: { readonly amount: number; readonly deadline: string } | null;
+}
+
+export type ProjectState = { readonly status: 'None' } | Project;
+
+export const initialProjectState: ProjectState = { status: 'None' };
+
+// ---------------------------------------------------------------------------------------------
+
+/** Total: an event that does not fit the state (out of order, unknown) leaves it as it was. */
+export function evolveProject(state: ProjectState, event: ProjectEvent): ProjectState {
+  if (event.type === 'ApplicationDrafted') {
+    if (state.status !== 'None') return state;
+    const d = event.data;
+    return {
+      status: 'Draft',
+      projectId: d.projectId,
+      cycleId: d.cycleId,
+      programType: d.programType,
+      applicantOrg: d.applicantOrg,
+      region: d.region,
+      title: d.title,
+      subject: d.subject,
+      rules: d.rules,
+      rulesVersion: d.rulesVersion,
+      submissions: 0,
+      recommendation: null,
+      reviewers: [],
+      selection: null,
+      notice: null,
+      objections: [],
+      approval: null,
+      plan: { submissions: 0, overdue: false, accepted: false },
+      construction: null,
+      constructionEndedOn: null,
+      reportedYears: [],
+      overdueReportYears: [],
+      changes: [],
+      midterm: null,
+      rectifications: [],
+      selfAssessments: 0,
+      evaluations: [],
+      accreditation: null,
+      courseUpdates: [],
+      overdueCourseUpdates: [],
+      ban: null,
+      fundRecovery: null,
+    };
+  }
+  if (state.status === 'None') return state;
+  const p = state;
+  switch (event.type) {
+    case 'ApplicationEdited':
+      return { ...p, title: event.data.title, subject: event.data.subject };
+    case 'ApplicationSubmitted':
+      return { ...p, status: 'Submitted', submissions: p.submissions + 1 };
+    case 'ApplicationWithdrawn':
+      return { ...p, status: 'Withdrawn' };
+    case 'ApplicationReturned':
+      return { ...p, status: 'Returned' };
+    case 'FormalCheckPassed':
+      return { ...p, status: 'FormallyChecked' };
+    case 'FormalCheckFailed':
+      return { ...p, status: 'FormallyRejected' };
+    case 'ApplicationRecommended':
+      return { ...p, status: 'Recommended', recommendation: { rank: event.data.rank, recommenderOrg: event.data.recommenderOrg } };
+    case 'ApplicationNotRecommended':
+      return { ...p, status: 'NotRecommended' };
+    case 'ReviewerAssigned': {
+      const { reviewerId, reviewerOrg } = event.data;
+      const reviewers = [...p.reviewers.filter((r) => r.reviewerId !== reviewerId), { reviewerId, reviewerOrg, recused: false, score: null }];
+      return { ...p, status: p.status === 'Recommended' ? 'UnderReview' : p.status, reviewers };
+    }
+    case 'ReviewerRecused':
+      return { ...p, reviewers: p.reviewers.map((r) => (r.reviewerId === event.data.reviewerId ? { ...r, recused: true } : r)) };
+    case 'ReviewScored':
+    case 'ReviewScoreCorrected':
+      return { ...p, reviewers: p.reviewers.map((r) => (r.reviewerId === event.data.reviewerId ? { ...r, score: event.data.score } : r)) };
+    case 'SelectionRecorded': {
+      const { cycleDecisionId, outcome, tier } = event.data;
+      return { ...p, status: outcome === 'shortlisted' ? 'Shortlisted' : 'NotSelected', selection: { cycleDecisionId, outcome, tier } };
+    }
+    case 'PublicNoticeRecorded': {
+      const { noticeId, startsOn, endsOn } = event.data;
+      return { ...p, status: 'InPublicNotice', notice: { noticeId, startsOn, endsOn } };
+    }
+    case 'ObjectionFiled':
+    case 'ObjectionRejected': {
+      const { objectionId, noticeId } = event.data;
+      const status = event.type === 'ObjectionFiled' ? 'open' : 'rejected';
+      return { ...p, objections: [...p.objections.filter((o) => o.objectionId !== objectionId), { objectionId, noticeId, status }] };
+    }
+    case 'ObjectionDismissed':
+    case 'ObjectionUpheld': {
+      const status = event.type === 'ObjectionDismissed' ? 'dismissed' : 'upheld';
+      return { ...p, objections: p.objections.map((o) => (o.objectionId === event.data.objectionId ? { ...o, status } : o)) };
+    }
+    case 'ProjectRemovedAfterObjection':
+      return { ...p, status: 'RemovedAfterObjection' };
+    case 'RemovalFromListRecorded':
+      return { ...p, status: 'RemovedFromList' };
+    case 'ProjectApproved': {
+      const { cycleDecisionId, approvedAt, constructionPlanDueOn } = event.data;
+      return { ...p, status: 'Approved', approval: { cycleDecisionId, approvedOn: safeChinaDate(approvedAt), constructionPlanDueOn } };
+    }
+    case 'ConstructionPlanSubmitted':
+      return { ...p, status: 'PlanSubmitted', plan: { ...p.plan, submissions: p.plan.submissions + 1 } };
+    case 'ConstructionPlanOverdue':
+      return { ...p, plan: { ...p.plan, overdue: true } };
+    case 'ConstructionPlanAccepted':
+      return {
+        ...p,
+        status: 'UnderConstruction',
+        plan: { ...p.plan, accepted: true },
+        construction: { startsOn: event.data.constructionStartsOn, endsOn: event.data.constructionEndsOn },
+      };
+    case 'ConstructionPlanRejected':
+      return { ...p, status: 'Approved' };
+    case 'AnnualReportSubmitted':
+      return { ...p, reportedYears: withItem(p.reportedYears, event.data.year) };
+    case 'AnnualReportOverdue':
+      return { ...p, overdueReportYears: withItem(p.overdueReportYears, event.data.year) };
+    case 'ChangeRequested':
+      return { ...p, changes: [...p.changes.filter((c) => c.changeId !== event.data.changeId), { changeId: event.data.changeId, status: 'open' }] };
+    case 'ChangeApproved':
+    case 'ChangeRejected': {
+      const status = event.type === 'ChangeApproved' ? 'approved' : 'rejected';
+      return { ...p, changes: p.changes.map((c) => (c.changeId === event.data.changeId ? { ...c, status } : c)) };
+    }
+    case 'MidtermEvaluated': {
+      const { grade, tasksCompletedPercent, belowMinTasks } = event.data;
+      return { ...p, status: 'MidtermEvaluated', midterm: { grade, tasksCompletedPercent, belowMinTasks } };
+    }
+    case 'RectificationOrdered': {
+      const { rectificationId, deadline, orderedFrom } = event.data;
+      return {
+        ...p,
+        status: 'Rectification',
+        rectifications: [...p.rectifications, { rectificationId, deadline, orderedFrom, submitted: false, overdue: false, outcome: 'open' }],
+      };
+    }
+    case 'RectificationSubmitted':
+      return { ...p, rectifications: updateRectification(p, event.data.rectificationId, { submitted: true }) };
+    case 'RectificationOverdue':
+      return { ...p, rectifications: updateRectification(p, event.data.rectificationId, { overdue: true }) };
+    case 'RectificationAccepted': {
+      const rectification = p.rectifications.find((r) => r.rectificationId === event.data.rectificationId);
+      const back = rectification && rectification.orderedFrom !== 'None' ? rectification.orderedFrom : 'UnderConstruction';
+      return { ...p, status: back, rectifications: updateRectification(p, event.data.rectificationId, { outcome: 'accepted' }) };
+    }
+    case 'RectificationFailed':
+      return { ...p, status: 'RectificationFailed', rectifications: updateRectification(p, event.data.rectificationId, { outcome: 'failed' }) };
+    case 'ProjectSuspended':
+      return { ...p, status: 'Suspended', ban: { until: event.data.banUntil, mayReapply: false } };
+    case 'FinalSelfAssessmentSubmitted':
+      return { ...p, status: 'FinalSelfAssessed', selfAssessments: p.selfAssessments + 1 };
+    case 'ConstructionPeriodEnded':
+      return { ...p, constructionEndedOn: event.data.endsOn };
+    case 'EvaluationExtended':
+      return {
+        ...p,
+        status: 'Extended',
+        construction: { startsOn: p.construction?.startsOn ?? event.data.previousEndsOn, endsOn: event.data.newEndsOn },
+      };
+    case 'FinalEvaluated': {
+      const { grade, outcome } = event.data;
+      const status = outcome === 'passed' ? 'FinalEvaluated' : outcome === 'deferred' ? 'Deferred' : 'Failed';
+      return { ...p, status, evaluations: [...p.evaluations, { grade, outcome }] };
+    }
+    case 'ProjectAccredited': {
+      const service = event.data.service;
+      return {
+        ...p,
+        status: 'Accredited',
+        accreditation: {
+          accreditedOn: event.data.accreditedOn,
+          service: service ? { firstAcademicYear: service.firstAcademicYear, lastAcademicYear: service.lastAcademicYear } : null,
+        },
+      };
+    }
+    case 'CourseUpdateSubmitted':
+      return { ...p, courseUpdates: withItem(p.courseUpdates, event.data.academicYear) };
+    case 'CourseUpdateOverdue':
+      return { ...p, overdueCourseUpdates: withItem(p.overdueCourseUpdates, event.data.academicYear) };
+    case 'ProjectRevoked': {
+      // A suspension's "never re-apply" outlives a later revocation's shorter ban.
+      const until = p.ban && p.ban.until > event.data.banUntil ? p.ban.until : event.data.banUntil;
+      return { ...p, status: 'Revoked', ban: { until, mayReapply: p.ban?.mayReapply ?? true } };
+    }
+    case 'FundRecoveryOrdered':
+      return { ...p, fundRecovery: { amount: event.data.amount, deadline: event.data.deadline } };
+    default:
+      return state;
+  }
+}
+
+function withItem(list: readonly number[], item: number): readonly number[] {
+  return list.includes(item) ? list : [...list, item];
+}
+
+function updateRectification(p: Project, rectificationId: string, change: Partial<ProjectRectification>): readonly ProjectRectification[] {
+  return p.rectifications.map((r) => (r.rectificationId === rectificationId ? { ...r, ...change } : r));
+}
+
+/** evolve never throws: an unreadable instant folds to its leading characters. */
+function safeChinaDate(instant: string): string {
+  try {
+    return chinaDateOf(instant);
+  } catch {
+    return String(instant).slice(0, 10);
+  }
+}
+
+export function isProjectStatus(value: unknown): value is ProjectStatus {
+  return (PROJECT_STATUSES as readonly unknown[]).includes(value);
+}
