@@ -15,13 +15,14 @@ export type RoleRefusal = (actor: Actor, type: string, allowed: readonly Role[])
 
 const notInTable: RoleRefusal = (actor, type) => forbidden('role-not-allowed', `role ${actor.role} may not ${type}`, { role: actor.role, command: type });
 
-/** The one role check of a decider, made before anything else is read. */
+/** The one role check of a decider, made before anything else is read; a type the table lacks is an unknown command. */
 export function requireRole<Type extends string>(
   table: RoleTable<Type>,
   command: { readonly type: Type; readonly actor: Actor },
   refuse: RoleRefusal = notInTable,
 ): void {
-  const allowed = table[command.type];
+  const allowed = own<readonly Role[]>(table, command.type);
+  if (allowed === undefined) unknownCommand(command as never);
   if (!allowed.includes(command.actor.role)) throw refuse(command.actor, command.type, allowed);
 }
 

@@ -1,6 +1,6 @@
 import { ProgramType } from '../catalog/program-catalog';
 import { CycleRules } from '../catalog/program-rules';
-import { Command, DocumentRef } from '../messages';
+import { Command, DocumentRef, Role, ROLES } from '../messages';
 
 /**
  * Commands on a program cycle's stream (`cycle-<id>`). Decisions that must respect the cycle's quota
@@ -124,3 +124,26 @@ export type ProgramCycleCommand =
   | EndPublicNotice
   | ApproveList
   | CloseCycle;
+
+export type ProgramCycleCommandType = ProgramCycleCommand['type'];
+
+/**
+ * Who may issue each command (domain.md §7), checked once by the decider. The office runs the cycle
+ * (the deadline scheduler acts as the office); the application layer registers an application as the
+ * applicant and a recommendation as the recommender. A registration is given back by whoever made it:
+ * any role may ask, releasing nothing held changes nothing, and the decider requires the role and the
+ * organisation of the registration held.
+ */
+export const PROGRAM_CYCLE_COMMANDS: Readonly<Record<ProgramCycleCommandType, readonly Role[]>> = {
+  OpenCycle: ['office'],
+  CloseApplicationWindow: ['office'],
+  RegisterApplication: ['applicant'],
+  RegisterRecommendation: ['recommender'],
+  ReleaseRegistration: ROLES,
+  Shortlist: ['office'],
+  OpenPublicNotice: ['office'],
+  RemoveFromList: ['office'],
+  EndPublicNotice: ['office'],
+  ApproveList: ['office'],
+  CloseCycle: ['office'],
+};
