@@ -108,3 +108,19 @@ export class EventRejectedError extends Error {
     this.name = 'EventRejectedError';
   }
 }
+
+/**
+ * The store stayed locked by another writer (another process on the same files) for longer than a
+ * caller may wait. Nothing was written: the same command may be sent again.
+ */
+export class StoreBusyError extends Error {
+  constructor(
+    /** What could not get the lock, e.g. 'append' or 'read'. */
+    readonly operation: string,
+    readonly waitedMs: number,
+    options?: { cause?: unknown },
+  ) {
+    super(`the store stayed locked by another writer for ${waitedMs} ms (${operation}); nothing was written, send it again`, options);
+    this.name = 'StoreBusyError';
+  }
+}

@@ -2,11 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type Database from 'better-sqlite3';
+import Database from 'better-sqlite3';
 import { RecordedEvent } from '../../application/event-store';
 import { SqliteEventStore } from '../event-store/sqlite.event-store';
 import { Projection } from './projection';
 import { ProjectionRunner, ProjectionTimeoutError } from './projection-runner';
+import { BUSY_TIMEOUT_MS } from './sqlite-busy';
 
 /** Counts events per stream; it fails on demand, to stand for a crash in the middle of a batch. */
 function counting(failOn?: (event: RecordedEvent) => boolean): Projection {
@@ -157,5 +158,114 @@ describe('ProjectionRunner', () => {
     const lag = await stuck.lag(new Date('2026-01-01T00:00:10.000Z'));
     expect(lag).toMatchObject({ checkpoint: null, storePosition: '3', behindEvents: 3, behindSeconds: 10, caughtUp: false, failure: 'crash at item-0@0' });
     db.close();
+  });
+
+  describe('with a second process on the same files', () => {
+    /** What another service process on the same data folder has: its own connections, its own runner. */
+    const secondProcess = (options: { pollIntervalMs?: number } = {}) => {
+      const otherStore = new SqliteEventStore({ file: join(dir, 'events.db'), pollIntervalMs: options.pollIntervalMs ?? 10, subscriptionBatchSize: 5 });
+      const otherDb = readModels();
+      return { store: otherStore, db: otherDb, runner: new ProjectionRunner(otherStore, otherDb, [counting()]) };
+    };
+
+    it('applies each event once to the shared tables, whichever runner gets there first, and neither stops', async () => {
+      const db = readModels();
+      const one = new ProjectionRunner(store, db, [counting()]);
+      const two = secondProcess();
+      one.start();
+      two.runner.start();
+      // Written through both processes' stores, interleaved.
+      for (let r = 0; r < 6; r += 1) {
+        await Promise.all(
+          Array.from({ length: 6 }, (_, s) => (s % 2 === 0 ? store : two.store).append(`item-${s}`, [event()], r === 0 ? 'no_stream' : r - 1)),
+        );
+      }
+      const { lastPosition } = await store.status();
+      await Promise.all([one.waitFor(lastPosition!, 5000), two.runner.waitFor(lastPosition!, 5000)]);
+      expect(rows(db)).toEqual([0, 1, 2, 3, 4, 5].map((s) => ({ stream: `item-${s}`, n: 6, last_revision: 5 })));
+      for (const runner of [one, two.runner]) {
+        expect(await runner.lag(new Date())).toMatchObject({ checkpoint: String(lastPosition), behindEvents: 0 });
+        expect((await runner.lag(new Date())).failure).toBeUndefined();
+      }
+      await Promise.all([one.stop(), two.runner.stop()]);
+      await two.store.close();
+      two.db.close();
+      db.close();
+    });
+
+    it('waits out a lock on the read-model file held longer than the busy timeout, then applies', async () => {
+      const db = readModels();
+      const runner = new ProjectionRunner(store, db, [counting()]);
+      runner.start();
+      await appendMany(2, 1);
+      const other = new Database(join(dir, 'read-models.db'));
+      other.exec('BEGIN IMMEDIATE');
+      await store.append('item-1', [event()], 0);
+      const last = (await store.append('item-0', [event()], 0)).position;
+      await new Promise((resolve) => setTimeout(resolve, BUSY_TIMEOUT_MS * 5));
+      expect(runner.position).toBeLessThan(last);
+      other.exec('COMMIT');
+      other.close();
+      await runner.waitFor(last, 5000);
+      expect(rows(db)).toEqual([
+        { stream: 'item-0', n: 2, last_revision: 1 },
+        { stream: 'item-1', n: 2, last_revision: 1 },
+      ]);
+      expect((await runner.lag(new Date())).failure).toBeUndefined();
+      await runner.stop();
+      db.close();
+    });
+
+    it('answers read-your-writes from the checkpoint the other process stored, before its own subscription polls', async () => {
+      const db = readModels();
+      const one = new ProjectionRunner(store, db, [counting()]);
+      // This process looks for others' writes only every 10 s.
+      const two = secondProcess({ pollIntervalMs: 10_000 });
+      two.runner.start();
+      one.start();
+      const last = await appendMany(3, 2);
+      await one.waitFor(last, 5000);
+      const started = Date.now();
+      await two.runner.waitFor(last, 2000);
+      expect(Date.now() - started).toBeLessThan(1000);
+      expect(two.runner.position).toBe(last);
+      await Promise.all([one.stop(), two.runner.stop()]);
+      await two.store.close();
+      two.db.close();
+      db.close();
+    });
+
+    it('refills what the other process dropped with a rebuild, and both go on with the rebuilt tables', async () => {
+      const db = readModels();
+      const one = new ProjectionRunner(store, db, [counting()]);
+      const two = secondProcess();
+      one.start();
+      two.runner.start();
+      const first = await appendMany(3, 3);
+      await Promise.all([one.waitFor(first, 5000), two.runner.waitFor(first, 5000)]);
+      db.prepare("UPDATE counts SET n = 99 WHERE stream = 'item-0'").run();
+      await two.runner.rebuild();
+      const more = await store.append('item-1', [event()], 2);
+      await Promise.all([one.waitFor(more.position, 5000), two.runner.waitFor(more.position, 5000)]);
+      expect(rows(db)).toEqual([
+        { stream: 'item-0', n: 3, last_revision: 2 },
+        { stream: 'item-1', n: 4, last_revision: 3 },
+        { stream: 'item-2', n: 3, last_revision: 2 },
+      ]);
+      // Caught in the middle of a rebuild elsewhere: tables emptied, checkpoints back at the start.
+      db.exec('BEGIN IMMEDIATE; DELETE FROM counts; UPDATE projection_checkpoints SET position = NULL; COMMIT');
+      const after = await store.append('item-2', [event()], 2);
+      await Promise.all([one.waitFor(after.position, 5000), two.runner.waitFor(after.position, 5000)]);
+      expect(rows(db)).toEqual([
+        { stream: 'item-0', n: 3, last_revision: 2 },
+        { stream: 'item-1', n: 4, last_revision: 3 },
+        { stream: 'item-2', n: 4, last_revision: 3 },
+      ]);
+      expect([(await one.lag(new Date())).failure, (await two.runner.lag(new Date())).failure]).toEqual([undefined, undefined]);
+      await Promise.all([one.stop(), two.runner.stop()]);
+      await two.store.close();
+      two.db.close();
+      db.close();
+    });
   });
 });

@@ -12,6 +12,7 @@ import { projectDecider } from '../../domain/project/project.decider';
 import { AppConfig } from '../../config';
 import { APP_CONFIG } from '../event-store/event-store.module';
 import { ProjectionRunner } from '../projections/projection-runner';
+import { isBusy, retryWhileBusySync } from '../projections/sqlite-busy';
 import { ReactingDecider, Reactor } from './reactor';
 
 /**
@@ -45,7 +46,7 @@ export class ReactorService implements CrossStreamEffects, OnApplicationBootstra
         return state.status === 'None' ? undefined : state.cycleId;
       },
       onError: (error, reaction) =>
-        this.logger.warn({ msg: 'reaction failed', stream: reaction.stream, command: reaction.command.type, error: (error as Error).message }),
+        this.logger.warn({ msg: reaction ? 'reaction failed' : 'retrying failed reactions failed', stream: reaction?.stream, command: reaction?.command.type, error: (error as Error).message }),
     });
     this.adoptEarlierTables(join(config.dataDir, 'read-models.db'));
   }
@@ -59,16 +60,24 @@ export class ReactorService implements CrossStreamEffects, OnApplicationBootstra
     if (this.reactor.checkpoint !== undefined || !existsSync(readModelsFile)) return;
     this.db.prepare('ATTACH DATABASE ? AS earlier').run(readModelsFile);
     try {
-      const tables = this.db.prepare("SELECT count(*) AS n FROM earlier.sqlite_master WHERE type = 'table' AND name IN ('reactor_checkpoint', 'reactor_failures')").get() as { n: number };
-      if (tables.n < 2) return;
-      this.db.transaction(() => {
-        this.db.exec(`
-          INSERT INTO main.reactor_checkpoint SELECT * FROM earlier.reactor_checkpoint;
-          INSERT OR IGNORE INTO main.reactor_failures SELECT * FROM earlier.reactor_failures;
-          DROP TABLE earlier.reactor_checkpoint;
-          DROP TABLE earlier.reactor_failures;`);
-      })();
-      this.logger.log('reactor checkpoint and failed reactions moved from read-models.db to reactor.db');
+      // Looked at again under the write lock: a second process starting on the same folder may have moved them first.
+      const moved = retryWhileBusySync(
+        () =>
+          this.db
+            .transaction(() => {
+              const tables = this.db.prepare("SELECT count(*) AS n FROM earlier.sqlite_master WHERE type = 'table' AND name IN ('reactor_checkpoint', 'reactor_failures')").get() as { n: number };
+              if (tables.n < 2 || this.reactor.checkpoint !== undefined) return false;
+              this.db.exec(`
+                INSERT INTO main.reactor_checkpoint SELECT * FROM earlier.reactor_checkpoint;
+                INSERT OR IGNORE INTO main.reactor_failures SELECT * FROM earlier.reactor_failures;
+                DROP TABLE earlier.reactor_checkpoint;
+                DROP TABLE earlier.reactor_failures;`);
+              return true;
+            })
+            .immediate(),
+        'move the reactor tables',
+      );
+      if (moved) this.logger.log('reactor checkpoint and failed reactions moved from read-models.db to reactor.db');
     } finally {
       this.db.exec('DETACH DATABASE earlier');
     }
@@ -84,6 +93,12 @@ export class ReactorService implements CrossStreamEffects, OnApplicationBootstra
   }
 
   async after(outcome: CommandOutcome): Promise<void> {
-    for (const event of outcome.written) await this.reactor.react({ ...event, stream: outcome.stream });
+    try {
+      for (const event of outcome.written) await this.reactor.react({ ...event, stream: outcome.stream });
+    } catch (error) {
+      // The command is written; another process holding a lock only delays its effects to the reactor.
+      if (!isBusy(error)) throw error;
+      this.logger.warn({ msg: 'cross-stream effects left to the reactor: the store is busy', stream: outcome.stream, error: (error as Error).message });
+    }
   }
 }

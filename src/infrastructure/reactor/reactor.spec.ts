@@ -1,6 +1,8 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { EventStore } from '../../application/event-store';
 import { handleCommand, readState } from '../../application/handle-command';
 import { cycleStream, projectStream } from '../../application/streams';
 import { defaultCatalog } from '../../domain/catalog/program-catalog';
@@ -159,5 +161,60 @@ describe('Reactor', () => {
     const again = new ReactorService(store, clock, loadConfig({ DATA_DIR: dir }));
     expect(again.reactor.failures()).toHaveLength(1);
     await again.onApplicationShutdown();
+  });
+
+  it('as two processes on one reactor.db: both react, each effect is written once, the shared checkpoint never moves back, and a held lock stops neither', async () => {
+    const projects = [await reviewed('school-1'), await reviewed('school-2'), await reviewed('school-3')];
+    await run(cycleStream(CYCLE), programCycleDecider, office, at('2025-10-15'), {
+      type: 'Shortlist',
+      data: { shortlisted: projects.slice(0, 2).map((projectId) => ({ projectId })), notSelected: [{ projectId: projects[2], reason: '得分未达入围线' }], reason: '评审会议纪要' },
+      context: { reviewIncomplete: [] },
+    });
+    // The other process: its own store connection, delivering one event at a time and slowly, so it
+    // lags behind this one, and its own connection to reactor.db.
+    const otherStore = new SqliteEventStore({ file: join(dir, 'events.db'), pollIntervalMs: 10, subscriptionBatchSize: 1 });
+    const readModelsOf = () => ProjectionRunner.openDatabase(join(dir, 'reactor.db'));
+    // The shared checkpoint as it stands after each batch either instance has handled.
+    const seen: bigint[] = [];
+    const handled = new Map<string, bigint>();
+    const watched = (name: string, inner: SqliteEventStore, pauseMs: number): EventStore => ({
+      append: (...args) => inner.append(...args),
+      readStream: (...args) => inner.readStream(...args),
+      readAll: (...args) => inner.readAll(...args),
+      status: () => inner.status(),
+      close: () => inner.close(),
+      subscribeToAll: (options) =>
+        inner.subscribeToAll({
+          ...options,
+          onEvents: async (events) => {
+            await new Promise((resolve) => setTimeout(resolve, pauseMs));
+            await options.onEvents(events);
+            seen.push(one.checkpoint!);
+            handled.set(name, events[events.length - 1].position);
+          },
+        }),
+    });
+    const one = reactor(readModelsOf(), { store: watched('one', store, 0) });
+    const two = reactor(readModelsOf(), { store: watched('two', otherStore, 5) });
+    // A third connection keeps reactor.db locked for longer than SQLite's own wait.
+    const locker = new Database(join(dir, 'reactor.db'));
+    locker.exec('BEGIN IMMEDIATE');
+    one.start();
+    two.start();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    locker.exec('COMMIT');
+    locker.close();
+    try {
+      await until(async () => (await typesOf(projects[2])).includes('SelectionRecorded') && one.checkpoint === (await store.status()).lastPosition);
+      // The lagging instance goes on to the end.
+      await until(async () => handled.get('two') === (await store.status()).lastPosition);
+    } finally {
+      await Promise.all([one.stop(), two.stop()]);
+      await otherStore.close();
+    }
+    expect(seen[seen.length - 1]).toBe((await store.status()).lastPosition);
+    expect(seen).toEqual([...seen].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0)));
+    for (const projectId of projects) expect((await typesOf(projectId)).filter((t) => t === 'SelectionRecorded')).toHaveLength(1);
+    expect([one.failures(), two.failures()]).toEqual([[], []]);
   });
 });

@@ -5,6 +5,7 @@ import { handleCommand } from '../../application/handle-command';
 import { CausingEvent, CycleOfProject, Reaction, reactionsTo } from '../../application/reactions';
 import { Decider } from '../../domain/decider';
 import { Actor } from '../../domain/messages';
+import { isBusy, pauseBefore, retryWhileBusy, retryWhileBusySync } from '../projections/sqlite-busy';
 
 /** A decider as the reactor drives it: the commands are built from the reactions. */
 export type ReactingDecider = Decider<unknown, { type: string; data: unknown; actor: Actor; now: string }, { type: string; data: unknown }>;
@@ -21,7 +22,8 @@ export interface ReactorOptions {
   readonly maxRetryMs?: number;
   /** Attempts after which a reaction is dead-lettered for the office instead of retried. */
   readonly maxAttempts?: number;
-  readonly onError?: (error: unknown, reaction: Reaction) => void;
+  /** Told of each failed reaction, and (without one) of a round of retries that could not run. */
+  readonly onError?: (error: unknown, reaction?: Reaction) => void;
 }
 
 export interface FailedReaction {
@@ -40,6 +42,11 @@ export interface FailedReaction {
  * the store from its own checkpoint; every effect is idempotent, so after a crash at any point the
  * events since the checkpoint are simply reacted to again. A reaction that fails is recorded and
  * retried with backoff without holding up the others; one that keeps failing is dead-lettered.
+ *
+ * Several service processes on one data folder each run a reactor over the same store and the same
+ * reactor.db: both react to every event, the effects' ids make the second one write nothing, and the
+ * shared checkpoint only ever moves forward. A lock held by the other process (on reactor.db or on
+ * the store) is waited out and the batch reacted to again, never a reason to stop.
  */
 export class Reactor {
   private subscription?: Subscription;
@@ -47,16 +54,21 @@ export class Reactor {
   private readonly retryMs: number;
   private readonly maxRetryMs: number;
   private readonly maxAttempts: number;
+  private stopping = false;
 
   constructor(private readonly options: ReactorOptions) {
     this.retryMs = options.retryMs ?? 1000;
     this.maxRetryMs = options.maxRetryMs ?? 10 * 60 * 1000;
     this.maxAttempts = options.maxAttempts ?? 8;
-    options.db.exec(`
+    retryWhileBusySync(
+      () =>
+        options.db.exec(`
       CREATE TABLE IF NOT EXISTS reactor_checkpoint (id INTEGER PRIMARY KEY CHECK (id = 1), position TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS reactor_failures (
         command_id TEXT PRIMARY KEY, reaction TEXT NOT NULL, error TEXT NOT NULL, attempts INTEGER NOT NULL,
-        next_attempt_at TEXT, dead INTEGER NOT NULL DEFAULT 0);`);
+        next_attempt_at TEXT, dead INTEGER NOT NULL DEFAULT 0);`),
+      'create the reactor tables',
+    );
   }
 
   get checkpoint(): Position | undefined {
@@ -65,23 +77,50 @@ export class Reactor {
   }
 
   start(retryIntervalMs = this.retryMs): void {
+    this.stopping = false;
     this.subscription = this.options.store.subscribeToAll({
       after: this.checkpoint,
       onEvents: async (events) => {
-        for (const event of events) await this.react(event);
-        this.options.db
-          .prepare('INSERT INTO reactor_checkpoint (id, position) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET position = excluded.position')
-          .run(events[events.length - 1].position.toString());
+        // A batch that met a lock is reacted to again: what it did already finds itself done.
+        for (let retry = 1; ; retry += 1) {
+          try {
+            for (const event of events) await this.react(event);
+            this.saveCheckpoint(events[events.length - 1].position);
+            return;
+          } catch (error) {
+            if (!isBusy(error) || this.stopping) throw error;
+            await new Promise((resolve) => setTimeout(resolve, pauseBefore(retry)));
+          }
+        }
       },
     });
     const retryLoop = () => {
-      this.retryTimer = setTimeout(() => void this.retryDue().finally(() => this.subscription && retryLoop()), retryIntervalMs);
+      this.retryTimer = setTimeout(
+        () =>
+          void this.retryDue()
+            // A lock held elsewhere, or any other trouble, waits for the next round.
+            .catch((error: unknown) => this.options.onError?.(error))
+            .finally(() => this.subscription && retryLoop()),
+        retryIntervalMs,
+      );
       this.retryTimer.unref();
     };
     retryLoop();
   }
 
+  /** Another process's reactor may be further along on the same file: the checkpoint never moves back. */
+  private saveCheckpoint(position: Position): void {
+    this.options.db
+      .prepare(
+        `INSERT INTO reactor_checkpoint (id, position) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET position =
+           CASE WHEN length(excluded.position) > length(position) OR (length(excluded.position) = length(position) AND excluded.position > position)
+           THEN excluded.position ELSE position END`,
+      )
+      .run(position.toString());
+  }
+
   async stop(): Promise<void> {
+    this.stopping = true;
     clearTimeout(this.retryTimer);
     const subscription = this.subscription;
     this.subscription = undefined;
@@ -128,6 +167,7 @@ export class Reactor {
 
   private async attempt(reaction: Reaction, decidedAt: string): Promise<void> {
     const { db, store, deciders } = this.options;
+    let failure: unknown;
     try {
       // Decided at the time of the decision it carries, so a retry decides exactly what the first try would have.
       await handleCommand(store, deciders[reaction.category], reaction.stream, { ...reaction.command, actor: reaction.actor, now: decidedAt }, {
@@ -137,9 +177,25 @@ export class Reactor {
         causationId: reaction.causationId,
         correlationId: reaction.correlationId,
       });
-      db.prepare('DELETE FROM reactor_failures WHERE command_id = ?').run(reaction.commandId);
     } catch (error) {
       this.options.onError?.(error, reaction);
+      // The store stayed locked by another process: not a failed attempt; the caller reacts again later.
+      if (isBusy(error)) throw error;
+      failure = error;
+    }
+    // The bookkeeping waits for another process's lock on reactor.db; past the budget the caller reacts again later.
+    await retryWhileBusy(() => (failure === undefined ? this.forget(reaction) : this.recordFailure(reaction, decidedAt, failure)), {
+      operation: 'record a reaction',
+    });
+  }
+
+  private forget(reaction: Reaction): void {
+    this.options.db.prepare('DELETE FROM reactor_failures WHERE command_id = ?').run(reaction.commandId);
+  }
+
+  private recordFailure(reaction: Reaction, decidedAt: string, error: unknown): void {
+    const { db } = this.options;
+    db.transaction(() => {
       const previous = db.prepare('SELECT attempts FROM reactor_failures WHERE command_id = ?').get(reaction.commandId) as { attempts: number } | undefined;
       const attempts = (previous?.attempts ?? 0) + 1;
       const dead = attempts >= this.maxAttempts;
@@ -150,6 +206,6 @@ export class Reactor {
         `INSERT INTO reactor_failures (command_id, reaction, error, attempts, next_attempt_at, dead) VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT (command_id) DO UPDATE SET error = excluded.error, attempts = excluded.attempts, next_attempt_at = excluded.next_attempt_at, dead = excluded.dead`,
       ).run(reaction.commandId, JSON.stringify({ reaction, decidedAt }), message, attempts, nextAttemptAt, dead ? 1 : 0);
-    }
+    }).immediate();
   }
 }

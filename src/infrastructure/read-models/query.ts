@@ -2,6 +2,8 @@ import type Database from 'better-sqlite3';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { StoreBusyError } from '../../application/event-store';
+import { BUSY_TIMEOUT_MS, isBusy } from '../projections/sqlite-busy';
 
 /** Paging and read-your-writes, common to every list query. */
 export class PageQuery {
@@ -64,7 +66,13 @@ export function pageOf<T>(
   const params = conditions.flatMap((c) => c.params);
   const limit = page.limit ?? 50;
   const offset = page.offset ?? 0;
-  const rows = db.prepare(`SELECT ${columns} FROM ${table} ${clause} ORDER BY ${orderBy} LIMIT ? OFFSET ?`).all(...params, limit, offset) as Record<string, unknown>[];
-  const { total } = db.prepare(`SELECT count(*) AS total FROM ${table} ${clause}`).get(...params) as { total: number };
-  return { items: rows.map(map), total, limit, offset };
+  try {
+    const rows = db.prepare(`SELECT ${columns} FROM ${table} ${clause} ORDER BY ${orderBy} LIMIT ? OFFSET ?`).all(...params, limit, offset) as Record<string, unknown>[];
+    const { total } = db.prepare(`SELECT count(*) AS total FROM ${table} ${clause}`).get(...params) as { total: number };
+    return { items: rows.map(map), total, limit, offset };
+  } catch (error) {
+    // The file is shared with other instances; a read that found it locked past the busy timeout is a 503, not a 500.
+    if (isBusy(error)) throw new StoreBusyError(`read ${table}`, BUSY_TIMEOUT_MS, { cause: error });
+    throw error;
+  }
 }

@@ -5,6 +5,7 @@ import { Deadline, DeadlineRule, SchedulingDecider, SYSTEM_ACTOR } from '../../a
 import { EventStore } from '../../application/event-store';
 import { handleCommand } from '../../application/handle-command';
 import { DomainError } from '../../domain/errors';
+import { retryWhileBusy } from '../projections/sqlite-busy';
 
 export interface DeadlineSchedulerOptions {
   readonly store: EventStore;
@@ -102,11 +103,15 @@ export class DeadlineScheduler {
 
   private async fireDue(): Promise<DeadlineOutcome[]> {
     const now = this.options.clock.now();
-    const due = (
-      this.options.db
-        .prepare('SELECT stream, kind, key, due_at, rule, calendar_version FROM deadlines WHERE fired_at IS NULL AND due_at <= ? ORDER BY due_at, stream, kind, key')
-        .all(now.toISOString()) as DeadlineRow[]
-    ).map(
+    // The read-model file is shared with other instances: a lock one of them holds is waited out.
+    const rows = await retryWhileBusy(
+      () =>
+        this.options.db
+          .prepare('SELECT stream, kind, key, due_at, rule, calendar_version FROM deadlines WHERE fired_at IS NULL AND due_at <= ? ORDER BY due_at, stream, kind, key')
+          .all(now.toISOString()) as DeadlineRow[],
+      { operation: 'read the deadlines due' },
+    );
+    const due = rows.map(
       (row): Deadline => ({ stream: row.stream, kind: row.kind, key: row.key, dueAt: row.due_at, rule: row.rule, calendarVersion: row.calendar_version }),
     );
     const ids = new Set(due.map(commandIdOf));
