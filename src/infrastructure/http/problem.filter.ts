@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ConcurrencyError, EventRejectedError } from '../../application/event-store';
+import { ConcurrencyError, EventRejectedError, StoreBusyError } from '../../application/event-store';
 import { IdempotencyKeyReusedError, PreconditionFailedError } from '../../application/handle-command';
 import { DomainError, DomainErrorKind } from '../../domain/errors';
 import { DocumentRejectedError } from '../documents/document-store';
@@ -49,6 +49,7 @@ const TITLES: Record<number, string> = {
   422: 'Unprocessable Content',
   431: 'Request Header Fields Too Large',
   500: 'Internal Server Error',
+  503: 'Service Unavailable',
 };
 
 export const problem = (status: number, code: string, detail: string, extra: Record<string, unknown> = {}): Problem => ({
@@ -91,6 +92,8 @@ export function toProblem(error: unknown): Problem {
   if (error instanceof ConcurrencyError) {
     return problem(409, 'concurrency-conflict', 'the resource kept changing while the command was decided; send it again');
   }
+  // Another process on the same data folder held the store's lock for the whole wait: nothing was written.
+  if (error instanceof StoreBusyError) return problem(503, 'store-busy', error.message);
   if (error instanceof EventRejectedError) {
     return error.code === 'event-too-large' ? problem(413, 'event-too-large', error.message) : problem(400, 'invalid-event', error.message);
   }
