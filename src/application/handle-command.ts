@@ -72,8 +72,13 @@ export class IdempotencyKeyReusedError extends Error {
 
 type DomainEvent = { readonly type: string; readonly data: unknown };
 
-/** How often a conflicting write is decided again before the conflict is the client's. */
-const MAX_ATTEMPTS = 8;
+/**
+ * How long a conflicting write is decided again before the conflict is the client's: a time, not a count,
+ * because another process on the same store may win several rounds in a row.
+ */
+const CONFLICT_BUDGET_MS = 2000;
+/** The longest pause between two attempts. */
+const MAX_PAUSE_MS = 128;
 
 /**
  * The one command path: fold the stream (from the state this process remembers of it), decide, and
@@ -91,6 +96,7 @@ export async function handleCommand<State, Command extends { readonly data: unkn
 ): Promise<CommandOutcome> {
   const streams = FoldedStreams.of(store);
   return streams.serially(stream, async () => {
+    const started = Date.now();
     // The state this process remembers is decided on first: the append's expected revision proves it
     // current. Whatever else it leads to (a refusal, nothing to do, a precondition) is only answered
     // after deciding again on a state read from the store, which another process may have moved on.
@@ -133,10 +139,10 @@ export async function handleCommand<State, Command extends { readonly data: unkn
       } catch (error) {
         if (!(error instanceof ConcurrencyError)) throw error;
         if (context.ifMatch !== undefined) throw new PreconditionFailedError(stream, context.ifMatch, error.actual);
-        if (attempt >= MAX_ATTEMPTS) throw error;
+        if (Date.now() - started >= CONFLICT_BUDGET_MS) throw error;
         // Another process wrote in between, possibly with others of its own: a random, growing pause
         // spreads the retries over later commits instead of letting one win per round.
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * 2 ** attempt));
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(2 ** attempt, MAX_PAUSE_MS)));
       }
     }
   });

@@ -136,10 +136,17 @@ export class DecideProjectHandler implements ICommandHandler<DecideProject, Comm
     return { cycleId, projectId, kind: registration.type === 'RegisterApplication' ? 'application' : 'recommendation', commandId };
   }
 
-  /** A compensating event for each registration this request made: a refused command keeps no place. */
+  /**
+   * A compensating event for each registration this request made: a refused command keeps no place. A
+   * place the project has come to rely on meanwhile stays: another request (here or in another process)
+   * may have recorded the submission or recommendation on the registration this one made.
+   */
   private async release(registered: readonly Registration[], request: CommandRequest, now: string, cause: unknown): Promise<void> {
     const reason = `refused: ${cause instanceof Error ? cause.message : String(cause)}`;
     for (const { cycleId, projectId, kind, commandId } of registered) {
+      const { state: project } = await readState(this.store, projectDecider, projectStream(projectId));
+      const relied = project.status !== 'None' && (kind === 'application' ? project.submissions > 0 : project.recommendation !== null);
+      if (relied) continue;
       const release = { type: 'ReleaseRegistration' as const, data: { projectId, registration: kind, reason }, actor: request.actor, now, context: undefined };
       await handleCommand(this.store, programCycleDecider, cycleStream(cycleId), release as never, onCycle(request, `${commandId}:release`, now));
     }

@@ -1,4 +1,8 @@
+import { CLOCK } from '../../src/application/clock';
+import { CROSS_STREAM_EFFECTS } from '../../src/application/cross-stream-effects';
+import { CITED_DOCUMENTS } from '../../src/application/documents';
 import { EVENT_STORE, EventStore } from '../../src/application/event-store';
+import { APPLICANT_BANS, DecideProject, DecideProjectHandler } from '../../src/application/project.commands';
 import { handleCommand } from '../../src/application/handle-command';
 import { cycleStream, projectStream } from '../../src/application/streams';
 import { Actor } from '../../src/domain/messages';
@@ -144,6 +148,29 @@ describe('commands keep their promises over HTTP', () => {
       expect(submitted.status).toBe(409);
       expect(await flow.status(project)).toBe('Withdrawn');
       expect(await applications()).not.toContain(project);
+    });
+
+    it('a place another process’s submission came to rely on is kept: 409 for the loser, the project Submitted and registered', async () => {
+      const project = await flow.draft(tokens.school, CYCLE, 'brand-major', '两个进程同时提交');
+      const before = (await typesOf(cycleStream(CYCLE))).length;
+      const elsewhere: EventStore = Object.create(store);
+      const handler = new DecideProjectHandler(elsewhere, running.app.get(CLOCK), running.app.get(APPLICANT_BANS), running.app.get(CROSS_STREAM_EFFECTS), running.app.get(CITED_DOCUMENTS));
+      const original = store.append.bind(store);
+      let armed = true;
+      jest.spyOn(store, 'append').mockImplementation(async (stream, events, expected) => {
+        const result = await original(stream, events, expected);
+        if (armed && stream === cycleStream(CYCLE) && events.some((e) => e.type === 'ApplicationRegistered')) {
+          armed = false;
+          // The other process submits the same project on the registration this request just made.
+          await handler.execute(new DecideProject(project, { type: 'SubmitApplication', data: flow.submitBody() }, { actor: school, commandId: 'elsewhere-submit' }));
+        }
+        return result;
+      });
+      const loser = await flow.submit(tokens.school, project);
+      refused(loser, 409, 'invalid-transition');
+      expect(await flow.status(project)).toBe('Submitted');
+      expect(await applications()).toContain(project);
+      expect((await typesOf(cycleStream(CYCLE))).slice(before)).toEqual(['ApplicationRegistered']);
     });
 
     it('the places given back count for the per-applicant limit', async () => {

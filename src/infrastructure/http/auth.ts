@@ -24,7 +24,13 @@ export function embeddedSecret(config: AppConfig): { secret: string; generated: 
   if (existsSync(file)) return { secret: readFileSync(file, 'utf8').trim(), generated: false, source: file };
   mkdirSync(config.dataDir, { recursive: true });
   const secret = randomBytes(32).toString('base64url');
-  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  try {
+    // Created exclusively: of two processes starting together on one folder, the second reads the first's.
+    writeFileSync(file, `${secret}\n`, { mode: 0o600, flag: 'wx' });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    return { secret: readFileSync(file, 'utf8').trim(), generated: false, source: file };
+  }
   chmodSync(file, 0o600);
   return { secret, generated: true, source: file };
 }
