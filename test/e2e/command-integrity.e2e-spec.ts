@@ -32,23 +32,26 @@ describe('commands keep their promises over HTTP', () => {
   const typesOf = async (stream: string) => (await store.readStream(stream)).map((e) => e.type);
   const applications = async () => Object.keys((await http().get(`/cycles/${CYCLE}`, tokens.office)).body.applications);
 
-  /**
-   * Another process's command on the same store: its own cache and queue, as a second service would
-   * have, run the moment the cycle takes a registration — between the registration and the project's append.
-   */
-  const interleave = (command: Pick<ProjectCommand, 'type' | 'data'>, actor: Actor = school) => {
-    const elsewhere: EventStore = Object.create(store);
+  /** Runs `act` the moment the cycle takes a registration: between the registration and the project's append. */
+  const onRegistration = (act: (projectId: string) => Promise<unknown>) => {
     const original = store.append.bind(store);
     let armed = true;
     jest.spyOn(store, 'append').mockImplementation(async (stream, events, expected) => {
       const result = await original(stream, events, expected);
       if (armed && stream === cycleStream(CYCLE) && events.some((e) => e.type === 'ApplicationRegistered')) {
         armed = false;
-        const projectId = String((events[0].data as { projectId: string }).projectId);
-        const decided = { ...command, actor, now: clock.now().toISOString(), context: {} } as ProjectCommand;
-        await handleCommand(elsewhere, projectDecider, projectStream(projectId), decided, { commandId: `elsewhere-${projectId}`, actor, now: decided.now });
+        await act(String((events[0].data as { projectId: string }).projectId));
       }
       return result;
+    });
+  };
+
+  /** Another process's command on the same project (its own cache and queue, as a second service would have), run at the registration. */
+  const interleave = (command: Pick<ProjectCommand, 'type' | 'data'>, actor: Actor = school) => {
+    const elsewhere: EventStore = Object.create(store);
+    onRegistration(async (projectId) => {
+      const decided = { ...command, actor, now: clock.now().toISOString(), context: {} } as ProjectCommand;
+      await handleCommand(elsewhere, projectDecider, projectStream(projectId), decided, { commandId: `elsewhere-${projectId}`, actor, now: decided.now });
     });
   };
 
@@ -155,17 +158,8 @@ describe('commands keep their promises over HTTP', () => {
       const before = (await typesOf(cycleStream(CYCLE))).length;
       const elsewhere: EventStore = Object.create(store);
       const handler = new DecideProjectHandler(elsewhere, running.app.get(CLOCK), running.app.get(APPLICANT_BANS), running.app.get(CROSS_STREAM_EFFECTS), running.app.get(CITED_DOCUMENTS));
-      const original = store.append.bind(store);
-      let armed = true;
-      jest.spyOn(store, 'append').mockImplementation(async (stream, events, expected) => {
-        const result = await original(stream, events, expected);
-        if (armed && stream === cycleStream(CYCLE) && events.some((e) => e.type === 'ApplicationRegistered')) {
-          armed = false;
-          // The other process submits the same project on the registration this request just made.
-          await handler.execute(new DecideProject(project, { type: 'SubmitApplication', data: flow.submitBody() }, { actor: school, commandId: 'elsewhere-submit' }));
-        }
-        return result;
-      });
+      // The other process submits the same project on the registration this request just made.
+      onRegistration((projectId) => handler.execute(new DecideProject(projectId, { type: 'SubmitApplication', data: flow.submitBody() }, { actor: school, commandId: 'elsewhere-submit' })));
       const loser = await flow.submit(tokens.school, project);
       refused(loser, 409, 'invalid-transition');
       expect(await flow.status(project)).toBe('Submitted');
