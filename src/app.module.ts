@@ -6,6 +6,8 @@ import { Clock, CLOCK } from './application/clock';
 import { DecideCycleHandler } from './application/cycle.commands';
 import { CROSS_STREAM_EFFECTS } from './application/cross-stream-effects';
 import { DecideEnterpriseHandler } from './application/enterprise.commands';
+import { EVENT_STORE, EventStore } from './application/event-store';
+import { FoldedStreams } from './application/folded-streams';
 import { APPLICANT_BANS, DecideProjectHandler } from './application/project.commands';
 import { AppConfig } from './config';
 import { EventStoreModule } from './infrastructure/event-store/event-store.module';
@@ -47,6 +49,8 @@ export class AppModule {
       providers: [
         { provide: CLOCK, useValue: clock },
         { provide: CATALOG, useValue: config.catalog },
+        // The one cache of folded streams (and queue of commands per stream) over the app's store.
+        { provide: FoldedStreams, useFactory: (store: EventStore) => new FoldedStreams(store), inject: [EVENT_STORE] },
         DecideCycleHandler,
         DecideEnterpriseHandler,
         DecideProjectHandler,

@@ -5,16 +5,19 @@ import { ProgramCycleCommand } from '../domain/program-cycle/program-cycle.comma
 import { programCycleDecider } from '../domain/program-cycle/program-cycle.decider';
 import { CATALOG } from './catalog';
 import { Clock, CLOCK } from './clock';
-import { EVENT_STORE, EventStore } from './event-store';
+import { FoldedStreams } from './folded-streams';
 import { Project, projectDecider } from '../domain/project/project.decider';
-import { CommandOutcome, CommandRequest, handleCommand, readState } from './handle-command';
+import { CommandOutcome, CommandRequest, contextOf, handleCommand, readState } from './handle-command';
 import { cycleStream, projectStream } from './streams';
 import { CROSS_STREAM_EFFECTS, CrossStreamEffects } from './cross-stream-effects';
 
 export type CycleCommandInput = { [T in ProgramCycleCommand['type']]: { type: T; data: Extract<ProgramCycleCommand, { type: T }>['data'] } }[ProgramCycleCommand['type']];
 
 
-/** A command on a program cycle's stream, as a client asked for it. */
+/**
+ * A command on a program cycle's stream: as a client asked for it, as the reactor carries a project's
+ * removal after an objection to its cycle, or as the scheduler fires one of the cycle's deadlines.
+ */
 export class DecideCycle extends Command<CommandOutcome> {
   constructor(
     readonly cycleId: string,
@@ -25,26 +28,29 @@ export class DecideCycle extends Command<CommandOutcome> {
   }
 }
 
+/** The cycle's one door: the only place a cycle command's context (the catalog, the projects it names) is gathered. */
 @CommandHandler(DecideCycle)
 export class DecideCycleHandler implements ICommandHandler<DecideCycle, CommandOutcome> {
   constructor(
-    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly streams: FoldedStreams,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(CATALOG) private readonly catalog: ProgramCatalog,
     @Inject(CROSS_STREAM_EFFECTS) private readonly effects: CrossStreamEffects,
   ) {}
 
   async execute({ cycleId, command, request }: DecideCycle): Promise<CommandOutcome> {
-    const now = this.clock.now().toISOString();
+    const recordedAt = this.clock.now().toISOString();
+    const now = request.issuedBy?.decidedAt ?? recordedAt;
     const outcome = await handleCommand(
-      this.store,
+      this.streams,
       programCycleDecider,
       cycleStream(cycleId),
       { ...command, actor: request.actor, now, context: await this.contextFor(command) } as ProgramCycleCommand,
-      { ...request, now },
+      contextOf(request, recordedAt),
     );
-    // Selection, notice and approval reach the projects they name before the office gets its answer.
-    await this.effects.after(outcome);
+    // Selection, notice and approval reach the projects they name before the office gets its answer;
+    // the effects of what the service issues itself are the reactor's, which follows the log.
+    if (!request.issuedBy) await this.effects.after(outcome);
     return outcome;
   }
 
@@ -64,7 +70,7 @@ export class DecideCycleHandler implements ICommandHandler<DecideCycle, CommandO
 
   /** The named projects that exist and match. */
   private async projectsWhere(projectIds: readonly string[], test: (project: Project) => boolean): Promise<string[]> {
-    const states = await Promise.all(projectIds.map(async (id) => [id, (await readState(this.store, projectDecider, projectStream(id))).state] as const));
+    const states = await Promise.all(projectIds.map(async (id) => [id, (await readState(this.streams, projectDecider, projectStream(id))).state] as const));
     return states.filter(([, state]) => state.status !== 'None' && test(state as Project)).map(([id]) => id);
   }
 }

@@ -1,7 +1,5 @@
 import { annualReportDueOn, chinaEndOfDay, chinaYearOf, courseUpdateDueOn } from '../domain/beijing-time';
 import { defaultCatalog, EnterpriseProgramType } from '../domain/catalog/program-catalog';
-import { Decider } from '../domain/decider';
-import { EnterpriseContext } from '../domain/enterprise/enterprise.commands';
 import { EnterpriseEvent } from '../domain/enterprise/enterprise.events';
 import { Actor } from '../domain/messages';
 import { ProgramCycleEvent } from '../domain/program-cycle/program-cycle.events';
@@ -9,8 +7,9 @@ import { ProjectEvent } from '../domain/project/project.events';
 
 /**
  * Deadlines as data derived from events. A rule reads the events of one stream category and says
- * which deadlines they set or settle; when the clock passes a deadline the scheduler issues the
- * rule's command on that stream, through the one command path, and the event the domain decides
+ * which deadlines they set or settle; when the clock passes a deadline the scheduler sends the
+ * rule's command on that stream to its aggregate's one handler (which gathers whatever else the
+ * command needs, as for a client's), and the event the domain decides
  * (…Overdue, …Expired, PublicNoticeEnded) settles the deadline in turn. Nothing but events records
  * that a deadline fired, so restarts and several instances agree.
  */
@@ -36,12 +35,13 @@ export type DeadlineChange =
   /** The deadline fired, or the obligation was met first (report submitted, notice ended early). */
   | { readonly clear: { readonly key: string } };
 
-/** What the scheduler asks of the stream's decider; the actor and the time are the scheduler's. */
+/**
+ * What the scheduler asks of the stream's aggregate: the type and data, as a client would send them;
+ * the actor and the time are the scheduler's, the context the aggregate's handler gathers.
+ */
 export interface DeadlineCommand {
   readonly type: string;
   readonly data: Readonly<Record<string, unknown>>;
-  /** What the command needs beyond its stream, as the command path's callers would give it. */
-  readonly context?: unknown;
 }
 
 export interface DeadlineRule<Event extends DomainEvent = DomainEvent> {
@@ -57,13 +57,6 @@ export interface DeadlineRule<Event extends DomainEvent = DomainEvent> {
   /** DomainError codes that mean the effect has already happened: the deadline is then done, not failed. */
   readonly settledBy?: readonly string[];
 }
-
-/** A decider as the scheduler drives it: any state, commands built by the rules. */
-export type SchedulingDecider = Decider<
-  unknown,
-  DeadlineCommand & { readonly actor: Actor; readonly now: string },
-  DomainEvent
->;
 
 /** Deadlines fire as the program office would act: the deciders ask that role of these commands. */
 export const SYSTEM_ACTOR: Actor = { id: 'scheduler', role: 'office', org: 'system' };
@@ -117,14 +110,18 @@ export const cycleDeadlineRules: readonly DeadlineRule[] = [applicationWindowClo
 
 // ---------------------------------------------------------------------------------------------
 // Enterprises (enterprise-<creditCode>). Their commands take the scheme's rules in force as context,
-// as DecideEnterpriseHandler gives them: the catalog's (app.module provides the default catalog).
+// which DecideEnterpriseHandler gives them from the configured catalog, as to every enterprise command.
 
+/**
+ * The scheme's rules the annual report's due date is derived with. A configured catalog adds program
+ * types but cannot replace this one (withProgramType refuses a code the catalog has), so these are the
+ * rules the handler decides an overdue report with.
+ */
 const ENTERPRISE: EnterpriseProgramType = (() => {
   const programType = defaultCatalog.enterprise;
   if (programType?.lifecycle !== 'enterprise') throw new Error("the catalog has no 'enterprise' program type");
   return programType;
 })();
-const ENTERPRISE_CONTEXT: EnterpriseContext = { rules: ENTERPRISE.defaultRules, rulesVersion: ENTERPRISE.rulesVersion };
 
 /** The first instant after `iso`: the decider holds an obligation due at an instant overdue only after it. */
 const justAfter = (iso: string) => new Date(Date.parse(iso) + 1).toISOString();
@@ -150,16 +147,16 @@ export const threeYearPlanDue: DeadlineRule<EnterpriseEvent> = {
         return [];
     }
   },
-  command: () => ({ type: 'RecordThreeYearPlanOverdue', data: {}, context: ENTERPRISE_CONTEXT }),
+  command: () => ({ type: 'RecordThreeYearPlanOverdue', data: {} }),
 };
 
 /**
- * The report on `year` is due by `annualReportDueOn` of the rules the scheduler's commands carry
- * (ENTERPRISE_CONTEXT), the function the decider applies to the same context, and overdue from the start
- * of the next Beijing day. A change of the catalog's `annualReportDue` must bump `revision` below.
+ * The report on `year` is due by `annualReportDueOn` of the scheme's rules (ENTERPRISE), the function the
+ * decider applies to the rules the handler gives it, and overdue from the start of the next Beijing day.
+ * A change of the catalog's `annualReportDue` must bump `revision` below.
  */
 function armAnnualReport(year: number): DeadlineChange {
-  const dueOn = annualReportDueOn(year, ENTERPRISE_CONTEXT.rules.annualReportDue);
+  const dueOn = annualReportDueOn(year, ENTERPRISE.defaultRules.annualReportDue);
   return set(String(year), chinaEndOfDay(dueOn), `enterprise.annualReport: report for ${year} due by ${dueOn} (rules ${ENTERPRISE.rulesVersion})`);
 }
 
@@ -193,7 +190,7 @@ export const annualReportDue: DeadlineRule<EnterpriseEvent> = {
         return [];
     }
   },
-  command: (deadline) => ({ type: 'RecordAnnualReportOverdue', data: { year: Number(deadline.key) }, context: ENTERPRISE_CONTEXT }),
+  command: (deadline) => ({ type: 'RecordAnnualReportOverdue', data: { year: Number(deadline.key) } }),
   // No report is expected: not admitted in the current application round, or the year precedes it.
   settledBy: ['invalid-transition', 'invalid-report-year'],
 };
@@ -217,7 +214,7 @@ export const certificateExpiry: DeadlineRule<EnterpriseEvent> = {
         return [];
     }
   },
-  command: () => ({ type: 'RecordCertificateExpired', data: {}, context: ENTERPRISE_CONTEXT }),
+  command: () => ({ type: 'RecordCertificateExpired', data: {} }),
 };
 
 const MINIMUM_INCUBATION = 'minimum-incubation';
@@ -245,14 +242,14 @@ export const minimumIncubationEnd: DeadlineRule<EnterpriseEvent> = {
         return [];
     }
   },
-  command: () => ({ type: 'RecordMinimumIncubationReached', data: {}, context: ENTERPRISE_CONTEXT }),
+  command: () => ({ type: 'RecordMinimumIncubationReached', data: {} }),
 };
 
 export const enterpriseDeadlineRules: readonly DeadlineRule[] = [threeYearPlanDue, annualReportDue, certificateExpiry, minimumIncubationEnd];
 
 // ---------------------------------------------------------------------------------------------
 // Projects (project-<id>). Their rules were copied into the project's first event, so the commands
-// need no context; the due dates are in the events that create the obligations, and an obligation
+// need no context beyond their stream; the due dates are in the events that create the obligations, and an obligation
 // due on a Beijing date is overdue from the start of the next Beijing day (chinaEndOfDay).
 
 const CONSTRUCTION_PLAN = 'construction-plan';

@@ -10,8 +10,8 @@ import { DocumentRef } from '../domain/messages';
 import { CITED_DOCUMENTS, CitedDocuments, documentRefsIn } from './documents';
 import { CATALOG } from './catalog';
 import { Clock, CLOCK } from './clock';
-import { EVENT_STORE, EventStore } from './event-store';
-import { CommandOutcome, CommandRequest, handleCommand } from './handle-command';
+import { FoldedStreams } from './folded-streams';
+import { CommandOutcome, CommandRequest, contextOf, handleCommand } from './handle-command';
 import { enterpriseStream } from './streams';
 
 type NoticeType = 'OpenPublicNotice' | 'OpenCertificationNotice';
@@ -27,7 +27,7 @@ export type EnterpriseCommandInput = Exclude<DomainInput, { type: NoticeType }> 
 
 /** The enterprise's unified social credit code is its id: every application round, and any ban, lives in one stream. */
 
-/** A command on an enterprise's stream, as a client asked for it. */
+/** A command on an enterprise's stream: as a client asked for it, or as the scheduler fires one of its deadlines. */
 export class DecideEnterprise extends Command<CommandOutcome> {
   constructor(
     readonly creditCode: string,
@@ -38,26 +38,31 @@ export class DecideEnterprise extends Command<CommandOutcome> {
   }
 }
 
+/**
+ * The enterprise's one door: the only place an enterprise command's context is gathered (the scheme's
+ * rules in force, from the configured catalog, and a notice's period), whoever sends it.
+ */
 @CommandHandler(DecideEnterprise)
 export class DecideEnterpriseHandler implements ICommandHandler<DecideEnterprise, CommandOutcome> {
   constructor(
-    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly streams: FoldedStreams,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(CATALOG) private readonly catalog: ProgramCatalog,
     @Inject(CITED_DOCUMENTS) private readonly documents: CitedDocuments,
   ) {}
 
   async execute({ creditCode, command, request }: DecideEnterprise): Promise<CommandOutcome> {
-    // A command may cite only documents that were uploaded, with the size it claims.
-    this.documents.verifyReferences(documentRefsIn(command.data));
-    const now = this.clock.now().toISOString();
+    // A client's command may cite only documents that were uploaded, with the size it claims.
+    if (!request.issuedBy) this.documents.verifyReferences(documentRefsIn(command.data));
+    const recordedAt = this.clock.now().toISOString();
+    const now = request.issuedBy?.decidedAt ?? recordedAt;
     const context = this.context();
     return handleCommand(
-      this.store,
+      this.streams,
       enterpriseDecider,
       enterpriseStream(creditCode),
       { type: command.type, data: this.dataFor(command, context.rules, now), actor: request.actor, now, context } as EnterpriseCommand,
-      { ...request, now, rulesVersion: context.rulesVersion },
+      contextOf(request, recordedAt, context.rulesVersion),
     );
   }
 

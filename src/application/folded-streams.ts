@@ -36,17 +36,22 @@ interface Entry {
 }
 
 /**
- * Folded states of recently used streams, per store. Streams only grow, so a remembered state stays
+ * Folded states of recently used streams of one store. Streams only grow, so a remembered state stays
  * true: a read fetches just the events after it (usually none) and folds them in, which also picks up
  * what another process appended to the same store. Commands on one stream are queued here too, so
- * the callers of one process do not race each other into optimistic-concurrency retries.
+ * the callers that share this cache do not race each other into optimistic-concurrency retries.
+ *
+ * The service has one, a provider Nest injects (app.module) into the command handlers, the reactor and
+ * the controllers' reads; it is handed to `handleCommand` and `readState` explicitly. Two caches on one
+ * store behave as two processes would: each folds what the other wrote when it next reads.
  */
 export class FoldedStreams {
   private readonly entries = new Map<string, Entry>();
   private readonly queues = new Map<string, Promise<void>>();
 
   constructor(
-    private readonly store: EventStore,
+    /** The store the streams are read from, and the command path appends to. */
+    readonly store: EventStore,
     /** Streams kept; the least recently used is forgotten first (and read in full when next used). */
     private readonly capacity = 2000,
   ) {}
@@ -106,15 +111,6 @@ export class FoldedStreams {
     this.entries.delete(stream);
     this.entries.set(stream, { decider, folded });
     if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
-  }
-
-  private static readonly byStore = new WeakMap<EventStore, FoldedStreams>();
-
-  /** The one cache of a store, shared by every caller in this process. */
-  static of(store: EventStore): FoldedStreams {
-    let streams = FoldedStreams.byStore.get(store);
-    if (!streams) FoldedStreams.byStore.set(store, (streams = new FoldedStreams(store)));
-    return streams;
   }
 }
 

@@ -27,8 +27,36 @@ export interface CommandContext {
   readonly requestDigest?: string;
 }
 
-/** What a request brings to a command: all of its context but the time, which the service's clock gives. */
-export type CommandRequest = Omit<CommandContext, 'now' | 'rulesVersion'>;
+/**
+ * A command the service issues itself, carrying a decision already taken rather than a client's
+ * request: the reactor carries a cycle's (or a project's) decision to another stream, the scheduler
+ * fires a deadline's rule.
+ */
+export interface IssuedBy {
+  readonly issuer: 'reactor' | 'scheduler';
+  /**
+   * The instant the command is decided at: the causing decision's (so a retry decides what the first
+   * try would have), or the deadline's due time (so a deadline fired late records when it was due).
+   * The events' `recordedAt` stays the clock's.
+   */
+  readonly decidedAt: string;
+}
+
+/**
+ * What a command message brings to its handler: all of the context but the time, which the service's
+ * clock gives, and the rules version, which the handler finds.
+ */
+export interface CommandRequest extends Omit<CommandContext, 'now' | 'rulesVersion'> {
+  /** Set when the service issues the command itself; a client's request is decided at the clock's time. */
+  readonly issuedBy?: IssuedBy;
+}
+
+/** The command path's context for a request, recorded at `recordedAt` (the clock's time). */
+export function contextOf(request: CommandRequest, recordedAt: string, rulesVersion?: string): CommandContext {
+  // Who issued the command tells the handler how to decide it; the envelope records the actor and causation.
+  const { issuedBy: _issuedBy, ...context } = request;
+  return { ...context, now: recordedAt, ...(rulesVersion !== undefined ? { rulesVersion } : {}) };
+}
 
 export interface CommandOutcome {
   readonly stream: string;
@@ -81,20 +109,31 @@ const CONFLICT_BUDGET_MS = 2000;
 const MAX_PAUSE_MS = 128;
 
 /**
- * The one command path: fold the stream (from the state this process remembers of it), decide, and
+ * Where the command path reads and folds: the service's cache of folded streams (its store's), or a
+ * bare store, which gets a cache of its own for this one call only: the stream is then folded from its
+ * start and the call takes no turn with any other (tools and tests that write a few events).
+ */
+export type StreamSource = FoldedStreams | EventStore;
+
+const cacheOf = (source: StreamSource): FoldedStreams => (source instanceof FoldedStreams ? source : new FoldedStreams(source));
+
+/**
+ * The one command path: fold the stream (from the state the cache remembers of it), decide, and
  * append with the revision folded, so optimistic concurrency is always on. Commands on one stream
- * take turns within this process; a conflict with another process is, without If-Match, decided
- * again on the newer state (decide re-checks every rule); with If-Match it is the client's to resolve.
+ * take turns within the cache; a conflict with another process (or another cache) is, without
+ * If-Match, decided again on the newer state (decide re-checks every rule); with If-Match it is the
+ * client's to resolve. Its only effects are the append and what the cache remembers.
  */
 export async function handleCommand<State, Command extends { readonly data: unknown }, Event extends DomainEvent>(
-  store: EventStore,
+  source: StreamSource,
   decider: Decider<State, Command, Event>,
   stream: string,
   /** The command, or how to build it from the state read (when its context depends on that state). */
   command: Command | ((state: State) => Promise<Command>),
   context: CommandContext,
 ): Promise<CommandOutcome> {
-  const streams = FoldedStreams.of(store);
+  const streams = cacheOf(source);
+  const store = streams.store;
   return streams.serially(stream, async () => {
     const started = Date.now();
     // The state this process remembers is decided on first: the append's expected revision proves it
@@ -150,11 +189,11 @@ export async function handleCommand<State, Command extends { readonly data: unkn
 
 /** The current state of a stream and its revision (-1 when it has no event), for queries and ETags. */
 export async function readState<State, Event extends DomainEvent>(
-  store: EventStore,
+  source: StreamSource,
   decider: Pick<Decider<State, unknown, Event>, 'initialState' | 'evolve'>,
   stream: string,
 ): Promise<{ state: State; revision: number }> {
-  const { state, revision } = await FoldedStreams.of(store).read(decider, stream);
+  const { state, revision } = await cacheOf(source).read(decider, stream);
   return { state, revision };
 }
 

@@ -7,16 +7,19 @@ import { notFound } from '../domain/errors';
 import { Actor } from '../domain/messages';
 import { CITED_DOCUMENTS, CitedDocuments, documentRefsIn } from './documents';
 import { Clock, CLOCK } from './clock';
-import { EVENT_STORE, EventStore } from './event-store';
 import { CROSS_STREAM_EFFECTS, CrossStreamEffects } from './cross-stream-effects';
-import { CommandContext, CommandOutcome, CommandRequest, handleCommand, readState } from './handle-command';
+import { FoldedStreams } from './folded-streams';
+import { CommandContext, CommandOutcome, CommandRequest, contextOf, handleCommand, readState } from './handle-command';
 import { cycleStream, projectStream } from './streams';
 
 /** A project command as a client sends it: the type and its data; context, actor and time are the service's. */
 export type ProjectCommandInput = { [T in ProjectCommand['type']]: { type: T; data: Extract<ProjectCommand, { type: T }>['data'] } }[ProjectCommand['type']];
 
 
-/** A command on a project's stream, as a client asked for it. */
+/**
+ * A command on a project's stream: as a client asked for it, or as the reactor carries a cycle's
+ * decision to the project, or as the scheduler fires one of its deadlines (see CommandRequest.issuedBy).
+ */
 export class DecideProject extends Command<CommandOutcome> {
   constructor(
     readonly projectId: string,
@@ -60,10 +63,14 @@ function cycleFacts(cycleId: string, cycle: ProgramCycleState, now: string): Pro
   };
 }
 
+/**
+ * The project's one door: the only place a project command's context is gathered (the cycle's facts,
+ * the applicant's bans, the parent project), whoever sends it.
+ */
 @CommandHandler(DecideProject)
 export class DecideProjectHandler implements ICommandHandler<DecideProject, CommandOutcome> {
   constructor(
-    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly streams: FoldedStreams,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(APPLICANT_BANS) private readonly bans: ApplicantBans,
     @Inject(CROSS_STREAM_EFFECTS) private readonly effects: CrossStreamEffects,
@@ -71,9 +78,11 @@ export class DecideProjectHandler implements ICommandHandler<DecideProject, Comm
   ) {}
 
   async execute({ projectId, command, request }: DecideProject): Promise<CommandOutcome> {
-    // A command may cite only documents that were uploaded, with the size it claims.
-    this.documents.verifyReferences(documentRefsIn(command.data));
-    const now = this.clock.now().toISOString();
+    // A client's command may cite only documents that were uploaded, with the size it claims; what
+    // the service issues itself cites only what a decision already recorded cited.
+    if (!request.issuedBy) this.documents.verifyReferences(documentRefsIn(command.data));
+    const recordedAt = this.clock.now().toISOString();
+    const now = request.issuedBy?.decidedAt ?? recordedAt;
     // Registrations this request made on the cycle, given back if the project's own append is refused.
     const registered: Registration[] = [];
     // The project is read once, by the command path, and the command built from what it read.
@@ -81,7 +90,7 @@ export class DecideProjectHandler implements ICommandHandler<DecideProject, Comm
       const cycleId = command.type === 'DraftApplication' ? command.data.cycleId : project.status === 'None' ? undefined : project.cycleId;
       // Only these decide with the cycle's facts; folding a large cycle's stream for every score or report would be wasted.
       const needsCycle = command.type === 'DraftApplication' || command.type === 'SubmitApplication' || command.type === 'RecordFormalCheck' || command.type === 'Recommend';
-      const cycle = cycleId && needsCycle ? await readState(this.store, programCycleDecider, cycleStream(cycleId)) : undefined;
+      const cycle = cycleId && needsCycle ? await readState(this.streams, programCycleDecider, cycleStream(cycleId)) : undefined;
       const context = await this.contextFor(command, request.actor, project, cycleId, cycle?.state, now);
       const decided = { ...command, actor: request.actor, now, context } as ProjectCommand;
       // Limits are the cycle's: the application (or recommendation) is registered on the cycle's stream
@@ -95,13 +104,15 @@ export class DecideProjectHandler implements ICommandHandler<DecideProject, Comm
     };
     let outcome: CommandOutcome;
     try {
-      outcome = await handleCommand(this.store, projectDecider, projectStream(projectId), build, { ...request, now });
+      outcome = await handleCommand(this.streams, projectDecider, projectStream(projectId), build, contextOf(request, recordedAt));
     } catch (error) {
       await this.release(registered, request, now, error);
       throw error;
     }
     if (outcome.events.length === 0) await this.release(registered, request, now, 'the project command decided nothing');
-    await this.effects.after(outcome);
+    // A client's command reaches the streams it affects before it answers; the effects of what the
+    // service issues itself are the reactor's, which follows the log.
+    if (!request.issuedBy) await this.effects.after(outcome);
     return outcome;
   }
 
@@ -131,7 +142,7 @@ export class DecideProjectHandler implements ICommandHandler<DecideProject, Comm
           : undefined;
     if (!registration) return undefined;
     const commandId = `${request.commandId}:register@${cycle.revision}`;
-    const outcome = await handleCommand(this.store, programCycleDecider, cycleStream(cycleId), { ...registration, actor: request.actor, now, context: undefined } as never, onCycle(request, commandId, now));
+    const outcome = await handleCommand(this.streams, programCycleDecider, cycleStream(cycleId), { ...registration, actor: request.actor, now, context: undefined } as never, onCycle(request, commandId, now));
     if (outcome.written.length === 0) return undefined;
     return { cycleId, projectId, kind: registration.type === 'RegisterApplication' ? 'application' : 'recommendation', commandId };
   }
@@ -144,11 +155,11 @@ export class DecideProjectHandler implements ICommandHandler<DecideProject, Comm
   private async release(registered: readonly Registration[], request: CommandRequest, now: string, cause: unknown): Promise<void> {
     const reason = `refused: ${cause instanceof Error ? cause.message : String(cause)}`;
     for (const { cycleId, projectId, kind, commandId } of registered) {
-      const { state: project } = await readState(this.store, projectDecider, projectStream(projectId));
+      const { state: project } = await readState(this.streams, projectDecider, projectStream(projectId));
       const relied = project.status !== 'None' && (kind === 'application' ? project.submissions > 0 : project.recommendation !== null);
       if (relied) continue;
       const release = { type: 'ReleaseRegistration' as const, data: { projectId, registration: kind, reason }, actor: request.actor, now, context: undefined };
-      await handleCommand(this.store, programCycleDecider, cycleStream(cycleId), release as never, onCycle(request, `${commandId}:release`, now));
+      await handleCommand(this.streams, programCycleDecider, cycleStream(cycleId), release as never, onCycle(request, `${commandId}:release`, now));
     }
   }
 
@@ -166,7 +177,7 @@ export class DecideProjectHandler implements ICommandHandler<DecideProject, Comm
         if (!cycleId || !cycle) throw notFound('project-not-found', 'the project has not been drafted');
         const applicantOrg = project.status === 'None' ? actor.org : project.applicantOrg;
         const parentId = command.type === 'DraftApplication' && command.data.subject.kind === 'specialty-group' ? command.data.subject.parentProjectId : project.status !== 'None' && project.subject.kind === 'specialty-group' ? project.subject.parentProjectId : undefined;
-        const parent = parentId ? await readState(this.store, projectDecider, projectStream(parentId)) : undefined;
+        const parent = parentId ? await readState(this.streams, projectDecider, projectStream(parentId)) : undefined;
         return {
           cycle: cycleFacts(cycleId, cycle, now),
           applicantBans: await this.bans.bansOf(applicantOrg),

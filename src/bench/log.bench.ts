@@ -7,6 +7,8 @@ import { DeciderRegistry, history, stateAsOf, verifyIntegrity } from '../applica
 import { defaultCatalog } from '../domain/catalog/program-catalog';
 import { EventStore, JsonObject, NewEvent, RecordedEvent } from '../application/event-store';
 import { handleCommand } from '../application/handle-command';
+import { handlersOf, sendingTo } from '../application/command-doors';
+import { FoldedStreams } from '../application/folded-streams';
 import { nameBasedUuid } from '../application/ids';
 import { canonicalJson, chainHash, GENESIS_HASH } from '../application/integrity';
 import { cycleStream, projectStream } from '../application/streams';
@@ -97,7 +99,8 @@ function facts(cycleId: string, cycle: ProgramCycleState, now: string): ProjectC
  * One project's life through the real deciders and the one command path (handleCommand), from the
  * draft to the accepted construction plan: 21 events, dated over the last 50 days.
  */
-async function buildTemplate(store: EventStore, index: number, historyEdits: number): Promise<Template & { history?: readonly RecordedEvent[] }> {
+async function buildTemplate(streams: FoldedStreams, index: number, historyEdits: number): Promise<Template & { history?: readonly RecordedEvent[] }> {
+  const store = streams.store;
   const t = TEMPLATES[index];
   const start = Date.now() - 50 * DAY;
   const at = (day: number, minutes = 0) => new Date(start + day * DAY + minutes * 60_000).toISOString();
@@ -106,7 +109,7 @@ async function buildTemplate(store: EventStore, index: number, historyEdits: num
   const catalogEntry = defaultCatalog[t.programType];
   if (!catalogEntry || catalogEntry.lifecycle !== 'project') throw new Error(`no project program ${t.programType}`);
   const run = async (stream: string, decider: typeof projectDecider | typeof programCycleDecider, command: Record<string, unknown>) => {
-    const outcome = await handleCommand(store, decider as never, stream, command as never, { commandId: randomUUID(), actor: command.actor as Actor, now: command.now as string });
+    const outcome = await handleCommand(streams, decider as never, stream, command as never, { commandId: randomUUID(), actor: command.actor as Actor, now: command.now as string });
     if (outcome.events.length === 0) throw new Error(`${String(command.type)} decided nothing`);
   };
   await run(cycleStreamName, programCycleDecider, {
@@ -276,9 +279,10 @@ export async function measureLog(dataDir: string, sizes: LogSizes, log: (line: s
   const buildStarted = process.hrtime.bigint();
   // Where the templates are decided: a throwaway in-memory store, with positions and revisions as the file gives them.
   const scratch = new SqliteEventStore({ file: ':memory:' });
+  const scratchStreams = new FoldedStreams(scratch);
   const templates: Template[] = [];
-  for (let i = 0; i < TEMPLATES.length; i += 1) templates.push(await buildTemplate(scratch, i, 0));
-  const long = await buildTemplate(scratch, 0, sizes.historyEvents - 1);
+  for (let i = 0; i < TEMPLATES.length; i += 1) templates.push(await buildTemplate(scratchStreams, i, 0));
+  const long = await buildTemplate(scratchStreams, 0, sizes.historyEvents - 1);
   await scratch.close();
   log(`P3/P4: templates decided through handleCommand in ${(Number(process.hrtime.bigint() - buildStarted) / 1e9).toFixed(1)} s; appending the log`);
 
@@ -404,7 +408,18 @@ export async function measureLog(dataDir: string, sizes: LogSizes, log: (line: s
 
     // The reactor follows the log from its own checkpoint (reactor.db), which the rebuild leaves alone:
     // here it has none yet, so it reads everything, as on a service's very first start over an imported log.
-    const reactors = new ReactorService(store, systemClock, loadConfig({ DATA_DIR: dataDir }));
+    // The reactions go to the aggregates' handlers, as in the service; being the service's own commands,
+    // they check no documents and carry no effects inline, and no applicant's bans are asked for them.
+    const folded = new FoldedStreams(store);
+    const handlers = handlersOf({
+      streams: folded,
+      clock: systemClock,
+      catalog: defaultCatalog,
+      bans: { bansOf: async () => [] },
+      effects: { after: async () => undefined },
+      documents: { verifyReferences: () => undefined },
+    });
+    const reactors = new ReactorService(store, systemClock, loadConfig({ DATA_DIR: dataDir }), folded, sendingTo(handlers));
     const reactor = await timed(async () => {
       reactors.onApplicationBootstrap();
       while ((reactors.reactor.checkpoint ?? 0n) < BigInt(events)) await new Promise((resolve) => setTimeout(resolve, 20));

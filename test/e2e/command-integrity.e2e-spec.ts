@@ -2,6 +2,7 @@ import { CLOCK } from '../../src/application/clock';
 import { CROSS_STREAM_EFFECTS } from '../../src/application/cross-stream-effects';
 import { CITED_DOCUMENTS } from '../../src/application/documents';
 import { EVENT_STORE, EventStore } from '../../src/application/event-store';
+import { FoldedStreams } from '../../src/application/folded-streams';
 import { APPLICANT_BANS, DecideProject, DecideProjectHandler } from '../../src/application/project.commands';
 import { handleCommand } from '../../src/application/handle-command';
 import { cycleStream, projectStream } from '../../src/application/streams';
@@ -48,7 +49,7 @@ describe('commands keep their promises over HTTP', () => {
 
   /** Another process's command on the same project (its own cache and queue, as a second service would have), run at the registration. */
   const interleave = (command: Pick<ProjectCommand, 'type' | 'data'>, actor: Actor = school) => {
-    const elsewhere: EventStore = Object.create(store);
+    const elsewhere = new FoldedStreams(store);
     onRegistration(async (projectId) => {
       const decided = { ...command, actor, now: clock.now().toISOString(), context: {} } as ProjectCommand;
       await handleCommand(elsewhere, projectDecider, projectStream(projectId), decided, { commandId: `elsewhere-${projectId}`, actor, now: decided.now });
@@ -156,7 +157,8 @@ describe('commands keep their promises over HTTP', () => {
     it('a place another process’s submission came to rely on is kept: 409 for the loser, the project Submitted and registered', async () => {
       const project = await flow.draft(tokens.school, CYCLE, 'brand-major', '两个进程同时提交');
       const before = (await typesOf(cycleStream(CYCLE))).length;
-      const elsewhere: EventStore = Object.create(store);
+      // The other process's handler: a cache and queue of its own over the same store.
+      const elsewhere = new FoldedStreams(store);
       const handler = new DecideProjectHandler(elsewhere, running.app.get(CLOCK), running.app.get(APPLICANT_BANS), running.app.get(CROSS_STREAM_EFFECTS), running.app.get(CITED_DOCUMENTS));
       // The other process submits the same project on the registration this request just made.
       onRegistration((projectId) => handler.execute(new DecideProject(projectId, { type: 'SubmitApplication', data: flow.submitBody() }, { actor: school, commandId: 'elsewhere-submit' })));

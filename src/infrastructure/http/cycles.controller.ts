@@ -5,7 +5,7 @@ import type { FastifyReply } from 'fastify';
 import { CATALOG } from '../../application/catalog';
 import { CycleCommandInput, DecideCycle } from '../../application/cycle.commands';
 import { cycleStream } from '../../application/streams';
-import { EVENT_STORE, EventStore } from '../../application/event-store';
+import { FoldedStreams } from '../../application/folded-streams';
 import { CommandRequest, readState } from '../../application/handle-command';
 import { nameBasedUuid } from '../../application/ids';
 import { ProgramCatalog } from '../../domain/catalog/program-catalog';
@@ -21,7 +21,7 @@ import { ProblemError } from './problem.filter';
 export class CyclesController {
   constructor(
     private readonly commands: CommandBus,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly streams: FoldedStreams,
     @Inject(CATALOG) private readonly catalog: ProgramCatalog,
   ) {}
 
@@ -69,7 +69,7 @@ export class CyclesController {
   @Get(':id')
   @ApiOperation({ summary: 'The cycle as folded from its stream, with its ETag' })
   async get(@Param('id') id: string, @Res({ passthrough: true }) reply: FastifyReply) {
-    const { state, revision } = await readState(this.store, programCycleDecider, cycleStream(id));
+    const { state, revision } = await readState(this.streams, programCycleDecider, cycleStream(id));
     if (state.status === 'none') {
       throw new ProblemError({ status: 404, code: 'cycle-not-found', title: 'Not Found', detail: `no cycle ${id}` });
     }

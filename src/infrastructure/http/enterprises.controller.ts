@@ -5,6 +5,7 @@ import type { FastifyReply } from 'fastify';
 import { DecideEnterprise, EnterpriseCommandInput } from '../../application/enterprise.commands';
 import { enterpriseStream } from '../../application/streams';
 import { EVENT_STORE, EventStore } from '../../application/event-store';
+import { FoldedStreams } from '../../application/folded-streams';
 import { CommandRequest, readState } from '../../application/handle-command';
 import { nameBasedUuid } from '../../application/ids';
 import { requireEnterpriseReader } from '../../domain/enterprise/enterprise.access';
@@ -42,6 +43,7 @@ export class EnterprisesController {
   constructor(
     private readonly commands: CommandBus,
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly streams: FoldedStreams,
   ) {}
 
   @Post()
@@ -59,7 +61,7 @@ export class EnterprisesController {
   @ApiOperation({ summary: 'The enterprise as folded from its stream, with its ETag; objectors are named to the office only — the enterprise, its city’s recommender, office, auditor' })
   async get(@Param('id') id: string, @CurrentActor() actor: Actor, @Res({ passthrough: true }) reply: FastifyReply) {
     const stream = enterpriseStream(id);
-    const { state, revision } = await readState(this.store, enterpriseDecider, stream);
+    const { state, revision } = await readState(this.streams, enterpriseDecider, stream);
     if (state.status === 'None') {
       throw new ProblemError({ status: 404, code: 'enterprise-not-found', title: 'Not Found', detail: `no enterprise ${id}` });
     }

@@ -3,6 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiExtraModels, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { EVENT_STORE, EventStore } from '../../application/event-store';
+import { FoldedStreams } from '../../application/folded-streams';
 import { CommandRequest, readState } from '../../application/handle-command';
 import { nameBasedUuid } from '../../application/ids';
 import { DecideProject, ProjectCommandInput } from '../../application/project.commands';
@@ -65,6 +66,7 @@ export class ProjectsController {
   constructor(
     private readonly commands: CommandBus,
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly streams: FoldedStreams,
   ) {}
 
   // ------------------------------------------------------------------------------------------- selection
@@ -86,7 +88,7 @@ export class ProjectsController {
   })
   async get(@Param('id') id: string, @CurrentActor() actor: Actor, @Res({ passthrough: true }) reply: FastifyReply) {
     const stream = projectStream(id);
-    const { state, revision } = await readState(this.store, projectDecider, stream);
+    const { state, revision } = await readState(this.streams, projectDecider, stream);
     if (state.status === 'None') {
       throw new ProblemError({ status: 404, code: 'project-not-found', title: 'Not Found', detail: `no project ${id}` });
     }

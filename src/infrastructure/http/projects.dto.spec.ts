@@ -4,6 +4,7 @@ import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { RequestMethod } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { EventStore, ReadStreamOptions, RecordedEvent } from '../../application/event-store';
+import { FoldedStreams } from '../../application/folded-streams';
 import { CommandRequest } from '../../application/handle-command';
 import { nameBasedUuid } from '../../application/ids';
 import { DecideProject } from '../../application/project.commands';
@@ -229,7 +230,7 @@ function controllerWith(history: RecordedEvent[] = []) {
   const store = {
     readStream: async (stream: string, options?: ReadStreamOptions) => (stream === 'project-p1' ? history.slice(options?.fromRevision ?? 0) : []),
   } as unknown as EventStore;
-  return { controller: new ProjectsController(bus, store), sent };
+  return { controller: new ProjectsController(bus, store, new FoldedStreams(store)), sent };
 }
 
 /** Each POST route: its path, handler name and body type, from Nest's own metadata. */

@@ -1,24 +1,30 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
 import type Database from 'better-sqlite3';
 import { Clock, CLOCK } from '../../application/clock';
+import { commandDoors, CommandSender } from '../../application/command-doors';
 import { EVENT_STORE, EventStore } from '../../application/event-store';
+import { FoldedStreams } from '../../application/folded-streams';
 import { CommandOutcome, readState } from '../../application/handle-command';
 import { projectStream } from '../../application/streams';
 import { CrossStreamEffects } from '../../application/cross-stream-effects';
-import { programCycleDecider } from '../../domain/program-cycle/program-cycle.decider';
 import { projectDecider } from '../../domain/project/project.decider';
 import { AppConfig } from '../../config';
 import { APP_CONFIG } from '../event-store/event-store.module';
 import { ProjectionRunner } from '../projections/projection-runner';
 import { isBusy, retryWhileBusySync } from '../projections/sqlite-busy';
-import { ReactingDecider, Reactor } from './reactor';
+import { Reactor } from './reactor';
 
 /**
- * Runs the reactor for the life of the service, and carries a command's cross-stream effects at
- * once, before the command answers: the reactor then finds them done. What fails inline is left to
- * the reactor's retries.
+ * Runs the reactor for the life of the service, and carries a client's command's cross-stream
+ * effects at once, before the command answers: the reactor then finds them done. What fails inline
+ * is left to the reactor's retries.
+ *
+ * The reactions go through the CommandBus to the aggregates' handlers, the one door the controllers
+ * and the scheduler use too. The bus, not the handlers themselves, because this service is the
+ * handlers' CrossStreamEffects: injecting them here would make a cycle of providers.
  */
 @Injectable()
 export class ReactorService implements CrossStreamEffects, OnApplicationBootstrap, OnApplicationShutdown {
@@ -34,15 +40,17 @@ export class ReactorService implements CrossStreamEffects, OnApplicationBootstra
     @Inject(EVENT_STORE) store: EventStore,
     @Inject(CLOCK) clock: Clock,
     @Inject(APP_CONFIG) config: AppConfig,
+    streams: FoldedStreams,
+    @Inject(CommandBus) commands: CommandSender,
   ) {
     this.db = ProjectionRunner.openDatabase(join(config.dataDir, 'reactor.db'));
     this.reactor = new Reactor({
       store,
       db: this.db,
       clock,
-      deciders: { project: projectDecider as unknown as ReactingDecider, cycle: programCycleDecider as unknown as ReactingDecider },
+      doors: commandDoors(commands),
       cycleOf: async (projectId) => {
-        const { state } = await readState(store, projectDecider, projectStream(projectId));
+        const { state } = await readState(streams, projectDecider, projectStream(projectId));
         return state.status === 'None' ? undefined : state.cycleId;
       },
       onError: (error, reaction) =>

@@ -3,6 +3,7 @@ import Database from 'better-sqlite3';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventStore } from '../../application/event-store';
+import { FoldedStreams } from '../../application/folded-streams';
 import { handleCommand, readState } from '../../application/handle-command';
 import { cycleStream, projectStream } from '../../application/streams';
 import { defaultCatalog } from '../../domain/catalog/program-catalog';
@@ -12,7 +13,8 @@ import { projectDecider } from '../../domain/project/project.decider';
 import { SqliteEventStore } from '../event-store/sqlite.event-store';
 import { ProjectionRunner } from '../projections/projection-runner';
 import { loadConfig } from '../../config';
-import { ReactingDecider, Reactor } from './reactor';
+import { doorsOn, senderOn } from '../../../test/support/command-doors';
+import { Reactor } from './reactor';
 import { ReactorService } from './reactor.service';
 
 const office: Actor = { id: 'office-1', role: 'office', org: '省教育厅' };
@@ -21,19 +23,20 @@ const recommender: Actor = { id: 'ty', role: 'recommender', org: '太原市教�
 const doc = (n: number): DocumentRef => ({ sha256: n.toString(16).padStart(64, '0'), name: `${n}.pdf`, size: 100 + n });
 const at = (day: string) => `${day}T10:00:00+08:00`;
 const CYCLE = 'bm-2025';
-const deciders = { project: projectDecider as unknown as ReactingDecider, cycle: programCycleDecider as unknown as ReactingDecider };
 
 describe('Reactor', () => {
   let dir: string;
   let store: SqliteEventStore;
+  /** This process's cache of folded streams, which its handlers and its reads share. */
+  let streams: FoldedStreams;
   let n = 0;
   const run = async (stream: string, decider: typeof projectDecider | typeof programCycleDecider, actor: Actor, now: string, command: { type: string; data: unknown; context?: unknown }) =>
-    handleCommand(store, decider as never, stream, { ...command, actor, now } as never, { commandId: `c${(n += 1)}`, actor, now });
+    handleCommand(streams, decider as never, stream, { ...command, actor, now } as never, { commandId: `c${(n += 1)}`, actor, now });
 
   /** A brand-major project of `school` with its three scores in, and its cycle's window closed. */
   async function reviewed(school: string): Promise<string> {
     const projectId = `p-${school}`;
-    const { state: cycle } = await readState(store, programCycleDecider, cycleStream(CYCLE));
+    const { state: cycle } = await readState(streams, programCycleDecider, cycleStream(CYCLE));
     if (cycle.status === 'none') throw new Error('no cycle');
     const context = { cycle: { id: CYCLE, programType: 'brand-major', rules: cycle.rules, rulesVersion: cycle.rulesVersion, windowOpen: true, closesAt: cycle.closesAt } };
     const p = projectStream(projectId);
@@ -54,6 +57,7 @@ describe('Reactor', () => {
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'als-reactor-'));
     store = new SqliteEventStore({ file: join(dir, 'events.db'), pollIntervalMs: 10 });
+    streams = new FoldedStreams(store);
     const programType = defaultCatalog['brand-major'];
     if (programType.lifecycle !== 'project') throw new Error('brand-major is a project program');
     await run(cycleStream(CYCLE), programCycleDecider, office, at('2025-09-01'), {
@@ -68,8 +72,10 @@ describe('Reactor', () => {
   });
 
   const clock = { now: () => new Date('2025-10-15T03:00:00Z') };
-  const reactor = (db = ProjectionRunner.openDatabase(join(dir, 'reactor.db')), options: Partial<ConstructorParameters<typeof Reactor>[0]> = {}) =>
-    new Reactor({ store, db, clock, deciders, cycleOf: async (id) => (id.startsWith('p-') ? CYCLE : undefined), retryMs: 10, ...options });
+  /** A reactor sending its reactions to the aggregates' handlers over `over`'s cache: this process's by default. */
+  const reactor = (db = ProjectionRunner.openDatabase(join(dir, 'reactor.db')), options: Partial<ConstructorParameters<typeof Reactor>[0]> = {}, over = streams) =>
+    new Reactor({ store, db, clock, doors: doorsOn({ streams: over, clock }), cycleOf: async (id) => (id.startsWith('p-') ? CYCLE : undefined), retryMs: 10, ...options });
+  const service = () => new ReactorService(store, clock, loadConfig({ DATA_DIR: dir }), streams, senderOn({ streams, clock }));
   const until = async (condition: () => Promise<boolean>) => {
     for (let i = 0; i < 500 && !(await condition()); i += 1) await new Promise((r) => setTimeout(r, 10));
     expect(await condition()).toBe(true);
@@ -85,12 +91,12 @@ describe('Reactor', () => {
       data: { shortlisted: [{ projectId: a }], notSelected: [{ projectId: b, reason: '得分未达入围线' }], reason: '评审会议纪要' },
       context: { reviewIncomplete: [] },
     });
-    expect((await readState(store, projectDecider, projectStream(a))).state.status).toBe('UnderReview');
+    expect((await readState(streams, projectDecider, projectStream(a))).state.status).toBe('UnderReview');
 
     const first = reactor();
     first.start();
-    await until(async () => (await readState(store, projectDecider, projectStream(b))).state.status === 'NotSelected');
-    expect((await readState(store, projectDecider, projectStream(a))).state.status).toBe('Shortlisted');
+    await until(async () => (await readState(streams, projectDecider, projectStream(b))).state.status === 'NotSelected');
+    expect((await readState(streams, projectDecider, projectStream(a))).state.status).toBe('Shortlisted');
     await first.stop();
 
     // A second instance from no checkpoint at all reacts to everything again: nothing is written twice.
@@ -114,7 +120,7 @@ describe('Reactor', () => {
       { id: '00000000-0000-4000-8000-000000000002', type: 'ProjectShortlisted', data: { decisionId: 'd-x', projectId: a, tier: null, reason: 'x', rulesVersion: 'v', quota: 200, placesTaken: 2, tierQuota: null, tierPlacesTaken: null, decidedAt: at('2025-10-15') }, metadata: { actor: office as never, recordedAt: at('2025-10-15') } },
     ], 'any')).position;
     worker.start(5);
-    await until(async () => (await readState(store, projectDecider, projectStream(a))).state.status === 'Shortlisted');
+    await until(async () => (await readState(streams, projectDecider, projectStream(a))).state.status === 'Shortlisted');
     await until(async () => worker.failures().some((f) => f.dead));
     await worker.stop();
     const [failure] = worker.failures();
@@ -125,15 +131,14 @@ describe('Reactor', () => {
   });
 
   it('as part of the service, keeps its checkpoint in DATA_DIR/reactor.db, apart from the read models, and resumes from it', async () => {
-    const config = loadConfig({ DATA_DIR: dir });
-    const first = new ReactorService(store, clock, config);
+    const first = service();
     first.onApplicationBootstrap();
     const { lastPosition } = await store.status();
     await until(async () => first.reactor.checkpoint === lastPosition);
     await first.onApplicationShutdown();
     expect(existsSync(join(dir, 'reactor.db'))).toBe(true);
     expect(existsSync(join(dir, 'read-models.db'))).toBe(false);
-    const again = new ReactorService(store, clock, config);
+    const again = service();
     expect(again.reactor.checkpoint).toBe(lastPosition);
     await again.onApplicationShutdown();
   });
@@ -151,14 +156,14 @@ describe('Reactor', () => {
       .run('dead-1', JSON.stringify({ reaction: { stream: 'project-x', command: { type: 'RecordApproval' }, causationId: 'e-1' }, decidedAt: at('2025-10-01') }), 'illegal-state: gone', 1, null, 1);
     readModels.close();
 
-    const service = new ReactorService(store, clock, loadConfig({ DATA_DIR: dir }));
-    expect(service.reactor.checkpoint).toBe(lastPosition);
-    expect(service.reactor.failures()).toMatchObject([{ commandId: 'dead-1', stream: 'project-x', dead: true }]);
-    await service.onApplicationShutdown();
+    const moved = service();
+    expect(moved.reactor.checkpoint).toBe(lastPosition);
+    expect(moved.reactor.failures()).toMatchObject([{ commandId: 'dead-1', stream: 'project-x', dead: true }]);
+    await moved.onApplicationShutdown();
     const left = ProjectionRunner.openDatabase(join(dir, 'read-models.db'));
     expect(left.prepare("SELECT name FROM sqlite_master WHERE name LIKE 'reactor%'").all()).toEqual([]);
     left.close();
-    const again = new ReactorService(store, clock, loadConfig({ DATA_DIR: dir }));
+    const again = service();
     expect(again.reactor.failures()).toHaveLength(1);
     await again.onApplicationShutdown();
   });
@@ -194,8 +199,11 @@ describe('Reactor', () => {
           },
         }),
     });
-    const one = reactor(readModelsOf(), { store: watched('one', store, 0) });
-    const two = reactor(readModelsOf(), { store: watched('two', otherStore, 5) });
+    // Each process has its own cache of folded streams over its own connection.
+    const oneStore = watched('one', store, 0);
+    const twoStore = watched('two', otherStore, 5);
+    const one = reactor(readModelsOf(), { store: oneStore }, new FoldedStreams(oneStore));
+    const two = reactor(readModelsOf(), { store: twoStore }, new FoldedStreams(twoStore));
     // A third connection keeps reactor.db locked for longer than SQLite's own wait.
     const locker = new Database(join(dir, 'reactor.db'));
     locker.exec('BEGIN IMMEDIATE');

@@ -1,20 +1,18 @@
 import type Database from 'better-sqlite3';
 import { Clock } from '../../application/clock';
+import { CommandDoor } from '../../application/command-doors';
 import { EventStore, Position, Subscription } from '../../application/event-store';
-import { handleCommand } from '../../application/handle-command';
 import { CausingEvent, CycleOfProject, Reaction, reactionsTo } from '../../application/reactions';
-import { Decider } from '../../domain/decider';
-import { Actor } from '../../domain/messages';
+import { idInStream } from '../../application/streams';
 import { isBusy, pauseBefore, retryWhileBusy, retryWhileBusySync } from '../projections/sqlite-busy';
 
-/** A decider as the reactor drives it: the commands are built from the reactions. */
-export type ReactingDecider = Decider<unknown, { type: string; data: unknown; actor: Actor; now: string }, { type: string; data: unknown }>;
-
 export interface ReactorOptions {
+  /** The store the reactor follows. */
   readonly store: EventStore;
   /** Where the checkpoint and the failed reactions are kept (not a read model: never rebuilt). */
   readonly db: Database.Database;
-  readonly deciders: Readonly<Record<Reaction['category'], ReactingDecider>>;
+  /** The one door of each aggregate a reaction acts on (commandDoors in the service). */
+  readonly doors: Readonly<Record<Reaction['category'], CommandDoor>>;
   readonly clock: Clock;
   readonly cycleOf: CycleOfProject;
   /** Wait before retrying a failed reaction, doubled each time up to `maxRetryMs`. */
@@ -166,16 +164,16 @@ export class Reactor {
   }
 
   private async attempt(reaction: Reaction, decidedAt: string): Promise<void> {
-    const { db, store, deciders } = this.options;
     let failure: unknown;
     try {
-      // Decided at the time of the decision it carries, so a retry decides exactly what the first try would have.
-      await handleCommand(store, deciders[reaction.category], reaction.stream, { ...reaction.command, actor: reaction.actor, now: decidedAt }, {
+      // To the aggregate's one handler, as a client's command goes; decided at the time of the
+      // decision it carries, so a retry decides exactly what the first try would have.
+      await this.options.doors[reaction.category](idInStream(reaction.stream), reaction.command, {
         commandId: reaction.commandId,
         actor: reaction.actor,
-        now: this.options.clock.now().toISOString(),
         causationId: reaction.causationId,
         correlationId: reaction.correlationId,
+        issuedBy: { issuer: 'reactor', decidedAt },
       });
     } catch (error) {
       this.options.onError?.(error, reaction);

@@ -4,8 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { Clock } from '../../application/clock';
-import { cycleDeadlineRules, DeadlineRule, publicNoticeEnd, SchedulingDecider } from '../../application/deadlines';
+import { CommandDoor } from '../../application/command-doors';
+import { cycleDeadlineRules, DeadlineRule, publicNoticeEnd } from '../../application/deadlines';
 import { RecordedEvent } from '../../application/event-store';
+import { FoldedStreams } from '../../application/folded-streams';
 import { handleCommand } from '../../application/handle-command';
 import { cnCalendar } from '../../domain/calendar';
 import { defaultCatalog } from '../../domain/catalog/program-catalog';
@@ -19,6 +21,7 @@ import { SqliteEventStore } from '../event-store/sqlite.event-store';
 import { ProjectionRunner } from '../projections/projection-runner';
 import { DeadlineScheduler, DeadlineSchedulerOptions } from './deadline-scheduler';
 import { deadlinesProjection } from './deadlines.projection';
+import { doorsOn } from '../../../test/support/command-doors';
 
 class FakeClock implements Clock {
   constructor(private instant: string) {}
@@ -45,17 +48,17 @@ const NOTICE_FROM_1009_ENDS = '2025-10-15T00:00:00+08:00';
 type WithoutNow<C> = C extends unknown ? Omit<C, 'now'> : never;
 
 /** The cycle's command path, as the HTTP layer drives it. */
-async function cycleCommand(store: SqliteEventStore, cycleId: string, command: WithoutNow<ProgramCycleCommand>, now: string) {
-  return handleCommand(store, programCycleDecider, `cycle-${cycleId}`, { ...command, now } as ProgramCycleCommand, {
+async function cycleCommand(streams: FoldedStreams, cycleId: string, command: WithoutNow<ProgramCycleCommand>, now: string) {
+  return handleCommand(streams, programCycleDecider, `cycle-${cycleId}`, { ...command, now } as ProgramCycleCommand, {
     commandId: randomUUID(),
     actor: command.actor,
     now,
   });
 }
 
-async function openCycle(store: SqliteEventStore, cycleId: string, closesAt: string, projects: string[] = []) {
+async function openCycle(streams: FoldedStreams, cycleId: string, closesAt: string, projects: string[] = []) {
   await cycleCommand(
-    store,
+    streams,
     cycleId,
     {
       type: 'OpenCycle',
@@ -69,14 +72,14 @@ async function openCycle(store: SqliteEventStore, cycleId: string, closesAt: str
     const school = `school-${cycleId}-${projectId}`;
     const applicant: Actor = { id: `u-${school}`, role: 'applicant', org: school, region: '太原市' };
     const recommender: Actor = { id: 'u-ty', role: 'recommender', org: '太原市教育局', region: '太原市' };
-    await cycleCommand(store, cycleId, { type: 'RegisterApplication', data: { projectId, applicantOrg: school, region: '太原市' }, actor: applicant }, '2025-09-05T10:00:00+08:00');
-    await cycleCommand(store, cycleId, { type: 'RegisterRecommendation', data: { projectId, recommenderOrg: '太原市教育局', rank: i + 1 }, actor: recommender }, '2025-09-10T10:00:00+08:00');
+    await cycleCommand(streams, cycleId, { type: 'RegisterApplication', data: { projectId, applicantOrg: school, region: '太原市' }, actor: applicant }, '2025-09-05T10:00:00+08:00');
+    await cycleCommand(streams, cycleId, { type: 'RegisterRecommendation', data: { projectId, recommenderOrg: '太原市教育局', rank: i + 1 }, actor: recommender }, '2025-09-10T10:00:00+08:00');
   }
 }
 
-async function shortlistAndNotice(store: SqliteEventStore, cycleId: string, projects: string[], startsOn: string, now: string) {
+async function shortlistAndNotice(streams: FoldedStreams, cycleId: string, projects: string[], startsOn: string, now: string) {
   await cycleCommand(
-    store,
+    streams,
     cycleId,
     {
       type: 'Shortlist',
@@ -86,12 +89,13 @@ async function shortlistAndNotice(store: SqliteEventStore, cycleId: string, proj
     },
     now,
   );
-  await cycleCommand(store, cycleId, { type: 'OpenPublicNotice', data: { startsOn }, actor: office }, now);
+  await cycleCommand(streams, cycleId, { type: 'OpenPublicNotice', data: { startsOn }, actor: office }, now);
 }
 
-/** One running service: its own store connection, read models and scheduler, on shared files. */
+/** One running service: its own store connection, cache of folded streams, read models and scheduler, on shared files. */
 interface Instance {
   readonly store: SqliteEventStore;
+  readonly streams: FoldedStreams;
   readonly db: Database.Database;
   readonly runner: ProjectionRunner;
   readonly scheduler: DeadlineScheduler;
@@ -104,15 +108,17 @@ describe('DeadlineScheduler', () => {
 
   function instance(
     readModels = 'read-models.db',
-    extra: Partial<Pick<DeadlineSchedulerOptions, 'rules' | 'deciders' | 'retryMs' | 'onError'>> = {},
+    extra: Partial<Pick<DeadlineSchedulerOptions, 'rules' | 'retryMs' | 'onError'>> & { doors?: (streams: FoldedStreams) => DeadlineSchedulerOptions['doors'] } = {},
   ): Instance {
     const store = new SqliteEventStore({ file: join(dir, 'events.db'), pollIntervalMs: 10 });
+    const streams = new FoldedStreams(store);
     const db = ProjectionRunner.openDatabase(join(dir, readModels));
     const rules = extra.rules ?? cycleDeadlineRules;
     const runner = new ProjectionRunner(store, db, [deadlinesProjection(rules)]);
-    const deciders = extra.deciders ?? { cycle: programCycleDecider as SchedulingDecider };
-    const scheduler = new DeadlineScheduler({ store, db, clock, rules, deciders, retryMs: extra.retryMs, onError: extra.onError });
-    const created = { store, db, runner, scheduler };
+    // The aggregates' handlers, as the service's CommandBus reaches them.
+    const doors = extra.doors ? extra.doors(streams) : doorsOn({ streams, clock });
+    const scheduler = new DeadlineScheduler({ db, clock, rules, doors, retryMs: extra.retryMs, onError: extra.onError });
+    const created = { store, streams, db, runner, scheduler };
     running.push(created);
     return created;
   }
@@ -158,7 +164,7 @@ describe('DeadlineScheduler', () => {
   it('fires each cycle deadline once, decided at its due time, recording the rule and the calendar', async () => {
     const service = instance();
     service.runner.start();
-    await openCycle(service.store, 'bm', SEPT_15, ['p1', 'p2']);
+    await openCycle(service.streams, 'bm', SEPT_15, ['p1', 'p2']);
     await caughtUp(service);
     expect(await service.scheduler.tick()).toEqual([]);
 
@@ -171,7 +177,7 @@ describe('DeadlineScheduler', () => {
     expect(closed.metadata.reason).toContain(`cycle.applicationWindow: closes ${SEPT_15}`);
 
     clock.set('2025-09-29T09:00:00+08:00');
-    await shortlistAndNotice(service.store, 'bm', ['p1', 'p2'], '2025-09-29', clock.now().toISOString());
+    await shortlistAndNotice(service.streams, 'bm', ['p1', 'p2'], '2025-09-29', clock.now().toISOString());
     await caughtUp(service);
     expect(deadlineRows(service.db)).toEqual([
       expect.objectContaining({ kind: 'application-window-close', fired_at: '2025-09-16T00:00:00.000Z' }),
@@ -208,23 +214,23 @@ describe('DeadlineScheduler', () => {
     expect(deadlineRows(service.db).every((row) => row.fired_at !== null)).toBe(true);
 
     // The fired deadline moved the cycle on: the office may now approve the list.
-    await cycleCommand(service.store, 'bm', { type: 'ApproveList', data: { projectIds: ['p1', 'p2'], reason: '公示无异议' }, context: { openObjections: [] }, actor: office }, '2025-10-13T10:00:00+08:00');
+    await cycleCommand(service.streams, 'bm', { type: 'ApproveList', data: { projectIds: ['p1', 'p2'], reason: '公示无异议' }, context: { openObjections: [] }, actor: office }, '2025-10-13T10:00:00+08:00');
     expect(await eventsOf(service.store, 'ListApproved')).toHaveLength(1);
   });
 
   it('after a crash and downtime, fires every missed deadline once, with its due time', async () => {
     const first = instance();
     first.runner.start();
-    await openCycle(first.store, 'a', SEPT_15, ['p1']);
-    await openCycle(first.store, 'b', SEPT_15, ['p1']);
-    await openCycle(first.store, 'c', OCT_20);
+    await openCycle(first.streams, 'a', SEPT_15, ['p1']);
+    await openCycle(first.streams, 'b', SEPT_15, ['p1']);
+    await openCycle(first.streams, 'c', OCT_20);
     await caughtUp(first);
     clock.set('2025-09-16T08:00:00+08:00');
     expect(await first.scheduler.tick()).toHaveLength(2);
     clock.set('2025-09-29T09:00:00+08:00');
-    await shortlistAndNotice(first.store, 'a', ['p1'], '2025-09-29', clock.now().toISOString());
+    await shortlistAndNotice(first.streams, 'a', ['p1'], '2025-09-29', clock.now().toISOString());
     clock.set('2025-09-30T09:00:00+08:00');
-    await shortlistAndNotice(first.store, 'b', ['p1'], '2025-10-09', clock.now().toISOString());
+    await shortlistAndNotice(first.streams, 'b', ['p1'], '2025-10-09', clock.now().toISOString());
     await caughtUp(first);
 
     // Notice a is due; it fires, and the process dies before its read model records the event.
@@ -271,7 +277,7 @@ describe('DeadlineScheduler', () => {
     one.runner.start();
     two.runner.start();
     const cycles = ['x', 'y', 'z'];
-    for (const id of cycles) await openCycle(one.store, id, SEPT_15, ['p1']);
+    for (const id of cycles) await openCycle(one.streams, id, SEPT_15, ['p1']);
     const both = async () => {
       await Promise.all([caughtUp(one), caughtUp(two)]);
       return Promise.all([one.scheduler.tick(), two.scheduler.tick()]);
@@ -285,7 +291,7 @@ describe('DeadlineScheduler', () => {
     expect(await both()).toEqual([[], []]);
 
     clock.set('2025-09-29T09:00:00+08:00');
-    for (const id of cycles) await shortlistAndNotice(two.store, id, ['p1'], '2025-09-29', clock.now().toISOString());
+    for (const id of cycles) await shortlistAndNotice(two.streams, id, ['p1'], '2025-09-29', clock.now().toISOString());
     clock.set('2025-10-13T09:00:00+08:00');
     for (const outcomes of await both()) expect(outcomes.map((o) => o.deadline.kind)).toEqual(cycles.map(() => 'public-notice-end'));
     expect(await both()).toEqual([[], []]);
@@ -320,8 +326,17 @@ describe('DeadlineScheduler', () => {
       settledBy: ['already-rung'],
     };
     const command = (type: string, data: Record<string, unknown>) => ({ type, data, actor: office, now: '2025-01-01T00:00:00.000Z' });
+    /** The alarm's one handler, as small as it gets: decided when issued for, recorded at the clock's time. */
+    const alarmDoor =
+      (streams: FoldedStreams): CommandDoor =>
+      (id, { type, data }, request) =>
+        handleCommand(streams, alarm, `alarm-${id}`, { type, data, actor: request.actor, now: request.issuedBy?.decidedAt ?? clock.now().toISOString() }, {
+          commandId: request.commandId,
+          actor: request.actor,
+          now: clock.now().toISOString(),
+        });
     const alarmInstance = (onError?: () => void) =>
-      instance('read-models.db', { rules: [ring], deciders: { alarm: alarm as SchedulingDecider }, retryMs: 1000, onError });
+      instance('read-models.db', { rules: [ring], doors: (streams) => ({ alarm: alarmDoor(streams) }), retryMs: 1000, onError });
 
     beforeEach(() => {
       bell.jammed = false;
@@ -332,7 +347,7 @@ describe('DeadlineScheduler', () => {
       const errors: unknown[] = [];
       const service = alarmInstance(() => errors.push(1));
       service.runner.start();
-      await handleCommand(service.store, alarm, 'alarm-1', command('SetAlarm', { key: 'wake', dueAt: '2025-01-01T06:00:00.000Z' }), { commandId: 'set', actor: office, now: '2025-01-01T00:00:00.000Z' });
+      await handleCommand(service.streams, alarm, 'alarm-1', command('SetAlarm', { key: 'wake', dueAt: '2025-01-01T06:00:00.000Z' }), { commandId: 'set', actor: office, now: '2025-01-01T00:00:00.000Z' });
       await caughtUp(service);
       bell.jammed = true;
 
@@ -355,11 +370,11 @@ describe('DeadlineScheduler', () => {
     it('takes a refusal that says the effect already happened as done', async () => {
       const service = alarmInstance();
       service.runner.start();
-      await handleCommand(service.store, alarm, 'alarm-1', command('SetAlarm', { key: 'wake', dueAt: '2025-01-01T06:00:00.000Z' }), { commandId: 'set', actor: office, now: '2025-01-01T00:00:00.000Z' });
+      await handleCommand(service.streams, alarm, 'alarm-1', command('SetAlarm', { key: 'wake', dueAt: '2025-01-01T06:00:00.000Z' }), { commandId: 'set', actor: office, now: '2025-01-01T00:00:00.000Z' });
       await caughtUp(service);
       await service.runner.stop();
       // Rung by hand under another command id; the read model has not seen it yet.
-      await handleCommand(service.store, alarm, 'alarm-1', command('Ring', { key: 'wake' }), { commandId: 'by-hand', actor: office, now: '2025-01-01T05:00:00.000Z' });
+      await handleCommand(service.streams, alarm, 'alarm-1', command('Ring', { key: 'wake' }), { commandId: 'by-hand', actor: office, now: '2025-01-01T05:00:00.000Z' });
       clock.set('2025-01-01T07:00:00.000Z');
       expect(await service.scheduler.tick()).toMatchObject([{ status: 'settled', deadline: { key: 'wake' } }]);
       expect(await service.scheduler.tick()).toEqual([]);
@@ -369,7 +384,7 @@ describe('DeadlineScheduler', () => {
     it('ticks on its own once started, until stopped', async () => {
       const service = alarmInstance();
       service.runner.start();
-      await handleCommand(service.store, alarm, 'alarm-1', command('SetAlarm', { key: 'wake', dueAt: '2025-01-01T06:00:00.000Z' }), { commandId: 'set', actor: office, now: '2025-01-01T00:00:00.000Z' });
+      await handleCommand(service.streams, alarm, 'alarm-1', command('SetAlarm', { key: 'wake', dueAt: '2025-01-01T06:00:00.000Z' }), { commandId: 'set', actor: office, now: '2025-01-01T00:00:00.000Z' });
       await caughtUp(service);
       clock.set('2025-01-01T06:00:00.000Z');
       service.scheduler.start(5);

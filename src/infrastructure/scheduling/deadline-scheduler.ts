@@ -1,19 +1,18 @@
 import type Database from 'better-sqlite3';
 import { categoryOf } from '../../application/audit';
 import { Clock } from '../../application/clock';
-import { Deadline, DeadlineRule, SchedulingDecider, SYSTEM_ACTOR } from '../../application/deadlines';
-import { EventStore } from '../../application/event-store';
-import { handleCommand } from '../../application/handle-command';
+import { CommandDoor } from '../../application/command-doors';
+import { Deadline, DeadlineRule, SYSTEM_ACTOR } from '../../application/deadlines';
+import { idInStream } from '../../application/streams';
 import { DomainError } from '../../domain/errors';
 import { retryWhileBusy } from '../projections/sqlite-busy';
 
 export interface DeadlineSchedulerOptions {
-  readonly store: EventStore;
   /** The read-model database the deadlines projection writes. */
   readonly db: Database.Database;
   readonly rules: readonly DeadlineRule[];
-  /** The command path's deciders, by stream category. */
-  readonly deciders: Readonly<Record<string, SchedulingDecider>>;
+  /** The one door of each aggregate the rules act on, by stream category (commandDoors in the service). */
+  readonly doors: Readonly<Record<string, CommandDoor>>;
   readonly clock: Clock;
   /** Wait before the first retry of a failed deadline, doubled on each further failure up to `maxRetryMs`. */
   readonly retryMs?: number;
@@ -47,11 +46,11 @@ interface DeadlineRow {
 }
 
 /**
- * Fires the deadlines the clock has passed. Each deadline becomes one command on its stream through
- * the one command path, with a command id derived from the deadline: however many instances tick,
- * and however often a restart repeats a tick, the store writes its events once. The command is
- * decided at the due time, so a deadline fired late (after downtime) records when it was really due;
- * the envelope's `recordedAt` keeps when it actually fired.
+ * Fires the deadlines the clock has passed. Each deadline becomes one command on its stream, sent to
+ * the aggregate's one handler like a client's, with a command id derived from the deadline: however
+ * many instances tick, and however often a restart repeats a tick, the store writes its events once.
+ * The command is decided at the due time, so a deadline fired late (after downtime) records when it
+ * was really due; the envelope's `recordedAt` keeps when it actually fired.
  */
 export class DeadlineScheduler {
   private readonly rules = new Map<string, DeadlineRule>();
@@ -66,7 +65,7 @@ export class DeadlineScheduler {
     for (const rule of options.rules) {
       const id = `${rule.category}/${rule.kind}`;
       if (this.rules.has(id)) throw new Error(`two deadline rules ${id}`);
-      if (!options.deciders[rule.category]) throw new Error(`no decider for the ${rule.category} streams of deadline rule ${id}`);
+      if (!options.doors[rule.category]) throw new Error(`no command door for the ${rule.category} streams of deadline rule ${id}`);
       this.rules.set(id, rule);
     }
   }
@@ -142,14 +141,12 @@ export class DeadlineScheduler {
     const rule = this.rules.get(`${category}/${deadline.kind}`);
     try {
       if (!rule) throw new Error(`no deadline rule ${category}/${deadline.kind}`);
-      const { type, data, context } = rule.command(deadline);
-      const outcome = await handleCommand(
-        this.options.store,
-        this.options.deciders[category],
-        deadline.stream,
+      const { type, data } = rule.command(deadline);
+      const outcome = await this.options.doors[category](
+        idInStream(deadline.stream),
         // The reason lands in the events' metadata: which rule fired, when it was due, with which calendar.
-        { type, data: { reason: reasonOf(deadline), ...data }, context, actor: SYSTEM_ACTOR, now: deadline.dueAt },
-        { commandId, actor: SYSTEM_ACTOR, now: now.toISOString() },
+        { type, data: { reason: reasonOf(deadline), ...data } },
+        { commandId, actor: SYSTEM_ACTOR, issuedBy: { issuer: 'scheduler', decidedAt: deadline.dueAt } },
       );
       return outcome.repeated || outcome.events.length === 0
         ? { status: 'settled', deadline }

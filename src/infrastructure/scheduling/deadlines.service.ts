@@ -1,30 +1,33 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { DECIDERS } from '../../application/aggregates';
+import { CommandBus } from '@nestjs/cqrs';
 import { Clock, CLOCK } from '../../application/clock';
-import { DEADLINE_RULES, SchedulingDecider } from '../../application/deadlines';
-import { EVENT_STORE, EventStore } from '../../application/event-store';
+import { commandDoors } from '../../application/command-doors';
+import { DEADLINE_RULES } from '../../application/deadlines';
 import { AppConfig } from '../../config';
 import { APP_CONFIG } from '../event-store/event-store.module';
 import { ReadModels } from '../read-models/read-models';
 import { DeadlineScheduler } from './deadline-scheduler';
 
-/** Runs the deadline scheduler over the read models for the life of the service. */
+/**
+ * Runs the deadline scheduler over the read models for the life of the service. Its commands go
+ * through the CommandBus to the aggregates' handlers, the one door the controllers use too: the
+ * enterprise's rules come from the configured catalog there, as for every enterprise command.
+ */
 @Injectable()
 export class DeadlinesService implements OnApplicationBootstrap, OnApplicationShutdown {
   readonly scheduler: DeadlineScheduler;
   private readonly logger = new Logger('Deadlines');
 
   constructor(
-    @Inject(EVENT_STORE) store: EventStore,
     @Inject(CLOCK) clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     readModels: ReadModels,
+    commands: CommandBus,
   ) {
     this.scheduler = new DeadlineScheduler({
-      store,
       db: readModels.db,
       rules: DEADLINE_RULES,
-      deciders: DECIDERS as Readonly<Record<string, SchedulingDecider>>,
+      doors: commandDoors(commands),
       clock,
       onError: (error, deadline) =>
         this.logger.warn({ msg: 'deadline failed', deadline: deadline && `${deadline.stream}/${deadline.kind}/${deadline.key}`, error: (error as Error).message }),

@@ -3,10 +3,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
-import { DECIDERS } from '../../application/aggregates';
 import { Clock } from '../../application/clock';
-import { annualReportDue, certificateExpiry, DEADLINE_RULES, SchedulingDecider, threeYearPlanDue } from '../../application/deadlines';
+import { commandDoors } from '../../application/command-doors';
+import { annualReportDue, certificateExpiry, DEADLINE_RULES, threeYearPlanDue } from '../../application/deadlines';
 import { RecordedEvent } from '../../application/event-store';
+import { FoldedStreams } from '../../application/folded-streams';
 import { handleCommand } from '../../application/handle-command';
 import { enterpriseStream } from '../../application/streams';
 import { defaultCatalog } from '../../domain/catalog/program-catalog';
@@ -18,6 +19,7 @@ import { SqliteEventStore } from '../event-store/sqlite.event-store';
 import { ProjectionRunner } from '../projections/projection-runner';
 import { DeadlineScheduler } from './deadline-scheduler';
 import { deadlinesProjection } from './deadlines.projection';
+import { doorsOn } from '../../../test/support/command-doors';
 
 class FakeClock implements Clock {
   constructor(private instant: string) {}
@@ -58,8 +60,8 @@ const daysBefore = (iso: string, days: number) => new Date(Date.parse(iso) - day
 type Input<T extends EnterpriseCommandType> = Extract<EnterpriseCommand, { type: T }>['data'];
 
 /** The enterprise's command path, as DecideEnterpriseHandler drives it. */
-async function enterprise<T extends EnterpriseCommandType>(store: SqliteEventStore, code: string, type: T, data: Input<T>, actor: Actor, now: string) {
-  return handleCommand(store, enterpriseDecider, enterpriseStream(code), { type, data, actor, now, context } as unknown as EnterpriseCommand, {
+async function enterprise<T extends EnterpriseCommandType>(streams: FoldedStreams, code: string, type: T, data: Input<T>, actor: Actor, now: string) {
+  return handleCommand(streams, enterpriseDecider, enterpriseStream(code), { type, data, actor, now, context } as unknown as EnterpriseCommand, {
     commandId: randomUUID(),
     actor,
     now,
@@ -68,7 +70,7 @@ async function enterprise<T extends EnterpriseCommandType>(store: SqliteEventSto
 }
 
 /** Apply, recommendation, joint review and admission notice, admitted at `admitAt`. */
-async function admit(store: SqliteEventStore, code: string, admitAt = ADMIT) {
+async function admit(streams: FoldedStreams, code: string, admitAt = ADMIT) {
   const applicant = applicantOf(code);
   const application = {
     enterpriseId: code,
@@ -78,28 +80,29 @@ async function admit(store: SqliteEventStore, code: string, admitAt = ADMIT) {
     declarations: { registeredAndTaxedInProvince: true, mainBusinessNotEducation: true, noMajorAccident: true, goodCredit: true, noTaxViolation: true },
     documents: [doc(1)],
   };
-  await enterprise(store, code, 'ApplyForIncubation', application, applicant, daysBefore(admitAt, 40));
-  await enterprise(store, code, 'Recommend', { opinion: '同意推荐' }, recommender, daysBefore(admitAt, 35));
-  await enterprise(store, code, 'RecordJointReview', { outcome: 'passed', departments: ['省发展改革委', '省教育厅'], expertAssessment: assessment, reasons: [] }, office, daysBefore(admitAt, 30));
-  await enterprise(store, code, 'OpenPublicNotice', { startsAt: daysBefore(admitAt, 20), endsAt: daysBefore(admitAt, 10) }, office, daysBefore(admitAt, 20));
-  expect((await enterprise(store, code, 'AdmitToIncubation', {}, office, admitAt)).events).toEqual(['AdmittedToIncubation']);
+  await enterprise(streams, code, 'ApplyForIncubation', application, applicant, daysBefore(admitAt, 40));
+  await enterprise(streams, code, 'Recommend', { opinion: '同意推荐' }, recommender, daysBefore(admitAt, 35));
+  await enterprise(streams, code, 'RecordJointReview', { outcome: 'passed', departments: ['省发展改革委', '省教育厅'], expertAssessment: assessment, reasons: [] }, office, daysBefore(admitAt, 30));
+  await enterprise(streams, code, 'OpenPublicNotice', { startsAt: daysBefore(admitAt, 20), endsAt: daysBefore(admitAt, 10) }, office, daysBefore(admitAt, 20));
+  expect((await enterprise(streams, code, 'AdmitToIncubation', {}, office, admitAt)).events).toEqual(['AdmittedToIncubation']);
 }
 
 /** Request, evaluation and certification notice, certified at `certifyAt`. */
-async function certify(store: SqliteEventStore, code: string, certifyAt: string, kind: 'initial' | 'renewal' = 'initial') {
+async function certify(streams: FoldedStreams, code: string, certifyAt: string, kind: 'initial' | 'renewal' = 'initial') {
   const request = kind === 'initial' ? 'RequestCertification' : 'RequestRecertification';
-  await enterprise(store, code, request, { documents: [doc(4)] }, applicantOf(code), daysBefore(certifyAt, 30));
-  await enterprise(store, code, 'RecordCertificationEvaluation', { outcome: 'passed', assessment, reasons: [] }, office, daysBefore(certifyAt, 20));
-  await enterprise(store, code, 'OpenCertificationNotice', { startsAt: daysBefore(certifyAt, 15), endsAt: daysBefore(certifyAt, 5) }, office, daysBefore(certifyAt, 15));
-  expect((await enterprise(store, code, 'Certify', {}, office, certifyAt)).events).toEqual(['EnterpriseCertified']);
+  await enterprise(streams, code, request, { documents: [doc(4)] }, applicantOf(code), daysBefore(certifyAt, 30));
+  await enterprise(streams, code, 'RecordCertificationEvaluation', { outcome: 'passed', assessment, reasons: [] }, office, daysBefore(certifyAt, 20));
+  await enterprise(streams, code, 'OpenCertificationNotice', { startsAt: daysBefore(certifyAt, 15), endsAt: daysBefore(certifyAt, 5) }, office, daysBefore(certifyAt, 15));
+  expect((await enterprise(streams, code, 'Certify', {}, office, certifyAt)).events).toEqual(['EnterpriseCertified']);
 }
 
-const publishPlan = (store: SqliteEventStore, code: string, now: string) => enterprise(store, code, 'PublishThreeYearPlan', { plan: doc(3) }, applicantOf(code), now);
-const submitReport = (store: SqliteEventStore, code: string, year: number, now: string) =>
-  enterprise(store, code, 'SubmitAnnualReport', { year, report: doc(5) }, applicantOf(code), now);
+const publishPlan = (streams: FoldedStreams, code: string, now: string) => enterprise(streams, code, 'PublishThreeYearPlan', { plan: doc(3) }, applicantOf(code), now);
+const submitReport = (streams: FoldedStreams, code: string, year: number, now: string) =>
+  enterprise(streams, code, 'SubmitAnnualReport', { year, report: doc(5) }, applicantOf(code), now);
 
 interface Instance {
   readonly store: SqliteEventStore;
+  readonly streams: FoldedStreams;
   readonly db: Database.Database;
   readonly runner: ProjectionRunner;
   readonly scheduler: DeadlineScheduler;
@@ -110,14 +113,14 @@ describe('enterprise deadlines', () => {
   let clock: FakeClock;
   const running: Instance[] = [];
 
-  /** One running service as DeadlinesService builds it: every rule, the command path's deciders. */
-  function instance(): Instance {
+  /** One running service as DeadlinesService builds it: every rule, the aggregates' handlers (on `catalog`, the configured one). */
+  function instance(catalog = defaultCatalog): Instance {
     const store = new SqliteEventStore({ file: join(dir, 'events.db'), pollIntervalMs: 10 });
+    const streams = new FoldedStreams(store);
     const db = ProjectionRunner.openDatabase(join(dir, 'read-models.db'));
     const runner = new ProjectionRunner(store, db, [deadlinesProjection(DEADLINE_RULES)]);
-    const deciders = DECIDERS as Readonly<Record<string, SchedulingDecider>>;
-    const scheduler = new DeadlineScheduler({ store, db, clock, rules: DEADLINE_RULES, deciders });
-    const created = { store, db, runner, scheduler };
+    const scheduler = new DeadlineScheduler({ db, clock, rules: DEADLINE_RULES, doors: doorsOn({ streams, clock, catalog }) });
+    const created = { store, streams, db, runner, scheduler };
     running.push(created);
     return created;
   }
@@ -165,8 +168,8 @@ describe('enterprise deadlines', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('runs with the deciders the service gives the scheduler', () => {
-    expect(Object.keys(DECIDERS)).toContain('enterprise');
+  it('runs with the doors the service gives the scheduler', () => {
+    expect(Object.keys(commandDoors({ execute: () => Promise.reject(new Error('not sent')) }))).toContain('enterprise');
     expect(DEADLINE_RULES.filter((rule) => rule.category === 'enterprise').map((rule) => rule.kind)).toEqual([
       'three-year-plan-due',
       'annual-report-due',
@@ -175,10 +178,22 @@ describe('enterprise deadlines', () => {
     ]);
   });
 
+  it('decides with the rules of the catalog the service is configured with, as every enterprise command is', async () => {
+    // Another version of the scheme's rules than the default catalog's: the handler, not the deadline rule, gives them.
+    const configured = { ...defaultCatalog, enterprise: { ...ENTERPRISE, rulesVersion: 'enterprise/configured' } };
+    const service = instance(configured);
+    service.runner.start();
+    await admit(service.streams, A);
+    await tickAt(service, '2027-04-21T09:00:00+08:00');
+    const [reached] = await eventsOf(service.store, 'MinimumIncubationReached');
+    expect(reached.data).toMatchObject({ rulesVersion: 'enterprise/configured' });
+    expect(reached.metadata).toMatchObject({ actor: SCHEDULER, rulesVersion: 'enterprise/configured' });
+  });
+
   it('fires each enterprise deadline once, decided at its due time, recording the rule', async () => {
     const service = instance();
     service.runner.start();
-    await admit(service.store, A);
+    await admit(service.streams, A);
     expect(await tickAt(service, ADMIT)).toEqual([]);
     const stream = enterpriseStream(A);
     expect(deadlineRows(service.db)).toEqual([
@@ -224,7 +239,7 @@ describe('enterprise deadlines', () => {
       `deadline three-year-plan-due three-year-plan due ${PLAN_OVERDUE_AT}: enterprise.threeYearPlan: due ${PLAN_DUE}, 3 months after admission at ${ADMIT} (rules ${RULES_VERSION})`,
     );
     // Published late: the enterprise may still go on to certification.
-    expect((await publishPlan(service.store, A, '2026-08-01T10:00:00+08:00')).events).toEqual(['ThreeYearPlanPublished']);
+    expect((await publishPlan(service.streams, A, '2026-08-01T10:00:00+08:00')).events).toEqual(['ThreeYearPlanPublished']);
 
     // Annual report for 2026: due by 31 January 2027, overdue from the first instant of 1 February.
     expect(await tickAt(service, '2027-01-31T23:59:59.999+08:00')).toEqual([]);
@@ -240,9 +255,9 @@ describe('enterprise deadlines', () => {
       [stream, 'minimum-incubation-end', 'minimum-incubation', '2027-04-20T02:00:00.000Z'],
     ]);
 
-    await certify(service.store, A, CERTIFY);
+    await certify(service.streams, A, CERTIFY);
     // The 2027 report is submitted on time: its deadline is met, the 2028 one armed.
-    expect((await submitReport(service.store, A, 2027, '2028-01-15T10:00:00+08:00')).events).toEqual(['AnnualReportSubmitted']);
+    expect((await submitReport(service.streams, A, 2027, '2028-01-15T10:00:00+08:00')).events).toEqual(['AnnualReportSubmitted']);
     expect(await tickAt(service, '2028-02-02T09:00:00+08:00')).toEqual([]);
     expect(pending(service.db)).toEqual([
       [stream, 'annual-report-due', '2028', REPORT_DUE_AT(2028)],
@@ -279,17 +294,17 @@ describe('enterprise deadlines', () => {
     const service = instance();
     service.runner.start();
     const stream = enterpriseStream(B);
-    await admit(service.store, B);
-    await publishPlan(service.store, B, '2026-06-01T10:00:00+08:00');
+    await admit(service.streams, B);
+    await publishPlan(service.streams, B, '2026-06-01T10:00:00+08:00');
     expect(await tickAt(service, '2026-07-21T09:00:00+08:00')).toEqual([]);
-    await submitReport(service.store, B, 2026, '2027-01-20T10:00:00+08:00');
+    await submitReport(service.streams, B, 2026, '2027-01-20T10:00:00+08:00');
     expect(await tickAt(service, '2027-02-01T09:00:00+08:00')).toEqual([]);
-    await certify(service.store, B, CERTIFY);
+    await certify(service.streams, B, CERTIFY);
 
     // 2027 is missed; in January 2029 the enterprise catches up, the newer report first.
     expect(await tickAt(service, '2028-02-01T09:00:00+08:00')).toEqual([['fired', stream, 'annual-report-due', '2027']]);
-    await submitReport(service.store, B, 2028, '2029-01-10T10:00:00+08:00');
-    await submitReport(service.store, B, 2027, '2029-01-20T10:00:00+08:00');
+    await submitReport(service.streams, B, 2028, '2029-01-10T10:00:00+08:00');
+    await submitReport(service.streams, B, 2027, '2029-01-20T10:00:00+08:00');
     expect(await tickAt(service, '2029-02-01T09:00:00+08:00')).toEqual([]);
     // No settled year was armed again.
     expect(pending(service.db)).toEqual([
@@ -298,8 +313,8 @@ describe('enterprise deadlines', () => {
     ]);
 
     // Renewed before the first certificate ends: it is superseded, not expired.
-    await submitReport(service.store, B, 2029, '2030-01-15T10:00:00+08:00');
-    await certify(service.store, B, '2030-04-01T10:00:00+08:00', 'renewal');
+    await submitReport(service.streams, B, 2029, '2030-01-15T10:00:00+08:00');
+    await certify(service.streams, B, '2030-04-01T10:00:00+08:00', 'renewal');
     expect(await tickAt(service, '2030-06-10T09:00:00+08:00')).toEqual([]);
     expect(pending(service.db)).toEqual([
       [stream, 'annual-report-due', '2030', REPORT_DUE_AT(2030)],
@@ -307,7 +322,7 @@ describe('enterprise deadlines', () => {
     ]);
 
     // Disqualified: nothing more is due from it.
-    const disqualified = await enterprise(service.store, B, 'Disqualify', { ground: 'fraud', reason: '年报数据造假', evidence: [doc(9)] }, office, '2030-07-01T10:00:00+08:00');
+    const disqualified = await enterprise(service.streams, B, 'Disqualify', { ground: 'fraud', reason: '年报数据造假', evidence: [doc(9)] }, office, '2030-07-01T10:00:00+08:00');
     expect(disqualified.events).toEqual(['EnterpriseDisqualified']);
     expect(await tickAt(service, '2040-01-01T09:00:00+08:00')).toEqual([]);
     expect(pending(service.db)).toEqual([]);
@@ -320,8 +335,8 @@ describe('enterprise deadlines', () => {
   it('after a crash and downtime, fires every missed enterprise deadline once, with its due time', async () => {
     const first = instance();
     first.runner.start();
-    await admit(first.store, A);
-    await admit(first.store, B, '2026-05-20T10:00:00+08:00');
+    await admit(first.streams, A);
+    await admit(first.streams, B, '2026-05-20T10:00:00+08:00');
     await caughtUp(first);
 
     // A's plan is overdue; it fires, and the process dies before its read model records the event.

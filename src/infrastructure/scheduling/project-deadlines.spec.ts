@@ -3,9 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
-import { DECIDERS } from '../../application/aggregates';
 import { Clock } from '../../application/clock';
-import { constructionPeriodEnd, DEADLINE_RULES, minimumIncubationEnd, rectificationDue, SchedulingDecider } from '../../application/deadlines';
+import { constructionPeriodEnd, DEADLINE_RULES, minimumIncubationEnd, rectificationDue } from '../../application/deadlines';
+import { FoldedStreams } from '../../application/folded-streams';
 import { RecordedEvent } from '../../application/event-store';
 import { handleCommand } from '../../application/handle-command';
 import { enterpriseStream, projectStream } from '../../application/streams';
@@ -20,6 +20,7 @@ import { SqliteEventStore } from '../event-store/sqlite.event-store';
 import { ProjectionRunner } from '../projections/projection-runner';
 import { DeadlineScheduler } from './deadline-scheduler';
 import { deadlinesProjection } from './deadlines.projection';
+import { doorsOn } from '../../../test/support/command-doors';
 
 /**
  * The deadlines of a rectification, of the end of construction and of the minimum incubation: each
@@ -67,8 +68,8 @@ const school = (projectId: string): Actor => ({ id: `u-${projectId}`, role: 'app
 
 type ProjectInput<T extends ProjectCommandType> = Extract<ProjectCommand, { type: T }>['data'];
 
-async function project<T extends ProjectCommandType>(store: SqliteEventStore, projectId: string, type: T, data: ProjectInput<T>, actor: Actor, now: string, context?: ProjectContext) {
-  return handleCommand(store, projectDecider, projectStream(projectId), { type, data, actor, now, ...(context ? { context } : {}) } as ProjectCommand, {
+async function project<T extends ProjectCommandType>(streams: FoldedStreams, projectId: string, type: T, data: ProjectInput<T>, actor: Actor, now: string, context?: ProjectContext) {
+  return handleCommand(streams, projectDecider, projectStream(projectId), { type, data, actor, now, ...(context ? { context } : {}) } as ProjectCommand, {
     commandId: randomUUID(),
     actor,
     now,
@@ -76,29 +77,29 @@ async function project<T extends ProjectCommandType>(store: SqliteEventStore, pr
 }
 
 /** From the draft to the accepted construction plan: construction runs 2025-11-20 through 2026-11-20. */
-async function underConstruction(store: SqliteEventStore, projectId: string) {
+async function underConstruction(streams: FoldedStreams, projectId: string) {
   const applicant = school(projectId);
   const ctx = { cycle };
   const subject = { kind: 'course', courseName: `课程 ${projectId}`, classHours: 48, semestersTaught: 3 } as const;
-  await project(store, projectId, 'DraftApplication', { projectId, cycleId: cycle.id, programType: 'quality-course', title: '精品课程', subject }, applicant, at('2025-09-02'), ctx);
-  await project(store, projectId, 'SubmitApplication', { applicationForm: doc(1), declarations: { authenticity: doc(2), commitment: doc(3) } }, applicant, at('2025-09-05'), ctx);
-  await project(store, projectId, 'RecordFormalCheck', { result: 'passed' }, recommender, at('2025-09-20'), ctx);
-  await project(store, projectId, 'Recommend', { rank: 1 }, recommender, at('2025-09-25'));
-  for (const n of [1, 2, 3]) await project(store, projectId, 'AssignReviewer', { reviewerId: `r${n}`, reviewerOrg: `univ-${n}`, declaredRelations: [] }, office, at('2025-10-08'));
-  for (const n of [1, 2, 3]) await project(store, projectId, 'ScoreReview', { score: 80 + n, comments: '同意' }, reviewer(n), at('2025-10-10'));
-  await project(store, projectId, 'RecordSelection', { decision: 'shortlisted', cycleDecisionId: 'd-1' }, office, at('2025-10-15'));
-  await project(store, projectId, 'RecordPublicNotice', { noticeId: 'notice-1', startsOn: '2025-10-16', endsOn: '2025-10-22' }, office, at('2025-10-16'));
-  await project(store, projectId, 'RecordApproval', { cycleDecisionId: 'd-2' }, office, at('2025-10-24'));
-  await project(store, projectId, 'SubmitConstructionPlan', { plan: doc(4), taskBook: doc(5) }, applicant, at('2025-11-10'));
-  expect((await project(store, projectId, 'AcceptConstructionPlan', {}, office, at('2025-11-20'))).events).toEqual(['ConstructionPlanAccepted']);
+  await project(streams, projectId, 'DraftApplication', { projectId, cycleId: cycle.id, programType: 'quality-course', title: '精品课程', subject }, applicant, at('2025-09-02'), ctx);
+  await project(streams, projectId, 'SubmitApplication', { applicationForm: doc(1), declarations: { authenticity: doc(2), commitment: doc(3) } }, applicant, at('2025-09-05'), ctx);
+  await project(streams, projectId, 'RecordFormalCheck', { result: 'passed' }, recommender, at('2025-09-20'), ctx);
+  await project(streams, projectId, 'Recommend', { rank: 1 }, recommender, at('2025-09-25'));
+  for (const n of [1, 2, 3]) await project(streams, projectId, 'AssignReviewer', { reviewerId: `r${n}`, reviewerOrg: `univ-${n}`, declaredRelations: [] }, office, at('2025-10-08'));
+  for (const n of [1, 2, 3]) await project(streams, projectId, 'ScoreReview', { score: 80 + n, comments: '同意' }, reviewer(n), at('2025-10-10'));
+  await project(streams, projectId, 'RecordSelection', { decision: 'shortlisted', cycleDecisionId: 'd-1' }, office, at('2025-10-15'));
+  await project(streams, projectId, 'RecordPublicNotice', { noticeId: 'notice-1', startsOn: '2025-10-16', endsOn: '2025-10-22' }, office, at('2025-10-16'));
+  await project(streams, projectId, 'RecordApproval', { cycleDecisionId: 'd-2' }, office, at('2025-10-24'));
+  await project(streams, projectId, 'SubmitConstructionPlan', { plan: doc(4), taskBook: doc(5) }, applicant, at('2025-11-10'));
+  expect((await project(streams, projectId, 'AcceptConstructionPlan', {}, office, at('2025-11-20'))).events).toEqual(['ConstructionPlanAccepted']);
 }
 
-const orderRectification = (store: SqliteEventStore, projectId: string, deadline: string, day = '2026-01-10') =>
-  project(store, projectId, 'OrderRectification', { findings: ['资金使用不规范'], deadline }, office, at(day));
-const extend = (store: SqliteEventStore, projectId: string, newEndsOn: string, day: string) =>
-  project(store, projectId, 'GrantExtension', { newEndsOn, reason: '申请延期', request: doc(6) }, office, at(day));
-const revoke = (store: SqliteEventStore, projectId: string, day: string) =>
-  project(store, projectId, 'RevokeProject', { reason: 'fraud', explanation: '数据造假', evidence: [doc(7)] }, office, at(day));
+const orderRectification = (streams: FoldedStreams, projectId: string, deadline: string, day = '2026-01-10') =>
+  project(streams, projectId, 'OrderRectification', { findings: ['资金使用不规范'], deadline }, office, at(day));
+const extend = (streams: FoldedStreams, projectId: string, newEndsOn: string, day: string) =>
+  project(streams, projectId, 'GrantExtension', { newEndsOn, reason: '申请延期', request: doc(6) }, office, at(day));
+const revoke = (streams: FoldedStreams, projectId: string, day: string) =>
+  project(streams, projectId, 'RevokeProject', { reason: 'fraud', explanation: '数据造假', evidence: [doc(7)] }, office, at(day));
 
 // ---------------------------------------------------------------------------------------------
 // Enterprises, with the rules in force as DecideEnterpriseHandler takes them from the catalog.
@@ -118,8 +119,8 @@ const daysBefore = (iso: string, days: number) => new Date(Date.parse(iso) - day
 
 type EnterpriseInput<T extends EnterpriseCommandType> = Extract<EnterpriseCommand, { type: T }>['data'];
 
-async function enterprise<T extends EnterpriseCommandType>(store: SqliteEventStore, code: string, type: T, data: EnterpriseInput<T>, actor: Actor, now: string) {
-  return handleCommand(store, enterpriseDecider, enterpriseStream(code), { type, data, actor, now, context: enterpriseContext } as unknown as EnterpriseCommand, {
+async function enterprise<T extends EnterpriseCommandType>(streams: FoldedStreams, code: string, type: T, data: EnterpriseInput<T>, actor: Actor, now: string) {
+  return handleCommand(streams, enterpriseDecider, enterpriseStream(code), { type, data, actor, now, context: enterpriseContext } as unknown as EnterpriseCommand, {
     commandId: randomUUID(),
     actor,
     now,
@@ -128,24 +129,25 @@ async function enterprise<T extends EnterpriseCommandType>(store: SqliteEventSto
 }
 
 /** Application to admission, then the three-year plan (so only the minimum incubation is left to wait for). */
-async function incubating(store: SqliteEventStore, code: string) {
+async function incubating(streams: FoldedStreams, code: string) {
   const applicant = applicantOf(code);
   const declarations = { registeredAndTaxedInProvince: true, mainBusinessNotEducation: true, noMajorAccident: true, goodCredit: true, noTaxViolation: true };
-  await enterprise(store, code, 'ApplyForIncubation', { enterpriseId: code, name: `企业 ${code}`, creditCode: code, region: '太原市', declarations, documents: [doc(1)] }, applicant, daysBefore(ADMIT, 40));
-  await enterprise(store, code, 'Recommend', { opinion: '同意推荐' }, recommender, daysBefore(ADMIT, 35));
-  await enterprise(store, code, 'RecordJointReview', { outcome: 'passed', departments: ['省发展改革委', '省教育厅'], expertAssessment: assessment, reasons: [] }, office, daysBefore(ADMIT, 30));
-  await enterprise(store, code, 'OpenPublicNotice', { startsAt: daysBefore(ADMIT, 20), endsAt: daysBefore(ADMIT, 10) }, office, daysBefore(ADMIT, 20));
-  expect((await enterprise(store, code, 'AdmitToIncubation', {}, office, ADMIT)).events).toEqual(['AdmittedToIncubation']);
-  await enterprise(store, code, 'PublishThreeYearPlan', { plan: doc(3) }, applicant, '2026-06-01T10:00:00+08:00');
+  await enterprise(streams, code, 'ApplyForIncubation', { enterpriseId: code, name: `企业 ${code}`, creditCode: code, region: '太原市', declarations, documents: [doc(1)] }, applicant, daysBefore(ADMIT, 40));
+  await enterprise(streams, code, 'Recommend', { opinion: '同意推荐' }, recommender, daysBefore(ADMIT, 35));
+  await enterprise(streams, code, 'RecordJointReview', { outcome: 'passed', departments: ['省发展改革委', '省教育厅'], expertAssessment: assessment, reasons: [] }, office, daysBefore(ADMIT, 30));
+  await enterprise(streams, code, 'OpenPublicNotice', { startsAt: daysBefore(ADMIT, 20), endsAt: daysBefore(ADMIT, 10) }, office, daysBefore(ADMIT, 20));
+  expect((await enterprise(streams, code, 'AdmitToIncubation', {}, office, ADMIT)).events).toEqual(['AdmittedToIncubation']);
+  await enterprise(streams, code, 'PublishThreeYearPlan', { plan: doc(3) }, applicant, '2026-06-01T10:00:00+08:00');
 }
 
-const requestCertification = (store: SqliteEventStore, code: string, now: string) =>
-  enterprise(store, code, 'RequestCertification', { documents: [doc(4)] }, applicantOf(code), now);
+const requestCertification = (streams: FoldedStreams, code: string, now: string) =>
+  enterprise(streams, code, 'RequestCertification', { documents: [doc(4)] }, applicantOf(code), now);
 
 // ---------------------------------------------------------------------------------------------
 
 interface Instance {
   readonly store: SqliteEventStore;
+  readonly streams: FoldedStreams;
   readonly db: Database.Database;
   readonly runner: ProjectionRunner;
   readonly scheduler: DeadlineScheduler;
@@ -188,12 +190,12 @@ describe('project and enterprise deadlines: rectification, end of construction, 
     dir = mkdtempSync(join(tmpdir(), 'als-project-deadlines-'));
     clock = new FakeClock('2025-09-01T09:00:00+08:00');
     const store = new SqliteEventStore({ file: join(dir, 'events.db'), pollIntervalMs: 10 });
+    const streams = new FoldedStreams(store);
     const db = ProjectionRunner.openDatabase(join(dir, 'read-models.db'));
     const runner = new ProjectionRunner(store, db, [deadlinesProjection(DEADLINE_RULES)]);
-    const deciders = DECIDERS as Readonly<Record<string, SchedulingDecider>>;
-    // As DeadlinesService builds it: every rule, the command path's deciders.
-    const scheduler = new DeadlineScheduler({ store, db, clock, rules: DEADLINE_RULES, deciders });
-    service = { store, db, runner, scheduler };
+    // As DeadlinesService builds it: every rule, the aggregates' handlers.
+    const scheduler = new DeadlineScheduler({ db, clock, rules: DEADLINE_RULES, doors: doorsOn({ streams, clock }) });
+    service = { store, streams, db, runner, scheduler };
     runner.start();
   });
   afterEach(async () => {
@@ -217,8 +219,8 @@ describe('project and enterprise deadlines: rectification, end of construction, 
 
   it('records a rectification missed once, at the start of the day after its deadline, with the rule', async () => {
     const stream = projectStream('p-late');
-    await underConstruction(service.store, 'p-late');
-    await orderRectification(service.store, 'p-late', '2026-03-31');
+    await underConstruction(service.streams, 'p-late');
+    await orderRectification(service.streams, 'p-late', '2026-03-31');
     expect(await tickAt(at('2026-01-10'))).toEqual([]);
     const rule = `project.rectification: rectification-1 due by 2026-03-31, at most 12 months (rules ${PROJECT_RULES_VERSION})`;
     const due = startOf('2026-04-01');
@@ -244,13 +246,13 @@ describe('project and enterprise deadlines: rectification, end of construction, 
     expect(rows().find((row) => row.kind === 'rectification-due')?.fired_at).toBe('2026-04-01T01:00:00.000Z');
 
     // The office then fails it; nothing more is due from it.
-    expect((await project(service.store, 'p-late', 'FailRectification', { reason: '逾期未整改' }, office, at('2026-04-02'))).events).toEqual(['RectificationFailed']);
+    expect((await project(service.streams, 'p-late', 'FailRectification', { reason: '逾期未整改' }, office, at('2026-04-02'))).events).toEqual(['RectificationFailed']);
     expect(await tickAt(at('2026-06-01'))).toEqual([]);
   });
 
   it('records the end of construction once per end, an extension moving it and arming it again', async () => {
     const stream = projectStream('p-end');
-    await underConstruction(service.store, 'p-end');
+    await underConstruction(service.streams, 'p-end');
     const firstEnd = startOf('2026-11-21');
     expect(pending()).toEqual([[stream, 'construction-period-end', 'construction-period', firstEnd]]);
     expect(rows()[0].rule).toBe(`project.construction: 2025-11-20 through 2026-11-20, final self-assessment due after it (rules ${PROJECT_RULES_VERSION})`);
@@ -265,7 +267,7 @@ describe('project and enterprise deadlines: rectification, end of construction, 
     expect(ended.metadata.reason).toContain('project.construction: 2025-11-20 through 2026-11-20');
 
     // An extension granted afterwards: the same deadline, due again at the new end, fires once more.
-    expect((await extend(service.store, 'p-end', '2027-03-31', '2026-12-01')).events).toEqual(['EvaluationExtended']);
+    expect((await extend(service.streams, 'p-end', '2027-03-31', '2026-12-01')).events).toEqual(['EvaluationExtended']);
     const secondEnd = startOf('2027-04-01');
     expect(await tickAt(at('2026-12-01'))).toEqual([]);
     expect(pending()).toEqual([[stream, 'construction-period-end', 'construction-period', secondEnd]]);
@@ -281,12 +283,12 @@ describe('project and enterprise deadlines: rectification, end of construction, 
     expect(pending()).toEqual([]);
 
     // The final self-assessment is then due, and accepted.
-    expect((await project(service.store, 'p-end', 'SubmitFinalSelfAssessment', { report: doc(8) }, school('p-end'), at('2027-06-02'))).events).toEqual(['FinalSelfAssessmentSubmitted']);
+    expect((await project(service.streams, 'p-end', 'SubmitFinalSelfAssessment', { report: doc(8) }, school('p-end'), at('2027-06-02'))).events).toEqual(['FinalSelfAssessmentSubmitted']);
   });
 
   it('records the minimum incubation reached once, at the instant fixed on admission', async () => {
     const stream = enterpriseStream(A);
-    await incubating(service.store, A);
+    await incubating(service.streams, A);
     const rule = `enterprise.minimumIncubation: certification from ${EARLIEST}, 12 months after admission at ${ADMIT} (rules ${ENTERPRISE_RULES_VERSION})`;
     expect(await tickAt(ADMIT)).toEqual([]);
     expect(rows()).toEqual([{ stream, kind: 'minimum-incubation-end', key: 'minimum-incubation', due_at: EARLIEST, rule, fired_at: null }]);
@@ -306,36 +308,36 @@ describe('project and enterprise deadlines: rectification, end of construction, 
       reason: `deadline minimum-incubation-end minimum-incubation due ${EARLIEST}: ${rule}`,
     });
     // Certification may now be requested.
-    expect((await requestCertification(service.store, A, '2027-05-02T10:00:00+08:00')).events).toEqual(['CertificationRequested']);
+    expect((await requestCertification(service.streams, A, '2027-05-02T10:00:00+08:00')).events).toEqual(['CertificationRequested']);
     expect(pending()).toEqual([]);
   });
 
   it('fires none of them when the obligation was met, or ended, first', async () => {
     // A rectification submitted by its deadline.
-    await underConstruction(service.store, 'p-submitted');
-    await orderRectification(service.store, 'p-submitted', '2026-03-31');
-    await project(service.store, 'p-submitted', 'SubmitRectification', { report: doc(9) }, school('p-submitted'), at('2026-03-31'));
+    await underConstruction(service.streams, 'p-submitted');
+    await orderRectification(service.streams, 'p-submitted', '2026-03-31');
+    await project(service.streams, 'p-submitted', 'SubmitRectification', { report: doc(9) }, school('p-submitted'), at('2026-03-31'));
     // The final self-assessment submitted on construction's last day.
-    await underConstruction(service.store, 'p-assessed');
+    await underConstruction(service.streams, 'p-assessed');
     // An extension granted before the end, then a revocation during a rectification: both deadlines end with the project.
-    await underConstruction(service.store, 'p-revoked');
-    await extend(service.store, 'p-revoked', '2027-01-31', '2026-01-05');
-    await orderRectification(service.store, 'p-revoked', '2026-12-31');
+    await underConstruction(service.streams, 'p-revoked');
+    await extend(service.streams, 'p-revoked', '2027-01-31', '2026-01-05');
+    await orderRectification(service.streams, 'p-revoked', '2026-12-31');
     // A suspension after a mid-term with too few tasks done.
-    await underConstruction(service.store, 'p-suspended');
+    await underConstruction(service.streams, 'p-suspended');
     await project(
-      service.store,
+      service.streams,
       'p-suspended',
       'RecordMidtermEvaluation',
       { findings: { targetsAndTasks: '滞后', useOfFunds: '滞后', results: '少', impact: '小' }, grade: '不通过', tasksCompletedPercent: 10, report: doc(10) },
       office,
       at('2026-05-20'),
     );
-    await project(service.store, 'p-suspended', 'Suspend', { reason: '任务完成不足30%' }, office, at('2026-05-21'));
+    await project(service.streams, 'p-suspended', 'Suspend', { reason: '任务完成不足30%' }, office, at('2026-05-21'));
     // An enterprise requesting certification before any tick saw the minimum reached, another disqualified before it.
-    await incubating(service.store, B);
-    await incubating(service.store, C);
-    await enterprise(service.store, C, 'Disqualify', { ground: 'fraud', reason: '年报数据造假', evidence: [doc(11)] }, office, '2026-09-01T10:00:00+08:00');
+    await incubating(service.streams, B);
+    await incubating(service.streams, C);
+    await enterprise(service.streams, C, 'Disqualify', { ground: 'fraud', reason: '年报数据造假', evidence: [doc(11)] }, office, '2026-09-01T10:00:00+08:00');
 
     expect(await tickAt('2026-06-01T09:00:00+08:00')).toEqual([]);
     expect(pending()).toEqual([
@@ -345,12 +347,12 @@ describe('project and enterprise deadlines: rectification, end of construction, 
       [projectStream('p-revoked'), 'rectification-due', 'rectification-1', startOf('2027-01-01')],
       [projectStream('p-submitted'), 'construction-period-end', 'construction-period', startOf('2026-11-21')],
     ]);
-    await project(service.store, 'p-assessed', 'SubmitFinalSelfAssessment', { report: doc(12) }, school('p-assessed'), at('2026-11-20'));
-    expect((await revoke(service.store, 'p-revoked', '2026-12-15')).events).toEqual(['ProjectRevoked']);
+    await project(service.streams, 'p-assessed', 'SubmitFinalSelfAssessment', { report: doc(12) }, school('p-assessed'), at('2026-11-20'));
+    expect((await revoke(service.streams, 'p-revoked', '2026-12-15')).events).toEqual(['ProjectRevoked']);
     // Only p-submitted's construction ends in construction: its report awaits the office's decision.
     expect(await tickAt('2026-12-16T09:00:00+08:00')).toEqual([['fired', projectStream('p-submitted'), 'construction-period-end', 'construction-period']]);
     expect(pending()).toEqual([[enterpriseStream(B), 'minimum-incubation-end', 'minimum-incubation', EARLIEST]]);
-    await requestCertification(service.store, B, '2027-04-21T10:00:00+08:00');
+    await requestCertification(service.streams, B, '2027-04-21T10:00:00+08:00');
     expect(await tickAt('2028-01-01T09:00:00+08:00')).toEqual([]);
     expect(pending()).toEqual([]);
 

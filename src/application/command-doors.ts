@@ -1,0 +1,76 @@
+import { ProgramCatalog } from '../domain/catalog/program-catalog';
+import { Clock } from './clock';
+import { CrossStreamEffects } from './cross-stream-effects';
+import { CycleCommandInput, DecideCycle, DecideCycleHandler } from './cycle.commands';
+import { CitedDocuments } from './documents';
+import { DecideEnterprise, DecideEnterpriseHandler, EnterpriseCommandInput } from './enterprise.commands';
+import { FoldedStreams } from './folded-streams';
+import { CommandOutcome, CommandRequest } from './handle-command';
+import { ApplicantBans, DecideProject, DecideProjectHandler, ProjectCommandInput } from './project.commands';
+
+/** A command as the reactor and the scheduler build it: its type and data, as a client's request carries them. */
+export interface IssuedCommand {
+  readonly type: string;
+  readonly data: Readonly<Record<string, unknown>>;
+}
+
+/** Sends a command on one aggregate, named by its id, to that aggregate's one handler. */
+export type CommandDoor = (id: string, command: IssuedCommand, request: CommandRequest) => Promise<CommandOutcome>;
+
+/** The message of each aggregate's one handler. */
+export type AggregateMessage = DecideProject | DecideCycle | DecideEnterprise;
+
+/** What delivers a message to its handler: Nest's CommandBus in the service. */
+export interface CommandSender {
+  execute(message: AggregateMessage): Promise<CommandOutcome>;
+}
+
+/**
+ * The door of each aggregate, by stream category: the reactor and the scheduler send their commands
+ * through these, as the HTTP controllers do, so the handlers alone gather a command's context. The
+ * decider checks the command's shape, as it does a client's.
+ */
+export function commandDoors(sender: CommandSender) {
+  return {
+    project: (id, command, request) => sender.execute(new DecideProject(id, command as ProjectCommandInput, request)),
+    cycle: (id, command, request) => sender.execute(new DecideCycle(id, command as CycleCommandInput, request)),
+    enterprise: (id, command, request) => sender.execute(new DecideEnterprise(id, command as EnterpriseCommandInput, request)),
+  } satisfies Readonly<Record<string, CommandDoor>>;
+}
+
+export interface AggregateHandlers {
+  readonly project: DecideProjectHandler;
+  readonly cycle: DecideCycleHandler;
+  readonly enterprise: DecideEnterpriseHandler;
+}
+
+/** What the handlers need, as app.module provides it. */
+export interface HandlerDependencies {
+  readonly streams: FoldedStreams;
+  readonly clock: Clock;
+  readonly catalog: ProgramCatalog;
+  readonly bans: ApplicantBans;
+  readonly effects: CrossStreamEffects;
+  readonly documents: CitedDocuments;
+}
+
+/** The three handlers over one cache, for code that runs them without Nest (benchmarks, tests). */
+export function handlersOf({ streams, clock, catalog, bans, effects, documents }: HandlerDependencies): AggregateHandlers {
+  return {
+    project: new DecideProjectHandler(streams, clock, bans, effects, documents),
+    cycle: new DecideCycleHandler(streams, clock, catalog, effects),
+    enterprise: new DecideEnterpriseHandler(streams, clock, catalog, documents),
+  };
+}
+
+/** Delivers each message straight to its handler, as the CommandBus does in the service. */
+export function sendingTo(handlers: AggregateHandlers): CommandSender {
+  return {
+    execute: (message) =>
+      message instanceof DecideProject
+        ? handlers.project.execute(message)
+        : message instanceof DecideCycle
+          ? handlers.cycle.execute(message)
+          : handlers.enterprise.execute(message),
+  };
+}
