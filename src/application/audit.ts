@@ -1,6 +1,8 @@
-import type { EnterpriseEventType } from '../domain/enterprise/enterprise.events';
+import { namesObjector, ObjectionRedaction, OBJECTORS_NAMED_TO_OFFICE, REDACTED } from '../domain/access';
+import { ENTERPRISE_ACCESS } from '../domain/enterprise/enterprise.access';
 import type { Role } from '../domain/messages';
-import type { ProjectEventType } from '../domain/project/project.events';
+import { PROGRAM_CYCLE_ACCESS } from '../domain/program-cycle/program-cycle.access';
+import { PROJECT_ACCESS } from '../domain/project/project.access';
 import { EventStore, JsonObject, Position, RecordedEvent } from './event-store';
 import { chainHash, GENESIS_HASH } from './integrity';
 
@@ -114,17 +116,19 @@ export async function verifyIntegrity(store: EventStore, options: { stream?: str
   return verifier.result();
 }
 
-/**
- * Events whose actor is the objector: an objection filed, admissible or not (an anonymous one is
- * still filed by an identified user). Their envelope names the person as surely as `data.objector`.
- */
-const FILED_BY_OBJECTOR: Readonly<Record<string, readonly string[]>> = {
-  project: ['ObjectionFiled', 'ObjectionRejected'] satisfies ProjectEventType[],
-  enterprise: ['ObjectionFiled', 'ObjectionRejected'] satisfies EnterpriseEventType[],
+/** Who is shown an objector, by stream category: each aggregate’s access policy in the domain. */
+const OBJECTIONS: Readonly<Record<string, ObjectionRedaction>> = {
+  project: PROJECT_ACCESS.objections,
+  enterprise: ENTERPRISE_ACCESS.objections,
+  cycle: PROGRAM_CYCLE_ACCESS.objections,
 };
 
-/** What stands in for a confidential value. */
-export const REDACTED = Object.freeze({ redacted: true as const });
+/** An objector recorded on a stream no policy covers is named to the office alone, like any other. */
+const ELSEWHERE: ObjectionRedaction = { filedByObjector: [], objectorNamedTo: OBJECTORS_NAMED_TO_OFFICE };
+
+const objectionsOf = (stream: string): ObjectionRedaction => OBJECTIONS[categoryOf(stream)] ?? ELSEWHERE;
+
+export { REDACTED };
 
 /**
  * The envelope fields an auditor sees of an objector's event: when, under which rules, and the links of
@@ -133,12 +137,14 @@ export const REDACTED = Object.freeze({ redacted: true as const });
  */
 const METADATA_SHOWN_OF_OBJECTORS = new Set(['reason', 'rulesVersion', 'recordedAt', 'schemaVersion', 'prevHash', 'hash']);
 
+/** An event the objector's own command wrote (its envelope names them), or one whose data names an objector. */
 export const isFiledByObjector = (event: Pick<RecordedEvent, 'stream' | 'type' | 'data'>): boolean =>
-  FILED_BY_OBJECTOR[categoryOf(event.stream)]?.includes(event.type) === true || (!!event.data && typeof event.data === 'object' && 'objector' in event.data);
+  objectionsOf(event.stream).filedByObjector.includes(event.type) || (!!event.data && typeof event.data === 'object' && 'objector' in event.data);
 
-/** `data` with the objector's identity hidden from everyone but the office. */
-export function redactedData(role: Role, event: Pick<RecordedEvent, 'data'>): JsonObject {
-  return role !== 'office' && event.data && typeof event.data === 'object' && 'objector' in event.data ? { ...event.data, objector: { ...REDACTED } } : event.data;
+/** `data` with the objector's identity hidden from every role its aggregate's policy does not name it to. */
+export function redactedData(role: Role, event: Pick<RecordedEvent, 'stream' | 'data'>): JsonObject {
+  const named = namesObjector(objectionsOf(event.stream), role);
+  return !named && event.data && typeof event.data === 'object' && 'objector' in event.data ? { ...event.data, objector: { ...REDACTED } } : event.data;
 }
 
 /** An event as one role may read it in an audit view, with the paths that were hidden. */
@@ -153,15 +159,15 @@ export type AuditView = (event: RecordedEvent) => AuditedEvent;
 export const asStored: AuditView = (event) => event;
 
 /**
- * Everyone but the office sees an objection filed, when, under which rules and with what grounds and
- * evidence, and its resolution, but not who filed it: neither `data.objector` nor the envelope's actor
- * and ids. The chain links (`prevHash`, `hash`) stay, so the order of the stream can still be followed;
- * `GET /audit/verify` checks the stored events, never these.
+ * Everyone the policy does not name objectors to (everyone but the office) sees an objection filed,
+ * when, under which rules and with what grounds and evidence, and its resolution, but not who filed it:
+ * neither `data.objector` nor the envelope's actor and ids. The chain links (`prevHash`, `hash`) stay,
+ * so the order of the stream can still be followed; `GET /audit/verify` checks the stored events, never these.
  */
 export function auditViewFor(role: Role): AuditView {
-  if (role === 'office') return asStored;
+  if ([...Object.values(OBJECTIONS), ELSEWHERE].every((objections) => namesObjector(objections, role))) return asStored;
   return (event) => {
-    if (!isFiledByObjector(event)) return event;
+    if (namesObjector(objectionsOf(event.stream), role) || !isFiledByObjector(event)) return event;
     const redacted: string[] = [];
     const data = redactedData(role, event);
     if (data !== event.data) redacted.push('data.objector');

@@ -1,7 +1,9 @@
 import { requireRole, unknownCommand } from '../checks';
 import { Decider } from '../decider';
-import { forbidden, notFound } from '../errors';
-import { ENTERPRISE_COMMANDS, EnterpriseCommand } from './enterprise.commands';
+import { requireStanding } from '../access';
+import { notFound } from '../errors';
+import { ENTERPRISE_ACCESS, requireOwnApplication } from './enterprise.access';
+import { EnterpriseCommand } from './enterprise.commands';
 import { EnterpriseEvent } from './enterprise.events';
 import { EnterpriseState, evolveEnterprise, initialEnterpriseState } from './enterprise.state';
 import { admitToIncubation, applyForIncubation, notRecommend, recommend, recordJointReview } from './decide/admission';
@@ -63,25 +65,12 @@ export function decideEnterprise(command: EnterpriseCommand, state: EnterpriseSt
   }
 }
 
-/** Role from the command table, then the enterprise's existence, then the actor's standing on it (domain.md §7). */
+/** Role from the command table, then the enterprise's existence, then the actor's standing on it (enterprise.access.ts). */
 function authorize(command: EnterpriseCommand, state: EnterpriseState): void {
-  requireRole(ENTERPRISE_COMMANDS, command);
-  const { actor } = command;
-  if (command.type === 'ApplyForIncubation') {
-    if (command.data.enterpriseId !== actor.org) {
-      throw forbidden('not-own-organisation', 'an enterprise applies only for itself');
-    }
-    return;
-  }
+  requireRole(ENTERPRISE_ACCESS.roles, command);
+  if (command.type === 'ApplyForIncubation') return requireOwnApplication(command.actor, command.data.enterpriseId);
   if (state.status === 'None') throw notFound('enterprise-not-found', 'the enterprise has not applied');
-  // Objections are open to anyone identified, whichever organisation or region they belong to.
-  if (command.type === 'FileObjection') return;
-  if (actor.role === 'applicant' && actor.org !== state.enterpriseId) {
-    throw forbidden('not-own-organisation', 'an enterprise acts only for itself');
-  }
-  if (actor.role === 'recommender' && (actor.region === undefined || actor.region !== state.region)) {
-    throw forbidden('not-own-region', 'a recommender acts only for enterprises of its region');
-  }
+  requireStanding(ENTERPRISE_ACCESS, command, state);
 }
 
 export const enterpriseDecider: Decider<EnterpriseState, EnterpriseCommand, EnterpriseEvent> = {

@@ -1,7 +1,8 @@
 import { defaultCalendar, WorkingDayCalendar } from '../calendar';
 import { requireRole, unknownCommand } from '../checks';
 import { Decider } from '../decider';
-import { PROGRAM_CYCLE_COMMANDS, ProgramCycleCommand } from './program-cycle.commands';
+import { PROGRAM_CYCLE_ACCESS } from './program-cycle.access';
+import { ProgramCycleCommand } from './program-cycle.commands';
 import { ProgramCycleEvent } from './program-cycle.events';
 import { evolveProgramCycle, initialProgramCycleState, ProgramCycleState } from './program-cycle.state';
 import { closeApplicationWindow, openCycle, registerApplication, registerRecommendation, releaseRegistration } from './decide/applications';
@@ -27,15 +28,15 @@ export const programCycleDecider = createProgramCycleDecider(defaultCalendar);
 
 /**
  * A program cycle (call or batch): its window, registrations within the limits, selection within the
- * quota, public notice and approval. `decide` checks the role table, then hands each command to its
- * function in decide/: applications.ts (the window) and selection.ts.
+ * quota, public notice and approval. `decide` checks the role table (program-cycle.access.ts), then hands
+ * each command to its function in decide/: applications.ts (the window) and selection.ts.
  */
 export function decideProgramCycle(
   command: ProgramCycleCommand,
   state: ProgramCycleState,
   calendar: WorkingDayCalendar,
 ): ProgramCycleEvent[] {
-  requireRole(PROGRAM_CYCLE_COMMANDS, command, (actor, _type, [role]) => roleNotAllowed(actor, role));
+  requireRole(PROGRAM_CYCLE_ACCESS.roles, command, (actor, _type, [role]) => roleNotAllowed(actor, role));
   switch (command.type) {
     case 'OpenCycle': return openCycle(command, state);
     case 'CloseApplicationWindow': return closeApplicationWindow(command, state);

@@ -1,8 +1,10 @@
 import { chinaDateOf } from '../beijing-time';
 import { requireRole, unknownCommand } from '../checks';
 import { Decider } from '../decider';
-import { forbidden, notFound } from '../errors';
-import { PROJECT_COMMANDS, ProjectCommand } from './project.commands';
+import { requireStanding } from '../access';
+import { notFound } from '../errors';
+import { PROJECT_ACCESS } from './project.access';
+import { ProjectCommand } from './project.commands';
 import { ProjectEvent } from './project.events';
 import { evolveProject, initialProjectState, Project, ProjectState } from './project.state';
 import {
@@ -122,28 +124,12 @@ export function decideProject(command: ProjectCommand, state: ProjectState): Pro
   }
 }
 
-/** Role from the command table, then the project's existence, then the actor's standing on it (domain.md §7). */
+/** Role from the command table, then the project's existence, then the actor's standing on it (project.access.ts). */
 function authorize(command: ProjectCommand, state: ProjectState): Project | null {
-  requireRole(PROJECT_COMMANDS, command);
+  requireRole(PROJECT_ACCESS.roles, command);
   if (command.type === 'DraftApplication') return null;
   if (state.status === 'None') throw notFound('project-not-found', 'no such project');
-  // Objections are open to anyone identified, whatever their organisation or region.
-  if (command.type === 'FileObjection') return state;
-  const { actor } = command;
-  if (actor.role === 'applicant' && actor.org !== state.applicantOrg) {
-    throw forbidden('not-own-organisation', 'an applicant acts only on its own organisation’s projects');
-  }
-  if (actor.role === 'recommender' && actor.region !== state.region) {
-    throw forbidden('not-own-region', `the project is in ${state.region}, outside the recommender’s region`);
-  }
-  if (actor.role === 'reviewer') {
-    if (!state.reviewers.some((r) => r.reviewerId === actor.id)) {
-      throw forbidden('not-assigned-reviewer', 'the reviewer is not assigned to this project');
-    }
-    if (actor.org === state.applicantOrg) {
-      throw forbidden('own-organisation', 'a reviewer never reviews a project of its own organisation');
-    }
-  }
+  requireStanding(PROJECT_ACCESS, command, state);
   return state;
 }
 

@@ -8,8 +8,12 @@ import { cycleStream } from '../../application/streams';
 import { FoldedStreams } from '../../application/folded-streams';
 import { CommandRequest, readState } from '../../application/handle-command';
 import { nameBasedUuid } from '../../application/ids';
+import { requireSeen } from '../../domain/access';
 import { ProgramCatalog } from '../../domain/catalog/program-catalog';
+import { Actor } from '../../domain/messages';
+import { PROGRAM_CYCLE_ACCESS } from '../../domain/program-cycle/program-cycle.access';
 import { programCycleDecider } from '../../domain/program-cycle/program-cycle.decider';
+import { CurrentActor } from './auth.guard';
 import { answer, CurrentCommand, etagOf } from './command-request';
 import { ApproveListDto, CloseCycleDto, CloseWindowDto, EndNoticeDto, OpenCycleDto, OpenNoticeDto, RemoveFromListDto, ShortlistDto } from './cycles.dto';
 import { CommandHeaders, CommandResponses } from './openapi';
@@ -68,11 +72,12 @@ export class CyclesController {
 
   @Get(':id')
   @ApiOperation({ summary: 'The cycle as folded from its stream, with its ETag' })
-  async get(@Param('id') id: string, @Res({ passthrough: true }) reply: FastifyReply) {
+  async get(@Param('id') id: string, @CurrentActor() actor: Actor, @Res({ passthrough: true }) reply: FastifyReply) {
     const { state, revision } = await readState(this.streams, programCycleDecider, cycleStream(id));
     if (state.status === 'none') {
       throw new ProblemError({ status: 404, code: 'cycle-not-found', title: 'Not Found', detail: `no cycle ${id}` });
     }
+    requireSeen(PROGRAM_CYCLE_ACCESS, actor, state);
     reply.header('etag', etagOf(revision));
     return { id, revision, ...state };
   }

@@ -8,7 +8,8 @@ import { EVENT_STORE, EventStore } from '../../application/event-store';
 import { FoldedStreams } from '../../application/folded-streams';
 import { CommandRequest, readState } from '../../application/handle-command';
 import { nameBasedUuid } from '../../application/ids';
-import { requireEnterpriseReader } from '../../domain/enterprise/enterprise.access';
+import { requireSeen } from '../../domain/access';
+import { ENTERPRISE_ACCESS } from '../../domain/enterprise/enterprise.access';
 import { enterpriseDecider } from '../../domain/enterprise/enterprise.decider';
 import { Actor } from '../../domain/messages';
 import { redactFor } from './audit.controller';
@@ -65,7 +66,7 @@ export class EnterprisesController {
     if (state.status === 'None') {
       throw new ProblemError({ status: 404, code: 'enterprise-not-found', title: 'Not Found', detail: `no enterprise ${id}` });
     }
-    requireEnterpriseReader(actor, state);
+    requireSeen(ENTERPRISE_ACCESS, actor, state);
     const objectors = state.objections.length > 0 ? await this.objectorsOf(stream, revision, actor) : new Map<string, unknown>();
     reply.header('etag', etagOf(revision));
     return { id, revision, ...state, objections: state.objections.map((o) => ({ ...o, objector: objectors.get(o.objectionId) })) };

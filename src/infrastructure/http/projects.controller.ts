@@ -9,7 +9,8 @@ import { nameBasedUuid } from '../../application/ids';
 import { DecideProject, ProjectCommandInput } from '../../application/project.commands';
 import { projectStream } from '../../application/streams';
 import { Actor } from '../../domain/messages';
-import { requireProjectReader } from '../../domain/project/project.access';
+import { requireSeen } from '../../domain/access';
+import { PROJECT_ACCESS } from '../../domain/project/project.access';
 import { projectDecider } from '../../domain/project/project.decider';
 import { redactFor } from './audit.controller';
 import { CurrentActor } from './auth.guard';
@@ -92,7 +93,7 @@ export class ProjectsController {
     if (state.status === 'None') {
       throw new ProblemError({ status: 404, code: 'project-not-found', title: 'Not Found', detail: `no project ${id}` });
     }
-    requireProjectReader(actor, state);
+    requireSeen(PROJECT_ACCESS, actor, state);
     const objectors = state.objections.length > 0 ? await this.objectorsOf(stream, revision, actor) : new Map<string, unknown>();
     reply.header('etag', etagOf(revision));
     return { id, revision, ...state, objections: state.objections.map((o) => ({ ...o, objector: objectors.get(o.objectionId) })) };

@@ -6,7 +6,12 @@ import { isProjectProgramType, ProgramCatalog } from '../../domain/catalog/progr
 import { forbidden } from '../../domain/errors';
 import { Actor } from '../../domain/messages';
 import { PROJECT_STATUSES } from '../../domain/project/project.events';
-import { Condition, equalities, everything, nothing, PageQuery as StorePageQuery, pageOf, where } from '../read-models/query';
+import { PORTFOLIO_ACCESS, requireView } from '../../domain/access';
+import { ENTERPRISE_ACCESS } from '../../domain/enterprise/enterprise.access';
+import { PROGRAM_CYCLE_ACCESS } from '../../domain/program-cycle/program-cycle.access';
+import { PROJECT_ACCESS, PUBLISHED_WHILE, REVIEWER_QUEUE_ACCESS } from '../../domain/project/project.access';
+import { Condition, equalities, PageQuery as StorePageQuery, pageOf, where } from '../read-models/query';
+import { visibleTo } from '../read-models/visibility';
 import { ReadModels } from '../read-models/read-models';
 import { ReactorService } from '../reactor/reactor.service';
 import { CurrentActor } from './auth.guard';
@@ -82,35 +87,22 @@ export class CycleListQuery extends PageQuery {
   programType?: string;
 }
 
-/** Who sees which enterprises: the enterprise itself, the recommender of its city, the office and auditors. */
-function enterpriseVisibility(actor: Actor): Condition {
-  switch (actor.role) {
-    case 'office':
-    case 'auditor':
-      return everything;
-    case 'applicant':
-      return where('org = ?', actor.org);
-    case 'recommender':
-      return actor.region ? where('region = ?', actor.region) : nothing;
-    case 'reviewer':
-      return nothing;
-  }
-}
+/** Who sees which enterprises: ENTERPRISE_ACCESS (enterprise.access.ts) on the registry's columns. */
+const enterpriseVisibility = (actor: Actor): Condition => visibleTo(ENTERPRISE_ACCESS.see.relations, actor, { org: 'org', region: 'region' });
 
-/** Who sees which projects: the applicant organisation, the recommender of its city, its assigned reviewers, the office and auditors. */
-function projectVisibility(actor: Actor): Condition {
-  switch (actor.role) {
-    case 'office':
-    case 'auditor':
-      return everything;
-    case 'applicant':
-      return where('applicant_org = ?', actor.org);
-    case 'recommender':
-      return actor.region ? where('region = ?', actor.region) : nothing;
-    case 'reviewer':
-      return where('id IN (SELECT project_id FROM project_reviewers WHERE reviewer_id = ? AND recused = 0)', actor.id);
-  }
-}
+/** Who sees which projects: PROJECT_ACCESS (project.access.ts) on the project-status columns, of the table named `table` in the query. */
+const projectVisibility = (actor: Actor, table = 'project_status'): Condition =>
+  visibleTo(PROJECT_ACCESS.see.relations, actor, {
+    org: `${table}.applicant_org`,
+    region: `${table}.region`,
+    reviewers: { id: `${table}.id`, table: 'project_reviewers', record: 'project_id', reviewer: 'reviewer_id', recused: 'recused' },
+  });
+
+/** Who sees which cycles: PROGRAM_CYCLE_ACCESS (program-cycle.access.ts); a cycle row has no organisation or city. */
+const cycleVisibility = (actor: Actor): Condition => visibleTo(PROGRAM_CYCLE_ACCESS.see.relations, actor, {});
+
+/** What a public notice publishes of a project to everyone signed in (project.access.ts). */
+const PUBLISHED = `status = '${PUBLISHED_WHILE}'`;
 
 const PROJECT_COLUMNS = `id, cycle_id AS cycleId, program_type AS programType, applicant_org AS applicantOrg, region, title, status, tier, grade,
   notice_id AS noticeId, notice_ends_on AS noticeEndsOn, objections, open_objections AS openObjections, plan_due_on AS planDueOn,
@@ -178,10 +170,7 @@ export class ReadModelsController {
   @Get('organisations/:org/portfolio')
   @ApiOperation({ summary: "An organisation's projects across all programs, and its enterprise record — the organisation itself, office, auditor" })
   async portfolio(@Param('org') org: string, @Query() query: PageQuery, @CurrentActor() actor: Actor) {
-    // A portfolio spans programs and cities: the organisation's own staff, the office and auditors read it.
-    if (actor.role === 'applicant' ? actor.org !== org : actor.role !== 'office' && actor.role !== 'auditor') {
-      throw forbidden(actor.role === 'applicant' ? 'not-own-organisation' : 'role-not-allowed', 'a portfolio is read by its own organisation, the office and auditors');
-    }
+    requireView(PORTFOLIO_ACCESS, actor, { org });
     await this.reach(query);
     const projects = this.projectPage([projectVisibility(actor), where('applicant_org = ?', org)], query);
     const enterprise = pageOf(this.readModels.db, 'enterprise_registry', ENTERPRISE_COLUMNS, [enterpriseVisibility(actor), where('org = ?', org)], 'id', { limit: 10 }, toEnterprise).items;
@@ -191,16 +180,14 @@ export class ReadModelsController {
   @Get('reviewers/:reviewerId/queue')
   @ApiOperation({ summary: "A reviewer's assigned projects with pending and submitted scores — the reviewer itself, office, auditor" })
   async queue(@Param('reviewerId') reviewerId: string, @Query() query: PageQuery, @CurrentActor() actor: Actor) {
-    if (actor.role === 'reviewer' ? actor.id !== reviewerId : actor.role !== 'office' && actor.role !== 'auditor') {
-      throw forbidden('not-own-queue', 'a reviewer sees its own queue only');
-    }
+    requireView(REVIEWER_QUEUE_ACCESS, actor, { person: reviewerId });
     await this.reach(query);
     const page = pageOf(
       this.readModels.db,
       'project_reviewers r JOIN project_status p ON p.id = r.project_id',
       `p.id AS projectId, p.title, p.cycle_id AS cycleId, p.program_type AS programType, p.status, r.recused, r.score,
        CASE WHEN r.recused = 1 THEN 'recused' WHEN r.score IS NULL THEN 'pending' ELSE 'submitted' END AS state`,
-      [where('r.reviewer_id = ?', reviewerId)],
+      [where('r.reviewer_id = ?', reviewerId), projectVisibility(actor, 'p')],
       "state = 'pending' DESC, p.id",
       query,
       (row) => ({ ...row, recused: row.recused === 1 }),
@@ -218,7 +205,7 @@ export class ReadModelsController {
     const page = pageOf(
       this.readModels.db,
       `(SELECT notice_id AS noticeId, cycle_id AS cycleId, program_type AS programType, max(notice_ends_on) AS endsOn,
-        count(*) AS projectCount, sum(objections) AS objections FROM project_status WHERE status = 'InPublicNotice' GROUP BY notice_id)`,
+        count(*) AS projectCount, sum(objections) AS objections FROM project_status WHERE ${PUBLISHED} GROUP BY notice_id)`,
       '*',
       [],
       'endsOn, noticeId',
@@ -226,7 +213,7 @@ export class ReadModelsController {
       (row) => row,
     );
     const projectsOf = this.readModels.db.prepare(
-      "SELECT id, title, applicant_org AS applicantOrg, tier, objections, open_objections AS openObjections FROM project_status WHERE status = 'InPublicNotice' AND notice_id = ? ORDER BY id",
+      `SELECT id, title, applicant_org AS applicantOrg, tier, objections, open_objections AS openObjections FROM project_status WHERE ${PUBLISHED} AND notice_id = ? ORDER BY id`,
     );
     return { ...page, items: page.items.map((notice) => ({ ...notice, projects: projectsOf.all(notice.noticeId) })) };
   }
@@ -242,17 +229,17 @@ export class ReadModelsController {
 
   @Get('cycles')
   @ApiOperation({ summary: 'Cycle dashboards: status, quota used and remaining, per tier' })
-  async cycles(@Query() query: CycleListQuery) {
+  async cycles(@Query() query: CycleListQuery, @CurrentActor() actor: Actor) {
     this.checkProgramType(query.programType, false);
     await this.reach(query);
-    return pageOf(this.readModels.db, 'cycle_dashboard', CYCLE_COLUMNS, equalities({ program_type: query.programType }), 'opens_at DESC, id', query, toDashboard);
+    return pageOf(this.readModels.db, 'cycle_dashboard', CYCLE_COLUMNS, [cycleVisibility(actor), ...equalities({ program_type: query.programType })], 'opens_at DESC, id', query, toDashboard);
   }
 
   @Get('cycles/:id/dashboard')
   @ApiOperation({ summary: "One cycle's dashboard" })
-  async dashboard(@Param('id') id: string, @Query() query: PageQuery) {
+  async dashboard(@Param('id') id: string, @Query() query: PageQuery, @CurrentActor() actor: Actor) {
     await this.reach(query);
-    const [row] = pageOf(this.readModels.db, 'cycle_dashboard', CYCLE_COLUMNS, [where('id = ?', id)], 'id', { limit: 1 }, toDashboard).items;
+    const [row] = pageOf(this.readModels.db, 'cycle_dashboard', CYCLE_COLUMNS, [cycleVisibility(actor), where('id = ?', id)], 'id', { limit: 1 }, toDashboard).items;
     if (!row) throw new ProblemError({ status: 404, code: 'cycle-not-found', title: 'Not Found', detail: `no cycle ${id} in the read models` });
     const stages = this.readModels.db.prepare('SELECT status, count(*) AS n FROM project_status WHERE cycle_id = ? GROUP BY status ORDER BY status').all(id) as { status: string; n: number }[];
     return { ...row, projectsPerStage: Object.fromEntries(stages.map((s) => [s.status, s.n])) };
