@@ -25,7 +25,11 @@ import { HealthController } from './infrastructure/http/health.controller';
 import { ProblemFilter } from './infrastructure/http/problem.filter';
 import { ProjectsController } from './infrastructure/http/projects.controller';
 import { ReadModelsController } from './infrastructure/http/read-models.controller';
-import { ReadModelApplicantBans } from './infrastructure/read-models/applicant-bans';
+import { ReadModelApplicantBans } from './infrastructure/read-models/projects/applicant-bans';
+import { CycleQueries } from './infrastructure/read-models/cycles/cycles.query';
+import { DocumentCitations } from './infrastructure/read-models/documents/document-citations.query';
+import { EnterpriseQueries } from './infrastructure/read-models/enterprises/enterprises.query';
+import { ProjectQueries } from './infrastructure/read-models/projects/projects.query';
 import { ReadModels } from './infrastructure/read-models/read-models';
 import { ReactorService } from './infrastructure/reactor/reactor.service';
 import { DeadlinesService } from './infrastructure/scheduling/deadlines.service';
@@ -55,6 +59,10 @@ export class AppModule {
         DecideEnterpriseHandler,
         DecideProjectHandler,
         ReadModels,
+        ProjectQueries,
+        EnterpriseQueries,
+        CycleQueries,
+        DocumentCitations,
         DeadlinesService,
         ReactorService,
         Checkpointer,

@@ -39,7 +39,7 @@ export class ClockController {
       throw new ProblemError({ status: 409, code: 'clock-backwards', title: 'Conflict', detail: (error as Error).message });
     }
     // Every deadline set so far must be in the read model before the scheduler looks.
-    await this.readModels.reach((await this.readModels.store.status()).lastPosition);
+    await this.readModels.reachStored();
     const fired = await this.deadlines.scheduler.tick();
     return { now: this.clock.now().toISOString(), deadlines: fired.map((o) => ({ status: o.status, stream: o.deadline.stream, kind: o.deadline.kind })) };
   }

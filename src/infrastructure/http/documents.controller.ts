@@ -14,8 +14,7 @@ import { projectDecider } from '../../domain/project/project.decider';
 import { EVENT_STORE, EventStore } from '../../application/event-store';
 import { readState } from '../../application/handle-command';
 import { ALLOWED_MEDIA_TYPES, DocumentStore } from '../documents/document-store';
-import { streamsCiting } from '../read-models/document-citations.projection';
-import { ReadModels } from '../read-models/read-models';
+import { DocumentCitations } from '../read-models/documents/document-citations.query';
 import { CurrentActor } from './auth.guard';
 import { ProblemError } from './problem.filter';
 
@@ -41,7 +40,7 @@ function contentDisposition(name: string): string {
 export class DocumentsController {
   constructor(
     private readonly documents: DocumentStore,
-    private readonly readModels: ReadModels,
+    private readonly citations: DocumentCitations,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
@@ -112,9 +111,7 @@ export class DocumentsController {
     if (own) return own.name;
     const fallback = uploads[0]?.name ?? `${sha256}`;
     if (seesEveryRecord(actor.role)) return fallback;
-    // Citations are a read model: bring it up to what is stored, so a document cited a moment ago is found.
-    await this.readModels.reach((await this.store.status()).lastPosition);
-    for (const stream of streamsCiting(this.readModels.db, sha256)) {
+    for (const stream of await this.citations.streamsCiting(sha256)) {
       if (await this.mayRead(actor, stream)) return fallback;
     }
     return undefined;

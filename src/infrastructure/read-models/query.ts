@@ -45,6 +45,19 @@ export function equalities(filters: Readonly<Record<string, string | number | un
     .map(([column, value]) => where(`${column} = ?`, value));
 }
 
+/** The page a list is asked for. */
+export interface Paging {
+  readonly limit?: number;
+  readonly offset?: number;
+}
+
+/** A row with the named JSON columns parsed. */
+export function withJson(row: Record<string, unknown>, ...columns: string[]): Record<string, unknown> {
+  const copy: Record<string, unknown> = { ...row };
+  for (const column of columns) copy[column] = JSON.parse(String(row[column] ?? 'null'));
+  return copy;
+}
+
 export interface Page<T> {
   readonly items: T[];
   readonly total: number;
@@ -59,20 +72,29 @@ export function pageOf<T>(
   columns: string,
   conditions: readonly Condition[],
   orderBy: string,
-  page: PageQuery,
+  page: Paging,
   map: (row: Record<string, unknown>) => T,
 ): Page<T> {
   const clause = conditions.length ? `WHERE ${conditions.map((c) => `(${c.sql})`).join(' AND ')}` : '';
   const params = conditions.flatMap((c) => c.params);
   const limit = page.limit ?? 50;
   const offset = page.offset ?? 0;
-  try {
+  return read(table, () => {
     const rows = db.prepare(`SELECT ${columns} FROM ${table} ${clause} ORDER BY ${orderBy} LIMIT ? OFFSET ?`).all(...params, limit, offset) as Record<string, unknown>[];
     const { total } = db.prepare(`SELECT count(*) AS total FROM ${table} ${clause}`).get(...params) as { total: number };
     return { items: rows.map(map), total, limit, offset };
+  });
+}
+
+/**
+ * Reads the read-model file, which is shared with other instances: a read that found it locked past
+ * the busy timeout is a 503 (StoreBusyError), not a 500.
+ */
+export function read<T>(what: string, run: () => T): T {
+  try {
+    return run();
   } catch (error) {
-    // The file is shared with other instances; a read that found it locked past the busy timeout is a 503, not a 500.
-    if (isBusy(error)) throw new StoreBusyError(`read ${table}`, BUSY_TIMEOUT_MS, { cause: error });
+    if (isBusy(error)) throw new StoreBusyError(`read ${what}`, BUSY_TIMEOUT_MS, { cause: error });
     throw error;
   }
 }

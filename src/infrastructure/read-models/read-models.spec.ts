@@ -10,7 +10,7 @@ import { programCycleDecider } from '../../domain/program-cycle/program-cycle.de
 import { SqliteEventStore } from '../event-store/sqlite.event-store';
 import { ProjectionRunner } from '../projections/projection-runner';
 import { PROJECTIONS } from './read-models';
-import { cycleDashboardProjection } from './cycle-dashboard.projection';
+import { cycleDashboardProjection } from './cycles/cycle-dashboard.projection';
 
 const office: Actor = { id: 'office-1', role: 'office', org: '省教育厅' };
 

@@ -8,11 +8,11 @@ import { APP_CONFIG } from '../event-store/event-store.module';
 import { Projection } from '../projections/projection';
 import { ProjectionRunner, ProjectionTimeoutError } from '../projections/projection-runner';
 import { ProblemError } from '../http/problem.filter';
-import { deadlinesProjection } from '../scheduling/deadlines.projection';
-import { cycleDashboardProjection } from './cycle-dashboard.projection';
-import { documentCitationsProjection } from './document-citations.projection';
-import { enterpriseRegistryProjection } from './enterprise-registry.projection';
-import { projectStatusProjection } from './project-status.projection';
+import { cycleDashboardProjection } from './cycles/cycle-dashboard.projection';
+import { deadlinesProjection } from './deadlines/deadlines.projection';
+import { documentCitationsProjection } from './documents/document-citations.projection';
+import { enterpriseRegistryProjection } from './enterprises/enterprise-registry.projection';
+import { projectStatusProjection } from './projects/project-status.projection';
 
 export const PROJECTIONS: readonly Projection[] = [
   projectStatusProjection,
@@ -44,6 +44,11 @@ export class ReadModels implements OnModuleInit, OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     await this.runner.stop();
     this.db.close();
+  }
+
+  /** Waits (bounded) until the read models include everything stored now. */
+  async reachStored(): Promise<void> {
+    await this.reach((await this.store.status()).lastPosition);
   }
 
   /** Waits (bounded) until the read models include the event at `position`, so a client reads its own writes. */

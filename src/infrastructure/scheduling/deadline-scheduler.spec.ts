@@ -20,7 +20,7 @@ import { programCycleDecider } from '../../domain/program-cycle/program-cycle.de
 import { SqliteEventStore } from '../event-store/sqlite.event-store';
 import { ProjectionRunner } from '../projections/projection-runner';
 import { DeadlineScheduler, DeadlineSchedulerOptions } from './deadline-scheduler';
-import { deadlinesProjection } from './deadlines.projection';
+import { deadlinesProjection } from '../read-models/deadlines/deadlines.projection';
 import { doorsOn } from '../../../test/support/command-doors';
 
 class FakeClock implements Clock {

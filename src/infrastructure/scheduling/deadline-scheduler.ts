@@ -6,6 +6,7 @@ import { Deadline, DeadlineRule, SYSTEM_ACTOR } from '../../application/deadline
 import { idInStream } from '../../application/streams';
 import { DomainError } from '../../domain/errors';
 import { retryWhileBusy } from '../projections/sqlite-busy';
+import { deadlinesDue } from '../read-models/deadlines/deadlines.query';
 
 export interface DeadlineSchedulerOptions {
   /** The read-model database the deadlines projection writes. */
@@ -34,15 +35,6 @@ export interface DeadlineFailure {
   readonly code?: string;
   readonly attempts: number;
   readonly nextAttemptAt: string;
-}
-
-interface DeadlineRow {
-  stream: string;
-  kind: string;
-  key: string;
-  due_at: string;
-  rule: string;
-  calendar_version: string | null;
 }
 
 /**
@@ -103,16 +95,7 @@ export class DeadlineScheduler {
   private async fireDue(): Promise<DeadlineOutcome[]> {
     const now = this.options.clock.now();
     // The read-model file is shared with other instances: a lock one of them holds is waited out.
-    const rows = await retryWhileBusy(
-      () =>
-        this.options.db
-          .prepare('SELECT stream, kind, key, due_at, rule, calendar_version FROM deadlines WHERE fired_at IS NULL AND due_at <= ? ORDER BY due_at, stream, kind, key')
-          .all(now.toISOString()) as DeadlineRow[],
-      { operation: 'read the deadlines due' },
-    );
-    const due = rows.map(
-      (row): Deadline => ({ stream: row.stream, kind: row.kind, key: row.key, dueAt: row.due_at, rule: row.rule, calendarVersion: row.calendar_version }),
-    );
+    const due = await retryWhileBusy(() => deadlinesDue(this.options.db, now), { operation: 'read the deadlines due' });
     const ids = new Set(due.map(commandIdOf));
     // Settled deadlines leave the list once the read model shows their event; forget them then.
     for (const id of this.done) if (!ids.has(id)) this.done.delete(id);

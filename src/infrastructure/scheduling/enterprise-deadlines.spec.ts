@@ -18,7 +18,7 @@ import { Actor, DocumentRef } from '../../domain/messages';
 import { SqliteEventStore } from '../event-store/sqlite.event-store';
 import { ProjectionRunner } from '../projections/projection-runner';
 import { DeadlineScheduler } from './deadline-scheduler';
-import { deadlinesProjection } from './deadlines.projection';
+import { deadlinesProjection } from '../read-models/deadlines/deadlines.projection';
 import { doorsOn } from '../../../test/support/command-doors';
 
 class FakeClock implements Clock {

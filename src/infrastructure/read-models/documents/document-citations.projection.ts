@@ -1,11 +1,10 @@
 import type Database from 'better-sqlite3';
-import { RecordedEvent } from '../../application/event-store';
-import { documentRefsIn } from '../../application/documents';
-import { preparedOnce, Projection } from '../projections/projection';
+import { RecordedEvent } from '../../../application/event-store';
+import { documentRefsIn } from '../../../application/documents';
+import { preparedOnce, Projection } from '../../projections/projection';
 
 const statements = preparedOnce((db) => ({
   cite: db.prepare('INSERT OR IGNORE INTO document_citations (sha256, stream) VALUES (?, ?)'),
-  citing: db.prepare<[string], { stream: string }>('SELECT stream FROM document_citations WHERE sha256 = ? ORDER BY stream'),
 }));
 
 /**
@@ -22,8 +21,3 @@ export const documentCitationsProjection: Projection = {
     for (const event of events) for (const ref of documentRefsIn(event.data)) cite.run(ref.sha256, event.stream);
   },
 };
-
-/** The streams whose events cite the document. */
-export function streamsCiting(db: Database.Database, sha256: string): string[] {
-  return statements(db).citing.all(sha256).map((row) => row.stream);
-}

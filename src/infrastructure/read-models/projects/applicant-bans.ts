@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { ApplicantBans } from '../../application/project.commands';
-import { ApplicantBan } from '../../domain/project/project.commands';
-import { preparedOnce } from '../projections/projection';
-import { ReadModels } from './read-models';
+import { ApplicantBans } from '../../../application/project.commands';
+import { ApplicantBan } from '../../../domain/project/project.commands';
+import { preparedOnce } from '../../projections/projection';
+import { read } from '../query';
+import { ReadModels } from '../read-models';
 
 /** Prepared on first use: the table exists once the projections have started. */
 const bansQuery = preparedOnce((db) =>
@@ -18,9 +19,8 @@ export class ReadModelApplicantBans implements ApplicantBans {
 
   async bansOf(applicantOrg: string): Promise<readonly ApplicantBan[]> {
     // Bans come from decisions long past; the read models are waited for so a fresh one counts too.
-    const { lastPosition } = await this.readModels.store.status();
-    await this.readModels.reach(lastPosition);
-    const rows = bansQuery(this.readModels.db).all(applicantOrg);
+    await this.readModels.reachStored();
+    const rows = read('project_status', () => bansQuery(this.readModels.db).all(applicantOrg));
     return rows.map((row) => ({ programType: row.program_type, until: row.ban_until, reason: `project ${row.status.toLowerCase()}` }));
   }
 }

@@ -1,8 +1,8 @@
 import type Database from 'better-sqlite3';
-import { categoryOf } from '../../application/audit';
-import { DeadlineRule } from '../../application/deadlines';
-import { RecordedEvent } from '../../application/event-store';
-import { preparedOnce, Projection } from '../projections/projection';
+import { categoryOf } from '../../../application/audit';
+import { DeadlineRule } from '../../../application/deadlines';
+import { RecordedEvent } from '../../../application/event-store';
+import { preparedOnce, Projection } from '../../projections/projection';
 
 /**
  * Table `deadlines`: every deadline the rules derive from the log, and when it was settled. A row is

@@ -1,5 +1,5 @@
-import { placesTaken, programCycleDecider } from '../../domain/program-cycle/program-cycle.decider';
-import { foldedStateProjection, RowValues } from '../projections/folded-state.projection';
+import { placesTaken, programCycleDecider } from '../../../domain/program-cycle/program-cycle.decider';
+import { foldedStateProjection, RowValues } from '../../projections/folded-state.projection';
 
 /** Each cycle's quota used and remaining (per tier where tiers exist), with its status and notices. */
 export const cycleDashboardProjection = foldedStateProjection({

@@ -1,5 +1,5 @@
-import { Project, projectDecider, ProjectState } from '../../domain/project/project.decider';
-import { foldedStateProjection, RowValues } from '../projections/folded-state.projection';
+import { Project, projectDecider, ProjectState } from '../../../domain/project/project.decider';
+import { foldedStateProjection, RowValues } from '../../projections/folded-state.projection';
 
 /** The obligations the project missed and has not made up, as the deadline events recorded them. */
 const overdueOf = (state: Project): string[] => [

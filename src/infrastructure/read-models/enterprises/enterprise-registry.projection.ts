@@ -1,5 +1,5 @@
-import { enterpriseDecider, EnterpriseState } from '../../domain/enterprise/enterprise.decider';
-import { foldedStateProjection } from '../projections/folded-state.projection';
+import { enterpriseDecider, EnterpriseState } from '../../../domain/enterprise/enterprise.decider';
+import { foldedStateProjection } from '../../projections/folded-state.projection';
 
 /** Enterprises by status: incubating, certified with the validity of their certificate, disqualified with the ban's end. */
 export const enterpriseRegistryProjection = foldedStateProjection({

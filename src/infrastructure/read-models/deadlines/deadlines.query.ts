@@ -1,0 +1,25 @@
+import type Database from 'better-sqlite3';
+import { Deadline } from '../../../application/deadlines';
+import { preparedOnce } from '../../projections/projection';
+
+interface DeadlineRow {
+  stream: string;
+  kind: string;
+  key: string;
+  due_at: string;
+  rule: string;
+  calendar_version: string | null;
+}
+
+const dueQuery = preparedOnce((db) =>
+  db.prepare<[string], DeadlineRow>(
+    'SELECT stream, kind, key, due_at, rule, calendar_version FROM deadlines WHERE fired_at IS NULL AND due_at <= ? ORDER BY due_at, stream, kind, key',
+  ),
+);
+
+/** The deadlines (deadlines.projection.ts) not yet settled and due by `now`, the earliest first. */
+export function deadlinesDue(db: Database.Database, now: Date): Deadline[] {
+  return dueQuery(db)
+    .all(now.toISOString())
+    .map((row) => ({ stream: row.stream, kind: row.kind, key: row.key, dueAt: row.due_at, rule: row.rule, calendarVersion: row.calendar_version }));
+}

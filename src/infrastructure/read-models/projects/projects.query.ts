@@ -1,0 +1,96 @@
+import { Injectable } from '@nestjs/common';
+import { Actor } from '../../../domain/messages';
+import { PROJECT_ACCESS, PUBLISHED_WHILE } from '../../../domain/project/project.access';
+import { Condition, equalities, Page, pageOf, Paging, read, where, withJson } from '../query';
+import { ReadModels } from '../read-models';
+import { visibleTo } from '../visibility';
+
+/** The filters GET /projects takes; each one given narrows the list by equality. */
+export interface ProjectFilters {
+  readonly cycleId?: string;
+  readonly status?: string;
+  readonly programType?: string;
+  readonly region?: string;
+  readonly applicantOrg?: string;
+}
+
+/** Who sees which projects: PROJECT_ACCESS (project.access.ts) on the columns of `table` as the query names it. */
+const visibility = (actor: Actor, table = 'project_status'): Condition =>
+  visibleTo(PROJECT_ACCESS.see.relations, actor, {
+    org: `${table}.applicant_org`,
+    region: `${table}.region`,
+    reviewers: { id: `${table}.id`, table: 'project_reviewers', record: 'project_id', reviewer: 'reviewer_id', recused: 'recused' },
+  });
+
+/** What a public notice publishes of a project to everyone signed in (project.access.ts). */
+const PUBLISHED = `status = '${PUBLISHED_WHILE}'`;
+
+const COLUMNS = `id, cycle_id AS cycleId, program_type AS programType, applicant_org AS applicantOrg, region, title, status, tier, grade,
+  notice_id AS noticeId, notice_ends_on AS noticeEndsOn, objections, open_objections AS openObjections, plan_due_on AS planDueOn,
+  construction_ends_on AS constructionEndsOn, ban_until AS banUntil, last_decision AS lastDecision, last_reason AS lastReason,
+  last_decided_at AS lastDecidedAt, overdue, revision`;
+
+const QUEUE_COLUMNS = `p.id AS projectId, p.title, p.cycle_id AS cycleId, p.program_type AS programType, p.status, r.recused, r.score,
+  CASE WHEN r.recused = 1 THEN 'recused' WHEN r.score IS NULL THEN 'pending' ELSE 'submitted' END AS state`;
+
+const NOTICES = `(SELECT notice_id AS noticeId, cycle_id AS cycleId, program_type AS programType, max(notice_ends_on) AS endsOn,
+  count(*) AS projectCount, sum(objections) AS objections FROM project_status WHERE ${PUBLISHED} GROUP BY notice_id)`;
+
+/** The project-status read model (project-status.projection.ts) as the lists read it, each bounded by who may see what. */
+@Injectable()
+export class ProjectQueries {
+  constructor(private readonly readModels: ReadModels) {}
+
+  list(actor: Actor, filters: ProjectFilters, paging: Paging): Page<Record<string, unknown>> {
+    const { cycleId, status, programType, region, applicantOrg } = filters;
+    return this.page(
+      [visibility(actor), ...equalities({ cycle_id: cycleId, status, program_type: programType, region, applicant_org: applicantOrg })],
+      paging,
+    );
+  }
+
+  /** The projects with an obligation missed and not made up. */
+  overdue(actor: Actor, paging: Paging): Page<Record<string, unknown>> {
+    return this.page([visibility(actor), where("overdue <> '[]'")], paging);
+  }
+
+  /** A reviewer's assignments, pending first, with its counts of pending and submitted scores. */
+  reviewerQueue(actor: Actor, reviewerId: string, paging: Paging) {
+    const page = pageOf(
+      this.readModels.db,
+      'project_reviewers r JOIN project_status p ON p.id = r.project_id',
+      QUEUE_COLUMNS,
+      [where('r.reviewer_id = ?', reviewerId), visibility(actor, 'p')],
+      "state = 'pending' DESC, p.id",
+      paging,
+      (row) => ({ ...row, recused: row.recused === 1 }),
+    );
+    const counts = read('project_reviewers', () =>
+      this.readModels.db
+        .prepare('SELECT sum(recused = 0 AND score IS NULL) AS pending, sum(recused = 0 AND score IS NOT NULL) AS submitted FROM project_reviewers WHERE reviewer_id = ?')
+        .get(reviewerId),
+    ) as { pending: number | null; submitted: number | null };
+    return { reviewerId, pending: counts.pending ?? 0, submitted: counts.submitted ?? 0, ...page };
+  }
+
+  /** The public notices open now with their projects: what a notice publishes to everyone, never who objected. */
+  notices(paging: Paging) {
+    const page = pageOf(this.readModels.db, NOTICES, '*', [], 'endsOn, noticeId', paging, (row) => row);
+    const projectsOf = this.readModels.db.prepare(
+      `SELECT id, title, applicant_org AS applicantOrg, tier, objections, open_objections AS openObjections FROM project_status WHERE ${PUBLISHED} AND notice_id = ? ORDER BY id`,
+    );
+    return { ...page, items: read('project_status', () => page.items.map((notice) => ({ ...notice, projects: projectsOf.all(notice.noticeId) }))) };
+  }
+
+  /** How many of a cycle's projects are at each stage. */
+  perStage(cycleId: string): Record<string, number> {
+    const stages = read('project_status', () =>
+      this.readModels.db.prepare('SELECT status, count(*) AS n FROM project_status WHERE cycle_id = ? GROUP BY status ORDER BY status').all(cycleId),
+    ) as { status: string; n: number }[];
+    return Object.fromEntries(stages.map((s) => [s.status, s.n]));
+  }
+
+  private page(conditions: Condition[], paging: Paging): Page<Record<string, unknown>> {
+    return pageOf(this.readModels.db, 'project_status', COLUMNS, conditions, 'cycle_id, id', paging, (row) => withJson(row, 'overdue'));
+  }
+}
