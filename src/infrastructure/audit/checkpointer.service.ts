@@ -10,10 +10,11 @@ import {
   TrustedCheckpoints,
   trustCheckpoints,
 } from '../../application/checkpoints';
-import { EVENT_STORE, EventStore, Position, RecordedEvent, Subscription } from '../../application/event-store';
+import { EVENT_STORE, EventStore, Position, RecordedEvent } from '../../application/event-store';
 import { GlobalChain } from '../../application/integrity';
 import { AppConfig } from '../../config';
 import { APP_CONFIG } from '../event-store/event-store.module';
+import { LogConsumer, PositionWaiters, repeat, Repeating } from '../projections/log-consumer';
 import { appendCheckpoint, checkpointFileIn, readCheckpointFile } from './checkpoint-file';
 import { readSigningKey } from './signing-key';
 
@@ -50,12 +51,12 @@ export class Checkpointer implements OnApplicationBootstrap, BeforeApplicationSh
   readonly copyFile?: string;
   private chain?: GlobalChain;
   private pending = 0;
-  private subscription?: Subscription;
-  private timer?: NodeJS.Timeout;
+  private consumer?: LogConsumer;
+  private timer?: Repeating;
   private haltedBecause?: string;
   private latestSigned?: Checkpoint;
   private reached: Position | undefined;
-  private readonly waiters = new Set<{ position: Position; resolve: () => void }>();
+  private readonly waiters = new PositionWaiters();
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -110,28 +111,25 @@ export class Checkpointer implements OnApplicationBootstrap, BeforeApplicationSh
     this.chain = new GlobalChain(latest ? chainStateOf(latest) : undefined);
     this.latestSigned = latest;
     this.reached = latest ? BigInt(latest.position) : undefined;
-    this.subscription = this.store.subscribeToAll({ after: this.reached, onEvents: (events) => this.take(events) });
-    this.subscription.done.catch((error: unknown) => {
+    this.consumer = new LogConsumer(this.store, { after: this.reached, handle: (events) => this.take(events) });
+    this.consumer.done.catch((error: unknown) => {
       this.haltedBecause = `the checkpointer's subscription failed: ${(error as Error).message}`;
       this.logger.error(this.haltedBecause);
     });
     if (this.config.audit.checkpointEveryMs > 0) {
-      this.timer = setInterval(() => this.signPending(), this.config.audit.checkpointEveryMs);
-      this.timer.unref();
+      this.timer = repeat(this.config.audit.checkpointEveryMs, async () => this.signPending(), { delayFirst: true });
     }
   }
 
   /** The events since the last checkpoint are signed before the store closes. */
   async beforeApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
-    await this.subscription?.stop();
-    this.subscription = undefined;
+    await Promise.all([this.timer?.stop(), this.consumer?.stop()]);
+    this.timer = this.consumer = undefined;
     this.signPending();
   }
 
-  onApplicationShutdown(): void {
-    if (this.timer) clearInterval(this.timer);
+  async onApplicationShutdown(): Promise<void> {
+    await this.timer?.stop();
   }
 
   /**
@@ -155,12 +153,7 @@ export class Checkpointer implements OnApplicationBootstrap, BeforeApplicationSh
       if (this.chain!.count % this.config.audit.checkpointEveryEvents === 0) this.signPending();
     }
     this.reached = events[events.length - 1].position;
-    for (const waiter of this.waiters) {
-      if (waiter.position <= this.reached) {
-        this.waiters.delete(waiter);
-        waiter.resolve();
-      }
-    }
+    this.waiters.reached(this.reached);
   }
 
   private signPending(): void {
@@ -212,19 +205,10 @@ export class Checkpointer implements OnApplicationBootstrap, BeforeApplicationSh
 
   private reach(position: Position): Promise<void> {
     if (this.reached !== undefined && this.reached >= position) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const waiter = {
-        position,
-        resolve: () => {
-          clearTimeout(timer);
-          resolve();
-        },
-      };
-      const timer = setTimeout(() => {
-        this.waiters.delete(waiter);
-        reject(new CheckpointRefusedError('checkpoint-timeout', `the checkpointer has not reached position ${position} after ${CATCH_UP_MS} ms`));
-      }, CATCH_UP_MS);
-      this.waiters.add(waiter);
-    });
+    return this.waiters.wait(
+      position,
+      CATCH_UP_MS,
+      () => new CheckpointRefusedError('checkpoint-timeout', `the checkpointer has not reached position ${position} after ${CATCH_UP_MS} ms`),
+    );
   }
 }

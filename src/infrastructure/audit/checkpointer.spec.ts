@@ -101,7 +101,7 @@ describe('the checkpointer', () => {
     await write(4);
     await eventually(() => expect(positions(dataDir)).toEqual(['3']));
     // A crash: no shutdown, a checkpoint half written, and the copy never reached.
-    await first['subscription']?.stop();
+    await first['consumer']?.stop();
     appendFileSync(join(dataDir, 'checkpoints.ndjson'), '{"v":1,"position":"4","cou');
     rmSync(join(copyDir, 'checkpoints.ndjson'));
     await write(1);

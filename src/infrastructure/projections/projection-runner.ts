@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
-import { EventStore, Position, RecordedEvent, Subscription } from '../../application/event-store';
+import { EventStore, Position, RecordedEvent } from '../../application/event-store';
+import { LogConsumer, PositionWaiters } from './log-consumer';
 import { Projection } from './projection';
 import { openShared, retryWhileBusy, retryWhileBusySync } from './sqlite-busy';
 
@@ -39,7 +40,7 @@ class Stopped extends Error {}
 
 /** One subscription's life: started by start() or rebuild(), ended by stop(). */
 interface Run {
-  subscription?: Subscription;
+  consumer?: LogConsumer;
   done: Promise<void>;
   /** Settles when the work the subscription does not wait for (the catch-up's last unit) is over. */
   idle: () => Promise<void>;
@@ -72,7 +73,7 @@ export class ProjectionRunner {
   private delivered: Position | null = null;
   private caughtUp = false;
   private failure?: string;
-  private readonly waiters = new Set<{ position: Position; resolve: () => void }>();
+  private readonly waiters = new PositionWaiters();
   private readonly saveCheckpoint: Database.Statement;
   private readonly readCheckpoints: Database.Statement<[], CheckpointRow>;
 
@@ -125,7 +126,7 @@ export class ProjectionRunner {
     const run = this.run;
     if (!run) return;
     run.stopping = true;
-    await run.subscription?.stop();
+    await run.consumer?.stop();
     await run.idle();
     if (this.run === run) this.run = undefined;
   }
@@ -152,20 +153,7 @@ export class ProjectionRunner {
       this.reached(stored);
       return Promise.resolve();
     }
-    return new Promise((resolve, reject) => {
-      const waiter = {
-        position,
-        resolve: () => {
-          clearTimeout(timer);
-          resolve();
-        },
-      };
-      const timer = setTimeout(() => {
-        this.waiters.delete(waiter);
-        reject(new ProjectionTimeoutError(position, this.checkpoint, timeoutMs));
-      }, timeoutMs);
-      this.waiters.add(waiter);
-    });
+    return this.waiters.wait(position, timeoutMs, () => new ProjectionTimeoutError(position, this.checkpoint, timeoutMs));
   }
 
   /** Settles when the subscription ends: rejects with the error of a projection that failed. */
@@ -217,9 +205,9 @@ export class ProjectionRunner {
       gatheredCount = 0;
       await this.applyInOrder(events, run);
     };
-    const subscription = this.store.subscribeToAll({
+    const consumer = new LogConsumer(this.store, {
       after: after ?? undefined,
-      onEvents: (events) => {
+      handle: (events) => {
         gathered.push(events);
         gatheredCount += events.length;
         const last = events[events.length - 1].position;
@@ -234,17 +222,17 @@ export class ProjectionRunner {
         chain.catch((error: unknown) => {
           if (error instanceof Stopped) return;
           failed(error);
-          void subscription.stop();
+          void consumer.stop();
         });
       },
     });
-    const done = Promise.race([subscription.done, failure]).catch((error: unknown) => {
+    const done = Promise.race([consumer.done, failure]).catch((error: unknown) => {
       if (!(error instanceof Stopped)) throw error;
     });
     done.catch((error: unknown) => {
       this.failure = (error as Error).message;
     });
-    run.subscription = subscription;
+    run.consumer = consumer;
     run.done = done;
     this.run = run;
   }
@@ -368,12 +356,7 @@ export class ProjectionRunner {
   /** The tables include everything up to `position`: wakes the queries waiting for it. */
   private reached(position: Position, exact = false): void {
     if (exact || this.checkpoint === null || position > this.checkpoint) this.checkpoint = position;
-    for (const waiter of this.waiters) {
-      if (waiter.position <= this.checkpoint!) {
-        this.waiters.delete(waiter);
-        waiter.resolve();
-      }
-    }
+    this.waiters.reached(this.checkpoint);
   }
 
   /** Drops the projections' tables; inside the caller's transaction. Their checkpoints say "from the start". */

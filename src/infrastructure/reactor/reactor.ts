@@ -1,10 +1,11 @@
 import type Database from 'better-sqlite3';
 import { Clock } from '../../application/clock';
 import { CommandDoor } from '../../application/command-doors';
-import { EventStore, Position, Subscription } from '../../application/event-store';
+import { EventStore, Position } from '../../application/event-store';
 import { CausingEvent, CycleOfProject, Reaction, reactionsTo } from '../../application/reactions';
 import { idInStream } from '../../application/streams';
-import { isBusy, pauseBefore, retryWhileBusy, retryWhileBusySync } from '../projections/sqlite-busy';
+import { LogConsumer, repeat, Repeating } from '../projections/log-consumer';
+import { isBusy, retryWhileBusy, retryWhileBusySync } from '../projections/sqlite-busy';
 
 export interface ReactorOptions {
   /** The store the reactor follows. */
@@ -47,12 +48,11 @@ export interface FailedReaction {
  * the store) is waited out and the batch reacted to again, never a reason to stop.
  */
 export class Reactor {
-  private subscription?: Subscription;
-  private retryTimer?: NodeJS.Timeout;
+  private consumer?: LogConsumer;
+  private retries?: Repeating;
   private readonly retryMs: number;
   private readonly maxRetryMs: number;
   private readonly maxAttempts: number;
-  private stopping = false;
 
   constructor(private readonly options: ReactorOptions) {
     this.retryMs = options.retryMs ?? 1000;
@@ -75,35 +75,16 @@ export class Reactor {
   }
 
   start(retryIntervalMs = this.retryMs): void {
-    this.stopping = false;
-    this.subscription = this.options.store.subscribeToAll({
+    // A batch that met a lock is reacted to again: what it did already finds itself done.
+    this.consumer = new LogConsumer(this.options.store, {
       after: this.checkpoint,
-      onEvents: async (events) => {
-        // A batch that met a lock is reacted to again: what it did already finds itself done.
-        for (let retry = 1; ; retry += 1) {
-          try {
-            for (const event of events) await this.react(event);
-            this.saveCheckpoint(events[events.length - 1].position);
-            return;
-          } catch (error) {
-            if (!isBusy(error) || this.stopping) throw error;
-            await new Promise((resolve) => setTimeout(resolve, pauseBefore(retry)));
-          }
-        }
+      handle: async (events) => {
+        for (const event of events) await this.react(event);
+        this.saveCheckpoint(events[events.length - 1].position);
       },
     });
-    const retryLoop = () => {
-      this.retryTimer = setTimeout(
-        () =>
-          void this.retryDue()
-            // A lock held elsewhere, or any other trouble, waits for the next round.
-            .catch((error: unknown) => this.options.onError?.(error))
-            .finally(() => this.subscription && retryLoop()),
-        retryIntervalMs,
-      );
-      this.retryTimer.unref();
-    };
-    retryLoop();
+    // A lock held elsewhere, or any other trouble, waits for the next round.
+    this.retries = repeat(retryIntervalMs, () => this.retryDue(), { delayFirst: true, onError: (error) => this.options.onError?.(error) });
   }
 
   /** Another process's reactor may be further along on the same file: the checkpoint never moves back. */
@@ -118,16 +99,14 @@ export class Reactor {
   }
 
   async stop(): Promise<void> {
-    this.stopping = true;
-    clearTimeout(this.retryTimer);
-    const subscription = this.subscription;
-    this.subscription = undefined;
-    await subscription?.stop();
+    const { consumer, retries } = this;
+    this.consumer = this.retries = undefined;
+    await Promise.all([consumer?.stop(), retries?.stop()]);
   }
 
   /** Settles when the subscription ends; rejects if reacting itself failed (not a single reaction). */
   get done(): Promise<void> {
-    return this.subscription?.done ?? Promise.resolve();
+    return this.consumer?.done ?? Promise.resolve();
   }
 
   /** Carries one event's decisions to the streams it names; failures are recorded, never thrown. */

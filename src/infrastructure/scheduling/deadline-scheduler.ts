@@ -5,6 +5,7 @@ import { CommandDoor } from '../../application/command-doors';
 import { Deadline, DeadlineRule, SYSTEM_ACTOR } from '../../application/deadlines';
 import { idInStream } from '../../application/streams';
 import { DomainError } from '../../domain/errors';
+import { repeat, Repeating } from '../projections/log-consumer';
 import { retryWhileBusy } from '../projections/sqlite-busy';
 import { deadlinesDue } from '../read-models/deadlines/deadlines.query';
 
@@ -50,8 +51,7 @@ export class DeadlineScheduler {
   private readonly done = new Set<string>();
   private readonly failures = new Map<string, DeadlineFailure>();
   private queue: Promise<unknown> = Promise.resolve();
-  private timer?: NodeJS.Timeout;
-  private running = false;
+  private ticking?: Repeating;
 
   constructor(private readonly options: DeadlineSchedulerOptions) {
     for (const rule of options.rules) {
@@ -71,19 +71,14 @@ export class DeadlineScheduler {
 
   /** Ticks now and then every `intervalMs`, each tick after the previous one has finished. */
   start(intervalMs: number): void {
-    if (this.running) return;
-    this.running = true;
-    const loop = async () => {
-      await this.tick().catch((error: unknown) => this.options.onError?.(error));
-      if (this.running) this.timer = setTimeout(loop, intervalMs);
-    };
-    void loop();
+    this.ticking ??= repeat(intervalMs, () => this.tick(), { onError: (error) => this.options.onError?.(error) });
   }
 
   /** Stops ticking; resolves once a tick in progress has finished. */
   async stop(): Promise<void> {
-    this.running = false;
-    clearTimeout(this.timer);
+    const ticking = this.ticking;
+    this.ticking = undefined;
+    await ticking?.stop();
     await this.queue;
   }
 
