@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { Decider } from '../domain/decider';
 import { SqliteEventStore } from '../infrastructure/event-store/sqlite.event-store';
 import { asStored, auditViewFor, history, stateAsOf, verifyIntegrity } from './audit';
+import { FoldedStreams } from './folded-streams';
 import { handleCommand } from './handle-command';
 
 type Note = { type: 'Write'; data: { text: string; reason?: string } };
@@ -27,7 +28,7 @@ describe('audit', () => {
     store = new SqliteEventStore({ file });
     for (let i = 0; i < 4; i += 1) {
       for (const stream of ['note-a', 'note-b']) {
-        await handleCommand(store, notes, stream, { type: 'Write', data: { text: `${stream}#${i}`, reason: `because ${i}` } }, {
+        await handleCommand(new FoldedStreams(store), notes, stream, { type: 'Write', data: { text: `${stream}#${i}`, reason: `because ${i}` } }, {
           commandId: `${stream}-${i}`,
           actor,
           now: `2026-01-0${i + 1}T00:00:00.000Z`,
@@ -129,7 +130,7 @@ describe('audit', () => {
     const IDENTITY = /u-9|school-9|晋中市|王某|139/;
 
     beforeEach(async () => {
-      await handleCommand(store, objections, 'objection-x', { type: 'FileObjection', data: { objector: { name: '王某', contact: '139' }, grounds: '不实' } }, {
+      await handleCommand(new FoldedStreams(store), objections, 'objection-x', { type: 'FileObjection', data: { objector: { name: '王某', contact: '139' }, grounds: '不实' } }, {
         commandId: 'u-9:key-1',
         actor: objector,
         now: '2026-02-01T00:00:00.000Z',

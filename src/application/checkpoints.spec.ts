@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { Decider } from '../domain/decider';
 import { SqliteEventStore } from '../infrastructure/event-store/sqlite.event-store';
 import { Checkpoint, CheckpointLine, checkSignature, signCheckpoint, signingKeyFrom, trustCheckpoints, verifyLog } from './checkpoints';
+import { FoldedStreams } from './folded-streams';
 import { handleCommand } from './handle-command';
 import { GENESIS_HASH, globalLink, GlobalChain } from './integrity';
 
@@ -66,7 +67,7 @@ describe('checkpoints', () => {
     store = new SqliteEventStore({ file });
     for (let i = 0; i < 4; i += 1) {
       for (const stream of ['note-a', 'note-b']) {
-        await handleCommand(store, notes, stream, { type: 'Write', data: { text: `${stream}#${i}` } }, { commandId: `${stream}-${i}`, actor, now: `2026-01-0${i + 1}T00:00:00.000Z` });
+        await handleCommand(new FoldedStreams(store), notes, stream, { type: 'Write', data: { text: `${stream}#${i}` } }, { commandId: `${stream}-${i}`, actor, now: `2026-01-0${i + 1}T00:00:00.000Z` });
       }
     }
     const chain = new GlobalChain();
@@ -102,7 +103,7 @@ describe('checkpoints', () => {
   });
 
   it('verify an untouched log, with the events after the latest checkpoint counted as not yet covered', async () => {
-    await handleCommand(store, notes, 'note-c', { type: 'Write', data: { text: 'later' } }, { commandId: 'note-c-0', actor, now: '2026-01-09T00:00:00.000Z' });
+    await handleCommand(new FoldedStreams(store), notes, 'note-c', { type: 'Write', data: { text: 'later' } }, { commandId: 'note-c-0', actor, now: '2026-01-09T00:00:00.000Z' });
     const result = await verifyLog(store, { consecutivePositions: true, checkpoints: trusted(...checkpoints) });
     expect(result).toMatchObject({ ok: true, findings: [], eventsInLog: 9, checkpoints: { trusted: 2, latest: { position: '8', matches: true }, eventsAfterLatest: 1 } });
   });

@@ -209,18 +209,6 @@ describe('handleCommand', () => {
     expect((await readState(streams, seats, 'hall-1')).state.taken).toEqual(['A1', 'A2', 'A3']);
   });
 
-  it('given a bare store, folds the stream from its start, remembering nothing', async () => {
-    await handleCommand(store, seats, 'hall-1', { type: 'Reserve', data: { seat: 'A1' } }, context('c1'));
-    const reads = jest.spyOn(store, 'readStream');
-    const second = await handleCommand(store, seats, 'hall-1', { type: 'Reserve', data: { seat: 'A2' } }, context('c2'));
-    expect(second).toMatchObject({ revision: 1, events: ['Reserved'] });
-    expect(await readState(store, seats, 'hall-1')).toEqual({ state: { count: 2, taken: ['A1', 'A2'] }, revision: 1 });
-    expect(reads.mock.calls).toEqual([
-      ['hall-1', { fromRevision: 0 }],
-      ['hall-1', { fromRevision: 0 }],
-    ]);
-  });
-
   it('fails with If-Match at another revision and writes nothing', async () => {
     await handleCommand(streams, seats, 'hall-1', { type: 'Reserve', data: { seat: 'A1' } }, context('c1'));
     const error = await handleCommand(streams, seats, 'hall-1', { type: 'Reserve', data: { seat: 'A2' } }, context('c2', { ifMatch: 3 })).catch((e) => e);

@@ -1,6 +1,6 @@
 import { Decider } from '../domain/decider';
 import { Actor } from '../domain/messages';
-import { ConcurrencyError, EventStore, JsonObject, NewEvent } from './event-store';
+import { ConcurrencyError, JsonObject, NewEvent } from './event-store';
 import { FoldedStream, FoldedStreams } from './folded-streams';
 import { eventIdFor } from './ids';
 import { chainHash } from './integrity';
@@ -109,15 +109,6 @@ const CONFLICT_BUDGET_MS = 2000;
 const MAX_PAUSE_MS = 128;
 
 /**
- * Where the command path reads and folds: the service's cache of folded streams (its store's), or a
- * bare store, which gets a cache of its own for this one call only: the stream is then folded from its
- * start and the call takes no turn with any other (tools and tests that write a few events).
- */
-export type StreamSource = FoldedStreams | EventStore;
-
-const cacheOf = (source: StreamSource): FoldedStreams => (source instanceof FoldedStreams ? source : new FoldedStreams(source));
-
-/**
  * The one command path: fold the stream (from the state the cache remembers of it), decide, and
  * append with the revision folded, so optimistic concurrency is always on. Commands on one stream
  * take turns within the cache; a conflict with another process (or another cache) is, without
@@ -125,14 +116,13 @@ const cacheOf = (source: StreamSource): FoldedStreams => (source instanceof Fold
  * client's to resolve. Its only effects are the append and what the cache remembers.
  */
 export async function handleCommand<State, Command extends { readonly data: unknown }, Event extends DomainEvent>(
-  source: StreamSource,
+  streams: FoldedStreams,
   decider: Decider<State, Command, Event>,
   stream: string,
   /** The command, or how to build it from the state read (when its context depends on that state). */
   command: Command | ((state: State) => Promise<Command>),
   context: CommandContext,
 ): Promise<CommandOutcome> {
-  const streams = cacheOf(source);
   const store = streams.store;
   return streams.serially(stream, async () => {
     const started = Date.now();
@@ -189,11 +179,11 @@ export async function handleCommand<State, Command extends { readonly data: unkn
 
 /** The current state of a stream and its revision (-1 when it has no event), for queries and ETags. */
 export async function readState<State, Event extends DomainEvent>(
-  source: StreamSource,
+  streams: FoldedStreams,
   decider: Pick<Decider<State, unknown, Event>, 'initialState' | 'evolve'>,
   stream: string,
 ): Promise<{ state: State; revision: number }> {
-  const { state, revision } = await cacheOf(source).read(decider, stream);
+  const { state, revision } = await streams.read(decider, stream);
   return { state, revision };
 }
 

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { Logger } from '@nestjs/common';
 import { join } from 'node:path';
 import { verifyLog } from '../../application/checkpoints';
+import { FoldedStreams } from '../../application/folded-streams';
 import { handleCommand } from '../../application/handle-command';
 import { Decider } from '../../domain/decider';
 import { EventStore } from '../../application/event-store';
@@ -40,7 +41,7 @@ describe('the checkpointer', () => {
   const write = async (n: number) => {
     for (let i = 0; i < n; i += 1) {
       written += 1;
-      await handleCommand(store, notes, `note-${written % 2}`, { type: 'Write', data: { n: written } }, { commandId: `c-${written}`, actor, now: clock.now().toISOString() });
+      await handleCommand(new FoldedStreams(store), notes, `note-${written % 2}`, { type: 'Write', data: { n: written } }, { commandId: `c-${written}`, actor, now: clock.now().toISOString() });
     }
   };
   const positions = (dir: string) => readCheckpointFile(join(dir, 'checkpoints.ndjson')).map((l) => l.checkpoint?.position ?? `unreadable: ${l.unreadable}`);

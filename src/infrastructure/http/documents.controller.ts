@@ -11,7 +11,7 @@ import { PROGRAM_CYCLE_ACCESS } from '../../domain/program-cycle/program-cycle.a
 import { programCycleDecider } from '../../domain/program-cycle/program-cycle.decider';
 import { PROJECT_ACCESS } from '../../domain/project/project.access';
 import { projectDecider } from '../../domain/project/project.decider';
-import { EVENT_STORE, EventStore } from '../../application/event-store';
+import { FoldedStreams } from '../../application/folded-streams';
 import { readState } from '../../application/handle-command';
 import { ALLOWED_MEDIA_TYPES, DocumentStore } from '../documents/document-store';
 import { DocumentCitations } from '../read-models/documents/document-citations.query';
@@ -41,7 +41,7 @@ export class DocumentsController {
   constructor(
     private readonly documents: DocumentStore,
     private readonly citations: DocumentCitations,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly streams: FoldedStreams,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -120,17 +120,17 @@ export class DocumentsController {
   /** Whether the actor may read the record the stream holds, by that aggregate's policy: as its GET answers. */
   private async mayRead(actor: Actor, stream: string): Promise<boolean> {
     if (stream.startsWith('project-')) {
-      const { state } = await readState(this.store, projectDecider, stream);
+      const { state } = await readState(this.streams, projectDecider, stream);
       return state.status !== 'None' && maySee(PROJECT_ACCESS, actor, state);
     }
     if (stream.startsWith('enterprise-')) {
-      const { state } = await readState(this.store, enterpriseDecider, stream);
+      const { state } = await readState(this.streams, enterpriseDecider, stream);
       return state.status !== 'None' && maySee(ENTERPRISE_ACCESS, actor, state);
     }
     if (stream.startsWith('cycle-')) {
       // A cycle's documents are its public notices and approval documents.
       if (seesEvery(PROGRAM_CYCLE_ACCESS, actor.role)) return true;
-      const { state } = await readState(this.store, programCycleDecider, stream);
+      const { state } = await readState(this.streams, programCycleDecider, stream);
       return state.status !== 'none' && maySee(PROGRAM_CYCLE_ACCESS, actor, state);
     }
     return false;

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
+import { FoldedStreams } from '../../application/folded-streams';
 import { handleCommand } from '../../application/handle-command';
 import { cycleStream } from '../../application/streams';
 import { defaultCatalog } from '../../domain/catalog/program-catalog';
@@ -32,9 +33,9 @@ describe('read-model projections', () => {
     for (const [i, id] of ['bm-2021', 'bm-2022'].entries()) {
       const now = `202${i + 1}-03-01T02:00:00.000Z`;
       const open = { type: 'OpenCycle', data: { cycleId: id, programType: 'brand-major', name: id, label: id, rules: { ...programType.defaultRules, quota: 100 + i }, rulesVersion: 'v1', opensAt: now, closesAt: `202${i + 1}-04-01T00:00:00.000Z` }, context: { programType }, actor: office, now };
-      await handleCommand(store, programCycleDecider, cycleStream(id), open as never, { commandId: `open-${id}`, actor: office, now });
+      await handleCommand(new FoldedStreams(store), programCycleDecider, cycleStream(id), open as never, { commandId: `open-${id}`, actor: office, now });
     }
-    await handleCommand(store, programCycleDecider, cycleStream('bm-2021'), { type: 'CloseCycle', data: { reason: 'done' }, actor: office, now: '2021-05-01T00:00:00.000Z' } as never, { commandId: 'close', actor: office, now: '2021-05-01T00:00:00.000Z' });
+    await handleCommand(new FoldedStreams(store), programCycleDecider, cycleStream('bm-2021'), { type: 'CloseCycle', data: { reason: 'done' }, actor: office, now: '2021-05-01T00:00:00.000Z' } as never, { commandId: 'close', actor: office, now: '2021-05-01T00:00:00.000Z' });
   });
   afterEach(async () => {
     await store.close();
@@ -71,7 +72,7 @@ describe('read-model projections', () => {
     const runner = new ProjectionRunner(store, db, PROJECTIONS);
     runner.start();
     // More events arrive while the live projections run.
-    await handleCommand(store, programCycleDecider, cycleStream('bm-2022'), { type: 'CloseApplicationWindow', data: { reason: 'early' }, actor: office, now: '2022-03-10T00:00:00.000Z' } as never, { commandId: 'close-window', actor: office, now: '2022-03-10T00:00:00.000Z' });
+    await handleCommand(new FoldedStreams(store), programCycleDecider, cycleStream('bm-2022'), { type: 'CloseApplicationWindow', data: { reason: 'early' }, actor: office, now: '2022-03-10T00:00:00.000Z' } as never, { commandId: 'close-window', actor: office, now: '2022-03-10T00:00:00.000Z' });
     await runner.waitFor((await store.status()).lastPosition!, 5000);
     const live = dump(db);
     await runner.rebuild();
