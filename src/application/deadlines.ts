@@ -1,5 +1,5 @@
 import { annualReportDueOn, chinaEndOfDay, chinaYearOf, courseUpdateDueOn } from '../domain/beijing-time';
-import { defaultCatalog, EnterpriseProgramType } from '../domain/catalog/program-catalog';
+import { EnterpriseProgramType, ProgramCatalog } from '../domain/catalog/program-catalog';
 import { EnterpriseEvent } from '../domain/enterprise/enterprise.events';
 import { Actor } from '../domain/messages';
 import { ProgramCycleEvent } from '../domain/program-cycle/program-cycle.events';
@@ -51,6 +51,8 @@ export interface DeadlineRule<Event extends DomainEvent = DomainEvent> {
   readonly kind: string;
   /** Bump when `derive` changes: the read model is then rebuilt from the log with the new rule. */
   readonly revision?: number;
+  /** The configured values `derive` reads: when they change, the read model is rebuilt as for a new revision. */
+  readonly parameters?: string;
   /** Pure: the deadlines one event of a stream of the category sets or settles. */
   derive(event: Event, stream: string): readonly DeadlineChange[];
   command(deadline: Deadline): DeadlineCommand;
@@ -112,17 +114,6 @@ export const cycleDeadlineRules: readonly DeadlineRule[] = [applicationWindowClo
 // Enterprises (enterprise-<creditCode>). Their commands take the scheme's rules in force as context,
 // which DecideEnterpriseHandler gives them from the configured catalog, as to every enterprise command.
 
-/**
- * The scheme's rules the annual report's due date is derived with. A configured catalog adds program
- * types but cannot replace this one (withProgramType refuses a code the catalog has), so these are the
- * rules the handler decides an overdue report with.
- */
-const ENTERPRISE: EnterpriseProgramType = (() => {
-  const programType = defaultCatalog.enterprise;
-  if (programType?.lifecycle !== 'enterprise') throw new Error("the catalog has no 'enterprise' program type");
-  return programType;
-})();
-
 /** The first instant after `iso`: the decider holds an obligation due at an instant overdue only after it. */
 const justAfter = (iso: string) => new Date(Date.parse(iso) + 1).toISOString();
 
@@ -151,13 +142,13 @@ export const threeYearPlanDue: DeadlineRule<EnterpriseEvent> = {
 };
 
 /**
- * The report on `year` is due by `annualReportDueOn` of the scheme's rules (ENTERPRISE), the function the
- * decider applies to the rules the handler gives it, and overdue from the start of the next Beijing day.
- * A change of the catalog's `annualReportDue` must bump `revision` below.
+ * The report on `year` is due by `annualReportDueOn` of the scheme's rules, the function and the rules
+ * (the configured catalog's) the decider decides an overdue report with, and overdue from the start of
+ * the next Beijing day. The decider's due date is what the events record; this one says when to ask.
  */
-function armAnnualReport(year: number): DeadlineChange {
-  const dueOn = annualReportDueOn(year, ENTERPRISE.defaultRules.annualReportDue);
-  return set(String(year), chinaEndOfDay(dueOn), `enterprise.annualReport: report for ${year} due by ${dueOn} (rules ${ENTERPRISE.rulesVersion})`);
+function armAnnualReport(year: number, enterprise: EnterpriseProgramType): DeadlineChange {
+  const dueOn = annualReportDueOn(year, enterprise.defaultRules.annualReportDue);
+  return set(String(year), chinaEndOfDay(dueOn), `enterprise.annualReport: report for ${year} due by ${dueOn} (rules ${enterprise.rulesVersion})`);
 }
 
 /**
@@ -168,18 +159,20 @@ function armAnnualReport(year: number): DeadlineChange {
  * enterprise is admitted (incubating, certified, or after its certificate ran out — the decider still
  * expects reports then), until it is disqualified.
  */
-export const annualReportDue: DeadlineRule<EnterpriseEvent> = {
+export const annualReportDue = (enterprise: EnterpriseProgramType): DeadlineRule<EnterpriseEvent> => ({
   category: 'enterprise',
   kind: 'annual-report-due',
+  // A change of the configured due date re-derives the deadlines, as a new revision of the rule would.
+  parameters: JSON.stringify(enterprise.defaultRules.annualReportDue),
   derive: (event) => {
     switch (event.type) {
       case 'AdmittedToIncubation':
-        return [armAnnualReport(chinaYearOf(event.data.admittedAt))];
+        return [armAnnualReport(chinaYearOf(event.data.admittedAt), enterprise)];
       case 'AnnualReportSubmitted':
       case 'AnnualReportOverdue': {
         const { year } = event.data;
         const at = event.type === 'AnnualReportSubmitted' ? event.data.submittedAt : event.data.recordedAt;
-        return [clear(String(year)), armAnnualReport(Math.max(year + 1, chinaYearOf(at)))];
+        return [clear(String(year)), armAnnualReport(Math.max(year + 1, chinaYearOf(at)), enterprise)];
       }
       case 'EnterpriseDisqualified': {
         // At most the running year and the one before it are armed.
@@ -193,7 +186,7 @@ export const annualReportDue: DeadlineRule<EnterpriseEvent> = {
   command: (deadline) => ({ type: 'RecordAnnualReportOverdue', data: { year: Number(deadline.key) } }),
   // No report is expected: not admitted in the current application round, or the year precedes it.
   settledBy: ['invalid-transition', 'invalid-report-year'],
-};
+});
 
 /** A certificate expires at its `validUntil`, unless a renewal supersedes it or a disqualification revokes it. */
 export const certificateExpiry: DeadlineRule<EnterpriseEvent> = {
@@ -245,7 +238,12 @@ export const minimumIncubationEnd: DeadlineRule<EnterpriseEvent> = {
   command: () => ({ type: 'RecordMinimumIncubationReached', data: {} }),
 };
 
-export const enterpriseDeadlineRules: readonly DeadlineRule[] = [threeYearPlanDue, annualReportDue, certificateExpiry, minimumIncubationEnd];
+/** The enterprise scheme's deadlines under the configured catalog's scheme. */
+export function enterpriseDeadlineRules(catalog: ProgramCatalog): readonly DeadlineRule[] {
+  const enterprise = catalog.enterprise;
+  if (enterprise?.lifecycle !== 'enterprise') throw new Error("the catalog has no 'enterprise' program type");
+  return [threeYearPlanDue, annualReportDue(enterprise), certificateExpiry, minimumIncubationEnd];
+}
 
 // ---------------------------------------------------------------------------------------------
 // Projects (project-<id>). Their rules were copied into the project's first event, so the commands
@@ -388,4 +386,5 @@ export const constructionPeriodEnd: DeadlineRule<ProjectEvent> = {
 export const projectDeadlineRules: readonly DeadlineRule[] = [constructionPlanDue, projectAnnualReportDue, courseUpdateDue, rectificationDue, constructionPeriodEnd];
 
 /** Every rule the service runs. */
-export const DEADLINE_RULES: readonly DeadlineRule[] = [...cycleDeadlineRules, ...enterpriseDeadlineRules, ...projectDeadlineRules];
+/** Every deadline rule, under the configured catalog. */
+export const deadlineRules = (catalog: ProgramCatalog): readonly DeadlineRule[] => [...cycleDeadlineRules, ...enterpriseDeadlineRules(catalog), ...projectDeadlineRules];

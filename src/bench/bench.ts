@@ -113,7 +113,7 @@ function table(r: Results): string {
     ['   the command itself, p50 / p99 ms', `${http.readYourWrites.commandP50Ms} / ${http.readYourWrites.commandP99Ms}`, ''],
     [`P3 log: events (${n(log.projects)} projects, ${n(log.streams)} streams), built in s`, `${n(log.events)} in ${log.buildSeconds}`, ''],
     ['P3 raw sequential read + JSON.parse: events/s', n(log.rawReadEventsPerSecond), ''],
-    ['P3 projection rebuild (ProjectionRunner, PROJECTIONS): events/s', n(log.rebuildEventsPerSecond), mark('P3 rebuild events/s')],
+    ['P3 projection rebuild (ProjectionRunner, every read model): events/s', n(log.rebuildEventsPerSecond), mark('P3 rebuild events/s')],
     ['   rebuild time, s', String(log.rebuildSeconds), ''],
     ...Object.entries(log.rebuildBreakdown).map(([name, percent]): [string, string, string] => [`   of which ${name}, %`, String(percent), '']),
     ['P3 ratio rebuild / raw read', log.rebuildToRawRatio.toFixed(2), ''],

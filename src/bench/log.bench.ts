@@ -21,7 +21,7 @@ import { SqliteEventStore } from '../infrastructure/event-store/sqlite.event-sto
 import { Projection } from '../infrastructure/projections/projection';
 import { ProjectionRunner } from '../infrastructure/projections/projection-runner';
 import { ReactorService } from '../infrastructure/reactor/reactor.service';
-import { PROJECTIONS } from '../infrastructure/read-models/read-models';
+import { projectionsFor } from '../infrastructure/read-models/read-models';
 import { loadConfig } from '../config';
 import { systemClock } from '../application/clock';
 
@@ -388,8 +388,8 @@ export async function measureLog(dataDir: string, sizes: LogSizes, log: (line: s
 
     const readModels = ProjectionRunner.openDatabase(join(dataDir, 'read-models.db'));
     // The service's projections, each apply() timed (one hrtime pair per batch): where the rebuild's time goes.
-    const applyNs = new Map<string, bigint>(PROJECTIONS.map((p) => [p.name, 0n]));
-    const timedProjections: Projection[] = PROJECTIONS.map((p) => ({
+    const applyNs = new Map<string, bigint>(projectionsFor(defaultCatalog).map((p) => [p.name, 0n]));
+    const timedProjections: Projection[] = projectionsFor(defaultCatalog).map((p) => ({
       name: p.name,
       version: p.version,
       tables: p.tables,

@@ -1,4 +1,5 @@
-import { PROJECTIONS, ReadModels } from '../../src/infrastructure/read-models/read-models';
+import { defaultCatalog } from '../../src/domain/catalog/program-catalog';
+import { projectionsFor, ReadModels } from '../../src/infrastructure/read-models/read-models';
 import { client } from '../support/http';
 import { expectOk, FakeClock, on, upload } from '../support/lifecycle';
 import { RunningApp, startTestApp } from '../support/test-app';
@@ -131,7 +132,7 @@ describe('read models over HTTP, by visibility', () => {
   it('rebuilds every read model identical to the live one', async () => {
     const { db, runner } = running.app.get(ReadModels);
     await running.app.get(ReadModels).reach(BigInt(lastPosition));
-    const dump = () => Object.fromEntries(PROJECTIONS.flatMap((p) => p.tables).map((table) => [table, db.prepare(`SELECT * FROM "${table}" ORDER BY 1, 2`).all()]));
+    const dump = () => Object.fromEntries(projectionsFor(defaultCatalog).flatMap((p) => p.tables).map((table) => [table, db.prepare(`SELECT * FROM "${table}" ORDER BY 1, 2`).all()]));
     const live = dump();
     expect((live.project_status as unknown[]).length).toBe(3);
     await runner.rebuild();

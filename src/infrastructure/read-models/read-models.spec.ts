@@ -10,7 +10,7 @@ import { Actor } from '../../domain/messages';
 import { programCycleDecider } from '../../domain/program-cycle/program-cycle.decider';
 import { SqliteEventStore } from '../event-store/sqlite.event-store';
 import { ProjectionRunner } from '../projections/projection-runner';
-import { PROJECTIONS } from './read-models';
+import { projectionsFor } from './read-models';
 import { cycleDashboardProjection } from './cycles/cycle-dashboard.projection';
 
 const office: Actor = { id: 'office-1', role: 'office', org: '省教育厅' };
@@ -21,6 +21,8 @@ function dump(db: Database.Database) {
     PROJECTIONS.flatMap((p) => p.tables).map((table) => [table, db.prepare(`SELECT * FROM "${table}" ORDER BY 1, 2`).all()]),
   );
 }
+
+const PROJECTIONS = projectionsFor(defaultCatalog);
 
 describe('read-model projections', () => {
   let dir: string;

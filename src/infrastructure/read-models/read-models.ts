@@ -1,9 +1,10 @@
 import { join } from 'node:path';
 import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import type Database from 'better-sqlite3';
-import { DEADLINE_RULES } from '../../application/deadlines';
+import { deadlineRules } from '../../application/deadlines';
 import { EVENT_STORE, EventStore, Position } from '../../application/event-store';
 import { AppConfig } from '../../config';
+import { ProgramCatalog } from '../../domain/catalog/program-catalog';
 import { APP_CONFIG } from '../event-store/event-store.module';
 import { Projection } from '../projections/projection';
 import { ProjectionRunner, ProjectionTimeoutError } from '../projections/projection-runner';
@@ -14,11 +15,12 @@ import { documentCitationsProjection } from './documents/document-citations.proj
 import { enterpriseRegistryProjection } from './enterprises/enterprise-registry.projection';
 import { projectStatusProjection } from './projects/project-status.projection';
 
-export const PROJECTIONS: readonly Projection[] = [
+/** Every read model, under the configured catalog (the deadlines are derived with its rules). */
+export const projectionsFor = (catalog: ProgramCatalog): readonly Projection[] => [
   projectStatusProjection,
   cycleDashboardProjection,
   enterpriseRegistryProjection,
-  deadlinesProjection(DEADLINE_RULES),
+  deadlinesProjection(deadlineRules(catalog)),
   documentCitationsProjection,
 ];
 
@@ -33,7 +35,7 @@ export class ReadModels implements OnModuleInit, OnApplicationShutdown {
 
   constructor(@Inject(EVENT_STORE) readonly store: EventStore, @Inject(APP_CONFIG) config: AppConfig) {
     this.db = ProjectionRunner.openDatabase(join(config.dataDir, 'read-models.db'));
-    this.runner = new ProjectionRunner(store, this.db, PROJECTIONS);
+    this.runner = new ProjectionRunner(store, this.db, projectionsFor(config.catalog));
   }
 
   /** Started before anything that reads the tables (the deadline scheduler starts at bootstrap). */

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { CommandBus } from '@nestjs/cqrs';
 import { Clock, CLOCK } from '../../application/clock';
 import { commandDoors } from '../../application/command-doors';
-import { DEADLINE_RULES } from '../../application/deadlines';
+import { deadlineRules } from '../../application/deadlines';
 import { AppConfig } from '../../config';
 import { APP_CONFIG } from '../event-store/event-store.module';
 import { ReadModels } from '../read-models/read-models';
@@ -26,7 +26,7 @@ export class DeadlinesService implements OnApplicationBootstrap, OnApplicationSh
   ) {
     this.scheduler = new DeadlineScheduler({
       db: readModels.db,
-      rules: DEADLINE_RULES,
+      rules: deadlineRules(config.catalog),
       doors: commandDoors(commands),
       clock,
       onError: (error, deadline) =>

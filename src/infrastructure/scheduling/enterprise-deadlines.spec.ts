@@ -5,12 +5,12 @@ import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { Clock } from '../../application/clock';
 import { commandDoors } from '../../application/command-doors';
-import { annualReportDue, certificateExpiry, DEADLINE_RULES, threeYearPlanDue } from '../../application/deadlines';
+import { annualReportDue, certificateExpiry, deadlineRules, threeYearPlanDue } from '../../application/deadlines';
 import { RecordedEvent } from '../../application/event-store';
 import { FoldedStreams } from '../../application/folded-streams';
 import { handleCommand } from '../../application/handle-command';
 import { enterpriseStream } from '../../application/streams';
-import { defaultCatalog } from '../../domain/catalog/program-catalog';
+import { defaultCatalog, EnterpriseProgramType } from '../../domain/catalog/program-catalog';
 import { EnterpriseRules } from '../../domain/catalog/program-rules';
 import { EnterpriseCommand, EnterpriseCommandType, EnterpriseContext } from '../../domain/enterprise/enterprise.commands';
 import { enterpriseDecider } from '../../domain/enterprise/enterprise.decider';
@@ -32,7 +32,7 @@ class FakeClock implements Clock {
 }
 
 // The rules in force, as DecideEnterpriseHandler takes them from the catalog.
-const ENTERPRISE = defaultCatalog.enterprise;
+const ENTERPRISE = defaultCatalog.enterprise as EnterpriseProgramType;
 const context: EnterpriseContext = { rules: ENTERPRISE.defaultRules as EnterpriseRules, rulesVersion: ENTERPRISE.rulesVersion };
 const RULES_VERSION = 'enterprise/2020.1';
 
@@ -118,8 +118,9 @@ describe('enterprise deadlines', () => {
     const store = new SqliteEventStore({ file: join(dir, 'events.db'), pollIntervalMs: 10 });
     const streams = new FoldedStreams(store);
     const db = ProjectionRunner.openDatabase(join(dir, 'read-models.db'));
-    const runner = new ProjectionRunner(store, db, [deadlinesProjection(DEADLINE_RULES)]);
-    const scheduler = new DeadlineScheduler({ db, clock, rules: DEADLINE_RULES, doors: doorsOn({ streams, clock, catalog }) });
+    // As ReadModels and DeadlinesService build them: the rules under the configured catalog.
+    const runner = new ProjectionRunner(store, db, [deadlinesProjection(deadlineRules(catalog))]);
+    const scheduler = new DeadlineScheduler({ db, clock, rules: deadlineRules(catalog), doors: doorsOn({ streams, clock, catalog }) });
     const created = { store, streams, db, runner, scheduler };
     running.push(created);
     return created;
@@ -170,7 +171,7 @@ describe('enterprise deadlines', () => {
 
   it('runs with the doors the service gives the scheduler', () => {
     expect(Object.keys(commandDoors({ execute: () => Promise.reject(new Error('not sent')) }))).toContain('enterprise');
-    expect(DEADLINE_RULES.filter((rule) => rule.category === 'enterprise').map((rule) => rule.kind)).toEqual([
+    expect(deadlineRules(defaultCatalog).filter((rule) => rule.category === 'enterprise').map((rule) => rule.kind)).toEqual([
       'three-year-plan-due',
       'annual-report-due',
       'certificate-expiry',
@@ -188,6 +189,20 @@ describe('enterprise deadlines', () => {
     const [reached] = await eventsOf(service.store, 'MinimumIncubationReached');
     expect(reached.data).toMatchObject({ rulesVersion: 'enterprise/configured' });
     expect(reached.metadata).toMatchObject({ actor: SCHEDULER, rulesVersion: 'enterprise/configured' });
+  });
+
+  it('arms the annual report by the configured catalog’s due date, the one the decider records as due', async () => {
+    const rules = { ...ENTERPRISE.defaultRules, annualReportDue: { month: 3, day: 15 } };
+    const configured = { ...defaultCatalog, enterprise: { ...ENTERPRISE, defaultRules: rules } };
+    expect(deadlinesProjection(deadlineRules(configured)).version).not.toBe(deadlinesProjection(deadlineRules(defaultCatalog)).version);
+    const service = instance(configured);
+    service.runner.start();
+    await admit(service.streams, A);
+    await tickAt(service, ADMIT);
+    expect(deadlineRows(service.db).find((row) => row.kind === 'annual-report-due')).toMatchObject({ key: '2026', due_at: '2027-03-15T16:00:00.000Z' });
+    await tickAt(service, '2027-03-16T09:00:00+08:00');
+    const [overdue] = await eventsOf(service.store, 'AnnualReportOverdue');
+    expect(overdue.data).toMatchObject({ year: 2026, due: '2027-03-15' });
   });
 
   it('fires each enterprise deadline once, decided at its due time, recording the rule', async () => {
@@ -387,7 +402,7 @@ describe('enterprise deadlines', () => {
       }) as const;
 
     it('arms the running year when a report for an earlier year is caught up on', () => {
-      const late = annualReportDue.derive(
+      const late = annualReportDue(ENTERPRISE).derive(
         { type: 'AnnualReportSubmitted', data: { year: 2026, report: doc(5), submittedAt: '2029-03-01T02:00:00.000Z', due: '2027-01-31', late: true, rulesVersion: RULES_VERSION } },
         'enterprise-x',
       );
@@ -396,7 +411,7 @@ describe('enterprise deadlines', () => {
 
     it('settles every deadline a disqualification ends', () => {
       expect(threeYearPlanDue.derive(disqualified('2030-01-10T02:00:00.000Z', 2), 'enterprise-x')).toEqual([{ clear: { key: 'three-year-plan' } }]);
-      expect(annualReportDue.derive(disqualified('2030-01-10T02:00:00.000Z', 2), 'enterprise-x')).toEqual([{ clear: { key: '2029' } }, { clear: { key: '2030' } }]);
+      expect(annualReportDue(ENTERPRISE).derive(disqualified('2030-01-10T02:00:00.000Z', 2), 'enterprise-x')).toEqual([{ clear: { key: '2029' } }, { clear: { key: '2030' } }]);
       expect(certificateExpiry.derive(disqualified('2030-01-10T02:00:00.000Z', 2), 'enterprise-x')).toEqual([{ clear: { key: '2' } }]);
       expect(certificateExpiry.derive(disqualified('2030-01-10T02:00:00.000Z', null), 'enterprise-x')).toEqual([]);
     });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { Clock } from '../../application/clock';
-import { constructionPeriodEnd, DEADLINE_RULES, minimumIncubationEnd, rectificationDue } from '../../application/deadlines';
+import { constructionPeriodEnd, deadlineRules, minimumIncubationEnd, rectificationDue } from '../../application/deadlines';
 import { FoldedStreams } from '../../application/folded-streams';
 import { RecordedEvent } from '../../application/event-store';
 import { handleCommand } from '../../application/handle-command';
@@ -192,9 +192,9 @@ describe('project and enterprise deadlines: rectification, end of construction, 
     const store = new SqliteEventStore({ file: join(dir, 'events.db'), pollIntervalMs: 10 });
     const streams = new FoldedStreams(store);
     const db = ProjectionRunner.openDatabase(join(dir, 'read-models.db'));
-    const runner = new ProjectionRunner(store, db, [deadlinesProjection(DEADLINE_RULES)]);
+    const runner = new ProjectionRunner(store, db, [deadlinesProjection(deadlineRules(defaultCatalog))]);
     // As DeadlinesService builds it: every rule, the aggregates' handlers.
-    const scheduler = new DeadlineScheduler({ db, clock, rules: DEADLINE_RULES, doors: doorsOn({ streams, clock }) });
+    const scheduler = new DeadlineScheduler({ db, clock, rules: deadlineRules(defaultCatalog), doors: doorsOn({ streams, clock }) });
     service = { store, streams, db, runner, scheduler };
     runner.start();
   });
@@ -207,14 +207,14 @@ describe('project and enterprise deadlines: rectification, end of construction, 
   });
 
   it('runs the new rules with the service’s rules', () => {
-    expect(DEADLINE_RULES.filter((rule) => rule.category === 'project').map((rule) => rule.kind)).toEqual([
+    expect(deadlineRules(defaultCatalog).filter((rule) => rule.category === 'project').map((rule) => rule.kind)).toEqual([
       'construction-plan-due',
       'annual-report-due',
       'course-update-due',
       'rectification-due',
       'construction-period-end',
     ]);
-    expect(DEADLINE_RULES).toContain(minimumIncubationEnd);
+    expect(deadlineRules(defaultCatalog)).toContain(minimumIncubationEnd);
   });
 
   it('records a rectification missed once, at the start of the day after its deadline, with the rule', async () => {

@@ -52,7 +52,7 @@ export function deadlinesProjection(rules: readonly DeadlineRule[]): Projection 
 
 /** A stable number for the set of rules (FNV-1a over their ids and revisions). */
 function versionOf(rules: readonly DeadlineRule[]): number {
-  const ids = rules.map((r) => `${r.category}/${r.kind}#${r.revision ?? 1}`).sort().join('|');
+  const ids = rules.map((r) => `${r.category}/${r.kind}#${r.revision ?? 1}${r.parameters ? `(${r.parameters})` : ''}`).sort().join('|');
   let hash = 0x811c9dc5;
   for (let i = 0; i < ids.length; i++) hash = Math.imul(hash ^ ids.charCodeAt(i), 0x01000193) >>> 0;
   return hash;
