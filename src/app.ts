@@ -113,7 +113,7 @@ export async function createApp(config: AppConfig, clock: Clock = clockOf(config
     .setDescription(
       'Application, selection, construction, evaluation and revocation of the accreditation projects of the 2020 Shanxi vocational-education plan, kept as event streams. Every error is answered as application/problem+json (RFC 9457) with a stable `code`.',
     )
-    .setVersion('1')
+    .setVersion('2')
     .addBearerAuth()
     .build();
   SwaggerModule.setup('docs', app, () => withProblemResponses(SwaggerModule.createDocument(app, openApi)), { jsonDocumentUrl: 'docs-json' });

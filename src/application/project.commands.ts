@@ -51,14 +51,14 @@ function onCycle(request: CommandRequest, commandId: string, now: string): Comma
 
 /** Is the cycle's window open at `now`: opened, not past its deadline, not closed early. */
 function cycleFacts(cycleId: string, cycle: ProgramCycleState, now: string): ProjectCycleFacts {
-  if (cycle.status === 'none') throw notFound('cycle-not-found', `no cycle ${cycleId}`);
+  if (cycle.status === 'None') throw notFound('cycle-not-found', `no cycle ${cycleId}`);
   const at = Date.parse(now);
   return {
     id: cycleId,
     programType: cycle.programType,
     rules: cycle.rules,
     rulesVersion: cycle.rulesVersion,
-    windowOpen: cycle.status === 'open' && Date.parse(cycle.opensAt) <= at && at < Date.parse(cycle.closesAt),
+    windowOpen: cycle.status === 'Open' && Date.parse(cycle.opensAt) <= at && at < Date.parse(cycle.closesAt),
     closesAt: cycle.closesAt,
   };
 }
@@ -95,7 +95,7 @@ export class DecideProjectHandler implements ICommandHandler<DecideProject, Comm
       const decided = { ...command, actor: request.actor, now, context } as ProjectCommand;
       // Limits are the cycle's: the application (or recommendation) is registered on the cycle's stream
       // first, where concurrent ones are serialised, once the project itself has accepted the command.
-      if ((command.type === 'SubmitApplication' || command.type === 'Recommend') && cycleId && cycle && cycle.state.status !== 'none') {
+      if ((command.type === 'SubmitApplication' || command.type === 'Recommend') && cycleId && cycle && cycle.state.status !== 'None') {
         projectDecider.decide(decided, project);
         const registration = await this.register(command, projectId, project, cycleId, cycle, request, now);
         if (registration) registered.push(registration);
@@ -131,7 +131,7 @@ export class DecideProjectHandler implements ICommandHandler<DecideProject, Comm
     now: string,
   ): Promise<Registration | undefined> {
     const state = cycle.state;
-    if (project.status === 'None' || state.status === 'none') return undefined;
+    if (project.status === 'None' || state.status === 'None') return undefined;
     const registration =
       command.type === 'SubmitApplication'
         ? state.applications[projectId]

@@ -83,14 +83,14 @@ interface Template {
 
 /** The application layer's view of the cycle (ProjectCycleFacts), as project.commands.ts builds it. */
 function facts(cycleId: string, cycle: ProgramCycleState, now: string): ProjectCycleFacts {
-  if (cycle.status === 'none') throw new Error('no cycle');
+  if (cycle.status === 'None') throw new Error('no cycle');
   const at = Date.parse(now);
   return {
     id: cycleId,
     programType: cycle.programType,
     rules: cycle.rules,
     rulesVersion: cycle.rulesVersion,
-    windowOpen: cycle.status === 'open' && Date.parse(cycle.opensAt) <= at && at < Date.parse(cycle.closesAt),
+    windowOpen: cycle.status === 'Open' && Date.parse(cycle.opensAt) <= at && at < Date.parse(cycle.closesAt),
     closesAt: cycle.closesAt,
   };
 }

@@ -61,7 +61,7 @@ const PROJECT = {
 } as unknown as Project;
 
 const ENTERPRISE = { status: 'Submitted', enterpriseId: 'ent-a', region: '太原市', objections: [] } as unknown as EnterpriseState;
-const CYCLE = { status: 'open', cycleId: 'c-1' } as unknown as ProgramCycleState;
+const CYCLE = { status: 'Open', cycleId: 'c-1' } as unknown as ProgramCycleState;
 
 const OK = 'ok';
 type Answer = typeof OK | readonly [code: string, message: string];

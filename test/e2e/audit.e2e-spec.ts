@@ -40,18 +40,18 @@ describe('audit API', () => {
       type: 'CycleOpened',
       actor: { id: 'office-1', role: 'office', org: '山西省教育厅' },
       rulesVersion: 'secondary-school/2020.1',
-      stateAfter: { status: 'open', cycleId: 'audit-a' },
+      stateAfter: { status: 'Open', cycleId: 'audit-a' },
     });
     expect(typeof opened.recordedAt).toBe('string');
     const closed = rest.find((e: { type: string }) => e.type === 'CycleClosed');
-    expect(closed).toMatchObject({ reason: 'closing audit-a', stateAfter: { status: 'closed' } });
+    expect(closed).toMatchObject({ reason: 'closing audit-a', stateAfter: { status: 'Closed' } });
   });
 
   it('replays a stream as of a revision and as of a time', async () => {
     const atZero = await http.get('/audit/streams/cycle-audit-a/state?revision=0', auditor);
-    expect(atZero.body).toMatchObject({ revision: 0, state: { status: 'open' } });
+    expect(atZero.body).toMatchObject({ revision: 0, state: { status: 'Open' } });
     const before = await http.get('/audit/streams/cycle-audit-a/state?time=2000-01-01T00:00:00Z', auditor);
-    expect(before.body).toMatchObject({ revision: -1, state: { status: 'none' } });
+    expect(before.body).toMatchObject({ revision: -1, state: { status: 'None' } });
     const both = await http.get('/audit/streams/cycle-audit-a/state?time=2000-01-01T00:00:00Z&revision=1', auditor);
     expect(both.status).toBe(400);
   });

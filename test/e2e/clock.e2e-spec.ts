@@ -30,7 +30,7 @@ describe('simulated clock (CLOCK=simulated)', () => {
     expect(moved.status).toBe(200);
     expect(moved.body.now).toBe('2025-09-16T00:00:00.000Z');
     expect(moved.body.deadlines).toEqual([{ status: 'fired', stream: 'cycle-sim-2025', kind: 'application-window-close' }]);
-    expect((await http.get('/cycles/sim-2025', office)).body.status).toBe('window-closed');
+    expect((await http.get('/cycles/sim-2025', office)).body.status).toBe('WindowClosed');
   });
 
   it('never moves backwards, and only for the office', async () => {

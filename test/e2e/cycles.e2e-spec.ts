@@ -35,7 +35,7 @@ describe('cycles over HTTP', () => {
     const read = await http.get('/cycles/bm-2021', office);
     expect(read.status).toBe(200);
     expect(read.headers.get('etag')).toBe('"0"');
-    expect(read.body).toMatchObject({ id: 'bm-2021', status: 'open', programType: 'brand-major', rules: { quota: 200 }, rulesVersion: 'brand-major/2020.1' });
+    expect(read.body).toMatchObject({ id: 'bm-2021', status: 'Open', programType: 'brand-major', rules: { quota: 200 }, rulesVersion: 'brand-major/2020.1' });
   });
 
   it('answers a retried Idempotency-Key with the first outcome, even concurrently', async () => {
@@ -82,7 +82,7 @@ describe('cycles over HTTP', () => {
     const stale = await http.post('/cycles/bm-stale/close-window', office, { reason: 'early close' }, { 'if-match': '"5"' });
     expect(stale.status).toBe(412);
     expect(stale.body).toMatchObject({ code: 'revision-mismatch', currentRevision: 0 });
-    expect((await http.get('/cycles/bm-stale', office)).body.status).toBe('open');
+    expect((await http.get('/cycles/bm-stale', office)).body.status).toBe('Open');
     const fresh = await http.post('/cycles/bm-stale/close-window', office, { reason: 'early close' }, { 'if-match': '"0"' });
     expect(fresh.status).toBe(200);
     expect(fresh.headers.get('etag')).toBe('"1"');
@@ -125,7 +125,7 @@ describe('cycle dashboards (read side)', () => {
     expect(dashboard.body).toMatchObject({
       id: 'hc-2026',
       programType: 'higher-college',
-      status: 'open',
+      status: 'Open',
       quota: 10,
       placesTaken: 0,
       remaining: 10,

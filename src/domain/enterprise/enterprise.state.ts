@@ -6,21 +6,24 @@ import { CertificationKind, EnterpriseEvent, NoticeStage } from './enterprise.ev
  * incubation, the certificates and any disqualification. `status` is answered by the API as it is.
  */
 
-export type EnterpriseStatus =
-  | 'None'
-  | 'Submitted'
-  | 'Recommended'
-  | 'JointlyReviewed'
+/** Every status of an enterprise's file; 'None' is the state of a stream not yet written. */
+export const ENTERPRISE_STATUSES = [
+  'None',
+  'Submitted',
+  'Recommended',
+  'JointlyReviewed',
   /** Either notice: see `notice.stage`. */
-  | 'InPublicNotice'
-  | 'InIncubation'
-  | 'CertificationRequested'
-  | 'CertificationEvaluated'
-  | 'Certified'
+  'InPublicNotice',
+  'InIncubation',
+  'CertificationRequested',
+  'CertificationEvaluated',
+  'Certified',
   /** The last certificate ran out; the enterprise may still request re-certification. */
-  | 'CertificateExpired'
-  | 'NotAdmitted'
-  | 'Disqualified';
+  'CertificateExpired',
+  'NotAdmitted',
+  'Disqualified',
+] as const;
+export type EnterpriseStatus = (typeof ENTERPRISE_STATUSES)[number];
 
 export interface EnterpriseObjection {
   readonly objectionId: string;

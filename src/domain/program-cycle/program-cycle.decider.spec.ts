@@ -539,9 +539,9 @@ describe('program cycle decider', () => {
   describe('evolve', () => {
     it('is total: events out of order or before the cycle opened leave the state sensible', () => {
       const stray = [shortlisted('p1', 1), noticeEnded(['p1']), removed('p1'), windowClosed];
-      expect(fold(decider, stray)).toEqual({ status: 'none' });
+      expect(fold(decider, stray)).toEqual({ status: 'None' });
       const state = fold(decider, [opened(), noticeEnded(['p9']), removed('p9'), opened(tiered), { type: 'SomethingElse', data: {} } as unknown as ProgramCycleEvent]);
-      expect(state).toMatchObject({ status: 'open', rules });
+      expect(state).toMatchObject({ status: 'Open', rules });
     });
   });
 });
@@ -620,11 +620,11 @@ describe('program cycle decider, generated command sequences', () => {
         const inWindow = time < Date.parse(CLOSES);
         time += Math.floor(random() * (inWindow ? 1 : 1.6) * DAY);
         const now = at();
-        if (state.status === 'none') throw new Error('the cycle did not open');
+        if (state.status === 'None') throw new Error('the cycle did not open');
         const applications = Object.keys(state.applications);
         const recommendedIds = Object.keys(state.recommendations);
-        const undecided = recommendedIds.filter((id) => !Object.prototype.hasOwnProperty.call(state.status === 'none' ? {} : state.selections, id));
-        const withStatus = (...statuses: string[]) => Object.entries(state.status === 'none' ? {} : state.selections).filter(([, s]) => statuses.includes(s.status)).map(([id]) => id);
+        const undecided = recommendedIds.filter((id) => !Object.prototype.hasOwnProperty.call(state.status === 'None' ? {} : state.selections, id));
+        const withStatus = (...statuses: string[]) => Object.entries(state.status === 'None' ? {} : state.selections).filter(([, s]) => statuses.includes(s.status)).map(([id]) => id);
         // Mostly plausible commands, chosen from the current state; the rest arbitrary, so that guards are exercised too.
         const plausible = chance(0.85);
         // During the window mostly applications and recommendations, afterwards mostly the selection.

@@ -3,8 +3,9 @@ import { own } from '../checks';
 import { ProgramCycleEvent } from './program-cycle.events';
 
 /**
- * What a cycle's stream (`cycle-<id>`) folds into. Its statuses are lower-case ('open', 'window-closed',
- * 'closed'), as the cycle dashboard answers them; 'none' (no stream yet) is never answered, the API says 404.
+ * What a cycle's stream (`cycle-<id>`) folds into. Its status is PascalCase like every record's ('Open',
+ * 'WindowClosed', 'Closed'; 'None', no stream yet, is never answered: the API says 404); the states of the
+ * items within it (a project's selection) are lower-case, like an objection's within a project.
  */
 
 /** Where a project stands in the cycle's selection. */
@@ -26,8 +27,8 @@ export interface Notice {
 }
 
 export interface ActiveCycle {
-  /** 'open': the application window is (or was until its deadline) open; 'window-closed': selecting. */
-  readonly status: 'open' | 'window-closed' | 'closed';
+  /** 'Open': the application window is (or was until its deadline) open; 'WindowClosed': selecting. */
+  readonly status: 'Open' | 'WindowClosed' | 'Closed';
   readonly cycleId: string;
   readonly programType: string;
   readonly name: string;
@@ -46,19 +47,19 @@ export interface ActiveCycle {
   readonly lastDecisionId: string | null;
 }
 
-export type ProgramCycleState = { readonly status: 'none' } | ActiveCycle;
+export type ProgramCycleState = { readonly status: 'None' } | ActiveCycle;
 
 /** Selection statuses that hold one of the quota's places. */
 const HOLDS_PLACE: readonly SelectionStatus[] = ['shortlisted', 'in-notice', 'notice-ended', 'approved'];
 
-export const initialProgramCycleState: ProgramCycleState = { status: 'none' };
+export const initialProgramCycleState: ProgramCycleState = { status: 'None' };
 
 export function evolveProgramCycle(state: ProgramCycleState, event: ProgramCycleEvent): ProgramCycleState {
   if (event.type === 'CycleOpened') {
-    if (state.status !== 'none') return state;
+    if (state.status !== 'None') return state;
     const d = event.data;
     return {
-      status: 'open',
+      status: 'Open',
       cycleId: d.cycleId,
       programType: d.programType,
       name: d.name,
@@ -77,10 +78,10 @@ export function evolveProgramCycle(state: ProgramCycleState, event: ProgramCycle
       lastDecisionId: null,
     };
   }
-  if (state.status === 'none') return state;
+  if (state.status === 'None') return state;
   switch (event.type) {
     case 'ApplicationWindowClosed':
-      return state.status === 'open' ? { ...state, status: 'window-closed' } : state;
+      return state.status === 'Open' ? { ...state, status: 'WindowClosed' } : state;
     case 'ApplicationRegistered': {
       const { projectId, applicantOrg, region } = event.data;
       return { ...state, applications: { ...state.applications, [projectId]: { applicantOrg, region } } };
@@ -149,7 +150,7 @@ export function evolveProgramCycle(state: ProgramCycleState, event: ProgramCycle
       return withDecision({ ...state, selections }, event.data.decisionId);
     }
     case 'CycleClosed':
-      return { ...state, status: 'closed' };
+      return { ...state, status: 'Closed' };
     default:
       return state;
   }
@@ -171,5 +172,5 @@ function withDecision(cycle: ActiveCycle, decisionId: string): ActiveCycle {
 
 /** A selection decision implies the window has closed, even in a history that lacks the closing event. */
 function closedWindow(cycle: ActiveCycle): ActiveCycle['status'] {
-  return cycle.status === 'open' ? 'window-closed' : cycle.status;
+  return cycle.status === 'Open' ? 'WindowClosed' : cycle.status;
 }

@@ -74,7 +74,7 @@ export class CyclesController {
   @ApiOperation({ summary: 'The cycle as folded from its stream, with its ETag' })
   async get(@Param('id') id: string, @CurrentActor() actor: Actor, @Res({ passthrough: true }) reply: FastifyReply) {
     const { state, revision } = await readState(this.streams, programCycleDecider, cycleStream(id));
-    if (state.status === 'none') {
+    if (state.status === 'None') {
       throw new ProblemError({ status: 404, code: 'cycle-not-found', title: 'Not Found', detail: `no cycle ${id}` });
     }
     requireSeen(PROGRAM_CYCLE_ACCESS, actor, state);

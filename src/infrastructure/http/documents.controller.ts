@@ -131,7 +131,7 @@ export class DocumentsController {
       // A cycle's documents are its public notices and approval documents.
       if (seesEvery(PROGRAM_CYCLE_ACCESS, actor.role)) return true;
       const { state } = await readState(this.streams, programCycleDecider, stream);
-      return state.status !== 'none' && maySee(PROGRAM_CYCLE_ACCESS, actor, state);
+      return state.status !== 'None' && maySee(PROGRAM_CYCLE_ACCESS, actor, state);
     }
     return false;
   }

@@ -5,6 +5,7 @@ import { CATALOG } from '../../application/catalog';
 import { isProjectProgramType, ProgramCatalog } from '../../domain/catalog/program-catalog';
 import { forbidden } from '../../domain/errors';
 import { Actor } from '../../domain/messages';
+import { ENTERPRISE_STATUSES } from '../../domain/enterprise/enterprise.state';
 import { PROJECT_STATUSES } from '../../domain/project/project.events';
 import { PORTFOLIO_ACCESS, requireView } from '../../domain/access';
 import { REVIEWER_QUEUE_ACCESS } from '../../domain/project/project.access';
@@ -33,12 +34,13 @@ export class PageQuery extends StorePageQuery {
 /** The statuses a project can be listed in ('None' is the state of a stream not yet written). */
 export const LISTED_PROJECT_STATUSES = PROJECT_STATUSES.filter((status) => status !== 'None');
 
-export const ENTERPRISE_STATUSES = ['Submitted', 'Recommended', 'JointlyReviewed', 'InPublicNotice', 'InIncubation', 'CertificationRequested', 'CertificationEvaluated', 'Certified', 'CertificateExpired', 'NotAdmitted', 'Disqualified'];
+/** The statuses an enterprise can be listed in. */
+export const LISTED_ENTERPRISE_STATUSES = ENTERPRISE_STATUSES.filter((status) => status !== 'None');
 
 export class EnterpriseRegistryQuery extends PageQuery {
-  @ApiPropertyOptional({ enum: ENTERPRISE_STATUSES, example: 'Certified' })
+  @ApiPropertyOptional({ enum: LISTED_ENTERPRISE_STATUSES, example: 'Certified' })
   @IsOptional()
-  @IsIn(ENTERPRISE_STATUSES)
+  @IsIn(LISTED_ENTERPRISE_STATUSES)
   status?: string;
 
   @ApiPropertyOptional({ example: '太原市' })

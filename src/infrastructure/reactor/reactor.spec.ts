@@ -37,7 +37,7 @@ describe('Reactor', () => {
   async function reviewed(school: string): Promise<string> {
     const projectId = `p-${school}`;
     const { state: cycle } = await readState(streams, programCycleDecider, cycleStream(CYCLE));
-    if (cycle.status === 'none') throw new Error('no cycle');
+    if (cycle.status === 'None') throw new Error('no cycle');
     const context = { cycle: { id: CYCLE, programType: 'brand-major', rules: cycle.rules, rulesVersion: cycle.rulesVersion, windowOpen: true, closesAt: cycle.closesAt } };
     const p = projectStream(projectId);
     await run(p, projectDecider, applicant(school), at('2025-09-02'), { type: 'DraftApplication', data: { projectId, cycleId: CYCLE, programType: 'brand-major', title: school, subject: { kind: 'major', majorCode: '460301', majorName: '机电一体化技术' } }, context });

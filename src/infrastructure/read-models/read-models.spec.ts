@@ -51,8 +51,8 @@ describe('read-model projections', () => {
     await runner.waitFor((await store.status()).lastPosition!, 5000);
     await runner.stop();
     expect(db.prepare('SELECT id, status, quota, places_taken, revision FROM cycle_dashboard ORDER BY id').all()).toEqual([
-      { id: 'bm-2021', status: 'closed', quota: 100, places_taken: 0, revision: 2 },
-      { id: 'bm-2022', status: 'open', quota: 101, places_taken: 0, revision: 0 },
+      { id: 'bm-2021', status: 'Closed', quota: 100, places_taken: 0, revision: 2 },
+      { id: 'bm-2022', status: 'Open', quota: 101, places_taken: 0, revision: 0 },
     ]);
     db.close();
   });

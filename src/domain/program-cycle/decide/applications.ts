@@ -14,7 +14,7 @@ import { deadlinePassed, instant, requireCycle, requireOpenCycle, requireText, r
  */
 
 export function openCycle(command: OpenCycle, state: ProgramCycleState): ProgramCycleEvent[] {
-  if (state.status !== 'none') throw illegalState('cycle-already-open', `cycle ${state.cycleId} is already open`);
+  if (state.status !== 'None') throw illegalState('cycle-already-open', `cycle ${state.cycleId} is already open`);
   const data = command.data;
   requireText('cycleId', data.cycleId);
   requireText('name', data.name);
@@ -66,7 +66,7 @@ export function openCycle(command: OpenCycle, state: ProgramCycleState): Program
 
 export function closeApplicationWindow(command: CloseApplicationWindow, state: ProgramCycleState): ProgramCycleEvent[] {
   const cycle = requireCycle(state);
-  if (cycle.status !== 'open') return [];
+  if (cycle.status !== 'Open') return [];
   const due = deadlinePassed(cycle, command.now);
   if (due) return [due];
   const reason = command.data.reason;
@@ -90,7 +90,7 @@ export function registerApplication(command: RegisterApplication, state: Program
   }
   const now = instant('now', command.now);
   if (now < instant('opensAt', cycle.opensAt)) throw illegalState('window-not-open', 'the application window has not opened yet');
-  if (cycle.status !== 'open' || now >= instant('closesAt', cycle.closesAt)) {
+  if (cycle.status !== 'Open' || now >= instant('closesAt', cycle.closesAt)) {
     throw illegalState('window-closed', 'the application window is closed');
   }
   const count = Object.values(cycle.applications).filter((a) => a.applicantOrg === applicantOrg).length;

@@ -15,25 +15,25 @@ export function roleNotAllowed(actor: Actor, role: Role): DomainError {
 }
 
 export function requireCycle(state: ProgramCycleState): ActiveCycle {
-  if (state.status === 'none') throw notFound('cycle-not-found', 'no such program cycle');
+  if (state.status === 'None') throw notFound('cycle-not-found', 'no such program cycle');
   return state;
 }
 
 export function requireOpenCycle(state: ProgramCycleState): ActiveCycle {
   const cycle = requireCycle(state);
-  if (cycle.status === 'closed') throw illegalState('cycle-closed', `cycle ${cycle.cycleId} is closed`);
+  if (cycle.status === 'Closed') throw illegalState('cycle-closed', `cycle ${cycle.cycleId} is closed`);
   return cycle;
 }
 
 /** The event recording that the window's deadline passed, when it has and nothing recorded it yet. */
 export function deadlinePassed(cycle: ActiveCycle, now: string): ApplicationWindowClosed | null {
-  if (cycle.status !== 'open' || instant('now', now) < instant('closesAt', cycle.closesAt)) return null;
+  if (cycle.status !== 'Open' || instant('now', now) < instant('closesAt', cycle.closesAt)) return null;
   return { type: 'ApplicationWindowClosed', data: { closedAt: cycle.closesAt, trigger: 'deadline', reason: null, rulesVersion: cycle.rulesVersion } };
 }
 
 export function requireWindowClosed(cycle: ActiveCycle, now: string): ApplicationWindowClosed | null {
   const closing = deadlinePassed(cycle, now);
-  if (cycle.status === 'open' && !closing) throw illegalState('window-open', 'the application window is still open');
+  if (cycle.status === 'Open' && !closing) throw illegalState('window-open', 'the application window is still open');
   return closing;
 }
 

@@ -4,7 +4,8 @@ import { foldedStateProjection, RowValues } from '../../projections/folded-state
 /** Each cycle's quota used and remaining (per tier where tiers exist), with its status and notices. */
 export const cycleDashboardProjection = foldedStateProjection({
   name: 'cycle-dashboard',
-  version: 1,
+  // 2: the cycle's status is PascalCase, as every record's.
+  version: 2,
   category: 'cycle',
   decider: programCycleDecider,
   table: 'cycle_dashboard',
@@ -23,7 +24,7 @@ export const cycleDashboardProjection = foldedStateProjection({
   },
   indexes: ['program_type'],
   row: (state): RowValues => {
-    if (state.status === 'none') return { status: 'none' };
+    if (state.status === 'None') return { status: 'None' };
     const taken = placesTaken(state);
     return {
       program_type: state.programType,
