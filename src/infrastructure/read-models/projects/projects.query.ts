@@ -34,7 +34,7 @@ const QUEUE_COLUMNS = `p.id AS projectId, p.title, p.cycle_id AS cycleId, p.prog
   CASE WHEN r.recused = 1 THEN 'recused' WHEN r.score IS NULL THEN 'pending' ELSE 'submitted' END AS state`;
 
 const NOTICES = `(SELECT notice_id AS noticeId, cycle_id AS cycleId, program_type AS programType, max(notice_ends_on) AS endsOn,
-  count(*) AS projectCount, sum(objections) AS objections FROM project_status WHERE ${PUBLISHED} GROUP BY notice_id)`;
+  count(*) AS projectCount, sum(objections) AS objections FROM project_status WHERE ${PUBLISHED} GROUP BY cycle_id, notice_id)`;
 
 /** The project-status read model (project-status.projection.ts) as the lists read it, each bounded by who may see what. */
 @Injectable()
@@ -61,7 +61,8 @@ export class ProjectQueries {
       'project_reviewers r JOIN project_status p ON p.id = r.project_id',
       QUEUE_COLUMNS,
       [where('r.reviewer_id = ?', reviewerId), visibility(actor, 'p')],
-      "state = 'pending' DESC, p.id",
+      // Not `state`: inside the query that name is project_status's own column (the folded state), not the alias.
+      '(r.recused = 0 AND r.score IS NULL) DESC, p.id',
       paging,
       (row) => ({ ...row, recused: row.recused === 1 }),
     );
@@ -75,11 +76,15 @@ export class ProjectQueries {
 
   /** The public notices open now with their projects: what a notice publishes to everyone, never who objected. */
   notices(paging: Paging) {
-    const page = pageOf(this.readModels.db, NOTICES, '*', [], 'endsOn, noticeId', paging, (row) => row);
-    const projectsOf = this.readModels.db.prepare(
-      `SELECT id, title, applicant_org AS applicantOrg, tier, objections, open_objections AS openObjections FROM project_status WHERE ${PUBLISHED} AND notice_id = ? ORDER BY id`,
-    );
-    return { ...page, items: read('project_status', () => page.items.map((notice) => ({ ...notice, projects: projectsOf.all(notice.noticeId) }))) };
+    // Each cycle numbers its own notices: a notice is a cycle's and a notice id.
+    const page = pageOf(this.readModels.db, NOTICES, '*', [], 'endsOn, cycleId, noticeId', paging, (row) => row);
+    const items = read('project_status', () => {
+      const projectsOf = this.readModels.db.prepare(
+        `SELECT id, title, applicant_org AS applicantOrg, tier, objections, open_objections AS openObjections FROM project_status WHERE ${PUBLISHED} AND cycle_id = ? AND notice_id = ? ORDER BY id`,
+      );
+      return page.items.map((notice) => ({ ...notice, projects: projectsOf.all(notice.cycleId, notice.noticeId) }));
+    });
+    return { ...page, items };
   }
 
   /** How many of a cycle's projects are at each stage. */
