@@ -50,7 +50,7 @@ function onCycle(request: CommandRequest, commandId: string, now: string): Comma
 }
 
 /** Is the cycle's window open at `now`: opened, not past its deadline, not closed early. */
-function cycleFacts(cycleId: string, cycle: ProgramCycleState, now: string): ProjectCycleFacts {
+export function cycleFacts(cycleId: string, cycle: ProgramCycleState, now: string): ProjectCycleFacts {
   if (cycle.status === 'None') throw notFound('cycle-not-found', `no cycle ${cycleId}`);
   const at = Date.parse(now);
   return {

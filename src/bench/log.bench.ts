@@ -10,12 +10,13 @@ import { handleCommand } from '../application/handle-command';
 import { handlersOf, sendingTo } from '../application/command-doors';
 import { FoldedStreams } from '../application/folded-streams';
 import { nameBasedUuid } from '../application/ids';
+import { cycleFacts } from '../application/project.commands';
 import { canonicalJson, chainHash, GENESIS_HASH } from '../application/integrity';
 import { cycleStream, projectStream } from '../application/streams';
 import { chinaDateOf } from '../domain/calendar';
 import { Actor } from '../domain/messages';
 import { ProgramCycleState, programCycleDecider } from '../domain/program-cycle/program-cycle.decider';
-import { ProjectCycleFacts, ProjectSubject } from '../domain/project/project.commands';
+import { ProjectSubject } from '../domain/project/project.commands';
 import { projectDecider } from '../domain/project/project.decider';
 import { SqliteEventStore } from '../infrastructure/event-store/sqlite.event-store';
 import { Projection } from '../infrastructure/projections/projection';
@@ -81,20 +82,6 @@ interface Template {
   readonly project: readonly RecordedEvent[];
 }
 
-/** The application layer's view of the cycle (ProjectCycleFacts), as project.commands.ts builds it. */
-function facts(cycleId: string, cycle: ProgramCycleState, now: string): ProjectCycleFacts {
-  if (cycle.status === 'None') throw new Error('no cycle');
-  const at = Date.parse(now);
-  return {
-    id: cycleId,
-    programType: cycle.programType,
-    rules: cycle.rules,
-    rulesVersion: cycle.rulesVersion,
-    windowOpen: cycle.status === 'Open' && Date.parse(cycle.opensAt) <= at && at < Date.parse(cycle.closesAt),
-    closesAt: cycle.closesAt,
-  };
-}
-
 /**
  * One project's life through the real deciders and the one command path (handleCommand), from the
  * draft to the accepted construction plan: 21 events, dated over the last 50 days.
@@ -128,7 +115,7 @@ async function buildTemplate(streams: FoldedStreams, index: number, historyEdits
     },
     context: { programType: catalogEntry },
   });
-  const cycleAt = async (now: string) => facts(cycleId, (await readCycle(store, cycleStreamName)), now);
+  const cycleAt = async (now: string) => cycleFacts(cycleId, (await readCycle(store, cycleStreamName)), now);
 
   const applicant: Actor = { id: `${t.org}-user`, role: 'applicant', org: t.org, region: '太原市' };
   const projectId = randomUUID();

@@ -42,7 +42,6 @@ const otherApplicant: Actor = { id: 'u-b', role: 'applicant', org: 'school-b', r
 const recommender: Actor = { id: 'u-ty', role: 'recommender', org: '太原市教育局', region: '太原市' };
 const otherRecommender: Actor = { id: 'u-dt', role: 'recommender', org: '大同市教育局', region: '大同市' };
 const office: Actor = { id: 'u-office', role: 'office', org: '省教育厅' };
-const auditor: Actor = { id: 'u-audit', role: 'auditor', org: '省审计厅' };
 const reviewer = (n: number): Actor => ({ id: `r${n}`, role: 'reviewer', org: `univ-${n}` });
 
 const CLOSES = '2025-09-15T00:00:00+08:00';
