@@ -8,14 +8,32 @@ import { FoldedStreams } from './folded-streams';
 import { CommandOutcome, CommandRequest } from './handle-command';
 import { ApplicantBans, DecideProject, DecideProjectHandler, ProjectCommandInput } from './project.commands';
 
-/** A command as the reactor and the scheduler build it: its type and data, as a client's request carries them. */
-export interface IssuedCommand {
-  readonly type: string;
-  readonly data: Readonly<Record<string, unknown>>;
+/** What each aggregate's door takes, by stream category: its commands' type and data, as a client's request carries them. */
+export interface DoorCommands {
+  readonly project: ProjectCommandInput;
+  readonly cycle: CycleCommandInput;
+  readonly enterprise: EnterpriseCommandInput;
 }
 
-/** Sends a command on one aggregate, named by its id, to that aggregate's one handler. */
-export type CommandDoor = (id: string, command: IssuedCommand, request: CommandRequest) => Promise<CommandOutcome>;
+/** The one door of each aggregate: sends a command on the aggregate named by its id to its one handler. */
+export type CommandDoors<Commands = DoorCommands> = {
+  readonly [Category in keyof Commands]: (id: string, command: Commands[Category], request: CommandRequest) => Promise<CommandOutcome>;
+};
+
+/** A command the reactor or the scheduler issues: the category of the aggregate, and a command its door takes. */
+export type IssuedCommand<Commands = DoorCommands> = {
+  [Category in keyof Commands]: { readonly category: Category; readonly command: Commands[Category] };
+}[keyof Commands];
+
+/** Sends an issued command through the door of its aggregate. */
+export function send<Commands, Category extends keyof Commands>(
+  doors: CommandDoors<Commands>,
+  id: string,
+  issued: { readonly category: Category; readonly command: Commands[Category] },
+  request: CommandRequest,
+): Promise<CommandOutcome> {
+  return doors[issued.category](id, issued.command, request);
+}
 
 /** The message of each aggregate's one handler. */
 export type AggregateMessage = DecideProject | DecideCycle | DecideEnterprise;
@@ -27,15 +45,15 @@ export interface CommandSender {
 
 /**
  * The door of each aggregate, by stream category: the reactor and the scheduler send their commands
- * through these, as the HTTP controllers do, so the handlers alone gather a command's context. The
- * decider checks the command's shape, as it does a client's.
+ * through these, as the HTTP controllers do, so the handlers alone gather a command's context. Their
+ * commands are typed where they are built (reactions.ts, deadlines.ts), as a DTO types a client's.
  */
-export function commandDoors(sender: CommandSender) {
+export function commandDoors(sender: CommandSender): CommandDoors {
   return {
-    project: (id, command, request) => sender.execute(new DecideProject(id, command as ProjectCommandInput, request)),
-    cycle: (id, command, request) => sender.execute(new DecideCycle(id, command as CycleCommandInput, request)),
-    enterprise: (id, command, request) => sender.execute(new DecideEnterprise(id, command as EnterpriseCommandInput, request)),
-  } satisfies Readonly<Record<string, CommandDoor>>;
+    project: (id, command, request) => sender.execute(new DecideProject(id, command, request)),
+    cycle: (id, command, request) => sender.execute(new DecideCycle(id, command, request)),
+    enterprise: (id, command, request) => sender.execute(new DecideEnterprise(id, command, request)),
+  };
 }
 
 export interface AggregateHandlers {

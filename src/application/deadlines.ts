@@ -1,6 +1,7 @@
 import { annualReportDueOn, chinaEndOfDay, chinaYearOf, courseUpdateDueOn } from '../domain/beijing-time';
 import { EnterpriseProgramType, ProgramCatalog } from '../domain/catalog/program-catalog';
 import { EnterpriseEvent } from '../domain/enterprise/enterprise.events';
+import type { DoorCommands } from './command-doors';
 import { Actor } from '../domain/messages';
 import { ProgramCycleEvent } from '../domain/program-cycle/program-cycle.events';
 import { ProjectEvent } from '../domain/project/project.events';
@@ -35,18 +36,10 @@ export type DeadlineChange =
   /** The deadline fired, or the obligation was met first (report submitted, notice ended early). */
   | { readonly clear: { readonly key: string } };
 
-/**
- * What the scheduler asks of the stream's aggregate: the type and data, as a client would send them;
- * the actor and the time are the scheduler's, the context the aggregate's handler gathers.
- */
-export interface DeadlineCommand {
-  readonly type: string;
-  readonly data: Readonly<Record<string, unknown>>;
-}
-
-export interface DeadlineRule<Event extends DomainEvent = DomainEvent> {
+/** A rule of the deadlines of one stream category, firing a command its aggregate's door takes. */
+export interface DeadlineRuleOf<Event extends DomainEvent, Category, Command> {
   /** Stream category the rule reads and acts on ('cycle', 'project', 'enterprise'). */
-  readonly category: string;
+  readonly category: Category;
   /** Unique within the category; a column of the read model. */
   readonly kind: string;
   /** Bump when `derive` changes: the read model is then rebuilt from the log with the new rule. */
@@ -55,10 +48,19 @@ export interface DeadlineRule<Event extends DomainEvent = DomainEvent> {
   readonly parameters?: string;
   /** Pure: the deadlines one event of a stream of the category sets or settles. */
   derive(event: Event, stream: string): readonly DeadlineChange[];
-  command(deadline: Deadline): DeadlineCommand;
+  /**
+   * What the scheduler asks of the stream's aggregate: the type and data, as a client would send them,
+   * typed as its door takes them; the actor and the time are the scheduler's, the context the handler's.
+   */
+  command(deadline: Deadline): Command;
   /** DomainError codes that mean the effect has already happened: the deadline is then done, not failed. */
   readonly settledBy?: readonly string[];
 }
+
+/** A deadline rule of any category of `Commands` (the service's aggregates by default). */
+export type DeadlineRule<Event extends DomainEvent = DomainEvent, Commands = DoorCommands> = {
+  [Category in keyof Commands]: DeadlineRuleOf<Event, Category, Commands[Category]>;
+}[keyof Commands];
 
 /** Deadlines fire as the program office would act: the deciders ask that role of these commands. */
 export const SYSTEM_ACTOR: Actor = { id: 'scheduler', role: 'office', org: 'system' };

@@ -25,6 +25,8 @@ export interface CommandContext {
    * the events: the key repeated with another request is refused instead of answered as a repeat.
    */
   readonly requestDigest?: string;
+  /** Why the command was issued, when its data does not say (the deadline the scheduler fired): recorded in the events' metadata. */
+  readonly reason?: string;
 }
 
 /**
@@ -200,7 +202,8 @@ function envelope(
   command: { readonly data: unknown },
   context: CommandContext,
 ): NewEvent[] {
-  const reason = (command.data as { reason?: unknown } | null)?.reason;
+  const stated = (command.data as { reason?: unknown } | null)?.reason;
+  const reason = typeof stated === 'string' ? stated : context.reason;
   // Decisions record the rules version they were decided under; the envelope repeats it for auditors.
   let prevHash = folded.lastHash;
   return decided.map((event, index) => {

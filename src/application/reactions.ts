@@ -1,6 +1,7 @@
 import { Actor } from '../domain/messages';
 import { ProgramCycleEvent } from '../domain/program-cycle/program-cycle.events';
 import { ProjectEvent } from '../domain/project/project.events';
+import type { IssuedCommand } from './command-doors';
 import { RecordedEvent } from './event-store';
 
 /** What a reaction needs of the event causing it: not its position, so a command's own events can be reacted to as written. */
@@ -13,24 +14,21 @@ export type CausingEvent = Pick<RecordedEvent, 'id' | 'stream' | 'type' | 'data'
  * that caused it, so running a reaction again — after a crash, from a second instance, or inline and
  * then from the reactor — writes nothing new.
  */
-export interface Reaction {
-  /** Stream category of the target: its decider decides the command. */
-  readonly category: 'project' | 'cycle';
+export type Reaction = IssuedCommand & {
   readonly stream: string;
-  readonly command: { readonly type: string; readonly data: Readonly<Record<string, unknown>> };
   readonly commandId: string;
   /** The person whose decision it carries. */
   readonly actor: Actor;
   readonly causationId: string;
   readonly correlationId: string;
-}
+};
 
-function reaction(cause: CausingEvent, category: Reaction['category'], id: string, type: string, data: Record<string, unknown>): Reaction {
-  const stream = `${category}-${id}`;
+/** The command a cause carries to the record `id` of its category, typed as that aggregate's door takes it. */
+function reaction(cause: CausingEvent, id: string, issued: IssuedCommand): Reaction {
+  const stream = `${issued.category}-${id}`;
   return {
-    category,
+    ...issued,
     stream,
-    command: { type, data },
     commandId: `reaction:${cause.id}:${stream}`,
     actor: cause.metadata.actor as unknown as Actor,
     causationId: cause.id,
@@ -47,38 +45,43 @@ export async function reactionsTo(event: CausingEvent, cycleOf: CycleOfProject):
     switch (e.type) {
       case 'ProjectShortlisted':
         return [
-          reaction(event, 'project', e.data.projectId, 'RecordSelection', {
-            decision: 'shortlisted',
-            cycleDecisionId: e.data.decisionId,
-            ...(e.data.tier ? { tier: e.data.tier } : {}),
-            reason: e.data.reason,
+          reaction(event, e.data.projectId, {
+            category: 'project',
+            command: {
+              type: 'RecordSelection',
+              data: { decision: 'shortlisted', cycleDecisionId: e.data.decisionId, ...(e.data.tier ? { tier: e.data.tier } : {}), reason: e.data.reason },
+            },
           }),
         ];
       case 'ProjectNotSelected':
-        return [reaction(event, 'project', e.data.projectId, 'RecordSelection', { decision: 'not-selected', cycleDecisionId: e.data.decisionId, reason: e.data.reason })];
+        return [
+          reaction(event, e.data.projectId, {
+            category: 'project',
+            command: { type: 'RecordSelection', data: { decision: 'not-selected', cycleDecisionId: e.data.decisionId, reason: e.data.reason } },
+          }),
+        ];
       case 'PublicNoticeOpened':
         return e.data.projectIds.map((projectId) =>
-          reaction(event, 'project', projectId, 'RecordPublicNotice', {
-            noticeId: e.data.noticeId,
-            startsOn: e.data.startsOn,
-            endsOn: e.data.endsOn,
-            ...(e.data.document ? { document: e.data.document } : {}),
+          reaction(event, projectId, {
+            category: 'project',
+            command: {
+              type: 'RecordPublicNotice',
+              data: { noticeId: e.data.noticeId, startsOn: e.data.startsOn, endsOn: e.data.endsOn, ...(e.data.document ? { document: e.data.document } : {}) },
+            },
           }),
         );
       case 'ProjectRemovedFromList':
         return [
-          reaction(event, 'project', e.data.projectId, 'RecordRemovalFromList', {
-            removalId: event.id,
-            reason: e.data.reason,
-            ...(e.data.objectionId ? { objectionId: e.data.objectionId } : {}),
+          reaction(event, e.data.projectId, {
+            category: 'project',
+            command: { type: 'RecordRemovalFromList', data: { removalId: event.id, reason: e.data.reason, ...(e.data.objectionId ? { objectionId: e.data.objectionId } : {}) } },
           }),
         ];
       case 'ListApproved':
         return e.data.approved.map(({ projectId }) =>
-          reaction(event, 'project', projectId, 'RecordApproval', {
-            cycleDecisionId: e.data.decisionId,
-            reason: e.data.reason,
-            ...(e.data.document ? { document: e.data.document } : {}),
+          reaction(event, projectId, {
+            category: 'project',
+            command: { type: 'RecordApproval', data: { cycleDecisionId: e.data.decisionId, reason: e.data.reason, ...(e.data.document ? { document: e.data.document } : {}) } },
           }),
         );
       default:
@@ -90,7 +93,9 @@ export async function reactionsTo(event: CausingEvent, cycleOf: CycleOfProject):
     if (e.type === 'ProjectRemovedAfterObjection') {
       const projectId = event.stream.slice('project-'.length);
       const cycleId = await cycleOf(projectId);
-      return cycleId ? [reaction(event, 'cycle', cycleId, 'RemoveFromList', { projectId, reason: e.data.reason, objectionId: e.data.objectionId })] : [];
+      return cycleId
+        ? [reaction(event, cycleId, { category: 'cycle', command: { type: 'RemoveFromList', data: { projectId, reason: e.data.reason, objectionId: e.data.objectionId } } })]
+        : [];
     }
   }
   return [];

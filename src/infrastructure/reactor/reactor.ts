@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { Clock } from '../../application/clock';
-import { CommandDoor } from '../../application/command-doors';
+import { CommandDoors, send } from '../../application/command-doors';
 import { EventStore, Position } from '../../application/event-store';
 import { CausingEvent, CycleOfProject, Reaction, reactionsTo } from '../../application/reactions';
 import { idInStream } from '../../application/streams';
@@ -13,7 +13,7 @@ export interface ReactorOptions {
   /** Where the checkpoint and the failed reactions are kept (not a read model: never rebuilt). */
   readonly db: Database.Database;
   /** The one door of each aggregate a reaction acts on (commandDoors in the service). */
-  readonly doors: Readonly<Record<Reaction['category'], CommandDoor>>;
+  readonly doors: CommandDoors;
   readonly clock: Clock;
   readonly cycleOf: CycleOfProject;
   /** Wait before retrying a failed reaction, doubled each time up to `maxRetryMs`. */
@@ -147,7 +147,7 @@ export class Reactor {
     try {
       // To the aggregate's one handler, as a client's command goes; decided at the time of the
       // decision it carries, so a retry decides exactly what the first try would have.
-      await this.options.doors[reaction.category](idInStream(reaction.stream), reaction.command, {
+      await send(this.options.doors, idInStream(reaction.stream), reaction, {
         commandId: reaction.commandId,
         actor: reaction.actor,
         causationId: reaction.causationId,

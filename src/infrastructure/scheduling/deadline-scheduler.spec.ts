@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { Clock } from '../../application/clock';
-import { CommandDoor } from '../../application/command-doors';
+import { CommandDoors, DoorCommands } from '../../application/command-doors';
 import { cycleDeadlineRules, DeadlineRule, publicNoticeEnd } from '../../application/deadlines';
 import { RecordedEvent } from '../../application/event-store';
 import { FoldedStreams } from '../../application/folded-streams';
@@ -93,30 +93,34 @@ async function shortlistAndNotice(streams: FoldedStreams, cycleId: string, proje
 }
 
 /** One running service: its own store connection, cache of folded streams, read models and scheduler, on shared files. */
-interface Instance {
+interface Instance<Commands = DoorCommands> {
   readonly store: SqliteEventStore;
   readonly streams: FoldedStreams;
   readonly db: Database.Database;
   readonly runner: ProjectionRunner;
-  readonly scheduler: DeadlineScheduler;
+  readonly scheduler: DeadlineScheduler<Commands>;
 }
 
 describe('DeadlineScheduler', () => {
   let dir: string;
   let clock: FakeClock;
-  const running: Instance[] = [];
+  /** What shutting an instance down uses of it, whatever its Commands. */
+  type Running = Pick<Instance, 'store' | 'db' | 'runner'> & { readonly scheduler: { stop(): Promise<void> } };
+  const running: Running[] = [];
 
-  function instance(
+  /** An instance with the service's aggregates, or with other rules and doors (`Commands` then says which). */
+  function instance<Commands = DoorCommands>(
     readModels = 'read-models.db',
-    extra: Partial<Pick<DeadlineSchedulerOptions, 'rules' | 'retryMs' | 'onError'>> & { doors?: (streams: FoldedStreams) => DeadlineSchedulerOptions['doors'] } = {},
-  ): Instance {
+    extra: Partial<Pick<DeadlineSchedulerOptions<Commands>, 'rules' | 'retryMs' | 'onError'>> & { doors?: (streams: FoldedStreams) => CommandDoors<Commands> } = {},
+  ): Instance<Commands> {
     const store = new SqliteEventStore({ file: join(dir, 'events.db'), pollIntervalMs: 10 });
     const streams = new FoldedStreams(store);
     const db = ProjectionRunner.openDatabase(join(dir, readModels));
-    const rules = extra.rules ?? cycleDeadlineRules;
-    const runner = new ProjectionRunner(store, db, [deadlinesProjection(rules)]);
-    // The aggregates' handlers, as the service's CommandBus reaches them.
-    const doors = extra.doors ? extra.doors(streams) : doorsOn({ streams, clock });
+    // Without rules and doors of its own, the test's Commands are the service's: its cycle rules, and the
+    // aggregates' handlers as the service's CommandBus reaches them.
+    const rules = extra.rules ?? (cycleDeadlineRules as unknown as readonly DeadlineRule<never, Commands>[]);
+    const runner = new ProjectionRunner(store, db, [deadlinesProjection(rules as readonly DeadlineRule[])]);
+    const doors = extra.doors ? extra.doors(streams) : (doorsOn({ streams, clock }) as unknown as CommandDoors<Commands>);
     const scheduler = new DeadlineScheduler({ db, clock, rules, doors, retryMs: extra.retryMs, onError: extra.onError });
     const created = { store, streams, db, runner, scheduler };
     running.push(created);
@@ -124,7 +128,7 @@ describe('DeadlineScheduler', () => {
   }
 
   /** A crash, as far as this process can tell: everything stops, nothing is flushed beyond what was written. */
-  async function shutDown(i: Instance) {
+  async function shutDown(i: Running) {
     running.splice(running.indexOf(i), 1);
     await i.scheduler.stop();
     await i.runner.stop();
@@ -132,7 +136,7 @@ describe('DeadlineScheduler', () => {
     i.db.close();
   }
 
-  async function caughtUp(i: Instance) {
+  async function caughtUp(i: Running) {
     const { lastPosition } = await i.store.status();
     if (lastPosition !== undefined) await i.runner.waitFor(lastPosition, 5000);
   }
@@ -318,7 +322,10 @@ describe('DeadlineScheduler', () => {
         return [{ type: 'AlarmRang', data: { key, rangAt: command.now } }];
       },
     };
-    const ring: DeadlineRule<AlarmEvent> = {
+    interface AlarmCommands {
+      readonly alarm: { readonly type: string; readonly data: Record<string, unknown> };
+    }
+    const ring: DeadlineRule<AlarmEvent, AlarmCommands> = {
       category: 'alarm',
       kind: 'ring',
       derive: (event) => (event.type === 'AlarmSet' ? [{ set: { key: event.data.key, dueAt: event.data.dueAt, rule: 'alarm.ring' } }] : [{ clear: { key: event.data.key } }]),
@@ -328,7 +335,7 @@ describe('DeadlineScheduler', () => {
     const command = (type: string, data: Record<string, unknown>) => ({ type, data, actor: office, now: '2025-01-01T00:00:00.000Z' });
     /** The alarm's one handler, as small as it gets: decided when issued for, recorded at the clock's time. */
     const alarmDoor =
-      (streams: FoldedStreams): CommandDoor =>
+      (streams: FoldedStreams): CommandDoors<AlarmCommands>['alarm'] =>
       (id, { type, data }, request) =>
         handleCommand(streams, alarm, `alarm-${id}`, { type, data, actor: request.actor, now: request.issuedBy?.decidedAt ?? clock.now().toISOString() }, {
           commandId: request.commandId,
@@ -336,7 +343,7 @@ describe('DeadlineScheduler', () => {
           now: clock.now().toISOString(),
         });
     const alarmInstance = (onError?: () => void) =>
-      instance('read-models.db', { rules: [ring], doors: (streams) => ({ alarm: alarmDoor(streams) }), retryMs: 1000, onError });
+      instance<AlarmCommands>('read-models.db', { rules: [ring], doors: (streams) => ({ alarm: alarmDoor(streams) }), retryMs: 1000, onError });
 
     beforeEach(() => {
       bell.jammed = false;

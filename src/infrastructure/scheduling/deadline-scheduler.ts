@@ -1,20 +1,21 @@
 import type Database from 'better-sqlite3';
 import { categoryOf } from '../../application/audit';
 import { Clock } from '../../application/clock';
-import { CommandDoor } from '../../application/command-doors';
-import { Deadline, DeadlineRule, SYSTEM_ACTOR } from '../../application/deadlines';
+import { CommandDoors, DoorCommands, send } from '../../application/command-doors';
+import { Deadline, DeadlineRule, DeadlineRuleOf, SYSTEM_ACTOR } from '../../application/deadlines';
+import { CommandOutcome, CommandRequest } from '../../application/handle-command';
 import { idInStream } from '../../application/streams';
 import { DomainError } from '../../domain/errors';
 import { repeat, Repeating } from '../projections/log-consumer';
 import { retryWhileBusy } from '../projections/sqlite-busy';
 import { deadlinesDue } from '../read-models/deadlines/deadlines.query';
 
-export interface DeadlineSchedulerOptions {
+export interface DeadlineSchedulerOptions<Commands = DoorCommands> {
   /** The read-model database the deadlines projection writes. */
   readonly db: Database.Database;
-  readonly rules: readonly DeadlineRule[];
+  readonly rules: readonly DeadlineRule<never, Commands>[];
   /** The one door of each aggregate the rules act on, by stream category (commandDoors in the service). */
-  readonly doors: Readonly<Record<string, CommandDoor>>;
+  readonly doors: CommandDoors<Commands>;
   readonly clock: Clock;
   /** Wait before the first retry of a failed deadline, doubled on each further failure up to `maxRetryMs`. */
   readonly retryMs?: number;
@@ -45,19 +46,18 @@ export interface DeadlineFailure {
  * The command is decided at the due time, so a deadline fired late (after downtime) records when it
  * was really due; the envelope's `recordedAt` keeps when it actually fired.
  */
-export class DeadlineScheduler {
-  private readonly rules = new Map<string, DeadlineRule>();
+export class DeadlineScheduler<Commands = DoorCommands> {
+  private readonly rules = new Map<string, DeadlineRule<never, Commands>>();
   /** Deadlines this instance has settled whose settling event the read model may not show yet. */
   private readonly done = new Set<string>();
   private readonly failures = new Map<string, DeadlineFailure>();
   private queue: Promise<unknown> = Promise.resolve();
   private ticking?: Repeating;
 
-  constructor(private readonly options: DeadlineSchedulerOptions) {
+  constructor(private readonly options: DeadlineSchedulerOptions<Commands>) {
     for (const rule of options.rules) {
-      const id = `${rule.category}/${rule.kind}`;
+      const id = `${String(rule.category)}/${rule.kind}`;
       if (this.rules.has(id)) throw new Error(`two deadline rules ${id}`);
-      if (!options.doors[rule.category]) throw new Error(`no command door for the ${rule.category} streams of deadline rule ${id}`);
       this.rules.set(id, rule);
     }
   }
@@ -119,13 +119,13 @@ export class DeadlineScheduler {
     const rule = this.rules.get(`${category}/${deadline.kind}`);
     try {
       if (!rule) throw new Error(`no deadline rule ${category}/${deadline.kind}`);
-      const { type, data } = rule.command(deadline);
-      const outcome = await this.options.doors[category](
-        idInStream(deadline.stream),
+      const outcome = await fire(this.options.doors, rule, deadline, {
+        commandId,
+        actor: SYSTEM_ACTOR,
+        issuedBy: { issuer: 'scheduler', decidedAt: deadline.dueAt },
         // The reason lands in the events' metadata: which rule fired, when it was due, with which calendar.
-        { type, data: { reason: reasonOf(deadline), ...data } },
-        { commandId, actor: SYSTEM_ACTOR, issuedBy: { issuer: 'scheduler', decidedAt: deadline.dueAt } },
-      );
+        reason: reasonOf(deadline),
+      });
       return outcome.repeated || outcome.events.length === 0
         ? { status: 'settled', deadline }
         : { status: 'fired', deadline, events: outcome.events };
@@ -142,6 +142,16 @@ export class DeadlineScheduler {
       return { status: 'failed', deadline, failure };
     }
   }
+}
+
+/** Sends the rule's command for the deadline through the door of the rule's category. */
+function fire<Commands, Category extends keyof Commands>(
+  doors: CommandDoors<Commands>,
+  rule: DeadlineRuleOf<never, Category, Commands[Category]>,
+  deadline: Deadline,
+  request: CommandRequest,
+): Promise<CommandOutcome> {
+  return send(doors, idInStream(deadline.stream), { category: rule.category, command: rule.command(deadline) }, request);
 }
 
 /**
