@@ -8,7 +8,7 @@ import { DECIDERS } from '../../application/aggregates';
 import { auditViewFor, history, readEverything, redactedData, stateAsOf, verifyIntegrity } from '../../application/audit';
 import { Finding, verifyLog } from '../../application/checkpoints';
 import { EVENT_STORE, EventStore, RecordedEvent } from '../../application/event-store';
-import { forbidden } from '../../domain/errors';
+import { requireOperation } from '../../domain/service.access';
 import { Actor } from '../../domain/messages';
 import { AppConfig } from '../../config';
 import { Checkpointer, CheckpointRefusedError } from '../audit/checkpointer.service';
@@ -45,7 +45,7 @@ export function redactFor(actor: Actor) {
 }
 
 function requireAuditor(actor: Actor) {
-  if (actor.role !== 'auditor' && actor.role !== 'office') throw forbidden('role-not-allowed', 'the audit API is for auditors and the program office');
+  requireOperation('ReadAudit', actor);
 }
 
 function requireStream(stream: string) {

@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CLOCK, SimulatedClock } from '../../application/clock';
-import { forbidden } from '../../domain/errors';
+import { requireOperation } from '../../domain/service.access';
 import { Actor } from '../../domain/messages';
 import { ReadModels } from '../read-models/read-models';
 import { DeadlinesService } from '../scheduling/deadlines.service';
@@ -32,7 +32,7 @@ export class ClockController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Move the simulated clock forward and fire the deadlines passed — office; only when CLOCK=simulated' })
   async advance(@Body() body: AdvanceClockDto, @CurrentActor() actor: Actor) {
-    if (actor.role !== 'office') throw forbidden('role-not-allowed', 'only the program office moves the simulated clock');
+    requireOperation('MoveSimulatedClock', actor);
     try {
       this.clock.advanceTo(new Date(body.to));
     } catch (error) {

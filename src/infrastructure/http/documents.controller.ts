@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse,
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Clock, CLOCK } from '../../application/clock';
 import { maySee, seesEvery } from '../../domain/access';
-import { forbidden } from '../../domain/errors';
+import { requireOperation } from '../../domain/service.access';
 import { ENTERPRISE_ACCESS } from '../../domain/enterprise/enterprise.access';
 import { enterpriseDecider } from '../../domain/enterprise/enterprise.decider';
 import type { Actor, Role } from '../../domain/messages';
@@ -57,7 +57,7 @@ export class DocumentsController {
     schema: { example: { sha256: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855', size: 48213, mediaType: 'application/pdf', name: '申报书.pdf' } },
   })
   async upload(@Req() request: FastifyRequest, @CurrentActor() actor: Actor) {
-    if (actor.role === 'auditor') throw forbidden('role-not-allowed', 'auditors read; they do not upload documents');
+    requireOperation('UploadDocument', actor);
     if (!request.isMultipart()) {
       throw new ProblemError({ status: 415, code: 'unsupported-media-type', title: 'Unsupported Media Type', detail: 'upload documents as multipart/form-data' });
     }

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTag
 import { IsIn, IsOptional, IsString, Max, MaxLength } from 'class-validator';
 import { CATALOG } from '../../application/catalog';
 import { isProjectProgramType, ProgramCatalog } from '../../domain/catalog/program-catalog';
-import { forbidden } from '../../domain/errors';
+import { requireOperation } from '../../domain/service.access';
 import { Actor } from '../../domain/messages';
 import { ENTERPRISE_STATUSES } from '../../domain/enterprise/enterprise.state';
 import { PROJECT_STATUSES } from '../../domain/project/project.events';
@@ -184,7 +184,7 @@ export class ReadModelsController {
   @Get('reactions/failures')
   @ApiOperation({ summary: 'Cross-stream reactions that failed: retrying with backoff, or dead-lettered with their error — office' })
   failures(@CurrentActor() actor: Actor) {
-    if (actor.role !== 'office') throw forbidden('role-not-allowed', 'the dead-letter view is the program office’s');
+    requireOperation('ReadReactionFailures', actor);
     const items = this.reactor.reactor.failures();
     return { items, retrying: items.filter((f) => !f.dead).length, dead: items.filter((f) => f.dead).length };
   }
@@ -193,7 +193,7 @@ export class ReadModelsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Drop every read model and rebuild it from the log — office' })
   async rebuild(@CurrentActor() actor: Actor) {
-    if (actor.role !== 'office') throw forbidden('role-not-allowed', 'only the program office rebuilds the read models');
+    requireOperation('RebuildReadModels', actor);
     const started = Date.now();
     await this.readModels.runner.rebuild();
     return { rebuilt: true, position: this.readModels.runner.position?.toString() ?? null, ms: Date.now() - started };

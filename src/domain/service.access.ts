@@ -1,0 +1,30 @@
+import { requireRole, RoleTable } from './checks';
+import { forbidden } from './errors';
+import { Actor } from './messages';
+
+/**
+ * Who may use the service's own operations, which belong to no aggregate: the same kind of role
+ * table as each aggregate's commands, with how each refusal is told.
+ */
+export const SERVICE_OPERATIONS = {
+  ReadAudit: ['auditor', 'office'],
+  UploadDocument: ['applicant', 'recommender', 'reviewer', 'office'],
+  ReadReactionFailures: ['office'],
+  RebuildReadModels: ['office'],
+  MoveSimulatedClock: ['office'],
+} as const satisfies RoleTable<string>;
+
+export type ServiceOperation = keyof typeof SERVICE_OPERATIONS;
+
+const REFUSED: Readonly<Record<ServiceOperation, string>> = {
+  ReadAudit: 'the audit API is for auditors and the program office',
+  UploadDocument: 'auditors read; they do not upload documents',
+  ReadReactionFailures: 'the dead-letter view is the program office’s',
+  RebuildReadModels: 'only the program office rebuilds the read models',
+  MoveSimulatedClock: 'only the program office moves the simulated clock',
+};
+
+/** Refuses the actor unless its role may use the operation. */
+export function requireOperation(type: ServiceOperation, actor: Actor): void {
+  requireRole(SERVICE_OPERATIONS, { type, actor }, () => forbidden('role-not-allowed', REFUSED[type]));
+}
