@@ -1,0 +1,149 @@
+import { given } from '../../../test/support/decider-spec';
+import { fold } from '../decider';
+import { DomainError } from '../errors';
+import { Actor } from '../messages';
+import { isCreditCode, OrganisationInput } from './organisation';
+import { RegistryCommand } from './registry.commands';
+import { registryDecider } from './registry.decider';
+import { RegistryEvent } from './registry.events';
+
+const office: Actor = { id: 'office-1', role: 'office', org: '11140000405200012U' };
+const NOW = '2026-12-01T02:00:00.000Z';
+
+// Valid codes (check characters as GB 32100-2015 computes them; the first is the standard's own example).
+const STANDARD_EXAMPLE = '91350100M000100Y43';
+const SCHOOL_A = '12140100MB1000001K';
+const SCHOOL_B = '12140100MB1000002N';
+const BUREAU_TY = '11140100MB10000066';
+const BUREAU_DT = '11140200MB1000007E';
+const ENTERPRISE = '91140100MA0K12345Y';
+
+const school = (creditCode: string, name: string, more: Partial<OrganisationInput> = {}): OrganisationInput => ({ kind: 'school', creditCode, name, city: '太原市', schoolKind: '高职', ...more });
+const register = (organisation: OrganisationInput, actor = office): RegistryCommand => ({ type: 'RegisterOrganisation', data: { organisation }, actor, now: NOW });
+const importing = (rows: OrganisationInput[]): RegistryCommand => ({ type: 'ImportOrganisations', data: { rows }, actor: office, now: NOW });
+const registered = (organisation: OrganisationInput): RegistryEvent => {
+  const [event] = registryDecider.decide(register(organisation), registryDecider.initialState);
+  return event;
+};
+
+describe('unified social credit codes', () => {
+  it('accepts a code whose 18th character is the check character of the first 17, and nothing else', () => {
+    expect(isCreditCode(STANDARD_EXAMPLE)).toBe(true);
+    expect(isCreditCode('91350100M000100Y44')).toBe(false); // another check character
+    expect(isCreditCode('91350100M000100Y4')).toBe(false); // 17 characters
+    expect(isCreditCode('91350100M000I00Y43')).toBe(false); // I is not a code character
+    expect(isCreditCode('91350100m000100y43')).toBe(false); // lower case is for the edge to normalise
+  });
+});
+
+describe('organisation registry decider', () => {
+  it('registers a school with its city and kind, its credit code trimmed and upper-cased', () => {
+    given(registryDecider, [])
+      .when(register(school(` ${SCHOOL_A.toLowerCase()} `, ' 太原职业技术学院 ')))
+      .then([{ type: 'OrganisationRegistered', data: { organisation: { kind: 'school', creditCode: SCHOOL_A, name: '太原职业技术学院', city: '太原市', schoolKind: '高职' }, registeredAt: NOW } }]);
+  });
+
+  it.each([
+    ['an invalid credit code', school('12140100MB1000001A', '学校'), 'invalid-credit-code', 'creditCode'],
+    ['a city outside Shanxi', school(SCHOOL_A, '学校', { city: '北京市' }), 'unknown-city', 'city'],
+    ['a school without a kind', school(SCHOOL_A, '学校', { schoolKind: undefined }), 'unknown-school-kind', 'schoolKind'],
+    ['a blank name', school(SCHOOL_A, '  '), 'invalid-name', 'name'],
+    ['a bureau of another kind', { kind: 'bureau', creditCode: BUREAU_TY, name: '太原市文旅局', city: '太原市', bureauKind: '文旅局' } as OrganisationInput, 'unknown-bureau-kind', 'bureauKind'],
+  ])('refuses %s, naming the field', (_what, organisation, code, field) => {
+    const error = given(registryDecider, []).when(register(organisation)).thenThrows(code, 'validation');
+    expect(error.details).toMatchObject({ field });
+  });
+
+  it('registers a credit code once, and one bureau of each kind per city', () => {
+    const ty = { kind: 'bureau', creditCode: BUREAU_TY, name: '太原市教育局', city: '太原市', bureauKind: '教育局' } as const;
+    const history = [registered(school(SCHOOL_A, '太原职业技术学院')), registered(ty)];
+    given(registryDecider, history).when(register(school(SCHOOL_A, '另一个名字'))).thenThrows('organisation-already-registered', 'illegal-state');
+    given(registryDecider, history).when(register({ ...ty, creditCode: BUREAU_DT })).thenThrows('place-already-held', 'illegal-state');
+    // Another city's bureau, or the same city's bureau of human resources, holds another place.
+    expect(registryDecider.decide(register({ ...ty, creditCode: BUREAU_DT, city: '大同市', name: '大同市教育局' }), fold(registryDecider, history))).toHaveLength(1);
+    expect(registryDecider.decide(register({ ...ty, creditCode: BUREAU_DT, bureauKind: '人社局', name: '太原市人社局' }), fold(registryDecider, history))).toHaveLength(1);
+  });
+
+  it('is the office’s alone', () => {
+    const applicant: Actor = { id: 'u-1', role: 'applicant', org: SCHOOL_A, region: '太原市' };
+    given(registryDecider, []).when(register(school(SCHOOL_A, '学校'), applicant)).thenThrows('role-not-allowed', 'forbidden');
+  });
+
+  describe('importing a list', () => {
+    it('imports every new row in one event, and counts the rows already registered exactly so', () => {
+      const history = [registered(school(SCHOOL_A, '太原职业技术学院'))];
+      given(registryDecider, history)
+        .when(importing([school(SCHOOL_A, '太原职业技术学院'), school(SCHOOL_B, '山西工程职业学院'), { kind: 'enterprise', creditCode: ENTERPRISE, name: '太原重工股份有限公司', city: '太原市' }]))
+        .then([
+          {
+            type: 'OrganisationsImported',
+            data: {
+              organisations: [
+                { kind: 'school', creditCode: SCHOOL_B, name: '山西工程职业学院', city: '太原市', schoolKind: '高职' },
+                { kind: 'enterprise', creditCode: ENTERPRISE, name: '太原重工股份有限公司', city: '太原市' },
+              ],
+              unchanged: 1,
+              source: null,
+              importedAt: NOW,
+            },
+          },
+        ]);
+    });
+
+    it('changes nothing when the same list comes again', () => {
+      const rows = [school(SCHOOL_A, '太原职业技术学院'), school(SCHOOL_B, '山西工程职业学院')];
+      const [imported] = registryDecider.decide(importing(rows), registryDecider.initialState);
+      given(registryDecider, [imported]).when(importing(rows)).then([]);
+    });
+
+    it('refuses the whole list when any row has a problem, reporting every row with every problem', () => {
+      const error: DomainError = given(registryDecider, [registered(school(SCHOOL_A, '太原职业技术学院'))])
+        .when(
+          importing([
+            school(SCHOOL_B, '山西工程职业学院'),
+            school('12140100MB1000009X', '', { city: '北京市' }),
+            school(SCHOOL_A, '改了名字的学校'),
+            school(SCHOOL_B, '山西工程职业学院'),
+          ]),
+        )
+        .thenThrows('import-rows-invalid', 'validation');
+      expect(error.details).toEqual({
+        rows: [
+          {
+            row: 2,
+            creditCode: '12140100MB1000009X',
+            problems: [
+              expect.objectContaining({ field: 'creditCode', code: 'invalid-credit-code' }),
+              expect.objectContaining({ field: 'name', code: 'invalid-name' }),
+              expect.objectContaining({ field: 'city', code: 'unknown-city' }),
+            ],
+          },
+          { row: 3, creditCode: SCHOOL_A, problems: [expect.objectContaining({ field: 'creditCode', code: 'organisation-already-registered' })] },
+          { row: 4, creditCode: SCHOOL_B, problems: [expect.objectContaining({ field: 'creditCode', code: 'duplicate-in-file' })] },
+        ],
+      });
+    });
+
+    it('refuses an empty list', () => {
+      given(registryDecider, []).when(importing([])).thenThrows('import-empty', 'validation');
+    });
+  });
+
+  describe('updating an organisation', () => {
+    const history = [registered(school(SCHOOL_A, '太原职业技术学院'))];
+    const update = (data: { creditCode: string; name?: string; city?: string; reason: string }): RegistryCommand => ({ type: 'UpdateOrganisation', data, actor: office, now: NOW });
+
+    it('renames or moves it with a reason, recording the whole record', () => {
+      given(registryDecider, history)
+        .when(update({ creditCode: SCHOOL_A, city: '晋中市', reason: '整体搬迁至晋中市' }))
+        .then([{ type: 'OrganisationUpdated', data: { organisation: { kind: 'school', creditCode: SCHOOL_A, name: '太原职业技术学院', city: '晋中市', schoolKind: '高职' }, reason: '整体搬迁至晋中市', updatedAt: NOW } }]);
+    });
+
+    it('refuses an unknown organisation, a blank reason and a city outside Shanxi; an update that changes nothing writes nothing', () => {
+      given(registryDecider, history).when(update({ creditCode: SCHOOL_B, name: 'x', reason: 'r' })).thenThrows('organisation-not-found', 'not-found');
+      given(registryDecider, history).when(update({ creditCode: SCHOOL_A, name: '新名字', reason: ' ' })).thenThrows('reason-required', 'validation');
+      given(registryDecider, history).when(update({ creditCode: SCHOOL_A, city: '上海市', reason: 'r' })).thenThrows('unknown-city', 'validation');
+      given(registryDecider, history).when(update({ creditCode: SCHOOL_A, name: '太原职业技术学院', reason: 'r' })).then([]);
+    });
+  });
+});
