@@ -1,9 +1,10 @@
 /**
  * One jest run covers unit, contract, crash and e2e tests. ts-jest only transpiles (npm test runs tsc
- * first). The few ESM-only dependencies (jose, content-disposition), which Node loads natively but
- * jest's module registry does not, go through a plain ES-module-to-CommonJS transform.
+ * first). The few ESM-only dependencies (jose, content-disposition, openid-client and its oauth4webapi),
+ * which Node loads natively but jest's module registry does not, go through a plain ES-module-to-CommonJS
+ * transform.
  */
-const esmOnly = ['jose', 'content-disposition'];
+const esmOnly = ['jose', 'content-disposition', 'openid-client', 'oauth4webapi'];
 
 module.exports = {
   testEnvironment: 'node',
