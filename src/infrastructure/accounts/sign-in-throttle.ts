@@ -1,0 +1,216 @@
+import type Database from 'better-sqlite3';
+import { isIPv6 } from 'node:net';
+import { Clock, systemClock } from '../../application/clock';
+import { WRITE_BUDGET_MS, retryWhileBusy, retryWhileBusySync } from '../projections/sqlite-busy';
+
+/**
+ * Slows down password guessing: an account locks for a while after a few consecutive failures, and a
+ * client address that fails too often, over whatever accounts, is refused for a while.
+ *
+ * The failures live in one SQLite table, `sign_in_failures`, in a file of the data folder, so every
+ * service process on that folder counts the same failures: a guesser spreading attempts over processes
+ * gets no more tries. The caller opens the file with `openShared(file, 'FULL')` and owns the connection.
+ *
+ * Each failure is one row (account, address, time). A success, or an office admin's unlock, stops the
+ * account's earlier rows counting towards its lock but leaves them counting for their address, so
+ * signing in to one's own account now and then does not buy an address more guesses at others. Rows
+ * older than any rule looks back are pruned as new ones are written.
+ *
+ * How to use it in a sign-in: `check` first, and when it refuses, answer without verifying the password
+ * (and without recording anything); otherwise verify, then `recordFailure` or `recordSuccess`. Record
+ * failures for unknown account names too: a lock then does not tell which accounts exist.
+ */
+
+export type ThrottleDecision =
+  | { readonly allowed: true }
+  | { readonly allowed: false; readonly reason: 'account-locked' | 'address-limited'; readonly retryAfterSeconds: number };
+
+export interface SignInThrottleOptions {
+  readonly clock?: Clock | (() => Date);
+  /** Consecutive failures within `accountWindowMs` that lock an account (5). */
+  readonly accountFailures?: number;
+  readonly accountWindowMs?: number;
+  /** How long the lock lasts, from the failure that reached the threshold (15 minutes). */
+  readonly lockMs?: number;
+  /** Failures from one address, over all accounts, within `addressWindowMs` after which it is refused (20). */
+  readonly addressFailures?: number;
+  readonly addressWindowMs?: number;
+  /** How long a write may wait for another process's lock on the file before it fails with StoreBusyError. */
+  readonly busyBudgetMs?: number;
+}
+
+const MINUTE = 60_000;
+
+const DEFAULTS = {
+  accountFailures: 5,
+  accountWindowMs: 15 * MINUTE,
+  lockMs: 15 * MINUTE,
+  addressFailures: 20,
+  addressWindowMs: 15 * MINUTE,
+  busyBudgetMs: WRITE_BUDGET_MS,
+};
+
+const SCHEMA = `
+  CREATE TABLE IF NOT EXISTS sign_in_failures (
+    id INTEGER PRIMARY KEY,
+    account TEXT NOT NULL,
+    address TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    counts_for_account INTEGER NOT NULL DEFAULT 1
+  );
+  CREATE INDEX IF NOT EXISTS sign_in_failures_by_account ON sign_in_failures (account, at);
+  CREATE INDEX IF NOT EXISTS sign_in_failures_by_address ON sign_in_failures (address, at);
+  CREATE INDEX IF NOT EXISTS sign_in_failures_by_time ON sign_in_failures (at);
+`;
+
+/** Account names compare as people type them: NFKC, no surrounding space, case-insensitive. */
+export function accountKey(account: string): string {
+  return account.normalize('NFKC').trim().toLowerCase();
+}
+
+/**
+ * The unit an address is limited by: an IPv4 address itself (an IPv4-mapped IPv6 address is the IPv4
+ * one), but an IPv6 address's /64, since one subscriber is handed a whole /64 and could otherwise walk
+ * through 2^64 addresses.
+ */
+export function addressKey(address: string): string {
+  let a = address.trim().toLowerCase();
+  if (a.startsWith('[') && a.endsWith(']')) a = a.slice(1, -1);
+  const zone = a.indexOf('%');
+  if (zone >= 0) a = a.slice(0, zone);
+  if (!isIPv6(a)) return a;
+  const groups = ipv6Groups(a);
+  if (groups.slice(0, 5).every((group) => group === 0) && groups[5] === 0xffff) {
+    return [groups[6] >> 8, groups[6] & 0xff, groups[7] >> 8, groups[7] & 0xff].join('.');
+  }
+  return `${groups
+    .slice(0, 4)
+    .map((group) => group.toString(16))
+    .join(':')}::/64`;
+}
+
+/** The eight 16-bit groups of a valid IPv6 address. */
+function ipv6Groups(address: string): number[] {
+  let text = address;
+  const v4 = /(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text);
+  if (v4) {
+    const [b0, b1, b2, b3] = v4.slice(1).map(Number);
+    text = `${text.slice(0, v4.index)}${((b0 << 8) | b1).toString(16)}:${((b2 << 8) | b3).toString(16)}`;
+  }
+  const [head, tail] = text.split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail === undefined ? [] : tail ? tail.split(':') : [];
+  const zeros = tail === undefined ? [] : Array<string>(8 - left.length - right.length).fill('0');
+  return [...left, ...zeros, ...right].map((group) => parseInt(group, 16));
+}
+
+export class SignInThrottle {
+  private readonly now: () => Date;
+  private readonly rules: typeof DEFAULTS;
+  private readonly statements: {
+    readonly insert: Database.Statement<[string, string, number]>;
+    readonly accountFailures: Database.Statement<[string, number], { at: number }>;
+    readonly addressNth: Database.Statement<[string, number, number], { at: number }>;
+    readonly forgetForAccount: Database.Statement<[string]>;
+    readonly prune: Database.Statement<[number]>;
+  };
+
+  constructor(
+    private readonly db: Database.Database,
+    options: SignInThrottleOptions = {},
+  ) {
+    const clock = options.clock ?? systemClock;
+    this.now = typeof clock === 'function' ? clock : () => clock.now();
+    this.rules = { ...DEFAULTS, ...definedOnly(options) };
+    for (const name of ['accountFailures', 'addressFailures'] as const) {
+      if (!Number.isInteger(this.rules[name]) || this.rules[name] < 1) throw new RangeError(`${name} must be a positive whole number`);
+    }
+    for (const name of ['accountWindowMs', 'lockMs', 'addressWindowMs'] as const) {
+      if (!(this.rules[name] > 0)) throw new RangeError(`${name} must be positive`);
+    }
+    retryWhileBusySync(() => db.exec(SCHEMA), 'create sign_in_failures');
+    this.statements = {
+      insert: db.prepare('INSERT INTO sign_in_failures (account, address, at) VALUES (?, ?, ?)'),
+      accountFailures: db.prepare('SELECT at FROM sign_in_failures WHERE account = ? AND counts_for_account = 1 AND at > ? ORDER BY at'),
+      addressNth: db.prepare('SELECT at FROM sign_in_failures WHERE address = ? AND at > ? ORDER BY at DESC LIMIT 1 OFFSET ?'),
+      forgetForAccount: db.prepare('UPDATE sign_in_failures SET counts_for_account = 0 WHERE account = ? AND counts_for_account = 1'),
+      prune: db.prepare('DELETE FROM sign_in_failures WHERE at <= ?'),
+    };
+  }
+
+  /** Whether a sign-in to `account` from `address` may be tried now. */
+  check(account: string, address: string): Promise<ThrottleDecision> {
+    return retryWhileBusy(() => this.decide(accountKey(account), addressKey(address), this.millis()), this.retry('check sign-in throttle'));
+  }
+
+  /** A wrong password (or an unknown account): counts for the account's lock and for the address; answers what now holds. */
+  recordFailure(account: string, address: string): Promise<ThrottleDecision> {
+    const at = this.millis();
+    const key = accountKey(account);
+    const from = addressKey(address);
+    const write = this.db.transaction(() => {
+      this.statements.insert.run(key, from, at);
+      this.prune(at);
+      return this.decide(key, from, at);
+    });
+    return retryWhileBusy(() => write.immediate(), this.retry('record sign-in failure'));
+  }
+
+  /** A successful sign-in: the account's earlier failures stop counting towards its lock. */
+  recordSuccess(account: string): Promise<void> {
+    return this.forget(account, 'record sign-in success');
+  }
+
+  /** An office admin lifts an account's lock at once (its address's limit stays as it is). */
+  unlock(account: string): Promise<void> {
+    return this.forget(account, 'unlock account');
+  }
+
+  private forget(account: string, operation: string): Promise<void> {
+    const at = this.millis();
+    const write = this.db.transaction(() => {
+      this.statements.forgetForAccount.run(accountKey(account));
+      this.prune(at);
+    });
+    return retryWhileBusy(() => write.immediate(), this.retry(operation));
+  }
+
+  private decide(account: string, address: string, now: number): ThrottleDecision {
+    const { accountFailures, accountWindowMs, lockMs, addressFailures, addressWindowMs } = this.rules;
+    // A failure locks the account when it is the last of `accountFailures` within the window: until lockMs after it.
+    const times = this.statements.accountFailures.all(account, now - accountWindowMs - lockMs).map((row) => row.at);
+    let lockedUntil = -Infinity;
+    for (let i = accountFailures - 1; i < times.length; i += 1) {
+      if (times[i] - times[i - accountFailures + 1] < accountWindowMs) lockedUntil = Math.max(lockedUntil, times[i] + lockMs);
+    }
+    // The address is limited while `addressFailures` of its failures are within the window: until the oldest of them leaves it.
+    const nth = this.statements.addressNth.get(address, now - addressWindowMs, addressFailures - 1);
+    const limitedUntil = nth ? nth.at + addressWindowMs : -Infinity;
+
+    if (lockedUntil <= now && limitedUntil <= now) return { allowed: true };
+    const reason = lockedUntil >= limitedUntil ? 'account-locked' : 'address-limited';
+    const until = Math.max(lockedUntil, limitedUntil);
+    return { allowed: false, reason, retryAfterSeconds: Math.max(1, Math.ceil((until - now) / 1000)) };
+  }
+
+  /** Rows no rule looks at any more. */
+  private prune(now: number): void {
+    const { accountWindowMs, lockMs, addressWindowMs } = this.rules;
+    this.statements.prune.run(now - Math.max(accountWindowMs + lockMs, addressWindowMs));
+  }
+
+  private millis(): number {
+    const at = this.now().getTime();
+    if (!Number.isFinite(at)) throw new RangeError('the clock gave an invalid date');
+    return at;
+  }
+
+  private retry(operation: string) {
+    return { operation, budgetMs: this.rules.busyBudgetMs };
+  }
+}
+
+function definedOnly(options: SignInThrottleOptions): Partial<typeof DEFAULTS> {
+  const { clock: _clock, ...rules } = options;
+  return Object.fromEntries(Object.entries(rules).filter(([, value]) => value !== undefined));
+}
