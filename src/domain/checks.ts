@@ -3,8 +3,10 @@ import { Actor, DocumentRef, Role } from './messages';
 
 /**
  * The checks every decider makes in the same way: who may issue a command, whether a command may
- * happen in the aggregate's status, and the few data shapes all of them read. Commands may arrive as
- * DTO class instances: whatever is written into an event is copied into plain data here.
+ * happen in the aggregate's status, and the few rules on data all of them share (texts are not blank,
+ * lists hold at least so many items). Commands arrive typed, their shape checked at the edge (DTOs for
+ * HTTP, typed builders for reactions and deadlines); they may arrive as DTO class instances, so
+ * whatever is written into an event is copied into plain data here.
  */
 
 /** Who may issue each command of an aggregate (domain.md §7), one table per aggregate. */
@@ -36,56 +38,34 @@ export function unknownCommand(command: never): never {
   throw validation('unknown-command', `unknown command ${(command as { type?: unknown }).type as string}`);
 }
 
-export function isText(value: unknown): value is string {
-  return typeof value === 'string' && value.trim().length > 0;
+/** A text the domain records is not blank; absent counts as blank. */
+export function isText(value: string | null | undefined): value is string {
+  return (value ?? '').trim() !== '';
 }
 
-export function text(value: unknown, code: string, what: string): string {
+export function text(value: string | null | undefined, code: string, what: string): string {
   if (!isText(value)) throw validation(code, `${what} is required`);
   return value;
 }
 
-/** A list of at least `min` items, each checked by `each`; absent counts as empty when none is needed. */
-export function listOf<T>(
-  value: unknown,
-  min: number,
-  code: string,
-  names: { readonly list: string; readonly items: string },
-  each: (item: unknown) => T,
-): T[] {
-  if (value === undefined && min === 0) return [];
-  if (!Array.isArray(value)) throw validation(code, `${names.list} must be a list`);
-  const list = value.map((item) => each(item));
-  if (list.length < min) throw validation(code, `at least ${min} ${names.items} required`);
+/** A list of at least `min` items, each checked by `each`; absent counts as empty. */
+export function listOf<Item, T>(value: readonly Item[] | undefined, min: number, code: string, items: string, each: (item: Item) => T): T[] {
+  const list = (value ?? []).map((item) => each(item));
+  if (list.length < min) throw validation(code, `at least ${min} ${items} required`);
   return list;
 }
 
-export function texts(value: unknown, code: string, what: string, min: number): string[] {
-  return listOf(value, min, code, { list: what, items: what }, (item) => text(item, code, what));
+export function texts(value: readonly string[] | undefined, code: string, what: string, min: number): string[] {
+  return listOf(value, min, code, what, (item) => text(item, code, what));
 }
 
 /** How a list of document references is named in its refusals. */
-export const DOCUMENTS = { list: 'documents', items: 'document(s)' } as const;
+export const DOCUMENTS = 'document(s)';
 
-/** A reference to a stored document: a lower-case SHA-256 hex digest, a name and a size. */
-export function isDocumentRef(value: unknown): value is DocumentRef {
-  const d = value as Partial<DocumentRef> | null;
-  return (
-    typeof d === 'object' &&
-    d !== null &&
-    typeof d.sha256 === 'string' &&
-    /^[0-9a-f]{64}$/.test(d.sha256) &&
-    typeof d.name === 'string' &&
-    d.name.trim() !== '' &&
-    typeof d.size === 'number' &&
-    Number.isInteger(d.size) &&
-    d.size >= 0 &&
-    (d.mediaType === undefined || typeof d.mediaType === 'string')
-  );
-}
-
-export function plainDocumentRef(d: DocumentRef): DocumentRef {
-  return { sha256: d.sha256, name: d.name, size: d.size, ...(d.mediaType !== undefined ? { mediaType: d.mediaType } : {}) };
+/** A cited document, copied into plain data; its name, like every text the domain records, is not blank. */
+export function documentRef(d: DocumentRef): DocumentRef {
+  const name = text(d.name, 'invalid-document', 'the document’s name');
+  return { sha256: d.sha256, name, size: d.size, ...(d.mediaType !== undefined ? { mediaType: d.mediaType } : {}) };
 }
 
 /** `record[key]` when the record itself holds the key (never a prototype's property). */

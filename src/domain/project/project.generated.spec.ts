@@ -13,10 +13,11 @@ import { PROJECT_STATUSES, ProjectEvent, ProjectEventType, ProjectStatus } from 
  * Seeded random command sequences: whatever `decide` produces, `evolve` folds without throwing, the
  * status stays one of the declared ones, a side exit is never left, and every event is plain JSON.
  * Commands are biased towards the ones that fit the current status (so sequences get deep into
- * construction and service), with wrong actors and broken data mixed in.
+ * construction and service), with wrong actors and data that breaks the rules mixed in. The data
+ * always has the command's own shape: that is checked at the edge, not here.
  */
 
-const SEQUENCES = 300;
+const SEQUENCES = 500;
 const STEPS = 80;
 
 /** mulberry32: small, deterministic, good enough to pick test inputs. */
@@ -153,7 +154,7 @@ function dataFor(run: Run, type: ProjectCommandType, state: ProjectState, today:
     case 'EditApplication':
       return { title: `项目 ${int(rnd, 1, 9)}` };
     case 'SubmitApplication':
-      return { applicationForm: doc(1), declarations: rnd() < 0.9 ? { authenticity: doc(2), commitment: doc(3) } : { authenticity: doc(2) } };
+      return { applicationForm: doc(1), declarations: { authenticity: doc(2), commitment: rnd() < 0.9 ? doc(3) : { ...doc(3), name: ' ' } } };
     case 'RecordFormalCheck': {
       const result = rnd() < 0.95 ? 'passed' : 'failed';
       return { result, reasons: result === 'failed' && rnd() < 0.8 ? ['缺材料'] : [] };
@@ -243,7 +244,8 @@ function nextCommand(run: Run, state: ProjectState, today: string): ProjectComma
   const likely = LIKELY[state.status];
   const type = likely && rnd() < 0.85 ? pick(rnd, likely) : pick(rnd, PROJECT_COMMAND_TYPES);
   const actor = rnd() < 0.9 ? rightActor(run, type, state) : pick(rnd, ACTORS);
-  const data = rnd() < 0.04 ? {} : dataFor(run, type, state, today);
+  // Now and then data at its bounds: the least of every range and the first of every choice (a rank of 0, an amount of 0, a deadline past).
+  const data = rnd() < 0.04 ? dataFor({ ...run, rnd: () => 0 }, type, state, today) : dataFor(run, type, state, today);
   return { type, actor, data, now: `${today}T10:00:00+08:00`, context: contextFor(run, today) } as ProjectCommand;
 }
 

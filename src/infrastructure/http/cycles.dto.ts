@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { Count, DateOnly, DocumentRefDto, Instant, Nested, Text } from './dto-support';
+import { Omissible } from './enterprises.dto';
 
 export class TierDto {
   @Text('A', { max: 20 })
@@ -116,7 +117,7 @@ export class OpenNoticeDto {
   @DateOnly('2021-06-01', { description: 'First day of the notice (Beijing date)' })
   startsOn!: string;
 
-  @Nested(() => DocumentRefDto, { optional: true })
+  @Omissible(Nested(() => DocumentRefDto))
   document?: DocumentRefDto;
 }
 
@@ -136,7 +137,7 @@ export class ApproveListDto {
   @Text('公示无异议，予以立项')
   reason!: string;
 
-  @Nested(() => DocumentRefDto, { optional: true })
+  @Omissible(Nested(() => DocumentRefDto))
   document?: DocumentRefDto;
 }
 

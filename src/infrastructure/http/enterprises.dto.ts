@@ -1,8 +1,17 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiProperty } from '@nestjs/swagger';
-import { IsBoolean, Matches } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsBoolean, Matches, ValidateIf } from 'class-validator';
 import { DISQUALIFICATION_GROUNDS, DisqualificationGround, MaterialChangeKind, Outcome } from '../../domain/enterprise/enterprise.commands';
 import { Count, DateOnly, DocumentRefDto, Documents, Nested, OneOf, Text, Texts } from './dto-support';
+
+/**
+ * A field that may be left out but is never null, given the decorator of its required form. The
+ * `optional` fields of dto-support let null through as absent (class-validator's IsOptional); where
+ * the command's data has no null, a null is refused here like a missing required field, and the
+ * field is still documented as optional.
+ */
+export const Omissible = (required: PropertyDecorator) =>
+  applyDecorators(required, ValidateIf((_, value: unknown) => value !== undefined), ApiPropertyOptional());
 
 const OUTCOMES: readonly Outcome[] = ['passed', 'failed'];
 const MATERIAL_CHANGE_KINDS: readonly MaterialChangeKind[] = ['rename', 'relocation', 'merger', 'business-change'];
@@ -49,7 +58,7 @@ export class RecommendDto {
   @Text('该企业校企合作基础扎实，同意推荐')
   opinion!: string;
 
-  @Documents({ optional: true })
+  @Omissible(Documents())
   documents?: DocumentRefDto[];
 }
 
@@ -115,7 +124,7 @@ export class ResolveEnterpriseObjectionDto {
   @Text('经核查，合作院校数量属实')
   reason!: string;
 
-  @Documents({ optional: true })
+  @Omissible(Documents())
   evidence?: DocumentRefDto[];
 }
 
@@ -150,7 +159,7 @@ export class MaterialChangeDto {
   @Text('大同市', { optional: true, max: 100, description: 'Required for a relocation: the city now responsible' })
   newRegion?: string;
 
-  @Documents({ optional: true })
+  @Omissible(Documents())
   documents?: DocumentRefDto[];
 }
 

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { CommandBus } from '@nestjs/cqrs';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { RequestMethod } from '@nestjs/common';
+import { DECORATORS } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { EventStore, ReadStreamOptions, RecordedEvent } from '../../application/event-store';
 import { FoldedStreams } from '../../application/folded-streams';
@@ -103,6 +104,9 @@ const MORE_VALID: [DtoClass, object][] = [
   [dto.FundRecoveryDto, { amount: 125000.5, deadline: '2025-12-31', reason: '追回资金' }],
 ];
 
+const declarations = { authenticity: doc, commitment: report };
+
+/** Includes the malformed bodies the project decider used to judge: its shape is checked here, at the edge, and the decider relies on it. */
 const MORE_INVALID: [DtoClass, object, string | string[]][] = [
   [dto.DraftApplicationDto, { ...draft(SUBJECTS.major), projectId: 'chosen-by-client' }, 'projectId'],
   [dto.DraftApplicationDto, { cycleId: 'brand-major-2021', programType: 'brand-major', title: '品牌专业' }, 'subject'],
@@ -119,11 +123,31 @@ const MORE_INVALID: [DtoClass, object, string | string[]][] = [
   // An array is not a subject; class-validator also looks into its items.
   [dto.DraftApplicationDto, draft([null]), ['subject', 'subject.0']],
   [dto.DraftApplicationDto, draft([SUBJECTS.major]), ['subject', 'subject.0']],
+  [dto.DraftApplicationDto, draft({ ...SUBJECTS.specialtyGroup, majors: [null] }), 'subject.majors.0'],
+  [dto.DraftApplicationDto, draft({ ...SUBJECTS.course, semestersTaught: -1 }), 'subject.semestersTaught'],
   [dto.EditApplicationDto, { subject: { kind: 'course', courseName: 'PLC控制技术', semestersTaught: 4 } }, 'subject.classHours'],
+  [dto.EditApplicationDto, { subject: null }, 'subject'],
+  [dto.SubmitApplicationDto, { declarations }, 'applicationForm'],
+  [dto.SubmitApplicationDto, { applicationForm: { ...doc, sha256: 'xyz' }, declarations }, 'applicationForm.sha256'],
+  [dto.SubmitApplicationDto, { applicationForm: doc }, 'declarations'],
+  [dto.SubmitApplicationDto, { applicationForm: doc, declarations, attachments: null }, 'attachments'],
+  [dto.SubmitApplicationDto, { applicationForm: doc, declarations, attachments: [{ ...report, size: '1048576' }] }, 'attachments.0.size'],
+  [dto.FormalCheckDto, { result: 'passed', reasons: null }, 'reasons'],
+  [dto.FormalCheckDto, { result: 'failed', reasons: '未盖章' }, 'reasons'],
+  [dto.ProjectRecommendDto, { rank: 1.5 }, 'rank'],
+  [dto.AssignReviewerDto, { reviewerId: 'expert-0427', reviewerOrg: '太原理工大学', declaredRelations: 'none' }, 'declaredRelations'],
+  [dto.ScoreReviewDto, { score: 'x', comments: '好' }, 'score'],
   [dto.ScoreReviewDto, { score: 86.555, comments: '好' }, 'score'],
+  [dto.ResolveProjectObjectionDto, { outcome: 'dismissed', reason: '不成立', evidence: null }, 'evidence'],
+  [dto.ConstructionPlanDto, { plan: doc }, 'taskBook'],
+  [dto.ProjectAnnualReportDto, { year: 2022.5, report }, 'year'],
+  [dto.DecideChangeDto, { decision: 'approved', reason: '同意' }, 'expertReview'],
   [dto.ResolveProjectObjectionDto, { objectionId: 'o-1', outcome: 'dismissed', reason: '不成立' }, 'objectionId'],
   [dto.DecideChangeDto, { changeId: 'change-1', decision: 'approved', reason: '同意', expertReview: report }, 'changeId'],
   [dto.MidtermEvaluationDto, { findings: { targetsAndTasks: '达成', useOfFunds: '规范', results: '良好', impact: '提升' }, grade: '良', tasksCompletedPercent: 100.5, report }, 'tasksCompletedPercent'],
+  [dto.MidtermEvaluationDto, { grade: '良', tasksCompletedPercent: 65, report }, 'findings'],
+  [dto.RevokeProjectDto, { reason: 'fraud', explanation: '专利成果系伪造', evidence: 'none' }, 'evidence'],
+  [dto.FundRecoveryDto, { amount: '1500000', deadline: '2025-12-31', reason: '追回资金' }, 'amount'],
   [dto.FundRecoveryDto, { amount: 12.345, deadline: '2025-12-31', reason: '追回资金' }, 'amount'],
   [dto.FundRecoveryDto, { amount: 1000, deadline: '2025/12/31', reason: '追回资金' }, 'deadline'],
 ];
@@ -169,6 +193,17 @@ describe('project DTOs', () => {
 
   it.each(MORE_INVALID.map(([type, body, field]) => [type.name, field, type, body] as const))('%s refuses a bad %s', async (_, field, type, body) => {
     expect(await refusedFields(type, body)).toEqual([field].flat());
+  });
+
+  it('documents a field that may be left out but not be null as optional', () => {
+    for (const [type, field] of [
+      [dto.EditApplicationDto, 'subject'],
+      [dto.SubmitApplicationDto, 'attachments'],
+      [dto.FormalCheckDto, 'reasons'],
+      [dto.ResolveProjectObjectionDto, 'evidence'],
+    ] as const) {
+      expect(Reflect.getMetadata(DECORATORS.API_MODEL_PROPERTIES, type.prototype, field)).toMatchObject({ required: false });
+    }
   });
 
   it('gives the subject the class of its kind', async () => {

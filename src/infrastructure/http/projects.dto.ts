@@ -1,10 +1,10 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
 import { plainToInstance, Transform, TransformFnParams } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsDefined, IsIn, IsObject, IsOptional, IsString, MaxLength, MinLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsDefined, IsIn, IsObject, IsOptional, IsString, MaxLength, MinLength, ValidateIf, ValidateNested } from 'class-validator';
 import { FormalCheckResult, REVOCATION_REASONS, RevocationReason, SubjectKind } from '../../domain/project/project.commands';
 import { Count, DateOnly, Decimal, DocumentRefDto, Documents, Nested, OneOf, Text, Texts } from './dto-support';
-import { ObjectorDto } from './enterprises.dto';
+import { ObjectorDto, Omissible } from './enterprises.dto';
 
 /**
  * Bodies of the project commands (school-side programs: 高水平中职, 高水平高职 and its 专业群, 品牌专业,
@@ -109,7 +109,7 @@ function toSubject({ value }: TransformFnParams): unknown {
   return plainToInstance(UnknownSubjectDto, { kind });
 }
 
-/** The subject, one of four shapes told apart by `kind`; documented as a oneOf with its discriminator. */
+/** The subject, one of four shapes told apart by `kind`; documented as a oneOf with its discriminator. Left out it is kept, but never null. */
 const Subject = (options: { optional?: boolean; description: string }) => {
   const schema = {
     description: options.description,
@@ -122,7 +122,7 @@ const Subject = (options: { optional?: boolean; description: string }) => {
   };
   return applyDecorators(
     options.optional ? ApiPropertyOptional(schema) : ApiProperty(schema),
-    options.optional ? IsOptional() : IsDefined(),
+    options.optional ? ValidateIf((_, value: unknown) => value !== undefined) : IsDefined(),
     IsObject({ message: '$property must be an object with a kind' }),
     ValidateNested(),
     Transform(toSubject),
@@ -169,7 +169,7 @@ export class SubmitApplicationDto {
   @Nested(() => SubmissionDeclarationsDto, { description: 'Both declarations are required' })
   declarations!: SubmissionDeclarationsDto;
 
-  @Documents({ optional: true, description: 'Supporting material' })
+  @Omissible(Documents({ description: 'Supporting material' }))
   attachments?: DocumentRefDto[];
 }
 
@@ -187,7 +187,7 @@ export class FormalCheckDto {
   @OneOf(FORMAL_CHECK_RESULTS, 'passed')
   result!: FormalCheckResult;
 
-  @Texts(['申报书未加盖学校公章'], { optional: true, description: 'Required (at least one) when failed' })
+  @Omissible(Texts(['申报书未加盖学校公章'], { description: 'Required (at least one) when failed' }))
   reasons?: string[];
 }
 
@@ -257,7 +257,7 @@ export class ResolveProjectObjectionDto {
   @Text('经核查，“双师型”教师比例属实，异议不成立')
   reason!: string;
 
-  @Documents({ optional: true })
+  @Omissible(Documents())
   evidence?: DocumentRefDto[];
 }
 

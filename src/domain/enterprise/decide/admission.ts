@@ -12,7 +12,7 @@ import {
 } from '../enterprise.commands';
 import { EnterpriseEvent } from '../enterprise.events';
 import { EnterpriseState } from '../enterprise.state';
-import { documentRefs, expertAssessment, instant, outcome, reasons, requireNotice, requireNoticeEndedWithoutObjection, requireStatus } from './checks';
+import { documentRefs, expertAssessment, instant, reasons, requireNotice, requireNoticeEndedWithoutObjection, requireStatus } from './checks';
 
 /**
  * Admission (domain.md §6): the enterprise applies against the eligibility gates, its city recommends
@@ -92,7 +92,7 @@ export function notRecommend(command: NotRecommend, state: EnterpriseState): Ent
 export function recordJointReview(command: RecordJointReview, state: EnterpriseState): EnterpriseEvent[] {
   const { rulesVersion } = command.context;
   requireStatus(command, state, 'Recommended');
-  const result = outcome(command.data.outcome);
+  const result = command.data.outcome;
   const data = {
     applicationNo: state.applicationNo,
     departments: texts(command.data.departments, 'departments-required', 'departments', 1),
@@ -137,17 +137,14 @@ export function isValidCreditCode(code: string): boolean {
   return CREDIT_CODE_CHARS[(31 - (sum % 31)) % 31] === code[17];
 }
 
-function declarations(value: unknown): EligibilityDeclarations {
-  const d = value as Record<string, unknown> | null;
-  if (typeof d !== 'object' || d === null || ELIGIBILITY_GATES.some((gate) => typeof d[gate] !== 'boolean')) {
-    throw validation('invalid-declarations', `every eligibility declaration (${ELIGIBILITY_GATES.join(', ')}) must be true or false`);
-  }
+/** The declarations as plain data, gate by gate. */
+function declarations(d: EligibilityDeclarations): EligibilityDeclarations {
   return {
-    registeredAndTaxedInProvince: d.registeredAndTaxedInProvince as boolean,
-    mainBusinessNotEducation: d.mainBusinessNotEducation as boolean,
-    noMajorAccident: d.noMajorAccident as boolean,
-    goodCredit: d.goodCredit as boolean,
-    noTaxViolation: d.noTaxViolation as boolean,
+    registeredAndTaxedInProvince: d.registeredAndTaxedInProvince,
+    mainBusinessNotEducation: d.mainBusinessNotEducation,
+    noMajorAccident: d.noMajorAccident,
+    goodCredit: d.goodCredit,
+    noTaxViolation: d.noTaxViolation,
   };
 }
 

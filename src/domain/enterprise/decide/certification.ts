@@ -1,18 +1,10 @@
 import { addMonthsAt } from '../../beijing-time';
 import { illegalState } from '../../errors';
+import { DocumentRef } from '../../messages';
 import { Certify, RecordCertificateExpired, RecordCertificationEvaluation, RequestCertification, RequestRecertification } from '../enterprise.commands';
 import { CertificationKind, EnterpriseEvent } from '../enterprise.events';
 import { currentCertificate, EnterpriseState } from '../enterprise.state';
-import {
-  documentRefs,
-  expertAssessment,
-  invalidTransition,
-  outcome,
-  reasons,
-  requireNotice,
-  requireNoticeEndedWithoutObjection,
-  requireStatus,
-} from './checks';
+import { documentRefs, expertAssessment, invalidTransition, reasons, requireNotice, requireNoticeEndedWithoutObjection, requireStatus } from './checks';
 
 /**
  * Certification (domain.md §6): after the minimum incubation the enterprise requests certification (or,
@@ -49,7 +41,7 @@ export function requestRecertification(command: RequestRecertification, state: E
 export function recordCertificationEvaluation(command: RecordCertificationEvaluation, state: EnterpriseState): EnterpriseEvent[] {
   const { rulesVersion } = command.context;
   requireStatus(command, state, 'CertificationRequested');
-  const result = outcome(command.data.outcome);
+  const result = command.data.outcome;
   const data = {
     kind: state.certification?.kind ?? 'initial',
     assessment: expertAssessment(command.data.assessment),
@@ -97,7 +89,7 @@ export function recordCertificateExpired(command: RecordCertificateExpired, stat
 
 // ---------------------------------------------------------------------------------------------
 
-function certificationRequested(kind: CertificationKind, documents: unknown, now: string, rulesVersion: string): EnterpriseEvent {
+function certificationRequested(kind: CertificationKind, documents: readonly DocumentRef[], now: string, rulesVersion: string): EnterpriseEvent {
   return { type: 'CertificationRequested', data: { kind, documents: documentRefs(documents, 1), requestedAt: now, rulesVersion } };
 }
 

@@ -1,4 +1,4 @@
-import { DOCUMENTS, invalidTransition as refusedIn, isDocumentRef, listOf, plainDocumentRef, text, texts } from '../../checks';
+import { DOCUMENTS, documentRef, invalidTransition as refusedIn, listOf, text, texts } from '../../checks';
 import { illegalState, validation } from '../../errors';
 import { DocumentRef } from '../../messages';
 import { EnterpriseCommand, ExpertAssessment, Outcome } from '../enterprise.commands';
@@ -39,33 +39,24 @@ export function requireNoticeEndedWithoutObjection(state: EnterpriseState, notic
 
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
-/** Milliseconds of an ISO-8601 instant with its offset; deadlines are Beijing dates or instants (beijing-time.ts). */
-export function instant(iso: unknown, field: string): number {
-  const t = typeof iso === 'string' && ISO_INSTANT.test(iso) ? Date.parse(iso) : NaN;
+/**
+ * Milliseconds of an ISO-8601 instant with its offset; deadlines are Beijing dates or instants (beijing-time.ts).
+ * The deadlines and periods are reckoned in these milliseconds: one that is not an instant is refused rather than reckoned as NaN.
+ */
+export function instant(iso: string, field: string): number {
+  const t = ISO_INSTANT.test(iso) ? Date.parse(iso) : NaN;
   if (Number.isNaN(t)) throw validation('invalid-time', `${field} is not an ISO-8601 instant`, { field });
   return t;
 }
 
-export function documentRef(value: unknown): DocumentRef {
-  if (!isDocumentRef(value)) throw validation('invalid-document', 'a document reference needs sha256 (hex), name and size');
-  return plainDocumentRef(value);
-}
-
-export function documentRefs(value: unknown, min: number, code = 'documents-required'): DocumentRef[] {
+export function documentRefs(value: readonly DocumentRef[] | undefined, min: number, code = 'documents-required'): DocumentRef[] {
   return listOf(value, min, code, DOCUMENTS, documentRef);
 }
 
-export function outcome(value: unknown): Outcome {
-  if (value !== 'passed' && value !== 'failed') throw validation('invalid-outcome', "outcome must be 'passed' or 'failed'");
-  return value;
-}
-
-export function expertAssessment(value: unknown): ExpertAssessment {
-  const a = value as Partial<ExpertAssessment> | null;
-  if (typeof a !== 'object' || a === null) throw validation('assessment-required', 'an expert assessment is required');
+export function expertAssessment(a: ExpertAssessment): ExpertAssessment {
   return { opinion: text(a.opinion, 'assessment-required', 'the expert opinion'), documents: documentRefs(a.documents, 1) };
 }
 
-export function reasons(value: unknown, result: Outcome): string[] {
-  return texts(value ?? [], 'reasons-required', 'reasons', result === 'failed' ? 1 : 0);
+export function reasons(value: readonly string[] | undefined, result: Outcome): string[] {
+  return texts(value, 'reasons-required', 'reasons', result === 'failed' ? 1 : 0);
 }

@@ -1,7 +1,6 @@
 import { addMonthsAt } from '../../beijing-time';
 import { text } from '../../checks';
-import { validation } from '../../errors';
-import { DISQUALIFICATION_GROUNDS, Disqualify } from '../enterprise.commands';
+import { Disqualify } from '../enterprise.commands';
 import { EnterpriseEvent } from '../enterprise.events';
 import { currentCertificate, EnterpriseState } from '../enterprise.state';
 import { documentRefs, invalidTransition, TERMINAL } from './checks';
@@ -16,9 +15,6 @@ export function disqualify(command: Disqualify, state: EnterpriseState): Enterpr
   const { rules, rulesVersion } = command.context;
   if (TERMINAL.includes(state.status)) throw invalidTransition(command, state, 'a non-terminal state');
   const data = command.data;
-  if (!DISQUALIFICATION_GROUNDS.includes(data.ground)) {
-    throw validation('invalid-ground', `ground must be one of ${DISQUALIFICATION_GROUNDS.join(', ')}`);
-  }
   return [
     {
       type: 'EnterpriseDisqualified',

@@ -1,9 +1,8 @@
 import { annualReportDueOn, chinaDateOf, chinaYearOf } from '../../beijing-time';
-import { text } from '../../checks';
+import { documentRef, text } from '../../checks';
 import { illegalState, validation } from '../../errors';
 import {
   EnterpriseCommand,
-  MaterialChangeKind,
   PublishThreeYearPlan,
   RecordAnnualReportOverdue,
   RecordMinimumIncubationReached,
@@ -13,7 +12,7 @@ import {
 } from '../enterprise.commands';
 import { EnterpriseEvent } from '../enterprise.events';
 import { EnterpriseIncubation, EnterpriseState } from '../enterprise.state';
-import { documentRef, documentRefs, invalidTransition, requireStatus, TERMINAL } from './checks';
+import { documentRefs, invalidTransition, requireStatus, TERMINAL } from './checks';
 
 /**
  * Incubation (domain.md §6): the three-year plan, the minimum incubation period, the yearly reports an
@@ -101,9 +100,6 @@ export function reportMaterialChange(command: ReportMaterialChange, state: Enter
   const { now } = command;
   if (TERMINAL.includes(state.status)) throw invalidTransition(command, state, 'an application in progress or admitted');
   const data = command.data;
-  if (!MATERIAL_CHANGE_KINDS.includes(data.kind)) {
-    throw validation('invalid-change-kind', `kind must be one of ${MATERIAL_CHANGE_KINDS.join(', ')}`);
-  }
   const newName = data.kind === 'rename' || data.newName !== undefined ? text(data.newName, 'new-name-required', 'the new name') : undefined;
   const newRegion =
     data.kind === 'relocation' || data.newRegion !== undefined ? text(data.newRegion, 'new-region-required', 'the new region') : undefined;
@@ -124,8 +120,6 @@ export function reportMaterialChange(command: ReportMaterialChange, state: Enter
 
 // ---------------------------------------------------------------------------------------------
 
-const MATERIAL_CHANGE_KINDS: readonly MaterialChangeKind[] = ['rename', 'relocation', 'merger', 'business-change'];
-
 /** Admitted in the current round and not disqualified: the obligations of incubation apply. */
 function admitted(state: EnterpriseState): EnterpriseIncubation | null {
   return state.status === 'Disqualified' ? null : state.incubation;
@@ -139,10 +133,10 @@ function owedIncubation(command: EnterpriseCommand, state: EnterpriseState): Ent
 }
 
 /** A report covers a finished year in which the enterprise was admitted. */
-function reportYear(value: unknown, incubation: EnterpriseIncubation, now: string): number {
+function reportYear(value: number, incubation: EnterpriseIncubation, now: string): number {
   const first = chinaYearOf(incubation.admittedAt);
   const current = chinaYearOf(now);
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < first || value >= current) {
+  if (value < first || value >= current) {
     throw validation('invalid-report-year', `the year must be a finished year from ${first} on`, { first, last: current - 1 });
   }
   return value;

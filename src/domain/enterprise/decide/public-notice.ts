@@ -1,9 +1,9 @@
-import { text } from '../../checks';
+import { documentRef, text } from '../../checks';
 import { illegalState, notFound, validation } from '../../errors';
 import { FileObjection, OpenCertificationNotice, OpenPublicNotice, ResolveObjection } from '../enterprise.commands';
 import { EnterpriseEvent, NoticeStage, ObjectionRejectionReason } from '../enterprise.events';
 import { EnterpriseState } from '../enterprise.state';
-import { documentRef, documentRefs, instant, invalidTransition, requireStatus } from './checks';
+import { documentRefs, instant, invalidTransition, requireStatus } from './checks';
 
 /**
  * The two public notices (公示, domain.md §6), before admission and before certification, and the
@@ -45,11 +45,9 @@ export function fileObjection(command: FileObjection, state: EnterpriseState, no
   if (state.objections.some((o) => o.objectionId === objectionId)) {
     throw illegalState('objection-already-filed', 'an objection with this id exists', { objectionId });
   }
-  const objector = {
-    name: typeof data.objector?.name === 'string' ? data.objector.name.trim() : '',
-    contact: typeof data.objector?.contact === 'string' ? data.objector.contact.trim() : '',
-  };
-  const evidence = documentRefs(data.evidence ?? [], 0);
+  // Blank name or contact makes the objection anonymous, hence inadmissible.
+  const objector = { name: data.objector.name.trim(), contact: data.objector.contact.trim() };
+  const evidence = documentRefs(data.evidence, 0);
   const filed = {
     objectionId,
     noticeNo: state.notice.noticeNo,
@@ -76,9 +74,6 @@ export function resolveObjection(command: ResolveObjection, state: EnterpriseSta
   if (!objection) throw notFound('objection-not-found', 'no such objection', { objectionId: data.objectionId });
   if (objection.status !== 'open') {
     throw illegalState('objection-already-resolved', 'the objection is no longer open', { status: objection.status });
-  }
-  if (data.outcome !== 'dismissed' && data.outcome !== 'upheld') {
-    throw validation('invalid-outcome', "outcome must be 'dismissed' or 'upheld'");
   }
   const resolution = {
     objectionId: objection.objectionId,

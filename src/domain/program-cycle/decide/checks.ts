@@ -1,6 +1,6 @@
 import { isText } from '../../checks';
 import { DomainError, forbidden, illegalState, notFound, validation } from '../../errors';
-import { Actor, DocumentRef, Role } from '../../messages';
+import { Actor, Role } from '../../messages';
 import { ApplicationWindowClosed } from '../program-cycle.events';
 import { ActiveCycle, ProgramCycleState } from '../program-cycle.state';
 
@@ -44,18 +44,13 @@ export function nextDecisionId(cycle: ActiveCycle): string {
 // ---------------------------------------------------------------------------------------------
 // Data
 
-export function requireText(field: string, value: unknown, code = 'invalid-field'): void {
+export function requireText(field: string, value: string | null | undefined, code = 'invalid-field'): void {
   if (!isText(value)) throw validation(code, `${field} must be a non-empty string`, { field });
 }
 
-export function requireDocument(document: DocumentRef): void {
-  if (!/^[0-9a-f]{64}$/i.test(document.sha256) || !isText(document.name) || !Number.isInteger(document.size) || document.size < 0) {
-    throw validation('invalid-document', 'a document reference needs a SHA-256 hex digest, a name and a size');
-  }
-}
-
+/** Milliseconds of an ISO-8601 instant, which the window and the notices are reckoned in: one that is not an instant is refused rather than reckoned as NaN. */
 export function instant(field: string, value: string): number {
-  const ms = typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(value) ? Date.parse(value) : Number.NaN;
-  if (Number.isNaN(ms)) throw validation('invalid-time', `${field} must be an ISO-8601 instant, got ${String(value)}`, { field });
+  const ms = /^\d{4}-\d{2}-\d{2}T/.test(value) ? Date.parse(value) : Number.NaN;
+  if (Number.isNaN(ms)) throw validation('invalid-time', `${field} must be an ISO-8601 instant, got ${value}`, { field });
   return ms;
 }

@@ -1,11 +1,11 @@
 import { chinaDateOf, chinaEndOfDay, isIsoDate } from '../../beijing-time';
 import { noticeEnd, WorkingDayCalendar } from '../../calendar';
-import { own } from '../../checks';
+import { documentRef, own } from '../../checks';
 import { illegalState, notFound, validation } from '../../errors';
 import { ApproveList, CloseCycle, EndPublicNotice, OpenPublicNotice, RemoveFromList, Shortlist } from '../program-cycle.commands';
 import { ProgramCycleEvent, ProjectNotSelected, ProjectShortlisted } from '../program-cycle.events';
 import { countSelections, placesTaken, ProgramCycleState } from '../program-cycle.state';
-import { instant, nextDecisionId, requireCycle, requireDocument, requireOpenCycle, requireText, requireWindowClosed } from './checks';
+import { instant, nextDecisionId, requireCycle, requireOpenCycle, requireText, requireWindowClosed } from './checks';
 
 /**
  * Selection on the cycle's one stream, so its quota holds however many act at once: the shortlist
@@ -99,9 +99,8 @@ export function shortlist(command: Shortlist, state: ProgramCycleState): Program
 export function openPublicNotice(command: OpenPublicNotice, state: ProgramCycleState, calendar: WorkingDayCalendar): ProgramCycleEvent[] {
   const cycle = requireOpenCycle(state);
   const { startsOn, document } = command.data;
-  if (!isIsoDate(startsOn)) throw validation('invalid-date', `startsOn must be a YYYY-MM-DD date, got ${String(startsOn)}`);
+  if (!isIsoDate(startsOn)) throw validation('invalid-date', `startsOn must be a YYYY-MM-DD date, got ${startsOn}`);
   if (startsOn < chinaDateOf(command.now)) throw validation('notice-start-in-past', `a notice cannot start before today (${chinaDateOf(command.now)})`);
-  if (document !== undefined) requireDocument(document);
   const projectIds = Object.entries(cycle.selections)
     .filter(([, selection]) => selection.status === 'shortlisted')
     .map(([projectId]) => projectId);
@@ -121,7 +120,7 @@ export function openPublicNotice(command: OpenPublicNotice, state: ProgramCycleS
         unit,
         calendarVersion: calendar.version,
         rulesVersion: cycle.rulesVersion,
-        document: document ?? null,
+        document: document === undefined ? null : documentRef(document),
         openedAt: command.now,
       },
     },
@@ -133,7 +132,6 @@ export function removeFromList(command: RemoveFromList, state: ProgramCycleState
   const { projectId, reason, objectionId } = command.data;
   requireText('reason', reason, 'reason-required');
   if (objectionId !== undefined) requireText('objectionId', objectionId);
-  instant('now', command.now);
   const selection = own(cycle.selections, projectId);
   if (!selection || selection.status === 'not-selected') throw illegalState('not-on-list', `project ${projectId} is not on the list`);
   if (selection.status === 'removed') return [];
@@ -164,8 +162,6 @@ export function approveList(command: ApproveList, state: ProgramCycleState): Pro
   const cycle = requireOpenCycle(state);
   const { projectIds, reason, document } = command.data;
   requireText('reason', reason, 'reason-required');
-  if (document !== undefined) requireDocument(document);
-  instant('now', command.now);
   if (projectIds.length === 0) throw validation('empty-decision', 'an approval names at least one project');
   if (new Set(projectIds).size !== projectIds.length) throw validation('duplicate-project', 'a project appears more than once in the approval');
   const objected = new Set(command.context.openObjections);
@@ -203,7 +199,7 @@ export function approveList(command: ApproveList, state: ProgramCycleState): Pro
         rulesVersion: cycle.rulesVersion,
         quota,
         approvedCount,
-        document: document ?? null,
+        document: document === undefined ? null : documentRef(document),
         approvedAt: command.now,
       },
     },

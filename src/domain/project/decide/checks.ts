@@ -1,5 +1,5 @@
 import { isIsoDate } from '../../beijing-time';
-import { DOCUMENTS, invalidTransition as refusedIn, isDocumentRef, listOf, plainDocumentRef, text } from '../../checks';
+import { DOCUMENTS, documentRef as plainDocumentRef, invalidTransition as refusedIn, listOf, text } from '../../checks';
 import { notFound, validation } from '../../errors';
 import { DocumentRef } from '../../messages';
 import { ProjectCommand, ProjectContext } from '../project.commands';
@@ -37,13 +37,12 @@ export const openRectification = (project: Project): ProjectRectification | null
 // ---------------------------------------------------------------------------------------------
 // Data
 
-export function optionalText(value: unknown, code: string, what: string): string | null {
+export function optionalText(value: string | null | undefined, code: string, what: string): string | null {
   return value === undefined || value === null ? null : text(value, code, what);
 }
 
-export function documentRef(value: unknown, context: ProjectContext | undefined, code = 'invalid-document'): DocumentRef {
-  if (value === undefined || value === null) throw validation(code, 'a document reference is required');
-  if (!isDocumentRef(value)) throw validation('invalid-document', 'a document reference needs sha256 (lower-case hex), name and size');
+/** A cited document, refused when the context lists the stored documents and it is not among them. */
+export function documentRef(value: DocumentRef, context: ProjectContext | undefined): DocumentRef {
   const known = context?.knownDocuments;
   if (known && !known.includes(value.sha256)) {
     throw notFound('unknown-document', `no stored document ${value.sha256}`, { sha256: value.sha256 });
@@ -51,22 +50,23 @@ export function documentRef(value: unknown, context: ProjectContext | undefined,
   return plainDocumentRef(value);
 }
 
-export function documentRefs(value: unknown, context: ProjectContext | undefined, min: number, code = 'documents-required'): DocumentRef[] {
+export function documentRefs(value: readonly DocumentRef[] | undefined, context: ProjectContext | undefined, min: number, code = 'documents-required'): DocumentRef[] {
   return listOf(value, min, code, DOCUMENTS, (item) => documentRef(item, context));
 }
 
-export function optionalDocument(value: unknown, context: ProjectContext | undefined): DocumentRef | null {
+/** Absent, or null as the edge lets an optional document through, is none. */
+export function optionalDocument(value: DocumentRef | null | undefined, context: ProjectContext | undefined): DocumentRef | null {
   return value === undefined || value === null ? null : documentRef(value, context);
 }
 
-export function date(value: unknown, field: string): string {
+/** A day of the calendar: the pattern YYYY-MM-DD alone lets through days that do not exist (2025-02-30). */
+export function date(value: string, field: string): string {
   if (!isIsoDate(value)) throw validation('invalid-date', `${field} must be a YYYY-MM-DD date`, { field });
   return value;
 }
 
-export function wholeNumber(value: unknown, code: string, what: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw validation(code, `${what} must be a whole number from ${min}${max < Number.MAX_SAFE_INTEGER ? ` to ${max}` : ''}`, { value: value as number });
-  }
+/** A count within the bounds a rule sets (a rank within the recommender's limit, a year within the service). */
+export function within(value: number, code: string, what: string, min: number, max: number): number {
+  if (value < min || value > max) throw validation(code, `${what} must be from ${min} to ${max}`, { value });
   return value;
 }

@@ -19,7 +19,7 @@ import {
 } from '../project.commands';
 import { ProjectEvent, ProjectStatus } from '../project.events';
 import { Project, ProjectRectification } from '../project.state';
-import { date, documentRef, documentRefs, invalidTransition, openRectification, optionalDocument, requireStatus, wholeNumber } from './checks';
+import { date, documentRef, documentRefs, invalidTransition, openRectification, optionalDocument, requireStatus, within } from './checks';
 
 /**
  * Evaluation (domain.md §4): the mid-term evaluation and the rectifications it or a missed obligation
@@ -38,14 +38,15 @@ export function recordMidtermEvaluation(command: RecordMidtermEvaluation, projec
   const { rules, rulesVersion } = project;
   requireStatus(command, project, ['UnderConstruction', 'Extended']);
   if (project.midterm) throw illegalState('midterm-already-recorded', 'the mid-term evaluation is recorded');
-  const f = command.data.findings as Partial<MidtermFindings> | undefined;
+  const f = command.data.findings;
   const findings: MidtermFindings = {
-    targetsAndTasks: text(f?.targetsAndTasks, 'findings-required', 'the finding on targets and tasks'),
-    useOfFunds: text(f?.useOfFunds, 'findings-required', 'the finding on the use of funds'),
-    results: text(f?.results, 'findings-required', 'the finding on results'),
-    impact: text(f?.impact, 'findings-required', 'the finding on impact'),
+    targetsAndTasks: text(f.targetsAndTasks, 'findings-required', 'the finding on targets and tasks'),
+    useOfFunds: text(f.useOfFunds, 'findings-required', 'the finding on the use of funds'),
+    results: text(f.results, 'findings-required', 'the finding on results'),
+    impact: text(f.impact, 'findings-required', 'the finding on impact'),
   };
-  const tasksCompletedPercent = percent(command.data.tasksCompletedPercent, 'invalid-percent', 'the share of tasks completed');
+  const { tasksCompletedPercent } = command.data;
+  if (tasksCompletedPercent < 0 || tasksCompletedPercent > 100) throw validation('invalid-percent', 'the share of tasks completed must be from 0 to 100');
   const minTasksPercent = rules.midtermMinTasksPercent ?? DEFAULT_MIDTERM_MIN_TASKS_PERCENT;
   return [
     {
@@ -57,7 +58,7 @@ export function recordMidtermEvaluation(command: RecordMidtermEvaluation, projec
         tasksCompletedPercent,
         minTasksPercent,
         belowMinTasks: tasksCompletedPercent < minTasksPercent,
-        report: documentRef(command.data.report, context, 'report-required'),
+        report: documentRef(command.data.report, context),
         evaluatedAt: now,
         rulesVersion,
       },
@@ -109,7 +110,7 @@ export function submitRectification(command: SubmitRectification, project: Proje
   return [
     {
       type: 'RectificationSubmitted',
-      data: { rectificationId: rectification.rectificationId, report: documentRef(command.data.report, context, 'report-required'), submittedAt: now, rulesVersion },
+      data: { rectificationId: rectification.rectificationId, report: documentRef(command.data.report, context), submittedAt: now, rulesVersion },
     },
   ];
 }
@@ -180,7 +181,7 @@ export function submitFinalSelfAssessment(command: SubmitFinalSelfAssessment, pr
     {
       type: 'FinalSelfAssessmentSubmitted',
       data: {
-        report: documentRef(command.data.report, context, 'report-required'),
+        report: documentRef(command.data.report, context),
         constructionEndsOn: endsOn,
         submissionNo: project.selfAssessments + 1,
         submittedAt: now,
@@ -206,7 +207,7 @@ export function grantExtension(command: GrantExtension, project: Project, today:
         previousEndsOn,
         newEndsOn,
         reason: text(command.data.reason, 'reason-required', 'the reason'),
-        request: documentRef(command.data.request, context, 'request-required'),
+        request: documentRef(command.data.request, context),
         grantedAt: now,
         rulesVersion,
       },
@@ -232,7 +233,7 @@ export function recordFinalEvaluation(command: RecordFinalEvaluation, project: P
         outcome,
         barsNextCycle: scale.barring.includes(grade),
         findings: text(command.data.findings, 'findings-required', 'the findings'),
-        report: documentRef(command.data.report, context, 'report-required'),
+        report: documentRef(command.data.report, context),
         rectifications: project.rectifications.map((r) => ({ rectificationId: r.rectificationId, outcome: r.outcome })),
         evaluatedAt: now,
         rulesVersion,
@@ -307,26 +308,19 @@ export function recordCourseUpdateOverdue(command: RecordCourseUpdateOverdue, pr
 
 // ---------------------------------------------------------------------------------------------
 
-function gradeOf(value: unknown, rules: CycleRules): string {
-  if (typeof value !== 'string' || !rules.gradeScale.grades.includes(value)) {
+function gradeOf(value: string, rules: CycleRules): string {
+  if (!rules.gradeScale.grades.includes(value)) {
     throw validation('unknown-grade', `the grade must be one of ${rules.gradeScale.grades.join(', ')}`, { grades: [...rules.gradeScale.grades] });
   }
   return value;
 }
 
-function percent(value: unknown, code: string, what: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > 100) {
-    throw validation(code, `${what} must be a number from 0 to 100`);
-  }
-  return value;
-}
-
 /** An academic year of an accredited course's service obligation that has begun. */
-function serviceYear(type: string, value: unknown, project: Project, today: string): number {
+function serviceYear(type: string, value: number, project: Project, today: string): number {
   if (project.subject.kind !== 'course') throw illegalState('not-a-course', `${type} applies to quality courses only`);
   const service = project.accreditation?.service;
   if (!service) throw illegalState('not-in-service', 'the course has no service obligation until it is accredited');
-  const academicYear = wholeNumber(value, 'academic-year-out-of-service', 'the academic year', service.firstAcademicYear, service.lastAcademicYear);
+  const academicYear = within(value, 'academic-year-out-of-service', 'the academic year', service.firstAcademicYear, service.lastAcademicYear);
   if (academicYear > academicYearOf(today)) throw validation('academic-year-not-started', `${academicYear}–${academicYear + 1} has not begun`);
   return academicYear;
 }

@@ -1,7 +1,7 @@
 import { addMonthsOn } from '../../beijing-time';
 import { text } from '../../checks';
 import { illegalState, validation } from '../../errors';
-import { OrderFundRecovery, REVOCATION_REASONS, RevocationReason, RevokeProject, Suspend } from '../project.commands';
+import { OrderFundRecovery, RevokeProject, Suspend } from '../project.commands';
 import { ProjectEvent } from '../project.events';
 import { Project } from '../project.state';
 import { date, documentRefs, openRectification, requireStatus, REVOCABLE } from './checks';
@@ -50,9 +50,6 @@ export function revokeProject(command: RevokeProject, project: Project, today: s
   const { rules, rulesVersion } = project;
   requireStatus(command, project, REVOCABLE);
   const data = command.data;
-  if (!REVOCATION_REASONS.includes(data.reason)) {
-    throw validation('invalid-revocation-reason', `the reason is one of ${REVOCATION_REASONS.join(', ')}`, { reasons: [...REVOCATION_REASONS] });
-  }
   const explanation = text(data.explanation, 'explanation-required', 'the explanation');
   const evidence = documentRefs(data.evidence, context, 1, 'evidence-required');
   const banUntil = data.banUntil === undefined ? addMonthsOn(today, 12 * rules.bans.revocationYears) : date(data.banUntil, 'banUntil');
@@ -61,7 +58,7 @@ export function revokeProject(command: RevokeProject, project: Project, today: s
     {
       type: 'ProjectRevoked',
       data: {
-        reason: data.reason as RevocationReason,
+        reason: data.reason,
         explanation,
         evidence,
         revokedFrom: project.status,
@@ -83,7 +80,7 @@ export function orderFundRecovery(command: OrderFundRecovery, project: Project, 
   requireStatus(command, project, ['Failed', 'Revoked']);
   if (project.fundRecovery) throw illegalState('fund-recovery-already-ordered', 'the recovery of funds is already ordered');
   const { amount } = command.data;
-  if (typeof amount !== 'number' || !Number.isFinite(amount) || amount <= 0) throw validation('invalid-amount', 'the amount must be more than 0');
+  if (amount <= 0) throw validation('invalid-amount', 'the amount must be more than 0');
   const deadline = date(command.data.deadline, 'deadline');
   if (deadline <= today) throw validation('invalid-deadline', 'the deadline must be after today');
   return [

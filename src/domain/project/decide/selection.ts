@@ -29,7 +29,7 @@ import {
 } from '../project.commands';
 import { ObjectionRejectionReason, ProjectEvent, ProjectStatus } from '../project.events';
 import { Project, ProjectReviewer, ProjectState } from '../project.state';
-import { date, documentRef, documentRefs, invalidTransition, optionalDocument, optionalText, requireStatus, wholeNumber } from './checks';
+import { date, documentRef, documentRefs, invalidTransition, optionalDocument, optionalText, requireStatus, within } from './checks';
 
 /**
  * Selection (domain.md §3): the application is drafted, submitted and formally checked, recommended by
@@ -70,9 +70,9 @@ export function draftApplication(command: DraftApplication, state: ProjectState,
   const cycle = cycleFacts(context);
   const data = command.data;
   const projectId = text(data.projectId, 'invalid-field', 'the project id');
-  if (data.cycleId !== cycle.id) throw validation('cycle-mismatch', `the context describes cycle ${cycle.id}, not ${String(data.cycleId)}`);
+  if (data.cycleId !== cycle.id) throw validation('cycle-mismatch', `the context describes cycle ${cycle.id}, not ${data.cycleId}`);
   if (data.programType !== cycle.programType) {
-    throw validation('program-type-mismatch', `cycle ${cycle.id} runs ${cycle.programType}, not ${String(data.programType)}`);
+    throw validation('program-type-mismatch', `cycle ${cycle.id} runs ${cycle.programType}, not ${data.programType}`);
   }
   const region = text(command.actor.region, 'region-required', 'the applicant’s region');
   if (!cycle.windowOpen) throw illegalState('window-closed', 'the cycle’s application window is not open');
@@ -124,10 +124,9 @@ export function submitApplication(command: SubmitApplication, project: Project, 
   checkBans(context, project.programType, today);
   checkParent(project.subject, project.programType, project.applicantOrg, context);
   const data = command.data;
-  const applicationForm = documentRef(data.applicationForm, context, 'application-form-required');
-  const declarations = data.declarations as SubmitDeclarations | undefined;
-  const authenticity = documentRef(declarations?.authenticity, context, 'declarations-required');
-  const commitment = documentRef(declarations?.commitment, context, 'declarations-required');
+  const applicationForm = documentRef(data.applicationForm, context);
+  const authenticity = documentRef(data.declarations.authenticity, context);
+  const commitment = documentRef(data.declarations.commitment, context);
   return [
     {
       type: 'ApplicationSubmitted',
@@ -180,7 +179,6 @@ export function recordFormalCheck(command: RecordFormalCheck, project: Project, 
     throw illegalState('formal-check-period-over', `formal checks ended on ${periodEndsOn}`, { periodEndsOn });
   }
   const { result } = command.data;
-  if (result !== 'passed' && result !== 'failed') throw validation('invalid-result', "the result is 'passed' or 'failed'");
   const reasons = texts(command.data.reasons, 'reasons-required', 'reasons', result === 'failed' ? 1 : 0);
   const data = { result, reasons, periodEndsOn, checkedAt: now, rulesVersion };
   return [result === 'passed' ? { type: 'FormalCheckPassed', data } : { type: 'FormalCheckFailed', data }];
@@ -190,7 +188,7 @@ export function recommend(command: Recommend, project: Project): ProjectEvent[] 
   const { now } = command;
   const { rules, rulesVersion } = project;
   requireStatus(command, project, ['FormallyChecked']);
-  const rank = wholeNumber(command.data.rank, 'invalid-rank', 'the rank', 1, rules.perRecommenderLimit);
+  const rank = within(command.data.rank, 'invalid-rank', 'the rank', 1, rules.perRecommenderLimit);
   return [
     {
       type: 'ApplicationRecommended',
@@ -319,10 +317,7 @@ export function recordSelection(command: RecordSelection, project: Project): Pro
     if (tier !== null && !rules.tiers.some((t) => t.name === tier)) throw validation('unknown-tier', `the cycle has no tier ${tier}`, { tier });
     return [{ type: 'SelectionRecorded', data: { ...base, outcome: 'shortlisted', tier, reason: optionalText(data.reason, 'reason-required', 'the reason') } }];
   }
-  if (data.decision === 'not-selected') {
-    return [{ type: 'SelectionRecorded', data: { ...base, outcome: 'not-selected', tier: null, reason: text(data.reason, 'reason-required', 'the reason') } }];
-  }
-  throw validation('invalid-decision', "the decision is 'shortlisted' or 'not-selected'");
+  return [{ type: 'SelectionRecorded', data: { ...base, outcome: 'not-selected', tier: null, reason: text(data.reason, 'reason-required', 'the reason') } }];
 }
 
 export function recordPublicNotice(command: RecordPublicNotice, project: Project): ProjectEvent[] {
@@ -361,10 +356,10 @@ export function fileObjection(command: FileObjection, project: Project, today: s
     throw illegalState('objection-already-filed', 'an objection with this id exists', { objectionId });
   }
   const grounds = text(data.grounds, 'grounds-required', 'the grounds of the objection');
-  const evidence = documentRefs(data.evidence ?? [], context, 0);
-  const { name, contact } = (data.objector ?? {}) as { name?: unknown; contact?: unknown };
-  const identified = isText(name) && isText(contact);
-  const objector = identified ? { name, contact } : null;
+  const evidence = documentRefs(data.evidence, context, 0);
+  // No objector, or a blank name or contact, makes the objection anonymous, hence inadmissible.
+  const { name, contact } = data.objector ?? { name: '', contact: '' };
+  const objector = isText(name) && isText(contact) ? { name, contact } : null;
   const reasons: ObjectionRejectionReason[] = [];
   if (!objector) reasons.push('anonymous');
   if (evidence.length === 0) reasons.push('no-evidence');
@@ -389,7 +384,6 @@ export function resolveObjection(command: ResolveObjection, project: Project): P
   if (!objection) throw notFound('objection-not-found', 'no such objection', { objectionId: command.data.objectionId });
   if (objection.status !== 'open') throw illegalState('objection-not-open', `the objection is ${objection.status}`, { status: objection.status });
   const { outcome } = command.data;
-  if (outcome !== 'dismissed' && outcome !== 'upheld') throw validation('invalid-outcome', "the outcome is 'dismissed' or 'upheld'");
   const reason = text(command.data.reason, 'reason-required', 'the reason');
   const resolution = { objectionId: objection.objectionId, reason, evidence: documentRefs(command.data.evidence, context, 0), resolvedAt: now, rulesVersion };
   if (outcome === 'dismissed') return [{ type: 'ObjectionDismissed', data: resolution }];
@@ -483,12 +477,11 @@ function checkParent(subject: ProjectSubject, programType: string, applicantOrg:
   }
 }
 
-function subjectOf(value: unknown, programType: string, rules: CycleRules): ProjectSubject {
-  const s = value as Record<string, unknown> | null | undefined;
-  if (typeof s !== 'object' || s === null) throw validation('subject-required', 'what the application is about is required');
+/** The subject the program is about, as plain data, within the cycle's rules. */
+function subjectOf(s: ProjectSubject, programType: string, rules: CycleRules): ProjectSubject {
   const expected = own(SUBJECT_KIND_BY_PROGRAM, programType);
   if ((expected !== undefined && s.kind !== expected) || (expected === undefined && !!rules.course !== (s.kind === 'course'))) {
-    throw validation('subject-mismatch', `a ${programType} application is not about a ${String(s.kind)}`, { kind: String(s.kind) });
+    throw validation('subject-mismatch', `a ${programType} application is not about a ${s.kind}`, { kind: s.kind });
   }
   switch (s.kind) {
     case 'school':
@@ -498,10 +491,9 @@ function subjectOf(value: unknown, programType: string, rules: CycleRules): Proj
       if (!group) throw validation('rules-incomplete', 'the cycle’s rules set no size for specialty groups');
       const parentProjectId = text(s.parentProjectId, 'parent-project-required', 'the parent project');
       const groupName = text(s.groupName, 'invalid-subject', 'the group’s name');
-      if (!Array.isArray(s.majors)) throw validation('invalid-subject', 'the majors must be a list');
-      const majors: Major[] = s.majors.map((m: { code?: unknown; name?: unknown } | null) => ({
-        code: text(m?.code, 'invalid-subject', 'a major’s code'),
-        name: text(m?.name, 'invalid-subject', 'a major’s name'),
+      const majors: Major[] = s.majors.map((m) => ({
+        code: text(m.code, 'invalid-subject', 'a major’s code'),
+        name: text(m.name, 'invalid-subject', 'a major’s name'),
       }));
       if (new Set(majors.map((m) => m.code)).size !== majors.length) throw validation('duplicate-major', 'a major appears twice in the group');
       if (majors.length < group.minMajors || majors.length > group.maxMajors) {
@@ -525,8 +517,7 @@ function subjectOf(value: unknown, programType: string, rules: CycleRules): Proj
       const course = rules.course;
       if (!course) throw validation('rules-incomplete', 'the cycle’s rules set no course eligibility');
       const courseName = text(s.courseName, 'invalid-subject', 'the course’s name');
-      const classHours = wholeNumber(s.classHours, 'invalid-subject', 'class hours', 0);
-      const semestersTaught = wholeNumber(s.semestersTaught, 'invalid-subject', 'semesters taught', 0);
+      const { classHours, semestersTaught } = s;
       if (classHours < course.minClassHours || semestersTaught < course.minSemestersTaught) {
         throw validation(
           'course-not-eligible',
@@ -536,17 +527,13 @@ function subjectOf(value: unknown, programType: string, rules: CycleRules): Proj
       }
       return { kind: 'course', courseName, classHours, semestersTaught };
     }
-    default:
-      throw validation('invalid-subject', `unknown subject kind ${String(s.kind)}`);
   }
 }
 
-const scoreOf = (value: unknown): number => {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > 100) throw validation('invalid-score', 'a score is from 0 to 100');
+const scoreOf = (value: number): number => {
+  if (value < 0 || value > 100) throw validation('invalid-score', 'a score is from 0 to 100');
   return value;
 };
-
-type SubmitDeclarations = { readonly authenticity?: unknown; readonly commitment?: unknown };
 
 function assignedReviewer(project: Project, reviewerId: string): ProjectReviewer {
   const reviewer = project.reviewers.find((r) => r.reviewerId === reviewerId) as ProjectReviewer;

@@ -1,0 +1,101 @@
+import 'reflect-metadata';
+import { DECORATORS } from '@nestjs/swagger';
+import * as dto from './cycles.dto';
+import { ProblemError } from './problem.filter';
+import { validationPipe } from './validation';
+
+type DtoClass = new () => object;
+
+const doc = { sha256: '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08', name: '公示.pdf', size: 48213, mediaType: 'application/pdf' };
+const cycle = { programType: 'brand-major', name: '品牌专业 2021 batch', label: '2021', opensAt: '2021-03-01T00:00:00+08:00', closesAt: '2021-04-01T00:00:00+08:00' };
+const rules = { quota: 200, tiers: [{ name: 'A', quota: 3 }], perApplicantLimit: 2, perRecommenderLimit: 20, minReviewers: 3, publicNotice: { length: 5, unit: 'working-days' }, constructionMonths: 36 };
+const shortlist = { shortlisted: [{ projectId: 'p1', tier: 'A' }], notSelected: [{ projectId: 'p2', reason: '评审得分未达入围线' }], reason: '评审会议纪要' };
+
+/**
+ * Every cycle DTO: a body it accepts (the command's data as the domain defines it) and one it
+ * refuses, for one field. The shape is checked here, at the edge: the cycle decider relies on it.
+ */
+const CASES: [DtoClass, object, object, string][] = [
+  [dto.OpenCycleDto, { id: 'brand-major-2021', ...cycle, rules, rulesVersion: 'brand-major/2021.1' }, { ...cycle, opensAt: 'next Monday' }, 'opensAt'],
+  [dto.CloseWindowDto, { reason: '所有申报材料已收齐' }, { reason: '' }, 'reason'],
+  [dto.ShortlistDto, shortlist, { ...shortlist, shortlisted: 'p1' }, 'shortlisted'],
+  [dto.OpenNoticeDto, { startsOn: '2021-06-01', document: doc }, { startsOn: '2021-06-01', document: { ...doc, sha256: 'nope' } }, 'document.sha256'],
+  [dto.EndNoticeDto, { noticeId: 'brand-major-2021/notice-1' }, {}, 'noticeId'],
+  [dto.ApproveListDto, { projectIds: ['p1'], reason: '公示无异议，予以立项', document: doc }, { projectIds: 'p1', reason: '立项' }, 'projectIds'],
+  [dto.CloseCycleDto, { reason: '2021 batch complete' }, {}, 'reason'],
+  [dto.RemoveFromListDto, { projectId: 'p1', reason: '异议成立', objectionId: 'objection-1' }, { projectId: 'p1', reason: '异议成立', objectionId: '' }, 'objectionId'],
+];
+
+/** Bodies with fields left out, which the DTO accepts as absent. */
+const MORE_VALID: [DtoClass, object][] = [
+  [dto.OpenCycleDto, cycle],
+  [dto.CloseWindowDto, {}],
+  [dto.OpenNoticeDto, { startsOn: '2021-06-01' }],
+  [dto.ApproveListDto, { projectIds: ['p1', 'p2'], reason: '立项' }],
+];
+
+/** Malformed bodies the domain used to judge: the DTO refuses them with a 400 naming the field. */
+const MORE_INVALID: [DtoClass, object, string][] = [
+  [dto.OpenCycleDto, { ...cycle, rules: { quota: 0 } }, 'rules.quota'],
+  [dto.OpenCycleDto, { ...cycle, rules: { tiers: [{ name: 'A', quota: 1.5 }] } }, 'rules.tiers.0.quota'],
+  [dto.OpenCycleDto, { ...cycle, rules: { publicNotice: { length: 5, unit: 'weeks' } } }, 'rules.publicNotice.unit'],
+  [dto.ShortlistDto, { ...shortlist, notSelected: [{ projectId: 'p2' }] }, 'notSelected.0.reason'],
+  [dto.OpenNoticeDto, { startsOn: '2021-06-01', document: null }, 'document'],
+  [dto.OpenNoticeDto, { startsOn: '2021-06-01', document: { ...doc, size: -1 } }, 'document.size'],
+  [dto.OpenNoticeDto, { startsOn: '2025-9-30' }, 'startsOn'],
+  [dto.ApproveListDto, { projectIds: ['p1'], reason: '立项', document: null }, 'document'],
+  [dto.ApproveListDto, { projectIds: ['p1'], reason: '立项', document: { sha256: doc.sha256, name: '立项.pdf' } }, 'document.size'],
+];
+
+/** The body through the service's own validation pipe (whitelist, forbidNonWhitelisted, transform). */
+const validated = (type: DtoClass, body: unknown): Promise<unknown> => validationPipe.transform(structuredClone(body), { type: 'body', metatype: type });
+
+async function refusedFields(type: DtoClass, body: unknown): Promise<string[]> {
+  try {
+    await validated(type, body);
+  } catch (error) {
+    if (error instanceof ProblemError && error.problem.code === 'validation-failed' && error.problem.status === 400) return [...new Set((error.problem.errors ?? []).map((e) => e.field))];
+    throw error;
+  }
+  throw new Error(`${type.name} accepted ${JSON.stringify(body)}`);
+}
+
+/** As plain data, keeping properties set to undefined so that a stray class field shows. */
+function plain(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(plain);
+  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)]));
+  return value;
+}
+
+describe('cycle DTOs', () => {
+  it.each(CASES.map(([type, valid]) => [type.name, type, valid] as const))('%s accepts its data shape, unchanged', async (_, type, body) => {
+    const result = await validated(type, body);
+    expect(result).toBeInstanceOf(type);
+    expect(plain(result)).toStrictEqual(body);
+  });
+
+  it.each(CASES.map(([type, , invalid, field]) => [type.name, field, type, invalid] as const))('%s refuses a bad %s', async (_, field, type, body) => {
+    expect(await refusedFields(type, body)).toEqual([field]);
+  });
+
+  it.each(MORE_VALID.map(([type, body], i) => [type.name, i, type, body] as const))('%s accepts more bodies (#%d)', async (_, __, type, body) => {
+    expect(plain(await validated(type, body))).toStrictEqual(body);
+  });
+
+  it.each(MORE_INVALID.map(([type, body, field]) => [type.name, field, type, body] as const))('%s refuses a bad %s', async (_, field, type, body) => {
+    expect(await refusedFields(type, body)).toEqual([field]);
+  });
+
+  it('documents a document that may be left out but not be null as optional', () => {
+    for (const type of [dto.OpenNoticeDto, dto.ApproveListDto]) {
+      expect(Reflect.getMetadata(DECORATORS.API_MODEL_PROPERTIES, type.prototype, 'document')).toMatchObject({ required: false });
+    }
+  });
+
+  it('covers every DTO the module exports', () => {
+    const covered = new Set<unknown>([...CASES, ...MORE_VALID, ...MORE_INVALID].map(([type]) => type));
+    const nested = new Set<unknown>([dto.TierDto, dto.NoticeRuleDto, dto.CycleRulesOverrideDto, dto.ShortlistEntryDto, dto.NotSelectedEntryDto]);
+    const exported = Object.values(dto).filter((v) => typeof v === 'function' && !nested.has(v));
+    expect(exported.filter((type) => !covered.has(type)).map((type) => (type as DtoClass).name)).toEqual([]);
+  });
+});
