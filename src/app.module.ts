@@ -1,3 +1,4 @@
+import { DecidePersonHandler, DecideRegistryHandler } from './application/accounts.commands';
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
@@ -29,6 +30,7 @@ import { ReadModelApplicantBans } from './infrastructure/read-models/projects/ap
 import { CycleQueries } from './infrastructure/read-models/cycles/cycles.query';
 import { DocumentCitations } from './infrastructure/read-models/documents/document-citations.query';
 import { EnterpriseQueries } from './infrastructure/read-models/enterprises/enterprises.query';
+import { PeopleQueries } from './infrastructure/read-models/people/people.query';
 import { ProjectQueries } from './infrastructure/read-models/projects/projects.query';
 import { ReadModels } from './infrastructure/read-models/read-models';
 import { ReactorService } from './infrastructure/reactor/reactor.service';
@@ -56,6 +58,9 @@ export class AppModule {
         // The one cache of folded streams (and queue of commands per stream) over the app's store.
         { provide: FoldedStreams, useFactory: (store: EventStore) => new FoldedStreams(store), inject: [EVENT_STORE] },
         DecideCycleHandler,
+        DecideRegistryHandler,
+        DecidePersonHandler,
+        PeopleQueries,
         DecideEnterpriseHandler,
         DecideProjectHandler,
         ReadModels,

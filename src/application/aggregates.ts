@@ -1,4 +1,6 @@
 import { enterpriseDecider } from '../domain/enterprise/enterprise.decider';
+import { registryDecider } from '../domain/organisation/registry.decider';
+import { personDecider } from '../domain/person/person.decider';
 import { programCycleDecider } from '../domain/program-cycle/program-cycle.decider';
 import { projectDecider } from '../domain/project/project.decider';
 
@@ -7,4 +9,6 @@ export const DECIDERS = {
   cycle: programCycleDecider,
   project: projectDecider,
   enterprise: enterpriseDecider,
+  registry: registryDecider,
+  person: personDecider,
 } as const;

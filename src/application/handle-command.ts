@@ -35,7 +35,8 @@ export interface CommandContext {
  * fires a deadline's rule.
  */
 export interface IssuedBy {
-  readonly issuer: 'reactor' | 'scheduler';
+  /** The reactor, the deadline scheduler, or the first start of a service on an empty data folder (its first admin). */
+  readonly issuer: 'reactor' | 'scheduler' | 'first-start';
   /**
    * The instant the command is decided at: the causing decision's (so a retry decides what the first
    * try would have), or the deadline's due time (so a deadline fired late records when it was due).

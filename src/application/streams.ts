@@ -2,5 +2,8 @@
 export const cycleStream = (cycleId: string) => `cycle-${cycleId}`;
 export const projectStream = (projectId: string) => `project-${projectId}`;
 export const enterpriseStream = (creditCode: string) => `enterprise-${creditCode}`;
+/** The one stream of the organisation registry. */
+export const REGISTRY_STREAM = 'registry-organisations';
+export const personStream = (personId: string) => `person-${personId}`;
 /** The id of the aggregate a stream records: what follows its category's dash (an id may hold dashes). */
 export const idInStream = (stream: string) => stream.slice(stream.indexOf('-') + 1);

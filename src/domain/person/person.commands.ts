@@ -15,7 +15,7 @@ export type RegisterPerson = Command<
 > & { readonly context: { readonly by: Acting; readonly organisation: Organisation | null } };
 
 export type GrantRole = Command<'GrantRole', { readonly grantId: string; readonly kind: GrantKind; readonly projectId?: string; readonly reason: string }> & {
-  readonly context: { readonly by: Acting; readonly organisation: Organisation };
+  readonly context: { readonly by: Acting; readonly organisation: Organisation | null };
 };
 
 export type RevokeGrant = Command<'RevokeGrant', { readonly grantId: string; readonly reason: string }> & { readonly context: { readonly by: Standing } };

@@ -40,6 +40,7 @@ function grantRole(command: GrantRole, person: RegisteredPerson): PersonEvent[] 
   const { by, organisation } = command.context;
   const rule = GRANT_RULES[kind];
   requireActive(person);
+  if (!organisation) throw notFound('organisation-not-found', `no organisation ${person.organisationId} in the registry`);
   if (organisation.creditCode !== person.organisationId) throw illegalState('organisation-mismatch', 'a grant is for the person’s own organisation');
   if (!rule.heldIn.includes(organisation.kind)) {
     throw illegalState('grant-not-for-organisation', `${kind} is not held in a ${organisation.kind}`, { kind, organisationKind: organisation.kind });

@@ -13,6 +13,7 @@ import { cycleDashboardProjection } from './cycles/cycle-dashboard.projection';
 import { deadlinesProjection } from './deadlines/deadlines.projection';
 import { documentCitationsProjection } from './documents/document-citations.projection';
 import { enterpriseRegistryProjection } from './enterprises/enterprise-registry.projection';
+import { organisationsProjection, peopleProjection } from './people/people.projection';
 import { projectStatusProjection } from './projects/project-status.projection';
 
 /** Every read model, under the configured catalog (the deadlines are derived with its rules). */
@@ -22,6 +23,8 @@ export const projectionsFor = (catalog: ProgramCatalog): readonly Projection[] =
   enterpriseRegistryProjection,
   deadlinesProjection(deadlineRules(catalog)),
   documentCitationsProjection,
+  organisationsProjection,
+  peopleProjection,
 ];
 
 /** How long a query waits for the read models to reach the position a client names. */
