@@ -1,4 +1,3 @@
-import { validation } from '../errors';
 
 /**
  * The organisations that take part in the programs, as the registry holds them. Every one is named by

@@ -1,7 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
-import { Count, DateOnly, DocumentRefDto, Instant, Nested, Text } from './dto-support';
-import { Omissible } from './enterprises.dto';
+import { Count, DateOnly, DocumentRefDto, Instant, Nested, Omissible, Text } from './dto-support';
 
 export class TierDto {
   @Text('A', { max: 20 })

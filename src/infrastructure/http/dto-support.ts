@@ -1,7 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsDefined, IsIn, IsInt, IsISO8601, IsNumber, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateBy, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsDefined, IsIn, IsInt, IsISO8601, IsNumber, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateBy, ValidateIf, ValidateNested } from 'class-validator';
 
 /**
  * The few field shapes every DTO uses, each one decorator for validation and documentation alike,
@@ -130,3 +130,12 @@ export const Documents = (options: { optional?: boolean; min?: number; descripti
     ArrayMinSize(options.min ?? 0),
     ArrayMaxSize(50),
   );
+
+/**
+ * A field that may be left out but is never null, given the decorator of its required form. The
+ * `optional` fields of dto-support let null through as absent (class-validator's IsOptional); where
+ * the command's data has no null, a null is refused here like a missing required field, and the
+ * field is still documented as optional.
+ */
+export const Omissible = (required: PropertyDecorator) =>
+  applyDecorators(required, ValidateIf((_, value: unknown) => value !== undefined), ApiPropertyOptional());

@@ -1,17 +1,8 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, Matches, ValidateIf } from 'class-validator';
+import { ApiProperty } from '@nestjs/swagger';
+import { IsBoolean, Matches } from 'class-validator';
 import { DISQUALIFICATION_GROUNDS, DisqualificationGround, MaterialChangeKind, Outcome } from '../../domain/enterprise/enterprise.commands';
-import { Count, DateOnly, DocumentRefDto, Documents, Nested, OneOf, Text, Texts } from './dto-support';
-
-/**
- * A field that may be left out but is never null, given the decorator of its required form. The
- * `optional` fields of dto-support let null through as absent (class-validator's IsOptional); where
- * the command's data has no null, a null is refused here like a missing required field, and the
- * field is still documented as optional.
- */
-export const Omissible = (required: PropertyDecorator) =>
-  applyDecorators(required, ValidateIf((_, value: unknown) => value !== undefined), ApiPropertyOptional());
+import { Count, DateOnly, DocumentRefDto, Documents, Nested, Omissible, OneOf, Text, Texts } from './dto-support';
 
 const OUTCOMES: readonly Outcome[] = ['passed', 'failed'];
 const MATERIAL_CHANGE_KINDS: readonly MaterialChangeKind[] = ['rename', 'relocation', 'merger', 'business-change'];

@@ -3,8 +3,8 @@ import { ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger
 import { plainToInstance, Transform, TransformFnParams } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsDefined, IsIn, IsObject, IsOptional, IsString, MaxLength, MinLength, ValidateIf, ValidateNested } from 'class-validator';
 import { FormalCheckResult, REVOCATION_REASONS, RevocationReason, SubjectKind } from '../../domain/project/project.commands';
-import { Count, DateOnly, Decimal, DocumentRefDto, Documents, Nested, OneOf, Text, Texts } from './dto-support';
-import { ObjectorDto, Omissible } from './enterprises.dto';
+import { Count, DateOnly, Decimal, DocumentRefDto, Documents, Nested, Omissible, OneOf, Text, Texts } from './dto-support';
+import { ObjectorDto } from './enterprises.dto';
 
 /**
  * Bodies of the project commands (school-side programs: 高水平中职, 高水平高职 and its 专业群, 品牌专业,
