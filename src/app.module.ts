@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { DecidePersonHandler, DecideRegistryHandler } from './application/accounts.commands';
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
@@ -33,6 +34,12 @@ import { EnterpriseQueries } from './infrastructure/read-models/enterprises/ente
 import { PeopleQueries } from './infrastructure/read-models/people/people.query';
 import { ProjectQueries } from './infrastructure/read-models/projects/projects.query';
 import { ReadModels } from './infrastructure/read-models/read-models';
+import { AccountStore } from './infrastructure/accounts/account-store';
+import { Authenticator } from './infrastructure/http/authenticator';
+import { FirstStart } from './infrastructure/accounts/first-start.service';
+import { SignInThrottle } from './infrastructure/accounts/sign-in-throttle';
+import { SignInController } from './infrastructure/http/sign-in.controller';
+import { openShared } from './infrastructure/projections/sqlite-busy';
 import { ReactorService } from './infrastructure/reactor/reactor.service';
 import { DeadlinesService } from './infrastructure/scheduling/deadlines.service';
 
@@ -50,6 +57,7 @@ export class AppModule {
         EnterprisesController,
         ReadModelsController,
         AuditController,
+        SignInController,
         ...(config.clock === 'simulated' ? [ClockController] : []),
       ],
       providers: [
@@ -74,6 +82,10 @@ export class AppModule {
         { provide: CROSS_STREAM_EFFECTS, useExisting: ReactorService },
         { provide: APPLICANT_BANS, useClass: ReadModelApplicantBans },
         { provide: TokenVerifier, useFactory: () => new TokenVerifier(config) },
+        { provide: AccountStore, useFactory: () => AccountStore.open(join(config.dataDir, 'accounts.db')) },
+        { provide: SignInThrottle, useFactory: () => new SignInThrottle(openShared(join(config.dataDir, 'accounts.db'), 'FULL')) },
+        Authenticator,
+        FirstStart,
         { provide: DocumentStore, useFactory: () => new DocumentStore(config.dataDir, config.documentMaxBytes) },
         { provide: CITED_DOCUMENTS, useExisting: DocumentStore },
         { provide: APP_GUARD, useClass: AuthGuard },

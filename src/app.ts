@@ -9,8 +9,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppModule } from './app.module';
 import { Clock, SimulatedClock, systemClock } from './application/clock';
 import { AppConfig } from './config';
-import { TokenVerifier } from './infrastructure/http/auth';
 import { authenticateBeforeParsing, guardedRoutes } from './infrastructure/http/auth.guard';
+import { Authenticator } from './infrastructure/http/authenticator';
 import { withProblemResponses } from './infrastructure/http/openapi';
 import { clientErrorProblem, frameworkErrorProblem, instanceOf, problem, ProblemError, rawProblemResponse } from './infrastructure/http/problem.filter';
 import { installJsonParser, validationPipe } from './infrastructure/http/validation';
@@ -90,14 +90,14 @@ export async function createApp(config: AppConfig, clock: Clock = clockOf(config
   fastify.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) routes.push({ method, url: route.url });
   });
-  let guard: { routes: ReadonlySet<string>; verifier: TokenVerifier } | undefined;
+  let guard: { routes: ReadonlySet<string>; authenticator: Authenticator } | undefined;
   authenticateBeforeParsing(fastify, () => guard);
   answerMethodNotAllowed(fastify, routes);
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forConfig(config, clock), adapter, {
     logger: new JsonLogger(config.logLevel),
     bodyParser: false,
   });
-  guard = { routes: guardedRoutes(app.get(ModulesContainer)), verifier: app.get(TokenVerifier) };
+  guard = { routes: guardedRoutes(app.get(ModulesContainer)), authenticator: app.get(Authenticator) };
   fastify.addHook('onReady', async () => {
     // Every guarded controller route must be one Fastify routes under that name, or the hook would miss it.
     const registered = new Set(routes.map((r) => `${r.method} ${r.url}`));

@@ -27,6 +27,12 @@ export interface AppConfig {
   readonly catalog: ProgramCatalog;
   /** Signed checkpoints of the log (docs/audit.md). */
   readonly audit: AuditConfig;
+  /** PUBLIC_URL: where people reach the service (the first start's set-up link points there). */
+  readonly publicUrl: string;
+  /** Session cookies are Secure when the service is reached over TLS (PUBLIC_URL https://…), or with SECURE_COOKIES=true. */
+  readonly secureCookies: boolean;
+  /** The provincial office, registered with its first admin on the first start: OFFICE_CREDIT_CODE, OFFICE_NAME. */
+  readonly office: { readonly creditCode: string; readonly name: string };
 }
 
 /** Signed checkpoints: off without a key; key and copy both outside the data folder. */
@@ -127,7 +133,16 @@ export function loadConfig(env: Env = process.env): AppConfig {
     tokenMaxLifetimeSeconds: duration(env, 'TOKEN_MAX_LIFETIME', 24 * 3600, 60, 366 * 86400),
     catalog: loadCatalog(env),
     audit: loadAudit(env, resolve(env.DATA_DIR || './data')),
+    ...loadPublicUrl(env),
+    office: { creditCode: env.OFFICE_CREDIT_CODE || '11140000405200012U', name: env.OFFICE_NAME || '山西省教育厅' },
   };
+}
+
+function loadPublicUrl(env: Env): { publicUrl: string; secureCookies: boolean } {
+  const publicUrl = (env.PUBLIC_URL || `http://localhost:${integer(env, 'PORT', 3000, 0, 65535)}`).replace(/\/+$/, '');
+  if (!/^https?:\/\/[^/]+/.test(publicUrl)) throw new ConfigError('PUBLIC_URL', `must be an http(s) URL, got "${publicUrl}"`);
+  const secure = oneOf(env, 'SECURE_COOKIES', ['true', 'false'] as const, publicUrl.startsWith('https://') ? 'true' : 'false');
+  return { publicUrl, secureCookies: secure === 'true' };
 }
 
 /** Whoever can write the data folder must not be able to sign, nor to reach the auditor's copy. */

@@ -3,7 +3,7 @@ import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { MetadataScanner, ModulesContainer, Reflector } from '@nestjs/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Actor } from '../../domain/messages';
-import { TokenVerifier } from './auth';
+import { Authenticated, Authenticator } from './authenticator';
 
 const PUBLIC = 'accreditation:public';
 /** A route anyone may call without a token (health). */
@@ -13,7 +13,7 @@ export const Public = () => SetMetadata(PUBLIC, true);
 export const isPublic = (reflector: Reflector, handler: Function, controller: Function): boolean =>
   reflector.getAllAndOverride<boolean>(PUBLIC, [handler, controller]) === true;
 
-export type AuthenticatedRequest = FastifyRequest & { actor?: Actor };
+export type AuthenticatedRequest = FastifyRequest & { actor?: Actor; authenticated?: Authenticated };
 
 /**
  * Every route needs a valid bearer token unless marked @Public(); what the actor may do is the domain's call.
@@ -24,13 +24,16 @@ export type AuthenticatedRequest = FastifyRequest & { actor?: Actor };
 export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
-    @Inject(TokenVerifier) private readonly verifier: TokenVerifier,
+    @Inject(Authenticator) private readonly authenticator: Authenticator,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (isPublic(this.reflector, context.getHandler(), context.getClass())) return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    request.actor ??= await this.verifier.actorFrom(request.headers.authorization);
+    if (!request.authenticated) {
+      request.authenticated = await this.authenticator.authenticate(request);
+      request.actor = request.authenticated.actor;
+    }
     return true;
   }
 }
@@ -78,11 +81,19 @@ export function guardedRoutes(modules: ModulesContainer): Set<string> {
  * request, as the routes are known only once Nest has its controllers; a route it does not name is left to
  * the guard, which then verifies the token after parsing.
  */
-export function authenticateBeforeParsing(fastify: FastifyInstance, guard: () => { routes: ReadonlySet<string>; verifier: TokenVerifier } | undefined): void {
+export function authenticateBeforeParsing(fastify: FastifyInstance, guard: () => { routes: ReadonlySet<string>; authenticator: Authenticator } | undefined): void {
   fastify.addHook('onRequest', async (request) => {
     const url = request.routeOptions.url;
     const current = guard();
     if (url === undefined || !current || !current.routes.has(`${request.method} ${url}`)) return;
-    (request as AuthenticatedRequest).actor = await current.verifier.actorFrom(request.headers.authorization);
+    const authenticated = await current.authenticator.authenticate(request);
+    Object.assign(request, { authenticated, actor: authenticated.actor });
   });
 }
+
+/** How the request was authenticated (the person, their session and grants), on a guarded route. */
+export const CurrentAuthentication = createParamDecorator((_: unknown, context: ExecutionContext): Authenticated => {
+  const authenticated = context.switchToHttp().getRequest<AuthenticatedRequest>().authenticated;
+  if (!authenticated) throw new Error('CurrentAuthentication used on a public route');
+  return authenticated;
+});

@@ -30,6 +30,11 @@ const PERSON_COLUMNS = 'id AS personId, name, organisation_id AS organisationId,
 export class PeopleQueries {
   constructor(private readonly readModels: ReadModels) {}
 
+  /** Waits (bounded) until the read models include everything stored now: a grant just given is found. */
+  async upToDate(): Promise<void> {
+    await this.readModels.reachStored();
+  }
+
   /**
    * The grants a person holds now, each with the actor it makes them: the role its kind gives, the
    * organisation it is held in, and that organisation's city from the registry — never from a token.
@@ -49,6 +54,10 @@ export class PeopleQueries {
 
   organisation(creditCode: string): Record<string, unknown> | undefined {
     return pageOf(this.readModels.db, 'organisations', ORGANISATION_COLUMNS, [where('credit_code = ?', creditCode)], 'credit_code', { limit: 1 }, (row) => row).items[0];
+  }
+
+  person(personId: string): Record<string, unknown> | undefined {
+    return pageOf(this.readModels.db, 'people', PERSON_COLUMNS, [where("status <> 'None'"), where('id = ?', personId)], 'id', { limit: 1 }, (row) => withJson(row, 'expert')).items[0];
   }
 
   people(filters: { readonly organisationId?: string }, paging: Paging): Page<Record<string, unknown>> {
