@@ -1,10 +1,6 @@
 import 'reflect-metadata';
-import { DECORATORS } from '@nestjs/swagger';
 import * as dto from './cycles.dto';
-import { ProblemError } from './problem.filter';
-import { validationPipe } from './validation';
-
-type DtoClass = new () => object;
+import { DtoCase, DtoClass, dtoCaseTests } from '../../../test/support/dto-cases';
 
 const doc = { sha256: '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08', name: '公示.pdf', size: 48213, mediaType: 'application/pdf' };
 const cycle = { programType: 'brand-major', name: '品牌专业 2021 batch', label: '2021', opensAt: '2021-03-01T00:00:00+08:00', closesAt: '2021-04-01T00:00:00+08:00' };
@@ -15,7 +11,7 @@ const shortlist = { shortlisted: [{ projectId: 'p1', tier: 'A' }], notSelected: 
  * Every cycle DTO: a body it accepts (the command's data as the domain defines it) and one it
  * refuses, for one field. The shape is checked here, at the edge: the cycle decider relies on it.
  */
-const CASES: [DtoClass, object, object, string][] = [
+const CASES: DtoCase[] = [
   [dto.OpenCycleDto, { id: 'brand-major-2021', ...cycle, rules, rulesVersion: 'brand-major/2021.1' }, { ...cycle, opensAt: 'next Monday' }, 'opensAt'],
   [dto.CloseWindowDto, { reason: '所有申报材料已收齐' }, { reason: '' }, 'reason'],
   [dto.ShortlistDto, shortlist, { ...shortlist, shortlisted: 'p1' }, 'shortlisted'],
@@ -47,55 +43,16 @@ const MORE_INVALID: [DtoClass, object, string][] = [
   [dto.ApproveListDto, { projectIds: ['p1'], reason: '立项', document: { sha256: doc.sha256, name: '立项.pdf' } }, 'document.size'],
 ];
 
-/** The body through the service's own validation pipe (whitelist, forbidNonWhitelisted, transform). */
-const validated = (type: DtoClass, body: unknown): Promise<unknown> => validationPipe.transform(structuredClone(body), { type: 'body', metatype: type });
-
-async function refusedFields(type: DtoClass, body: unknown): Promise<string[]> {
-  try {
-    await validated(type, body);
-  } catch (error) {
-    if (error instanceof ProblemError && error.problem.code === 'validation-failed' && error.problem.status === 400) return [...new Set((error.problem.errors ?? []).map((e) => e.field))];
-    throw error;
-  }
-  throw new Error(`${type.name} accepted ${JSON.stringify(body)}`);
-}
-
-/** As plain data, keeping properties set to undefined so that a stray class field shows. */
-function plain(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(plain);
-  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)]));
-  return value;
-}
-
 describe('cycle DTOs', () => {
-  it.each(CASES.map(([type, valid]) => [type.name, type, valid] as const))('%s accepts its data shape, unchanged', async (_, type, body) => {
-    const result = await validated(type, body);
-    expect(result).toBeInstanceOf(type);
-    expect(plain(result)).toStrictEqual(body);
-  });
-
-  it.each(CASES.map(([type, , invalid, field]) => [type.name, field, type, invalid] as const))('%s refuses a bad %s', async (_, field, type, body) => {
-    expect(await refusedFields(type, body)).toEqual([field]);
-  });
-
-  it.each(MORE_VALID.map(([type, body], i) => [type.name, i, type, body] as const))('%s accepts more bodies (#%d)', async (_, __, type, body) => {
-    expect(plain(await validated(type, body))).toStrictEqual(body);
-  });
-
-  it.each(MORE_INVALID.map(([type, body, field]) => [type.name, field, type, body] as const))('%s refuses a bad %s', async (_, field, type, body) => {
-    expect(await refusedFields(type, body)).toEqual([field]);
-  });
-
-  it('documents a document that may be left out but not be null as optional', () => {
-    for (const type of [dto.OpenNoticeDto, dto.ApproveListDto]) {
-      expect(Reflect.getMetadata(DECORATORS.API_MODEL_PROPERTIES, type.prototype, 'document')).toMatchObject({ required: false });
-    }
-  });
-
-  it('covers every DTO the module exports', () => {
-    const covered = new Set<unknown>([...CASES, ...MORE_VALID, ...MORE_INVALID].map(([type]) => type));
-    const nested = new Set<unknown>([dto.TierDto, dto.NoticeRuleDto, dto.CycleRulesOverrideDto, dto.ShortlistEntryDto, dto.NotSelectedEntryDto]);
-    const exported = Object.values(dto).filter((v) => typeof v === 'function' && !nested.has(v));
-    expect(exported.filter((type) => !covered.has(type)).map((type) => (type as DtoClass).name)).toEqual([]);
+  dtoCaseTests({
+    module: dto,
+    cases: CASES,
+    moreValid: MORE_VALID,
+    moreInvalid: MORE_INVALID,
+    nested: [dto.TierDto, dto.NoticeRuleDto, dto.CycleRulesOverrideDto, dto.ShortlistEntryDto, dto.NotSelectedEntryDto],
+    omissible: [
+      [dto.OpenNoticeDto, 'document'],
+      [dto.ApproveListDto, 'document'],
+    ],
   });
 });

@@ -1,10 +1,6 @@
 import 'reflect-metadata';
-import { DECORATORS } from '@nestjs/swagger';
 import * as dto from './enterprises.dto';
-import { ProblemError } from './problem.filter';
-import { validationPipe } from './validation';
-
-type DtoClass = new () => object;
+import { DtoCase, DtoClass, dtoCaseTests } from '../../../test/support/dto-cases';
 
 const doc = { sha256: '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08', name: '申报书.pdf', size: 48213, mediaType: 'application/pdf' };
 const report = { sha256: '2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae', name: '年度报告.pdf', size: 1048576 };
@@ -17,7 +13,7 @@ const jointReview = { outcome: 'failed', departments: ['省发展改革委', '�
  * Every enterprise DTO: a body it accepts (the command's data as the domain defines it) and one it
  * refuses, for one field. The shape is checked here, at the edge: the enterprise decider relies on it.
  */
-const CASES: [DtoClass, object, object, string][] = [
+const CASES: DtoCase[] = [
   [dto.ApplyForIncubationDto, application, { ...application, declarations: { ...declarations, goodCredit: undefined } }, 'declarations.goodCredit'],
   [dto.RecommendDto, { opinion: '同意推荐', documents: [doc] }, { opinion: '同意推荐', documents: null }, 'documents'],
   [dto.NotRecommendDto, { reason: '近三年无实质性校企合作项目' }, {}, 'reason'],
@@ -60,59 +56,17 @@ const MORE_INVALID: [DtoClass, object, string][] = [
   [dto.CertificationEvaluationDto, { outcome: 'passed', reasons: [] }, 'assessment'],
 ];
 
-/** The body through the service's own validation pipe (whitelist, forbidNonWhitelisted, transform). */
-const validated = (type: DtoClass, body: unknown): Promise<unknown> => validationPipe.transform(structuredClone(body), { type: 'body', metatype: type });
-
-async function refusedFields(type: DtoClass, body: unknown): Promise<string[]> {
-  try {
-    await validated(type, body);
-  } catch (error) {
-    if (error instanceof ProblemError && error.problem.code === 'validation-failed' && error.problem.status === 400) return [...new Set((error.problem.errors ?? []).map((e) => e.field))];
-    throw error;
-  }
-  throw new Error(`${type.name} accepted ${JSON.stringify(body)}`);
-}
-
-/** As plain data, keeping properties set to undefined so that a stray class field shows. */
-function plain(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(plain);
-  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)]));
-  return value;
-}
-
 describe('enterprise DTOs', () => {
-  it.each(CASES.map(([type, valid]) => [type.name, type, valid] as const))('%s accepts its data shape, unchanged', async (_, type, body) => {
-    const result = await validated(type, body);
-    expect(result).toBeInstanceOf(type);
-    expect(plain(result)).toStrictEqual(body);
-  });
-
-  it.each(CASES.map(([type, , invalid, field]) => [type.name, field, type, invalid] as const))('%s refuses a bad %s', async (_, field, type, body) => {
-    expect(await refusedFields(type, body)).toEqual([field]);
-  });
-
-  it.each(MORE_VALID.map(([type, body], i) => [type.name, i, type, body] as const))('%s accepts more bodies (#%d)', async (_, __, type, body) => {
-    expect(await validated(type, body)).toBeInstanceOf(type);
-  });
-
-  it.each(MORE_INVALID.map(([type, body, field]) => [type.name, field, type, body] as const))('%s refuses a bad %s', async (_, field, type, body) => {
-    expect(await refusedFields(type, body)).toEqual([field]);
-  });
-
-  it('documents a field that may be left out but not be null as optional', () => {
-    for (const [type, field] of [
-      [dto.RecommendDto, 'documents'],
-      [dto.ResolveEnterpriseObjectionDto, 'evidence'],
-      [dto.MaterialChangeDto, 'documents'],
-    ] as const) {
-      expect(Reflect.getMetadata(DECORATORS.API_MODEL_PROPERTIES, type.prototype, field)).toMatchObject({ required: false, isArray: true });
-    }
-  });
-
-  it('covers every DTO the module exports', () => {
-    const covered = new Set<unknown>([...CASES, ...MORE_VALID, ...MORE_INVALID].map(([type]) => type));
-    const nested = new Set<unknown>([dto.EligibilityDeclarationsDto, dto.ExpertAssessmentDto, dto.ObjectorDto]);
-    const exported = Object.values(dto).filter((v) => typeof v === 'function' && !nested.has(v));
-    expect(exported.filter((type) => !covered.has(type)).map((type) => (type as DtoClass).name)).toEqual([]);
+  dtoCaseTests({
+    module: dto,
+    cases: CASES,
+    moreValid: MORE_VALID,
+    moreInvalid: MORE_INVALID,
+    nested: [dto.EligibilityDeclarationsDto, dto.ExpertAssessmentDto, dto.ObjectorDto],
+    omissible: [
+      [dto.RecommendDto, 'documents', { isArray: true }],
+      [dto.ResolveEnterpriseObjectionDto, 'evidence', { isArray: true }],
+      [dto.MaterialChangeDto, 'documents', { isArray: true }],
+    ],
   });
 });

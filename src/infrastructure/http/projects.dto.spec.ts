@@ -2,7 +2,6 @@ import 'reflect-metadata';
 import { CommandBus } from '@nestjs/cqrs';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { RequestMethod } from '@nestjs/common';
-import { DECORATORS } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { EventStore, ReadStreamOptions, RecordedEvent } from '../../application/event-store';
 import { FoldedStreams } from '../../application/folded-streams';
@@ -16,9 +15,7 @@ import { EmptyBodyDto } from './enterprises.dto';
 import { ProblemError } from './problem.filter';
 import { ProjectsController } from './projects.controller';
 import * as dto from './projects.dto';
-import { validationPipe } from './validation';
-
-type DtoClass = new () => object;
+import { DtoCase, DtoClass, dtoCaseTests, plain, validated } from '../../../test/support/dto-cases';
 
 const doc = { sha256: '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08', name: '申报书.pdf', size: 48213, mediaType: 'application/pdf' };
 const report = { sha256: '2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae', name: '年度建设报告.pdf', size: 1048576 };
@@ -43,7 +40,7 @@ const SUBJECTS = {
 const draft = (subject: unknown, programType = 'brand-major') => ({ cycleId: 'brand-major-2021', programType, title: '机电一体化技术品牌专业建设项目', subject });
 
 /** Every project DTO: a body it accepts (the command's data as the domain defines it) and one it refuses, for one field. */
-const CASES: [DtoClass, object, object, string][] = [
+const CASES: DtoCase[] = [
   [dto.DraftApplicationDto, draft(SUBJECTS.major), draft({ kind: 'major', majorCode: '460301' }), 'subject.majorName'],
   [dto.EditApplicationDto, { title: '机电一体化技术品牌专业建设项目（修订）' }, { title: '' }, 'title'],
   [dto.SubmitApplicationDto, { applicationForm: doc, declarations: { authenticity: doc, commitment: doc }, attachments: [report] }, { applicationForm: doc, declarations: { authenticity: doc } }, 'declarations.commitment'],
@@ -152,58 +149,19 @@ const MORE_INVALID: [DtoClass, object, string | string[]][] = [
   [dto.FundRecoveryDto, { amount: 1000, deadline: '2025/12/31', reason: '追回资金' }, 'deadline'],
 ];
 
-/** The body through the service's own validation pipe (whitelist, forbidNonWhitelisted, transform). */
-const validated = (type: DtoClass, body: unknown): Promise<unknown> => validationPipe.transform(structuredClone(body), { type: 'body', metatype: type });
-
-async function refusedFields(type: DtoClass, body: unknown): Promise<string[]> {
-  try {
-    await validated(type, body);
-  } catch (error) {
-    if (error instanceof ProblemError && error.problem.code === 'validation-failed') return [...new Set((error.problem.errors ?? []).map((e) => e.field))];
-    throw error;
-  }
-  throw new Error(`${type.name} accepted ${JSON.stringify(body)}`);
-}
-
-/** As plain data, keeping properties set to undefined so that a stray class field shows. */
-function plain(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(plain);
-  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)]));
-  return value;
-}
-
-/** The body as validation hands it on: what a client sent, with `undefined` properties left out (JSON has none). */
-const asSent = (body: object): unknown => JSON.parse(JSON.stringify(body));
-
 describe('project DTOs', () => {
-  it.each(CASES.map(([type, valid]) => [type.name, type, valid] as const))('%s accepts its data shape, unchanged', async (_, type, body) => {
-    const result = await validated(type, body);
-    expect(result).toBeInstanceOf(type);
-    expect(plain(result)).toStrictEqual(body);
-  });
-
-  it.each(CASES.map(([type, , invalid, field]) => [type.name, field, type, invalid] as const))('%s refuses a bad %s', async (_, field, type, body) => {
-    expect(await refusedFields(type, body)).toEqual([field]);
-  });
-
-  it.each(MORE_VALID.map(([type, body], i) => [type.name, i, type, body] as const))('%s accepts more bodies (#%d)', async (_, __, type, body) => {
-    const result = await validated(type, asSent(body));
-    expect(plain(result)).toStrictEqual(asSent(body));
-  });
-
-  it.each(MORE_INVALID.map(([type, body, field]) => [type.name, field, type, body] as const))('%s refuses a bad %s', async (_, field, type, body) => {
-    expect(await refusedFields(type, body)).toEqual([field].flat());
-  });
-
-  it('documents a field that may be left out but not be null as optional', () => {
-    for (const [type, field] of [
+  dtoCaseTests({
+    module: dto,
+    cases: CASES,
+    moreValid: MORE_VALID,
+    moreInvalid: MORE_INVALID,
+    nested: [...Object.values(dto.SUBJECT_TYPES), dto.MajorDto, dto.SubmissionDeclarationsDto, dto.MidtermFindingsDto],
+    omissible: [
       [dto.EditApplicationDto, 'subject'],
       [dto.SubmitApplicationDto, 'attachments'],
       [dto.FormalCheckDto, 'reasons'],
       [dto.ResolveProjectObjectionDto, 'evidence'],
-    ] as const) {
-      expect(Reflect.getMetadata(DECORATORS.API_MODEL_PROPERTIES, type.prototype, field)).toMatchObject({ required: false });
-    }
+    ],
   });
 
   it('gives the subject the class of its kind', async () => {
@@ -212,14 +170,6 @@ describe('project DTOs', () => {
       const result = (await validated(dto.DraftApplicationDto, draft(subject))) as dto.DraftApplicationDto;
       expect(result.subject).toBeInstanceOf(type);
     }
-  });
-
-  it('covers every DTO the module exports', () => {
-    const covered = new Set<unknown>([...CASES, ...MORE_VALID, ...MORE_INVALID].map(([type]) => type));
-    const subjectTypes = new Set<unknown>([...Object.values(dto.SUBJECT_TYPES), dto.MajorDto]);
-    const nested = new Set<unknown>([dto.SubmissionDeclarationsDto, dto.MidtermFindingsDto]);
-    const exported = Object.values(dto).filter((v) => typeof v === 'function' && !subjectTypes.has(v) && !nested.has(v));
-    expect(exported.filter((type) => !covered.has(type)).map((type) => (type as DtoClass).name)).toEqual([]);
   });
 });
 
