@@ -39,6 +39,9 @@ import { Authenticator } from './infrastructure/http/authenticator';
 import { FirstStart } from './infrastructure/accounts/first-start.service';
 import { SignInThrottle } from './infrastructure/accounts/sign-in-throttle';
 import { SignInController } from './infrastructure/http/sign-in.controller';
+import { OIDC_SIGN_IN, OidcController } from './infrastructure/http/oidc.controller';
+import { Sessions } from './infrastructure/http/sessions';
+import { OidcSignIn } from './infrastructure/accounts/oidc-client';
 import { openShared } from './infrastructure/projections/sqlite-busy';
 import { ReactorService } from './infrastructure/reactor/reactor.service';
 import { DeadlinesService } from './infrastructure/scheduling/deadlines.service';
@@ -58,6 +61,7 @@ export class AppModule {
         ReadModelsController,
         AuditController,
         SignInController,
+        OidcController,
         ...(config.clock === 'simulated' ? [ClockController] : []),
       ],
       providers: [
@@ -86,6 +90,8 @@ export class AppModule {
         { provide: SignInThrottle, useFactory: () => new SignInThrottle(openShared(join(config.dataDir, 'accounts.db'), 'FULL')) },
         Authenticator,
         FirstStart,
+        Sessions,
+        { provide: OIDC_SIGN_IN, useFactory: () => (config.oidcSignIn ? new OidcSignIn(config.oidcSignIn) : null) },
         { provide: DocumentStore, useFactory: () => new DocumentStore(config.dataDir, config.documentMaxBytes) },
         { provide: CITED_DOCUMENTS, useExisting: DocumentStore },
         { provide: APP_GUARD, useClass: AuthGuard },

@@ -33,6 +33,8 @@ export interface AppConfig {
   readonly secureCookies: boolean;
   /** The provincial office, registered with its first admin on the first start: OFFICE_CREDIT_CODE, OFFICE_NAME. */
   readonly office: { readonly creditCode: string; readonly name: string };
+  /** Sign-in through the province's identity platform (OpenID Connect, authorization code with PKCE), when configured. */
+  readonly oidcSignIn?: { readonly issuer: string; readonly clientId: string; readonly clientSecret?: string; readonly redirectUri: string };
 }
 
 /** Signed checkpoints: off without a key; key and copy both outside the data folder. */
@@ -135,7 +137,20 @@ export function loadConfig(env: Env = process.env): AppConfig {
     audit: loadAudit(env, resolve(env.DATA_DIR || './data')),
     ...loadPublicUrl(env),
     office: { creditCode: env.OFFICE_CREDIT_CODE || '11140000405200012U', name: env.OFFICE_NAME || '山西省教育厅' },
+    oidcSignIn: loadOidcSignIn(env),
   };
+}
+
+function loadOidcSignIn(env: Env): AppConfig['oidcSignIn'] {
+  const issuer = env.OIDC_SIGN_IN_ISSUER || undefined;
+  if (!issuer) return undefined;
+  if (!/^https:\/\/|^http:\/\/(localhost|127\.0\.0\.1)(:\d+)?(\/|$)/.test(issuer)) {
+    throw new ConfigError('OIDC_SIGN_IN_ISSUER', `must be an https URL (http only on localhost), got "${issuer}"`);
+  }
+  const clientId = env.OIDC_SIGN_IN_CLIENT_ID;
+  if (!clientId) throw new ConfigError('OIDC_SIGN_IN_CLIENT_ID', 'is required with OIDC_SIGN_IN_ISSUER');
+  const redirectUri = env.OIDC_SIGN_IN_REDIRECT_URI || `${loadPublicUrl(env).publicUrl}/auth/oidc/callback`;
+  return { issuer, clientId, clientSecret: env.OIDC_SIGN_IN_CLIENT_SECRET || undefined, redirectUri };
 }
 
 function loadPublicUrl(env: Env): { publicUrl: string; secureCookies: boolean } {

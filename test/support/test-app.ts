@@ -18,7 +18,8 @@ export async function startTestApp(env: Record<string, string> = {}, clock?: Clo
   const dataDir = mkdtempSync(join(tmpdir(), 'als-e2e-'));
   const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent', SCHEDULER_INTERVAL_MS: '0', ...env });
   const app = await createApp(config, clock);
-  await app.listen(0, '127.0.0.1');
+  // PORT is honoured when a test names one (a provider must know the service's callback before it starts).
+  await app.listen(Number(env.PORT ?? 0), '127.0.0.1');
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : 0;
   return {

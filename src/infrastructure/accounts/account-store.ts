@@ -29,6 +29,9 @@ const SCHEMA = `
     id TEXT PRIMARY KEY, secret_hash TEXT NOT NULL, person_id TEXT NOT NULL, grant_id TEXT NOT NULL, name TEXT NOT NULL,
     created_at TEXT NOT NULL, expires_at TEXT NOT NULL, revoked_at TEXT, last_used_at TEXT);
   CREATE INDEX IF NOT EXISTS access_tokens_person ON access_tokens (person_id);
+  CREATE TABLE IF NOT EXISTS oidc_pending (
+    secret_hash TEXT PRIMARY KEY, state TEXT NOT NULL, nonce TEXT NOT NULL, code_verifier TEXT NOT NULL,
+    link_person_id TEXT, created_at TEXT NOT NULL);
   CREATE TABLE IF NOT EXISTS setup_links (
     secret_hash TEXT PRIMARY KEY, person_id TEXT NOT NULL, expires_at TEXT NOT NULL, used_at TEXT);`;
 
@@ -98,6 +101,9 @@ const statements = preparedOnce((db) => ({
   setupLink: db.prepare<[string]>('SELECT person_id, expires_at, used_at FROM setup_links WHERE secret_hash = ?'),
   useSetupLink: db.prepare('UPDATE setup_links SET used_at = ? WHERE secret_hash = ? AND used_at IS NULL'),
   anyLogin: db.prepare('SELECT 1 FROM logins LIMIT 1'),
+  createPending: db.prepare('INSERT INTO oidc_pending (secret_hash, state, nonce, code_verifier, link_person_id, created_at) VALUES (?, ?, ?, ?, ?, ?)'),
+  pending: db.prepare<[string]>('SELECT state, nonce, code_verifier, link_person_id, created_at FROM oidc_pending WHERE secret_hash = ?'),
+  dropPending: db.prepare('DELETE FROM oidc_pending WHERE secret_hash = ? OR created_at < ?'),
 }));
 
 type LoginRow = { login: string; person_id: string; password_hash: string | null; totp_secret: string | null; totp_last_step: number | null };
@@ -242,6 +248,31 @@ export class AccountStore {
 
   revokeToken(personId: string, tokenId: string, at: Date): Promise<boolean> {
     return this.write('revoke a token', () => statements(this.db).revokeToken.run(at.toISOString(), tokenId, personId).changes > 0);
+  }
+
+  /**
+   * Keeps an OIDC sign-in started by a browser until its callback (the state, nonce and PKCE verifier
+   * never leave the server): the browser holds only the returned secret, in a short-lived cookie.
+   * `linkPersonId` is set when a person signed in is linking their platform identity.
+   */
+  async keepOidcSignIn(pending: { state: string; nonce: string; codeVerifier: string }, linkPersonId: string | null, at: Date): Promise<string> {
+    const secret = newSecret();
+    await this.write('keep an OIDC sign-in', () =>
+      statements(this.db).createPending.run(digest(secret), pending.state, pending.nonce, pending.codeVerifier, linkPersonId, at.toISOString()),
+    );
+    return secret;
+  }
+
+  /** Takes (once) the OIDC sign-in the browser's secret names, if it was started within `maxAgeMs`. */
+  takeOidcSignIn(secret: string, at: Date, maxAgeMs: number): Promise<{ pending: { state: string; nonce: string; codeVerifier: string }; linkPersonId: string | null } | undefined> {
+    return this.write('take an OIDC sign-in', () => {
+      const hash = digest(secret);
+      const row = statements(this.db).pending.get(hash) as { state: string; nonce: string; code_verifier: string; link_person_id: string | null; created_at: string } | undefined;
+      // The one used, and any left over from long ago, go.
+      statements(this.db).dropPending.run(hash, new Date(at.getTime() - maxAgeMs).toISOString());
+      if (!row || at.getTime() - Date.parse(row.created_at) > maxAgeMs) return undefined;
+      return { pending: { state: row.state, nonce: row.nonce, codeVerifier: row.code_verifier }, linkPersonId: row.link_person_id };
+    });
   }
 
   /** A one-time link to set a password: the secret is returned once, its digest kept. */

@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import fastifyCookie from '@fastify/cookie';
 import type { FastifyRequest } from 'fastify';
 import { Actor } from '../../domain/messages';
 import { AccountStore, sameSecret } from '../accounts/account-store';
@@ -103,20 +102,22 @@ export class Authenticator {
   }
 }
 
-/** The session cookie's value, if the request has one. */
-export function sessionSecretOf(cookieHeader: string | undefined): string | undefined {
-  if (!cookieHeader) return undefined;
-  const value = fastifyCookie.parse(cookieHeader)[SESSION_COOKIE];
-  return value && /^[A-Za-z0-9_-]{43}$/.test(value) ? value : undefined;
+/** A secret the service put in a cookie of the request, if it has one: 32 random bytes, base64url. */
+export function secretCookie(cookieHeader: string | undefined, name: string): string | undefined {
+  for (const part of (cookieHeader ?? '').split(';')) {
+    const [key, value] = part.trim().split('=', 2);
+    if (key === name && value && /^[A-Za-z0-9_-]{43}$/.test(value)) return value;
+  }
+  return undefined;
+}
+
+export const sessionSecretOf = (cookieHeader: string | undefined) => secretCookie(cookieHeader, SESSION_COOKIE);
+
+/** The Set-Cookie value of a secret the browser keeps but scripts never read (an empty secret ends it). */
+export function secretCookieHeader(name: string, secret: string, options: { readonly path: string; readonly maxAgeMs: number; readonly secure: boolean }): string {
+  const maxAge = secret === '' ? 0 : Math.floor(options.maxAgeMs / 1000);
+  return `${name}=${secret}; Path=${options.path}; Max-Age=${maxAge}; HttpOnly; SameSite=Lax${options.secure ? '; Secure' : ''}`;
 }
 
 /** The Set-Cookie value of a session (or, with an empty secret, of its end). */
-export function sessionCookie(secret: string, secure: boolean): string {
-  return fastifyCookie.serialize(SESSION_COOKIE, secret, {
-    httpOnly: true,
-    sameSite: 'lax',
-    secure,
-    path: '/',
-    ...(secret === '' ? { maxAge: 0 } : { maxAge: SESSION_ABSOLUTE_MS / 1000 }),
-  });
-}
+export const sessionCookie = (secret: string, secure: boolean): string => secretCookieHeader(SESSION_COOKIE, secret, { path: '/', maxAgeMs: SESSION_ABSOLUTE_MS, secure });

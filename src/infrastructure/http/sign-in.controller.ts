@@ -14,6 +14,7 @@ import { PeopleQueries } from '../read-models/people/people.query';
 import { CurrentAuthentication, Public } from './auth.guard';
 import { Authenticated, sessionCookie } from './authenticator';
 import { ProblemError } from './problem.filter';
+import { Sessions } from './sessions';
 
 class SignInDto {
   @ApiProperty({ example: 'wang.li' })
@@ -100,6 +101,7 @@ export class SignInController {
     private readonly throttle: SignInThrottle,
     private readonly people: PeopleQueries,
     private readonly firstStart: FirstStart,
+    private readonly starter: Sessions,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -131,7 +133,7 @@ export class SignInController {
     }
     await this.throttle.recordSuccess(body.login);
     if (this.hasher.needsRehash(login.passwordHash!)) await this.accounts.setPassword(login.personId, await this.hasher.hash(body.password));
-    return this.startSession(login.personId, request, reply);
+    return this.starter.start(login.personId, request, reply);
   }
 
   @Public()
@@ -153,7 +155,7 @@ export class SignInController {
       throw problem(409, 'login-taken', `the login ${body.login} is taken; choose another`);
     }
     await this.accounts.setPassword(personId, await this.hasher.hash(body.password));
-    return this.startSession(personId, request, reply);
+    return this.starter.start(personId, request, reply);
   }
 
   @Post('sign-out')
@@ -248,13 +250,5 @@ export class SignInController {
     if (!verified.ok) throw problem(400, 'totp-code-wrong', 'the code does not match; check the phone’s time and try the next code');
     await this.accounts.confirmTotp(auth.personId, verified.step);
     return { totp: true };
-  }
-
-  private async startSession(personId: string, request: FastifyRequest, reply: FastifyReply) {
-    await this.people.upToDate();
-    const [first] = this.people.actingGrants(personId);
-    const { secret, csrf } = await this.accounts.createSession(personId, first?.grantId ?? null, new Date(), { userAgent: request.headers['user-agent'], address: request.ip });
-    reply.header('set-cookie', sessionCookie(secret, this.config.secureCookies));
-    return { personId, csrfToken: csrf, actor: first?.actor ?? null };
   }
 }
