@@ -9,6 +9,7 @@ const MAY: Readonly<Record<ServiceOperation, readonly string[]>> = {
   ReadReactionFailures: ['office'],
   RebuildReadModels: ['office'],
   MoveSimulatedClock: ['office'],
+  EndOthersSessions: ['office'],
 };
 
 describe('the service’s own operations', () => {

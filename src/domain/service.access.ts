@@ -12,6 +12,7 @@ export const SERVICE_OPERATIONS = {
   ReadReactionFailures: ['office'],
   RebuildReadModels: ['office'],
   MoveSimulatedClock: ['office'],
+  EndOthersSessions: ['office'],
 } as const satisfies RoleTable<string>;
 
 export type ServiceOperation = keyof typeof SERVICE_OPERATIONS;
@@ -22,6 +23,7 @@ const REFUSED: Readonly<Record<ServiceOperation, string>> = {
   ReadReactionFailures: 'the dead-letter view is the program office’s',
   RebuildReadModels: 'only the program office rebuilds the read models',
   MoveSimulatedClock: 'only the program office moves the simulated clock',
+  EndOthersSessions: 'only the program office lists and ends other people’s sessions',
 };
 
 /** Refuses the actor unless its role may use the operation. */

@@ -4,6 +4,8 @@ import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } 
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppConfig } from '../../config';
 import { requireAcceptablePassword } from '../../domain/accounts/password-policy';
+import { Actor } from '../../domain/messages';
+import { requireOperation } from '../../domain/service.access';
 import { AccountStore } from '../accounts/account-store';
 import { FirstStart } from '../accounts/first-start.service';
 import { PasswordHasher } from '../accounts/password-hasher';
@@ -11,7 +13,7 @@ import { SignInThrottle } from '../accounts/sign-in-throttle';
 import { newTotpSecret, verifyTotp } from '../accounts/totp';
 import { APP_CONFIG } from '../event-store/event-store.module';
 import { PeopleQueries } from '../read-models/people/people.query';
-import { CurrentAuthentication, Public } from './auth.guard';
+import { CurrentActor, CurrentAuthentication, Public } from './auth.guard';
 import { Authenticated, sessionCookie } from './authenticator';
 import { ProblemError } from './problem.filter';
 import { Sessions } from './sessions';
@@ -200,6 +202,22 @@ export class SignInController {
   @ApiOperation({ summary: 'End one of your sessions (another browser, a lost phone)' })
   async endSession(@Param('sessionId') sessionId: string, @CurrentAuthentication() auth: Authenticated) {
     if (!auth.personId || !(await this.accounts.endSessionOf(auth.personId, sessionId, new Date()))) throw problem(404, 'session-not-found', 'you have no such open session');
+    return { ended: true };
+  }
+
+  @Get('people/:personId/sessions')
+  @ApiOperation({ summary: 'A person’s open sessions — office' })
+  sessionsOf(@Param('personId') personId: string, @CurrentActor() actor: Actor) {
+    requireOperation('EndOthersSessions', actor);
+    return { items: this.accounts.sessionsOf(personId) };
+  }
+
+  @Post('people/:personId/sessions/:sessionId/end')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'End one of a person’s sessions (a lost laptop, a person who left) — office' })
+  async endSessionOf(@Param('personId') personId: string, @Param('sessionId') sessionId: string, @CurrentActor() actor: Actor) {
+    requireOperation('EndOthersSessions', actor);
+    if (!(await this.accounts.endSessionOf(personId, sessionId, new Date()))) throw problem(404, 'session-not-found', 'the person has no such open session');
     return { ended: true };
   }
 
