@@ -24,6 +24,8 @@ import { CITED_DOCUMENTS } from './application/documents';
 import { DocumentStore } from './infrastructure/documents/document-store';
 import { DocumentsController } from './infrastructure/http/documents.controller';
 import { HealthController } from './infrastructure/http/health.controller';
+import { OrganisationsController } from './infrastructure/http/organisations.controller';
+import { PeopleController } from './infrastructure/http/people.controller';
 import { ProblemFilter } from './infrastructure/http/problem.filter';
 import { ProjectsController } from './infrastructure/http/projects.controller';
 import { ReadModelsController } from './infrastructure/http/read-models.controller';
@@ -60,6 +62,8 @@ export class AppModule {
         EnterprisesController,
         ReadModelsController,
         AuditController,
+        OrganisationsController,
+        PeopleController,
         SignInController,
         OidcController,
         ...(config.clock === 'simulated' ? [ClockController] : []),
