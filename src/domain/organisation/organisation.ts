@@ -101,6 +101,10 @@ export function organisationFrom(input: OrganisationInput): { readonly organisat
       }
       case 'office':
         return { kind: 'office', creditCode, name };
+      default:
+        // The kinds are typed; a caller that is not the HTTP edge (a file read into rows) may still send another.
+        problems.push({ field: 'kind', code: 'unknown-organisation-kind', message: `单位类型须为 school、bureau、enterprise、office、department 之一` });
+        return undefined;
       case 'department': {
         const departmentKind = needs('departmentKind', oneOf(DEPARTMENT_KINDS, input.departmentKind), 'unknown-department-kind', `厅局须为 ${DEPARTMENT_KINDS.join('、')} 之一`);
         return departmentKind && { kind: 'department', creditCode, name, departmentKind };

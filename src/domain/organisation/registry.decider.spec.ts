@@ -124,6 +124,17 @@ describe('organisation registry decider', () => {
       });
     });
 
+    it('reports a row listed twice as a duplicate, whether or not it is registered already', () => {
+      const history = [registered(school(SCHOOL_A, '太原职业技术学院'))];
+      const error = given(registryDecider, history).when(importing([school(SCHOOL_A, '太原职业技术学院'), school(SCHOOL_A, '太原职业技术学院')])).thenThrows('import-rows-invalid', 'validation');
+      expect(error.details).toEqual({ rows: [{ row: 2, creditCode: SCHOOL_A, problems: [expect.objectContaining({ code: 'duplicate-in-file' })] }] });
+    });
+
+    it('reports a row of a kind the registry does not know', () => {
+      const error = given(registryDecider, []).when(importing([{ kind: 'hospital', creditCode: SCHOOL_A, name: '医院' } as unknown as OrganisationInput])).thenThrows('import-rows-invalid', 'validation');
+      expect(error.details).toEqual({ rows: [{ row: 1, creditCode: SCHOOL_A, problems: [expect.objectContaining({ field: 'kind', code: 'unknown-organisation-kind' })] }] });
+    });
+
     it('refuses an empty list', () => {
       given(registryDecider, []).when(importing([])).thenThrows('import-empty', 'validation');
     });
@@ -144,6 +155,8 @@ describe('organisation registry decider', () => {
       given(registryDecider, history).when(update({ creditCode: SCHOOL_A, name: '新名字', reason: ' ' })).thenThrows('reason-required', 'validation');
       given(registryDecider, history).when(update({ creditCode: SCHOOL_A, city: '上海市', reason: 'r' })).thenThrows('unknown-city', 'validation');
       given(registryDecider, history).when(update({ creditCode: SCHOOL_A, name: '太原职业技术学院', reason: 'r' })).then([]);
+      // The credit code is read as registration reads it: trimmed, upper-cased.
+      expect(registryDecider.decide(update({ creditCode: ` ${SCHOOL_A.toLowerCase()} `, name: '新名字', reason: '更名' }), fold(registryDecider, history))).toHaveLength(1);
     });
   });
 });

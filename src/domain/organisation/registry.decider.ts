@@ -33,6 +33,7 @@ function importOrganisations(command: ImportOrganisations, state: RegistryState)
   if (rows.length === 0) throw validation('import-empty', '导入的名单中没有任何一行');
   if (rows.length > MAX_IMPORT_ROWS) throw validation('import-too-large', `一次最多导入 ${MAX_IMPORT_ROWS} 行，名单有 ${rows.length} 行`);
   const fresh: Organisation[] = [];
+  const seen = new Set<string>();
   const report: { row: number; creditCode: string; problems: readonly FieldProblem[] }[] = [];
   let unchanged = 0;
   let registry = state;
@@ -44,7 +45,8 @@ function importOrganisations(command: ImportOrganisations, state: RegistryState)
     }
     const { organisation } = parsed;
     const registered = organisationOf(registry, organisation.creditCode);
-    const fromThisFile = fresh.some((other) => other.creditCode === organisation.creditCode);
+    const fromThisFile = seen.has(organisation.creditCode);
+    seen.add(organisation.creditCode);
     if (registered && !fromThisFile && same(registered, organisation)) {
       unchanged += 1;
       return;
@@ -63,7 +65,8 @@ function importOrganisations(command: ImportOrganisations, state: RegistryState)
 }
 
 function updateOrganisation(command: UpdateOrganisation, state: RegistryState): RegistryEvent[] {
-  const { creditCode, name, city } = command.data;
+  const { name, city } = command.data;
+  const creditCode = command.data.creditCode.trim().toUpperCase();
   const current = organisationOf(state, creditCode);
   if (!current) throw notFound('organisation-not-found', `没有统一社会信用代码为 ${creditCode} 的单位`);
   if (city !== undefined && !('city' in current)) throw validation('organisation-has-no-city', `${current.name} 不属于某个地级市`, { field: 'city' });

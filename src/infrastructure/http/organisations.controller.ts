@@ -18,7 +18,6 @@ import { registryDecider } from '../../domain/organisation/registry.decider';
 import { organisationOf } from '../../domain/organisation/registry.state';
 import { PeopleQueries } from '../read-models/people/people.query';
 import { ReadModels } from '../read-models/read-models';
-import { CurrentActor } from './auth.guard';
 import { answer, CurrentCommand, etagOf } from './command-request';
 import { COLUMN_HEADERS, IMPORT_MAX_BYTES, ImportRow, readImportFile, UnreadableImportFile } from './organisation-import';
 import { ImportOrganisationsDto, OrganisationInputDto, OrganisationListQuery, RegisterOrganisationDto, UpdateOrganisationDto } from './organisations.dto';
