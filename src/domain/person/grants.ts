@@ -76,6 +76,6 @@ export function mayGive(standing: Standing, kind: GrantKind, organisationId: str
 }
 
 /** Whether the standing's holder administers the organisation's people: the office's admins every organisation's, an admin its own. */
-export function administers(standing: Standing, organisationId: string): boolean {
+export function administers(standing: { readonly grants: readonly Pick<Grant, 'kind' | 'organisationId'>[] }, organisationId: string): boolean {
   return standing.grants.some((grant) => grant.kind === 'office-admin' || (ADMIN_GRANTS.includes(grant.kind) && grant.organisationId === organisationId));
 }

@@ -113,6 +113,7 @@ export class SignInThrottle {
     readonly addressNth: Database.Statement<[string, number, number], { at: number }>;
     readonly forgetForAccount: Database.Statement<[string]>;
     readonly prune: Database.Statement<[number]>;
+    readonly takeBack: Database.Statement<[number | bigint]>;
   };
 
   constructor(
@@ -135,6 +136,7 @@ export class SignInThrottle {
       addressNth: db.prepare('SELECT at FROM sign_in_failures WHERE address = ? AND at > ? ORDER BY at DESC LIMIT 1 OFFSET ?'),
       forgetForAccount: db.prepare('UPDATE sign_in_failures SET counts_for_account = 0 WHERE account = ? AND counts_for_account = 1'),
       prune: db.prepare('DELETE FROM sign_in_failures WHERE at <= ?'),
+      takeBack: db.prepare('DELETE FROM sign_in_failures WHERE id = ?'),
     };
   }
 
@@ -154,6 +156,34 @@ export class SignInThrottle {
       return this.decide(key, from, at);
     });
     return retryWhileBusy(() => write.immediate(), this.retry('record sign-in failure'));
+  }
+
+  /**
+   * Admits one sign-in attempt, counted as a failure until it proves otherwise: the check and the count
+   * are one transaction, so guesses sent at the same time (to one process or several) are admitted no
+   * more often than guesses sent one after another. `succeeded` takes the attempt back and clears the
+   * account's earlier failures; `takeBack` only takes it back (the password was right, a second factor
+   * is still to come); a wrong password leaves it counted.
+   */
+  attempt(
+    account: string,
+    address: string,
+  ): Promise<{ readonly decision: ThrottleDecision; readonly takeBack: () => Promise<void>; readonly succeeded: () => Promise<void> }> {
+    const at = this.millis();
+    const key = accountKey(account);
+    const from = addressKey(address);
+    const admit = this.db.transaction((): { decision: ThrottleDecision; id?: number | bigint } => {
+      this.prune(at);
+      const decision = this.decide(key, from, at);
+      if (!decision.allowed) return { decision };
+      return { decision, id: this.statements.insert.run(key, from, at).lastInsertRowid };
+    });
+    return retryWhileBusy(() => admit.immediate(), this.retry('admit a sign-in attempt')).then(({ decision, id }) => {
+      const takeBack = async () => {
+        if (id !== undefined) await retryWhileBusy(() => this.statements.takeBack.run(id), this.retry('take back a sign-in attempt'));
+      };
+      return { decision, takeBack, succeeded: async () => (await takeBack(), await this.recordSuccess(account)) };
+    });
   }
 
   /** A successful sign-in: the account's earlier failures stop counting towards its lock. */

@@ -5,6 +5,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppConfig } from '../../config';
 import { requireAcceptablePassword } from '../../domain/accounts/password-policy';
 import { Actor } from '../../domain/messages';
+import { administers } from '../../domain/person/grants';
 import { requireOperation } from '../../domain/service.access';
 import { AccountStore } from '../accounts/account-store';
 import { FirstStart } from '../accounts/first-start.service';
@@ -85,6 +86,11 @@ class NewTokenDto {
   expiresInDays?: number;
 }
 
+/** Some things only a person who signed in may do, never a token: make more tokens, change the second factor. */
+function requireSignedIn(auth: Authenticated): void {
+  if (!auth.session) throw new ProblemError({ status: 403, code: 'session-required', title: 'Forbidden', detail: 'sign in to do this; an access token may not' });
+}
+
 const problem = (status: number, code: string, detail: string, extra: Record<string, unknown> = {}) =>
   new ProblemError({ status, code, title: status === 401 ? 'Unauthorized' : status === 429 ? 'Too Many Requests' : status === 404 ? 'Not Found' : 'Bad Request', detail, ...extra });
 
@@ -112,28 +118,26 @@ export class SignInController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Sign in with a login and password (and the authenticator code when the account has one): sets the session cookie' })
   async signIn(@Body() body: SignInDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
-    const address = request.ip;
-    const decision = await this.throttle.check(body.login, address);
+    const { decision, takeBack, succeeded } = await this.throttle.attempt(body.login, request.ip);
     if (!decision.allowed) {
       reply.header('retry-after', String(decision.retryAfterSeconds));
       throw problem(429, 'sign-in-throttled', `too many failed sign-ins; try again in ${decision.retryAfterSeconds} s`, { reason: decision.reason, retryAfterSeconds: decision.retryAfterSeconds });
     }
     const login = this.accounts.login(body.login);
     const verified = login?.passwordHash ? await this.hasher.verify(body.password, login.passwordHash) : await this.hasher.dummyVerify(body.password);
-    if (!login || !verified) {
-      await this.throttle.recordFailure(body.login, address);
-      // The same answer whether the login exists or not.
-      throw problem(401, 'sign-in-failed', 'the login or the password is wrong');
-    }
+    // A wrong password, and an unknown login, stay counted: the same answer whether the login exists or not.
+    if (!login || !verified) throw problem(401, 'sign-in-failed', 'the login or the password is wrong');
     if (login.totpSecret) {
-      if (!body.totp) throw problem(401, 'totp-required', 'this account signs in with its authenticator app’s code too');
+      if (!body.totp) {
+        await takeBack();
+        throw problem(401, 'totp-required', 'this account signs in with its authenticator app’s code too');
+      }
       const totp = verifyTotp(login.totpSecret, body.totp, new Date(), login.totpLastStep ?? undefined);
       if (!totp.ok || !(await this.accounts.useTotpStep(login.personId, totp.step))) {
-        await this.throttle.recordFailure(body.login, address);
         throw problem(401, 'sign-in-failed', 'the authenticator code is wrong or was used already');
       }
     }
-    await this.throttle.recordSuccess(body.login);
+    await succeeded();
     if (this.hasher.needsRehash(login.passwordHash!)) await this.accounts.setPassword(login.personId, await this.hasher.hash(body.password));
     return this.starter.start(login.personId, request, reply);
   }
@@ -157,7 +161,8 @@ export class SignInController {
       throw problem(409, 'login-taken', `the login ${body.login} is taken; choose another`);
     }
     await this.accounts.setPassword(personId, await this.hasher.hash(body.password));
-    return this.starter.start(personId, request, reply);
+    // A person who had a login keeps it (the link set a new password): the answer says which.
+    return { ...(await this.starter.start(personId, request, reply)), login: this.accounts.loginOf(personId)!.login };
   }
 
   @Post('sign-out')
@@ -209,6 +214,7 @@ export class SignInController {
   @ApiOperation({ summary: 'A person’s open sessions — office' })
   sessionsOf(@Param('personId') personId: string, @CurrentActor() actor: Actor) {
     requireOperation('EndOthersSessions', actor);
+    if (!this.people.person(personId)) throw problem(404, 'person-not-found', 'no such person');
     return { items: this.accounts.sessionsOf(personId) };
   }
 
@@ -221,10 +227,26 @@ export class SignInController {
     return { ended: true };
   }
 
+  @Post('people/:personId/setup-link')
+  @HttpCode(201)
+  @ApiOperation({ summary: 'A one-time link (valid 72 hours) for a person to choose a password — the office’s admins, or their organisation’s admin' })
+  async setupLink(@Param('personId') personId: string, @CurrentAuthentication() auth: Authenticated) {
+    const person = this.people.person(personId);
+    if (!person) throw problem(404, 'person-not-found', 'no such person');
+    const standing = { grants: (auth.grants ?? []).map((g) => ({ kind: g.kind, organisationId: g.actor.org })) };
+    if (!administers(standing, String(person.organisationId))) {
+      throw new ProblemError({ status: 403, code: 'not-organisation-admin', title: 'Forbidden', detail: 'set-up links are issued by the person’s organisation’s admin or the office’s' });
+    }
+    const expiresAt = new Date(Date.now() + 72 * 3_600_000);
+    const secret = await this.accounts.createSetupLink(personId, expiresAt);
+    return { setupUrl: `${this.config.publicUrl}/console/setup#${secret}`, token: secret, expiresAt: expiresAt.toISOString() };
+  }
+
   @Post('tokens')
   @HttpCode(201)
   @ApiOperation({ summary: 'Create a personal access token acting with one of your grants; it is shown once' })
   async createToken(@Body() body: NewTokenDto, @CurrentAuthentication() auth: Authenticated) {
+    requireSignedIn(auth);
     const grant = auth.grants?.find((g) => g.grantId === body.grantId);
     if (!auth.personId || !grant) throw problem(404, 'grant-not-found', 'a token acts with one of your own grants');
     const now = new Date();
@@ -251,8 +273,11 @@ export class SignInController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Begin adding an authenticator app: its secret and otpauth:// link (confirm with a code)' })
   async enrolTotp(@CurrentAuthentication() auth: Authenticated) {
+    requireSignedIn(auth);
     const login = auth.personId ? this.accounts.loginOf(auth.personId) : undefined;
     if (!login) throw problem(404, 'no-local-login', 'an authenticator app is added to an account that signs in with a password');
+    // Replacing the app would let whoever holds a session take the second factor over.
+    if (login.totpSecret) throw problem(409, 'totp-already-enabled', 'this account has an authenticator app already');
     const { secret, uri } = newTotpSecret(login.login);
     await this.accounts.setPendingTotp(login.personId, secret);
     return { secret, uri };
@@ -262,6 +287,7 @@ export class SignInController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Confirm the authenticator app with its current code: sign-ins ask for a code from then on' })
   async confirmTotp(@Body() body: TotpCodeDto, @CurrentAuthentication() auth: Authenticated) {
+    requireSignedIn(auth);
     const pending = auth.personId ? this.accounts.pendingTotp(auth.personId) : null;
     if (!auth.personId || !pending) throw problem(404, 'no-pending-totp', 'begin with POST /auth/totp');
     const verified = verifyTotp(pending, body.code, new Date());
