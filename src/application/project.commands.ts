@@ -2,6 +2,7 @@ import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { ProgramCycleState, programCycleDecider } from '../domain/program-cycle/program-cycle.decider';
 import { ApplicantBan, ProjectCommand, ProjectContext, ProjectCycleFacts } from '../domain/project/project.commands';
+import { personDecider } from '../domain/person/person.decider';
 import { projectDecider, ProjectState } from '../domain/project/project.decider';
 import { notFound } from '../domain/errors';
 import { Actor } from '../domain/messages';
@@ -10,7 +11,7 @@ import { Clock, CLOCK } from './clock';
 import { CROSS_STREAM_EFFECTS, CrossStreamEffects } from './cross-stream-effects';
 import { FoldedStreams } from './folded-streams';
 import { CommandContext, CommandOutcome, CommandRequest, contextOf, handleCommand, readState } from './handle-command';
-import { cycleStream, projectStream } from './streams';
+import { cycleStream, personStream, projectStream } from './streams';
 
 /** A project command as a client sends it: the type and its data; context, actor and time are the service's. */
 export type ProjectCommandInput = { [T in ProjectCommand['type']]: { type: T; data: Extract<ProjectCommand, { type: T }>['data'] } }[ProjectCommand['type']];
@@ -194,6 +195,12 @@ export class DecideProjectHandler implements ICommandHandler<DecideProject, Comm
       case 'RecordFormalCheck':
         if (!cycleId || !cycle) throw notFound('project-not-found', 'no such project');
         return { cycle: cycleFacts(cycleId, cycle, now) };
+      case 'AssignReviewer': {
+        const { state: person } = await readState(this.streams, personDecider, personStream(command.data.reviewerId));
+        if (person.status === 'None') return {};
+        const expert = person.status === 'Active' && person.grants.some((grant) => grant.kind === 'expert');
+        return { reviewer: { organisationId: person.organisationId, expert, affiliations: person.expert?.affiliations ?? [] } };
+      }
       default:
         return {};
     }

@@ -53,8 +53,20 @@ export interface ParentProjectFacts {
  *   of the documents the store holds, and a reference to any other document is refused.
  * Per-applicant and per-recommender limits are not here: they are registered on the cycle's stream.
  */
+/**
+ * A reviewer who is a person of the service: their organisation from the registry, whether they are in
+ * the reviewer pool (an expert grant), and the organisations their profile declares a relation with.
+ */
+export interface ReviewerFacts {
+  readonly organisationId: string;
+  readonly expert: boolean;
+  readonly affiliations: readonly string[];
+}
+
 export interface ProjectContext {
   readonly cycle?: ProjectCycleFacts;
+  /** For AssignReviewer, when the reviewer is a person of the service (a token's user is not). */
+  readonly reviewer?: ReviewerFacts;
   readonly applicantBans?: readonly ApplicantBan[];
   readonly parentProject?: ParentProjectFacts | null;
   readonly knownDocuments?: readonly string[];

@@ -13,6 +13,7 @@ import {
   ProjectSubject,
   PROJECT_COMMAND_TYPES,
   PROJECT_COMMANDS,
+  ReviewerFacts,
 } from './project.commands';
 import { addMonthsOn, Project, projectDecider, ProjectState } from './project.decider';
 import { ProjectEvent, ProjectStatus } from './project.events';
@@ -566,6 +567,24 @@ describe('selection (domain.md §3)', () => {
     it('refuses a conflict of interest: same organisation, or a declared relation', () => {
       given(projectDecider, history(BRAND, 'recommended')).when(assign('r1', 'school-a')).thenThrows('conflict-of-interest', 'illegal-state');
       given(projectDecider, history(BRAND, 'recommended')).when(assign('r1', 'univ-1', ['school-a'])).thenThrows('conflict-of-interest', 'illegal-state');
+    });
+
+    describe('a reviewer who is a person of the service', () => {
+      const asPerson = (reviewer: ReviewerFacts, reviewerOrg = 'what-the-office-typed', declaredRelations: string[] = []) =>
+        ({ ...assign('r7', reviewerOrg, declaredRelations), context: { reviewer } }) as ProjectCommand;
+
+      it('is judged on the registry’s organisation and the affiliations the expert declared, beside what the office sent', () => {
+        given(projectDecider, history(BRAND, 'recommended'))
+          .when(asPerson({ organisationId: 'univ-7', expert: true, affiliations: ['enterprise-9'] }, 'univ-typo', ['school-x']))
+          .then([{ type: 'ReviewerAssigned', data: { reviewerId: 'r7', reviewerOrg: 'univ-7', declaredRelations: ['school-x', 'enterprise-9'], assignedAt: at(D.assign), rulesVersion: V } }]);
+        // The profile's affiliation with the applicant, or the registry's organisation, is a conflict whatever the office typed.
+        given(projectDecider, history(BRAND, 'recommended')).when(asPerson({ organisationId: 'univ-7', expert: true, affiliations: ['school-a'] })).thenThrows('conflict-of-interest', 'illegal-state');
+        given(projectDecider, history(BRAND, 'recommended')).when(asPerson({ organisationId: 'school-a', expert: true, affiliations: [] }, 'univ-1')).thenThrows('conflict-of-interest', 'illegal-state');
+      });
+
+      it('must be in the reviewer pool', () => {
+        given(projectDecider, history(BRAND, 'recommended')).when(asPerson({ organisationId: 'univ-7', expert: false, affiliations: [] })).thenThrows('not-an-expert', 'illegal-state');
+      });
     });
 
     it('assigns a reviewer once, and never one who recused', () => {

@@ -230,8 +230,11 @@ export function assignReviewer(command: AssignReviewer, project: Project): Proje
   const { rulesVersion } = project;
   requireStatus(command, project, ['Recommended', 'UnderReview']);
   const reviewerId = text(command.data.reviewerId, 'invalid-field', 'the reviewer id');
-  const reviewerOrg = text(command.data.reviewerOrg, 'invalid-field', 'the reviewer’s organisation');
-  const declaredRelations = texts(command.data.declaredRelations, 'declared-relations-required', 'declared relations', 0);
+  // A reviewer who is a person here is judged on the registry's organisation and their own declared affiliations too.
+  const person = command.context?.reviewer;
+  if (person && !person.expert) throw illegalState('not-an-expert', 'the reviewer is not in the reviewer pool', { reviewerId });
+  const reviewerOrg = person?.organisationId ?? text(command.data.reviewerOrg, 'invalid-field', 'the reviewer’s organisation');
+  const declaredRelations = [...new Set([...texts(command.data.declaredRelations, 'declared-relations-required', 'declared relations', 0), ...(person?.affiliations ?? [])])];
   if (reviewerOrg === project.applicantOrg || declaredRelations.includes(project.applicantOrg)) {
     throw illegalState('conflict-of-interest', 'the reviewer belongs to or declared a relation with the applicant', { reviewerId });
   }
