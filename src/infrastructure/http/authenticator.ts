@@ -4,7 +4,7 @@ import { Actor } from '../../domain/messages';
 import { AccountStore, sameSecret } from '../accounts/account-store';
 import { ActingGrant, PeopleQueries } from '../read-models/people/people.query';
 import { AuthenticationError, TokenVerifier } from './auth';
-import { ProblemError } from './problem.filter';
+import { problem, ProblemError } from './problem.filter';
 
 /** The browser's session cookie: HttpOnly, SameSite=Lax, Secure behind TLS (sessions.ts sets it). */
 export const SESSION_COOKIE = 'als_session';
@@ -29,7 +29,7 @@ export interface Authenticated {
   readonly grants?: readonly ActingGrant[];
 }
 
-const refused = (status: 401 | 403, code: string, detail: string) => new ProblemError({ status, code, title: status === 401 ? 'Unauthorized' : 'Forbidden', detail });
+const refused = (status: 401 | 403, code: string, detail: string) => new ProblemError(problem(status, code, detail));
 
 /**
  * Establishes every request's actor, in this order: a bearer token (a personal access token `als_…`,

@@ -7,7 +7,7 @@ import { OidcSignIn, OidcSignInError } from '../accounts/oidc-client';
 import { APP_CONFIG } from '../event-store/event-store.module';
 import { CurrentAuthentication, Public } from './auth.guard';
 import { Authenticated, secretCookie, secretCookieHeader } from './authenticator';
-import { ProblemError } from './problem.filter';
+import { problem, ProblemError } from './problem.filter';
 import { Sessions } from './sessions';
 
 /** The injection token of the configured OIDC sign-in, or null when the service has none. */
@@ -46,7 +46,7 @@ export class OidcController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Link your identity-platform account to this one: answers the URL to send the browser to' })
   async link(@CurrentAuthentication() auth: Authenticated, @Res({ passthrough: true }) reply: FastifyReply) {
-    if (!auth.personId) throw problem(400, 'not-a-person', 'a token minted on the server names no account to link');
+    if (!auth.personId) throw refusal(400, 'not-a-person', 'a token minted on the server names no account to link');
     return { location: await this.begin(auth.personId, reply) };
   }
 
@@ -58,21 +58,21 @@ export class OidcController {
     const secret = secretCookie(request.headers.cookie, PENDING_COOKIE);
     reply.header('set-cookie', pendingCookie('', this.config.secureCookies));
     const kept = secret ? await this.accounts.takeOidcSignIn(secret, new Date(), PENDING_MS) : undefined;
-    if (!kept) throw problem(400, 'oidc-sign-in-expired', 'no sign-in was started in this browser in the last 10 minutes; start again');
+    if (!kept) throw refusal(400, 'oidc-sign-in-expired', 'no sign-in was started in this browser in the last 10 minutes; start again');
     let identity;
     try {
       identity = await oidc.finish(`${this.config.publicUrl}${request.url}`, kept.pending);
     } catch (error) {
       if (!(error instanceof OidcSignInError)) throw error;
       const status = error.code === 'oidc-discovery-failed' ? 503 : 400;
-      throw problem(status, error.code, error.code === 'oidc-provider-error' ? `the identity platform answered ${error.providerError}` : error.message);
+      throw refusal(status, error.code, error.code === 'oidc-provider-error' ? `the identity platform answered ${error.providerError}` : error.message);
     }
     const linked = this.accounts.personOfIdentity(identity.issuer, identity.subject);
     if (kept.linkPersonId) {
-      if (linked && linked !== kept.linkPersonId) throw problem(409, 'identity-linked-elsewhere', 'this identity-platform account is linked to another person');
+      if (linked && linked !== kept.linkPersonId) throw refusal(409, 'identity-linked-elsewhere', 'this identity-platform account is linked to another person');
       if (!linked) await this.accounts.linkIdentity(identity.issuer, identity.subject, kept.linkPersonId, new Date());
     } else if (!linked) {
-      throw problem(403, 'identity-not-linked', 'this identity-platform account is not linked to a person here: sign in once with your password and link it');
+      throw refusal(403, 'identity-not-linked', 'this identity-platform account is not linked to a person here: sign in once with your password and link it');
     }
     const answer = await this.sessions.start(kept.linkPersonId ?? linked!, request, reply);
     reply.status(303).header('location', `${this.config.publicUrl}/console/`);
@@ -87,14 +87,12 @@ export class OidcController {
   }
 
   private required(): OidcSignIn {
-    if (!this.oidc) throw problem(404, 'oidc-not-configured', 'this service signs in with passwords only (no OIDC_SIGN_IN_ISSUER)');
+    if (!this.oidc) throw refusal(404, 'oidc-not-configured', 'this service signs in with passwords only (no OIDC_SIGN_IN_ISSUER)');
     return this.oidc;
   }
 }
 
-function problem(status: number, code: string, detail: string) {
-  return new ProblemError({ status, code, title: { 400: 'Bad Request', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 503: 'Service Unavailable' }[status] ?? 'Error', detail });
-}
+const refusal = (status: number, code: string, detail: string) => new ProblemError(problem(status, code, detail));
 
 /** Lax, so the top-level navigation back from the platform carries it; gone after ten minutes. */
 const pendingCookie = (secret: string, secure: boolean): string => secretCookieHeader(PENDING_COOKIE, secret, { path: '/auth/oidc', maxAgeMs: PENDING_MS, secure });

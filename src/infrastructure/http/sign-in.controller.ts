@@ -16,7 +16,7 @@ import { APP_CONFIG } from '../event-store/event-store.module';
 import { PeopleQueries } from '../read-models/people/people.query';
 import { CurrentActor, CurrentAuthentication, Public } from './auth.guard';
 import { Authenticated, sessionCookie } from './authenticator';
-import { ProblemError } from './problem.filter';
+import { problem, ProblemError } from './problem.filter';
 import { Sessions } from './sessions';
 
 class SignInDto {
@@ -88,11 +88,10 @@ class NewTokenDto {
 
 /** Some things only a person who signed in may do, never a token: make more tokens, change the second factor. */
 function requireSignedIn(auth: Authenticated): void {
-  if (!auth.session) throw new ProblemError({ status: 403, code: 'session-required', title: 'Forbidden', detail: 'sign in to do this; an access token may not' });
+  if (!auth.session) throw refusal(403, 'session-required', 'sign in to do this; an access token may not');
 }
 
-const problem = (status: number, code: string, detail: string, extra: Record<string, unknown> = {}) =>
-  new ProblemError({ status, code, title: status === 401 ? 'Unauthorized' : status === 429 ? 'Too Many Requests' : status === 404 ? 'Not Found' : 'Bad Request', detail, ...extra });
+const refusal = (status: number, code: string, detail: string, extra: Record<string, unknown> = {}) => new ProblemError(problem(status, code, detail, extra));
 
 /**
  * Signing in and what a person does with their own account: a session for the browser (an HttpOnly
@@ -121,20 +120,20 @@ export class SignInController {
     const { decision, takeBack, succeeded } = await this.throttle.attempt(body.login, request.ip);
     if (!decision.allowed) {
       reply.header('retry-after', String(decision.retryAfterSeconds));
-      throw problem(429, 'sign-in-throttled', `too many failed sign-ins; try again in ${decision.retryAfterSeconds} s`, { reason: decision.reason, retryAfterSeconds: decision.retryAfterSeconds });
+      throw refusal(429, 'sign-in-throttled', `too many failed sign-ins; try again in ${decision.retryAfterSeconds} s`, { reason: decision.reason, retryAfterSeconds: decision.retryAfterSeconds });
     }
     const login = this.accounts.login(body.login);
     const verified = login?.passwordHash ? await this.hasher.verify(body.password, login.passwordHash) : await this.hasher.dummyVerify(body.password);
     // A wrong password, and an unknown login, stay counted: the same answer whether the login exists or not.
-    if (!login || !verified) throw problem(401, 'sign-in-failed', 'the login or the password is wrong');
+    if (!login || !verified) throw refusal(401, 'sign-in-failed', 'the login or the password is wrong');
     if (login.totpSecret) {
       if (!body.totp) {
         await takeBack();
-        throw problem(401, 'totp-required', 'this account signs in with its authenticator app’s code too');
+        throw refusal(401, 'totp-required', 'this account signs in with its authenticator app’s code too');
       }
       const totp = verifyTotp(login.totpSecret, body.totp, new Date(), login.totpLastStep ?? undefined);
       if (!totp.ok || !(await this.accounts.useTotpStep(login.personId, totp.step))) {
-        throw problem(401, 'sign-in-failed', 'the authenticator code is wrong or was used already');
+        throw refusal(401, 'sign-in-failed', 'the authenticator code is wrong or was used already');
       }
     }
     await succeeded();
@@ -148,17 +147,17 @@ export class SignInController {
   @ApiOperation({ summary: 'Use a one-time set-up link: choose a login and a password, and sign in' })
   async setUp(@Body() body: SetUpDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     const holder = this.accounts.setupLinkHolder(body.token, new Date());
-    if (!holder) throw problem(404, 'setup-link-invalid', 'the set-up link is unknown, used already, or expired');
+    if (!holder) throw refusal(404, 'setup-link-invalid', 'the set-up link is unknown, used already, or expired');
     const first = holder === FirstStart.ADMIN_ID;
     requireAcceptablePassword(body.password, { account: body.login, name: first ? undefined : (this.people.person(holder)?.name as string | undefined) });
     const taken = this.accounts.login(body.login);
-    if (taken && taken.personId !== holder) throw problem(409, 'login-taken', `the login ${body.login} is taken; choose another`);
+    if (taken && taken.personId !== holder) throw refusal(409, 'login-taken', `the login ${body.login} is taken; choose another`);
     // Checked first, used once: a refused password does not spend the link, and two uses racing set up once.
     const personId = await this.accounts.useSetupLink(body.token, new Date());
-    if (!personId) throw problem(404, 'setup-link-invalid', 'the set-up link is unknown, used already, or expired');
+    if (!personId) throw refusal(404, 'setup-link-invalid', 'the set-up link is unknown, used already, or expired');
     if (first) await this.firstStart.registerFirstAdmin();
     if (!this.accounts.loginOf(personId) && !(await this.accounts.createLogin(body.login, personId, new Date()))) {
-      throw problem(409, 'login-taken', `the login ${body.login} is taken; choose another`);
+      throw refusal(409, 'login-taken', `the login ${body.login} is taken; choose another`);
     }
     await this.accounts.setPassword(personId, await this.hasher.hash(body.password));
     // A person who had a login keeps it (the link set a new password): the answer says which.
@@ -191,7 +190,7 @@ export class SignInController {
   @ApiOperation({ summary: 'Act with another of your grants in this session' })
   async actAs(@Body() body: ActAsDto, @CurrentAuthentication() auth: Authenticated) {
     const grant = auth.grants?.find((g) => g.grantId === body.grantId);
-    if (!auth.session || !grant) throw problem(404, 'grant-not-found', 'you hold no such grant in a session');
+    if (!auth.session || !grant) throw refusal(404, 'grant-not-found', 'you hold no such grant in a session');
     await this.accounts.actAs(auth.session.secret, grant.grantId);
     return { actor: grant.actor };
   }
@@ -206,7 +205,7 @@ export class SignInController {
   @HttpCode(200)
   @ApiOperation({ summary: 'End one of your sessions (another browser, a lost phone)' })
   async endSession(@Param('sessionId') sessionId: string, @CurrentAuthentication() auth: Authenticated) {
-    if (!auth.personId || !(await this.accounts.endSessionOf(auth.personId, sessionId, new Date()))) throw problem(404, 'session-not-found', 'you have no such open session');
+    if (!auth.personId || !(await this.accounts.endSessionOf(auth.personId, sessionId, new Date()))) throw refusal(404, 'session-not-found', 'you have no such open session');
     return { ended: true };
   }
 
@@ -214,7 +213,7 @@ export class SignInController {
   @ApiOperation({ summary: 'A person’s open sessions — office' })
   sessionsOf(@Param('personId') personId: string, @CurrentActor() actor: Actor) {
     requireOperation('EndOthersSessions', actor);
-    if (!this.people.person(personId)) throw problem(404, 'person-not-found', 'no such person');
+    if (!this.people.person(personId)) throw refusal(404, 'person-not-found', 'no such person');
     return { items: this.accounts.sessionsOf(personId) };
   }
 
@@ -223,7 +222,7 @@ export class SignInController {
   @ApiOperation({ summary: 'End one of a person’s sessions (a lost laptop, a person who left) — office' })
   async endSessionOf(@Param('personId') personId: string, @Param('sessionId') sessionId: string, @CurrentActor() actor: Actor) {
     requireOperation('EndOthersSessions', actor);
-    if (!(await this.accounts.endSessionOf(personId, sessionId, new Date()))) throw problem(404, 'session-not-found', 'the person has no such open session');
+    if (!(await this.accounts.endSessionOf(personId, sessionId, new Date()))) throw refusal(404, 'session-not-found', 'the person has no such open session');
     return { ended: true };
   }
 
@@ -232,10 +231,10 @@ export class SignInController {
   @ApiOperation({ summary: 'A one-time link (valid 72 hours) for a person to choose a password — the office’s admins, or their organisation’s admin' })
   async setupLink(@Param('personId') personId: string, @CurrentAuthentication() auth: Authenticated) {
     const person = this.people.person(personId);
-    if (!person) throw problem(404, 'person-not-found', 'no such person');
+    if (!person) throw refusal(404, 'person-not-found', 'no such person');
     const standing = { grants: (auth.grants ?? []).map((g) => ({ kind: g.kind, organisationId: g.actor.org })) };
     if (!administers(standing, String(person.organisationId))) {
-      throw new ProblemError({ status: 403, code: 'not-organisation-admin', title: 'Forbidden', detail: 'set-up links are issued by the person’s organisation’s admin or the office’s' });
+      throw refusal(403, 'not-organisation-admin', 'set-up links are issued by the person’s organisation’s admin or the office’s');
     }
     const expiresAt = new Date(Date.now() + 72 * 3_600_000);
     const secret = await this.accounts.createSetupLink(personId, expiresAt);
@@ -248,7 +247,7 @@ export class SignInController {
   async createToken(@Body() body: NewTokenDto, @CurrentAuthentication() auth: Authenticated) {
     requireSignedIn(auth);
     const grant = auth.grants?.find((g) => g.grantId === body.grantId);
-    if (!auth.personId || !grant) throw problem(404, 'grant-not-found', 'a token acts with one of your own grants');
+    if (!auth.personId || !grant) throw refusal(404, 'grant-not-found', 'a token acts with one of your own grants');
     const now = new Date();
     const expiresAt = new Date(now.getTime() + (body.expiresInDays ?? 90) * 86_400_000);
     const { tokenId, token } = await this.accounts.createToken(auth.personId, grant.grantId, body.name, now, expiresAt);
@@ -265,7 +264,7 @@ export class SignInController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Revoke one of your personal access tokens' })
   async revokeToken(@Param('tokenId') tokenId: string, @CurrentAuthentication() auth: Authenticated) {
-    if (!auth.personId || !(await this.accounts.revokeToken(auth.personId, tokenId, new Date()))) throw problem(404, 'token-not-found', 'you have no such token');
+    if (!auth.personId || !(await this.accounts.revokeToken(auth.personId, tokenId, new Date()))) throw refusal(404, 'token-not-found', 'you have no such token');
     return { revoked: true };
   }
 
@@ -275,9 +274,9 @@ export class SignInController {
   async enrolTotp(@CurrentAuthentication() auth: Authenticated) {
     requireSignedIn(auth);
     const login = auth.personId ? this.accounts.loginOf(auth.personId) : undefined;
-    if (!login) throw problem(404, 'no-local-login', 'an authenticator app is added to an account that signs in with a password');
+    if (!login) throw refusal(404, 'no-local-login', 'an authenticator app is added to an account that signs in with a password');
     // Replacing the app would let whoever holds a session take the second factor over.
-    if (login.totpSecret) throw problem(409, 'totp-already-enabled', 'this account has an authenticator app already');
+    if (login.totpSecret) throw refusal(409, 'totp-already-enabled', 'this account has an authenticator app already');
     const { secret, uri } = newTotpSecret(login.login);
     await this.accounts.setPendingTotp(login.personId, secret);
     return { secret, uri };
@@ -289,9 +288,9 @@ export class SignInController {
   async confirmTotp(@Body() body: TotpCodeDto, @CurrentAuthentication() auth: Authenticated) {
     requireSignedIn(auth);
     const pending = auth.personId ? this.accounts.pendingTotp(auth.personId) : null;
-    if (!auth.personId || !pending) throw problem(404, 'no-pending-totp', 'begin with POST /auth/totp');
+    if (!auth.personId || !pending) throw refusal(404, 'no-pending-totp', 'begin with POST /auth/totp');
     const verified = verifyTotp(pending, body.code, new Date());
-    if (!verified.ok) throw problem(400, 'totp-code-wrong', 'the code does not match; check the phone’s time and try the next code');
+    if (!verified.ok) throw refusal(400, 'totp-code-wrong', 'the code does not match; check the phone’s time and try the next code');
     await this.accounts.confirmTotp(auth.personId, verified.step);
     return { totp: true };
   }
