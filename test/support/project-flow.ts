@@ -1,5 +1,5 @@
 import { DocumentRef } from '../../src/domain/messages';
-import { TokenClaims } from '../../src/infrastructure/http/auth';
+import { Account, Accounts, Who } from './accounts';
 import { client, HttpResult } from './http';
 import { expectOk, FakeClock, on, upload } from './lifecycle';
 import { RunningApp } from './test-app';
@@ -31,21 +31,28 @@ export class ProjectFlow {
   constructor(
     readonly running: RunningApp,
     readonly clock: FakeClock,
+    readonly accounts: Accounts,
     readonly office: string,
   ) {
     this.http = client(running);
   }
 
   static async start(running: RunningApp, clock: FakeClock): Promise<ProjectFlow> {
-    const office = await client(running).token({ sub: 'office-1', role: 'office', org: '山西省教育厅' });
-    const flow = new ProjectFlow(running, clock, office);
+    const accounts = await Accounts.of(running);
+    const office = await accounts.token({ sub: 'office-1', role: 'office', org: '山西省教育厅' });
+    const flow = new ProjectFlow(running, clock, accounts, office);
     const [form, authenticity, commitment, evidence] = await Promise.all(['申报书.pdf', '真实性声明.pdf', '承诺书.pdf', '异议证据.pdf'].map((n) => upload(running, office, n)));
     flow.docs = { form, authenticity, commitment, evidence };
     return flow;
   }
 
-  token(claims: TokenClaims): Promise<string> {
-    return this.http.token(claims);
+  /** The personal access token of a person the test names, created through the API the first time. */
+  token(who: Who): Promise<string> {
+    return this.accounts.token(who);
+  }
+
+  account(who: Who): Promise<Account> {
+    return this.accounts.account(who);
   }
 
   async ok(result: Promise<HttpResult> | HttpResult, step: string): Promise<HttpResult> {

@@ -1,3 +1,4 @@
+import { Accounts } from './accounts';
 import { client } from './http';
 import { expectOk, FakeClock, on, upload } from './lifecycle';
 import { ProjectFlow } from './project-flow';
@@ -5,14 +6,17 @@ import { RunningApp } from './test-app';
 
 /** The people of a selection: the office, a city recommender and three reviewers, with their tokens. */
 export async function selectionTokens(running: RunningApp): Promise<Record<string, string>> {
-  const http = client(running);
+  const accounts = await Accounts.of(running);
   const tokens: Record<string, string> = {
-    office: await http.token({ sub: 'office-1', role: 'office', org: '山西省教育厅' }),
-    recommender: await http.token({ sub: 'ty-1', role: 'recommender', org: '太原市教育局', region: '太原市' }),
+    office: await accounts.token({ sub: 'office-1', role: 'office', org: '山西省教育厅' }),
+    recommender: await accounts.token(RECOMMENDER),
   };
-  for (let n = 1; n <= 3; n += 1) tokens[`reviewer${n}`] = await http.token({ sub: `expert-${n}`, role: 'reviewer', org: `university-${n}` });
+  for (let n = 1; n <= 3; n += 1) tokens[`reviewer${n}`] = await accounts.token(reviewer(n));
   return tokens;
 }
+
+const RECOMMENDER = { sub: 'ty-1', role: 'recommender', org: '太原市教育局', region: '太原市' } as const;
+const reviewer = (n: number) => ({ sub: `expert-${n}`, role: 'reviewer', org: `university-${n}` }) as const;
 
 export interface Program {
   readonly programType: string;
@@ -29,7 +33,8 @@ export async function select(running: RunningApp, clock: FakeClock, tokens: Reco
   const flow = await ProjectFlow.start(running, clock);
   const http = client(running);
   const post = async (path: string, body: unknown) => expectOk(await http.post(path, tokens.office, body), path);
-  const applicant = await http.token({ sub: `${school}-user`, role: 'applicant', org: school, region: '太原市' });
+  const accounts = await Accounts.of(running);
+  const applicant = await accounts.token({ sub: `${school}-user`, role: 'applicant', org: school, region: '太原市', ...(program.programType === 'higher-college' || program.programType === 'specialty-group' ? { schoolKind: '高职' } : {}) });
   tokens[school] = applicant;
   const cycleId = `${program.programType}-${school}-${year}`;
   await flow.openCycle(cycleId, program.programType, year, program.parentCycle ? { parentCycleId: ids.parentCycle } : {});
@@ -37,7 +42,10 @@ export async function select(running: RunningApp, clock: FakeClock, tokens: Reco
   const drafted = await http.post('/projects', applicant, { cycleId, programType: program.programType, title: `${school} ${program.programType}`, subject: program.subject(ids) });
   expectOk(drafted, 'draft');
   const projectId = drafted.headers.get('location')!.split('/').pop()!;
-  const reviewers = [1, 2, 3].map((n) => ({ id: `expert-${n}`, org: `university-${n}`, token: tokens[`reviewer${n}`] }));
+  const reviewers = await Promise.all([1, 2, 3].map(async (n) => {
+    const account = await accounts.account(reviewer(n));
+    return { id: account.personId, org: account.org, token: account.token };
+  }));
   await flow.review(year, [{ id: projectId, applicant }], tokens.recommender, reviewers);
   clock.set(on(`${year}-10-15`));
   await post(`/cycles/${cycleId}/shortlist`, { shortlisted: [{ projectId }], notSelected: [], reason: '评审会议纪要' });

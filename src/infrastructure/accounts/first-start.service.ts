@@ -5,9 +5,11 @@ import { Clock, CLOCK } from '../../application/clock';
 import { FoldedStreams } from '../../application/folded-streams';
 import { CommandRequest, readState } from '../../application/handle-command';
 import { nameBasedUuid } from '../../application/ids';
-import { personStream } from '../../application/streams';
+import { personStream, REGISTRY_STREAM } from '../../application/streams';
 import { Actor } from '../../domain/messages';
 import { personDecider } from '../../domain/person/person.decider';
+import { registryDecider } from '../../domain/organisation/registry.decider';
+import { organisationOf } from '../../domain/organisation/registry.state';
 import { AppConfig } from '../../config';
 import { APP_CONFIG } from '../event-store/event-store.module';
 import { AccountStore } from './account-store';
@@ -16,11 +18,12 @@ import { AccountStore } from './account-store';
 const SETUP_LINK_HOURS = 24;
 
 /**
- * The first start on an empty data folder prints a one-time link to set up the office's first admin
- * (as Grafana or Jenkins do); no default password exists. Starting writes nothing to the log: the
- * office, its first admin and the admin's grant are registered when the link is used, each step with a
- * fixed command id, so two processes (or two uses racing) write them once. While the log is empty,
- * every start prints a fresh link.
+ * A start with no account set up yet prints a one-time link to set up the office's first admin (as
+ * Grafana or Jenkins do): the first start on an empty data folder, and the first start on a log an
+ * earlier release wrote before people had accounts. No default password exists. Starting writes
+ * nothing to the log: the office, its first admin and the admin's grant are registered when the link
+ * is used, each step with a fixed command id, so two processes (or two uses racing) write them once.
+ * Until someone has set up an account, every start prints a fresh link.
  */
 @Injectable()
 export class FirstStart implements OnApplicationBootstrap {
@@ -40,7 +43,7 @@ export class FirstStart implements OnApplicationBootstrap {
   static readonly ADMIN_ID = nameBasedUuid('first-start:office-admin');
 
   async onApplicationBootstrap(): Promise<void> {
-    if ((await this.streams.store.status()).lastPosition !== undefined || this.accounts.hasAnyLogin()) return;
+    if (this.accounts.hasAnyLogin()) return;
     const secret = await this.accounts.createSetupLink(FirstStart.ADMIN_ID, new Date(Date.now() + SETUP_LINK_HOURS * 3_600_000));
     this.setupLink = `${this.config.publicUrl}/console/setup#${secret}`;
     this.logger.warn({ msg: 'first start: the office’s first admin is set up with a one-time link', setupUrl: this.setupLink, validHours: SETUP_LINK_HOURS });
@@ -68,7 +71,10 @@ export class FirstStart implements OnApplicationBootstrap {
     const now = this.clock.now().toISOString();
     const actor: Actor = { id: adminId, role: 'office', org: creditCode };
     const request = (step: string): CommandRequest => ({ commandId: `first-start:${step}`, actor, issuedBy: { issuer: 'first-start', decidedAt: now } });
-    await this.commands.execute(new DecideRegistry({ type: 'RegisterOrganisation', data: { organisation: { kind: 'office', creditCode, name } } }, request('office')));
+    const { state: registry } = await readState(this.streams, registryDecider, REGISTRY_STREAM);
+    if (!organisationOf(registry, creditCode)) {
+      await this.commands.execute(new DecideRegistry({ type: 'RegisterOrganisation', data: { organisation: { kind: 'office', creditCode, name } } }, request('office')));
+    }
     await this.commands.execute(new DecidePerson(adminId, { type: 'RegisterPerson', data: { personId: adminId, name: '系统管理员', organisationId: creditCode } }, request('admin')));
     await this.commands.execute(
       new DecidePerson(adminId, { type: 'GrantRole', data: { grantId: 'first-admin', kind: 'office-admin', reason: '首次启动：省教育厅的第一位管理员' } }, request('admin-grant')),
