@@ -46,6 +46,12 @@ const USUAL_GRANTS: Readonly<Record<Role, readonly GrantKind[]>> = {
   applicant: ['school-admin', 'school-head'],
 };
 
+/** Where a service answers, and the credit code its office is configured with. */
+export interface Service {
+  readonly url: string;
+  readonly office: string;
+}
+
 interface Answer {
   readonly status: number;
   readonly headers: Headers;
@@ -70,7 +76,7 @@ export class Accounts {
   private logins = 0;
 
   private constructor(
-    private readonly running: RunningApp,
+    private readonly service: Service,
     /** The office's first admin. */
     readonly admin: Account,
   ) {}
@@ -90,14 +96,19 @@ export class Accounts {
   private static async open(running: RunningApp): Promise<Accounts> {
     const link = running.app.get(FirstStart).setupLink;
     if (!link) throw new Error('the service printed no set-up link: its data folder had accounts already');
-    const session = await sessionFrom(running, link.split('#')[1]!, 'e2e-admin');
-    const admin = await tokenFor(running, session, FirstStart.ADMIN_ID, 'first-admin', running.config.office.creditCode);
-    return new Accounts(running, { ...admin, grantIds: ['first-admin'] });
+    return Accounts.withLink({ url: running.url, office: running.config.office.creditCode }, link);
+  }
+
+  /** Sets up the first admin of a service (one in another process, say) with the set-up link its first start printed. */
+  static async withLink(service: Service, setupLink: string): Promise<Accounts> {
+    const session = await sessionFrom(service, setupLink.split('#')[1]!, 'e2e-admin');
+    const admin = await tokenFor(service, session, FirstStart.ADMIN_ID, 'first-admin', service.office);
+    return new Accounts(service, { ...admin, grantIds: ['first-admin'] });
   }
 
   /** The office's credit code. */
   get office(): string {
-    return this.running.config.office.creditCode;
+    return this.service.office;
   }
 
   /** The account of `who`, created the first time its key is asked for. */
@@ -158,18 +169,18 @@ export class Accounts {
     const link = await this.call('POST', `/auth/people/${personId}/setup-link`, this.admin.token, {});
     if (link.status !== 201) throw failed(`set-up link of ${who.sub}`, link);
     this.logins += 1;
-    const session = await sessionFrom(this.running, link.body.token, `e2e-person-${this.logins}`);
-    const account = await tokenFor(this.running, session, personId, grantIds[0]!, organisationId);
+    const session = await sessionFrom(this.service, link.body.token, `e2e-person-${this.logins}`);
+    const account = await tokenFor(this.service, session, personId, grantIds[0]!, organisationId);
     return { ...account, grantIds };
   }
 
   private call(method: string, path: string, token: string, body: unknown): Promise<Answer> {
-    return request(this.running, method, path, { authorization: `Bearer ${token}` }, body);
+    return request(this.service, method, path, { authorization: `Bearer ${token}` }, body);
   }
 }
 
-async function request(running: RunningApp, method: string, path: string, headers: Record<string, string>, body?: unknown): Promise<Answer> {
-  const response = await fetch(`${running.url}${path}`, {
+async function request(service: Service, method: string, path: string, headers: Record<string, string>, body?: unknown): Promise<Answer> {
+  const response = await fetch(`${service.url}${path}`, {
     method,
     headers: { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     body: body === undefined ? undefined : JSON.stringify(body),
@@ -181,16 +192,16 @@ async function request(running: RunningApp, method: string, path: string, header
 const failed = (step: string, answer: Answer) => new Error(`${step}: ${answer.status} ${JSON.stringify(answer.body)}`);
 
 /** Uses a set-up link with a login and the test password: the session it starts. */
-async function sessionFrom(running: RunningApp, secret: string, login: string): Promise<{ cookie: string; csrf: string }> {
-  const setUp = await request(running, 'POST', '/auth/setup', {}, { token: secret, login, password: PASSWORD });
+async function sessionFrom(service: Service, secret: string, login: string): Promise<{ cookie: string; csrf: string }> {
+  const setUp = await request(service, 'POST', '/auth/setup', {}, { token: secret, login, password: PASSWORD });
   if (setUp.status !== 200) throw failed(`set up ${login}`, setUp);
   const cookie = setUp.headers.getSetCookie().find((c) => c.startsWith('als_session='))!.split(';')[0]!;
   return { cookie, csrf: setUp.body.csrfToken };
 }
 
 /** A personal access token the signed-in person creates for one of their grants. */
-async function tokenFor(running: RunningApp, session: { cookie: string; csrf: string }, personId: string, grantId: string, org: string): Promise<Omit<Account, 'grantIds'>> {
-  const created = await request(running, 'POST', '/auth/tokens', { cookie: session.cookie, 'x-csrf-token': session.csrf }, { name: 'e2e', grantId });
+async function tokenFor(service: Service, session: { cookie: string; csrf: string }, personId: string, grantId: string, org: string): Promise<Omit<Account, 'grantIds'>> {
+  const created = await request(service, 'POST', '/auth/tokens', { cookie: session.cookie, 'x-csrf-token': session.csrf }, { name: 'e2e', grantId });
   if (created.status !== 201) throw failed(`token of ${personId}`, created);
   return { token: created.body.token, personId, org };
 }
