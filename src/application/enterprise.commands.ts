@@ -12,6 +12,7 @@ import { CATALOG } from './catalog';
 import { Clock, CLOCK } from './clock';
 import { FoldedStreams } from './folded-streams';
 import { CommandOutcome, CommandRequest, contextOf, handleCommand } from './handle-command';
+import { registered } from './registry';
 import { enterpriseStream } from './streams';
 
 type NoticeType = 'OpenPublicNotice' | 'OpenCertificationNotice';
@@ -56,7 +57,7 @@ export class DecideEnterpriseHandler implements ICommandHandler<DecideEnterprise
     if (!request.issuedBy) this.documents.verifyReferences(documentRefsIn(command.data));
     const recordedAt = this.clock.now().toISOString();
     const now = request.issuedBy?.decidedAt ?? recordedAt;
-    const context = this.context();
+    const context = { ...this.context(), ...(command.type === 'ApplyForIncubation' ? { applicant: await registered(this.streams, request.actor.org) } : {}) };
     return handleCommand(
       this.streams,
       enterpriseDecider,

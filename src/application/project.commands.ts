@@ -2,6 +2,7 @@ import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { ProgramCycleState, programCycleDecider } from '../domain/program-cycle/program-cycle.decider';
 import { ApplicantBan, ProjectCommand, ProjectContext, ProjectCycleFacts } from '../domain/project/project.commands';
+import { RegisteredOrganisation } from '../domain/organisation/organisation';
 import { personDecider } from '../domain/person/person.decider';
 import { projectDecider, ProjectState } from '../domain/project/project.decider';
 import { notFound } from '../domain/errors';
@@ -12,6 +13,7 @@ import { CROSS_STREAM_EFFECTS, CrossStreamEffects } from './cross-stream-effects
 import { FoldedStreams } from './folded-streams';
 import { CommandContext, CommandOutcome, CommandRequest, contextOf, handleCommand, readState } from './handle-command';
 import { cycleStream, personStream, projectStream } from './streams';
+import { registered } from './registry';
 
 /** A project command as a client sends it: the type and its data; context, actor and time are the service's. */
 export type ProjectCommandInput = { [T in ProjectCommand['type']]: { type: T; data: Extract<ProjectCommand, { type: T }>['data'] } }[ProjectCommand['type']];
@@ -164,6 +166,12 @@ export class DecideProjectHandler implements ICommandHandler<DecideProject, Comm
     }
   }
 
+  /** Whether the actor is a person of the service holding the school's 校长/法人 sign-off. */
+  private async signsOff(actor: Actor, applicantOrg: string): Promise<boolean> {
+    const { state: person } = await readState(this.streams, personDecider, personStream(actor.id));
+    return person.status === 'Active' && person.grants.some((grant) => grant.kind === 'school-head' && grant.organisationId === applicantOrg);
+  }
+
   private async contextFor(
     command: ProjectCommandInput,
     actor: Actor,
@@ -181,6 +189,7 @@ export class DecideProjectHandler implements ICommandHandler<DecideProject, Comm
         const parent = parentId ? await readState(this.streams, projectDecider, projectStream(parentId)) : undefined;
         return {
           cycle: cycleFacts(cycleId, cycle, now),
+          ...(command.type === 'DraftApplication' ? { applicant: await registered(this.streams, applicantOrg) } : { signsOff: await this.signsOff(actor, applicantOrg) }),
           applicantBans: await this.bans.bansOf(applicantOrg),
           ...(parent
             ? {
@@ -195,6 +204,10 @@ export class DecideProjectHandler implements ICommandHandler<DecideProject, Comm
       case 'RecordFormalCheck':
         if (!cycleId || !cycle) throw notFound('project-not-found', 'no such project');
         return { cycle: cycleFacts(cycleId, cycle, now) };
+      case 'Recommend':
+        return {
+          recommendation: { recommender: await registered(this.streams, actor.org), applicant: project.status === 'None' ? null : await registered(this.streams, project.applicantOrg) },
+        };
       case 'AssignReviewer': {
         const { state: person } = await readState(this.streams, personDecider, personStream(command.data.reviewerId));
         if (person.status === 'None') return {};

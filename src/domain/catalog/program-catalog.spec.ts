@@ -142,9 +142,20 @@ describe('program catalog', () => {
     ['a report due on 30 February', {}, { annualReportDue: { month: 2, day: 30 } }, 'invalid-rules'],
     ['a mid-term after the construction ends', {}, { constructionMonths: 12, midtermAfterMonths: 12 }, 'invalid-rules'],
     ['inverted major counts', {}, { specialtyGroup: { minMajors: 5, maxMajors: 3 } }, 'invalid-rules'],
+    ['no school kinds', {}, { schoolKinds: [] }, 'invalid-rules'],
+    ['a school kind the registry does not know', {}, { schoolKinds: ['大学' as never] }, 'invalid-rules'],
+    ['a school kind named twice', {}, { schoolKinds: ['中职', '中职'] }, 'invalid-rules'],
   ])('rejects a program type with %s', (_label, fields, rules, code) => {
     const candidate = { ...studio, ...fields, defaultRules: { ...studio.defaultRules, ...rules } } as ProjectProgramType;
     expect(errorOf(() => withProgramType(defaultCatalog, candidate))).toEqual({ kind: 'validation', code });
+  });
+
+  it('lets each program take the schools of its kinds: 中职 and 技工学校 the secondary schools, 高职 the colleges and their groups', () => {
+    expect(project('secondary-school').defaultRules.schoolKinds).toEqual(['中职', '技工学校']);
+    expect(project('higher-college').defaultRules.schoolKinds).toEqual(['高职']);
+    expect(project('specialty-group').defaultRules.schoolKinds).toEqual(['高职']);
+    expect(project('brand-major').defaultRules.schoolKinds).toEqual(['中职', '技工学校', '高职', '本科']);
+    expect(project('quality-course').defaultRules.schoolKinds).toEqual(['中职', '技工学校', '高职', '本科']);
   });
 
   it('accepts tiers whose quotas add up to at most the quota', () => {

@@ -1,4 +1,5 @@
 import { daysInMonth } from '../beijing-time';
+import { SCHOOL_KINDS } from '../organisation/organisation';
 import { notFound, validation } from '../errors';
 import { CycleRules, EnterpriseRules, GradeScale, NoticeUnit } from './program-rules';
 
@@ -91,6 +92,7 @@ export const defaultCatalog: ProgramCatalog = {
       quota: 60,
       perApplicantLimit: 1, // a school applies for itself
       perRecommenderLimit: 4, // ≤ 4 ranked recommendations per city [S2]
+      schoolKinds: ['中职', '技工学校'], // 技工学校 included (seed, clause 二)
       constructionMonths: 36, // 3 years [I]
       midtermAfterMonths: 18, // [I]
       gradeScale: FOUR_LEVEL_SCALE,
@@ -111,6 +113,7 @@ export const defaultCatalog: ProgramCatalog = {
       quota: 10,
       perApplicantLimit: 1,
       perRecommenderLimit: 4, // [S2]
+      schoolKinds: ['高职'],
       constructionMonths: 60, // 4–5 years; phase 2 runs 2026–2029 [S]
       midtermAfterMonths: 30, // [I]
       gradeScale: FOUR_LEVEL_SCALE,
@@ -133,6 +136,7 @@ export const defaultCatalog: ProgramCatalog = {
       quota: 20, // ≤ 2 groups for each of the 10 colleges [I]
       perApplicantLimit: 2, // ≤ 2 specialty groups per school [S]
       perRecommenderLimit: 8, // 2 groups for each of the 4 colleges a city may recommend [I]
+      schoolKinds: ['高职'],
       constructionMonths: 60,
       midtermAfterMonths: 30,
       gradeScale: FOUR_LEVEL_SCALE,
@@ -154,6 +158,7 @@ export const defaultCatalog: ProgramCatalog = {
       perApplicantLimit: 3, // [I]
       // 200 majors over Shanxi's 11 cities need ≥ 19 recommendations each; the 4 of the 双高 precedent [S2] would cap the cycle at 44.
       perRecommenderLimit: 20, // [I]
+      schoolKinds: ['中职', '技工学校', '高职', '本科'], // 职业院校 of every level [I]
       constructionMonths: 36, // 2 or 3 years [S]
       midtermAfterMonths: 18, // [I]
       gradeScale: PASS_FAIL_SCALE,
@@ -173,6 +178,7 @@ export const defaultCatalog: ProgramCatalog = {
       quota: 200,
       perApplicantLimit: 5, // [I]
       perRecommenderLimit: 20, // as for brand majors [I]
+      schoolKinds: ['中职', '技工学校', '高职', '本科'], // [I]
       constructionMonths: 12, // construction ≤ 1 year [S]
       midtermAfterMonths: 6, // [I]
       maxRectificationMonths: 12, // [I]: no longer than the construction itself
@@ -282,6 +288,12 @@ export function validateCycleRules(rules: CycleRules): void {
     requirePositive('specialtyGroup.maxMajors', rules.specialtyGroup.maxMajors);
     if (rules.specialtyGroup.minMajors > rules.specialtyGroup.maxMajors) {
       throw validation('invalid-rules', 'a specialty group needs minMajors ≤ maxMajors', { ...rules.specialtyGroup });
+    }
+  }
+  if (rules.schoolKinds !== undefined) {
+    const kinds = rules.schoolKinds;
+    if (!Array.isArray(kinds) || kinds.length === 0 || kinds.some((kind) => !SCHOOL_KINDS.includes(kind)) || new Set(kinds).size !== kinds.length) {
+      throw validation('invalid-rules', `schoolKinds names one or more of ${SCHOOL_KINDS.join('、')}, each once`, { schoolKinds: kinds });
     }
   }
   if (rules.course !== undefined) {

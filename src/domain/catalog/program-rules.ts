@@ -3,6 +3,8 @@
  * every one of them is configurable per cycle: a cycle is opened with a full copy of its rules and a
  * `rulesVersion`, and every decision event records that version so a replay explains itself.
  */
+import type { SchoolKind } from '../organisation/organisation';
+
 export type NoticeUnit = 'working-days' | 'calendar-days';
 
 export interface Tier {
@@ -50,6 +52,11 @@ export interface CycleRules {
    */
   readonly midtermMinTasksPercent?: number;
   readonly gradeScale: GradeScale;
+  /**
+   * The kinds of school that may apply, as the registry records a school's kind (a 高职 does not apply
+   * to the secondary-school program). Absent in rules written before the field existed: any school.
+   */
+  readonly schoolKinds?: readonly SchoolKind[];
   /** Years an applicant is banned from re-applying after these outcomes. */
   readonly bans: { readonly suspensionYears: number; readonly revocationYears: number };
   /** Specialty groups: majors per group, for programs whose applications carry them. */

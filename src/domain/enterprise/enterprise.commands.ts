@@ -1,4 +1,5 @@
 import { EnterpriseRules } from '../catalog/program-rules';
+import type { RegisteredOrganisation } from '../organisation/organisation';
 import { Command, DocumentRef, Role } from '../messages';
 
 /**
@@ -21,6 +22,8 @@ export interface EnterpriseContext {
   readonly rules: EnterpriseRules;
   readonly rulesVersion: string;
   readonly bans?: readonly { readonly until: string }[];
+  /** For ApplyForIncubation (required): the applying organisation in the registry; null when it is not registered. */
+  readonly applicant?: RegisteredOrganisation | null;
 }
 
 export type EnterpriseCommandOf<Type extends string, Data> = Command<Type, Data> & {

@@ -12,7 +12,8 @@ import {
   EnterpriseCommandType,
   EnterpriseContext,
 } from './enterprise.commands';
-import { addMonths, enterpriseDecider, EnterpriseState, isValidCreditCode } from './enterprise.decider';
+import { isCreditCode } from '../organisation/organisation';
+import { addMonths, enterpriseDecider, EnterpriseState } from './enterprise.decider';
 import { EnterpriseEvent } from './enterprise.events';
 
 // ---------------------------------------------------------------------------------------------
@@ -26,7 +27,7 @@ const rules: EnterpriseRules = {
   certificateValidityYears: 3,
   publicNotice: { length: 5, unit: 'working-days' },
 };
-const context: EnterpriseContext = { rules, rulesVersion: 'enterprise-2019.1' };
+const context: EnterpriseContext = { rules, rulesVersion: 'enterprise-2019.1', applicant: { kind: 'enterprise' } };
 
 const doc = (n: number, name = `doc-${n}.pdf`): DocumentRef => ({
   sha256: n.toString(16).padStart(2, '0').repeat(32),
@@ -35,8 +36,9 @@ const doc = (n: number, name = `doc-${n}.pdf`): DocumentRef => ({
   mediaType: 'application/pdf',
 });
 
-const ENT = 'ent-1';
 const CREDIT_CODE = '91350100M000100Y43';
+/** An enterprise's id is its credit code. */
+const ENT = CREDIT_CODE;
 const applicant: Actor = { id: 'u-ent', role: 'applicant', org: ENT, region: 'taiyuan' };
 const otherApplicant: Actor = { id: 'u-other', role: 'applicant', org: 'ent-2', region: 'taiyuan' };
 const recommender: Actor = { id: 'u-ty', role: 'recommender', org: 'taiyuan-edu', region: 'taiyuan' };
@@ -154,10 +156,10 @@ describe('enterprise decider', () => {
 
   describe('data checks', () => {
     it('checks the unified social credit code', () => {
-      expect(isValidCreditCode(CREDIT_CODE)).toBe(true);
-      expect(isValidCreditCode('91110000802100433B')).toBe(true);
-      expect(isValidCreditCode('91350100M000100Y44')).toBe(false);
-      expect(isValidCreditCode('91350100M000100Y4')).toBe(false);
+      expect(isCreditCode(CREDIT_CODE)).toBe(true);
+      expect(isCreditCode('91110000802100433B')).toBe(true);
+      expect(isCreditCode('91350100M000100Y44')).toBe(false);
+      expect(isCreditCode('91350100M000100Y4')).toBe(false);
     });
   });
 
@@ -211,6 +213,16 @@ describe('enterprise decider', () => {
       ['no name', { ...applicationData, name: ' ' }, 'name-required'],
     ])('refuses an application for %s', (_, data, code) => {
       given(enterpriseDecider, []).when(apply(T.apply, data as typeof applicationData)).thenThrows(code);
+    });
+
+    it('takes an application only from an enterprise in the registry, under its own credit code', () => {
+      // A valid code, but another enterprise's.
+      const otherCode = '91140100MA0GXXGM12';
+      given(enterpriseDecider, []).when(apply(T.apply, { ...applicationData, creditCode: otherCode })).thenThrows('not-own-credit-code', 'forbidden');
+      given(enterpriseDecider, []).when(cmd('ApplyForIncubation', applicationData, applicant, T.apply, { ...context, applicant: { kind: 'school', schoolKind: '高职' } })).thenThrows('not-an-enterprise', 'forbidden');
+      given(enterpriseDecider, []).when(cmd('ApplyForIncubation', applicationData, applicant, T.apply, { ...context, applicant: null })).thenThrows('not-an-enterprise', 'forbidden');
+      const { applicant: _, ...withoutRegistry } = context;
+      given(enterpriseDecider, []).when(cmd('ApplyForIncubation', applicationData, applicant, T.apply, withoutRegistry)).thenThrows('context-required', 'validation');
     });
 
     it('refuses a recommender, and an auditor', () => {

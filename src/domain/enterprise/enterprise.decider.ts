@@ -25,7 +25,6 @@ export type { EnterpriseCommand, EnterpriseCommandType, EnterpriseContext } from
 export type { EnterpriseEvent, EnterpriseEventType } from './enterprise.events';
 export { currentCertificate, evolveEnterprise, initialEnterpriseState } from './enterprise.state';
 export type { EnterpriseCertificate, EnterpriseIncubation, EnterpriseObjection, EnterpriseState, EnterpriseStatus } from './enterprise.state';
-export { isValidCreditCode } from './decide/admission';
 /** Month arithmetic on the Beijing calendar, for instants (beijing-time.ts). */
 export { addMonthsAt as addMonths } from '../beijing-time';
 

@@ -30,6 +30,24 @@ export type Organisation =
 
 export type OrganisationKind = Organisation['kind'];
 
+/** What a decider needs to know of an organisation in the registry, for the rules that depend on what it is. */
+export interface RegisteredOrganisation {
+  readonly kind: OrganisationKind;
+  /** A school's kind (中职, 技工学校, 高职, 本科). */
+  readonly schoolKind?: SchoolKind;
+  /** A city bureau's kind (教育局, 人社局). */
+  readonly bureauKind?: BureauKind;
+}
+
+/** An organisation's facts as a decider reads them. */
+export function registeredAs(organisation: Organisation): RegisteredOrganisation {
+  return {
+    kind: organisation.kind,
+    ...(organisation.kind === 'school' ? { schoolKind: organisation.schoolKind } : {}),
+    ...(organisation.kind === 'bureau' ? { bureauKind: organisation.bureauKind } : {}),
+  };
+}
+
 /** The characters of a credit code, in the order of their values 0–30 (no I, O, S, V, Z). */
 const CODE_CHARACTERS = '0123456789ABCDEFGHJKLMNPQRTUWXY';
 const WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];

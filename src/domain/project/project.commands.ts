@@ -1,5 +1,6 @@
 import { CycleRules } from '../catalog/program-rules';
 import { Command, DocumentRef, Role } from '../messages';
+import type { RegisteredOrganisation } from '../organisation/organisation';
 import type { ProjectStatus } from './project.events';
 
 /**
@@ -45,9 +46,13 @@ export interface ParentProjectFacts {
 /**
  * What a project command needs beyond its own stream. Only these commands read it:
  * - `DraftApplication`: `cycle` (required: the rules are copied into the project's first event, so
- *   every later decision uses the rules the project was drafted under), `applicantBans`, and for a
- *   specialty group `parentProject` (null when the parent stream does not exist).
- * - `SubmitApplication`: `cycle` (required, for the window and a matching cycle), `applicantBans`, `parentProject`.
+ *   every later decision uses the rules the project was drafted under), `applicant` (required: the
+ *   drafting organisation as the registry holds it), `applicantBans`, and for a specialty group
+ *   `parentProject` (null when the parent stream does not exist).
+ * - `SubmitApplication`: `cycle` (required, for the window and a matching cycle), `signsOff`
+ *   (required), `applicantBans`, `parentProject`.
+ * - `Recommend`: `recommendation` (required: the recommending bureau and the applicant school, as the
+ *   registry holds them).
  * - `RecordFormalCheck`: `cycle` (required, for the end of the formal-check period).
  * - every command that references documents: `knownDocuments`, when given, lists the SHA-256 digests
  *   of the documents the store holds, and a reference to any other document is refused.
@@ -65,6 +70,12 @@ export interface ReviewerFacts {
 
 export interface ProjectContext {
   readonly cycle?: ProjectCycleFacts;
+  /** The drafting organisation in the registry; null when it is not registered. */
+  readonly applicant?: RegisteredOrganisation | null;
+  /** Whether the person submitting holds the applicant school's 校长/法人 sign-off (a school-head grant). */
+  readonly signsOff?: boolean;
+  /** The recommending organisation and the applicant school in the registry; null where one is not registered. */
+  readonly recommendation?: { readonly recommender: RegisteredOrganisation | null; readonly applicant: RegisteredOrganisation | null };
   /** For AssignReviewer, when the reviewer is a person of the service (a token's user is not). */
   readonly reviewer?: ReviewerFacts;
   readonly applicantBans?: readonly ApplicantBan[];

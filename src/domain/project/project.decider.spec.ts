@@ -1,4 +1,5 @@
 import { given } from '../../../test/support/decider-spec';
+import type { RegisteredOrganisation } from '../organisation/organisation';
 import { addCalendarDays } from '../calendar';
 import { defaultCatalog, isProjectProgramType } from '../catalog/program-catalog';
 import { CycleRules } from '../catalog/program-rules';
@@ -90,14 +91,21 @@ const cycleOf = (p: Program, overrides: Partial<ProjectCycleFacts> = {}): Projec
 });
 
 const PARENT = { projectId: COLLEGE_PROJECT, programType: 'higher-college', applicantOrg: 'school-a', status: 'Submitted' as ProjectStatus };
+/** The applicant school as the registry holds it: of a kind each program takes. */
+const schoolOf = (p: Program): RegisteredOrganisation => ({ kind: 'school', schoolKind: p.rules.schoolKinds?.[0] ?? '高职' });
+/** A city's bureau of education recommending a 高职. */
+const RECOMMENDATION = { recommender: { kind: 'bureau', bureauKind: '教育局' }, applicant: { kind: 'school', schoolKind: '高职' } } as const;
 const contextOf = (p: Program, overrides: Partial<ProjectCycleFacts> = {}): ProjectContext & { cycle: ProjectCycleFacts } => ({
   cycle: cycleOf(p, overrides),
+  applicant: schoolOf(p),
+  signsOff: true,
   ...(p.subject.kind === 'specialty-group' ? { parentProject: PARENT } : {}),
 });
 
 type CommandOf<K extends ProjectCommandType> = Extract<ProjectCommand, { type: K }>;
 function command<K extends ProjectCommandType>(type: K, actor: Actor, data: CommandOf<K>['data'], now: string, context?: ProjectContext): CommandOf<K> {
-  return { type, actor, data, now, ...(context ? { context } : {}) } as CommandOf<K>;
+  const facts = context ?? (type === 'Recommend' ? { recommendation: RECOMMENDATION } : undefined);
+  return { type, actor, data, now, ...(facts ? { context: facts } : {}) } as CommandOf<K>;
 }
 
 const STEPS = [
@@ -361,8 +369,8 @@ describe('selection (domain.md §3)', () => {
     });
 
     it('a specialty group belongs to its own college’s standing project', () => {
-      const withParent = (parentProject: ProjectContext['parentProject']) => draft(GROUP, {}, { cycle: cycleOf(GROUP), parentProject });
-      given(projectDecider, []).when(draft(GROUP, {}, { cycle: cycleOf(GROUP) })).thenThrows('context-required', 'validation');
+      const withParent = (parentProject: ProjectContext['parentProject']) => draft(GROUP, {}, { cycle: cycleOf(GROUP), applicant: schoolOf(GROUP), parentProject });
+      given(projectDecider, []).when(draft(GROUP, {}, { cycle: cycleOf(GROUP), applicant: schoolOf(GROUP) })).thenThrows('context-required', 'validation');
       given(projectDecider, []).when(withParent(null)).thenThrows('parent-project-not-found', 'not-found');
       given(projectDecider, []).when(withParent({ ...PARENT, projectId: 'p-other' })).thenThrows('parent-project-mismatch', 'validation');
       given(projectDecider, []).when(withParent({ ...PARENT, applicantOrg: 'school-b' })).thenThrows('not-own-organisation', 'forbidden');
@@ -376,6 +384,23 @@ describe('selection (domain.md §3)', () => {
       given(projectDecider, []).when(course(31, 3)).thenThrows('course-not-eligible', 'validation');
       given(projectDecider, []).when(course(48, 1)).thenThrows('course-not-eligible', 'validation');
       given(projectDecider, []).when(course(32, 2)).then([expect.objectContaining({ type: 'ApplicationDrafted' })] as never);
+    });
+
+    it('takes applications only from schools in the registry of a kind the program takes', () => {
+      const drafting = (p: Program, applicant: ProjectContext['applicant']) => given(projectDecider, []).when(draft(p, {}, { ...contextOf(p), applicant }));
+      drafting(SECONDARY, { kind: 'school', schoolKind: '技工学校' }).then([expect.objectContaining({ type: 'ApplicationDrafted' })] as never);
+      drafting(COLLEGE, { kind: 'school', schoolKind: '高职' }).then([expect.objectContaining({ type: 'ApplicationDrafted' })] as never);
+      const refused = drafting(SECONDARY, { kind: 'school', schoolKind: '高职' }).thenThrows('school-kind-not-eligible', 'forbidden');
+      expect(refused.details).toEqual({ schoolKind: '高职', eligible: ['中职', '技工学校'] });
+      drafting(COLLEGE, { kind: 'school', schoolKind: '中职' }).thenThrows('school-kind-not-eligible', 'forbidden');
+      drafting(BRAND, { kind: 'enterprise' }).thenThrows('not-a-school', 'forbidden');
+      drafting(BRAND, { kind: 'bureau', bureauKind: '教育局' }).thenThrows('not-a-school', 'forbidden');
+      drafting(BRAND, null).thenThrows('organisation-not-registered', 'forbidden');
+      drafting(BRAND, undefined).thenThrows('context-required', 'validation');
+      // Rules written before schools had kinds in the registry take any school.
+      const { schoolKinds: _, ...olderRules } = SECONDARY.rules;
+      const older = { ...SECONDARY, rules: olderRules };
+      drafting(older, { kind: 'school', schoolKind: '本科' }).then([expect.objectContaining({ type: 'ApplicationDrafted' })] as never);
     });
 
     it('a program type added by configuration takes the subject its rules allow', () => {
@@ -466,9 +491,18 @@ describe('selection (domain.md §3)', () => {
       expect(statusAfter([...returned, event])).toBe('Submitted');
     });
 
+    it('is made by the school’s 校长/法人: the person submitting signs off', () => {
+      const drafted = given(projectDecider, history(BRAND, 'drafted'));
+      const refused = drafted.when(submit({}, { ...CTX, signsOff: false })).thenThrows('sign-off-required', 'forbidden');
+      expect(refused.message).toMatch(/校长\/法人/);
+      const { signsOff: _, ...unknown } = CTX;
+      drafted.when(submit({}, unknown)).thenThrows('context-required', 'validation');
+      drafted.when(submit({}, CTX)).then([expect.objectContaining({ type: 'ApplicationSubmitted' })] as never);
+    });
+
     it('needs a specialty group’s parent still standing', () => {
       given(projectDecider, history(GROUP, 'drafted'))
-        .when(submit({}, { cycle: cycleOf(GROUP), parentProject: { ...PARENT, status: 'Withdrawn' } }))
+        .when(submit({}, { cycle: cycleOf(GROUP), signsOff: true, parentProject: { ...PARENT, status: 'Withdrawn' } }))
         .thenThrows('parent-project-ended', 'illegal-state');
     });
   });
@@ -536,6 +570,20 @@ describe('selection (domain.md §3)', () => {
             data: { rank: 2, recommenderOrg: '太原市教育局', region: '太原市', opinion: '推荐', recommendedAt: at(D.recommend), rulesVersion: V },
           },
         ]);
+    });
+
+    it('is the city’s 人社局 for a 技工学校 and its 教育局 for every other school', () => {
+      const recommending = (recommendation: ProjectContext['recommendation']) =>
+        given(projectDecider, history(BRAND, 'checked')).when(command('Recommend', recommender, { rank: 1 }, at(D.recommend), recommendation === undefined ? {} : { recommendation }));
+      const bureau = (bureauKind: '教育局' | '人社局') => ({ kind: 'bureau', bureauKind }) as const;
+      const school = (schoolKind: '中职' | '技工学校' | '高职') => ({ kind: 'school', schoolKind }) as const;
+      recommending({ recommender: bureau('人社局'), applicant: school('技工学校') }).then([expect.objectContaining({ type: 'ApplicationRecommended' })] as never);
+      recommending({ recommender: bureau('教育局'), applicant: school('中职') }).then([expect.objectContaining({ type: 'ApplicationRecommended' })] as never);
+      expect(recommending({ recommender: bureau('教育局'), applicant: school('技工学校') }).thenThrows('wrong-bureau', 'forbidden').details).toEqual({ expected: '人社局' });
+      expect(recommending({ recommender: bureau('人社局'), applicant: school('高职') }).thenThrows('wrong-bureau', 'forbidden').details).toEqual({ expected: '教育局' });
+      recommending({ recommender: { kind: 'school', schoolKind: '高职' }, applicant: school('高职') }).thenThrows('not-a-bureau', 'forbidden');
+      recommending({ recommender: null, applicant: school('高职') }).thenThrows('not-a-bureau', 'forbidden');
+      recommending(undefined).thenThrows('context-required', 'validation');
     });
 
     it('a rank is from 1 to the recommender limit', () => {

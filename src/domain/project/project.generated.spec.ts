@@ -138,6 +138,9 @@ function rightActor(run: Run, type: ProjectCommandType, state: ProjectState): Ac
 function contextFor(run: Run, today: string): ProjectContext {
   return {
     cycle: { id: `${run.code}-c`, programType: run.code, rules: run.rules, rulesVersion: `${run.code}/v1`, windowOpen: today < run.closesOn, closesAt: `${run.closesOn}T00:00:00+08:00` },
+    applicant: { kind: 'school', schoolKind: run.code === 'secondary-school' ? '中职' : '高职' },
+    signsOff: true,
+    recommendation: { recommender: { kind: 'bureau', bureauKind: '教育局' }, applicant: { kind: 'school', schoolKind: '高职' } },
     ...(run.code === 'specialty-group' ? { parentProject: { projectId: 'p-college', programType: 'higher-college', applicantOrg: 'school-a', status: 'Submitted' as ProjectStatus } } : {}),
     ...(run.rnd() < 0.05 ? { applicantBans: [{ programType: run.code, until: addCalendarDays(today, 10), reason: 'ban' }] } : {}),
   };

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { SCHOOL_KINDS, SchoolKind } from '../../domain/organisation/organisation';
 import { Count, DateOnly, DocumentRefDto, Instant, Nested, Omissible, Text } from './dto-support';
 
 export class TierDto {
@@ -43,6 +44,15 @@ export class CycleRulesOverrideDto {
 
   @Count(36, { optional: true, min: 1, max: 240 })
   constructionMonths?: number;
+
+  @ApiPropertyOptional({ enum: SCHOOL_KINDS, isArray: true, example: ['中职', '技工学校'], description: 'The kinds of school that may apply' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(SCHOOL_KINDS.length)
+  @ArrayUnique()
+  @IsIn(SCHOOL_KINDS, { each: true, message: `each of schoolKinds must be one of ${SCHOOL_KINDS.join(', ')}` })
+  schoolKinds?: SchoolKind[];
 }
 
 export class OpenCycleDto {

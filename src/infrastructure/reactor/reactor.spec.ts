@@ -1,4 +1,5 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { RECOMMENDATION_FACTS, SCHOOL_FACTS } from '../../../test/support/registry-facts';
 import Database from 'better-sqlite3';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,7 +39,7 @@ describe('Reactor', () => {
     const projectId = `p-${school}`;
     const { state: cycle } = await readState(streams, programCycleDecider, cycleStream(CYCLE));
     if (cycle.status === 'None') throw new Error('no cycle');
-    const context = { cycle: { id: CYCLE, programType: 'brand-major', rules: cycle.rules, rulesVersion: cycle.rulesVersion, windowOpen: true, closesAt: cycle.closesAt } };
+    const context = { cycle: { id: CYCLE, programType: 'brand-major', rules: cycle.rules, rulesVersion: cycle.rulesVersion, windowOpen: true, closesAt: cycle.closesAt }, ...SCHOOL_FACTS };
     const p = projectStream(projectId);
     await run(p, projectDecider, applicant(school), at('2025-09-02'), { type: 'DraftApplication', data: { projectId, cycleId: CYCLE, programType: 'brand-major', title: school, subject: { kind: 'major', majorCode: '460301', majorName: '机电一体化技术' } }, context });
     await run(cycleStream(CYCLE), programCycleDecider, applicant(school), at('2025-09-05'), { type: 'RegisterApplication', data: { projectId, applicantOrg: school, region: '太原市' } });
@@ -46,7 +47,7 @@ describe('Reactor', () => {
     await run(p, projectDecider, recommender, at('2025-09-20'), { type: 'RecordFormalCheck', data: { result: 'passed' }, context });
     const rank = Number(school.replace(/\D/g, '')) || 1;
     await run(cycleStream(CYCLE), programCycleDecider, recommender, at('2025-09-20'), { type: 'RegisterRecommendation', data: { projectId, recommenderOrg: recommender.org, rank } });
-    await run(p, projectDecider, recommender, at('2025-09-20'), { type: 'Recommend', data: { rank } });
+    await run(p, projectDecider, recommender, at('2025-09-20'), { type: 'Recommend', data: { rank }, context: RECOMMENDATION_FACTS });
     for (let r = 1; r <= 3; r += 1) {
       await run(p, projectDecider, office, at('2025-10-08'), { type: 'AssignReviewer', data: { reviewerId: `expert-${r}`, reviewerOrg: `university-${r}`, declaredRelations: [] } });
       await run(p, projectDecider, { id: `expert-${r}`, role: 'reviewer', org: `university-${r}` }, at('2025-10-10'), { type: 'ScoreReview', data: { score: 80 + r, comments: '良' } });

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { ENTERPRISE_FACTS } from '../../../test/support/registry-facts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,7 +34,7 @@ class FakeClock implements Clock {
 
 // The rules in force, as DecideEnterpriseHandler takes them from the catalog.
 const ENTERPRISE = defaultCatalog.enterprise as EnterpriseProgramType;
-const context: EnterpriseContext = { rules: ENTERPRISE.defaultRules as EnterpriseRules, rulesVersion: ENTERPRISE.rulesVersion };
+const context: EnterpriseContext = { rules: ENTERPRISE.defaultRules as EnterpriseRules, rulesVersion: ENTERPRISE.rulesVersion, ...ENTERPRISE_FACTS };
 const RULES_VERSION = 'enterprise/2020.1';
 
 const A = '91140100MA0KA0001L';

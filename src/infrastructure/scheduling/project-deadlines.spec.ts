@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { ENTERPRISE_FACTS, RECOMMENDATION_FACTS, SCHOOL_FACTS } from '../../../test/support/registry-facts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -79,12 +80,12 @@ async function project<T extends ProjectCommandType>(streams: FoldedStreams, pro
 /** From the draft to the accepted construction plan: construction runs 2025-11-20 through 2026-11-20. */
 async function underConstruction(streams: FoldedStreams, projectId: string) {
   const applicant = school(projectId);
-  const ctx = { cycle };
+  const ctx = { cycle, ...SCHOOL_FACTS };
   const subject = { kind: 'course', courseName: `课程 ${projectId}`, classHours: 48, semestersTaught: 3 } as const;
   await project(streams, projectId, 'DraftApplication', { projectId, cycleId: cycle.id, programType: 'quality-course', title: '精品课程', subject }, applicant, at('2025-09-02'), ctx);
   await project(streams, projectId, 'SubmitApplication', { applicationForm: doc(1), declarations: { authenticity: doc(2), commitment: doc(3) } }, applicant, at('2025-09-05'), ctx);
   await project(streams, projectId, 'RecordFormalCheck', { result: 'passed' }, recommender, at('2025-09-20'), ctx);
-  await project(streams, projectId, 'Recommend', { rank: 1 }, recommender, at('2025-09-25'));
+  await project(streams, projectId, 'Recommend', { rank: 1 }, recommender, at('2025-09-25'), RECOMMENDATION_FACTS);
   for (const n of [1, 2, 3]) await project(streams, projectId, 'AssignReviewer', { reviewerId: `r${n}`, reviewerOrg: `univ-${n}`, declaredRelations: [] }, office, at('2025-10-08'));
   for (const n of [1, 2, 3]) await project(streams, projectId, 'ScoreReview', { score: 80 + n, comments: '同意' }, reviewer(n), at('2025-10-10'));
   await project(streams, projectId, 'RecordSelection', { decision: 'shortlisted', cycleDecisionId: 'd-1' }, office, at('2025-10-15'));
@@ -105,7 +106,7 @@ const revoke = (streams: FoldedStreams, projectId: string, day: string) =>
 // Enterprises, with the rules in force as DecideEnterpriseHandler takes them from the catalog.
 
 const ENTERPRISE = defaultCatalog.enterprise;
-const enterpriseContext: EnterpriseContext = { rules: ENTERPRISE.defaultRules as EnterpriseRules, rulesVersion: ENTERPRISE.rulesVersion };
+const enterpriseContext: EnterpriseContext = { rules: ENTERPRISE.defaultRules as EnterpriseRules, rulesVersion: ENTERPRISE.rulesVersion, ...ENTERPRISE_FACTS };
 const ENTERPRISE_RULES_VERSION = 'enterprise/2020.1';
 const A = '91140100MA0KA0001L';
 const B = '91140100MA0KB0002F';

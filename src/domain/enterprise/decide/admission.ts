@@ -1,4 +1,5 @@
 import { addMonthsAt } from '../../beijing-time';
+import { isCreditCode } from '../../organisation/organisation';
 import { text, texts } from '../../checks';
 import { forbidden, illegalState, validation } from '../../errors';
 import {
@@ -27,6 +28,9 @@ export function applyForIncubation(command: ApplyForIncubation, state: Enterpris
   if (state.enterpriseId !== null && state.enterpriseId !== data.enterpriseId) {
     throw validation('enterprise-mismatch', 'the application is for another enterprise than this stream');
   }
+  const applicant = command.context.applicant;
+  if (applicant === undefined) throw validation('context-required', 'the applicant’s registry facts are required');
+  if (applicant?.kind !== 'enterprise') throw forbidden('not-an-enterprise', 'only an enterprise in the registry applies for incubation');
   const region = text(data.region, 'region-required', 'the region');
   if (command.actor.region !== undefined && command.actor.region !== region) {
     throw forbidden('not-own-region', 'an enterprise applies in the city where it is located');
@@ -37,7 +41,10 @@ export function applyForIncubation(command: ApplyForIncubation, state: Enterpris
     throw illegalState('applicant-banned', 'the enterprise is banned from applying after a disqualification', { until: inForce[0] });
   }
   const creditCode = text(data.creditCode, 'invalid-credit-code', 'the unified social credit code');
-  if (!isValidCreditCode(creditCode)) throw validation('invalid-credit-code', 'the unified social credit code is not valid');
+  if (!isCreditCode(creditCode)) throw validation('invalid-credit-code', 'the unified social credit code is not valid');
+  if (creditCode !== data.enterpriseId) {
+    throw forbidden('not-own-credit-code', 'an enterprise applies under its own unified social credit code only');
+  }
   const facts = {
     applicationNo: state.applicationNo + 1,
     enterpriseId: data.enterpriseId,
@@ -125,17 +132,6 @@ export function admitToIncubation(command: AdmitToIncubation, state: EnterpriseS
 }
 
 // ---------------------------------------------------------------------------------------------
-
-const CREDIT_CODE_CHARS = '0123456789ABCDEFGHJKLMNPQRTUWXY';
-const CREDIT_CODE_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
-
-/** 统一社会信用代码 per GB 32100-2015: 18 characters, the last a mod-31 check character. */
-export function isValidCreditCode(code: string): boolean {
-  if (!/^[0-9ABCDEFGHJKLMNPQRTUWXY]{18}$/.test(code)) return false;
-  let sum = 0;
-  for (let i = 0; i < 17; i++) sum += CREDIT_CODE_CHARS.indexOf(code[i]) * CREDIT_CODE_WEIGHTS[i];
-  return CREDIT_CODE_CHARS[(31 - (sum % 31)) % 31] === code[17];
-}
 
 /** The declarations as plain data, gate by gate. */
 function declarations(d: EligibilityDeclarations): EligibilityDeclarations {

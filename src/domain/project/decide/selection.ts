@@ -75,6 +75,7 @@ export function draftApplication(command: DraftApplication, state: ProjectState,
     throw validation('program-type-mismatch', `cycle ${cycle.id} runs ${cycle.programType}, not ${data.programType}`);
   }
   const region = text(command.actor.region, 'region-required', 'the applicant’s region');
+  checkApplicant(context, cycle);
   if (!cycle.windowOpen) throw illegalState('window-closed', 'the cycle’s application window is not open');
   checkBans(context, cycle.programType, today);
   const title = text(data.title, 'title-required', 'the title');
@@ -123,6 +124,10 @@ export function submitApplication(command: SubmitApplication, project: Project, 
   if (project.status === 'Draft' && !cycle.windowOpen) throw illegalState('window-closed', 'the cycle’s application window is not open');
   checkBans(context, project.programType, today);
   checkParent(project.subject, project.programType, project.applicantOrg, context);
+  if (context.signsOff === undefined) throw validation('context-required', 'whether the person submitting signs off for the school is required');
+  if (!context.signsOff) {
+    throw forbidden('sign-off-required', 'an application is submitted by the school’s 校长/法人 (a school-head grant): the lead drafts, the head signs off and submits');
+  }
   const data = command.data;
   const applicationForm = documentRef(data.applicationForm, context);
   const authenticity = documentRef(data.declarations.authenticity, context);
@@ -188,6 +193,7 @@ export function recommend(command: Recommend, project: Project): ProjectEvent[] 
   const { now } = command;
   const { rules, rulesVersion } = project;
   requireStatus(command, project, ['FormallyChecked']);
+  checkRecommender(command.context);
   const rank = within(command.data.rank, 'invalid-rank', 'the rank', 1, rules.perRecommenderLimit);
   return [
     {
@@ -445,6 +451,32 @@ export function recordApproval(command: RecordApproval, project: Project, today:
 }
 
 // ---------------------------------------------------------------------------------------------
+
+/** Only a registered school drafts a school's project, and only for a program its kind may apply to. */
+function checkApplicant(context: ProjectContext, cycle: ProjectCycleFacts): void {
+  const applicant = context.applicant;
+  if (applicant === undefined) throw validation('context-required', 'the applicant’s registry facts are required');
+  if (applicant === null) throw forbidden('organisation-not-registered', 'the applicant organisation is not in the registry');
+  if (applicant.kind !== 'school') throw forbidden('not-a-school', `a ${applicant.kind} does not apply for a school’s project`);
+  const kinds = cycle.rules.schoolKinds;
+  if (kinds && (!applicant.schoolKind || !kinds.includes(applicant.schoolKind))) {
+    throw forbidden('school-kind-not-eligible', `${cycle.programType} takes applications from ${kinds.join('、')} schools, not from a ${applicant.schoolKind ?? 'school of unknown kind'}`, {
+      schoolKind: applicant.schoolKind ?? null,
+      eligible: kinds,
+    });
+  }
+}
+
+/** A city's 人社局 recommends its 技工学校; its 教育局 every other school (domain.md §2). */
+function checkRecommender(context: ProjectContext | undefined): void {
+  const facts = context?.recommendation;
+  if (!facts) throw validation('context-required', 'the recommender’s and the applicant’s registry facts are required');
+  if (facts.recommender?.kind !== 'bureau') throw forbidden('not-a-bureau', 'recommendations are made by a city bureau in the registry');
+  const expected = facts.applicant?.schoolKind === '技工学校' ? '人社局' : '教育局';
+  if (facts.recommender.bureauKind !== expected) {
+    throw forbidden('wrong-bureau', `a ${facts.applicant?.schoolKind ?? 'school'} is recommended by its city’s ${expected}, not by the ${facts.recommender.bureauKind ?? 'bureau'}`, { expected });
+  }
+}
 
 function cycleFacts(context: ProjectContext | undefined): ProjectCycleFacts {
   if (!context?.cycle) throw validation('context-required', 'the cycle’s facts are required');

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { ENTERPRISE_FACTS, RECOMMENDATION_FACTS, SCHOOL_FACTS } from '../../../../test/support/registry-facts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,7 +23,7 @@ import { DocumentCitations } from './document-citations.query';
 const COURSE = defaultCatalog['quality-course'];
 if (!isProjectProgramType(COURSE)) throw new Error('quality-course is a project program');
 const cycle = { id: 'qc-2025', programType: 'quality-course', rules: COURSE.defaultRules, rulesVersion: 'qc/1', windowOpen: true, closesAt: '2025-09-15T00:00:00+08:00' };
-const enterpriseContext: EnterpriseContext = { rules: defaultCatalog.enterprise.defaultRules as EnterpriseRules, rulesVersion: defaultCatalog.enterprise.rulesVersion };
+const enterpriseContext: EnterpriseContext = { rules: defaultCatalog.enterprise.defaultRules as EnterpriseRules, rulesVersion: defaultCatalog.enterprise.rulesVersion, ...ENTERPRISE_FACTS };
 const doc = (n: number): DocumentRef => ({ sha256: n.toString(16).padStart(2, '0').repeat(32), name: `doc-${n}.pdf`, size: 1000 + n });
 const CODE = '91140100MA0KA0001L';
 const school = (org: string): Actor => ({ id: `u-${org}`, role: 'applicant', org, region: '太原市' });
@@ -31,7 +32,7 @@ const now = '2025-09-05T10:00:00+08:00';
 /** p1 cites documents 1–3, p2 documents 1, 4, 5 (1 twice), the enterprise documents 1 and 6. */
 async function cite(streams: FoldedStreams) {
   const project = (id: string, type: string, data: unknown) =>
-    handleCommand(streams, projectDecider, projectStream(id), { type, data, actor: school(`school-${id}`), now, context: { cycle } } as ProjectCommand, { commandId: randomUUID(), actor: school(`school-${id}`), now });
+    handleCommand(streams, projectDecider, projectStream(id), { type, data, actor: school(`school-${id}`), now, context: { cycle, ...SCHOOL_FACTS, ...RECOMMENDATION_FACTS } } as ProjectCommand, { commandId: randomUUID(), actor: school(`school-${id}`), now });
   const subject = { kind: 'course', courseName: '课程', classHours: 48, semestersTaught: 3 };
   for (const [id, docs] of [['p1', [1, 2, 3]], ['p2', [1, 4, 5]]] as const) {
     await project(id, 'DraftApplication', { projectId: id, cycleId: cycle.id, programType: 'quality-course', title: id, subject });

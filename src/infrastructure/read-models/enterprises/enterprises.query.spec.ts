@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { ENTERPRISE_FACTS } from '../../../../test/support/registry-facts';
 import Database from 'better-sqlite3';
 import { FoldedStreams } from '../../../application/folded-streams';
 import { handleCommand } from '../../../application/handle-command';
@@ -13,7 +14,7 @@ import { ReadModels } from '../read-models';
 import { enterpriseRegistryProjection } from './enterprise-registry.projection';
 import { EnterpriseQueries } from './enterprises.query';
 
-const context: EnterpriseContext = { rules: defaultCatalog.enterprise.defaultRules as EnterpriseRules, rulesVersion: defaultCatalog.enterprise.rulesVersion };
+const context: EnterpriseContext = { rules: defaultCatalog.enterprise.defaultRules as EnterpriseRules, rulesVersion: defaultCatalog.enterprise.rulesVersion, ...ENTERPRISE_FACTS };
 const doc = (n: number): DocumentRef => ({ sha256: n.toString(16).padStart(2, '0').repeat(32), name: `doc-${n}.pdf`, size: 1000 + n });
 const office: Actor = { id: 'u-office', role: 'office', org: '省教育厅' };
 const recommender = (region: string): Actor => ({ id: `u-${region}`, role: 'recommender', org: `${region}发改委`, region });
