@@ -22,6 +22,8 @@ export interface Who {
   readonly schoolKind?: SchoolKind;
   /** The grants the person holds, when not the role's usual ones. */
   readonly grants?: readonly GrantKind[];
+  /** Who registers the person and gives the grants: the office's first admin unless given (a school's admin gives its staff theirs). */
+  readonly grantedBy?: Account;
 }
 
 /** A person of the service with a personal access token acting with their first grant. */
@@ -157,16 +159,17 @@ export class Accounts {
 
   private async create(who: Who): Promise<Account> {
     const organisationId = await this.organisation(who);
-    const registered = await this.call('POST', '/people', this.admin.token, { name: who.sub, organisationId });
+    const by = (who.grantedBy ?? this.admin).token;
+    const registered = await this.call('POST', '/people', by, { name: who.sub, organisationId });
     if (registered.status !== 201) throw failed(`register ${who.sub}`, registered);
     const personId = registered.body.personId as string;
     const grantIds: string[] = [];
     for (const kind of who.grants ?? USUAL_GRANTS[who.role]) {
-      const granted = await this.call('POST', `/people/${personId}/grants`, this.admin.token, { kind, reason: `测试：${who.sub} 的 ${kind}` });
+      const granted = await this.call('POST', `/people/${personId}/grants`, by, { kind, reason: `测试：${who.sub} 的 ${kind}` });
       if (granted.status !== 200) throw failed(`grant ${kind} to ${who.sub}`, granted);
       grantIds.push(granted.body.grantId);
     }
-    const link = await this.call('POST', `/auth/people/${personId}/setup-link`, this.admin.token, {});
+    const link = await this.call('POST', `/auth/people/${personId}/setup-link`, by, {});
     if (link.status !== 201) throw failed(`set-up link of ${who.sub}`, link);
     this.logins += 1;
     const session = await sessionFrom(this.service, link.body.token, `e2e-person-${this.logins}`);
