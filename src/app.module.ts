@@ -13,7 +13,6 @@ import { FoldedStreams } from './application/folded-streams';
 import { APPLICANT_BANS, DecideProjectHandler } from './application/project.commands';
 import { AppConfig } from './config';
 import { EventStoreModule } from './infrastructure/event-store/event-store.module';
-import { TokenVerifier } from './infrastructure/http/auth';
 import { Checkpointer } from './infrastructure/audit/checkpointer.service';
 import { AuditController } from './infrastructure/http/audit.controller';
 import { AuthGuard } from './infrastructure/http/auth.guard';
@@ -89,7 +88,6 @@ export class AppModule {
         Checkpointer,
         { provide: CROSS_STREAM_EFFECTS, useExisting: ReactorService },
         { provide: APPLICANT_BANS, useClass: ReadModelApplicantBans },
-        { provide: TokenVerifier, useFactory: () => new TokenVerifier(config) },
         { provide: AccountStore, useFactory: () => AccountStore.open(join(config.dataDir, 'accounts.db')) },
         { provide: SignInThrottle, useFactory: () => new SignInThrottle(openShared(join(config.dataDir, 'accounts.db'), 'FULL')) },
         Authenticator,

@@ -20,9 +20,6 @@ export interface AppConfig {
   /** How often the deadline scheduler looks for passed deadlines; 0 leaves it to explicit ticks (tests). */
   readonly schedulerIntervalMs: number;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
-  readonly auth: AuthConfig;
-  /** The longest a bearer token may live (exp − iat), in seconds: TOKEN_MAX_LIFETIME, 24h by default. */
-  readonly tokenMaxLifetimeSeconds: number;
   /** The 2020 plan's program types, plus those of PROGRAM_CATALOG_FILE. */
   readonly catalog: ProgramCatalog;
   /** Signed checkpoints of the log (docs/audit.md). */
@@ -49,14 +46,6 @@ export interface AuditConfig {
   readonly checkpointEveryMs: number;
 }
 
-/**
- * Bearer tokens are either HS256 with a shared secret (generated in the data folder on first start
- * when none is configured) or, in production, signed by an OIDC provider whose keys are fetched from its JWKS URL.
- */
-export type AuthConfig =
-  | { readonly kind: 'hs256'; readonly secret?: string; readonly issuer: string; readonly audience: string }
-  | { readonly kind: 'jwks'; readonly jwksUrl: string; readonly issuer: string; readonly audience: string };
-
 export class ConfigError extends Error {
   constructor(
     readonly variable: string,
@@ -79,20 +68,6 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
   return value;
 }
 
-const SECONDS_PER_UNIT: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
-
-/** A duration such as `90s`, `30m`, `24h`, `7d`, or a plain number of seconds. */
-function duration(env: Env, name: string, fallbackSeconds: number, minSeconds: number, maxSeconds: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallbackSeconds;
-  const match = /^(\d{1,9})\s*([smhd]?)$/.exec(raw.trim());
-  const seconds = match ? Number(match[1]) * SECONDS_PER_UNIT[match[2] || 's'] : NaN;
-  if (!(seconds >= minSeconds && seconds <= maxSeconds)) {
-    throw new ConfigError(name, `must be a duration from ${minSeconds}s to ${maxSeconds / 86400}d such as 30m, 24h or 7d, got "${raw}"`);
-  }
-  return seconds;
-}
-
 function instant(env: Env, name: string): string | undefined {
   const raw = env[name];
   if (raw === undefined || raw === '') return undefined;
@@ -110,6 +85,7 @@ function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], 
 }
 
 export function loadConfig(env: Env = process.env): AppConfig {
+  refuseRetiredSettings(env);
   const eventStore = oneOf(env, 'EVENT_STORE', ['sqlite', 'esdb'] as const, 'sqlite');
   const esdbConnectionString = env.EVENTSTORE_CONNECTION_STRING || undefined;
   if (eventStore === 'esdb' && !esdbConnectionString) {
@@ -131,8 +107,6 @@ export function loadConfig(env: Env = process.env): AppConfig {
     clockStart: instant(env, 'CLOCK_START'),
     schedulerIntervalMs: integer(env, 'SCHEDULER_INTERVAL_MS', 5000, 0, 24 * 60 * 60 * 1000),
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
-    auth: loadAuth(env),
-    tokenMaxLifetimeSeconds: duration(env, 'TOKEN_MAX_LIFETIME', 24 * 3600, 60, 366 * 86400),
     catalog: loadCatalog(env),
     audit: loadAudit(env, resolve(env.DATA_DIR || './data')),
     ...loadPublicUrl(env),
@@ -199,23 +173,19 @@ function loadCatalog(env: Env): ProgramCatalog {
   }
 }
 
-function loadAuth(env: Env): AuthConfig {
-  const jwksUrl = env.OIDC_JWKS_URL || undefined;
-  if (jwksUrl) {
-    if (!/^https?:\/\//.test(jwksUrl)) throw new ConfigError('OIDC_JWKS_URL', `must be an http(s) URL, got "${jwksUrl}"`);
-    for (const name of ['OIDC_ISSUER', 'OIDC_AUDIENCE']) {
-      if (!env[name]) throw new ConfigError(name, 'is required with OIDC_JWKS_URL');
-    }
-    return { kind: 'jwks', jwksUrl, issuer: env.OIDC_ISSUER!, audience: env.OIDC_AUDIENCE! };
+/**
+ * Settings of the bearer JWTs earlier releases accepted, whose claims said the role and organisation:
+ * a person's actor now comes from their grants, and machine clients use personal access tokens. A
+ * service still configured with one refuses to start rather than turn its clients away silently.
+ */
+const RETIRED_SETTINGS = ['JWT_SECRET', 'JWT_ISSUER', 'JWT_AUDIENCE', 'OIDC_JWKS_URL', 'OIDC_ISSUER', 'OIDC_AUDIENCE', 'TOKEN_MAX_LIFETIME'] as const;
+
+function refuseRetiredSettings(env: Env): void {
+  const set = RETIRED_SETTINGS.find((name) => env[name]);
+  if (set) {
+    throw new ConfigError(
+      set,
+      'is no longer read: people sign in with their accounts (local or OIDC_SIGN_IN_ISSUER), machine clients with personal access tokens (docs/api.md); remove it',
+    );
   }
-  const secret = env.JWT_SECRET || undefined;
-  if (secret !== undefined && Buffer.byteLength(secret) < 32) {
-    throw new ConfigError('JWT_SECRET', 'must be at least 32 bytes long');
-  }
-  return {
-    kind: 'hs256',
-    secret,
-    issuer: env.JWT_ISSUER || 'accreditation-lifecycle-service',
-    audience: env.JWT_AUDIENCE || 'accreditation-lifecycle-service',
-  };
 }

@@ -1,4 +1,3 @@
-import { mintToken, TokenClaims } from '../../src/infrastructure/http/auth';
 import { RunningApp } from './test-app';
 
 type RequestBody = NonNullable<Parameters<typeof fetch>[1]>['body'];
@@ -33,6 +32,5 @@ export function client(running: RunningApp) {
     request,
     get: (path: string, token?: string, headers?: Record<string, string>) => request('GET', path, { token, headers }),
     post: (path: string, token: string | undefined, body?: unknown, headers?: Record<string, string>) => request('POST', path, { token, body: body ?? {}, headers }),
-    token: (claims: TokenClaims, expiresIn?: string) => mintToken(running.config, claims, expiresIn),
   };
 }

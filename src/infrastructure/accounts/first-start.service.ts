@@ -15,7 +15,7 @@ import { APP_CONFIG } from '../event-store/event-store.module';
 import { AccountStore } from './account-store';
 
 /** How long the first start's set-up link works; a start after that, with no admin set up, prints a new one. */
-const SETUP_LINK_HOURS = 24;
+export const SETUP_LINK_HOURS = 24;
 
 /**
  * A start with no account set up yet prints a one-time link to set up the office's first admin (as

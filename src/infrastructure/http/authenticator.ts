@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { Actor } from '../../domain/messages';
 import { AccountStore, sameSecret } from '../accounts/account-store';
 import { ActingGrant, PeopleQueries } from '../read-models/people/people.query';
-import { AuthenticationError, TokenVerifier } from './auth';
+import { AuthenticationError } from './auth';
 import { problem, ProblemError } from './problem.filter';
 
 /** The browser's session cookie: HttpOnly, SameSite=Lax, Secure behind TLS (sessions.ts sets it). */
@@ -19,29 +19,27 @@ const TOUCH_EVERY_MS = 60 * 1000;
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-/** Who made the request, and how: the person and the grant they act with, or a token's claims. */
+/** Who made the request: the person and the grant they act with. */
 export interface Authenticated {
   readonly actor: Actor;
-  /** The person signed in, when they signed in (not for a token the CLI minted). */
-  readonly personId?: string;
+  readonly personId: string;
   /** The session's cookie secret, when the request came with one. */
   readonly session?: { readonly secret: string; readonly csrf: string };
-  readonly grants?: readonly ActingGrant[];
+  readonly grants: readonly ActingGrant[];
 }
 
 const refused = (status: 401 | 403, code: string, detail: string) => new ProblemError(problem(status, code, detail));
 
 /**
- * Establishes every request's actor, in this order: a bearer token (a personal access token `als_…`,
- * or a JWT the token CLI minted), else the session cookie. A person's actor comes from the grant they
- * act with, read from the people read model: its role, its organisation, and that organisation's city
- * from the registry; a revoked grant is refused as soon as the read models include the revocation.
+ * Establishes every request's actor: from a bearer token (a personal access token `als_…`), else from
+ * the session cookie. The actor comes from the grant the person acts with, read from the people read
+ * model: its role, its organisation, and that organisation's city from the registry; a revoked grant
+ * is refused as soon as the read models include the revocation. Nothing a client sends says a role.
  * A request with the cookie that changes anything must carry the session's CSRF token.
  */
 @Injectable()
 export class Authenticator {
   constructor(
-    private readonly tokens: TokenVerifier,
     private readonly accounts: AccountStore,
     private readonly people: PeopleQueries,
   ) {}
@@ -49,7 +47,7 @@ export class Authenticator {
   async authenticate(request: Pick<FastifyRequest, 'headers' | 'method'>): Promise<Authenticated> {
     const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
     if (bearer?.startsWith('als_')) return this.fromAccessToken(bearer);
-    if (bearer) return { actor: await this.tokens.actorFrom(request.headers.authorization) };
+    if (bearer) throw new AuthenticationError('the bearer token is not a personal access token (als_…): create one in a session (POST /auth/tokens)');
     const secret = sessionSecretOf(request.headers.cookie);
     if (secret) return this.fromSession(secret, request);
     throw new AuthenticationError('sign in, or send a token (Authorization: Bearer <token>)');
