@@ -183,6 +183,19 @@ describe('one access policy per aggregate', () => {
     expect(shortfall(PROJECT_ACCESS.see.relations, { id: 'expert-2', role: 'reviewer', org: 'univ-2' }, PROJECT_ACCESS.subject(PROJECT))).toBe('recusal');
   });
 
+  it('keeps a grant limited to one project to that project of its organisation', () => {
+    const lead = (project: string): Actor => ({ id: 'u-lead', role: 'applicant', org: 'school-a', region: '太原市', project });
+    const subject = PROJECT_ACCESS.subject(PROJECT as unknown as Project);
+    expect(shortfall(PROJECT_ACCESS.act.relations, lead('p-1'), subject)).toBeNull();
+    expect(shortfall(PROJECT_ACCESS.act.relations, lead('p-2'), subject)).toBe('project');
+    expect(shortfall(PROJECT_ACCESS.see.relations, lead('p-2'), subject)).toBe('project');
+    expect(() => requireSeen(PROJECT_ACCESS, lead('p-2'), PROJECT as unknown as Project)).toThrow(expect.objectContaining({ code: 'not-own-project', kind: 'forbidden' }));
+    // Another school's project stays another organisation's, whatever project the grant names.
+    expect(shortfall(PROJECT_ACCESS.see.relations, { ...lead('p-1'), org: 'school-b' }, subject)).toBe('organisation');
+    // A view with no project (a portfolio) is not a one-project grant's.
+    expect(shortfall(PORTFOLIO_ACCESS.relations, lead('p-1'), { org: 'school-a' })).toBe('project');
+  });
+
   describe('the deciders check standing by the policy', () => {
     const now = '2025-10-10T10:00:00+08:00';
     /** One command each role may issue, refused (or decided) after the standing check, on a project under review. */

@@ -23,6 +23,8 @@ export interface AccessSubject {
   readonly reviewers?: readonly { readonly reviewerId: string; readonly recused: boolean }[];
   /** The person a record is about (a reviewer's own queue). */
   readonly person?: string;
+  /** The project the record is, for an actor whose grant is limited to one project. */
+  readonly project?: string | null;
 }
 
 /** The relation a role must stand in to a record. */
@@ -31,7 +33,7 @@ export type Relation =
   | 'any'
   /** No record: the role is refused whatever the record. */
   | 'none'
-  /** The record is the actor's organisation's. */
+  /** The record is the actor's organisation's (and, for a grant limited to one project, is that project). */
   | 'own-organisation'
   /** The record is in the city the actor serves; an actor with no city has none. */
   | 'own-region'
@@ -45,13 +47,13 @@ export type Relation =
 export type RoleRelations = Readonly<Record<Role, Relation>>;
 
 /** The one requirement of a relation an actor failed, which says how the refusal is worded. */
-export type Shortfall = 'role' | 'organisation' | 'region' | 'assignment' | 'recusal' | 'impartiality' | 'person';
+export type Shortfall = 'role' | 'organisation' | 'project' | 'region' | 'assignment' | 'recusal' | 'impartiality' | 'person';
 
 /** Each relation as the requirements it makes, checked in this order: the first one failed is the refusal. */
 const REQUIREMENTS: Readonly<Record<Relation, readonly Shortfall[]>> = {
   any: [],
   none: ['role'],
-  'own-organisation': ['organisation'],
+  'own-organisation': ['organisation', 'project'],
   'own-region': ['region'],
   'assigned-reviewer': ['assignment', 'recusal'],
   'impartial-reviewer': ['assignment', 'impartiality'],
@@ -63,6 +65,7 @@ const assignment = (actor: Actor, subject: AccessSubject) => subject.reviewers?.
 const MET: Readonly<Record<Shortfall, (actor: Actor, subject: AccessSubject) => boolean>> = {
   role: () => false,
   organisation: (actor, subject) => actor.org === subject.org,
+  project: (actor, subject) => actor.project === undefined || actor.project === subject.project,
   region: (actor, subject) => !!actor.region && actor.region === subject.region,
   assignment: (actor, subject) => assignment(actor, subject) !== undefined,
   recusal: (actor, subject) => assignment(actor, subject)?.recused !== true,

@@ -13,6 +13,8 @@ export interface Actor {
   readonly org: string;
   /** The city a recommender serves, or the city an applicant is located in. */
   readonly region?: string;
+  /** A lead's or a liaison's grant limited to one project of the organisation: the one project they act on and read. */
+  readonly project?: string;
 }
 
 /**

@@ -64,6 +64,25 @@ describe('the registry in the selection', () => {
     expectRefused(await flow.submit(otherHead, otherProject), 403, 'not-own-organisation');
   });
 
+  it('keeps a lead of one project to that project: it acts on it and reads it, and nothing else of the school', async () => {
+    clock.set(on('2026-09-02'));
+    const schoolAdmin = await flow.account({ sub: 'tyvtc-admin', role: 'applicant', org: '太原旅游职业学院', schoolKind: '高职', grants: ['school-admin'] });
+    const mine = await flow.draft(schoolAdmin.token, 'major-2026', 'brand-major', '旅游管理品牌专业');
+    const other = await flow.draft(schoolAdmin.token, 'major-2026', 'brand-major', '导游品牌专业');
+    const lead = await flow.token({ sub: 'tyvtc-tourism-lead', role: 'applicant', org: '太原旅游职业学院', grants: ['project-lead'], projectId: mine, grantedBy: schoolAdmin });
+    await flow.ok(flow.http.post(`/projects/${mine}/edit`, lead, { title: '旅游管理品牌专业（修订）' }), 'the lead edits its project');
+    expect((await flow.http.get(`/projects/${mine}`, lead)).body.title).toBe('旅游管理品牌专业（修订）');
+    const before = await flow.etag(other);
+    expectRefused(await flow.http.post(`/projects/${other}/edit`, lead, { title: '别人的项目' }), 403, 'not-own-project');
+    expectRefused(await flow.http.get(`/projects/${other}`, lead), 403, 'not-own-project');
+    expect(await flow.etag(other)).toBe(before);
+    expectRefused(await flow.http.post('/projects', lead, flow.draftBody('major-2026', 'brand-major', '另起一个')), 403, 'not-own-project');
+    const listed = await flow.http.get('/projects', lead);
+    expect(listed.body.items.map((p: { id: string }) => p.id)).toEqual([mine]);
+    // The school's admin, whose grant is the whole school's, lists both (and the school's earlier ones).
+    expect((await flow.http.get('/projects', schoolAdmin.token)).body.items.map((p: { id: string }) => p.id)).toEqual(expect.arrayContaining([mine, other]));
+  });
+
   it('has a city’s 人社局 recommend its 技工学校 and its 教育局 every other school', async () => {
     clock.set(on('2026-09-02'));
     const technical = await flow.token({ sub: 'technical-admin', role: 'applicant', org: '山西省机电技师学院', schoolKind: '技工学校' });

@@ -22,6 +22,8 @@ export interface Who {
   readonly schoolKind?: SchoolKind;
   /** The grants the person holds, when not the role's usual ones. */
   readonly grants?: readonly GrantKind[];
+  /** The one project a lead's or a liaison's grants are limited to. */
+  readonly projectId?: string;
   /** Who registers the person and gives the grants: the office's first admin unless given (a school's admin gives its staff theirs). */
   readonly grantedBy?: Account;
 }
@@ -165,7 +167,7 @@ export class Accounts {
     const personId = registered.body.personId as string;
     const grantIds: string[] = [];
     for (const kind of who.grants ?? USUAL_GRANTS[who.role]) {
-      const granted = await this.call('POST', `/people/${personId}/grants`, by, { kind, reason: `测试：${who.sub} 的 ${kind}` });
+      const granted = await this.call('POST', `/people/${personId}/grants`, by, { kind, reason: `测试：${who.sub} 的 ${kind}`, ...(who.projectId ? { projectId: who.projectId } : {}) });
       if (granted.status !== 200) throw failed(`grant ${kind} to ${who.sub}`, granted);
       grantIds.push(granted.body.grantId);
     }

@@ -25,6 +25,7 @@ export const PROJECT_ACCESS: AccessPolicy<Project, ProjectCommandType> = {
     relations: { applicant: 'own-organisation', recommender: 'own-region', reviewer: 'impartial-reviewer', office: 'any', auditor: 'none' },
     refusals: {
       organisation: () => forbidden('not-own-organisation', 'an applicant acts only on its own organisation’s projects'),
+      project: () => forbidden('not-own-project', 'this grant is limited to another project of the school'),
       region: (project) => forbidden('not-own-region', `the project is in ${project.region}, outside the recommender’s region`),
       assignment: () => forbidden('not-assigned-reviewer', 'the reviewer is not assigned to this project'),
       impartiality: () => forbidden('own-organisation', 'a reviewer never reviews a project of its own organisation'),
@@ -34,12 +35,13 @@ export const PROJECT_ACCESS: AccessPolicy<Project, ProjectCommandType> = {
     relations: { applicant: 'own-organisation', recommender: 'own-region', reviewer: 'assigned-reviewer', office: 'any', auditor: 'any' },
     refusals: {
       organisation: () => forbidden('not-own-organisation', 'an applicant reads only its own organisation’s projects'),
+      project: () => forbidden('not-own-project', 'this grant is limited to another project of the school'),
       region: () => forbidden('not-own-region', 'a recommender reads only the projects of its region'),
       assignment: () => forbidden('not-assigned-reviewer', 'a reviewer reads only the projects assigned to it'),
       recusal: () => forbidden('reviewer-recused', 'the reviewer has recused from this project'),
     },
   },
-  subject: (project) => ({ org: project.applicantOrg, region: project.region, reviewers: project.reviewers }),
+  subject: (project) => ({ org: project.applicantOrg, project: project.projectId, region: project.region, reviewers: project.reviewers }),
   objections: {
     filedByObjector: ['ObjectionFiled', 'ObjectionRejected'] satisfies ProjectEventType[],
     objectorNamedTo: OBJECTORS_NAMED_TO_OFFICE,

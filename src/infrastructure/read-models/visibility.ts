@@ -15,6 +15,8 @@ export interface AccessColumns {
   readonly reviewers?: { readonly id: string; readonly table: string; readonly record: string; readonly reviewer: string; readonly recused: string };
   /** The person the row is about, for `self`. */
   readonly person?: string;
+  /** The row's project id, for an actor whose grant is limited to one project (a table without one shows such an actor nothing). */
+  readonly project?: string;
 }
 
 function need<K extends keyof AccessColumns>(columns: AccessColumns, key: K, relation: Relation): NonNullable<AccessColumns[K]> {
@@ -38,7 +40,8 @@ export function visibleTo(relations: RoleRelations, actor: Actor, columns: Acces
     case 'none':
       return nothing;
     case 'own-organisation':
-      return where(`${need(columns, 'org', relation)} = ?`, actor.org);
+      if (actor.project === undefined) return where(`${need(columns, 'org', relation)} = ?`, actor.org);
+      return columns.project ? where(`${need(columns, 'org', relation)} = ? AND ${columns.project} = ?`, actor.org, actor.project) : nothing;
     case 'own-region':
       return actor.region ? where(`${need(columns, 'region', relation)} = ?`, actor.region) : nothing;
     case 'assigned-reviewer':

@@ -75,6 +75,7 @@ export function draftApplication(command: DraftApplication, state: ProjectState,
     throw validation('program-type-mismatch', `cycle ${cycle.id} runs ${cycle.programType}, not ${data.programType}`);
   }
   const region = text(command.actor.region, 'region-required', 'the applicant’s region');
+  if (command.actor.project !== undefined) throw forbidden('not-own-project', 'a grant limited to one project does not draft another');
   checkApplicant(context, cycle);
   if (!cycle.windowOpen) throw illegalState('window-closed', 'the cycle’s application window is not open');
   checkBans(context, cycle.programType, today);

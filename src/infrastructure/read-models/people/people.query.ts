@@ -44,7 +44,13 @@ export class PeopleQueries {
       grantId: row.grant_id,
       kind: row.kind,
       projectId: row.project_id,
-      actor: { id: personId, role: GRANT_RULES[row.kind].role, org: row.organisation_id, ...(row.city ? { region: row.city } : {}) },
+      actor: {
+        id: personId,
+        role: GRANT_RULES[row.kind].role,
+        org: row.organisation_id,
+        ...(row.city ? { region: row.city } : {}),
+        ...(row.project_id ? { project: row.project_id } : {}),
+      },
     }));
   }
 

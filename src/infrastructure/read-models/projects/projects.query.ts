@@ -18,6 +18,7 @@ export interface ProjectFilters {
 const visibility = (actor: Actor, table = 'project_status'): Condition =>
   visibleTo(PROJECT_ACCESS.see.relations, actor, {
     org: `${table}.applicant_org`,
+    project: `${table}.id`,
     region: `${table}.region`,
     reviewers: { id: `${table}.id`, table: 'project_reviewers', record: 'project_id', reviewer: 'reviewer_id', recused: 'recused' },
   });
