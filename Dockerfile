@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1
 # The service as one image: built and pruned in a first stage, run as the unprivileged `node` user.
 #   docker build -t accreditation-lifecycle-service .
-#   docker run -p 3000:3000 -v als-data:/data -e JWT_SECRET=… accreditation-lifecycle-service
+#   docker run -p 3000:3000 -v als-data:/data accreditation-lifecycle-service   (its log names the first admin's set-up link)
 # On EventStoreDB/KurrentDB add -e EVENT_STORE=esdb -e EVENTSTORE_CONNECTION_STRING=esdb://host:2113?tls=false
 # (or see docker-compose.yml). DATA_DIR (/data) keeps the embedded store or, on ESDB, the read models,
 # the uploaded documents and the generated token secret.

@@ -12,8 +12,8 @@ import { join, resolve } from 'node:path';
 const ROOT = resolve(__dirname, '../..');
 const MARKED_BLOCK = /<!-- walk -->\s*\n```bash\n([\s\S]*?)\n```/g;
 
-/** Settings of the test's own environment that would point the walk's service or tokens elsewhere. */
-const SERVICE_SETTINGS = /^(PORT|HOST|DATA_DIR|EVENT_STORE|EVENTSTORE_.*|JWT_.*|OIDC_.*|CLOCK.*|SCHEDULER_.*|TOKEN_.*|PROGRAM_CATALOG_FILE|LOG_LEVEL|MAX_EVENT_BYTES|BODY_LIMIT_BYTES|DOCUMENT_MAX_BYTES)$/;
+/** Settings of the test's own environment that would point the walk's service elsewhere. */
+const SERVICE_SETTINGS = /^(PORT|HOST|DATA_DIR|EVENT_STORE|EVENTSTORE_.*|JWT_.*|OIDC_.*|CLOCK.*|SCHEDULER_.*|TOKEN_.*|PROGRAM_CATALOG_FILE|LOG_LEVEL|MAX_EVENT_BYTES|BODY_LIMIT_BYTES|DOCUMENT_MAX_BYTES|PUBLIC_URL|SECURE_COOKIES|OFFICE_.*|AUDIT_.*)$/;
 
 function walkBlocks(): string[] {
   return [...readFileSync(join(ROOT, 'README.md'), 'utf8').matchAll(MARKED_BLOCK)].map((m) => m[1]);
@@ -73,7 +73,9 @@ describe('the README’s first walk', () => {
     expect(blocks).toHaveLength(4);
     expect(blocks[0]).toMatch(/npm run build/);
     expect(blocks[0]).toMatch(/CLOCK=simulated CLOCK_START=\S+/);
-    expect(blocks[1]).toMatch(/npm run -s token/);
+    // People get accounts as a province's do: the first start's set-up link, then the admin's registrations.
+    expect(blocks[1]).toMatch(/\/auth\/setup/);
+    expect(blocks[1]).toMatch(/\/auth\/people\/\$id\/setup-link/);
     expect(blocks[3]).toMatch(/kill "\$SERVICE"/);
     // Nothing pinned to one port: every address goes through $PORT.
     expect(blocks.join('\n')).not.toMatch(/localhost:\d/);
