@@ -210,7 +210,7 @@ export class DecideProjectHandler implements ICommandHandler<DecideProject, Comm
         };
       case 'AssignReviewer': {
         const { state: person } = await readState(this.streams, personDecider, personStream(command.data.reviewerId));
-        if (person.status === 'None') return {};
+        if (person.status === 'None') return { reviewer: null };
         const expert = person.status === 'Active' && person.grants.some((grant) => grant.kind === 'expert');
         return { reviewer: { organisationId: person.organisationId, expert, affiliations: person.expert?.affiliations ?? [] } };
       }

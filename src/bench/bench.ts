@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -171,22 +170,21 @@ async function main() {
       process.exit(130);
     });
   }
-  const jwtSecret = randomBytes(32).toString('base64url');
   const loadAtStart = loadavg().map((l) => Math.round(l * 100) / 100);
   try {
     log(`bench${quick ? ' (quick)' : ''}: data in ${dir}`);
     log('store: appends through SqliteEventStore beside raw better-sqlite3');
     const store = await measureStore(dir, sizes.storeAppendsPerCaller);
-    const http = await measureHttp(dir, jwtSecret, sizes, log);
+    const http = await measureHttp(dir, sizes, log);
     const p1Missed =
       http.distinct.okPerSecond < GOALS.commandsPerSecond || http.distinctToBareRatio < GOALS.ratioToBare || http.distinct.p99Ms > GOALS.p99Ms || http.hot.p99Ms > GOALS.p99Ms;
     let profile: ProfileRun | undefined;
     if (!args.includes('--no-profile') && (p1Missed || args.includes('--profile'))) {
       // Kept after the run, outside the temporary folder, for a closer look (e.g. in Chrome DevTools).
-      profile = await profileDistinct(mkdtempSync(join(tmpdir(), 'als-bench-profile-')), dir, jwtSecret, sizes, log);
+      profile = await profileDistinct(mkdtempSync(join(tmpdir(), 'als-bench-profile-')), dir, sizes, log);
     }
     const logFigures = await measureLog(join(dir, 'log-data'), sizes, log);
-    const startup = await measureStartup(join(dir, 'log-data'), jwtSecret, log);
+    const startup = await measureStartup(join(dir, 'log-data'), log);
     const results: Results = {
       date: new Date().toISOString(),
       seconds: Math.round((Date.now() - started) / 1000),

@@ -33,6 +33,8 @@ export interface Child {
   readonly baseUrl: string;
   /** The last lines the child wrote, for error messages. */
   output(): string;
+  /** The set-up link a service child's first start logged for its first admin, once it has. */
+  setupLink(): string | undefined;
   /** SIGTERM, then SIGKILL after `graceMs`; resolves when the child has exited. */
   stop(graceMs?: number): Promise<void>;
 }
@@ -41,8 +43,10 @@ function start(args: readonly string[], env: NodeJS.ProcessEnv, port: number, ip
   const child = spawn(process.execPath, [...args], { env, stdio: ['ignore', 'pipe', 'pipe', ...(ipc ? ['ipc' as const] : [])] });
   running.add(child);
   let tail = '';
+  let setupLink: string | undefined;
   const keep = (chunk: Buffer) => {
     tail = (tail + chunk.toString()).slice(-4000);
+    setupLink ??= /"setupUrl":"([^"]+)"/.exec(tail)?.[1];
   };
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);
@@ -53,6 +57,7 @@ function start(args: readonly string[], env: NodeJS.ProcessEnv, port: number, ip
     pid: child.pid!,
     baseUrl: `http://127.0.0.1:${port}`,
     output: () => tail,
+    setupLink: () => setupLink,
     stop: async (graceMs = 10_000) => {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');
@@ -65,7 +70,6 @@ function start(args: readonly string[], env: NodeJS.ProcessEnv, port: number, ip
 
 export interface ServiceOptions {
   readonly dataDir: string;
-  readonly jwtSecret: string;
   /** Preloads the profiler hook, driven over IPC ('profile-start', 'profile-stop' writes the profile to this file). */
   readonly profileFile?: string;
 }
@@ -79,12 +83,11 @@ export async function startService(options: ServiceOptions): Promise<Child> {
     HOST: '127.0.0.1',
     DATA_DIR: options.dataDir,
     LOG_LEVEL: 'warn',
-    JWT_SECRET: options.jwtSecret,
     ...(options.profileFile ? { BENCH_PROFILE_FILE: options.profileFile } : {}),
   };
   delete env.CLOCK;
   delete env.EVENT_STORE;
-  delete env.OIDC_JWKS_URL;
+  delete env.OIDC_SIGN_IN_ISSUER;
   const args = [...(options.profileFile ? ['-r', join(DIST, 'bench', 'profiler-hook.js')] : []), join(DIST, 'main.js')];
   return start(args, env, port, options.profileFile !== undefined);
 }

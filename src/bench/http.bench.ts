@@ -1,7 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { AppConfig, loadConfig } from '../config';
-import { mintToken, TokenClaims } from '../infrastructure/http/auth';
+import { ServiceAccounts } from '../demo/accounts';
 import { Child, cpuSecondsOf, memoryOf, startBare, startService, waitReady } from './children';
 import { HttpAnswer, HttpConnection, load, LoadRequest, LoadResult, percentile } from './load';
 import { ProfileSummary, summarizeProfile } from './profile';
@@ -52,20 +51,17 @@ const editBody = (i: number) => ({ title: `机电一体化技术品牌专业建�
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
-/** Mints the bench's tokens with the secret the service child is given. */
-export class Tokens {
-  private readonly config: AppConfig;
-
-  constructor(jwtSecret: string) {
-    this.config = loadConfig({ JWT_SECRET: jwtSecret, DATA_DIR: '/nonexistent-bench-dir' });
-  }
-
-  mint(claims: TokenClaims): Promise<string> {
-    return mintToken(this.config, claims, '2h');
-  }
-
-  office = () => this.mint({ sub: 'bench-office-1', role: 'office', org: '山西省教育厅' });
-  applicant = (n: number | string) => this.mint({ sub: `bench-applicant-${n}`, role: 'applicant', org: `bench-school-${n}`, region: '太原市' });
+/**
+ * The bench's people, registered through the service child's API by its first admin (set up with the
+ * link its first start logged), before anything is timed: the office and one school per connection.
+ */
+async function benchPeople(service: Child, applicantKeys: readonly (number | string)[]): Promise<{ office: string; applicants: string[] }> {
+  const link = service.setupLink();
+  if (!link) throw new Error(`the service logged no set-up link:\n${service.output()}`);
+  const accounts = await ServiceAccounts.withLink({ url: service.baseUrl }, link);
+  const office = await accounts.token({ sub: 'bench-office-1', role: 'office', org: '山西省教育厅' });
+  const applicants = await Promise.all(applicantKeys.map((n) => accounts.token({ sub: `bench-applicant-${n}`, role: 'applicant', org: `bench-school-${n}`, region: '太原市' })));
+  return { office, applicants };
 }
 
 async function ok(answer: Promise<HttpAnswer>, what: string): Promise<HttpAnswer> {
@@ -137,20 +133,19 @@ export interface ProfileRun {
  * P1 (commands/s, distinct and hot, beside bare Fastify) and P2 (read-your-writes lag), against one
  * service child on a fresh data folder.
  */
-export async function measureHttp(dir: string, jwtSecret: string, sizes: HttpSizes, log: (line: string) => void): Promise<HttpFigures> {
-  const tokens = new Tokens(jwtSecret);
-  const office = await tokens.office();
-  const applicants = await Promise.all(Array.from({ length: sizes.connections }, (_, c) => tokens.applicant(c)));
-  const hotApplicant = await tokens.applicant('hot');
-  const rywApplicant = await tokens.applicant('ryw');
-
+export async function measureHttp(dir: string, sizes: HttpSizes, log: (line: string) => void): Promise<HttpFigures> {
   const spawnedAt = process.hrtime.bigint();
-  const service = await startService({ dataDir: join(dir, 'http-data'), jwtSecret });
+  const service = await startService({ dataDir: join(dir, 'http-data') });
   const bare = await startBare();
   try {
     const startupMs = await waitReady(service, { path: '/health', needCaughtUp: true, since: spawnedAt, timeoutMs: 60_000 });
     await waitReady(bare, { path: '/health', needCaughtUp: false, since: spawnedAt, timeoutMs: 60_000 });
     const idleRssMb = memoryOf(service.pid).rssMb;
+    log(`accounts: the office and ${sizes.connections + 2} schools registered through the API (not timed)`);
+    const people = await benchPeople(service, [...Array.from({ length: sizes.connections }, (_, c) => c), 'hot', 'ryw']);
+    const office = people.office;
+    const applicants = people.applicants.slice(0, sizes.connections);
+    const [hotApplicant, rywApplicant] = people.applicants.slice(sizes.connections);
 
     await openCycle(service, office);
     const ids = await draftProjects(service, applicants);
@@ -225,16 +220,14 @@ export async function measureHttp(dir: string, jwtSecret: string, sizes: HttpSiz
  * A separate service child with the profiler hook preloaded: after a warm-up, the V8 CPU profile of
  * the distinct-projects edit load alone. Kept apart so the measured figures carry no profiler.
  */
-export async function profileDistinct(profileDir: string, dir: string, jwtSecret: string, sizes: HttpSizes, log: (line: string) => void): Promise<ProfileRun> {
-  const tokens = new Tokens(jwtSecret);
-  const office = await tokens.office();
-  const applicants = await Promise.all(Array.from({ length: sizes.connections }, (_, c) => tokens.applicant(c)));
+export async function profileDistinct(profileDir: string, dir: string, sizes: HttpSizes, log: (line: string) => void): Promise<ProfileRun> {
   mkdirSync(profileDir, { recursive: true });
   const file = join(profileDir, 'service-p1.cpuprofile');
   const spawnedAt = process.hrtime.bigint();
-  const service = await startService({ dataDir: join(dir, 'profile-data'), jwtSecret, profileFile: file });
+  const service = await startService({ dataDir: join(dir, 'profile-data'), profileFile: file });
   try {
     await waitReady(service, { path: '/health', needCaughtUp: true, since: spawnedAt, timeoutMs: 60_000 });
+    const { office, applicants } = await benchPeople(service, Array.from({ length: sizes.connections }, (_, c) => c));
     await openCycle(service, office);
     const ids = await draftProjects(service, applicants);
     await editLoad(service, sizes, sizes.warmupRequests, ids, applicants);

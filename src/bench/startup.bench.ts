@@ -15,10 +15,10 @@ export interface StartupFigures {
 const SETTLE_MS = 3000;
 
 /** P5: start-up of the real service on a data folder holding the big log, already projected. */
-export async function measureStartup(dataDir: string, jwtSecret: string, log: (line: string) => void): Promise<StartupFigures> {
+export async function measureStartup(dataDir: string, log: (line: string) => void): Promise<StartupFigures> {
   const start = async () => {
     const spawnedAt = process.hrtime.bigint();
-    const service = await startService({ dataDir, jwtSecret });
+    const service = await startService({ dataDir });
     try {
       const ms = await waitReady(service, { path: '/health', needCaughtUp: true, since: spawnedAt, timeoutMs: 120_000, everyMs: 10 });
       const startRssMb = memoryOf(service.pid).rssMb;

@@ -1,35 +1,25 @@
 import 'reflect-metadata';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { AppConfig, ConfigError, loadConfig } from '../config';
-import { mintToken } from '../infrastructure/http/auth';
+import { ConfigError } from '../config';
+import { ServiceAccounts } from './accounts';
 import { playPlan } from './play-plan';
 import { CLOCK_START, DemoService, startService } from './service';
 import { formatSummary } from './summary';
 
-const USAGE = `usage: npm run demo [-- [--url http://host:port] [--scale 400] [--concurrency 16]]
+const USAGE = `usage: npm run demo [-- [--url http://host:port --setup-link <link>] [--scale 400] [--concurrency 16]]
 
-Plays the 2020 Shanxi plan through the service's HTTP API on its simulated clock.
+Plays the 2020 Shanxi plan through the service's HTTP API on its simulated clock; its people get their
+accounts through the API, from the office's first admin on.
 Without --url it starts its own throwaway service (node dist/main.js, temporary data folder, free port).
-With --url it plays against a running service, which must be fresh, run with CLOCK=simulated and
-CLOCK_START=${CLOCK_START} (or earlier), and share its token secret: the same JWT_SECRET, or the same
-DATA_DIR (whose jwt-secret file the demo reads).`;
-
-/** The secret of a service the demo did not start: JWT_SECRET, or the file the service generated in DATA_DIR. */
-function runningServiceConfig(): AppConfig {
-  const config = loadConfig(process.env);
-  if (config.auth.kind !== 'hs256') throw new Error('with OIDC_JWKS_URL set, tokens come from the OIDC provider: the demo mints HS256 tokens with the shared secret only');
-  if (!config.auth.secret && !existsSync(join(config.dataDir, 'jwt-secret'))) {
-    throw new Error(`no token secret: set JWT_SECRET to the service's, or DATA_DIR to its data folder (no ${join(config.dataDir, 'jwt-secret')})`);
-  }
-  return config;
-}
+With --url it plays against a running service, which must be fresh (the set-up link its first start
+printed still unused), run with CLOCK=simulated and CLOCK_START=${CLOCK_START} (or earlier).`;
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
       url: { type: 'string' },
+      'setup-link': { type: 'string' },
       scale: { type: 'string', default: '400' },
       concurrency: { type: 'string', default: '16' },
       help: { type: 'boolean', short: 'h' },
@@ -46,17 +36,18 @@ async function main(): Promise<number> {
 
   const started = Date.now();
   let service: DemoService | undefined;
-  let config: AppConfig;
   let url: string;
+  let setupLink: string;
   if (values.url) {
     url = values.url.replace(/\/+$/, '');
-    config = runningServiceConfig();
+    if (!values['setup-link']) throw new Error('--url needs --setup-link: the one-time link the service printed on its first start (its setupUrl log line)');
+    setupLink = values['setup-link'];
     process.stdout.write(`Playing the 2020 Shanxi plan against ${url} (${scale} schools, ${concurrency} requests in flight)\n`);
   } else {
     process.stdout.write('Starting a throwaway service (node dist/main.js, CLOCK=simulated)…\n');
     service = await startService(join(__dirname, '..', 'main.js'));
     url = service.url;
-    config = loadConfig({ DATA_DIR: service.dataDir, JWT_SECRET: service.jwtSecret });
+    setupLink = service.setupLink;
     process.stdout.write(`Service on ${url}, data in ${service.dataDir}, clock from ${CLOCK_START}; ${scale} schools, ${concurrency} requests in flight\n\n`);
   }
   const stopService = async () => {
@@ -70,7 +61,8 @@ async function main(): Promise<number> {
   process.once('SIGINT', interrupted);
   process.once('SIGTERM', interrupted);
   try {
-    const result = await playPlan(url, (claims) => mintToken(config, claims), { scale, concurrency, log: (line) => process.stdout.write(`${line}\n`) });
+    const accounts = await ServiceAccounts.withLink({ url }, setupLink);
+    const result = await playPlan(url, accounts, { scale, concurrency, log: (line) => process.stdout.write(`${line}\n`) });
     process.stdout.write(`${formatSummary(result).join('\n')}\n`);
     const startedService = service !== undefined;
     await stopService();

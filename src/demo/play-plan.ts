@@ -1,6 +1,6 @@
-import type { TokenClaims } from '../infrastructure/http/auth';
 import { addCalendarDays, chinaDateOf } from '../domain/calendar';
 import { defaultCatalog } from '../domain/catalog/program-catalog';
+import { ServiceAccounts, Who } from './accounts';
 import { ApiClient, Answer, DemoStepError, interleave, pool } from './http-client';
 import { tinyPdf } from './pdf';
 import { count, padEnd } from './text';
@@ -16,8 +16,6 @@ import { CITIES, City, COURSES, Enterprise, Expert, MAJORS, populationOf, Random
  * recovery; enterprises from incubation to certification, one disqualified and banned. It ends with a
  * summary read from the read models and an auditor's verification of the whole log.
  */
-
-export type MintToken = (claims: TokenClaims) => Promise<string>;
 
 export interface PlayOptions {
   /** Number of applicant schools (and a tenth as many enterprises). */
@@ -123,8 +121,9 @@ const PASS_LINE = 60;
 const BEIJING_MORNING = 'T10:00:00+08:00';
 const average = (xs: readonly number[]) => (xs.length ? xs.reduce((s, x) => s + x, 0) / xs.length : 0);
 
-export async function playPlan(baseUrl: string, mintToken: MintToken, options: PlayOptions): Promise<PlanResult> {
-  const play = new Play(baseUrl, mintToken, options);
+/** Plays the plan on the service whose accounts are `accounts`: every person is registered through its API as the play first needs them. */
+export async function playPlan(baseUrl: string, accounts: ServiceAccounts, options: PlayOptions): Promise<PlanResult> {
+  const play = new Play(baseUrl, accounts, options);
   try {
     return await play.run();
   } finally {
@@ -138,7 +137,6 @@ class Play {
   private readonly log: (line: string) => void;
   private readonly random: Random;
   private readonly started = Date.now();
-  private readonly tokens = new Map<string, Promise<string>>();
   private readonly cycles = new Map<Program, Cycle>();
   private readonly population;
   private today = '2020-09-01';
@@ -151,7 +149,7 @@ class Play {
 
   constructor(
     baseUrl: string,
-    private readonly mintToken: MintToken,
+    private readonly accounts: ServiceAccounts,
     options: PlayOptions,
   ) {
     this.concurrency = options.concurrency ?? 16;
@@ -163,28 +161,27 @@ class Play {
 
   // ------------------------------------------------------------------------------------------- people
 
-  private token(claims: TokenClaims): Promise<string> {
-    let token = this.tokens.get(claims.sub);
-    if (!token) {
-      token = this.mintToken(claims);
-      this.tokens.set(claims.sub, token);
-    }
-    return token;
+  private token(who: Who): Promise<string> {
+    return this.accounts.token(who);
   }
 
   private office = () => this.token({ sub: 'office-1', role: 'office', org: '山西省教育厅' });
   /** The enterprise scheme is the provincial development and reform commission's. */
   private drcOffice = () => this.token({ sub: 'drc-office-1', role: 'office', org: '山西省发展和改革委员会' });
   private auditor = () => this.token({ sub: 'auditor-1', role: 'auditor', org: '山西省审计厅' });
-  private applicant = (s: School) => this.token({ sub: `${s.key}-user`, role: 'applicant', org: s.name, region: s.city.name });
-  private enterprise = (e: Enterprise) => this.token({ sub: `${e.key}-user`, role: 'applicant', org: e.name, region: e.city.name });
-  private expert = (e: Expert) => this.token({ sub: e.id, role: 'reviewer', org: e.org });
+  /** The school's admin and 校长 in one person: drafts, signs off and submits. */
+  private applicant = (s: School) => this.token({ sub: `${s.key}-user`, role: 'applicant', org: s.name, region: s.city.name, schoolKind: s.kind === 'college' ? '高职' : s.technical ? '技工学校' : '中职' });
+  private enterprise = (e: Enterprise) => this.token({ sub: `${e.key}-user`, role: 'applicant', org: e.creditCode, orgName: e.name, region: e.city.name, grants: ['enterprise-admin'] });
+  private expertWho = (e: Expert): Who => ({ sub: e.id, role: 'reviewer', org: e.org });
+  private expert = (e: Expert) => this.token(this.expertWho(e));
+  /** An expert's id as the service knows them: the person the office registered in the reviewer pool. */
+  private expertId = async (e: Expert) => (await this.accounts.account(this.expertWho(e))).personId;
   private educationBureau = (c: City) => this.token({ sub: `${c.slug}-edu`, role: 'recommender', org: `${c.name}教育局`, region: c.name });
-  /** 技工学校 are recommended by the city's human-resources bureau. */
+  /** 技工学校 are recommended by the city's human-resources bureau (人社局), whatever the program. */
   private hrBureau = (c: City) => this.token({ sub: `${c.slug}-hrss`, role: 'recommender', org: `${c.name}人力资源和社会保障局`, region: c.name });
   private drcBureau = (c: City) => this.token({ sub: `${c.slug}-drc`, role: 'recommender', org: `${c.name}发展和改革委员会`, region: c.name });
-  private recommenderOf = (app: App) => (app.program === 'secondary-school' && app.school.technical ? this.hrBureau(app.school.city) : this.educationBureau(app.school.city));
-  private recommenderKey = (app: App) => `${app.school.city.slug}-${app.program === 'secondary-school' && app.school.technical ? 'hrss' : 'edu'}`;
+  private recommenderOf = (app: App) => (app.school.technical ? this.hrBureau(app.school.city) : this.educationBureau(app.school.city));
+  private recommenderKey = (app: App) => `${app.school.city.slug}-${app.school.technical ? 'hrss' : 'edu'}`;
 
   // ------------------------------------------------------------------------------------------- helpers
 
@@ -490,7 +487,7 @@ class Play {
       await this.forAll(apps, async (app, i) => {
         const panel = [0, 4, 8].map((offset) => expertOf(i + offset, Math.floor(i / orgs.length)));
         for (const expert of panel) {
-          await this.post(`assign ${expert.id} to ${app.title}`, `/projects/${app.projectId}/reviewers`, await this.office(), { reviewerId: expert.id, reviewerOrg: expert.org, declaredRelations: [] }, `assign-${app.key}-${expert.id}`);
+          await this.post(`assign ${expert.id} to ${app.title}`, `/projects/${app.projectId}/reviewers`, await this.office(), { reviewerId: await this.expertId(expert), reviewerOrg: expert.org, declaredRelations: [] }, `assign-${app.key}-${expert.id}`);
         }
         app.reviewers = panel;
         app.panel = i;
@@ -506,7 +503,7 @@ class Play {
       await this.post(`declare conflict on ${app.title}`, `/projects/${app.projectId}/declare-conflict`, await this.expert(recusing), { reason: '本人近三年曾担任申报学校兼职教师' }, `conflict-${app.key}`);
       const i = app.panel;
       const replacement = expertOf(i + 2, Math.floor(i / orgs.length));
-      await this.post(`reassign ${app.title}`, `/projects/${app.projectId}/reviewers`, await this.office(), { reviewerId: replacement.id, reviewerOrg: replacement.org, declaredRelations: [] }, `assign-${app.key}-${replacement.id}`);
+      await this.post(`reassign ${app.title}`, `/projects/${app.projectId}/reviewers`, await this.office(), { reviewerId: await this.expertId(replacement), reviewerOrg: replacement.org, declaredRelations: [] }, `assign-${app.key}-${replacement.id}`);
       app.recused = recusing;
       app.reviewers = app.reviewers.map((e) => (e === recusing ? replacement : e));
       return `${recusing.id} (${recusing.org}) recused from ${app.school.name}'s project; ${replacement.id} (${replacement.org}) assigned instead`;

@@ -1,5 +1,4 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -9,8 +8,8 @@ import { join } from 'node:path';
 export interface DemoService {
   readonly url: string;
   readonly dataDir: string;
-  /** The HS256 secret the service verifies tokens with, so the demo can mint them. */
-  readonly jwtSecret: string;
+  /** The one-time link its first start logged, with which the demo sets up the office's first admin. */
+  readonly setupLink: string;
   readonly stop: () => Promise<void>;
 }
 
@@ -40,7 +39,6 @@ async function healthy(url: string): Promise<boolean> {
 
 export async function startService(mainJs: string): Promise<DemoService> {
   const dataDir = mkdtempSync(join(tmpdir(), 'accreditation-demo-'));
-  const jwtSecret = randomBytes(32).toString('base64url');
   const port = await freePort();
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -49,16 +47,17 @@ export async function startService(mainJs: string): Promise<DemoService> {
     DATA_DIR: dataDir,
     CLOCK: 'simulated',
     CLOCK_START,
-    JWT_SECRET: jwtSecret,
     SCHEDULER_INTERVAL_MS: '0',
     LOG_LEVEL: 'warn',
   };
-  // Tokens are minted here with the shared secret: an OIDC setting in the environment would refuse them.
-  delete env.OIDC_JWKS_URL;
+  // The demo's people sign in with passwords it sets: sign-in through an identity platform stays off.
+  delete env.OIDC_SIGN_IN_ISSUER;
   const child: ChildProcess = spawn(process.execPath, [mainJs], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const output: string[] = [];
+  let setupLink: string | undefined;
   const keep = (chunk: Buffer) => {
     for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) {
+      setupLink ??= /"setupUrl":"([^"]+)"/.exec(line)?.[1];
       output.push(line);
       if (output.length > 50) output.shift();
       if (ready) process.stderr.write(`service: ${line}\n`);
@@ -94,5 +93,9 @@ export async function startService(mainJs: string): Promise<DemoService> {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   ready = true;
-  return { url, dataDir, jwtSecret, stop };
+  if (!setupLink) {
+    await stop();
+    throw new Error(`the service logged no set-up link for its first admin:\n${output.join('\n')}`);
+  }
+  return { url, dataDir, setupLink, stop };
 }

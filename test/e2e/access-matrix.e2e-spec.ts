@@ -1,4 +1,4 @@
-import { TokenClaims } from '../../src/infrastructure/http/auth';
+import { Who } from '../support/accounts';
 import { HttpResult } from '../support/http';
 import { expectOk, FakeClock, on } from '../support/lifecycle';
 import { ProjectFlow } from '../support/project-flow';
@@ -28,7 +28,7 @@ const KINDS = [
 type Kind = (typeof KINDS)[number];
 
 /** The same people as access.spec.ts; the record's organisation is `org`, in 太原市. */
-const actorsFor = (org: string): Record<Kind, TokenClaims> => ({
+const actorsFor = (org: string): Record<Kind, Who> => ({
   'own organisation': { sub: `${org}-user`, role: 'applicant', org, region: '太原市' },
   'other organisation': { sub: `${org}-other-user`, role: 'applicant', org: `${org}-other`, region: '太原市' },
   'own city': { sub: 'rec-ty', role: 'recommender', org: '太原市教育局', region: '太原市' },
@@ -73,7 +73,7 @@ const TABLE: Record<Kind, { project: Answer; enterprise: Answer; cycle: Answer; 
 
 const TAIZHONG = '91140100MA0GRXXX15';
 const CYCLE = 'access-2025';
-const OBJECTOR: TokenClaims = { sub: 'objector-7', role: 'applicant', org: '晋中某职业学校', region: '晋中市' };
+const OBJECTOR: Who = { sub: 'objector-7', role: 'applicant', org: '晋中某职业学校', region: '晋中市' };
 const IDENTITY = [OBJECTOR.sub, OBJECTOR.org, '王某', '13800000000', '赵某', 'zhao@example.com'];
 
 describe('one access policy per aggregate, over HTTP', () => {

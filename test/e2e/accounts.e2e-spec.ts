@@ -1,10 +1,9 @@
-import { CommandBus } from '@nestjs/cqrs';
 import ExcelJS from 'exceljs';
-import { DecidePerson, DecideRegistry } from '../../src/application/accounts.commands';
 import { EVENT_STORE, EventStore } from '../../src/application/event-store';
-import { CommandRequest } from '../../src/application/handle-command';
 import { isCreditCode } from '../../src/domain/organisation/organisation';
 import { IMPORT_MAX_BYTES } from '../../src/infrastructure/http/organisation-import';
+import { FirstStart } from '../../src/infrastructure/accounts/first-start.service';
+import { Accounts } from '../support/accounts';
 import { client, HttpResult } from '../support/http';
 import { RunningApp, startTestApp } from '../support/test-app';
 
@@ -20,7 +19,7 @@ const OFFICE = '11140000405200012U';
 const SCHOOL_A = '12140100MB1000001K';
 const SCHOOL_B = '12140100MB1000002N';
 const BUREAU = '11140100MB10000066';
-const ADMIN = 'e2e-office-admin';
+const ADMIN = FirstStart.ADMIN_ID;
 
 type Problem = { code?: string; details?: { rows?: { row: number; creditCode: string; problems: { field: string; code: string }[] }[] }; [key: string]: unknown };
 
@@ -34,7 +33,8 @@ describe('organisations, people and grants over HTTP', () => {
   let http: ReturnType<typeof client>;
   let store: EventStore;
   let office: string;
-  let applicantNobody: string;
+  let outsider: string;
+  let accounts: Accounts;
 
   /** The position of the last event in the log: unchanged when a request wrote nothing. */
   const lastPosition = async () => (await store.status()).lastPosition?.toString() ?? null;
@@ -63,18 +63,11 @@ describe('organisations, people and grants over HTTP', () => {
     running = await startTestApp();
     http = client(running);
     store = running.app.get<EventStore>(EVENT_STORE);
-    // The first start's office and admin, as the set-up link registers them: through the app's own doors.
-    const bus = running.app.get(CommandBus);
-    const firstStart = (step: string): CommandRequest => ({
-      commandId: `first-start:${step}`,
-      actor: { id: ADMIN, role: 'office', org: OFFICE },
-      issuedBy: { issuer: 'first-start', decidedAt: new Date().toISOString() },
-    });
-    await bus.execute(new DecideRegistry({ type: 'RegisterOrganisation', data: { organisation: { kind: 'office', creditCode: OFFICE, name: '山西省教育厅' } } }, firstStart('office')));
-    await bus.execute(new DecidePerson(ADMIN, { type: 'RegisterPerson', data: { personId: ADMIN, name: '系统管理员', organisationId: OFFICE } }, firstStart('admin')));
-    await bus.execute(new DecidePerson(ADMIN, { type: 'GrantRole', data: { grantId: 'first-admin', kind: 'office-admin', reason: '首次启动' } }, firstStart('admin-grant')));
-    office = await http.token({ sub: ADMIN, role: 'office', org: OFFICE });
-    applicantNobody = await http.token({ sub: 'nobody', role: 'applicant', org: SCHOOL_A, region: '太原市' });
+    // The office's first admin, set up with the first start's link.
+    accounts = await Accounts.of(running);
+    office = accounts.admin.token;
+    // Signed in, but nobody of the schools or the office: a clerk of another city's bureau.
+    outsider = await accounts.token({ sub: 'outsider', role: 'recommender', org: '大同市教育局', region: '大同市' });
   });
   afterAll(() => running.stop());
 
@@ -87,12 +80,12 @@ describe('organisations, people and grants over HTTP', () => {
       const bureau = await http.post('/organisations', office, { kind: 'bureau', creditCode: BUREAU, name: '太原市教育局', city: '太原市', bureauKind: '教育局' });
       expect(bureau.status).toBe(201);
 
-      const read = await http.get(`/organisations/${SCHOOL_A.toLowerCase()}`, applicantNobody);
+      const read = await http.get(`/organisations/${SCHOOL_A.toLowerCase()}`, outsider);
       expect(read.status).toBe(200);
       expect(read.body).toEqual({ id: SCHOOL_A, revision: Number(bureau.headers.get('etag')!.replace(/"/g, '')), kind: 'school', creditCode: SCHOOL_A, name: '太原职业技术学院', city: '太原市', schoolKind: '高职' });
       expect(read.headers.get('etag')).toBe(bureau.headers.get('etag'));
 
-      const bureaus = await http.get(`/organisations?kind=bureau&city=${encodeURIComponent('太原市')}&after=${bureau.body.position}`, applicantNobody);
+      const bureaus = await http.get(`/organisations?kind=bureau&city=${encodeURIComponent('太原市')}&after=${bureau.body.position}`, outsider);
       expect(bureaus.status).toBe(200);
       expect(bureaus.body).toMatchObject({ total: 1, items: [{ kind: 'bureau', creditCode: BUREAU, name: '太原市教育局', city: '太原市', bureauKind: '教育局' }] });
       const offices = await http.get('/organisations?kind=office', office);
@@ -105,7 +98,7 @@ describe('organisations, people and grants over HTTP', () => {
       expectProblem(await http.post('/organisations', office, { kind: 'school', creditCode: SCHOOL_B, name: '学校', city: '北京市', schoolKind: '高职' }), 400, 'unknown-city');
       expectProblem(await http.post('/organisations', office, { kind: 'school', creditCode: SCHOOL_A, name: '另一个名字', city: '太原市', schoolKind: '高职' }), 409, 'organisation-already-registered');
       expectProblem(await http.post('/organisations', office, { kind: 'bureau', creditCode: creditCode('11140100MB1000009'), name: '又一个教育局', city: '太原市', bureauKind: '教育局' }), 409, 'place-already-held');
-      expectProblem(await http.post('/organisations', applicantNobody, { kind: 'school', creditCode: SCHOOL_B, name: '学校', city: '太原市', schoolKind: '高职' }), 403, 'role-not-allowed');
+      expectProblem(await http.post('/organisations', outsider, { kind: 'school', creditCode: SCHOOL_B, name: '学校', city: '太原市', schoolKind: '高职' }), 403, 'role-not-allowed');
       expectProblem(await http.get(`/organisations/${SCHOOL_B}`, office), 404, 'organisation-not-found');
       expect(await lastPosition()).toBe(before);
     });
@@ -120,7 +113,7 @@ describe('organisations, people and grants over HTTP', () => {
       expect((await http.get(`/organisations?city=${encodeURIComponent('晋中市')}&after=${back.body.position}`, office)).body.total).toBe(0);
       expectProblem(await http.post(`/organisations/${SCHOOL_B}/update`, office, { name: '新名字', reason: '更名' }), 404, 'organisation-not-found');
       expectProblem(await http.post(`/organisations/${SCHOOL_A}/update`, office, { name: '新名字' }), 400, 'validation-failed');
-      expectProblem(await http.post(`/organisations/${SCHOOL_A}/update`, applicantNobody, { name: '新名字', reason: '更名' }), 403, 'role-not-allowed');
+      expectProblem(await http.post(`/organisations/${SCHOOL_A}/update`, outsider, { name: '新名字', reason: '更名' }), 403, 'role-not-allowed');
     });
   });
 
@@ -257,7 +250,7 @@ describe('organisations, people and grants over HTTP', () => {
       // A command route that takes JSON answers a multipart body with the validation of an empty one.
       expectProblem(await http.request('POST', '/people', { token: office, raw: part, headers: { 'content-type': 'multipart/form-data; boundary=XYZ' } }), 400, 'validation-failed');
       // Before any file is read, the role table: an applicant's upload is refused as such.
-      expectProblem(await upload(applicantNobody, '学校名单.csv', csvList, CSV), 403, 'role-not-allowed');
+      expectProblem(await upload(outsider, '学校名单.csv', csvList, CSV), 403, 'role-not-allowed');
       expect(await lastPosition()).toBe(before);
     });
 
@@ -297,7 +290,7 @@ describe('organisations, people and grants over HTTP', () => {
       const read = await http.get(`/people/${personId}`, office);
       expect(read.body).toMatchObject({ id: personId, status: 'Active', name: '王老师', organisationId: SCHOOL_A, grants: [{ grantId: granted.body.grantId, kind: 'school-admin', organisationId: SCHOOL_A, grantedBy: ADMIN }] });
       expect(read.headers.get('etag')).toBe('"1"');
-      adminA = { personId, token: await http.token({ sub: personId, role: 'applicant', org: SCHOOL_A, region: '太原市' }) };
+      adminA = { personId, token: await accounts.signIn(personId) };
       expectProblem(await http.post('/people', office, { name: '无处可去', organisationId: school(999) }), 404, 'organisation-not-found');
     });
 
@@ -316,7 +309,7 @@ describe('organisations, people and grants over HTTP', () => {
         ['王老师', ['school-admin']],
       ]);
       // The colleague reads themselves; a school admin does not hand out what only the office gives.
-      const self = await http.token({ sub: colleague, role: 'applicant', org: SCHOOL_A, region: '太原市' });
+      const self = await accounts.signIn(colleague);
       expect((await http.get(`/people/${colleague}`, self)).status).toBe(200);
       expectProblem(await http.get(`/people?organisationId=${SCHOOL_A}`, self), 403, 'not-own-organisation');
       expectProblem(await http.post(`/people/${colleague}/grants`, adminA.token, { kind: 'school-admin', reason: '再设一位管理员' }), 403, 'may-not-grant');
@@ -325,7 +318,7 @@ describe('organisations, people and grants over HTTP', () => {
     it('refuses the admin of another school, with the door’s codes, and writes nothing', async () => {
       const personB = await person(office, SCHOOL_B, '赵老师');
       expect((await http.post(`/people/${personB}/grants`, office, { kind: 'school-admin', reason: '学校账号管理员' })).status).toBe(200);
-      adminB = await http.token({ sub: personB, role: 'applicant', org: SCHOOL_B, region: '太原市' });
+      adminB = await accounts.signIn(personB);
       const before = await lastPosition();
       expectProblem(await http.post('/people', adminB, { name: '冒名者', organisationId: SCHOOL_A }), 403, 'not-organisation-admin');
       expectProblem(await http.post(`/people/${colleague}/grants`, adminB, { kind: 'liaison', reason: '联络员' }), 403, 'may-not-grant');
@@ -335,7 +328,7 @@ describe('organisations, people and grants over HTTP', () => {
       expectProblem(await http.get(`/people?organisationId=${SCHOOL_A}`, adminB), 403, 'not-own-organisation');
       expectProblem(await http.get('/people', adminB), 403, 'not-own-organisation');
       // A token claiming a school admin's role and school, for a person who holds no grant, stands for nothing.
-      expectProblem(await http.post('/people', applicantNobody, { name: '冒名者', organisationId: SCHOOL_A }), 403, 'not-organisation-admin');
+      expectProblem(await http.post('/people', outsider, { name: '冒名者', organisationId: SCHOOL_A }), 403, 'not-organisation-admin');
       expect(await lastPosition()).toBe(before);
     });
 
@@ -352,7 +345,7 @@ describe('organisations, people and grants over HTTP', () => {
     it('records an expert’s profile, declared by the expert, and deactivates a person with their grants', async () => {
       const expert = await person(office, SCHOOL_B, '周教授');
       expect((await http.post(`/people/${expert}/grants`, office, { kind: 'expert', reason: '入选评审专家库' })).status).toBe(200);
-      const expertToken = await http.token({ sub: expert, role: 'reviewer', org: SCHOOL_B });
+      const expertToken = await accounts.signIn(expert);
       const declared = await http.post(`/people/${expert}/expert-profile`, expertToken, { fields: ['装备制造'], affiliations: ['山西大学（2015–2020 任教）'] });
       expect(declared.status).toBe(200);
       expect((await http.get(`/people/${expert}`, expertToken)).body.expert).toEqual({ fields: ['装备制造'], affiliations: ['山西大学（2015–2020 任教）'] });

@@ -1,11 +1,11 @@
 import { playPlan } from '../../src/demo/play-plan';
 import { formatSummary } from '../../src/demo/summary';
-import { mintToken } from '../../src/infrastructure/http/auth';
+import { Accounts } from '../support/accounts';
 import { RunningApp, startTestApp } from '../support/test-app';
 
 /**
  * `npm run demo` at a small scale: the 2020 plan played through HTTP alone against the real service on
- * its simulated clock, from the opening of the cycles to accreditation, revocation, certification and
+ * its simulated clock, every person registered through the API by the office's first admin, from the opening of the cycles to accreditation, revocation, certification and
  * the auditor's verification, with the summary holding.
  */
 describe('the demo (npm run demo) at a small scale', () => {
@@ -18,7 +18,7 @@ describe('the demo (npm run demo) at a small scale', () => {
 
   it('plays the 2020 Shanxi plan within the quotas, and the whole log verifies', async () => {
     const lines: string[] = [];
-    const result = await playPlan(running.url, (claims) => mintToken(running.config, claims), { scale: 20, log: (line) => lines.push(line) });
+    const result = await playPlan(running.url, await Accounts.of(running), { scale: 20, log: (line) => lines.push(line) });
 
     expect(result.problems).toEqual([]);
     expect(result.programs.map((p) => [p.programType, p.quota])).toEqual([

@@ -1,7 +1,7 @@
 import { Clock } from '../../src/application/clock';
 import { ENTERPRISE_COMMANDS, EnterpriseCommandType } from '../../src/domain/enterprise/enterprise.commands';
 import { Role, ROLES } from '../../src/domain/messages';
-import { TokenClaims } from '../../src/infrastructure/http/auth';
+import { Who } from '../support/accounts';
 import { client, HttpResult } from '../support/http';
 import { RunningApp, startTestApp } from '../support/test-app';
 
@@ -35,7 +35,7 @@ describe('enterprise certification over HTTP', () => {
   let doc: DocumentRef;
   const tokens: Record<string, string> = {};
 
-  const CLAIMS: Record<string, TokenClaims> = {
+  const CLAIMS: Record<string, Who> = {
     taizhong: { sub: 'tz-1', role: 'applicant', org: 'taizhong', region: '太原市' },
     banned: { sub: 'bn-1', role: 'applicant', org: 'banned-co', region: '太原市' },
     otherEnterprise: { sub: 'ot-1', role: 'applicant', org: 'other-co', region: '太原市' },

@@ -1,6 +1,3 @@
-import { CommandBus } from '@nestjs/cqrs';
-import { DecidePerson, DecideRegistry } from '../../src/application/accounts.commands';
-import { CommandRequest } from '../../src/application/handle-command';
 import { FakeClock, on } from '../support/lifecycle';
 import { ProjectFlow } from '../support/project-flow';
 import { RunningApp, startTestApp } from '../support/test-app';
@@ -12,10 +9,8 @@ import { RunningApp, startTestApp } from '../support/test-app';
  */
 describe('assigning experts of the reviewer pool', () => {
   const clock = new FakeClock(on('2025-09-01'));
-  const OFFICE = '11140000405200012U';
   const SCHOOL = '12140100MB1000001K';
   const UNIVERSITY = '12140100MB1000002N';
-  const ADMIN = 'e2e-office-admin';
   let running: RunningApp;
   let flow: ProjectFlow;
   let projectId: string;
@@ -27,7 +22,7 @@ describe('assigning experts of the reviewer pool', () => {
     const personId = registered.body.personId as string;
     if (inPool) {
       await flow.ok(flow.http.post(`/people/${personId}/grants`, admin, { kind: 'expert', reason: '入选评审专家库' }), `grant ${name}`);
-      const own = await flow.token({ sub: personId, role: 'reviewer', org: UNIVERSITY });
+      const own = await flow.accounts.signIn(personId);
       await flow.ok(flow.http.post(`/people/${personId}/expert-profile`, own, { fields: ['装备制造'], affiliations }), `profile ${name}`);
     }
     return personId;
@@ -36,13 +31,8 @@ describe('assigning experts of the reviewer pool', () => {
   beforeAll(async () => {
     running = await startTestApp({}, clock);
     flow = await ProjectFlow.start(running, clock);
-    // The first start's office and admin, as the set-up link registers them.
-    const bus = running.app.get(CommandBus);
-    const firstStart = (step: string): CommandRequest => ({ commandId: `first-start:${step}`, actor: { id: ADMIN, role: 'office', org: OFFICE }, issuedBy: { issuer: 'first-start', decidedAt: on('2025-09-01') } });
-    await bus.execute(new DecideRegistry({ type: 'RegisterOrganisation', data: { organisation: { kind: 'office', creditCode: OFFICE, name: '山西省教育厅' } } }, firstStart('office')));
-    await bus.execute(new DecidePerson(ADMIN, { type: 'RegisterPerson', data: { personId: ADMIN, name: '系统管理员', organisationId: OFFICE } }, firstStart('admin')));
-    await bus.execute(new DecidePerson(ADMIN, { type: 'GrantRole', data: { grantId: 'first-admin', kind: 'office-admin', reason: '首次启动' } }, firstStart('admin-grant')));
-    admin = await flow.token({ sub: ADMIN, role: 'office', org: OFFICE });
+    // The office's first admin, set up with the first start's link.
+    admin = flow.accounts.admin.token;
     await flow.ok(flow.http.post('/organisations', admin, { kind: 'school', creditCode: UNIVERSITY, name: '山西大学', city: '太原市', schoolKind: '本科' }), 'register the university');
 
     await flow.openCycle('experts-2025', 'brand-major', 2025);

@@ -1,6 +1,6 @@
 import { Role, ROLES } from '../../src/domain/messages';
 import { PROJECT_COMMANDS, ProjectCommandType } from '../../src/domain/project/project.commands';
-import { TokenClaims } from '../../src/infrastructure/http/auth';
+import { Who } from '../support/accounts';
 import { HttpResult } from '../support/http';
 import { FakeClock, on } from '../support/lifecycle';
 import { ProjectFlow, Reviewer } from '../support/project-flow';
@@ -22,7 +22,7 @@ describe('project and cycle routes: role × route × organisation', () => {
   let objectionId: string;
   const tokens: Record<string, string> = {};
 
-  const CLAIMS: Record<string, TokenClaims> = {
+  const CLAIMS: Record<string, Who> = {
     applicant: { sub: 'matrix-user', role: 'applicant', org: SCHOOL, region: '太原市' },
     otherApplicant: { sub: 'other-user', role: 'applicant', org: 'other-school', region: '太原市' },
     recommender: { sub: 'ty-1', role: 'recommender', org: '太原市教育局', region: '太原市' },

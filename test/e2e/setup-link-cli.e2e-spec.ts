@@ -22,7 +22,7 @@ describe('npm run setup-link', () => {
 
   const post = async (path: string, body: unknown) => {
     const response = await fetch(`${running.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    return { status: response.status, body: await response.json() };
+    return { status: response.status, body: (await response.json()) as { code?: string; [key: string]: unknown } };
   };
   const secretOf = (stdout: string) => {
     const link = stdout.trim();

@@ -1,12 +1,11 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { loadConfig } from '../../src/config';
-import { mintToken, TokenClaims } from '../../src/infrastructure/http/auth';
+import { Accounts, Who } from '../support/accounts';
 import { WRITE_BUDGET_MS } from '../../src/infrastructure/projections/sqlite-busy';
 
 /**
@@ -212,17 +211,13 @@ describe('two service processes on one data folder', () => {
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       DATA_DIR: dataDir,
-      JWT_SECRET: randomBytes(32).toString('base64url'),
       CLOCK: 'simulated',
       CLOCK_START: '2025-09-01T01:00:00Z',
       // Both schedulers look for passed deadlines all the time, racing each other to fire them.
       SCHEDULER_INTERVAL_MS: '200',
       LOG_LEVEL: 'warn',
     };
-    delete env.OIDC_JWKS_URL;
     delete env.EVENT_STORE;
-    const config = loadConfig(env);
-    const token = (claims: TokenClaims) => mintToken(config, claims);
     // Started together: they create the files and their tables at the same moment.
     const [portA, portB] = [await freePort(), await freePort()];
     services = [startService('A', env, portA), startService('B', env, portB)];
@@ -232,12 +227,25 @@ describe('two service processes on one data folder', () => {
     const other = (s: Service) => (s === a ? b : a);
     const pick = (n: number) => services[n % 2];
 
+    // The people, through the API of one process: both share accounts.db, so their tokens work on either.
+    const setupLink = a.output.map((line) => /"setupUrl":"([^"]+)"/.exec(line)?.[1]).find(Boolean);
+    if (!setupLink) throw new Error(`service A logged no set-up link:\n${a.output.join('\n')}`);
+    const accounts = await Accounts.withLink({ url: a.url }, setupLink);
+    const token = (who: Who) => accounts.token(who);
     const office = await token({ sub: 'office-1', role: 'office', org: '山西省教育厅' });
     const auditor = await token({ sub: 'auditor-1', role: 'auditor', org: '山西省审计厅' });
     const recommender = await token({ sub: 'ty-1', role: 'recommender', org: '太原市教育局', region: REGION });
-    const reviewers = await Promise.all([1, 2, 3].map(async (n) => ({ id: `expert-${n}`, org: `university-${n}`, token: await token({ sub: `expert-${n}`, role: 'reviewer', org: `university-${n}` }) })));
+    const reviewers = await Promise.all(
+      [1, 2, 3].map(async (n) => {
+        const expert = await accounts.account({ sub: `expert-${n}`, role: 'reviewer', org: `university-${n}` });
+        return { id: expert.personId, org: expert.org, token: expert.token };
+      }),
+    );
     const applicants = await Promise.all(
-      Array.from({ length: ORGS }, async (_, i) => ({ org: `school-${i}`, token: await token({ sub: `school-${i}-user`, role: 'applicant', org: `school-${i}`, region: REGION }) })),
+      Array.from({ length: ORGS }, async (_, i) => {
+        const school = await accounts.account({ sub: `school-${i}-user`, role: 'applicant', org: `school-${i}`, region: REGION });
+        return { org: school.org, token: school.token };
+      }),
     );
     /** Each process has its own simulated clock: both are moved to the same instant. */
     const clockTo = async (date: string) => {

@@ -1,3 +1,4 @@
+import { Accounts, Who } from './accounts';
 import { RunningApp } from './test-app';
 
 type RequestBody = NonNullable<Parameters<typeof fetch>[1]>['body'];
@@ -32,5 +33,7 @@ export function client(running: RunningApp) {
     request,
     get: (path: string, token?: string, headers?: Record<string, string>) => request('GET', path, { token, headers }),
     post: (path: string, token: string | undefined, body?: unknown, headers?: Record<string, string>) => request('POST', path, { token, body: body ?? {}, headers }),
+    /** The personal access token of a person the test names, registered through the API the first time (accounts.ts). */
+    token: async (who: Who) => (await Accounts.of(running)).token(who),
   };
 }

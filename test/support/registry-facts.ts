@@ -9,3 +9,6 @@ export const RECOMMENDATION_FACTS = {
   recommendation: { recommender: { kind: 'bureau', bureauKind: '教育局' }, applicant: { kind: 'school', schoolKind: '高职' } },
 } as const satisfies ProjectContext;
 export const ENTERPRISE_FACTS = { applicant: { kind: 'enterprise' } } as const;
+
+/** A reviewer of the pool, in the registry under `organisationId`. */
+export const reviewerFacts = (organisationId: string) => ({ reviewer: { organisationId, expert: true, affiliations: [] } }) satisfies ProjectContext;

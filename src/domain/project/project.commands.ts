@@ -77,7 +77,7 @@ export interface ProjectContext {
   /** The recommending organisation and the applicant school in the registry; null where one is not registered. */
   readonly recommendation?: { readonly recommender: RegisteredOrganisation | null; readonly applicant: RegisteredOrganisation | null };
   /** For AssignReviewer, when the reviewer is a person of the service (a token's user is not). */
-  readonly reviewer?: ReviewerFacts;
+  readonly reviewer?: ReviewerFacts | null;
   readonly applicantBans?: readonly ApplicantBan[];
   readonly parentProject?: ParentProjectFacts | null;
   readonly knownDocuments?: readonly string[];

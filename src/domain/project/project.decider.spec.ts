@@ -102,9 +102,12 @@ const contextOf = (p: Program, overrides: Partial<ProjectCycleFacts> = {}): Proj
   ...(p.subject.kind === 'specialty-group' ? { parentProject: PARENT } : {}),
 });
 
+/** A reviewer of the pool, in the registry under the organisation the office named. */
+const expertOf = ({ reviewerOrg }: { reviewerOrg: string }) => ({ organisationId: reviewerOrg, expert: true, affiliations: [] });
+
 type CommandOf<K extends ProjectCommandType> = Extract<ProjectCommand, { type: K }>;
 function command<K extends ProjectCommandType>(type: K, actor: Actor, data: CommandOf<K>['data'], now: string, context?: ProjectContext): CommandOf<K> {
-  const facts = context ?? (type === 'Recommend' ? { recommendation: RECOMMENDATION } : undefined);
+  const facts = context ?? (type === 'Recommend' ? { recommendation: RECOMMENDATION } : type === 'AssignReviewer' ? { reviewer: expertOf(data as { reviewerOrg: string }) } : undefined);
   return { type, actor, data, now, ...(facts ? { context: facts } : {}) } as CommandOf<K>;
 }
 
@@ -630,8 +633,11 @@ describe('selection (domain.md §3)', () => {
         given(projectDecider, history(BRAND, 'recommended')).when(asPerson({ organisationId: 'school-a', expert: true, affiliations: [] }, 'univ-1')).thenThrows('conflict-of-interest', 'illegal-state');
       });
 
-      it('must be in the reviewer pool', () => {
+      it('must be a person in the reviewer pool', () => {
         given(projectDecider, history(BRAND, 'recommended')).when(asPerson({ organisationId: 'univ-7', expert: false, affiliations: [] })).thenThrows('not-an-expert', 'illegal-state');
+        // Nobody the registry knows (an id the office mistyped).
+        given(projectDecider, history(BRAND, 'recommended')).when({ ...assign('r7', 'univ-7'), context: { reviewer: null } } as ProjectCommand).thenThrows('not-an-expert', 'illegal-state');
+        given(projectDecider, history(BRAND, 'recommended')).when({ ...assign('r7', 'univ-7'), context: {} } as ProjectCommand).thenThrows('context-required', 'validation');
       });
     });
 

@@ -249,7 +249,9 @@ function nextCommand(run: Run, state: ProjectState, today: string): ProjectComma
   const actor = rnd() < 0.9 ? rightActor(run, type, state) : pick(rnd, ACTORS);
   // Now and then data at its bounds: the least of every range and the first of every choice (a rank of 0, an amount of 0, a deadline past).
   const data = rnd() < 0.04 ? dataFor({ ...run, rnd: () => 0 }, type, state, today) : dataFor(run, type, state, today);
-  return { type, actor, data, now: `${today}T10:00:00+08:00`, context: contextFor(run, today) } as ProjectCommand;
+  // An assigned reviewer is in the registry under the organisation the office named.
+  const reviewer = type === 'AssignReviewer' ? { reviewer: { organisationId: String((data as { reviewerOrg?: unknown }).reviewerOrg), expert: true, affiliations: [] } } : {};
+  return { type, actor, data, now: `${today}T10:00:00+08:00`, context: { ...contextFor(run, today), ...reviewer } } as ProjectCommand;
 }
 
 /** Every event type, checked complete by the compiler. */

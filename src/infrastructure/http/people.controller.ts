@@ -48,7 +48,7 @@ export class PeopleController {
   @CommandHeaders()
   @CommandResponses({ created: true })
   async register(@Body() body: RegisterPersonDto, @CurrentCommand() request: CommandRequest, @Res({ passthrough: true }) reply: FastifyReply) {
-    const personId = nameBasedUuid(`person:${request.commandId}`);
+    const personId = body.personId ?? nameBasedUuid(`person:${request.commandId}`);
     const data = { personId, name: body.name, organisationId: body.organisationId, ...(body.email !== undefined ? { email: body.email } : {}) };
     const outcome = await this.commands.execute(new DecidePerson(personId, { type: 'RegisterPerson', data }, request));
     return { ...answer(reply, outcome, `/people/${personId}`), personId };

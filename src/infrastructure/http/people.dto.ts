@@ -1,6 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsEmail, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsEmail, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { GRANT_KINDS, GrantKind } from '../../domain/person/grants';
 import { Omissible, OneOf, Text, Texts } from './dto-support';
 import { PageQuery } from './read-models.controller';
@@ -9,6 +9,11 @@ import { PageQuery } from './read-models.controller';
 const Email = (example: string) => applyDecorators(ApiProperty({ example, maxLength: 254 }), IsString(), MaxLength(254), IsEmail({}, { message: 'email must be an e-mail address' }));
 
 export class RegisterPersonDto {
+  @ApiPropertyOptional({ example: 'tyvtc-0042', description: 'The person id, e.g. the staff number of the province’s personnel system; generated when left out' })
+  @IsOptional()
+  @Matches(/^[a-z0-9][a-z0-9-]{0,62}$/, { message: 'personId must be lowercase letters, digits and dashes (at most 63)' })
+  personId?: string;
+
   @Text('王老师', { max: 200 })
   name!: string;
 

@@ -1,5 +1,5 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { RECOMMENDATION_FACTS, SCHOOL_FACTS } from '../../../test/support/registry-facts';
+import { RECOMMENDATION_FACTS, reviewerFacts, SCHOOL_FACTS } from '../../../test/support/registry-facts';
 import Database from 'better-sqlite3';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -49,7 +49,7 @@ describe('Reactor', () => {
     await run(cycleStream(CYCLE), programCycleDecider, recommender, at('2025-09-20'), { type: 'RegisterRecommendation', data: { projectId, recommenderOrg: recommender.org, rank } });
     await run(p, projectDecider, recommender, at('2025-09-20'), { type: 'Recommend', data: { rank }, context: RECOMMENDATION_FACTS });
     for (let r = 1; r <= 3; r += 1) {
-      await run(p, projectDecider, office, at('2025-10-08'), { type: 'AssignReviewer', data: { reviewerId: `expert-${r}`, reviewerOrg: `university-${r}`, declaredRelations: [] } });
+      await run(p, projectDecider, office, at('2025-10-08'), { type: 'AssignReviewer', data: { reviewerId: `expert-${r}`, reviewerOrg: `university-${r}`, declaredRelations: [] }, context: reviewerFacts(`university-${r}`) });
       await run(p, projectDecider, { id: `expert-${r}`, role: 'reviewer', org: `university-${r}` }, at('2025-10-10'), { type: 'ScoreReview', data: { score: 80 + r, comments: '良' } });
     }
     return projectId;

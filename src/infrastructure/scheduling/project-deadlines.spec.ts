@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ENTERPRISE_FACTS, RECOMMENDATION_FACTS, SCHOOL_FACTS } from '../../../test/support/registry-facts';
+import { ENTERPRISE_FACTS, RECOMMENDATION_FACTS, reviewerFacts, SCHOOL_FACTS } from '../../../test/support/registry-facts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -86,7 +86,7 @@ async function underConstruction(streams: FoldedStreams, projectId: string) {
   await project(streams, projectId, 'SubmitApplication', { applicationForm: doc(1), declarations: { authenticity: doc(2), commitment: doc(3) } }, applicant, at('2025-09-05'), ctx);
   await project(streams, projectId, 'RecordFormalCheck', { result: 'passed' }, recommender, at('2025-09-20'), ctx);
   await project(streams, projectId, 'Recommend', { rank: 1 }, recommender, at('2025-09-25'), RECOMMENDATION_FACTS);
-  for (const n of [1, 2, 3]) await project(streams, projectId, 'AssignReviewer', { reviewerId: `r${n}`, reviewerOrg: `univ-${n}`, declaredRelations: [] }, office, at('2025-10-08'));
+  for (const n of [1, 2, 3]) await project(streams, projectId, 'AssignReviewer', { reviewerId: `r${n}`, reviewerOrg: `univ-${n}`, declaredRelations: [] }, office, at('2025-10-08'), reviewerFacts(`univ-${n}`));
   for (const n of [1, 2, 3]) await project(streams, projectId, 'ScoreReview', { score: 80 + n, comments: '同意' }, reviewer(n), at('2025-10-10'));
   await project(streams, projectId, 'RecordSelection', { decision: 'shortlisted', cycleDecisionId: 'd-1' }, office, at('2025-10-15'));
   await project(streams, projectId, 'RecordPublicNotice', { noticeId: 'notice-1', startsOn: '2025-10-16', endsOn: '2025-10-22' }, office, at('2025-10-16'));

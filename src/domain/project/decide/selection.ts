@@ -237,11 +237,13 @@ export function assignReviewer(command: AssignReviewer, project: Project): Proje
   const { rulesVersion } = project;
   requireStatus(command, project, ['Recommended', 'UnderReview']);
   const reviewerId = text(command.data.reviewerId, 'invalid-field', 'the reviewer id');
-  // A reviewer who is a person here is judged on the registry's organisation and their own declared affiliations too.
+  // A reviewer is a person of the reviewer pool, judged on the registry's organisation (whatever the
+  // office typed) and on the affiliations their own profile declares beside the office's.
   const person = command.context?.reviewer;
-  if (person && !person.expert) throw illegalState('not-an-expert', 'the reviewer is not in the reviewer pool', { reviewerId });
-  const reviewerOrg = person?.organisationId ?? text(command.data.reviewerOrg, 'invalid-field', 'the reviewer’s organisation');
-  const declaredRelations = [...new Set([...texts(command.data.declaredRelations, 'declared-relations-required', 'declared relations', 0), ...(person?.affiliations ?? [])])];
+  if (person === undefined) throw validation('context-required', 'the reviewer’s facts from the registry are required');
+  if (person === null || !person.expert) throw illegalState('not-an-expert', 'the reviewer is not a person in the reviewer pool', { reviewerId });
+  const reviewerOrg = person.organisationId;
+  const declaredRelations = [...new Set([...texts(command.data.declaredRelations, 'declared-relations-required', 'declared relations', 0), ...person.affiliations])];
   if (reviewerOrg === project.applicantOrg || declaredRelations.includes(project.applicantOrg)) {
     throw illegalState('conflict-of-interest', 'the reviewer belongs to or declared a relation with the applicant', { reviewerId });
   }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { RECOMMENDATION_FACTS, SCHOOL_FACTS } from '../../../../test/support/registry-facts';
+import { RECOMMENDATION_FACTS, reviewerFacts, SCHOOL_FACTS } from '../../../../test/support/registry-facts';
 import Database from 'better-sqlite3';
 import { FoldedStreams } from '../../../application/folded-streams';
 import { handleCommand } from '../../../application/handle-command';
@@ -29,7 +29,8 @@ function steps(store: SqliteEventStore) {
   const streams = new FoldedStreams(store);
   const run = async <T extends ProjectCommandType>(id: string, type: T, data: Extract<ProjectCommand, { type: T }>['data'], actor: Actor, day: string, cycleId = 'qc-2025') => {
     const now = at(day);
-    const command = { type, data, actor, now, context: { cycle: cycleOf(cycleId), ...SCHOOL_FACTS, ...RECOMMENDATION_FACTS } } as ProjectCommand;
+    const reviewer = type === 'AssignReviewer' ? reviewerFacts((data as { reviewerOrg: string }).reviewerOrg) : {};
+    const command = { type, data, actor, now, context: { cycle: cycleOf(cycleId), ...SCHOOL_FACTS, ...RECOMMENDATION_FACTS, ...reviewer } } as ProjectCommand;
     return handleCommand(streams, projectDecider, projectStream(id), command, { commandId: randomUUID(), actor, now });
   };
   const applyFor = async (id: string, school: Actor, cycleId = 'qc-2025') => {
