@@ -91,8 +91,8 @@ export class ServiceAccounts {
   static async withLink(service: Service, setupLink: string): Promise<ServiceAccounts> {
     const { personId, session } = await sessionFrom(service, setupLink.split('#')[1]!, 'first-admin');
     const grant = await firstGrantOf(service, session);
-    const admin = await tokenFor(service, session, personId, grant.grantId, grant.org);
-    return new ServiceAccounts(service, { ...admin, grantIds: [grant.grantId] });
+    const { token } = await tokenFor(service, session, personId, grant.grantId);
+    return new ServiceAccounts(service, { token, personId, org: grant.org, grantIds: [grant.grantId] });
   }
 
   /** The office's credit code: its first admin's organisation. */
@@ -120,7 +120,7 @@ export class ServiceAccounts {
     if (who.role === 'office' || who.role === 'auditor') return Promise.resolve(this.office);
     const city = who.region ?? '太原市';
     // A city has one bureau of each kind: every recommender of a city is of that bureau.
-    const bureauKind: BureauKind = who.org.includes('人社') ? '人社局' : '教育局';
+    const bureauKind: BureauKind = /人社|人力资源/.test(who.org) ? '人社局' : '教育局';
     const key = who.role === 'recommender' ? `bureau:${city}:${bureauKind}` : `org:${who.org}`;
     let code = this.organisations.get(key);
     if (!code) {
@@ -144,7 +144,11 @@ export class ServiceAccounts {
     return creditCode;
   }
 
-  private async create(who: Who): Promise<Account> {
+  /**
+   * Registers `who` with their organisation and grants, without an account to sign in with: a person
+   * the office names (a reviewer it assigns, say) who has not signed in yet.
+   */
+  async registerPerson(who: Who): Promise<Omit<Account, 'token'>> {
     const organisationId = await this.organisation(who);
     const by = (who.grantedBy ?? this.admin).token;
     // A key that is a valid person id becomes the person's id, as a province's staff number would.
@@ -158,24 +162,25 @@ export class ServiceAccounts {
       if (granted.status !== 200) throw failed(`grant ${kind} to ${who.sub}`, granted);
       grantIds.push(granted.body.grantId);
     }
-    const link = await this.call('POST', `/auth/people/${personId}/setup-link`, by, {});
-    if (link.status !== 201) throw failed(`set-up link of ${who.sub}`, link);
-    this.logins += 1;
-    const { session } = await sessionFrom(this.service, link.body.token, `person-${this.logins}`);
-    const account = await tokenFor(this.service, session, personId, grantIds[0]!, organisationId);
-    return { ...account, grantIds };
+    return { personId, org: organisationId, grantIds };
+  }
+
+  private async create(who: Who): Promise<Account> {
+    const person = await this.registerPerson(who);
+    const token = await this.signIn(person.personId, who.grantedBy ?? this.admin, person.grantIds[0]);
+    return { ...person, token };
   }
 
   /**
    * A token for a person registered otherwise (by a school's admin, say): `by` (the first admin unless
    * given) issues them a set-up link, they set their password and create a token for their first grant.
    */
-  async signIn(personId: string, by: Account = this.admin): Promise<string> {
+  async signIn(personId: string, by: Pick<Account, 'token'> = this.admin, grantId?: string): Promise<string> {
     const link = await this.call('POST', `/auth/people/${personId}/setup-link`, by.token, {});
     if (link.status !== 201) throw failed(`set-up link of ${personId}`, link);
     this.logins += 1;
     const { session } = await sessionFrom(this.service, link.body.token, `person-${this.logins}`);
-    return (await tokenFor(this.service, session, personId, (await firstGrantOf(this.service, session)).grantId, '')).token;
+    return (await tokenFor(this.service, session, personId, grantId ?? (await firstGrantOf(this.service, session)).grantId)).token;
   }
 
   private call(method: string, path: string, token: string, body: unknown): Promise<Answer> {
@@ -221,8 +226,8 @@ async function firstGrantOf(service: Service, session: Session): Promise<{ grant
 }
 
 /** A personal access token the signed-in person creates for one of their grants. */
-async function tokenFor(service: Service, session: Session, personId: string, grantId: string, org: string): Promise<Omit<Account, 'grantIds'>> {
+async function tokenFor(service: Service, session: Session, personId: string, grantId: string): Promise<{ token: string }> {
   const created = await request(service, 'POST', '/auth/tokens', { cookie: session.cookie, 'x-csrf-token': session.csrf }, { name: 'scripted', grantId });
   if (created.status !== 201) throw failed(`token of ${personId}`, created);
-  return { token: created.body.token, personId, org };
+  return { token: created.body.token };
 }

@@ -36,9 +36,10 @@ describe('enterprise certification over HTTP', () => {
   const tokens: Record<string, string> = {};
 
   const CLAIMS: Record<string, Who> = {
-    taizhong: { sub: 'tz-1', role: 'applicant', org: 'taizhong', region: '太原市' },
-    banned: { sub: 'bn-1', role: 'applicant', org: 'banned-co', region: '太原市' },
-    otherEnterprise: { sub: 'ot-1', role: 'applicant', org: 'other-co', region: '太原市' },
+    taizhong: { sub: 'tz-1', role: 'applicant', org: TAIZHONG, orgName: '太原重工股份有限公司', region: '太原市', grants: ['enterprise-admin'] },
+    banned: { sub: 'bn-1', role: 'applicant', org: BANNED, orgName: '某某科技有限公司', region: '太原市', grants: ['enterprise-admin'] },
+    otherEnterprise: { sub: 'ot-1', role: 'applicant', org: NEVER_APPLIED, orgName: '某公司', region: '太原市', grants: ['enterprise-admin'] },
+    school: { sub: 'school-admin-1', role: 'applicant', org: '太原职业技术学院', region: '太原市', schoolKind: '高职' },
     recommender: { sub: 'rec-ty', role: 'recommender', org: '太原市发展改革委', region: '太原市' },
     otherRecommender: { sub: 'rec-dt', role: 'recommender', org: '大同市发展改革委', region: '大同市' },
     reviewer: { sub: 'rev-1', role: 'reviewer', org: '专家库' },
@@ -118,7 +119,7 @@ describe('enterprise certification over HTTP', () => {
       const state = await read(TAIZHONG);
       expect(state.status).toBe(200);
       expect(state.headers.get('etag')).toBe('"2"');
-      expect(state.body).toMatchObject({ id: TAIZHONG, revision: 2, status: 'JointlyReviewed', enterpriseId: 'taizhong', creditCode: TAIZHONG, region: '太原市', applicationNo: 1 });
+      expect(state.body).toMatchObject({ id: TAIZHONG, revision: 2, status: 'JointlyReviewed', enterpriseId: TAIZHONG, creditCode: TAIZHONG, region: '太原市', applicationNo: 1 });
     });
 
     it('opens the admission notice for 5 working days and takes an objection under real name', async () => {
@@ -296,6 +297,16 @@ describe('enterprise certification over HTTP', () => {
 
       const admit = await http.post(`/enterprises/${TAIZHONG}/admit`, tokens.office, { reason: 'x' });
       expect(fieldsOf(admit)).toEqual(['reason']);
+    });
+
+    it('takes an application only from an enterprise of the registry, under its own credit code, and writes nothing otherwise', async () => {
+      const before = (await http.get('/health')).body.store.lastPosition;
+      // Taizhong's admin applying under another enterprise's (valid) code.
+      await refused(http.post('/enterprises', tokens.taizhong, applyBody(NEVER_APPLIED, '某公司')), 403, 'not-own-credit-code');
+      // A school's admin is an applicant too, but not an enterprise.
+      await refused(http.post('/enterprises', tokens.school, applyBody(NEVER_APPLIED, '某公司')), 403, 'not-an-enterprise');
+      expect((await http.get('/health')).body.store.lastPosition).toBe(before);
+      expect((await http.get(`/enterprises/${NEVER_APPLIED}`, tokens.office)).status).toBe(404);
     });
 
     it('refuses a credit code whose check character is wrong', async () => {

@@ -1,10 +1,15 @@
 import { defaultCatalog } from '../../src/domain/catalog/program-catalog';
 import { projectionsFor, ReadModels } from '../../src/infrastructure/read-models/read-models';
+import { creditCodeFor } from '../support/accounts';
 import { client } from '../support/http';
 import { expectOk, FakeClock, on, upload } from '../support/lifecycle';
 import { RunningApp, startTestApp } from '../support/test-app';
 
 /** The daily questions of each user, answered by the read models, each filtered by who asks. */
+/** The credit codes the registry holds the two schools of 太原市 under. */
+const SCHOOL_A = creditCodeFor('school-a');
+const SCHOOL_B = creditCodeFor('school-b');
+
 describe('read models over HTTP, by visibility', () => {
   const clock = new FakeClock(on('2025-09-02'));
   let running: RunningApp;
@@ -30,6 +35,7 @@ describe('read models over HTTP, by visibility', () => {
     t.datong = await http.token({ sub: 'dt', role: 'recommender', org: '大同市教育局', region: '大同市' });
     t.expert1 = await http.token({ sub: 'expert-1', role: 'reviewer', org: 'university-1' });
     t.expert2 = await http.token({ sub: 'expert-2', role: 'reviewer', org: 'university-2' });
+    t.expert3 = await http.token({ sub: 'expert-3', role: 'reviewer', org: 'university-3' });
     t.a = await http.token({ sub: 'a', role: 'applicant', org: 'school-a', region: '太原市' });
     t.b = await http.token({ sub: 'b', role: 'applicant', org: 'school-b', region: '太原市' });
     t.c = await http.token({ sub: 'c', role: 'applicant', org: 'school-c', region: '大同市' });
@@ -82,15 +88,15 @@ describe('read models over HTTP, by visibility', () => {
   });
 
   it('answers an organisation’s portfolio to itself, the office and auditors only', async () => {
-    const own = (await http.get(`/organisations/school-a/portfolio?after=${lastPosition}`, t.a)).body;
+    const own = (await http.get(`/organisations/${SCHOOL_A}/portfolio?after=${lastPosition}`, t.a)).body;
     expect(ids(own.projects)).toEqual([projects.a]);
-    expect((await http.get('/organisations/school-a/portfolio', t.b)).body.code).toBe('not-own-organisation');
-    expect(ids((await http.get('/organisations/school-b/portfolio', t.office)).body.projects)).toEqual([projects.b]);
-    expect(ids((await http.get('/organisations/school-b/portfolio', t.auditor)).body.projects)).toEqual([projects.b]);
-    expect((await http.get('/organisations/school-a/portfolio', t.expert1)).status).toBe(403);
+    expect((await http.get(`/organisations/${SCHOOL_A}/portfolio`, t.b)).body.code).toBe('not-own-organisation');
+    expect(ids((await http.get(`/organisations/${SCHOOL_B}/portfolio`, t.office)).body.projects)).toEqual([projects.b]);
+    expect(ids((await http.get(`/organisations/${SCHOOL_B}/portfolio`, t.auditor)).body.projects)).toEqual([projects.b]);
+    expect((await http.get(`/organisations/${SCHOOL_A}/portfolio`, t.expert1)).status).toBe(403);
     // Recommenders, of the school's own city or another, read the project lists, not portfolios.
     for (const recommender of [t.taiyuan, t.datong]) {
-      const refused = await http.get('/organisations/school-a/portfolio', recommender);
+      const refused = await http.get(`/organisations/${SCHOOL_A}/portfolio`, recommender);
       expect([refused.status, refused.body.code]).toEqual([403, 'role-not-allowed']);
     }
   });
@@ -112,7 +118,7 @@ describe('read models over HTTP, by visibility', () => {
   it('lists the public notices open now with their projects and objection counts, never the objector', async () => {
     for (const school of ['a', 'b', 'c']) {
       for (let n = school === 'a' ? 2 : 1; n <= 3; n += 1) {
-        await post(`/projects/${projects[school]}/scores`, t[`expert${n}`] ?? (await http.token({ sub: `expert-${n}`, role: 'reviewer', org: `university-${n}` })), { score: 80, comments: '良' });
+        await post(`/projects/${projects[school]}/scores`, t[`expert${n}`], { score: 80, comments: '良' });
       }
     }
     clock.set(on('2025-10-15'));
@@ -169,10 +175,13 @@ describe('enterprise registry and overdue list, by visibility', () => {
       const http = client(running);
       const as = (sub: string, role: 'applicant' | 'recommender' | 'reviewer' | 'office' | 'auditor', org: string, region?: string) =>
         http.token({ sub, role, org, ...(region ? { region } : {}) });
-      const taiyuanCo = await as('ty-co', 'applicant', 'taiyuan-co', '太原市');
-      const datongCo = await as('dt-co', 'applicant', 'datong-co', '大同市');
+      const TAIYUAN_CO = '91140100MA0GRXXX15';
+      const DATONG_CO = '91140200MA0HC5B3DY';
+      const enterprise = (sub: string, creditCode: string, region: string) => http.token({ sub, role: 'applicant', org: creditCode, region, grants: ['enterprise-admin'] });
+      const taiyuanCo = await enterprise('ty-co', TAIYUAN_CO, '太原市');
+      const datongCo = await enterprise('dt-co', DATONG_CO, '大同市');
       let position = '0';
-      for (const [token, creditCode, region] of [[taiyuanCo, '91140100MA0GRXXX15', '太原市'], [datongCo, '91140200MA0HC5B3DY', '大同市']]) {
+      for (const [token, creditCode, region] of [[taiyuanCo, TAIYUAN_CO, '太原市'], [datongCo, DATONG_CO, '大同市']]) {
         const document = await upload(running, token, '申报材料.pdf');
         const applied = expectOk(
           await http.post('/enterprises', token, {
@@ -187,13 +196,13 @@ describe('enterprise registry and overdue list, by visibility', () => {
         position = applied.position;
       }
       const seen = async (token: string) => ((await http.get(`/enterprises?after=${position}`, token)).body.items as { org: string }[]).map((e) => e.org).sort();
-      expect(await seen(await as('o', 'office', 'dept'))).toEqual(['datong-co', 'taiyuan-co']);
-      expect(await seen(await as('au', 'auditor', 'audit'))).toEqual(['datong-co', 'taiyuan-co']);
-      expect(await seen(taiyuanCo)).toEqual(['taiyuan-co']);
-      expect(await seen(await as('r', 'recommender', '大同市发展改革委', '大同市'))).toEqual(['datong-co']);
+      expect(await seen(await as('o', 'office', 'dept'))).toEqual([TAIYUAN_CO, DATONG_CO].sort());
+      expect(await seen(await as('au', 'auditor', 'audit'))).toEqual([TAIYUAN_CO, DATONG_CO].sort());
+      expect(await seen(taiyuanCo)).toEqual([TAIYUAN_CO]);
+      expect(await seen(await as('r', 'recommender', '大同市发展改革委', '大同市'))).toEqual([DATONG_CO]);
       expect(await seen(await as('e', 'reviewer', 'experts'))).toEqual([]);
       const filtered = (await http.get(`/enterprises?status=Submitted&region=太原市`, await as('o', 'office', 'dept'))).body;
-      expect(filtered).toMatchObject({ total: 1, items: [{ org: 'taiyuan-co', status: 'Submitted', overdue: [] }] });
+      expect(filtered).toMatchObject({ total: 1, items: [{ org: TAIYUAN_CO, status: 'Submitted', overdue: [] }] });
       const overdue = (await http.get(`/overdue?after=${position}`, datongCo)).body;
       expect(overdue).toMatchObject({ projects: { total: 0 }, enterprises: { total: 0 } });
     } finally {
