@@ -1,4 +1,5 @@
 import { CLOCK } from '../../src/application/clock';
+import { creditCodeFor } from '../support/accounts';
 import { CROSS_STREAM_EFFECTS } from '../../src/application/cross-stream-effects';
 import { CITED_DOCUMENTS } from '../../src/application/documents';
 import { EVENT_STORE, EventStore } from '../../src/application/event-store';
@@ -26,7 +27,8 @@ describe('commands keep their promises over HTTP', () => {
   let store: EventStore;
   const http = () => flow.http;
   const tokens: Record<string, string> = {};
-  const school: Actor = { id: 'keys-user', role: 'applicant', org: 'keys-school', region: '太原市' };
+  /** The school's person, as the service establishes them: their id, and the registry's code and city of their school. */
+  const school: Actor = { id: 'keys-user', role: 'applicant', org: creditCodeFor('keys-school'), region: '太原市' };
   const CYCLE = 'integrity-2031';
 
   const refused = (result: HttpResult, status: number, code: string) => expect([result.status, result.body?.code]).toEqual([status, code]);
@@ -61,7 +63,7 @@ describe('commands keep their promises over HTTP', () => {
     store = running.app.get(EVENT_STORE);
     flow = await ProjectFlow.start(running, clock);
     tokens.office = flow.office;
-    tokens.school = await flow.token({ sub: school.id, role: 'applicant', org: school.org, region: school.region });
+    tokens.school = await flow.token({ sub: school.id, role: 'applicant', org: 'keys-school', region: school.region });
     await flow.openCycle(CYCLE, 'brand-major', 2031);
     clock.set(on('2031-09-02'));
   });
@@ -175,7 +177,7 @@ describe('commands keep their promises over HTTP', () => {
       const drafts: string[] = [];
       for (let n = 0; n < limit; n += 1) drafts.push(await flow.draft(limited, CYCLE, 'brand-major', `限额 ${n}`));
       // The first is refused after registering (412); the limit's places are still all free.
-      interleave({ type: 'EditApplication', data: { title: '被改' } }, { ...school, id: 'limit-user', org: 'limit-school' });
+      interleave({ type: 'EditApplication', data: { title: '被改' } }, { ...school, id: 'limit-user', org: creditCodeFor('limit-school') });
       refused(await flow.submit(limited, drafts[0], { 'if-match': '"0"' }), 412, 'revision-mismatch');
       jest.restoreAllMocks();
       for (const id of drafts) expect((await flow.submit(limited, id)).status).toBe(200);

@@ -1,4 +1,5 @@
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { Accounts } from '../support/accounts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -35,13 +36,17 @@ describe('tamper evidence over HTTP, against signed checkpoints', () => {
       .split('\n')
       .map((line) => JSON.parse(line).position);
 
+  /**
+   * The office's first admin, also the auditor here: set up with the first start's link, granting
+   * themselves the auditor's grant. Their tokens live in accounts.db, which every case's copy keeps.
+   */
+  let people: { office: string; auditor: string };
+  /** The events the accounts wrote before the cycles: the admin's office, person and two grants. */
+  const K = 4;
+  /** The global position of the n-th event of the cycles below, as text. */
+  const at = (n: number) => String(n + K);
   async function tokens(running: RunningApp) {
-    const http = client(running);
-    return {
-      http,
-      office: await http.token({ sub: 'office-1', role: 'office', org: '山西省教育厅' }),
-      auditor: await http.token({ sub: 'auditor-1', role: 'auditor', org: '省审计厅' }),
-    };
+    return { http: client(running), ...people };
   }
 
   beforeAll(async () => {
@@ -53,34 +58,40 @@ describe('tamper evidence over HTTP, against signed checkpoints', () => {
     baseCopy = join(root, 'base-copy');
     const running = await startTestApp(envFor(baseData, baseCopy));
     try {
+      const accounts = await Accounts.of(running);
+      const granted = await client(running).post(`/people/${accounts.admin.personId}/grants`, accounts.admin.token, { kind: 'auditor', reason: '兼任审计' });
+      expect(granted.status).toBe(200);
+      people = { office: accounts.admin.token, auditor: await accounts.signIn(accounts.admin.personId, accounts.admin, granted.body.grantId) };
       const { http, office, auditor } = await tokens(running);
+      expect((await http.get('/health')).body.store.lastPosition).toBe(String(K));
       const open = (id: string) =>
         http.post('/cycles', office, { id, programType: 'secondary-school', name: `高水平中职 ${id}`, label: '2020', opensAt: '2020-09-01T00:00:00+08:00', closesAt: '2020-10-01T00:00:00+08:00' });
       const close = (id: string) => http.post(`/cycles/${id}/close`, office, { reason: `closing ${id}` });
-      // Positions: a 1,3,4 · b 2,7,8 · c 5,9,10 · d 6,11,12 · e 13; checkpoints every 4 events, and one asked for at 13.
+      // Positions after the K accounts' events: a 1,3,4 · b 2,7,8 · c 5,9,10 · d 6,11,12 · e 13; checkpoints every 4 events, and one asked for at 13.
       for (const step of [() => open('a'), () => open('b'), () => close('a'), () => open('c'), () => open('d'), () => close('b'), () => close('c'), () => close('d'), () => open('e')]) {
         const result = await step();
         expect(result.status).toBeLessThan(300);
       }
       const asked = await http.post('/audit/checkpoints', auditor, {});
       expect(asked.status).toBe(200);
-      expect(asked.body.checkpoint).toMatchObject({ position: '13', count: 13, last: { stream: 'cycle-e', revision: 0 } });
+      expect(asked.body.checkpoint).toMatchObject({ position: at(13), count: 13 + K, last: { stream: 'cycle-e', revision: 0 } });
       expect(asked.body.publicKey).toMatch(/BEGIN PUBLIC KEY/);
     } finally {
       await running.stop();
     }
     const raw = new Database(join(baseData, 'events.db'), { readonly: true });
-    layout = raw.prepare('SELECT position, stream, revision FROM events ORDER BY position').all() as typeof layout;
+    layout = raw.prepare('SELECT position, stream, revision FROM events WHERE position > ? ORDER BY position').all(K) as typeof layout;
     raw.close();
   });
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
   it('checkpointed the log every 4 events, once more when asked, beside the log and in the auditor’s copy alike', () => {
-    expect(layout.map((e) => `${e.position}:${e.stream}#${e.revision}`)).toEqual([
+    expect(layout.map((e) => `${e.position - K}:${e.stream}#${e.revision}`)).toEqual([
       '1:cycle-a#0', '2:cycle-b#0', '3:cycle-a#1', '4:cycle-a#2', '5:cycle-c#0', '6:cycle-d#0', '7:cycle-b#1',
       '8:cycle-b#2', '9:cycle-c#1', '10:cycle-c#2', '11:cycle-d#1', '12:cycle-d#2', '13:cycle-e#0',
     ]);
-    expect(checkpointPositions(join(baseData, 'checkpoints.ndjson'))).toEqual(['4', '8', '12', '13']);
+    // One over the accounts' events alone, then as before.
+    expect(checkpointPositions(join(baseData, 'checkpoints.ndjson'))).toEqual([at(0), at(4), at(8), at(12), at(13)]);
     expect(readFileSync(join(baseCopy, 'checkpoints.ndjson'), 'utf8')).toBe(readFileSync(join(baseData, 'checkpoints.ndjson'), 'utf8'));
   });
 
@@ -116,28 +127,29 @@ describe('tamper evidence over HTTP, against signed checkpoints', () => {
     expect(codes).toEqual([]);
     expect(body).toMatchObject({
       ok: true,
-      checkedEvents: 13,
-      checkedStreams: 5,
-      lastPosition: '13',
-      eventsInLog: 13,
-      checkpoints: { trusted: 4, latest: { position: '13', count: 13, source: 'both', matches: true }, lastMatching: { position: '13' }, firstFailing: null, eventsAfterLatest: 0 },
+      checkedEvents: 13 + K,
+      // The five cycles, the registry and the admin's person.
+      checkedStreams: 7,
+      lastPosition: at(13),
+      eventsInLog: 13 + K,
+      checkpoints: { trusted: 5, latest: { position: at(13), count: 13 + K, source: 'both', matches: true }, lastMatching: { position: at(13) }, firstFailing: null, eventsAfterLatest: 0 },
     });
     expect(body.globalHead).toBe(body.checkpoints.latest.head);
   });
 
   it('(a) finds the newest events deleted: the log ends before the checkpoint', async () => {
-    const { body, codes } = await verifyAfter((db) => db.exec('DELETE FROM events WHERE position >= 12'));
+    const { body, codes } = await verifyAfter((db) => db.exec(`DELETE FROM events WHERE position >= ${at(12)}`));
     // The stream chains alone cannot see it: cycle-d and cycle-e simply end earlier.
     expect(body.firstBroken).toBeUndefined();
-    expect(body.checkedEvents).toBe(11);
+    expect(body.checkedEvents).toBe(11 + K);
     expect(codes).toEqual(['checkpointer-halted', 'log-truncated']);
-    expect(finding(body, 'log-truncated')).toMatchObject({ severity: 'error', kind: 'truncation', checkpoint: { position: '13' }, details: { eventsInLog: 11, lastPosition: '11' } });
-    expect(body).toMatchObject({ ok: false, checkpoints: { lastMatching: { position: '8' }, firstFailing: { position: '12' } } });
+    expect(finding(body, 'log-truncated')).toMatchObject({ severity: 'error', kind: 'truncation', checkpoint: { position: at(13) }, details: { eventsInLog: 11 + K, lastPosition: at(11) } });
+    expect(body).toMatchObject({ ok: false, checkpoints: { lastMatching: { position: at(8) }, firstFailing: { position: at(12) } } });
   });
 
   it('(a) and the service refuses to sign a checkpoint over the truncated log', async () => {
     await verifyAfter(
-      (db) => db.exec('DELETE FROM events WHERE position >= 12'),
+      (db) => db.exec(`DELETE FROM events WHERE position >= ${at(12)}`),
       async (running) => {
         const { http, office, auditor } = await tokens(running);
         const opened = await http.post('/cycles', office, { id: 'f', programType: 'secondary-school', name: '高水平中职 f', label: '2020', opensAt: '2020-09-01T00:00:00+08:00', closesAt: '2020-10-01T00:00:00+08:00' });
@@ -152,29 +164,30 @@ describe('tamper evidence over HTTP, against signed checkpoints', () => {
   it("(b) finds a stream's last event deleted and the positions after it renumbered", async () => {
     const { body, codes } = await verifyAfter((db) => {
       // cycle-a's last event, CycleClosed at position 4; positions 5… move down by one, leaving no hole.
-      db.exec(`DELETE FROM events WHERE position = 4;
-        UPDATE events SET position = -(position - 1) WHERE position > 4;
+      db.exec(`DELETE FROM events WHERE position = ${at(4)};
+        UPDATE events SET position = -(position - 1) WHERE position > ${at(4)};
         UPDATE events SET position = -position WHERE position < 0;`);
     });
     expect(body.firstBroken).toBeUndefined();
-    expect(body).toMatchObject({ checkedEvents: 12, lastPosition: '12' });
+    expect(body).toMatchObject({ checkedEvents: 12 + K, lastPosition: at(12) });
     expect(codes).toEqual(['checkpointer-halted', 'events-removed']);
-    expect(finding(body, 'events-removed')).toMatchObject({ severity: 'error', kind: 'truncation', checkpoint: { position: '13' }, details: { found: { position: '12', count: 12 } } });
-    expect(body).toMatchObject({ ok: false, checkpoints: { lastMatching: null, firstFailing: { position: '4' } } });
+    expect(finding(body, 'events-removed')).toMatchObject({ severity: 'error', kind: 'truncation', checkpoint: { position: at(13) }, details: { found: { position: at(12), count: 12 + K } } });
+    // The accounts' checkpoint still matches: the log is intact up to it.
+    expect(body).toMatchObject({ ok: false, checkpoints: { lastMatching: { position: at(0) }, firstFailing: { position: at(4) } } });
   });
 
   it('(c) finds two events of different streams swapped in the global order', async () => {
     const { body, codes } = await verifyAfter((db) => {
       // cycle-c#0 at 5 and cycle-d#0 at 6: each stream's own chain and revisions stay as they were.
-      db.exec(`UPDATE events SET position = -5 WHERE position = 5;
-        UPDATE events SET position = 5 WHERE position = 6;
-        UPDATE events SET position = 6 WHERE position = -5;`);
+      db.exec(`UPDATE events SET position = -${at(5)} WHERE position = ${at(5)};
+        UPDATE events SET position = ${at(5)} WHERE position = ${at(6)};
+        UPDATE events SET position = ${at(6)} WHERE position = -${at(5)};`);
     });
     expect(body.firstBroken).toBeUndefined();
-    expect(body.checkedEvents).toBe(13);
+    expect(body.checkedEvents).toBe(13 + K);
     expect(codes).toEqual(['log-reordered']);
-    expect(finding(body, 'log-reordered')).toMatchObject({ severity: 'error', kind: 'reordering', checkpoint: { position: '13' } });
-    expect(body).toMatchObject({ ok: false, checkpoints: { lastMatching: { position: '4' }, firstFailing: { position: '8' } } });
+    expect(finding(body, 'log-reordered')).toMatchObject({ severity: 'error', kind: 'reordering', checkpoint: { position: at(13) } });
+    expect(body).toMatchObject({ ok: false, checkpoints: { lastMatching: { position: at(4) }, firstFailing: { position: at(8) } } });
   });
 
   it("(d) finds an event's data changed and its stream's chain recomputed", async () => {
@@ -193,20 +206,20 @@ describe('tamper evidence over HTTP, against signed checkpoints', () => {
     });
     // Every per-stream check passes: only the signed checkpoints tell.
     expect(body.firstBroken).toBeUndefined();
-    expect(body.checkedEvents).toBe(13);
+    expect(body.checkedEvents).toBe(13 + K);
     expect(codes).toEqual(['chain-recomputed']);
-    expect(finding(body, 'chain-recomputed')).toMatchObject({ severity: 'error', kind: 'recomputation', checkpoint: { position: '13' } });
-    expect(body).toMatchObject({ ok: false, checkpoints: { lastMatching: { position: '4' }, firstFailing: { position: '8' } } });
+    expect(finding(body, 'chain-recomputed')).toMatchObject({ severity: 'error', kind: 'recomputation', checkpoint: { position: at(13) } });
+    expect(body).toMatchObject({ ok: false, checkpoints: { lastMatching: { position: at(4) }, firstFailing: { position: at(8) } } });
   });
 
   it("finds the newest events deleted with the local checkpoint file, from the auditor's copy", async () => {
     const { body, codes } = await verifyAfter((db, { data }) => {
-      db.exec('DELETE FROM events WHERE position >= 12');
+      db.exec(`DELETE FROM events WHERE position >= ${at(12)}`);
       unlinkSync(join(data, 'checkpoints.ndjson'));
     });
     expect(codes).toEqual(['checkpoint-missing-locally', 'checkpointer-halted', 'log-truncated']);
-    expect(finding(body, 'checkpoint-missing-locally')).toMatchObject({ severity: 'error', details: { count: 4 } });
-    expect(body).toMatchObject({ ok: false, checkpoints: { latest: { position: '13', source: 'copy', matches: false } } });
+    expect(finding(body, 'checkpoint-missing-locally')).toMatchObject({ severity: 'error', details: { count: 5 } });
+    expect(body).toMatchObject({ ok: false, checkpoints: { latest: { position: at(13), source: 'copy', matches: false } } });
   });
 
   it('reports a forged local checkpoint, and one not in the copy, while verifying the log against the copy', async () => {
@@ -214,8 +227,8 @@ describe('tamper evidence over HTTP, against signed checkpoints', () => {
       (_db, { data }) => {
         const file = join(data, 'checkpoints.ndjson');
         const lines = readFileSync(file, 'utf8').trim().split('\n');
-        const forged = { ...JSON.parse(lines[3]), count: 12 };
-        writeFileSync(file, `${[...lines.slice(0, 3), JSON.stringify(forged)].join('\n')}\n`);
+        const forged = { ...JSON.parse(lines[4]), count: 12 + K };
+        writeFileSync(file, `${[...lines.slice(0, 4), JSON.stringify(forged)].join('\n')}\n`);
       },
       async () => {
         // The copy loses its first line while the service runs (at start the service fills the copy in).
@@ -224,10 +237,10 @@ describe('tamper evidence over HTTP, against signed checkpoints', () => {
       },
     );
     expect(codes).toEqual(['checkpoint-differs-from-copy', 'checkpoint-missing-from-copy', 'checkpoint-signature-invalid']);
-    expect(finding(body, 'checkpoint-signature-invalid')).toMatchObject({ severity: 'error', details: { count: 1, first: [{ source: 'local', line: 4, position: '13' }] } });
-    expect(finding(body, 'checkpoint-missing-from-copy')).toMatchObject({ severity: 'warning', details: { first: [{ position: '4' }] } });
+    expect(finding(body, 'checkpoint-signature-invalid')).toMatchObject({ severity: 'error', details: { count: 1, first: [{ source: 'local', line: 5, position: at(13) }] } });
+    expect(finding(body, 'checkpoint-missing-from-copy')).toMatchObject({ severity: 'warning', details: { first: [{ position: at(0) }] } });
     expect(body.firstBroken).toBeUndefined();
-    expect(body).toMatchObject({ ok: false, checkpoints: { latest: { position: '13', count: 13, source: 'copy', matches: true } } });
+    expect(body).toMatchObject({ ok: false, checkpoints: { latest: { position: at(13), count: 13 + K, source: 'copy', matches: true } } });
   });
 
   it('refuses at start a signing key or a copy inside the data folder, and a file that holds no Ed25519 key', () => {
