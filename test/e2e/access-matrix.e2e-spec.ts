@@ -1,4 +1,4 @@
-import { Who } from '../support/accounts';
+import { creditCodeFor, Who } from '../support/accounts';
 import { HttpResult } from '../support/http';
 import { expectOk, FakeClock, on } from '../support/lifecycle';
 import { ProjectFlow } from '../support/project-flow';
@@ -9,7 +9,10 @@ import { RunningApp, startTestApp } from '../support/test-app';
  * program cycle, each as the service answers it — the single GET (200, or 403 with the refusal's code
  * and wording), the list (the record is listed exactly when the GET answers it), and the audit view of
  * the record's stream (an objection's objector named to the office alone). The expected answers are
- * written out below, not read from the policies, so that a change of policy fails here.
+ * written out below, not read from the policies, so that a change of policy fails here. Every actor is a
+ * person of the registry: a recommender always has its bureau's city, and an expert of the applicant's
+ * organisation is refused at assignment, so the city-less recommender and the assigned reviewer of the
+ * applicant of access.spec.ts cannot occur here (a reviewer of the applicant is one never assigned).
  */
 
 const KINDS = [
@@ -17,28 +20,29 @@ const KINDS = [
   'other organisation',
   'own city',
   'other city',
-  'city-less recommender',
   'assigned reviewer',
   'recused reviewer',
   'unassigned reviewer',
-  'assigned reviewer of the applicant',
+  'reviewer of the applicant',
   'office',
   'auditor',
 ] as const;
 type Kind = (typeof KINDS)[number];
 
-/** The same people as access.spec.ts; the record's organisation is `org`, in 太原市. */
-const actorsFor = (org: string): Record<Kind, Who> => ({
-  'own organisation': { sub: `${org}-user`, role: 'applicant', org, region: '太原市' },
-  'other organisation': { sub: `${org}-other-user`, role: 'applicant', org: `${org}-other`, region: '太原市' },
+/**
+ * The same people as access.spec.ts; the record's organisation is `org` (a school's name, or an
+ * enterprise's credit code with its rival's), in 太原市.
+ */
+const actorsFor = (org: string, other: string, enterprise: boolean): Record<Kind, Who> => ({
+  'own organisation': { sub: `${org.toLowerCase()}-user`, role: 'applicant', org, region: '太原市', ...(enterprise ? { grants: ['enterprise-admin'] } : {}) },
+  'other organisation': { sub: `${other.toLowerCase()}-user`, role: 'applicant', org: other, region: '太原市', ...(enterprise ? { grants: ['enterprise-admin'] } : {}) },
   'own city': { sub: 'rec-ty', role: 'recommender', org: '太原市教育局', region: '太原市' },
   'other city': { sub: 'rec-dt', role: 'recommender', org: '大同市教育局', region: '大同市' },
-  'city-less recommender': { sub: 'rec-none', role: 'recommender', org: '某教育局' },
   'assigned reviewer': { sub: 'expert-1', role: 'reviewer', org: 'univ-1' },
   'recused reviewer': { sub: 'expert-2', role: 'reviewer', org: 'univ-2' },
   'unassigned reviewer': { sub: 'expert-9', role: 'reviewer', org: 'univ-9' },
-  // Assigned as of univ-3 (the office refuses a reviewer of the applicant's organisation), its token names the applicant's.
-  'assigned reviewer of the applicant': { sub: 'expert-3', role: 'reviewer', org },
+  // An expert of the project's school: the office's attempt to assign them is refused.
+  'reviewer of the applicant': { sub: 'expert-3', role: 'reviewer', org: 'school-a' },
   office: { sub: 'office-1', role: 'office', org: '山西省教育厅' },
   auditor: { sub: 'audit-1', role: 'auditor', org: '省审计厅' },
 });
@@ -62,19 +66,19 @@ const TABLE: Record<Kind, { project: Answer; enterprise: Answer; cycle: Answer; 
   'other organisation': /*                  */ { project: P_ORG, enterprise: E_ORG, cycle: OK, audit: 'refused' },
   'own city': /*                            */ { project: OK, enterprise: OK, cycle: OK, audit: 'refused' },
   'other city': /*                          */ { project: P_REGION, enterprise: E_REGION, cycle: OK, audit: 'refused' },
-  'city-less recommender': /*               */ { project: P_REGION, enterprise: E_REGION, cycle: OK, audit: 'refused' },
   'assigned reviewer': /*                   */ { project: OK, enterprise: E_ROLE, cycle: OK, audit: 'refused' },
   'recused reviewer': /*                    */ { project: P_RECUSED, enterprise: E_ROLE, cycle: OK, audit: 'refused' },
   'unassigned reviewer': /*                 */ { project: P_UNASSIGNED, enterprise: E_ROLE, cycle: OK, audit: 'refused' },
-  'assigned reviewer of the applicant': /*  */ { project: OK, enterprise: E_ROLE, cycle: OK, audit: 'refused' },
+  'reviewer of the applicant': /*           */ { project: P_UNASSIGNED, enterprise: E_ROLE, cycle: OK, audit: 'refused' },
   office: /*                                */ { project: OK, enterprise: OK, cycle: OK, audit: 'named' },
   auditor: /*                               */ { project: OK, enterprise: OK, cycle: OK, audit: 'redacted' },
 };
 
 const TAIZHONG = '91140100MA0GRXXX15';
+const OTHER_ENTERPRISE = '91140100MA0GXXGM12';
 const CYCLE = 'access-2025';
 const OBJECTOR: Who = { sub: 'objector-7', role: 'applicant', org: '晋中某职业学校', region: '晋中市' };
-const IDENTITY = [OBJECTOR.sub, OBJECTOR.org, '王某', '13800000000', '赵某', 'zhao@example.com'];
+const IDENTITY = [OBJECTOR.sub, creditCodeFor(OBJECTOR.org), '王某', '13800000000', '赵某', 'zhao@example.com'];
 
 describe('one access policy per aggregate, over HTTP', () => {
   const clock = new FakeClock(on('2025-09-01'));
@@ -94,13 +98,14 @@ describe('one access policy per aggregate, over HTTP', () => {
   beforeAll(async () => {
     running = await startTestApp({}, clock);
     flow = await ProjectFlow.start(running, clock);
-    for (const [aggregate, org] of [['project', 'school-a'], ['enterprise', 'taizhong'], ['cycle', 'school-a']] as const) {
-      for (const [kind, claims] of Object.entries(actorsFor(org))) tokens[aggregate][kind] = await flow.token(claims);
+    const records = [['project', 'school-a', 'school-a-other', false], ['enterprise', TAIZHONG, OTHER_ENTERPRISE, true], ['cycle', 'school-a', 'school-a-other', false]] as const;
+    for (const [aggregate, org, other, enterprise] of records) {
+      for (const [kind, who] of Object.entries(actorsFor(org, other, enterprise))) tokens[aggregate][kind] = await flow.token(who);
     }
     const people = tokens.project;
     const objector = await flow.token(OBJECTOR);
 
-    // A project under review: expert-1, 4 and 5 score, expert-2 recuses, expert-3 (of the applicant, by its token) is assigned.
+    // A project under review: expert-1, 4 and 5 score, expert-2 recuses, expert-3 (of the applicant) is refused.
     await flow.openCycle(CYCLE, 'secondary-school', 2025);
     clock.set(on('2025-09-02'));
     projectId = await flow.draft(people['own organisation'], CYCLE, 'secondary-school', '高水平中职 访问矩阵');
@@ -108,7 +113,9 @@ describe('one access policy per aggregate, over HTTP', () => {
       [1, 4, 5].map(async (n) => ({ id: `expert-${n}`, org: `univ-${n}`, token: n === 1 ? people['assigned reviewer'] : await flow.token({ sub: `expert-${n}`, role: 'reviewer', org: `univ-${n}` }) })),
     );
     await flow.review(2025, [{ id: projectId, applicant: people['own organisation'] }], people['own city'], scorers);
-    for (const n of [2, 3]) await post(`/projects/${projectId}/reviewers`, flow.office, { reviewerId: `expert-${n}`, reviewerOrg: `univ-${n}`, declaredRelations: [] });
+    await post(`/projects/${projectId}/reviewers`, flow.office, { reviewerId: 'expert-2', reviewerOrg: 'univ-2', declaredRelations: [] });
+    const ofTheApplicant = await flow.http.post(`/projects/${projectId}/reviewers`, flow.office, { reviewerId: 'expert-3', reviewerOrg: 'univ-3', declaredRelations: [] });
+    expect([ofTheApplicant.status, ofTheApplicant.body.code]).toEqual([409, 'conflict-of-interest']);
     await post(`/projects/${projectId}/declare-conflict`, people['recused reviewer'], { reason: '本人近三年曾担任申报学校兼职教师' });
     // In its public notice, objected to.
     clock.set(on('2025-10-15'));
@@ -153,11 +160,11 @@ describe('one access policy per aggregate, over HTTP', () => {
 
   it('set up the records the table is about', async () => {
     const project = (await flow.project(projectId)).body;
-    expect(project).toMatchObject({ status: 'InPublicNotice', applicantOrg: 'school-a', region: '太原市' });
+    expect(project).toMatchObject({ status: 'InPublicNotice', applicantOrg: creditCodeFor('school-a'), region: '太原市' });
     expect(project.reviewers.map((r: { reviewerId: string; recused: boolean }) => [r.reviewerId, r.recused]).sort()).toEqual(
-      [['expert-1', false], ['expert-2', true], ['expert-3', false], ['expert-4', false], ['expert-5', false]],
+      [['expert-1', false], ['expert-2', true], ['expert-4', false], ['expert-5', false]],
     );
-    expect((await flow.http.get(`/enterprises/${TAIZHONG}`, flow.office)).body).toMatchObject({ status: 'InPublicNotice', enterpriseId: 'taizhong', region: '太原市' });
+    expect((await flow.http.get(`/enterprises/${TAIZHONG}`, flow.office)).body).toMatchObject({ status: 'InPublicNotice', enterpriseId: TAIZHONG, region: '太原市' });
   });
 
   describe.each(AGGREGATES)('$name', (aggregate) => {
@@ -191,7 +198,7 @@ describe('one access policy per aggregate, over HTTP', () => {
       expect(filed).toHaveLength(aggregate.objections ? 1 : 0);
       if (!aggregate.objections) return;
       if (row.audit === 'named') {
-        expect(filed[0]).toMatchObject({ actor: { id: OBJECTOR.sub, role: 'applicant', org: OBJECTOR.org }, data: { objector: { name: expect.any(String) } } });
+        expect(filed[0]).toMatchObject({ actor: { id: OBJECTOR.sub, role: 'applicant', org: creditCodeFor(OBJECTOR.org) }, data: { objector: { name: expect.any(String) } } });
       } else {
         expect(filed[0]).toMatchObject({ actor: { redacted: true }, data: { objector: { redacted: true } } });
         expect(leaks(history.body)).toEqual([]);
