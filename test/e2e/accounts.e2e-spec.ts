@@ -327,8 +327,27 @@ describe('organisations, people and grants over HTTP', () => {
       expectProblem(await http.get(`/people/${colleague}`, adminB), 403, 'not-own-organisation');
       expectProblem(await http.get(`/people?organisationId=${SCHOOL_A}`, adminB), 403, 'not-own-organisation');
       expectProblem(await http.get('/people', adminB), 403, 'not-own-organisation');
-      // A token claiming a school admin's role and school, for a person who holds no grant, stands for nothing.
-      expectProblem(await http.post('/people', outsider, { name: '冒名者', organisationId: SCHOOL_A }), 403, 'not-organisation-admin');
+      // Another city's bureau clerk has no role here; a person of the school who holds no grant stands for nothing.
+      expectProblem(await http.post('/people', outsider, { name: '冒名者', organisationId: SCHOOL_A }), 403, 'role-not-allowed');
+      expect(await lastPosition()).toBe(before);
+      const grantless = await person(office, SCHOOL_A, '无授权者');
+      const link = (await http.post(`/auth/people/${grantless}/setup-link`, office, {})).body.token;
+      const setUp = await http.post('/auth/setup', undefined, { token: link, login: 'grantless', password: '没有授权的人也能登录-2026' });
+      expect(setUp.status).toBe(200);
+      const session = { cookie: setUp.headers.getSetCookie()[0]!.split(';')[0]!, 'x-csrf-token': setUp.body.csrfToken };
+      const positionBefore = await lastPosition();
+      expectProblem(await http.post('/people', undefined, { name: '冒名者', organisationId: SCHOOL_A }, session), 403, 'no-grant');
+      expect(await lastPosition()).toBe(positionBefore);
+    });
+
+    it('registers a person under an id of the province’s choosing, once; a malformed one is refused', async () => {
+      const chosen = await http.post('/people', office, { personId: 'tyvtc-0042', name: '钱老师', organisationId: SCHOOL_A });
+      expect([chosen.status, chosen.body.personId, chosen.headers.get('location')]).toEqual([201, 'tyvtc-0042', '/people/tyvtc-0042']);
+      const before = await lastPosition();
+      expectProblem(await http.post('/people', office, { personId: 'tyvtc-0042', name: '另一个钱老师', organisationId: SCHOOL_A }), 409, 'person-already-registered');
+      const malformed = await http.post('/people', office, { personId: 'TY VTC/42', name: '钱老师', organisationId: SCHOOL_A });
+      expectProblem(malformed, 400, 'validation-failed');
+      expect(malformed.body.errors).toEqual([expect.objectContaining({ field: 'personId' })]);
       expect(await lastPosition()).toBe(before);
     });
 
