@@ -46,7 +46,6 @@ export class OidcController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Link your identity-platform account to this one: answers the URL to send the browser to' })
   async link(@CurrentAuthentication() auth: Authenticated, @Res({ passthrough: true }) reply: FastifyReply) {
-    if (!auth.personId) throw refusal(400, 'not-a-person', 'a token minted on the server names no account to link');
     return { location: await this.begin(auth.personId, reply) };
   }
 

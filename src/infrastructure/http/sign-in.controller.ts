@@ -178,9 +178,9 @@ export class SignInController {
   @ApiOperation({ summary: 'Who is signed in: the person, the grant they act with, their other grants, and the session’s CSRF token' })
   session(@CurrentAuthentication() auth: Authenticated) {
     return {
-      personId: auth.personId ?? null,
+      personId: auth.personId,
       actor: auth.actor,
-      grants: auth.grants?.map(({ grantId, kind, projectId, actor }) => ({ grantId, kind, projectId, role: actor.role, org: actor.org, region: actor.region ?? null })) ?? [],
+      grants: auth.grants.map(({ grantId, kind, projectId, actor }) => ({ grantId, kind, projectId, role: actor.role, org: actor.org, region: actor.region ?? null })),
       csrfToken: auth.session?.csrf ?? null,
     };
   }
@@ -189,7 +189,7 @@ export class SignInController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Act with another of your grants in this session' })
   async actAs(@Body() body: ActAsDto, @CurrentAuthentication() auth: Authenticated) {
-    const grant = auth.grants?.find((g) => g.grantId === body.grantId);
+    const grant = auth.grants.find((g) => g.grantId === body.grantId);
     if (!auth.session || !grant) throw refusal(404, 'grant-not-found', 'you hold no such grant in a session');
     await this.accounts.actAs(auth.session.secret, grant.grantId);
     return { actor: grant.actor };
@@ -198,14 +198,14 @@ export class SignInController {
   @Get('sessions')
   @ApiOperation({ summary: 'Your open sessions' })
   sessions(@CurrentAuthentication() auth: Authenticated) {
-    return { items: auth.personId ? this.accounts.sessionsOf(auth.personId) : [] };
+    return { items: this.accounts.sessionsOf(auth.personId) };
   }
 
   @Post('sessions/:sessionId/end')
   @HttpCode(200)
   @ApiOperation({ summary: 'End one of your sessions (another browser, a lost phone)' })
   async endSession(@Param('sessionId') sessionId: string, @CurrentAuthentication() auth: Authenticated) {
-    if (!auth.personId || !(await this.accounts.endSessionOf(auth.personId, sessionId, new Date()))) throw refusal(404, 'session-not-found', 'you have no such open session');
+    if (!(await this.accounts.endSessionOf(auth.personId, sessionId, new Date()))) throw refusal(404, 'session-not-found', 'you have no such open session');
     return { ended: true };
   }
 
@@ -232,7 +232,7 @@ export class SignInController {
   async setupLink(@Param('personId') personId: string, @CurrentAuthentication() auth: Authenticated) {
     const person = this.people.person(personId);
     if (!person) throw refusal(404, 'person-not-found', 'no such person');
-    const standing = { grants: (auth.grants ?? []).map((g) => ({ kind: g.kind, organisationId: g.actor.org })) };
+    const standing = { grants: auth.grants.map((g) => ({ kind: g.kind, organisationId: g.actor.org })) };
     if (!administers(standing, String(person.organisationId))) {
       throw refusal(403, 'not-organisation-admin', 'set-up links are issued by the person’s organisation’s admin or the office’s');
     }
@@ -246,8 +246,8 @@ export class SignInController {
   @ApiOperation({ summary: 'Create a personal access token acting with one of your grants; it is shown once' })
   async createToken(@Body() body: NewTokenDto, @CurrentAuthentication() auth: Authenticated) {
     requireSignedIn(auth);
-    const grant = auth.grants?.find((g) => g.grantId === body.grantId);
-    if (!auth.personId || !grant) throw refusal(404, 'grant-not-found', 'a token acts with one of your own grants');
+    const grant = auth.grants.find((g) => g.grantId === body.grantId);
+    if (!grant) throw refusal(404, 'grant-not-found', 'a token acts with one of your own grants');
     const now = new Date();
     const expiresAt = new Date(now.getTime() + (body.expiresInDays ?? 90) * 86_400_000);
     const { tokenId, token } = await this.accounts.createToken(auth.personId, grant.grantId, body.name, now, expiresAt);
@@ -257,14 +257,14 @@ export class SignInController {
   @Get('tokens')
   @ApiOperation({ summary: 'Your personal access tokens (never their secrets)' })
   tokens(@CurrentAuthentication() auth: Authenticated) {
-    return { items: auth.personId ? this.accounts.tokensOf(auth.personId) : [] };
+    return { items: this.accounts.tokensOf(auth.personId) };
   }
 
   @Post('tokens/:tokenId/revoke')
   @HttpCode(200)
   @ApiOperation({ summary: 'Revoke one of your personal access tokens' })
   async revokeToken(@Param('tokenId') tokenId: string, @CurrentAuthentication() auth: Authenticated) {
-    if (!auth.personId || !(await this.accounts.revokeToken(auth.personId, tokenId, new Date()))) throw refusal(404, 'token-not-found', 'you have no such token');
+    if (!(await this.accounts.revokeToken(auth.personId, tokenId, new Date()))) throw refusal(404, 'token-not-found', 'you have no such token');
     return { revoked: true };
   }
 
@@ -273,7 +273,7 @@ export class SignInController {
   @ApiOperation({ summary: 'Begin adding an authenticator app: its secret and otpauth:// link (confirm with a code)' })
   async enrolTotp(@CurrentAuthentication() auth: Authenticated) {
     requireSignedIn(auth);
-    const login = auth.personId ? this.accounts.loginOf(auth.personId) : undefined;
+    const login = this.accounts.loginOf(auth.personId);
     if (!login) throw refusal(404, 'no-local-login', 'an authenticator app is added to an account that signs in with a password');
     // Replacing the app would let whoever holds a session take the second factor over.
     if (login.totpSecret) throw refusal(409, 'totp-already-enabled', 'this account has an authenticator app already');
@@ -287,8 +287,8 @@ export class SignInController {
   @ApiOperation({ summary: 'Confirm the authenticator app with its current code: sign-ins ask for a code from then on' })
   async confirmTotp(@Body() body: TotpCodeDto, @CurrentAuthentication() auth: Authenticated) {
     requireSignedIn(auth);
-    const pending = auth.personId ? this.accounts.pendingTotp(auth.personId) : null;
-    if (!auth.personId || !pending) throw refusal(404, 'no-pending-totp', 'begin with POST /auth/totp');
+    const pending = this.accounts.pendingTotp(auth.personId);
+    if (!pending) throw refusal(404, 'no-pending-totp', 'begin with POST /auth/totp');
     const verified = verifyTotp(pending, body.code, new Date());
     if (!verified.ok) throw refusal(400, 'totp-code-wrong', 'the code does not match; check the phone’s time and try the next code');
     await this.accounts.confirmTotp(auth.personId, verified.step);
