@@ -448,6 +448,25 @@ describe('two service processes on one data folder', () => {
     ok(await call(a, 'POST', '/cycles', office, opening, key), 'open the cycle once the lock is free');
     expect(services[1].errors.map((line) => JSON.parse(line).reqId)).toEqual([busy.headers?.get('x-request-id')]);
 
+    // A grant revoked through one process is refused by the other within a second (its read models follow the store).
+    const clerk = await accounts.account({ sub: 'revoked-clerk', role: 'office', org: '山西省教育厅' });
+    ok(await call(b, 'GET', '/cycles', clerk.token), 'the clerk reads through B');
+    ok(await call(a, 'POST', `/people/${clerk.personId}/grants/${clerk.grantIds[0]}/revoke`, accounts.admin.token, { reason: '调岗' }), 'revoke through A');
+    const revokedAt = performance.now();
+    let refusedOnB: Answer | undefined;
+    while (performance.now() - revokedAt < 3000) {
+      const answer = await callOnce(b, 'GET', '/cycles', clerk.token);
+      if (answer.status !== 200) {
+        refusedOnB = answer;
+        break;
+      }
+      await sleep(10);
+    }
+    const refusedAfterMs = performance.now() - revokedAt;
+    expect([refusedOnB?.status, refusedOnB?.body.code]).toEqual([403, 'grant-revoked']);
+    expect(refusedAfterMs).toBeLessThan(1000);
+    process.stdout.write(`two processes: a grant revoked through A was refused by B after ${refusedAfterMs.toFixed(0)} ms\n`);
+
     // A clean stop: Nest closes everything on SIGTERM, then ends the process with that signal.
     for (const s of services) s.child.kill('SIGTERM');
     expect(await Promise.all(services.map((s) => s.exited))).toEqual([0, 1].map(() => ({ code: null, signal: 'SIGTERM' })));
