@@ -14,6 +14,8 @@ export interface HttpSizes {
   readonly profileRequests: number;
   /** Projects drafted through the API after P1 and P2, for the service's memory (P5). */
   readonly memoryProjects: number;
+  /** Sequential password sign-ins timed (A6). */
+  readonly signIns: number;
 }
 
 export interface LoadFigures extends LoadResult {
@@ -38,6 +40,8 @@ export interface HttpFigures {
   readonly readYourWrites: { samples: number; p50Ms: number; p99Ms: number; maxMs: number; commandP50Ms: number; commandP99Ms: number };
   /** The service's memory after all of the above and `memoryProjects` more drafted through the API, and its peak. */
   readonly afterLoad: { projects: number; rssMb: number; peakRssMb: number; draftsPerSecond: number };
+  /** A6: sign-in latency and the time for a revoked grant to be refused. */
+  readonly accounts: AccountFigures;
 }
 
 const CYCLE_ID = 'bench-brand-major';
@@ -55,13 +59,52 @@ const round2 = (n: number) => Math.round(n * 100) / 100;
  * The bench's people, registered through the service child's API by its first admin (set up with the
  * link its first start logged), before anything is timed: the office and one school per connection.
  */
-async function benchPeople(service: Child, applicantKeys: readonly (number | string)[]): Promise<{ office: string; applicants: string[] }> {
+async function benchPeople(service: Child, applicantKeys: readonly (number | string)[]): Promise<{ accounts: ServiceAccounts; office: string; applicants: string[] }> {
   const link = service.setupLink();
   if (!link) throw new Error(`the service logged no set-up link:\n${service.output()}`);
   const accounts = await ServiceAccounts.withLink({ url: service.baseUrl }, link);
   const office = await accounts.token({ sub: 'bench-office-1', role: 'office', org: '山西省教育厅' });
   const applicants = await Promise.all(applicantKeys.map((n) => accounts.token({ sub: `bench-applicant-${n}`, role: 'applicant', org: `bench-school-${n}`, region: '太原市' })));
-  return { office, applicants };
+  return { accounts, office, applicants };
+}
+
+/**
+ * A6: sequential password sign-ins (each a scrypt verification and a new session), and how long after
+ * a grant is revoked the service refuses the token acting with it.
+ */
+async function measureAccounts(service: Child, accounts: ServiceAccounts, samples: number): Promise<AccountFigures> {
+  const clerk = await accounts.account({ sub: 'bench-clerk', role: 'office', org: '山西省教育厅' });
+  const times: number[] = [];
+  for (let i = 0; i < samples; i += 1) {
+    const started = process.hrtime.bigint();
+    const status = await accounts.signInAgain(clerk.personId);
+    times.push(Number(process.hrtime.bigint() - started) / 1e6);
+    if (status !== 200) throw new Error(`sign-in answered ${status}`);
+  }
+  times.sort((a, b) => a - b);
+  const connection = HttpConnection.of(service.baseUrl);
+  try {
+    const readCycles = () => connection.request({ method: 'GET', path: '/cycles?limit=1', headers: { authorization: `Bearer ${clerk.token}` } });
+    await ok(readCycles(), 'the clerk reads');
+    await ok(connection.request(post(`/people/${clerk.personId}/grants/${clerk.grantIds[0]}/revoke`, accounts.admin.token, { reason: '调岗' })), 'revoke');
+    const revoked = process.hrtime.bigint();
+    for (;;) {
+      const answer = await readCycles();
+      if (answer.status === 403) break;
+      if (Number(process.hrtime.bigint() - revoked) / 1e6 > 10_000) throw new Error('a revoked grant was still accepted after 10 s');
+    }
+    return { signInSamples: samples, signInP50Ms: round2(percentile(times, 50)), signInP99Ms: round2(percentile(times, 99)), revokedRefusedMs: round2(Number(process.hrtime.bigint() - revoked) / 1e6) };
+  } finally {
+    connection.close();
+  }
+}
+
+export interface AccountFigures {
+  readonly signInSamples: number;
+  readonly signInP50Ms: number;
+  readonly signInP99Ms: number;
+  /** From the revocation's answer to the first request the service refused with the revoked grant. */
+  readonly revokedRefusedMs: number;
 }
 
 async function ok(answer: Promise<HttpAnswer>, what: string): Promise<HttpAnswer> {
@@ -143,6 +186,8 @@ export async function measureHttp(dir: string, sizes: HttpSizes, log: (line: str
     const idleRssMb = memoryOf(service.pid).rssMb;
     log(`accounts: the office and ${sizes.connections + 2} schools registered through the API (not timed)`);
     const people = await benchPeople(service, [...Array.from({ length: sizes.connections }, (_, c) => c), 'hot', 'ryw']);
+    log('A6: sequential sign-ins, then a grant revoked');
+    const accountFigures = await measureAccounts(service, people.accounts, sizes.signIns);
     const office = people.office;
     const applicants = people.applicants.slice(0, sizes.connections);
     const [hotApplicant, rywApplicant] = people.applicants.slice(sizes.connections);
@@ -209,6 +254,7 @@ export async function measureHttp(dir: string, sizes: HttpSizes, log: (line: str
         commandP50Ms: round2(percentile(commands, 50)),
         commandP99Ms: round2(percentile(commands, 99)),
       },
+      accounts: accountFigures,
       afterLoad: { projects: sizes.connections + 2 + sizes.memoryProjects, rssMb: memory.rssMb, peakRssMb: memory.peakRssMb, draftsPerSecond: drafts.okPerSecond },
     };
   } finally {

@@ -122,9 +122,12 @@ async function buildTemplate(streams: FoldedStreams, index: number, historyEdits
   const stream = projectStream(projectId);
   const project = (type: string, actor: Actor, now: string, data: Record<string, unknown>, context?: Record<string, unknown>) =>
     run(stream, projectDecider, { type, actor, now, data, ...(context ? { context } : {}) });
+  // What the registry says of the school, its bureau and the experts, as the command handlers read it.
+  const school = { applicant: { kind: 'school', schoolKind: t.programType === 'secondary-school' ? '中职' : '高职' } };
+  const signsOff = { signsOff: true };
   const submission = { applicationForm: doc('申报书.pdf'), declarations: { authenticity: doc('真实性声明.pdf'), commitment: doc('承诺书.pdf') }, attachments: [doc('佐证材料.pdf')] };
 
-  await project('DraftApplication', applicant, at(0), { projectId, cycleId, programType: t.programType, title: t.title, subject: t.subject }, { cycle: await cycleAt(at(0)), applicantBans: [] });
+  await project('DraftApplication', applicant, at(0), { projectId, cycleId, programType: t.programType, title: t.title, subject: t.subject }, { cycle: await cycleAt(at(0)), applicantBans: [], ...school });
   if (historyEdits > 0) {
     // The long stream for history() and stateAsOf(): a draft edited again and again.
     for (let i = 0; i < historyEdits; i += 1) await project('EditApplication', applicant, at(0, i + 1), { title: `${t.title}（第 ${i + 1} 稿）` });
@@ -132,14 +135,16 @@ async function buildTemplate(streams: FoldedStreams, index: number, historyEdits
   }
   await project('EditApplication', applicant, at(1), { title: `${t.title}（修订）` });
   await project('EditApplication', applicant, at(2), { title: `${t.title}（第二次修订）` });
-  await project('SubmitApplication', applicant, at(3), submission, { cycle: await cycleAt(at(3)), applicantBans: [] });
+  await project('SubmitApplication', applicant, at(3), submission, { cycle: await cycleAt(at(3)), applicantBans: [], ...signsOff });
   await project('ReturnForRevision', office, at(4), { reason: '申报书缺少佐证材料' });
   await project('EditApplication', applicant, at(5), { title: `${t.title}（补充材料后）` });
-  await project('SubmitApplication', applicant, at(6), submission, { cycle: await cycleAt(at(6)), applicantBans: [] });
+  await project('SubmitApplication', applicant, at(6), submission, { cycle: await cycleAt(at(6)), applicantBans: [], ...signsOff });
   await run(cycleStreamName, programCycleDecider, { type: 'CloseApplicationWindow', actor: office, now: at(10, 5), data: {} });
   await project('RecordFormalCheck', recommender, at(11), { result: 'passed' }, { cycle: await cycleAt(at(11)) });
-  await project('Recommend', recommender, at(12), { rank: 1, opinion: '同意推荐' });
-  for (const reviewer of reviewers) await project('AssignReviewer', office, at(14), { reviewerId: reviewer.id, reviewerOrg: reviewer.org, declaredRelations: [] });
+  await project('Recommend', recommender, at(12), { rank: 1, opinion: '同意推荐' }, { recommendation: { recommender: { kind: 'bureau', bureauKind: '教育局' }, ...school } });
+  for (const reviewer of reviewers) {
+    await project('AssignReviewer', office, at(14), { reviewerId: reviewer.id, reviewerOrg: reviewer.org, declaredRelations: [] }, { reviewer: { organisationId: reviewer.org, expert: true, affiliations: [] } });
+  }
   for (const [n, reviewer] of reviewers.entries()) await project('ScoreReview', reviewer, at(20, n), { score: 85 + n, comments: '建设基础较好，目标明确，措施可行' });
   await project('RecordSelection', office, at(25), { decision: 'shortlisted', cycleDecisionId: randomUUID(), reason: '专家评审通过' });
   await project('RecordPublicNotice', office, at(26), { noticeId: randomUUID(), startsOn: chinaDateOf(at(26)), endsOn: chinaDateOf(at(32)) });

@@ -80,6 +80,8 @@ export class ServiceAccounts {
   private readonly people = new Map<string, Promise<Account>>();
   private readonly organisations = new Map<string, Promise<string>>();
   private logins = 0;
+  /** The login each person signed in with, by person id. */
+  private readonly loginOf = new Map<string, string>();
 
   private constructor(
     private readonly service: Service,
@@ -179,8 +181,17 @@ export class ServiceAccounts {
     const link = await this.call('POST', `/auth/people/${personId}/setup-link`, by.token, {});
     if (link.status !== 201) throw failed(`set-up link of ${personId}`, link);
     this.logins += 1;
-    const { session } = await sessionFrom(this.service, link.body.token, `person-${this.logins}`);
+    const login = `person-${this.logins}`;
+    const { session } = await sessionFrom(this.service, link.body.token, login);
+    this.loginOf.set(personId, login);
     return (await tokenFor(this.service, session, personId, grantId ?? (await firstGrantOf(this.service, session)).grantId)).token;
+  }
+
+  /** Signs a person this script set up in again with their login and password, as they would the next morning: the answer's status. */
+  async signInAgain(personId: string): Promise<number> {
+    const login = this.loginOf.get(personId);
+    if (!login) throw new Error(`${personId} was not set up by this script`);
+    return (await request(this.service, 'POST', '/auth/sign-in', {}, { login, password: PASSWORD })).status;
   }
 
   private call(method: string, path: string, token: string, body: unknown): Promise<Answer> {
