@@ -205,13 +205,13 @@ export class ProjectNotRecommendDto {
 }
 
 export class AssignReviewerDto {
-  @Text('expert-0427', { max: 100, description: 'The reviewer’s user id (token subject)' })
+  @Text('expert-0427', { max: 100, description: 'The person id of an expert in the reviewer pool' })
   reviewerId!: string;
 
-  @Text('太原理工大学', { max: 200, description: 'The reviewer’s organisation; never the applicant' })
+  @Text('12140100MB1000002N', { max: 200, description: 'The reviewer’s organisation as the office has it; the registry’s is what is checked and recorded' })
   reviewerOrg!: string;
 
-  @Texts(['山西机电职业技术学院'], { description: 'Organisations the reviewer declared a relation with (employment, consultancy, family); none may be the applicant' })
+  @Texts(['12140100MB1000001K'], { description: 'Organisations (credit codes) the office knows the reviewer to be related to (employment, consultancy, family), beside those the expert’s profile declares; none may be the applicant' })
   declaredRelations!: string[];
 }
 
