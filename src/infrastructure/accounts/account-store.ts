@@ -91,7 +91,7 @@ const statements = preparedOnce((db) => ({
     'SELECT substr(id_hash, 1, 8) AS sessionId, created_at AS createdAt, last_seen_at AS lastSeenAt, user_agent AS userAgent, address FROM sessions WHERE person_id = ? AND ended_at IS NULL ORDER BY created_at',
   ),
   createToken: db.prepare('INSERT INTO access_tokens (id, secret_hash, person_id, grant_id, name, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)'),
-  token: db.prepare<[string]>('SELECT secret_hash, person_id, grant_id, expires_at, revoked_at FROM access_tokens WHERE id = ?'),
+  token: db.prepare<[string]>('SELECT secret_hash, person_id, grant_id, expires_at, revoked_at, last_used_at FROM access_tokens WHERE id = ?'),
   useToken: db.prepare('UPDATE access_tokens SET last_used_at = ? WHERE id = ?'),
   tokensOf: db.prepare<[string]>(
     'SELECT id AS tokenId, name, grant_id AS grantId, created_at AS createdAt, expires_at AS expiresAt, last_used_at AS lastUsedAt FROM access_tokens WHERE person_id = ? AND revoked_at IS NULL ORDER BY created_at',
@@ -109,6 +109,9 @@ const statements = preparedOnce((db) => ({
 type LoginRow = { login: string; person_id: string; password_hash: string | null; totp_secret: string | null; totp_last_step: number | null };
 const asLogin = (row: LoginRow | undefined): Login | undefined =>
   row && { login: row.login, personId: row.person_id, passwordHash: row.password_hash, totpSecret: row.totp_secret, totpLastStep: row.totp_last_step };
+
+/** How often a personal access token's last use is recorded, at most. */
+const TOKEN_TOUCH_EVERY_MS = 60_000;
 
 /** The credential store over `accounts.db`; every write waits out another process's lock. */
 export class AccountStore {
@@ -236,9 +239,14 @@ export class AccountStore {
   async tokenHolder(token: string, at: Date): Promise<{ personId: string; grantId: string } | undefined> {
     const match = /^als_([A-Za-z0-9_-]{12})_([A-Za-z0-9_-]{43})$/.exec(token);
     if (!match) return undefined;
-    const row = statements(this.db).token.get(match[1]) as { secret_hash: string; person_id: string; grant_id: string; expires_at: string; revoked_at: string | null } | undefined;
+    const row = statements(this.db).token.get(match[1]) as
+      | { secret_hash: string; person_id: string; grant_id: string; expires_at: string; revoked_at: string | null; last_used_at: string | null }
+      | undefined;
     if (!row || row.revoked_at !== null || Date.parse(row.expires_at) <= at.getTime() || !sameSecret(row.secret_hash, digest(match[2]))) return undefined;
-    await this.write('use a token', () => statements(this.db).useToken.run(at.toISOString(), match[1]));
+    // A machine client sends its token with every request: its last use is written at most once a minute, not a durable write per request.
+    if (row.last_used_at === null || at.getTime() - Date.parse(row.last_used_at) > TOKEN_TOUCH_EVERY_MS) {
+      await this.write('use a token', () => statements(this.db).useToken.run(at.toISOString(), match[1]));
+    }
     return { personId: row.person_id, grantId: row.grant_id };
   }
 
