@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { maxHeaderSize } from 'node:http';
 import type { Socket } from 'node:net';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import multipart from '@fastify/multipart';
+import fastifyStatic from '@fastify/static';
 import { ModulesContainer, NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -57,6 +60,42 @@ function answerMethodNotAllowed(fastify: FastifyInstance, routes: readonly { met
     const allow = [...allowed].sort().join(', ');
     throw new ProblemError(problem(405, 'method-not-allowed', `${request.method} is not allowed on ${path}; allowed: ${allow}`, { allowed: [...allowed].sort() }), { allow });
   });
+}
+
+/**
+ * Where `npm run build` put the console: beside the compiled service (dist/console), or in dist/ when the
+ * service runs from its sources (the tests; src/console holds the console's sources, not a build).
+ */
+function consoleDirectory(): string | undefined {
+  return [join(__dirname, 'console'), join(__dirname, '..', 'dist', 'console')].find((dir) => existsSync(join(dir, 'index.html')) && existsSync(join(dir, 'assets')));
+}
+
+/**
+ * The web console under /console/: its files, and index.html for every other path below it (the
+ * console's own pages, so a deep link or a reload works); `/` leads there. Public: the console signs
+ * people in itself, and every API call it makes is authenticated as any other.
+ */
+async function serveConsole(fastify: FastifyInstance): Promise<void> {
+  fastify.get('/', (_request, reply) => reply.redirect('/console/', 302));
+  const root = consoleDirectory();
+  if (!root) {
+    fastify.get('/console/*', (request, reply) => {
+      void reply.status(503).type('application/problem+json').send({ type: 'about:blank', ...problem(503, 'console-not-built', 'the web console is not built: run npm run build'), instance: instanceOf(request.url), requestId: request.id });
+    });
+    return;
+  }
+  await fastify.register(fastifyStatic, {
+    root,
+    prefix: '/console/',
+    wildcard: false,
+    index: false,
+    // Vite names every asset by its content: it never changes under the same name.
+    setHeaders: (reply, path) => void reply.header('cache-control', path.includes(join('console', 'assets')) ? 'public, max-age=31536000, immutable' : 'no-cache'),
+  });
+  const page = (_request: FastifyRequest, reply: FastifyReply) => reply.header('cache-control', 'no-cache').sendFile('index.html');
+  fastify.get('/console', (_request, reply) => reply.redirect('/console/', 301));
+  fastify.get('/console/', page);
+  fastify.get('/console/*', page);
 }
 
 /** Builds the whole service for a configuration; main.ts and the e2e tests both start it this way. */
@@ -117,5 +156,6 @@ export async function createApp(config: AppConfig, clock: Clock = clockOf(config
     .addBearerAuth()
     .build();
   SwaggerModule.setup('docs', app, () => withProblemResponses(SwaggerModule.createDocument(app, openApi)), { jsonDocumentUrl: 'docs-json' });
+  await serveConsole(fastify);
   return app;
 }

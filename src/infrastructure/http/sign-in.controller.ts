@@ -180,7 +180,15 @@ export class SignInController {
     return {
       personId: auth.personId,
       actor: auth.actor,
-      grants: auth.grants.map(({ grantId, kind, projectId, actor }) => ({ grantId, kind, projectId, role: actor.role, org: actor.org, region: actor.region ?? null })),
+      grants: auth.grants.map(({ grantId, kind, projectId, actor }) => ({
+        grantId,
+        kind,
+        projectId,
+        role: actor.role,
+        org: actor.org,
+        orgName: (this.people.organisation(actor.org)?.name as string | undefined) ?? null,
+        region: actor.region ?? null,
+      })),
       csrfToken: auth.session?.csrf ?? null,
     };
   }

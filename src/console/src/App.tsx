@@ -1,0 +1,56 @@
+import { App as AntApp, ConfigProvider, Spin } from 'antd';
+import enUS from 'antd/locale/en_US';
+import zhCN from 'antd/locale/zh_CN';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { currentSession, Session } from './api';
+import { Language, LanguageContext, MESSAGES } from './i18n';
+import { navigate, usePage } from './navigation';
+import { Home } from './pages/Home';
+import { SetUp } from './pages/SetUp';
+import { SignIn } from './pages/SignIn';
+
+const LANGUAGE_KEY = 'als-language';
+
+export function App() {
+  const [language, setLanguageState] = useState<Language>(() => (localStorage.getItem(LANGUAGE_KEY) === 'en' ? 'en' : 'zh'));
+  const setLanguage = useCallback((next: Language) => {
+    localStorage.setItem(LANGUAGE_KEY, next);
+    document.documentElement.lang = next === 'zh' ? 'zh-CN' : 'en';
+    setLanguageState(next);
+  }, []);
+  const languageValue = useMemo(() => ({ language, setLanguage }), [language, setLanguage]);
+  const page = usePage();
+  /** undefined while asked, null when nobody is signed in. */
+  const [session, setSession] = useState<Session | null | undefined>(undefined);
+
+  const refresh = useCallback(async () => setSession(await currentSession()), []);
+  useEffect(() => {
+    void refresh();
+  }, [refresh]);
+  useEffect(() => {
+    document.title = MESSAGES[language].appName;
+  }, [language]);
+  // A page that needs a person sends whoever is not signed in to the sign-in page.
+  useEffect(() => {
+    if (session === null && page === 'home') navigate('sign-in');
+  }, [session, page]);
+
+  const signedIn = async () => {
+    await refresh();
+    navigate('home');
+  };
+
+  let content;
+  if (page === 'setup') content = <SetUp onSignedIn={signedIn} />;
+  else if (page === 'sign-in') content = <SignIn onSignedIn={signedIn} />;
+  else if (session) content = <Home session={session} onSignedOut={() => setSession(null)} />;
+  else content = <Spin size="large" style={{ display: 'block', marginTop: '30vh' }} />;
+
+  return (
+    <LanguageContext.Provider value={languageValue}>
+      <ConfigProvider locale={language === 'zh' ? zhCN : enUS} theme={{ token: { colorPrimary: '#1565c0' } }}>
+        <AntApp>{content}</AntApp>
+      </ConfigProvider>
+    </LanguageContext.Provider>
+  );
+}

@@ -1,0 +1,16 @@
+import react from '@vitejs/plugin-react';
+import { resolve } from 'node:path';
+import { defineConfig } from 'vite';
+
+/** The console is served by the service under /console/, from dist/console (npm run build). */
+export default defineConfig({
+  root: __dirname,
+  base: '/console/',
+  plugins: [react()],
+  build: {
+    outDir: resolve(__dirname, '../../dist/console'),
+    emptyOutDir: true,
+    // Ant Design's components load with the pages that use them.
+    chunkSizeWarningLimit: 1500,
+  },
+});

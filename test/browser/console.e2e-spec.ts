@@ -1,0 +1,121 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Browser, chromium, Page } from 'playwright-core';
+import { FirstStart } from '../../src/infrastructure/accounts/first-start.service';
+import { RunningApp, startTestApp } from '../support/test-app';
+
+/**
+ * The web console in a real browser: Debian's chromium driven by playwright-core against the real
+ * service, which serves the console it built (npm test builds it first). Without chromium this file
+ * checks nothing, so it is registered skipped with the reason in its name (and on stderr).
+ */
+const CHROMIUM = '/usr/bin/chromium';
+const SKIPPED = `skipped: no chromium at ${CHROMIUM} (apt-get install chromium fonts-wqy-microhei, as .ci/run does)`;
+/** Where every page's screenshot goes (the README names it). */
+const SCREENSHOTS = resolve(__dirname, '../../screenshots/console');
+const PASSWORD = '晋阳湖畔的长跑者2026';
+
+const available = existsSync(CHROMIUM);
+if (!available) process.stderr.write(`\ntest/browser/console.e2e-spec.ts: ${SKIPPED}\n`);
+
+(available ? describe : describe.skip)(available ? 'the web console in chromium' : `the web console in chromium — ${SKIPPED}`, () => {
+  let running: RunningApp;
+  let browser: Browser;
+  let page: Page;
+  /** What the browser reported as errors: none may appear on any page. */
+  const browserErrors: string[] = [];
+
+  const shot = (name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+
+  beforeAll(async () => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    running = await startTestApp();
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    page = await browser.newPage({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 1280, height: 800 } });
+    page.on('console', (message) => {
+      if (message.type() === 'error') browserErrors.push(message.text());
+    });
+    page.on('pageerror', (error) => browserErrors.push(error.message));
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await running?.stop();
+  });
+
+  it('leads from / to the sign-in page, in Chinese, with a title and an icon', async () => {
+    const answer = await page.goto(`${running.url}/`);
+    expect(answer?.status()).toBe(200);
+    await page.getByRole('heading', { name: '登录平台' }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/console/sign-in');
+    expect(await page.title()).toBe('山西省职业教育项目认定管理平台');
+    expect(await page.locator('link[rel="icon"]').getAttribute('href')).toBe('/console/favicon.svg');
+    expect((await page.request.get(`${running.url}/console/favicon.svg`)).status()).toBe(200);
+    await expect(page.getByLabel('登录名')).toBeDefined();
+    await shot('sign-in');
+  });
+
+  it('sets up the first admin with the first start’s link: a refused password keeps what was typed and says why', async () => {
+    const secret = running.app.get(FirstStart).setupLink!.split('#')[1];
+    await page.goto(`${running.url}/console/setup#${secret}`);
+    await page.getByRole('heading', { name: '设置您的账号' }).waitFor();
+    await page.getByLabel('登录名').fill('sx-admin');
+    await page.getByLabel('密码', { exact: true }).fill('太短了');
+    await page.getByLabel('确认密码').fill('太短了');
+    await page.getByRole('button', { name: '设置并登录' }).click();
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.textContent()).toContain('密码不符合要求');
+    expect(await alert.textContent()).toContain('12');
+    expect(await page.getByLabel('登录名').inputValue()).toBe('sx-admin');
+    await shot('setup-refused');
+
+    await page.getByLabel('密码', { exact: true }).fill(PASSWORD);
+    await page.getByLabel('确认密码').fill(PASSWORD);
+    await page.getByLabel('确认密码').press('Enter');
+    await page.getByRole('heading', { name: '当前身份' }).waitFor();
+    // The spent link leaves the address bar.
+    expect(new URL(page.url()).hash).toBe('');
+    expect(await page.getByText('省教育厅系统管理员').first().isVisible()).toBe(true);
+    expect(await page.getByText(running.config.office.creditCode).first().isVisible()).toBe(true);
+    await shot('home');
+  });
+
+  it('signs out on the server, refuses a wrong password in words, and signs in again with the keyboard', async () => {
+    await page.getByRole('button', { name: '退出登录' }).click();
+    await page.getByRole('heading', { name: '登录平台' }).waitFor();
+    // The session cookie no longer opens anything.
+    expect((await page.request.get(`${running.url}/auth/session`)).status()).toBe(401);
+
+    await page.getByLabel('登录名').fill('sx-admin');
+    await page.getByLabel('密码').fill('不是这个口令-2026');
+    await page.getByLabel('密码').press('Enter');
+    await page.getByRole('alert').waitFor();
+    expect(await page.getByRole('alert').textContent()).toContain('登录名或密码错误。');
+    await shot('sign-in-refused');
+
+    await page.getByLabel('密码').fill(PASSWORD);
+    await page.getByLabel('密码').press('Enter');
+    await page.getByRole('heading', { name: '当前身份' }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/console/');
+  });
+
+  it('opens a deep link and a reload on the page itself, switches to English, and logged no error', async () => {
+    await page.reload();
+    await page.getByRole('heading', { name: '当前身份' }).waitFor();
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.getByRole('heading', { name: 'Acting as' }).waitFor();
+    expect(await page.getByText('Office admin').first().isVisible()).toBe(true);
+    await shot('home-en');
+    const deep = await page.request.get(`${running.url}/console/some/page/of/its/own`);
+    expect([deep.status(), deep.headers()['content-type']]).toEqual([200, expect.stringMatching(/^text\/html/)]);
+    // A bad set-up link is told, not a blank page.
+    await page.goto(`${running.url}/console/setup#not-a-secret`);
+    await page.getByText('The set-up link is not valid').waitFor();
+    await shot('setup-invalid-en');
+    // Failed requests the pages made on purpose (a 401 while signed out, a refused password) are the browser's "errors" too; nothing else is.
+    expect(browserErrors.filter((e) => !/Failed to load resource: the server responded with a status of (401|403|400)/.test(e))).toEqual([]);
+  });
+});
