@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { HttpFigures, HttpSizes, measureHttp, profileDistinct, ProfileRun } from './http.bench';
 import { LogFigures, LogSizes, measureLog } from './log.bench';
 import { measureStartup, StartupFigures } from './startup.bench';
+import { ConsoleFigures, measureConsole } from './console.bench';
 import { measureStore, StoreFigures } from './store.bench';
 
 /**
@@ -58,6 +59,8 @@ const GOALS = {
   historyMs: 20,
   rssMb: 300,
   startupMs: 3_000,
+  // The compressed JavaScript of a console page's first visit (the sign-in page, a role's home).
+  consoleFirstRouteKb: 300,
 };
 
 interface Results {
@@ -72,6 +75,7 @@ interface Results {
   readonly log: LogFigures;
   readonly startup: StartupFigures;
   readonly store: StoreFigures;
+  readonly console: ConsoleFigures;
   readonly goals: Record<string, { value: number; goal: string; met: boolean }>;
 }
 
@@ -135,6 +139,12 @@ function table(r: Results): string {
     ['store: durable appends/s, 100 concurrent callers', `${n(store.concurrentAppendsPerSecond)} (${store.commitsForConcurrentRun} commits)`, ''],
     ['raw better-sqlite3: inserts/s, transactions of 100', n(store.rawBatchedInsertsPerSecond), ''],
     ['ratio: store (100 callers) / raw', store.concurrentToRawRatio.toFixed(2), ''],
+    ...Object.entries(r.console.firstRouteKb).map(([page, kb]): [string, string, string] => [
+      `C7 console, first visit of ${page}: JavaScript KB, gzip`,
+      String(kb),
+      `goal ≤ ${GOALS.consoleFirstRouteKb}: ${kb <= GOALS.consoleFirstRouteKb ? 'met' : 'MISSED'}`,
+    ]),
+    ['   all of the console’s JavaScript, KB gzip', String(r.console.totalKb), ''],
   ];
   const w0 = Math.max(...rows.map((row) => row[0].length));
   const w1 = Math.max(...rows.map((row) => row[1].length));
@@ -179,6 +189,7 @@ async function main() {
     log(`bench${quick ? ' (quick)' : ''}: data in ${dir}`);
     log('store: appends through SqliteEventStore beside raw better-sqlite3');
     const store = await measureStore(dir, sizes.storeAppendsPerCaller);
+    const consoleFigures = measureConsole();
     const http = await measureHttp(dir, sizes, log);
     const p1Missed =
       http.distinct.okPerSecond < GOALS.commandsPerSecond || http.distinctToBareRatio < GOALS.ratioToBare || http.distinct.p99Ms > GOALS.p99Ms || http.hot.p99Ms > GOALS.p99Ms;
@@ -200,6 +211,7 @@ async function main() {
       log: logFigures,
       startup,
       store,
+      console: consoleFigures,
       goals: goalsOf(http, logFigures, startup),
     };
     log(`bench: done in ${Math.round((Date.now() - started) / 1000)} s`);

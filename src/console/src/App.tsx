@@ -1,13 +1,16 @@
 import { App as AntApp, ConfigProvider, Spin } from 'antd';
 import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import { currentSession, Session } from './api';
 import { Language, LanguageContext, MESSAGES } from './i18n';
 import { navigate, usePage } from './navigation';
-import { Home } from './pages/Home';
-import { SetUp } from './pages/SetUp';
-import { SignIn } from './pages/SignIn';
+
+// Each page loads with its first visit: the first route's script stays small.
+const Home = lazy(() => import('./pages/Home').then((m) => ({ default: m.Home })));
+const SetUp = lazy(() => import('./pages/SetUp').then((m) => ({ default: m.SetUp })));
+const SignIn = lazy(() => import('./pages/SignIn').then((m) => ({ default: m.SignIn })));
+const loading = <Spin size="large" style={{ display: 'block', marginTop: '30vh' }} />;
 
 const LANGUAGE_KEY = 'als-language';
 
@@ -44,12 +47,14 @@ export function App() {
   if (page === 'setup') content = <SetUp onSignedIn={signedIn} />;
   else if (page === 'sign-in') content = <SignIn onSignedIn={signedIn} />;
   else if (session) content = <Home session={session} onSignedOut={() => setSession(null)} />;
-  else content = <Spin size="large" style={{ display: 'block', marginTop: '30vh' }} />;
+  else content = loading;
 
   return (
     <LanguageContext.Provider value={languageValue}>
       <ConfigProvider locale={language === 'zh' ? zhCN : enUS} theme={{ token: { colorPrimary: '#1565c0' } }}>
-        <AntApp>{content}</AntApp>
+        <AntApp>
+          <Suspense fallback={loading}>{content}</Suspense>
+        </AntApp>
       </ConfigProvider>
     </LanguageContext.Provider>
   );

@@ -1,4 +1,4 @@
-import { Button, Card, Descriptions, Empty, Layout, Space, Table, Typography } from 'antd';
+import { Button, Card, Descriptions, Empty, Layout, List, Space, Tag, Typography } from 'antd';
 import { useContext } from 'react';
 import { Session, signOut } from '../api';
 import { LanguageContext, useMessages } from '../i18n';
@@ -8,6 +8,8 @@ import { navigate } from '../navigation';
 export function Home({ session, onSignedOut }: { session: Session; onSignedOut: () => void }) {
   const { t, duties } = useMessages();
   const { language, setLanguage } = useContext(LanguageContext);
+  // Chinese punctuation for Chinese text, Latin for English.
+  const [colon, open, close] = language === 'zh' ? ['：', '（', '）'] : [': ', ' (', ')'];
   const acting = session.grants.find((g) => g.org === session.actor?.org && g.role === session.actor?.role);
 
   const leave = async () => {
@@ -44,17 +46,18 @@ export function Home({ session, onSignedOut }: { session: Session; onSignedOut: 
           <Empty description={t.todoEmpty} />
         </Card>
         <Card title={<h2 style={{ fontSize: 16, margin: 0 }}>{t.myGrants}</h2>}>
-          <Table
-            rowKey="grantId"
-            size="small"
-            pagination={false}
+          <List
             dataSource={[...session.grants]}
-            columns={[
-              { title: t.duty, dataIndex: 'kind', render: (kind: string) => duties[kind] ?? kind },
-              { title: t.organisation, dataIndex: 'org', render: (org: string, grant) => (grant.orgName ? `${grant.orgName}（${org}）` : org) },
-              { title: t.city, dataIndex: 'region', render: (region: string | null) => region ?? '—' },
-              { title: t.project, dataIndex: 'projectId', render: (projectId: string | null) => projectId ?? t.allProjects },
-            ]}
+            rowKey="grantId"
+            renderItem={(grant) => (
+              <List.Item>
+                <List.Item.Meta
+                  title={duties[grant.kind] ?? grant.kind}
+                  description={[grant.orgName ? `${grant.orgName}${open}${grant.org}${close}` : grant.org, grant.region].filter(Boolean).join(' · ')}
+                />
+                <Tag>{`${t.project}${colon}${grant.projectId ?? t.allProjects}`}</Tag>
+              </List.Item>
+            )}
           />
         </Card>
       </Layout.Content>
