@@ -27,6 +27,7 @@ import { OrganisationsController } from './infrastructure/http/organisations.con
 import { PeopleController } from './infrastructure/http/people.controller';
 import { ProblemFilter } from './infrastructure/http/problem.filter';
 import { ProjectsController } from './infrastructure/http/projects.controller';
+import { PublicController } from './infrastructure/http/public.controller';
 import { ReadModelsController } from './infrastructure/http/read-models.controller';
 import { ReadModelApplicantBans } from './infrastructure/read-models/projects/applicant-bans';
 import { CycleQueries } from './infrastructure/read-models/cycles/cycles.query';
@@ -60,6 +61,7 @@ export class AppModule {
         ProjectsController,
         EnterprisesController,
         ReadModelsController,
+        PublicController,
         AuditController,
         OrganisationsController,
         PeopleController,

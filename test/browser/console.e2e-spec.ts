@@ -2,6 +2,8 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Browser, chromium, Page } from 'playwright-core';
 import { FirstStart } from '../../src/infrastructure/accounts/first-start.service';
+import { FakeClock, on } from '../support/lifecycle';
+import { ProjectFlow } from '../support/project-flow';
 import { RunningApp, startTestApp } from '../support/test-app';
 
 /**
@@ -117,5 +119,44 @@ if (!available) process.stderr.write(`\ntest/browser/console.e2e-spec.ts: ${SKIP
     await shot('setup-invalid-en');
     // Failed requests the pages made on purpose (a 401 while signed out, a refused password) are the browser's "errors" too; nothing else is.
     expect(browserErrors.filter((e) => !/Failed to load resource: the server responded with a status of (401|403|400)/.test(e))).toEqual([]);
+  });
+
+  describe('the public notices, without signing in', () => {
+    const clock = new FakeClock(on('2025-09-01'));
+    let service: RunningApp;
+
+    beforeAll(async () => {
+      service = await startTestApp({}, clock);
+      const flow = await ProjectFlow.start(service, clock);
+      const applicant = await flow.token({ sub: 'notice-school-user', role: 'applicant', org: '太原旅游职业学院', region: '太原市' });
+      const recommender = await flow.token({ sub: 'ty-edu', role: 'recommender', org: '太原市教育局', region: '太原市' });
+      const reviewers = await Promise.all([1, 2, 3].map(async (n) => {
+        const expert = await flow.account({ sub: `expert-${n}`, role: 'reviewer', org: `university-${n}` });
+        return { id: expert.personId, org: expert.org, token: expert.token };
+      }));
+      await flow.openCycle('brand-major-2025', 'brand-major', 2025);
+      clock.set(on('2025-09-02'));
+      const projectId = await flow.draft(applicant, 'brand-major-2025', 'brand-major', '旅游管理品牌专业');
+      await flow.review(2025, [{ id: projectId, applicant }], recommender, reviewers);
+      clock.set(on('2025-10-15'));
+      await flow.ok(flow.http.post('/cycles/brand-major-2025/shortlist', flow.office, { shortlisted: [{ projectId }], notSelected: [], reason: '评审会议纪要' }), 'shortlist');
+      await flow.openNotice('brand-major-2025', '2025-10-16');
+    });
+    afterAll(() => service?.stop());
+
+    it('lists the projects in notice, their applicants by name and the last day, from the sign-in page’s link', async () => {
+      const visitor = await browser.newPage({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 1280, height: 800 } });
+      try {
+        await visitor.goto(`${service.url}/console/sign-in`);
+        await visitor.getByRole('link', { name: '公示公告' }).click();
+        await visitor.getByRole('heading', { name: '职业教育品牌专业 · 公示' }).waitFor();
+        const row = visitor.getByRole('row', { name: /旅游管理品牌专业/ });
+        expect(await row.textContent()).toContain('太原旅游职业学院');
+        expect(await visitor.getByText('公示截止 2025-10-22').isVisible()).toBe(true);
+        await visitor.screenshot({ path: join(SCREENSHOTS, 'notices.png'), fullPage: true });
+      } finally {
+        await visitor.close();
+      }
+    });
   });
 });

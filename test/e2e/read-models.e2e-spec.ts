@@ -127,12 +127,29 @@ describe('read models over HTTP, by visibility', () => {
     await post(`/cycles/${CYCLE}/open-notice`, t.office, { startsOn: '2025-10-16' });
     const evidence = await upload(running, t.c, '举报材料.pdf');
     await post(`/projects/${projects.a}/objections`, t.c, { objector: { name: '王某', contact: '13800000000' }, grounds: '申报数据不实', evidence: [evidence] });
-    const notices = (await http.get(`/notices?after=${lastPosition}`, t.b)).body;
+    // The public reads the notices without signing in, the applicants named as the registry names them.
+    const notices = (await http.get(`/notices?after=${lastPosition}`)).body;
     expect(notices.total).toBe(1);
+    expect(notices.items[0].projects.find((p: { id: string }) => p.id === projects.a)).toMatchObject({ applicantOrg: SCHOOL_A, applicantName: 'school-a', objections: 1 });
+    expect((await http.get(`/notices?after=${lastPosition}`, t.b)).body).toEqual(notices);
     expect(notices.items[0]).toMatchObject({ cycleId: CYCLE, endsOn: '2025-10-22', projectCount: 2, objections: 1 });
     expect(notices.items[0].projects.map((p: { id: string }) => p.id).sort()).toEqual([projects.a, projects.b].sort());
     expect(JSON.stringify(notices)).not.toContain('王某');
     expect(JSON.stringify((await http.get(`/projects?after=${lastPosition}`, t.auditor)).body)).not.toContain('13800000000');
+  });
+
+  it('answers the public 120 times a minute from one address, then 429 with Retry-After', async () => {
+    let answered = 0;
+    let refused: Awaited<ReturnType<typeof http.get>> | undefined;
+    for (let i = 0; i < 130 && !refused; i += 1) {
+      const answer = await http.get('/notices');
+      if (answer.status === 200) answered += 1;
+      else refused = answer;
+    }
+    // The notices test before this one asked twice already.
+    expect(answered).toBe(118);
+    expect([refused?.status, refused?.body.code, refused?.headers.get('content-type')]).toEqual([429, 'rate-limited', expect.stringMatching(/^application\/problem\+json/)]);
+    expect(Number(refused?.headers.get('retry-after'))).toBeGreaterThan(0);
   });
 
   it('rebuilds every read model identical to the live one', async () => {

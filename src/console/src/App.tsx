@@ -10,6 +10,7 @@ import { navigate, usePage } from './navigation';
 const Home = lazy(() => import('./pages/Home').then((m) => ({ default: m.Home })));
 const SetUp = lazy(() => import('./pages/SetUp').then((m) => ({ default: m.SetUp })));
 const SignIn = lazy(() => import('./pages/SignIn').then((m) => ({ default: m.SignIn })));
+const Notices = lazy(() => import('./pages/Notices').then((m) => ({ default: m.Notices })));
 const loading = <Spin size="large" style={{ display: 'block', marginTop: '30vh' }} />;
 
 const LANGUAGE_KEY = 'als-language';
@@ -44,7 +45,8 @@ export function App() {
   };
 
   let content;
-  if (page === 'setup') content = <SetUp onSignedIn={signedIn} />;
+  if (page === 'notices') content = <Notices />;
+  else if (page === 'setup') content = <SetUp onSignedIn={signedIn} />;
   else if (page === 'sign-in') content = <SignIn onSignedIn={signedIn} />;
   else if (session) content = <Home session={session} onSignedOut={() => setSession(null)} />;
   else content = loading;

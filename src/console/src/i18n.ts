@@ -33,6 +33,16 @@ const zh = {
   loading: '加载中…',
   todo: '待办事项',
   todoEmpty: '暂无待办事项',
+  notices: '公示公告',
+  noticesIntro: '以下项目正在公示。对公示内容有异议的，可在公示期内实名提出。',
+  noticesEmpty: '当前没有正在公示的项目',
+  noticeOf: '公示',
+  endsOn: '公示截止',
+  projectTitle: '项目名称',
+  applicant: '申报单位',
+  tier: '档次',
+  objectionCount: '异议',
+  projects: '个项目',
 } as const;
 
 const en: Record<keyof typeof zh, string> = {
@@ -65,6 +75,16 @@ const en: Record<keyof typeof zh, string> = {
   loading: 'Loading…',
   todo: 'To do',
   todoEmpty: 'Nothing to do',
+  notices: 'Public notices',
+  noticesIntro: 'These projects are in their public notice. Objections are filed under real name before the notice ends.',
+  noticesEmpty: 'No project is in a public notice now',
+  noticeOf: 'Notice',
+  endsOn: 'Ends on',
+  projectTitle: 'Project',
+  applicant: 'Applicant',
+  tier: 'Tier',
+  objectionCount: 'Objections',
+  projects: 'projects',
 };
 
 export type Messages = typeof en;
@@ -98,6 +118,24 @@ export const DUTIES: Record<Language, Record<string, string>> = {
   },
 };
 
+/** The programs of the 2020 plan by their codes; a program added by configuration shows its code. */
+export const PROGRAMS: Record<Language, Record<string, string>> = {
+  zh: {
+    'secondary-school': '省级高水平中等职业学校',
+    'higher-college': '省级高水平高等职业院校',
+    'specialty-group': '高水平专业群',
+    'brand-major': '职业教育品牌专业',
+    'quality-course': '省级职业教育精品课程',
+  },
+  en: {
+    'secondary-school': 'High-level secondary vocational schools',
+    'higher-college': 'High-level higher vocational colleges',
+    'specialty-group': 'High-level specialty groups',
+    'brand-major': 'Brand majors',
+    'quality-course': 'Quality courses',
+  },
+};
+
 /** A problem's stable code as a sentence in the user's language; the service's own words otherwise. */
 const PROBLEMS: Record<Language, Record<string, string>> = {
   zh: {
@@ -110,6 +148,7 @@ const PROBLEMS: Record<Language, Record<string, string>> = {
     'validation-failed': '填写的内容有误：',
     'no-grant': '您的账号尚无授权，请联系本单位管理员。',
     'network-error': '无法连接到服务，请检查网络后重试。',
+    'rate-limited': '访问过于频繁，请稍后再试。',
     unauthenticated: '登录已失效，请重新登录。',
   },
   en: {
@@ -122,6 +161,7 @@ const PROBLEMS: Record<Language, Record<string, string>> = {
     'validation-failed': 'Please check: ',
     'no-grant': 'Your account holds no grant yet: ask your organisation’s admin.',
     'network-error': 'The service cannot be reached: check the network and try again.',
+    'rate-limited': 'Too many requests: try again in a moment.',
     unauthenticated: 'Your session has ended: sign in again.',
   },
 };
@@ -141,5 +181,5 @@ export const LanguageContext = createContext<{ language: Language; setLanguage: 
 
 export function useMessages() {
   const { language } = useContext(LanguageContext);
-  return { t: MESSAGES[language], language, duties: DUTIES[language], problem: (p: Problem) => problemText(language, p) };
+  return { t: MESSAGES[language], language, duties: DUTIES[language], programs: PROGRAMS[language], problem: (p: Problem) => problemText(language, p) };
 }

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 
 /** The console's pages, by the path under /console/. */
-export type Page = 'home' | 'sign-in' | 'setup';
+export type Page = 'home' | 'sign-in' | 'setup' | 'notices';
 
 const BASE = '/console/';
 
@@ -9,6 +9,7 @@ export function pageOf(pathname: string): Page {
   const rest = pathname.startsWith(BASE) ? pathname.slice(BASE.length) : '';
   if (rest.startsWith('setup')) return 'setup';
   if (rest.startsWith('sign-in')) return 'sign-in';
+  if (rest.startsWith('notices')) return 'notices';
   return 'home';
 }
 

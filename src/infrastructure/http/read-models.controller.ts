@@ -146,13 +146,6 @@ export class ReadModelsController {
     return this.projectQueries.reviewerQueue(actor, reviewerId, query);
   }
 
-  @Get('notices')
-  @ApiOperation({ summary: 'Public notices (公示) open now, with their projects and the number of objections; objectors are never shown here' })
-  async notices(@Query() query: PageQuery) {
-    await this.reach(query);
-    return this.projectQueries.notices(query);
-  }
-
   @Get('overdue')
   @ApiOperation({ summary: 'Overdue obligations across programs: construction plans, annual reports, course updates, enterprise plans and reports — by visibility' })
   async overdue(@Query() query: PageQuery, @CurrentActor() actor: Actor) {

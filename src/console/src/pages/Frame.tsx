@@ -4,7 +4,7 @@ import { useContext } from 'react';
 import { LanguageContext, useMessages } from '../i18n';
 
 /** The pages of a person not signed in: the platform's name, a card, the language switch. */
-export function Frame({ title, children }: { title: string; children: ReactNode }) {
+export function Frame({ title, children, wide = false }: { title: string; children: ReactNode; wide?: boolean }) {
   const { t } = useMessages();
   const { language, setLanguage } = useContext(LanguageContext);
   return (
@@ -17,8 +17,8 @@ export function Frame({ title, children }: { title: string; children: ReactNode 
           {t.language}
         </Button>
       </Layout.Header>
-      <Layout.Content style={{ display: 'flex', justifyContent: 'center', padding: '8vh 16px' }}>
-        <Card title={<h1 style={{ fontSize: 20, margin: 0 }}>{title}</h1>} style={{ width: 420, maxWidth: '100%' }}>
+      <Layout.Content style={{ display: 'flex', justifyContent: 'center', alignItems: 'flex-start', padding: '8vh 16px' }}>
+        <Card title={<h1 style={{ fontSize: 20, margin: 0 }}>{title}</h1>} style={{ width: wide ? 1000 : 420, maxWidth: '100%' }}>
           {children}
         </Card>
       </Layout.Content>

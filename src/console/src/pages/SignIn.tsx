@@ -1,4 +1,4 @@
-import { Alert, Button, Form, Input } from 'antd';
+import { Alert, Button, Form, Input, Typography } from 'antd';
 import { useState } from 'react';
 import { api, Problem, ProblemError } from '../api';
 import { useMessages } from '../i18n';
@@ -50,6 +50,9 @@ export function SignIn({ onSignedIn }: { onSignedIn: () => Promise<void> }) {
           {t.signIn}
         </Button>
       </Form>
+      <Typography.Paragraph style={{ marginTop: 16, textAlign: 'center' }}>
+        <a href="/console/notices">{t.notices}</a>
+      </Typography.Paragraph>
     </Frame>
   );
 }

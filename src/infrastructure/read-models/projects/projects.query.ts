@@ -81,7 +81,9 @@ export class ProjectQueries {
     const page = pageOf(this.readModels.db, NOTICES, '*', [], 'endsOn, cycleId, noticeId', paging, (row) => row);
     const items = read('project_status', () => {
       const projectsOf = this.readModels.db.prepare(
-        `SELECT id, title, applicant_org AS applicantOrg, tier, objections, open_objections AS openObjections FROM project_status WHERE ${PUBLISHED} AND cycle_id = ? AND notice_id = ? ORDER BY id`,
+        `SELECT p.id, p.title, p.applicant_org AS applicantOrg, o.name AS applicantName, p.tier, p.objections, p.open_objections AS openObjections
+         FROM project_status p LEFT JOIN organisations o ON o.credit_code = p.applicant_org
+         WHERE p.${PUBLISHED} AND p.cycle_id = ? AND p.notice_id = ? ORDER BY p.id`,
       );
       return page.items.map((notice) => ({ ...notice, projects: projectsOf.all(notice.cycleId, notice.noticeId) }));
     });
