@@ -6,6 +6,8 @@ import { defineConfig } from 'vite';
 export default defineConfig({
   root: __dirname,
   base: '/console/',
+  // Always the production build, whatever NODE_ENV the calling process has (React's and Ant Design's development warnings stay out).
+  mode: 'production',
   plugins: [react()],
   build: {
     outDir: resolve(__dirname, '../../dist/console'),

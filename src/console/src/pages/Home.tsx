@@ -1,4 +1,4 @@
-import { Button, Card, Descriptions, Empty, Layout, List, Space, Tag, Typography } from 'antd';
+import { Button, Card, Descriptions, Empty, Flex, Layout, Space, Tag, Typography } from 'antd';
 import { useContext } from 'react';
 import { Session, signOut } from '../api';
 import { LanguageContext, useMessages } from '../i18n';
@@ -46,19 +46,22 @@ export function Home({ session, onSignedOut }: { session: Session; onSignedOut: 
           <Empty description={t.todoEmpty} />
         </Card>
         <Card title={<h2 style={{ fontSize: 16, margin: 0 }}>{t.myGrants}</h2>}>
-          <List
-            dataSource={[...session.grants]}
-            rowKey="grantId"
-            renderItem={(grant) => (
-              <List.Item>
-                <List.Item.Meta
-                  title={duties[grant.kind] ?? grant.kind}
-                  description={[grant.orgName ? `${grant.orgName}${open}${grant.org}${close}` : grant.org, grant.region].filter(Boolean).join(' · ')}
-                />
-                <Tag>{`${t.project}${colon}${grant.projectId ?? t.allProjects}`}</Tag>
-              </List.Item>
-            )}
-          />
+          <ul style={{ listStyle: 'none', margin: 0, padding: 0 }}>
+            {session.grants.map((grant) => (
+              <li key={grant.grantId} style={{ padding: '12px 0', borderBottom: '1px solid #f0f0f0' }}>
+                <Flex justify="space-between" align="center" gap={16}>
+                  <div>
+                    <Typography.Text strong>{duties[grant.kind] ?? grant.kind}</Typography.Text>
+                    <br />
+                    <Typography.Text type="secondary">
+                      {[grant.orgName ? `${grant.orgName}${open}${grant.org}${close}` : grant.org, grant.region].filter(Boolean).join(' · ')}
+                    </Typography.Text>
+                  </div>
+                  <Tag>{`${t.project}${colon}${grant.projectId ?? t.allProjects}`}</Tag>
+                </Flex>
+              </li>
+            ))}
+          </ul>
         </Card>
       </Layout.Content>
     </Layout>

@@ -10,6 +10,7 @@ import { ProjectCommand, ProjectCommandType, ProjectCycleFacts } from '../../../
 import { projectDecider } from '../../../domain/project/project.decider';
 import { SqliteEventStore } from '../../event-store/sqlite.event-store';
 import { ReadModels } from '../read-models';
+import { organisationsProjection } from '../people/people.projection';
 import { projectStatusProjection } from './project-status.projection';
 import { ProjectQueries } from './projects.query';
 
@@ -84,6 +85,8 @@ describe('ProjectQueries on the project-status read model', () => {
     const store = new SqliteEventStore({ file: ':memory:' });
     await histories(store);
     db.exec(projectStatusProjection.schema);
+    // The notices name applicants from the registry's table (empty here: the applicants are not registered).
+    db.exec(organisationsProjection.schema);
     projectStatusProjection.apply(db, await store.readAll());
     await store.close();
   });
@@ -138,8 +141,8 @@ describe('ProjectQueries on the project-status read model', () => {
     const notices = queries.notices({});
     expect(notices.total).toBe(2);
     expect(notices.items).toEqual([
-      { noticeId: 'notice-1', cycleId: 'qc-2025', programType: 'quality-course', endsOn: '2025-10-22', projectCount: 1, objections: 1, projects: [{ id: 'p1', title: '精品课程 p1', applicantOrg: 'school-a', tier: null, objections: 1, openObjections: 1 }] },
-      { noticeId: 'notice-2', cycleId: 'qc-2025', programType: 'quality-course', endsOn: '2025-10-26', projectCount: 1, objections: 0, projects: [{ id: 'p2', title: '精品课程 p2', applicantOrg: 'school-b', tier: null, objections: 0, openObjections: 0 }] },
+      { noticeId: 'notice-1', cycleId: 'qc-2025', programType: 'quality-course', endsOn: '2025-10-22', projectCount: 1, objections: 1, projects: [{ id: 'p1', title: '精品课程 p1', applicantOrg: 'school-a', applicantName: null, tier: null, objections: 1, openObjections: 1 }] },
+      { noticeId: 'notice-2', cycleId: 'qc-2025', programType: 'quality-course', endsOn: '2025-10-26', projectCount: 1, objections: 0, projects: [{ id: 'p2', title: '精品课程 p2', applicantOrg: 'school-b', applicantName: null, tier: null, objections: 0, openObjections: 0 }] },
     ]);
     expect(rows(queries.notices({ offset: 1 })).map((n) => n.noticeId)).toEqual(['notice-2']);
   });
@@ -151,6 +154,7 @@ describe('ProjectQueries on the project-status read model', () => {
     await noticed('b1', applicant('school-d'), 'notice-1', '2025-10-18', '2025-10-24', 'qc-2026');
     const other = new Database(':memory:');
     other.exec(projectStatusProjection.schema);
+    other.exec(organisationsProjection.schema);
     projectStatusProjection.apply(other, await store.readAll());
     await store.close();
     const notices = new ProjectQueries({ db: other } as unknown as ReadModels).notices({});
