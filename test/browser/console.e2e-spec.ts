@@ -18,6 +18,16 @@ const SCREENSHOTS = resolve(__dirname, '../../screenshots/console');
 const PASSWORD = '晋阳湖畔的长跑者2026';
 
 const available = existsSync(CHROMIUM);
+
+/** The WCAG rules axe-core finds broken on the page with serious or critical impact: rule, impact and the elements. */
+async function accessibilityViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+  const violations = await page.evaluate(async () => {
+    const results = await (globalThis as unknown as { axe: { run: () => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe.run();
+    return results.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => n.target.join(' ')) }));
+  });
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.targets.join(', ')}`);
+}
 if (!available) process.stderr.write(`\ntest/browser/console.e2e-spec.ts: ${SKIPPED}\n`);
 
 (available ? describe : describe.skip)(available ? 'the web console in chromium' : `the web console in chromium — ${SKIPPED}`, () => {
@@ -27,7 +37,11 @@ if (!available) process.stderr.write(`\ntest/browser/console.e2e-spec.ts: ${SKIP
   /** What the browser reported as errors: none may appear on any page. */
   const browserErrors: string[] = [];
 
-  const shot = (name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  /** Every page's screenshot, after axe-core found no violation of serious or critical impact on it. */
+  const shot = async (name: string, on: Page = page) => {
+    expect({ page: name, violations: await accessibilityViolations(on) }).toEqual({ page: name, violations: [] });
+    await on.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  };
 
   beforeAll(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
@@ -153,7 +167,7 @@ if (!available) process.stderr.write(`\ntest/browser/console.e2e-spec.ts: ${SKIP
         const row = visitor.getByRole('row', { name: /旅游管理品牌专业/ });
         expect(await row.textContent()).toContain('太原旅游职业学院');
         expect(await visitor.getByText('公示截止 2025-10-22').isVisible()).toBe(true);
-        await visitor.screenshot({ path: join(SCREENSHOTS, 'notices.png'), fullPage: true });
+        await shot('notices', visitor);
       } finally {
         await visitor.close();
       }
