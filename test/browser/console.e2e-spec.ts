@@ -1,8 +1,10 @@
 import { existsSync, mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { Browser, chromium, Page } from 'playwright-core';
 import { FirstStart } from '../../src/infrastructure/accounts/first-start.service';
 import { FakeClock, on } from '../support/lifecycle';
+import { OidcTestProvider, startOidcTestProvider, TEST_ACCOUNTS } from '../support/oidc-test-provider';
 import { ProjectFlow } from '../support/project-flow';
 import { RunningApp, startTestApp } from '../support/test-app';
 
@@ -168,6 +170,66 @@ if (!available) process.stderr.write(`\ntest/browser/console.e2e-spec.ts: ${SKIP
         expect(await row.textContent()).toContain('太原旅游职业学院');
         expect(await visitor.getByText('公示截止 2025-10-22').isVisible()).toBe(true);
         await shot('notices', visitor);
+      } finally {
+        await visitor.close();
+      }
+    });
+  });
+
+  describe('sign-in through the identity platform', () => {
+    let provider: OidcTestProvider;
+    let service: RunningApp;
+
+    beforeAll(async () => {
+      const port = await new Promise<number>((done) => {
+        const probe = createServer().listen(0, '127.0.0.1', () => {
+          const { port: free } = probe.address() as { port: number };
+          probe.close(() => done(free));
+        });
+      });
+      const base = `http://127.0.0.1:${port}`;
+      provider = await startOidcTestProvider({ redirectUri: `${base}/auth/oidc/callback` });
+      service = await startTestApp({ PORT: String(port), PUBLIC_URL: base, OIDC_SIGN_IN_ISSUER: provider.issuer, OIDC_SIGN_IN_CLIENT_ID: provider.clientId, OIDC_SIGN_IN_CLIENT_SECRET: provider.clientSecret });
+      // The first admin sets a password, then links their platform account, over HTTP as before.
+      const token = service.app.get(FirstStart).setupLink!.split('#')[1];
+      const setUp = await fetch(`${service.url}/auth/setup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token, login: 'admin', password: PASSWORD }) });
+      const cookie = setUp.headers.getSetCookie().find((c) => c.startsWith('als_session='))!.split(';')[0]!;
+      const link = await fetch(`${service.url}/auth/oidc/link`, { method: 'POST', headers: { cookie, 'x-csrf-token': ((await setUp.json()) as { csrfToken: string }).csrfToken } });
+      const pending = link.headers.getSetCookie().find((c) => c.startsWith('als_oidc='))!.split(';')[0]!;
+      const callback = await provider.login(((await link.json()) as { location: string }).location, TEST_ACCOUNTS[0]!.username, TEST_ACCOUNTS[0]!.password);
+      expect((await fetch(callback, { headers: { cookie: pending }, redirect: 'manual' })).status).toBe(303);
+    }, 60_000);
+    afterAll(async () => {
+      await service?.stop();
+      await provider?.stop();
+    });
+
+    it('offers the platform on the sign-in page; its login leads back to the console, signed in', async () => {
+      const visitor = await browser.newPage({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+      try {
+        await visitor.goto(`${service.url}/console/sign-in`);
+        await visitor.getByRole('link', { name: '使用统一身份认证平台登录' }).waitFor();
+        await shot('sign-in-identity-platform', visitor);
+        await visitor.getByRole('link', { name: '使用统一身份认证平台登录' }).click();
+        // The platform's own login form.
+        await visitor.locator('input[name="username"]').fill(TEST_ACCOUNTS[0]!.username);
+        await visitor.locator('input[name="password"]').fill(TEST_ACCOUNTS[0]!.password);
+        await visitor.getByRole('button', { name: 'Sign in' }).click();
+        await visitor.getByRole('heading', { name: '当前身份' }).waitFor();
+        expect(new URL(visitor.url()).pathname).toBe('/console/');
+        expect(await visitor.getByText('省教育厅系统管理员').first().isVisible()).toBe(true);
+      } finally {
+        await visitor.close();
+      }
+    });
+
+    it('shows no platform button where none is configured', async () => {
+      expect(await (await page.request.get(`${running.url}/auth/methods`)).json()).toEqual({ password: true, identityPlatform: false });
+      const visitor = await browser.newPage({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+      try {
+        await visitor.goto(`${running.url}/console/sign-in`);
+        await visitor.getByRole('heading', { name: '登录平台' }).waitFor();
+        expect(await visitor.getByRole('link', { name: '使用统一身份认证平台登录' }).count()).toBe(0);
       } finally {
         await visitor.close();
       }

@@ -113,6 +113,13 @@ export class SignInController {
   ) {}
 
   @Public()
+  @Get('methods')
+  @ApiOperation({ summary: 'How people sign in here: with a password, and (when configured) through the province’s identity platform (GET /auth/oidc/start)' })
+  methods() {
+    return { password: true, identityPlatform: this.config.oidcSignIn !== undefined };
+  }
+
+  @Public()
   @Post('sign-in')
   @HttpCode(200)
   @ApiOperation({ summary: 'Sign in with a login and password (and the authenticator code when the account has one): sets the session cookie' })

@@ -1,5 +1,5 @@
 import { Alert, Button, Form, Input, Typography } from 'antd';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { api, Problem, ProblemError } from '../api';
 import { useMessages } from '../i18n';
 import { Frame } from './Frame';
@@ -15,6 +15,15 @@ export function SignIn({ onSignedIn }: { onSignedIn: () => Promise<void> }) {
   const [problem, setProblem] = useState<Problem | null>(null);
   const [needsTotp, setNeedsTotp] = useState(false);
   const [busy, setBusy] = useState(false);
+  const [identityPlatform, setIdentityPlatform] = useState(false);
+
+  useEffect(() => {
+    api<{ identityPlatform: boolean }>('GET', '/auth/methods').then(
+      (methods) => setIdentityPlatform(methods.identityPlatform),
+      // Without the answer the password form still works.
+      () => undefined,
+    );
+  }, []);
 
   const submit = async (values: Credentials) => {
     setBusy(true);
@@ -50,6 +59,11 @@ export function SignIn({ onSignedIn }: { onSignedIn: () => Promise<void> }) {
           {t.signIn}
         </Button>
       </Form>
+      {identityPlatform && (
+        <Button href="/auth/oidc/start" block style={{ marginTop: 12 }}>
+          {t.identityPlatform}
+        </Button>
+      )}
       <Typography.Paragraph style={{ marginTop: 16, textAlign: 'center' }}>
         <a href="/console/notices">{t.notices}</a>
       </Typography.Paragraph>
