@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Role } from '../domain/messages';
+import type { Role, SignedInRole } from '../domain/messages';
 import { BureauKind, isCreditCode, SchoolKind } from '../domain/organisation/organisation';
 import type { GrantKind } from '../domain/person/grants';
 
@@ -12,7 +12,7 @@ import type { GrantKind } from '../domain/person/grants';
 export interface Who {
   /** The script's name for the person: the same key is the same person, and their id when it is one (lowercase, digits, dashes). */
   readonly sub: string;
-  readonly role: Role;
+  readonly role: SignedInRole;
   /** The organisation's name, or its credit code when the script names one. */
   readonly org: string;
   /** The organisation's name when `org` is its credit code (an enterprise's). */
@@ -44,7 +44,7 @@ const PERSON_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
 const PASSWORD = '汾河晚渡-e2e-2026';
 
 /** The grants a role's person holds unless the script names others. */
-const USUAL_GRANTS: Readonly<Record<Role, readonly GrantKind[]>> = {
+const USUAL_GRANTS: Readonly<Record<SignedInRole, readonly GrantKind[]>> = {
   office: ['office-staff'],
   auditor: ['auditor'],
   recommender: ['bureau-clerk'],

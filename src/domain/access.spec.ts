@@ -206,6 +206,7 @@ describe('one access policy per aggregate', () => {
         reviewer: { type: 'ScoreReview', data: { score: 80, comments: 'x' } },
         office: { type: 'CorrectScore', data: { reviewerId: 'nobody', score: 1, reason: 'x' } },
         auditor: null,
+        public: null,
       };
       const command = byRole[actor.role];
       return command && ({ ...command, actor, now } as ProjectCommand);
@@ -226,6 +227,7 @@ describe('one access policy per aggregate', () => {
         reviewer: null,
         office: { type: 'Disqualify', data: {} },
         auditor: null,
+        public: null,
       })[actor.role];
 
     it.each(KINDS.filter((kind) => enterpriseCommand(actorsFor('ent-a')[kind])))('enterprise, %s: refused for standing exactly when the policy refuses', (kind) => {

@@ -175,7 +175,7 @@ export function seesEvery(policy: AccessPolicy<never, string>, role: Role): bool
  * organisation asked for, as `org`.
  */
 export const PORTFOLIO_ACCESS: Access<AccessSubject> = {
-  relations: { applicant: 'own-organisation', recommender: 'none', reviewer: 'none', office: 'any', auditor: 'any' },
+  relations: { applicant: 'own-organisation', recommender: 'none', reviewer: 'none', office: 'any', auditor: 'any', public: 'none' },
   refusals: {
     organisation: () => forbidden('not-own-organisation', 'a portfolio is read by its own organisation, the office and auditors'),
     role: () => forbidden('role-not-allowed', 'a portfolio is read by its own organisation, the office and auditors'),

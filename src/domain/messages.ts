@@ -2,8 +2,14 @@
  * What every command and event of the domain is made of. Event data holds JSON primitives only
  * (ISO-8601 strings for time), so an event read back from any store is deep-equal to the one written.
  */
-export type Role = 'applicant' | 'recommender' | 'reviewer' | 'office' | 'auditor';
-export const ROLES: readonly Role[] = ['applicant', 'recommender', 'reviewer', 'office', 'auditor'];
+/**
+ * Who acts. `public` is a member of the public who did not sign in: the service acts for them only
+ * where a page is open to everyone (an objection to a public notice), never through a grant.
+ */
+export type Role = 'applicant' | 'recommender' | 'reviewer' | 'office' | 'auditor' | 'public';
+/** The roles a person signs in with, through a grant. */
+export type SignedInRole = Exclude<Role, 'public'>;
+export const ROLES: readonly SignedInRole[] = ['applicant', 'recommender', 'reviewer', 'office', 'auditor'];
 
 /** The person acting, as the authentication layer established them. */
 export interface Actor {

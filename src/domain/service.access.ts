@@ -8,7 +8,8 @@ import { Actor } from './messages';
  */
 export const SERVICE_OPERATIONS = {
   ReadAudit: ['auditor', 'office'],
-  UploadDocument: ['applicant', 'recommender', 'reviewer', 'office'],
+  // The public uploads an objection's evidence, through the public pages' own route and limits.
+  UploadDocument: ['applicant', 'recommender', 'reviewer', 'office', 'public'],
   ReadReactionFailures: ['office'],
   RebuildReadModels: ['office'],
   MoveSimulatedClock: ['office'],

@@ -1,6 +1,6 @@
 import { Clock } from '../../src/application/clock';
 import { ENTERPRISE_COMMANDS, EnterpriseCommandType } from '../../src/domain/enterprise/enterprise.commands';
-import { Role, ROLES } from '../../src/domain/messages';
+import { Role, ROLES, SignedInRole } from '../../src/domain/messages';
 import { Who } from '../support/accounts';
 import { client, HttpResult } from '../support/http';
 import { RunningApp, startTestApp } from '../support/test-app';
@@ -232,7 +232,7 @@ describe('enterprise certification over HTTP', () => {
 
   describe('who may do what', () => {
     const urlOf = (path: string) => (path === '' ? '/enterprises' : `/enterprises/${TAIZHONG}${path}`);
-    const tokenOf: Record<Role, () => string> = {
+    const tokenOf: Record<SignedInRole, () => string> = {
       applicant: () => tokens.taizhong,
       recommender: () => tokens.recommender,
       reviewer: () => tokens.reviewer,

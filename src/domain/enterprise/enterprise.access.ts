@@ -19,14 +19,14 @@ export const ENTERPRISE_ACCESS: AccessPolicy<EnterpriseState, EnterpriseCommandT
   roles: ENTERPRISE_COMMANDS,
   open: ['FileObjection'],
   act: {
-    relations: { applicant: 'own-organisation', recommender: 'own-region', reviewer: 'none', office: 'any', auditor: 'none' },
+    relations: { applicant: 'own-organisation', recommender: 'own-region', reviewer: 'none', office: 'any', auditor: 'none', public: 'none' },
     refusals: {
       organisation: () => forbidden('not-own-organisation', 'an enterprise acts only for itself'),
       region: () => forbidden('not-own-region', 'a recommender acts only for enterprises of its region'),
     },
   },
   see: {
-    relations: { applicant: 'own-organisation', recommender: 'own-region', reviewer: 'none', office: 'any', auditor: 'any' },
+    relations: { applicant: 'own-organisation', recommender: 'own-region', reviewer: 'none', office: 'any', auditor: 'any', public: 'none' },
     refusals: {
       role: () => forbidden('role-not-allowed', 'reviewers do not read enterprise files'),
       organisation: () => forbidden('not-own-organisation', 'an enterprise reads only its own file'),
@@ -42,7 +42,7 @@ export const ENTERPRISE_ACCESS: AccessPolicy<EnterpriseState, EnterpriseCommandT
 
 /** An application for incubation is the applicant enterprise's own: its subject is the enterprise applied for. */
 const APPLYING: Access<string> = {
-  relations: { applicant: 'own-organisation', recommender: 'none', reviewer: 'none', office: 'none', auditor: 'none' },
+  relations: { applicant: 'own-organisation', recommender: 'none', reviewer: 'none', office: 'none', auditor: 'none', public: 'none' },
   refusals: { organisation: () => forbidden('not-own-organisation', 'an enterprise applies only for itself') },
 };
 

@@ -138,7 +138,7 @@ describe('enterprise decider', () => {
       for (const [type, roles] of Object.entries(ENTERPRISE_COMMANDS)) {
         expect(roles.length).toBeGreaterThan(0);
         expect(roles).not.toContain('auditor');
-        expect(roles.every((r) => ROLES.includes(r))).toBe(true);
+        expect(roles.every((r) => (ROLES as readonly string[]).includes(r))).toBe(true);
         expect(type).toMatch(/^[A-Z][A-Za-z]+$/);
       }
     });

@@ -17,11 +17,11 @@ export const PROGRAM_CYCLE_ACCESS: AccessPolicy<ProgramCycleState, ProgramCycleC
   roles: PROGRAM_CYCLE_COMMANDS,
   open: [],
   act: {
-    relations: { applicant: 'any', recommender: 'any', reviewer: 'any', office: 'any', auditor: 'any' },
+    relations: { applicant: 'any', recommender: 'any', reviewer: 'any', office: 'any', auditor: 'any', public: 'none' },
     refusals: {},
   },
   see: {
-    relations: { applicant: 'any', recommender: 'any', reviewer: 'any', office: 'any', auditor: 'any' },
+    relations: { applicant: 'any', recommender: 'any', reviewer: 'any', office: 'any', auditor: 'any', public: 'none' },
     refusals: {},
   },
   subject: () => ({}),

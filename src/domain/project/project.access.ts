@@ -22,7 +22,7 @@ export const PROJECT_ACCESS: AccessPolicy<Project, ProjectCommandType> = {
   roles: PROJECT_COMMANDS,
   open: ['FileObjection'],
   act: {
-    relations: { applicant: 'own-organisation', recommender: 'own-region', reviewer: 'impartial-reviewer', office: 'any', auditor: 'none' },
+    relations: { applicant: 'own-organisation', recommender: 'own-region', reviewer: 'impartial-reviewer', office: 'any', auditor: 'none', public: 'none' },
     refusals: {
       organisation: () => forbidden('not-own-organisation', 'an applicant acts only on its own organisation’s projects'),
       project: () => forbidden('not-own-project', 'this grant is limited to another project of the school'),
@@ -32,7 +32,7 @@ export const PROJECT_ACCESS: AccessPolicy<Project, ProjectCommandType> = {
     },
   },
   see: {
-    relations: { applicant: 'own-organisation', recommender: 'own-region', reviewer: 'assigned-reviewer', office: 'any', auditor: 'any' },
+    relations: { applicant: 'own-organisation', recommender: 'own-region', reviewer: 'assigned-reviewer', office: 'any', auditor: 'any', public: 'none' },
     refusals: {
       organisation: () => forbidden('not-own-organisation', 'an applicant reads only its own organisation’s projects'),
       project: () => forbidden('not-own-project', 'this grant is limited to another project of the school'),
@@ -57,7 +57,7 @@ export const PUBLISHED_WHILE = 'InPublicNotice' satisfies Project['status'];
  * longer finds the project there.
  */
 export const REVIEWER_QUEUE_ACCESS: Access<AccessSubject> = {
-  relations: { applicant: 'none', recommender: 'none', reviewer: 'self', office: 'any', auditor: 'any' },
+  relations: { applicant: 'none', recommender: 'none', reviewer: 'self', office: 'any', auditor: 'any', public: 'none' },
   refusals: {
     person: () => forbidden('not-own-queue', 'a reviewer sees its own queue only'),
     role: () => forbidden('not-own-queue', 'a reviewer sees its own queue only'),

@@ -149,6 +149,13 @@ export interface EditApplicationData {
   readonly subject?: ProjectSubject;
 }
 
+/** The documents a draft keeps until it is submitted: the lead uploads them, the head submits them. */
+export interface AttachApplicationDocumentsData {
+  /** 申报书; null takes it off the draft. */
+  readonly applicationForm: DocumentRef | null;
+  readonly attachments: readonly DocumentRef[];
+}
+
 export interface SubmitApplicationData {
   /** 申报书. */
   readonly applicationForm: DocumentRef;
@@ -216,7 +223,7 @@ export interface FileObjectionData {
   /** Chosen by the application layer; unique within the stream. */
   readonly objectionId: string;
   /** Real name and contact; absent or blank makes the objection anonymous, hence inadmissible. Confidential to the office. */
-  readonly objector?: { readonly name: string; readonly contact: string };
+  readonly objector?: { readonly name: string; readonly contact: string; readonly organisation?: string };
   readonly grounds: string;
   /** None makes the objection inadmissible. */
   readonly evidence?: readonly DocumentRef[];
@@ -392,6 +399,7 @@ type NoData = Readonly<Record<string, never>>;
 
 export type DraftApplication = CycleCommandOf<'DraftApplication', DraftApplicationData>;
 export type EditApplication = ProjectCommandOf<'EditApplication', EditApplicationData>;
+export type AttachApplicationDocuments = ProjectCommandOf<'AttachApplicationDocuments', AttachApplicationDocumentsData>;
 export type SubmitApplication = CycleCommandOf<'SubmitApplication', SubmitApplicationData>;
 export type WithdrawApplication = ProjectCommandOf<'WithdrawApplication', WithdrawApplicationData>;
 export type ReturnForRevision = ProjectCommandOf<'ReturnForRevision', ReasonData>;
@@ -436,6 +444,7 @@ export type OrderFundRecovery = ProjectCommandOf<'OrderFundRecovery', OrderFundR
 export type ProjectCommand =
   | DraftApplication
   | EditApplication
+  | AttachApplicationDocuments
   | SubmitApplication
   | WithdrawApplication
   | ReturnForRevision
@@ -489,6 +498,7 @@ export type ProjectCommandType = ProjectCommand['type'];
 export const PROJECT_COMMANDS: Readonly<Record<ProjectCommandType, readonly Role[]>> = {
   DraftApplication: ['applicant'],
   EditApplication: ['applicant'],
+  AttachApplicationDocuments: ['applicant'],
   SubmitApplication: ['applicant'],
   WithdrawApplication: ['applicant'],
   ReturnForRevision: ['office'],
@@ -501,7 +511,7 @@ export const PROJECT_COMMANDS: Readonly<Record<ProjectCommandType, readonly Role
   CorrectScore: ['office'],
   RecordSelection: ['office'],
   RecordPublicNotice: ['office'],
-  FileObjection: ['applicant', 'recommender', 'reviewer', 'office'],
+  FileObjection: ['applicant', 'recommender', 'reviewer', 'office', 'public'],
   ResolveObjection: ['office'],
   RecordRemovalFromList: ['office'],
   RecordApproval: ['office'],

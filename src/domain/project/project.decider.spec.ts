@@ -238,7 +238,7 @@ describe('project decider: authorization (domain.md §7)', () => {
 
   it('the command table lists every command once, and the auditor may issue none', () => {
     expect(new Set(PROJECT_COMMAND_TYPES).size).toBe(PROJECT_COMMAND_TYPES.length);
-    expect(PROJECT_COMMAND_TYPES).toHaveLength(42);
+    expect(PROJECT_COMMAND_TYPES).toHaveLength(43);
     for (const type of PROJECT_COMMAND_TYPES) expect(PROJECT_COMMANDS[type]).not.toContain('auditor');
   });
 
@@ -436,6 +436,34 @@ describe('selection (domain.md §3)', () => {
       given(projectDecider, history(GROUP, 'drafted'))
         .when(command('EditApplication', applicant, { subject: { ...GROUP.subject, parentProjectId: 'p-other' } as ProjectSubject }, at(D.submit)))
         .thenThrows('parent-project-immutable', 'validation');
+    });
+  });
+
+  describe('AttachApplicationDocuments', () => {
+    const attach = (data: CommandOf<'AttachApplicationDocuments'>['data'], context?: ProjectContext) =>
+      command('AttachApplicationDocuments', applicant, data, at(D.submit), context);
+
+    it('keeps the draft’s documents, each attachment replacing the last, and folds them into the project', () => {
+      const first = run([attach({ applicationForm: FORM, attachments: [] })], history(BRAND, 'drafted'));
+      const second = attach({ applicationForm: null, attachments: [AUTHENTICITY] });
+      given(projectDecider, first)
+        .when(second)
+        .then([{ type: 'ApplicationDocumentsAttached', data: { applicationForm: null, attachments: [AUTHENTICITY], attachedAt: at(D.submit), rulesVersion: V } }]);
+      const state = fold(projectDecider, run([second], first)) as Project;
+      expect(state.documents).toEqual({ applicationForm: null, attachments: [AUTHENTICITY] });
+      expect((fold(projectDecider, first) as Project).documents).toEqual({ applicationForm: FORM, attachments: [] });
+    });
+
+    it('refuses a document the store does not hold, and a project past its draft', () => {
+      given(projectDecider, history(BRAND, 'drafted'))
+        .when(attach({ applicationForm: FORM, attachments: [] }, { knownDocuments: [] }))
+        .thenThrows('unknown-document', 'not-found');
+      given(projectDecider, history(BRAND, 'submitted')).when(attach({ applicationForm: FORM, attachments: [] })).thenThrows('invalid-transition', 'illegal-state');
+    });
+
+    it('a submission replaces the draft’s documents with those submitted', () => {
+      const state = stateOf(run([attach({ applicationForm: AUTHENTICITY, attachments: [COMMITMENT] })], history(BRAND, 'drafted')).concat(history(BRAND, 'submitted').slice(-1)));
+      expect(state.documents.applicationForm).toEqual(FORM);
     });
   });
 

@@ -35,6 +35,7 @@ import {
 import { orderFundRecovery, revokeProject, suspend } from './decide/revocation';
 import {
   assignReviewer,
+  attachApplicationDocuments,
   correctScore,
   declareConflict,
   draftApplication,
@@ -77,6 +78,7 @@ export function decideProject(command: ProjectCommand, state: ProjectState): Pro
   switch (command.type) {
     // selection (§3)
     case 'EditApplication': return editApplication(command, project);
+    case 'AttachApplicationDocuments': return attachApplicationDocuments(command, project);
     case 'SubmitApplication': return submitApplication(command, project, today);
     case 'WithdrawApplication': return withdrawApplication(command, project);
     case 'ReturnForRevision': return returnForRevision(command, project);

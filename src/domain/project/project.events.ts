@@ -80,6 +80,12 @@ export type ApplicationEdited = Event<
   Decided & { readonly title: string; readonly subject: ProjectSubject; readonly editedAt: string }
 >;
 
+/** The documents of a draft as they stand now, each replacing the last: what the head reviews and submits. */
+export type ApplicationDocumentsAttached = Event<
+  'ApplicationDocumentsAttached',
+  Decided & { readonly applicationForm: DocumentRef | null; readonly attachments: readonly DocumentRef[]; readonly attachedAt: string }
+>;
+
 export type ApplicationSubmitted = Event<
   'ApplicationSubmitted',
   Decided & {
@@ -194,13 +200,20 @@ export type PublicNoticeRecorded = Event<
   }
 >;
 
+/** Who objected, as they stated it; `organisation` only where they objected for one (added in 2026, absent before). */
+export interface Objector {
+  readonly name: string;
+  readonly contact: string;
+  readonly organisation?: string;
+}
+
 /** `objector` is confidential: everyone but the office sees it redacted. */
 export type ObjectionFiled = Event<
   'ObjectionFiled',
   {
     readonly objectionId: string;
     readonly noticeId: string;
-    readonly objector: { readonly name: string; readonly contact: string };
+    readonly objector: Objector;
     readonly grounds: string;
     readonly evidence: readonly DocumentRef[];
     readonly filedAt: string;
@@ -214,7 +227,7 @@ export type ObjectionRejected = Event<
     readonly objectionId: string;
     readonly noticeId: string;
     readonly reasons: readonly ObjectionRejectionReason[];
-    readonly objector: { readonly name: string; readonly contact: string } | null;
+    readonly objector: Objector | null;
     readonly grounds: string;
     readonly evidence: readonly DocumentRef[];
     readonly filedAt: string;
@@ -481,6 +494,7 @@ export type FundRecoveryOrdered = Event<
 export type ProjectEvent =
   | ApplicationDrafted
   | ApplicationEdited
+  | ApplicationDocumentsAttached
   | ApplicationSubmitted
   | ApplicationWithdrawn
   | ApplicationReturned

@@ -75,7 +75,7 @@ const LIKELY: Partial<Record<ProjectStatus, readonly ProjectCommandType[]>> = {
   // Side exits (withdrawal, rejections) come from the occasional random pick and the outcome drawn in the data.
   Draft: ['SubmitApplication', 'SubmitApplication', 'EditApplication'],
   Submitted: ['RecordFormalCheck', 'RecordFormalCheck', 'RecordFormalCheck', 'ReturnForRevision'],
-  Returned: ['SubmitApplication', 'EditApplication'],
+  Returned: ['SubmitApplication', 'EditApplication', 'AttachApplicationDocuments'],
   FormallyChecked: ['Recommend', 'Recommend', 'Recommend', 'ReturnForRevision'],
   Recommended: ['AssignReviewer'],
   UnderReview: ['AssignReviewer', 'ScoreReview', 'ScoreReview', 'CorrectScore', 'RecordSelection', 'RecordSelection'],
@@ -156,6 +156,8 @@ function dataFor(run: Run, type: ProjectCommandType, state: ProjectState, today:
       return { projectId: 'p-1', cycleId: `${run.code}-c`, programType: run.code, title: '项目', subject: SUBJECTS[run.code] };
     case 'EditApplication':
       return { title: `项目 ${int(rnd, 1, 9)}` };
+    case 'AttachApplicationDocuments':
+      return { applicationForm: rnd() < 0.8 ? doc(1) : null, attachments: rnd() < 0.5 ? [doc(4)] : [] };
     case 'SubmitApplication':
       return { applicationForm: doc(1), declarations: { authenticity: doc(2), commitment: rnd() < 0.9 ? doc(3) : { ...doc(3), name: ' ' } } };
     case 'RecordFormalCheck': {
@@ -258,6 +260,7 @@ function nextCommand(run: Run, state: ProjectState, today: string): ProjectComma
 const EVENT_TYPES = Object.keys({
   ApplicationDrafted: true,
   ApplicationEdited: true,
+  ApplicationDocumentsAttached: true,
   ApplicationSubmitted: true,
   ApplicationWithdrawn: true,
   ApplicationReturned: true,

@@ -1,5 +1,6 @@
 import { chinaDateOf } from '../beijing-time';
 import { CycleRules } from '../catalog/program-rules';
+import { DocumentRef } from '../messages';
 import { ProjectSubject } from './project.commands';
 import { PROJECT_STATUSES, ProjectEvent, ProjectStatus } from './project.events';
 
@@ -43,6 +44,8 @@ export interface Project {
   readonly rules: CycleRules;
   readonly rulesVersion: string;
   readonly submissions: number;
+  /** The application's documents: the draft's as attached, then as last submitted (a returned application starts from them). */
+  readonly documents: { readonly applicationForm: DocumentRef | null; readonly attachments: readonly DocumentRef[] };
   readonly recommendation: { readonly rank: number; readonly recommenderOrg: string } | null;
   readonly reviewers: readonly ProjectReviewer[];
   readonly selection: { readonly cycleDecisionId: string; readonly outcome: 'shortlisted' | 'not-selected'; readonly tier: string | null } | null;
@@ -94,6 +97,7 @@ export function evolveProject(state: ProjectState, event: ProjectEvent): Project
       rules: d.rules,
       rulesVersion: d.rulesVersion,
       submissions: 0,
+      documents: { applicationForm: null, attachments: [] },
       recommendation: null,
       reviewers: [],
       selection: null,
@@ -122,8 +126,15 @@ export function evolveProject(state: ProjectState, event: ProjectEvent): Project
   switch (event.type) {
     case 'ApplicationEdited':
       return { ...p, title: event.data.title, subject: event.data.subject };
+    case 'ApplicationDocumentsAttached':
+      return { ...p, documents: { applicationForm: event.data.applicationForm, attachments: event.data.attachments } };
     case 'ApplicationSubmitted':
-      return { ...p, status: 'Submitted', submissions: p.submissions + 1 };
+      return {
+        ...p,
+        status: 'Submitted',
+        submissions: p.submissions + 1,
+        documents: { applicationForm: event.data.applicationForm, attachments: event.data.attachments },
+      };
     case 'ApplicationWithdrawn':
       return { ...p, status: 'Withdrawn' };
     case 'ApplicationReturned':

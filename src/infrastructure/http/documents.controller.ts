@@ -57,36 +57,7 @@ export class DocumentsController {
     schema: { example: { sha256: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855', size: 48213, mediaType: 'application/pdf', name: '申报书.pdf' } },
   })
   async upload(@Req() request: FastifyRequest, @CurrentActor() actor: Actor) {
-    requireOperation('UploadDocument', actor);
-    if (!request.isMultipart()) {
-      throw new ProblemError({ status: 415, code: 'unsupported-media-type', title: 'Unsupported Media Type', detail: 'upload documents as multipart/form-data' });
-    }
-    let file: Awaited<ReturnType<FastifyRequest['file']>>;
-    try {
-      file = await request.file();
-    } catch (error) {
-      throw malformedMultipart(error);
-    }
-    if (!file) throw new ProblemError({ status: 400, code: 'document-missing', title: 'Bad Request', detail: `send the file in the multipart field "${FIELD}"` });
-    if (file.fieldname !== FIELD) {
-      file.file.resume();
-      throw new ProblemError({
-        status: 400,
-        code: 'document-field',
-        title: 'Bad Request',
-        detail: `send the file in the multipart field "${FIELD}", not "${file.fieldname}"`,
-        errors: [{ field: file.fieldname, reason: `documents are uploaded in the field "${FIELD}"` }],
-      });
-    }
-    let stored;
-    try {
-      stored = await this.documents.save(file.file, file.mimetype, { by: actor.id, org: actor.org, name: file.filename, at: this.clock.now().toISOString() });
-    } catch (error) {
-      // A multipart body cut short or with a broken boundary fails while the file is read.
-      if (error instanceof Error && /multipart|boundary|unexpected end/i.test(error.message)) throw malformedMultipart(error);
-      throw error;
-    }
-    return { ...stored, name: file.filename };
+    return receiveDocument(request, actor, this.documents, this.clock);
   }
 
   @Get(':sha256')
@@ -135,6 +106,40 @@ export class DocumentsController {
     }
     return false;
   }
+}
+
+/** One document from a multipart body, stored content-addressed: what every upload route answers. */
+export async function receiveDocument(request: FastifyRequest, actor: Actor, documents: DocumentStore, clock: Clock) {
+  requireOperation('UploadDocument', actor);
+  if (!request.isMultipart()) {
+    throw new ProblemError({ status: 415, code: 'unsupported-media-type', title: 'Unsupported Media Type', detail: 'upload documents as multipart/form-data' });
+  }
+  let file: Awaited<ReturnType<FastifyRequest['file']>>;
+  try {
+    file = await request.file();
+  } catch (error) {
+    throw malformedMultipart(error);
+  }
+  if (!file) throw new ProblemError({ status: 400, code: 'document-missing', title: 'Bad Request', detail: `send the file in the multipart field "${FIELD}"` });
+  if (file.fieldname !== FIELD) {
+    file.file.resume();
+    throw new ProblemError({
+      status: 400,
+      code: 'document-field',
+      title: 'Bad Request',
+      detail: `send the file in the multipart field "${FIELD}", not "${file.fieldname}"`,
+      errors: [{ field: file.fieldname, reason: `documents are uploaded in the field "${FIELD}"` }],
+    });
+  }
+  let stored;
+  try {
+    stored = await documents.save(file.file, file.mimetype, { by: actor.id, org: actor.org, name: file.filename, at: clock.now().toISOString() });
+  } catch (error) {
+    // A multipart body cut short or with a broken boundary fails while the file is read.
+    if (error instanceof Error && /multipart|boundary|unexpected end/i.test(error.message)) throw malformedMultipart(error);
+    throw error;
+  }
+  return { ...stored, name: file.filename };
 }
 
 function malformedMultipart(error: unknown): ProblemError {

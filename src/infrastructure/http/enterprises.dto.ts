@@ -95,6 +95,9 @@ export class ObjectorDto {
 
   @Text('13800000000', { max: 200 })
   contact!: string;
+
+  @Text('太原市某某职业技术学校', { optional: true, max: 200, description: 'The objector’s organisation, when they object for one' })
+  organisation?: string;
 }
 
 export class EnterpriseObjectionDto {

@@ -30,6 +30,7 @@ import {
   DeclareConflictDto,
   DraftApplicationDto,
   EditApplicationDto,
+  AttachApplicationDocumentsDto,
   FailRectificationDto,
   FinalEvaluationDto,
   FinalSelfAssessmentDto,
@@ -105,6 +106,14 @@ export class ProjectsController {
   @CommandResponses()
   async edit(@Param('id') id: string, @Body() body: EditApplicationDto, @CurrentCommand() request: CommandRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     return this.decide(id, { type: 'EditApplication', data: body }, request, reply);
+  }
+
+  @Post(':id/documents')
+  @ApiOperation({ summary: 'Keep the documents of a draft or a returned application (the application form, attachments), replacing those kept before — applicant' })
+  @CommandHeaders()
+  @CommandResponses()
+  async attachDocuments(@Param('id') id: string, @Body() body: AttachApplicationDocumentsDto, @CurrentCommand() request: CommandRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.decide(id, { type: 'AttachApplicationDocuments', data: body }, request, reply);
   }
 
   @Post(':id/submit')

@@ -1,6 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
-import { plainToInstance, Transform, TransformFnParams } from 'class-transformer';
+import { plainToInstance, Transform, TransformFnParams, Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsDefined, IsIn, IsObject, IsOptional, IsString, MaxLength, MinLength, ValidateIf, ValidateNested } from 'class-validator';
 import { FormalCheckResult, REVOCATION_REASONS, RevocationReason, SubjectKind } from '../../domain/project/project.commands';
 import { Count, DateOnly, Decimal, DocumentRefDto, Documents, Nested, Omissible, OneOf, Text, Texts } from './dto-support';
@@ -152,6 +152,18 @@ export class EditApplicationDto {
 
   @Subject({ optional: true, description: 'Replaces the subject; of the same kind, and a specialty group keeps its parent project' })
   subject?: ProjectSubjectDto;
+}
+
+export class AttachApplicationDocumentsDto {
+  @ApiProperty({ type: () => DocumentRefDto, nullable: true, description: '申报书 (the application form); null takes it off the draft' })
+  @ValidateIf((_, value: unknown) => value !== null)
+  @ValidateNested()
+  @Type(() => DocumentRefDto)
+  @IsObject()
+  applicationForm!: DocumentRefDto | null;
+
+  @Documents({ description: 'Supporting material, as the draft keeps it' })
+  attachments!: DocumentRefDto[];
 }
 
 export class SubmissionDeclarationsDto {
@@ -430,4 +442,21 @@ export class FundRecoveryDto {
 
   @Text('项目撤销，追回已拨付的省级专项资金')
   reason!: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The public pages
+
+export class PublicObjectionDto {
+  @Text('3f2b8c1e-0d7a-4f55-9a57-0a4f1e2c9b11', { max: 100, description: 'A project of an open public notice (GET /notices)' })
+  projectId!: string;
+
+  @Nested(() => ObjectorDto, { description: 'Real name, organisation if any, and contact, seen by the office alone' })
+  objector!: ObjectorDto;
+
+  @Text('申报材料中的“双师型”教师比例与实际不符', { max: 5000 })
+  statement!: string;
+
+  @Documents({ description: 'Evidence uploaded through POST /notices/evidence; an objection without evidence is recorded as inadmissible' })
+  evidence!: DocumentRefDto[];
 }

@@ -130,6 +130,14 @@ export class ReadModelsController {
     return this.projectQueries.list(actor, query, query);
   }
 
+  @Get('todo')
+  @ApiOperation({ summary: 'The acting person’s to-do list (待办): each kind of work waiting, how many, the earliest due day (Beijing), and the project status that lists them — by role and visibility' })
+  @ApiOkResponse({ schema: { example: { items: [{ kind: 'formal-check', count: 12, dueOn: '2025-10-09', status: 'Submitted' }] } } })
+  async todo(@Query() query: PageQuery, @CurrentActor() actor: Actor) {
+    await this.reach(query);
+    return { items: this.projectQueries.todo(actor) };
+  }
+
   @Get('organisations/:org/portfolio')
   @ApiOperation({ summary: "An organisation's projects across all programs, and its enterprise record — the organisation itself, office, auditor" })
   async portfolio(@Param('org') org: string, @Query() query: PageQuery, @CurrentActor() actor: Actor) {

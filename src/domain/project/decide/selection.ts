@@ -4,6 +4,7 @@ import { isText, own, text, texts } from '../../checks';
 import { forbidden, illegalState, notFound, validation } from '../../errors';
 import {
   AssignReviewer,
+  AttachApplicationDocuments,
   CorrectScore,
   DeclareConflict,
   DraftApplication,
@@ -113,6 +114,14 @@ export function editApplication(command: EditApplication, project: Project): Pro
     throw validation('parent-project-immutable', 'a specialty group stays with the project it was drafted under');
   }
   return [{ type: 'ApplicationEdited', data: { title, subject, editedAt: now, rulesVersion } }];
+}
+
+export function attachApplicationDocuments(command: AttachApplicationDocuments, project: Project): ProjectEvent[] {
+  const { now, context } = command;
+  requireStatus(command, project, ['Draft', 'Returned']);
+  const applicationForm = optionalDocument(command.data.applicationForm, context);
+  const attachments = documentRefs(command.data.attachments, context, 0);
+  return [{ type: 'ApplicationDocumentsAttached', data: { applicationForm, attachments, attachedAt: now, rulesVersion: project.rulesVersion } }];
 }
 
 export function submitApplication(command: SubmitApplication, project: Project, today: string): ProjectEvent[] {
@@ -370,8 +379,8 @@ export function fileObjection(command: FileObjection, project: Project, today: s
   const grounds = text(data.grounds, 'grounds-required', 'the grounds of the objection');
   const evidence = documentRefs(data.evidence, context, 0);
   // No objector, or a blank name or contact, makes the objection anonymous, hence inadmissible.
-  const { name, contact } = data.objector ?? { name: '', contact: '' };
-  const objector = isText(name) && isText(contact) ? { name, contact } : null;
+  const { name, contact, organisation } = data.objector ?? { name: '', contact: '' };
+  const objector = isText(name) && isText(contact) ? { name, contact, ...(isText(organisation) ? { organisation } : {}) } : null;
   const reasons: ObjectionRejectionReason[] = [];
   if (!objector) reasons.push('anonymous');
   if (evidence.length === 0) reasons.push('no-evidence');

@@ -17,7 +17,7 @@ const tierOf = (state: Project) => state.selection?.tier ?? (state.subject.kind 
  */
 export const projectStatusProjection = foldedStateProjection({
   name: 'project-status',
-  version: 4,
+  version: 5,
   category: 'project',
   decider: projectDecider,
   table: 'project_status',
@@ -35,6 +35,7 @@ export const projectStatusProjection = foldedStateProjection({
     objections: 'INTEGER',
     open_objections: 'INTEGER',
     plan_due_on: 'TEXT',
+    approved_on: 'TEXT',
     construction_ends_on: 'TEXT',
     ban_until: 'TEXT',
     ban_may_reapply: 'INTEGER',
@@ -44,7 +45,7 @@ export const projectStatusProjection = foldedStateProjection({
     overdue: 'TEXT',
   },
   // (applicant_org, ban_until): an applicant's bans are looked up on every draft and submission.
-  indexes: ['applicant_org, ban_until', 'cycle_id, status', 'region', 'notice_id', 'program_type, status', 'overdue'],
+  indexes: ['applicant_org, ban_until', 'cycle_id, status', 'region', 'notice_id', 'program_type, status', 'overdue', 'approved_on'],
   row: (state: ProjectState, event): RowValues => {
     if (state.status === 'None') return { status: 'None' };
     const data = event.data as { reason?: unknown; explanation?: unknown };
@@ -63,6 +64,7 @@ export const projectStatusProjection = foldedStateProjection({
       objections: state.objections.length,
       open_objections: state.objections.filter((o) => o.status === 'open').length,
       plan_due_on: state.approval?.constructionPlanDueOn ?? null,
+      approved_on: state.approval?.approvedOn ?? null,
       construction_ends_on: state.construction?.endsOn ?? null,
       ban_until: state.ban?.until ?? null,
       ban_may_reapply: state.ban ? Number(state.ban.mayReapply) : null,

@@ -37,6 +37,35 @@ const QUEUE_COLUMNS = `p.id AS projectId, p.title, p.cycle_id AS cycleId, p.prog
 const NOTICES = `(SELECT notice_id AS noticeId, cycle_id AS cycleId, program_type AS programType, max(notice_ends_on) AS endsOn,
   count(*) AS projectCount, sum(objections) AS objections FROM project_status WHERE ${PUBLISHED} GROUP BY cycle_id, notice_id)`;
 
+/** One kind of thing waiting for the actor: how many, the earliest due day (Beijing), and the project list's filter that shows them. */
+export interface TodoItem {
+  readonly kind: string;
+  readonly count: number;
+  readonly dueOn: string | null;
+  readonly status: string | null;
+}
+
+/** What waits for each role, as project statuses: the kind of work, the status it is in, and when it is due. */
+const WAITING_BY_ROLE: Readonly<Record<string, readonly { kind: string; status: string; due?: string }[]>> = {
+  applicant: [
+    // A draft is due when its cycle's window closes (Beijing day).
+    { kind: 'submit-application', status: 'Draft', due: "date(c.closes_at, '+8 hours')" },
+    { kind: 'revise-application', status: 'Returned' },
+  ],
+  recommender: [
+    // The formal check is due within the rules' days after the window closed.
+    { kind: 'formal-check', status: 'Submitted', due: "date(c.closes_at, '+8 hours', '+' || json_extract(p.state, '$.rules.formalCheckDays') || ' days')" },
+    { kind: 'recommend', status: 'FormallyChecked' },
+  ],
+  office: [
+    { kind: 'assign-reviewers', status: 'Recommended' },
+    { kind: 'decide-construction-plan', status: 'PlanSubmitted' },
+  ],
+};
+
+/** The deadlines of a project its applicant meets by handing something in. */
+const OBLIGATIONS = ['construction-plan-due', 'annual-report-due', 'course-update-due', 'rectification-due'];
+
 /** The project-status read model (project-status.projection.ts) as the lists read it, each bounded by who may see what. */
 @Injectable()
 export class ProjectQueries {
@@ -75,6 +104,43 @@ export class ProjectQueries {
     return { reviewerId, pending: counts.pending ?? 0, submitted: counts.submitted ?? 0, ...page };
   }
 
+  /** What waits for the actor now, by kind, with counts and the earliest due day; kinds with nothing waiting are left out. */
+  todo(actor: Actor): TodoItem[] {
+    const visible = visibility(actor, 'p');
+    return read('project_status', () => {
+      const db = this.readModels.db;
+      const items: TodoItem[] = [];
+      for (const { kind, status, due } of WAITING_BY_ROLE[actor.role] ?? []) {
+        const row = db
+          .prepare(`SELECT count(*) AS count, min(${due ?? 'NULL'}) AS dueOn FROM project_status p LEFT JOIN cycle_dashboard c ON c.id = p.cycle_id WHERE p.status = ? AND (${visible.sql})`)
+          .get(status, ...visible.params) as { count: number; dueOn: string | null };
+        if (row.count > 0) items.push({ kind, count: row.count, dueOn: row.dueOn, status });
+      }
+      if (actor.role === 'applicant') {
+        const rows = db
+          .prepare(
+            `SELECT d.kind, count(*) AS count, min(date(d.due_at, '+8 hours')) AS dueOn FROM deadlines d JOIN project_status p ON d.stream = 'project-' || p.id
+             WHERE d.fired_at IS NULL AND d.kind IN (${OBLIGATIONS.map(() => '?').join(', ')}) AND (${visible.sql}) GROUP BY d.kind ORDER BY dueOn`,
+          )
+          .all(...OBLIGATIONS, ...visible.params) as { kind: string; count: number; dueOn: string }[];
+        items.push(...rows.map((r) => ({ ...r, status: null })));
+      }
+      if (actor.role === 'reviewer') {
+        const { count } = db
+          .prepare(`SELECT count(*) AS count FROM project_reviewers r JOIN project_status p ON p.id = r.project_id WHERE r.reviewer_id = ? AND r.recused = 0 AND r.score IS NULL AND (${visible.sql})`)
+          .get(actor.id, ...visible.params) as { count: number };
+        if (count > 0) items.push({ kind: 'score-review', count, dueOn: null, status: null });
+      }
+      if (actor.role === 'office') {
+        const { count } = db.prepare('SELECT count(*) AS count FROM project_status WHERE open_objections > 0').get() as { count: number };
+        if (count > 0) items.push({ kind: 'resolve-objections', count, dueOn: null, status: 'InPublicNotice' });
+      }
+      const { overdue } = db.prepare(`SELECT count(*) AS overdue FROM project_status p WHERE p.overdue <> '[]' AND (${visible.sql})`).get(...visible.params) as { overdue: number };
+      if (overdue > 0 && actor.role !== 'reviewer') items.push({ kind: 'overdue', count: overdue, dueOn: null, status: null });
+      return items;
+    });
+  }
+
   /** The public notices open now with their projects: what a notice publishes to everyone, never who objected. */
   notices(paging: Paging) {
     // Each cycle numbers its own notices: a notice is a cycle's and a notice id.
@@ -86,6 +152,25 @@ export class ProjectQueries {
          WHERE p.${PUBLISHED} AND p.cycle_id = ? AND p.notice_id = ? ORDER BY p.id`,
       );
       return page.items.map((notice) => ({ ...notice, projects: projectsOf.all(notice.cycleId, notice.noticeId) }));
+    });
+    return { ...page, items };
+  }
+
+  /**
+   * The published results: each cycle's approved projects, by applicant name, and whether one was
+   * revoked since. Only what the cycle's approval published, to anyone.
+   */
+  results(paging: Paging) {
+    const cycles = `(SELECT p.cycle_id AS cycleId, p.program_type AS programType, c.name, c.label, max(p.approved_on) AS approvedOn, count(*) AS projectCount
+      FROM project_status p LEFT JOIN cycle_dashboard c ON c.id = p.cycle_id WHERE p.approved_on IS NOT NULL GROUP BY p.cycle_id)`;
+    const page = pageOf(this.readModels.db, cycles, '*', [], 'approvedOn DESC, cycleId', paging, (row) => row);
+    const items = read('project_status', () => {
+      const projectsOf = this.readModels.db.prepare(
+        `SELECT p.id, p.title, p.applicant_org AS applicantOrg, o.name AS applicantName, p.tier, p.approved_on AS approvedOn, p.status = 'Revoked' AS revoked
+         FROM project_status p LEFT JOIN organisations o ON o.credit_code = p.applicant_org
+         WHERE p.cycle_id = ? AND p.approved_on IS NOT NULL ORDER BY p.tier, o.name, p.id`,
+      );
+      return page.items.map((cycle) => ({ ...cycle, projects: projectsOf.all(cycle.cycleId).map((p) => ({ ...(p as object), revoked: (p as { revoked: number }).revoked === 1 })) }));
     });
     return { ...page, items };
   }
