@@ -281,7 +281,7 @@ describe('one access policy per aggregate', () => {
 
   it('states a relation for every role in every policy', () => {
     for (const policy of [PROJECT_ACCESS, ENTERPRISE_ACCESS, PROGRAM_CYCLE_ACCESS] as AccessPolicy<never, string>[]) {
-      for (const access of [policy.see, policy.act]) expect(Object.keys(access.relations).sort()).toEqual([...ROLES].sort());
+      for (const access of [policy.see, policy.act]) expect(Object.keys(access.relations).sort()).toEqual([...ROLES, 'public'].sort());
     }
   });
 });

@@ -107,6 +107,7 @@ describe('project and cycle routes: role × route × organisation', () => {
       const doc = () => flow.docs.evidence;
       route('', 'DraftApplication', () => flow.draftBody(CYCLE, 'secondary-school', '另一份申报'));
       route('/edit', 'EditApplication', () => ({ title: '修订后的标题' }));
+      route('/documents', 'AttachApplicationDocuments', () => ({ applicationForm: flow.docs.form, attachments: [] }));
       route('/submit', 'SubmitApplication', () => flow.submitBody());
       route('/withdraw', 'WithdrawApplication', () => ({ reason: '暂不申报' }));
       route('/return-for-revision', 'ReturnForRevision', () => ({ reason: '材料不全' }));

@@ -38,11 +38,28 @@ const log: StoredEvent[] = gunzipSync(readFileSync(join(FIXTURES, 'log-3a2f73d.n
  */
 const CYCLE_STATUS_SINCE_API_2: Readonly<Record<string, string>> = { none: 'None', open: 'Open', 'window-closed': 'WindowClosed', closed: 'Closed' };
 
+/**
+ * A project's `documents`, added to the state since 3a2f73d (the documents a draft keeps for the head
+ * to submit): folded from the log's own events, they are those of the project's last submission, or
+ * none before one. No event changed.
+ */
+function documentsOf(stream: string) {
+  const submitted = log.filter((e) => e.stream === stream && e.type === 'ApplicationSubmitted').at(-1);
+  return submitted ? { applicationForm: submitted.data.applicationForm, attachments: submitted.data.attachments } : { applicationForm: null, attachments: [] };
+}
+
 const asRecorded: Record<string, { revision: number; state: { status: string } }> = JSON.parse(readFileSync(join(FIXTURES, 'states-3a2f73d.json'), 'utf8'));
 const recorded: Record<string, { revision: number; state: unknown }> = Object.fromEntries(
   Object.entries(asRecorded).map(([stream, { revision, state }]) => [
     stream,
-    { revision, state: stream.startsWith('cycle-') ? { ...state, status: CYCLE_STATUS_SINCE_API_2[state.status] ?? `unmapped ${state.status}` } : state },
+    {
+      revision,
+      state: stream.startsWith('cycle-')
+        ? { ...state, status: CYCLE_STATUS_SINCE_API_2[state.status] ?? `unmapped ${state.status}` }
+        : stream.startsWith('project-')
+          ? { ...state, documents: documentsOf(stream) }
+          : state,
+    },
   ]),
 );
 

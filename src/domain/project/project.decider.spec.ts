@@ -854,6 +854,23 @@ describe('selection (domain.md §3)', () => {
       given(projectDecider, early).when(object({}, '2025-10-17')).then([rejected(['before-notice'], objector, [EVIDENCE], '2025-10-17')] as ProjectEvent[]);
     });
 
+    it('takes a member of the public’s objection, with the organisation they speak for, and nothing else of theirs', () => {
+      const member: Actor = { id: 'public-0123456789abcdef', role: 'public', org: '' };
+      const named = { ...objector, organisation: '太原市某企业' };
+      given(projectDecider, history(BRAND, 'noticed'))
+        .when(object({ objector: named }, '2025-10-20', member))
+        .then([{ type: 'ObjectionFiled', data: { objectionId: 'o-1', noticeId: 'notice-1', objector: named, grounds: '数据不实', evidence: [EVIDENCE], filedAt: at('2025-10-20') } }]);
+      // A blank organisation is left out, as if not given.
+      given(projectDecider, history(BRAND, 'noticed'))
+        .when(object({ objector: { ...objector, organisation: ' ' } }, '2025-10-20', member))
+        .then([expect.objectContaining({ data: expect.objectContaining({ objector }) })] as never);
+      for (const type of PROJECT_COMMAND_TYPES.filter((t) => t !== 'FileObjection')) {
+        expect(() => projectDecider.decide({ type, actor: member, now: at('2025-10-20'), data: {} } as ProjectCommand, fold(projectDecider, history(BRAND, 'noticed')))).toThrow(
+          expect.objectContaining({ code: 'role-not-allowed' }),
+        );
+      }
+    });
+
     it('is open to anyone identified, during a notice only, with grounds and a fresh id', () => {
       given(projectDecider, history(BRAND, 'noticed')).when(object({}, '2025-10-20', reviewer(7))).then([expect.objectContaining({ type: 'ObjectionFiled' })] as never);
       given(projectDecider, history(BRAND, 'noticed')).when(object({ grounds: '' })).thenThrows('grounds-required', 'validation');

@@ -2,6 +2,8 @@ import { Body, Controller, Get, Inject, Param, Post, Res } from '@nestjs/common'
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiExtraModels, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { DECIDERS } from '../../application/aggregates';
+import { auditViewFor, history } from '../../application/audit';
 import { EVENT_STORE, EventStore } from '../../application/event-store';
 import { FoldedStreams } from '../../application/folded-streams';
 import { CommandRequest, readState } from '../../application/handle-command';
@@ -12,6 +14,8 @@ import { Actor } from '../../domain/messages';
 import { requireSeen } from '../../domain/access';
 import { PROJECT_ACCESS } from '../../domain/project/project.access';
 import { projectDecider } from '../../domain/project/project.decider';
+import { deadlinesOf } from '../read-models/deadlines/deadlines.query';
+import { ReadModels } from '../read-models/read-models';
 import { redactFor } from './audit.controller';
 import { CurrentActor } from './auth.guard';
 import { answer, CurrentCommand, etagOf } from './command-request';
@@ -69,6 +73,7 @@ export class ProjectsController {
     private readonly commands: CommandBus,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly streams: FoldedStreams,
+    private readonly readModels: ReadModels,
   ) {}
 
   // ------------------------------------------------------------------------------------------- selection
@@ -98,6 +103,21 @@ export class ProjectsController {
     const objectors = state.objections.length > 0 ? await this.objectorsOf(stream, revision, actor) : new Map<string, unknown>();
     reply.header('etag', etagOf(revision));
     return { id, revision, ...state, objections: state.objections.map((o) => ({ ...o, objector: objectors.get(o.objectionId) })) };
+  }
+
+  @Get(':id/timeline')
+  @ApiOperation({
+    summary:
+      'The project’s history, event by event (who, role, organisation, when, why, rules version), and what is due when; objectors are named to the office only — whoever may read the project',
+  })
+  async timeline(@Param('id') id: string, @CurrentActor() actor: Actor) {
+    const stream = projectStream(id);
+    const { state } = await readState(this.streams, projectDecider, stream);
+    if (state.status === 'None') throw new ProblemError({ status: 404, code: 'project-not-found', title: 'Not Found', detail: `no project ${id}` });
+    requireSeen(PROJECT_ACCESS, actor, state);
+    const events = (await history(this.store, DECIDERS, stream, auditViewFor(actor.role))).map(({ stateAfter: _state, position: _position, ...entry }) => entry);
+    await this.readModels.reach(undefined);
+    return { id, status: state.status, events, due: deadlinesOf(this.readModels.db, stream) };
   }
 
   @Post(':id/edit')

@@ -1,3 +1,4 @@
+import type { ReadModels } from '../read-models/read-models';
 import 'reflect-metadata';
 import { CommandBus } from '@nestjs/cqrs';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
@@ -44,6 +45,7 @@ const CASES: DtoCase[] = [
   [dto.DraftApplicationDto, draft(SUBJECTS.major), draft({ kind: 'major', majorCode: '460301' }), 'subject.majorName'],
   [dto.EditApplicationDto, { title: '机电一体化技术品牌专业建设项目（修订）' }, { title: '' }, 'title'],
   [dto.SubmitApplicationDto, { applicationForm: doc, declarations: { authenticity: doc, commitment: doc }, attachments: [report] }, { applicationForm: doc, declarations: { authenticity: doc } }, 'declarations.commitment'],
+  [dto.AttachApplicationDocumentsDto, { applicationForm: doc, attachments: [report] }, { applicationForm: { ...doc, size: 0 }, attachments: [] }, 'applicationForm.size'],
   [dto.WithdrawApplicationDto, { reason: '学校决定调整申报方向' }, { reason: 5 }, 'reason'],
   [dto.ReturnForRevisionDto, { reason: '申报书缺少学校党委会议审议意见' }, {}, 'reason'],
   [dto.FormalCheckDto, { result: 'failed', reasons: ['申报书未加盖学校公章'] }, { result: 'ok' }, 'result'],
@@ -55,6 +57,12 @@ const CASES: DtoCase[] = [
   [dto.CorrectScoreDto, { reviewerId: 'expert-0427', score: 88, reason: '分项合计有误' }, { reviewerId: 'expert-0427', score: '88', reason: '分项合计有误' }, 'score'],
   [dto.ProjectObjectionDto, { objector: { name: '李四', contact: '13900000000' }, grounds: '“双师型”教师比例不实', evidence: [doc] }, { objector: { name: '李四' }, grounds: '比例不实' }, 'objector.contact'],
   [dto.ResolveProjectObjectionDto, { outcome: 'upheld', reason: '异议成立', evidence: [doc] }, { outcome: 'accepted', reason: '异议成立' }, 'outcome'],
+  [
+    dto.PublicObjectionDto,
+    { projectId: '3f2b8c1e-0d7a-4f55-9a57-0a4f1e2c9b11', objector: { name: '李四', organisation: '太原市某企业', contact: '13900000000' }, statement: '招生人数不实', evidence: [doc] },
+    { projectId: 'p-1', objector: { name: '李四', contact: '13900000000' }, statement: '招生人数不实' },
+    'evidence',
+  ],
   [dto.ConstructionPlanDto, { plan: doc, taskBook: report }, { plan: doc, taskBook: { ...report, sha256: report.sha256.toUpperCase() } }, 'taskBook.sha256'],
   [EmptyBodyDto, {}, { reason: '同意' }, 'reason'],
   [dto.RejectConstructionPlanDto, { reasons: ['建设任务未量化'] }, { reasons: [] }, 'reasons'],
@@ -95,6 +103,7 @@ const MORE_VALID: [DtoClass, object][] = [
   [dto.ProjectRecommendDto, { rank: 3 }],
   [dto.AssignReviewerDto, { reviewerId: 'expert-0427', reviewerOrg: '太原理工大学', declaredRelations: ['山西机电职业技术学院'] }],
   [dto.ProjectObjectionDto, { grounds: '匿名反映材料不实' }],
+  [dto.AttachApplicationDocumentsDto, { applicationForm: null, attachments: [] }],
   [dto.ResolveProjectObjectionDto, { outcome: 'dismissed', reason: '经核查属实' }],
   [dto.AccreditDto, {}],
   [dto.RevokeProjectDto, { reason: 'upheld-objection', explanation: '异议成立', evidence: [doc] }],
@@ -215,7 +224,7 @@ function controllerWith(history: RecordedEvent[] = []) {
   const store = {
     readStream: async (stream: string, options?: ReadStreamOptions) => (stream === 'project-p1' ? history.slice(options?.fromRevision ?? 0) : []),
   } as unknown as EventStore;
-  return { controller: new ProjectsController(bus, store, new FoldedStreams(store)), sent };
+  return { controller: new ProjectsController(bus, store, new FoldedStreams(store), {} as ReadModels), sent };
 }
 
 /** Each POST route: its path, handler name and body type, from Nest's own metadata. */
@@ -248,7 +257,7 @@ describe('ProjectsController', () => {
     const commands = table.map((row) => row.split(' → ')[1]);
     expect(new Set(commands).size).toBe(commands.length);
     expect([...commands].sort()).toEqual(PROJECT_COMMAND_TYPES.filter((t) => !SYSTEM_ISSUED.includes(t)).sort());
-    expect(table).toHaveLength(33);
+    expect(table).toHaveLength(34);
   });
 
   it('drafts under an id named after the command id, answered with 201 and its Location', async () => {

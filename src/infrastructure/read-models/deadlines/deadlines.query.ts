@@ -23,3 +23,14 @@ export function deadlinesDue(db: Database.Database, now: Date): Deadline[] {
     .all(now.toISOString())
     .map((row) => ({ stream: row.stream, kind: row.kind, key: row.key, dueAt: row.due_at, rule: row.rule, calendarVersion: row.calendar_version }));
 }
+
+const ofStream = preparedOnce((db) =>
+  db.prepare<[string], { kind: string; key: string; due_at: string }>('SELECT kind, key, due_at FROM deadlines WHERE stream = ? AND fired_at IS NULL ORDER BY due_at, kind, key'),
+);
+
+/** A stream's deadlines not yet settled, the earliest first: what its owner has to hand in, and by when. */
+export function deadlinesOf(db: Database.Database, stream: string): { kind: string; key: string; dueAt: string }[] {
+  return ofStream(db)
+    .all(stream)
+    .map((row) => ({ kind: row.kind, key: row.key, dueAt: row.due_at }));
+}
