@@ -187,6 +187,13 @@ export class ServiceAccounts {
     return (await tokenFor(this.service, session, personId, grantId ?? (await firstGrantOf(this.service, session)).grantId)).token;
   }
 
+  /** The login and password of a person this script set up, as they type them into the sign-in page. */
+  credentials(personId: string): { login: string; password: string } {
+    const login = this.loginOf.get(personId);
+    if (!login) throw new Error(`${personId} was not set up by this script`);
+    return { login, password: PASSWORD };
+  }
+
   /** Signs a person this script set up in again with their login and password, as they would the next morning: the answer's status. */
   async signInAgain(personId: string): Promise<number> {
     const login = this.loginOf.get(personId);

@@ -3,6 +3,7 @@ import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { Browser, chromium, Page } from 'playwright-core';
 import { FirstStart } from '../../src/infrastructure/accounts/first-start.service';
+import { Accounts } from '../support/accounts';
 import { FakeClock, on } from '../support/lifecycle';
 import { OidcTestProvider, startOidcTestProvider, TEST_ACCOUNTS } from '../support/oidc-test-provider';
 import { ProjectFlow } from '../support/project-flow';
@@ -41,6 +42,8 @@ if (!available) process.stderr.write(`\ntest/browser/console.e2e-spec.ts: ${SKIP
 
   /** Every page's screenshot, after axe-core found no violation of serious or critical impact on it. */
   const shot = async (name: string, on: Page = page) => {
+    // A settled page: transitions and entrance animations (a toast fading in) are not what a person reads.
+    await on.evaluate(() => Promise.all(document.getAnimations().map((animation) => animation.finished.catch(() => undefined))));
     expect({ page: name, violations: await accessibilityViolations(on) }).toEqual({ page: name, violations: [] });
     await on.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
   };
@@ -173,6 +176,227 @@ if (!available) process.stderr.write(`\ntest/browser/console.e2e-spec.ts: ${SKIP
       } finally {
         await visitor.close();
       }
+    });
+  });
+
+  describe('a school’s application, the city’s check and ranking, and a public objection', () => {
+    const clock = new FakeClock(on('2025-09-01'));
+    let service: RunningApp;
+    let flow: ProjectFlow;
+    let accounts: Accounts;
+    const people: Record<string, { personId: string; token: string }> = {};
+    const CYCLE = 'brand-major-2025';
+    const SCHOOL = '太原旅游职业学院';
+    let ownId: string;
+    let otherId: string;
+    let tab: Page;
+    const pdf = (name: string) => ({ name, mimeType: 'application/pdf', buffer: Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.from(`${name}\n`.repeat(50))]) });
+
+    /** Signs `who` in through the sign-in page, with the login and password they set up. */
+    const signInAs = async (who: string) => {
+      const { login, password } = accounts.credentials(people[who]!.personId);
+      await tab.goto(`${service.url}/console/sign-in`);
+      await tab.getByLabel('登录名').fill(login);
+      await tab.getByLabel('密码').fill(password);
+      await tab.getByLabel('密码').press('Enter');
+      await tab.getByRole('heading', { name: '待办事项' }).waitFor();
+    };
+    const signOut = async () => {
+      await tab.getByRole('button', { name: '退出登录' }).click();
+      await tab.getByRole('heading', { name: '登录平台' }).waitFor();
+    };
+    /** The card titled `title`, as a person finds a section of a page. */
+    const card = (title: string) => tab.locator('.ant-card').filter({ has: tab.getByRole('heading', { name: title, exact: true }) });
+    const uploadTo = async (section: ReturnType<typeof card>, index: number, file: ReturnType<typeof pdf>) => {
+      await section.locator('input[type=file]').nth(index).setInputFiles(file);
+      await section.getByText(file.name).first().waitFor();
+      // Uploaded: the list links the stored document for preview and download.
+      await section.locator(`a[href^="/documents/"]`, { hasText: file.name }).waitFor();
+    };
+    const project = async (id: string) => (await flow.project(id)).body;
+    /** Picks the cycle in the page's cycle list by typing its name and Enter, as with the keyboard. */
+    const chooseCycle = async (name: string) => {
+      await tab.getByLabel('申报批次').click();
+      await tab.getByLabel('申报批次').pressSequentially(name);
+      await tab.locator('.ant-select-item-option-active').filter({ hasText: name }).waitFor();
+      await tab.keyboard.press('Enter');
+      // Chosen: the list closes (its closing animation is not a page state worth a screenshot).
+      await tab.locator('.ant-select-dropdown').waitFor({ state: 'hidden' });
+    };
+
+    beforeAll(async () => {
+      service = await startTestApp({}, clock);
+      flow = await ProjectFlow.start(service, clock);
+      accounts = await Accounts.of(service);
+      const admin = await accounts.account({ sub: 'tyvtc-admin', role: 'applicant', org: SCHOOL, region: '太原市', schoolKind: '高职', grants: ['school-admin'] });
+      people.lead = await accounts.account({ sub: 'tyvtc-lead', role: 'applicant', org: SCHOOL, region: '太原市', grants: ['project-lead'], grantedBy: admin });
+      people.head = await accounts.account({ sub: 'tyvtc-head', role: 'applicant', org: SCHOOL, region: '太原市', grants: ['school-head'], grantedBy: admin });
+      people.bureau = await accounts.account({ sub: 'ty-edu', role: 'recommender', org: '太原市教育局', region: '太原市' });
+      const other = await accounts.token({ sub: 'tyjd-admin', role: 'applicant', org: '太原机电工程学校', region: '太原市' });
+      await flow.openCycle(CYCLE, 'brand-major', 2025);
+      clock.set(on('2025-09-02'));
+      otherId = await flow.draft(other, CYCLE, 'brand-major', '数控技术应用品牌专业');
+      await flow.ok(flow.submit(other, otherId), 'submit the other school’s application');
+      tab = await browser.newPage({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 1280, height: 900 } });
+      tab.on('pageerror', (error) => browserErrors.push(error.message));
+    }, 60_000);
+    afterAll(async () => {
+      await tab?.close();
+      await service?.stop();
+    });
+
+    it('lets the project lead draft the application and keep its documents, checked before sending', async () => {
+      await signInAs('lead');
+      await tab.getByRole('link', { name: '新建申报' }).click();
+      await tab.getByRole('heading', { name: '新建申报' }).waitFor();
+      await chooseCycle('brand-major 2025');
+      await tab.getByLabel('项目名称').fill('旅游管理品牌专业建设项目');
+      await tab.getByLabel('专业代码').fill('540101');
+      await tab.getByLabel('专业名称').fill('旅游管理');
+      await shot('apply', tab);
+      await tab.getByRole('button', { name: '保存草稿' }).click();
+      await tab.getByRole('heading', { name: '旅游管理品牌专业建设项目' }).waitFor();
+      ownId = decodeURIComponent(new URL(tab.url()).pathname.split('/').pop()!);
+      expect(await project(ownId)).toMatchObject({ status: 'Draft', title: '旅游管理品牌专业建设项目', subject: { kind: 'major', majorCode: '540101', majorName: '旅游管理' } });
+
+      const documents = card('申报材料');
+      // A file of another type is refused before it is sent, in words.
+      await documents.locator('input[type=file]').first().setInputFiles({ name: '说明.txt', mimeType: 'text/plain', buffer: Buffer.from('不是扫描件') });
+      await documents.getByRole('alert').waitFor();
+      expect(await documents.getByRole('alert').textContent()).toContain('只能上传 PDF、JPG 或 PNG 文件：说明.txt');
+      await uploadTo(documents, 0, pdf('申报书.pdf'));
+      await uploadTo(documents, 1, pdf('专业建设佐证材料.pdf'));
+      await documents.getByRole('button', { name: '保存材料' }).click();
+      await tab.getByText('材料已保存').waitFor();
+      const saved = await project(ownId);
+      expect([saved.documents.applicationForm?.name, saved.documents.attachments.map((d: { name: string }) => d.name)]).toEqual(['申报书.pdf', ['专业建设佐证材料.pdf']]);
+      // The lead cannot sign off: the page says who does.
+      expect(await card('签发与提交').textContent()).toContain('申报须由校长（法定代表人）签发提交');
+      // The stored document opens under its original name.
+      const download = await tab.request.get(`${service.url}/documents/${saved.documents.applicationForm.sha256}`);
+      expect([download.status(), download.headers()['content-disposition']]).toEqual([200, expect.stringContaining("filename*=UTF-8''%E7%94%B3%E6%8A%A5%E4%B9%A6.pdf")]);
+      await shot('project-draft', tab);
+      await signOut();
+    });
+
+    it('has the head find the draft on the to-do list, sign off with the declarations and submit it', async () => {
+      await signInAs('head');
+      const todo = tab.getByRole('list', { name: '待办事项' });
+      expect(await todo.textContent()).toMatch(/待完成并提交的申报.*截止 2025-09-15.*1 项/);
+      await shot('home-school-head', tab);
+      await todo.getByRole('link', { name: '待完成并提交的申报' }).click();
+      await tab.getByRole('heading', { name: '项目列表' }).waitFor();
+      await tab.getByRole('link', { name: '旅游管理品牌专业建设项目' }).click();
+      const signOff = card('签发与提交');
+      await uploadTo(signOff, 0, pdf('真实性声明.pdf'));
+      await uploadTo(signOff, 1, pdf('承诺书.pdf'));
+      const submit = signOff.getByRole('button', { name: '签发并提交' });
+      // Not before the head confirms the declarations.
+      expect(await submit.isDisabled()).toBe(true);
+      await shot('project-sign-off', tab);
+      await signOff.getByLabel('本人已审阅申报材料，确认内容真实，同意提交').check();
+      await submit.click();
+      await tab.getByText('已提交，待形式审查').first().waitFor();
+      const submitted = await project(ownId);
+      expect(submitted).toMatchObject({ status: 'Submitted', submissions: 1 });
+      expect(submitted.documents.applicationForm.name).toBe('申报书.pdf');
+      const history = card('办理记录');
+      await history.getByText('校长签发并提交申报').waitFor();
+      expect(await history.textContent()).toContain('创建申报草稿');
+      await shot('project-submitted', tab);
+      await signOut();
+    });
+
+    it('has the city check the application, then rank both of the cycle’s and recommend them in that order', async () => {
+      await signInAs('bureau');
+      const todo = tab.getByRole('list', { name: '待办事项' });
+      expect(await todo.textContent()).toMatch(/待形式审查的申报.*截止 2025-10-13.*2 项/);
+      await shot('home-bureau', tab);
+      await todo.getByRole('link', { name: '待形式审查的申报' }).click();
+      await tab.getByRole('row', { name: /数控技术应用品牌专业/ }).waitFor();
+      await shot('projects-bureau', tab);
+      clock.set(on('2025-09-20'));
+      for (const title of ['旅游管理品牌专业建设项目', '数控技术应用品牌专业']) {
+        await tab.goto(`${service.url}/console/projects?status=Submitted`);
+        await tab.getByRole('link', { name: title }).click();
+        const check = card('形式审查');
+        await check.getByLabel('通过', { exact: true }).check();
+        await check.getByRole('button', { name: '提交审查结果' }).click();
+        await tab.getByText('形式审查通过，待推荐').first().waitFor();
+      }
+      expect((await project(otherId)).status).toBe('FormallyChecked');
+
+      await tab.getByRole('link', { name: '推荐排序' }).click();
+      await chooseCycle('brand-major 2025');
+      const ranking = tab.getByRole('list', { name: '推荐排序' });
+      await ranking.getByRole('listitem').nth(1).waitFor();
+      const statistic = (title: string) => tab.locator('.ant-statistic').filter({ hasText: title }).locator('.ant-statistic-content').textContent();
+      // Brand majors: 20 ranked recommendations a city (the catalog's rule).
+      expect(await statistic('推荐名额')).toBe('20');
+      expect(await statistic('剩余名额')).toBe('20');
+      const first = async () => (await ranking.getByRole('listitem').first().textContent()) ?? '';
+      const before = await first();
+      // The keyboard's way: the second one up, with Enter on its button.
+      await ranking.getByRole('listitem').nth(1).getByRole('button', { name: /^上移/ }).focus();
+      await tab.keyboard.press('Enter');
+      expect(await first()).not.toBe(before);
+      const leading = (await first()).includes('数控技术') ? otherId : ownId;
+      await shot('recommend', tab);
+      await tab.getByRole('button', { name: '按此顺序推荐' }).click();
+      await tab.getByText('已推荐').waitFor();
+      const ranks = [(await project(leading)).recommendation?.rank, (await project(leading === ownId ? otherId : ownId)).recommendation?.rank];
+      expect(ranks).toEqual([1, 2]);
+      await tab.getByRole('list', { name: '推荐排序' }).waitFor({ state: 'detached' });
+      expect(await statistic('剩余名额')).toBe('18');
+      await signOut();
+    });
+
+    it('lets a member of the public object to a project in notice with evidence, and gives a receipt', async () => {
+      const reviewers = await Promise.all([1, 2, 3].map(async (n) => {
+        const expert = await flow.account({ sub: `expert-${n}`, role: 'reviewer', org: `university-${n}` });
+        return { id: expert.personId, org: expert.org, token: expert.token };
+      }));
+      for (const r of reviewers) await flow.ok(flow.http.post(`/projects/${ownId}/reviewers`, flow.office, { reviewerId: r.id, reviewerOrg: r.org, declaredRelations: [] }), 'assign');
+      clock.set(on('2025-10-10'));
+      for (const [n, r] of reviewers.entries()) await flow.ok(flow.http.post(`/projects/${ownId}/scores`, r.token, { score: 85 + n, comments: '良' }), 'score');
+      clock.set(on('2025-10-15'));
+      await flow.ok(flow.http.post(`/cycles/${CYCLE}/shortlist`, flow.office, { shortlisted: [{ projectId: ownId }], notSelected: [], reason: '评审会议纪要' }), 'shortlist');
+      await flow.openNotice(CYCLE, '2025-10-16');
+      clock.set(on('2025-10-17'));
+
+      const visitor = await browser.newPage({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 1280, height: 900 } });
+      try {
+        await visitor.goto(`${service.url}/console/notices`);
+        await visitor.getByRole('button', { name: '提出异议 旅游管理品牌专业建设项目' }).click();
+        const dialog = visitor.getByRole('dialog');
+        await dialog.getByLabel('姓名').fill('李明');
+        await dialog.getByLabel('所在单位（选填）').fill('太原市某旅行社');
+        await dialog.getByLabel('联系电话或邮箱').fill('13912345678');
+        await dialog.getByLabel('异议内容').fill('申报材料所列合作企业数量与实际不符。');
+        await dialog.locator('input[type=file]').setInputFiles(pdf('合作协议复印件.pdf'));
+        // Stored: the list shows it done, its progress bar gone.
+        await dialog.locator('.ant-upload-list-item-done', { hasText: '合作协议复印件.pdf' }).waitFor();
+        await dialog.locator('.ant-upload-list-item-uploading').waitFor({ state: 'detached' });
+        await shot('objection-form', visitor);
+        await dialog.getByRole('button', { name: '提交异议' }).click();
+        await dialog.getByText('异议已提交').waitFor();
+        const receipt = (await dialog.getByTestId('receipt').textContent())!.trim();
+        expect(receipt).toMatch(/^[0-9a-f-]{36}$/);
+        expect(await dialog.textContent()).toContain('已受理');
+        await shot('objection-receipt', visitor);
+        // Recorded under real name for the office alone; the public notice counts it without naming anyone.
+        const recorded = (await project(ownId)).objections.find((o: { objectionId: string }) => o.objectionId === receipt);
+        expect(recorded).toMatchObject({ status: 'open', objector: { name: '李明', organisation: '太原市某旅行社', contact: '13912345678' } });
+        await visitor.keyboard.press('Escape');
+        await visitor.getByRole('row', { name: /旅游管理品牌专业建设项目/ }).getByText('1', { exact: true }).waitFor();
+        expect(await visitor.content()).not.toContain('李明');
+        await visitor.goto(`${service.url}/console/results`);
+        await visitor.getByText('暂无已公布的立项结果').waitFor();
+        await shot('results', visitor);
+      } finally {
+        await visitor.close();
+      }
+      expect(browserErrors.filter((e) => !/Failed to load resource: the server responded with a status of (401|403|400)/.test(e))).toEqual([]);
     });
   });
 

@@ -4,13 +4,19 @@ import zhCN from 'antd/locale/zh_CN';
 import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import { currentSession, Session } from './api';
 import { Language, LanguageContext, MESSAGES } from './i18n';
-import { navigate, usePage } from './navigation';
+import { navigate, PUBLIC_PAGES, Route, useRoute } from './navigation';
 
 // Each page loads with its first visit: the first route's script stays small.
 const Home = lazy(() => import('./pages/Home').then((m) => ({ default: m.Home })));
 const SetUp = lazy(() => import('./pages/SetUp').then((m) => ({ default: m.SetUp })));
 const SignIn = lazy(() => import('./pages/SignIn').then((m) => ({ default: m.SignIn })));
 const Notices = lazy(() => import('./pages/Notices').then((m) => ({ default: m.Notices })));
+const Results = lazy(() => import('./pages/Results').then((m) => ({ default: m.Results })));
+const Shell = lazy(() => import('./pages/Shell').then((m) => ({ default: m.Shell })));
+const Projects = lazy(() => import('./pages/Projects').then((m) => ({ default: m.Projects })));
+const Project = lazy(() => import('./pages/Project').then((m) => ({ default: m.Project })));
+const Apply = lazy(() => import('./pages/Apply').then((m) => ({ default: m.Apply })));
+const Recommend = lazy(() => import('./pages/Recommend').then((m) => ({ default: m.Recommend })));
 const loading = <Spin size="large" style={{ display: 'block', marginTop: '30vh' }} />;
 
 const LANGUAGE_KEY = 'als-language';
@@ -19,11 +25,19 @@ const LANGUAGE_KEY = 'als-language';
 const THEME = {
   token: {
     colorPrimary: '#1565c0',
+    // Hovered and pressed primaries darken instead of lighten, so white text keeps its contrast.
+    colorPrimaryHover: '#0d47a1',
+    colorPrimaryActive: '#0a3d91',
     colorLink: '#0d47a1',
+    colorError: '#c62828',
     colorTextSecondary: 'rgba(0, 0, 0, 0.66)',
     colorTextTertiary: 'rgba(0, 0, 0, 0.62)',
     colorTextDescription: 'rgba(0, 0, 0, 0.62)',
     colorTextPlaceholder: 'rgba(0, 0, 0, 0.55)',
+  },
+  components: {
+    // The menu on the header's blue: its items white enough for 4.5:1.
+    Menu: { darkItemBg: 'transparent', darkItemColor: 'rgba(255, 255, 255, 0.95)', darkItemHoverColor: '#fff', darkItemSelectedBg: '#0d47a1', darkItemSelectedColor: '#fff' },
   },
 };
 
@@ -35,7 +49,8 @@ export function App() {
     setLanguageState(next);
   }, []);
   const languageValue = useMemo(() => ({ language, setLanguage }), [language, setLanguage]);
-  const page = usePage();
+  const route = useRoute();
+  const page = route.page;
   /** undefined while asked, null when nobody is signed in. */
   const [session, setSession] = useState<Session | null | undefined>(undefined);
 
@@ -48,7 +63,7 @@ export function App() {
   }, [language]);
   // A page that needs a person sends whoever is not signed in to the sign-in page.
   useEffect(() => {
-    if (session === null && page === 'home') navigate('sign-in');
+    if (session === null && !PUBLIC_PAGES.includes(page)) navigate('sign-in');
   }, [session, page]);
 
   const signedIn = async () => {
@@ -58,18 +73,34 @@ export function App() {
 
   let content;
   if (page === 'notices') content = <Notices />;
+  else if (page === 'results') content = <Results />;
   else if (page === 'setup') content = <SetUp onSignedIn={signedIn} />;
   else if (page === 'sign-in') content = <SignIn onSignedIn={signedIn} />;
-  else if (session) content = <Home session={session} onSignedOut={() => setSession(null)} />;
-  else content = loading;
+  else if (session) {
+    content = (
+      <Shell session={session} page={page} onSignedOut={() => setSession(null)}>
+        <Suspense fallback={loading}>{signedInPage(route, session)}</Suspense>
+      </Shell>
+    );
+  } else content = loading;
 
   return (
     <LanguageContext.Provider value={languageValue}>
-      <ConfigProvider locale={language === 'zh' ? zhCN : enUS} theme={THEME}>
+      {/* Lists are short here; without virtual scrolling, Ant Design leaves no unnamed listbox behind (axe-core). */}
+      <ConfigProvider locale={language === 'zh' ? zhCN : enUS} theme={THEME} virtual={false}>
         <AntApp>
           <Suspense fallback={loading}>{content}</Suspense>
         </AntApp>
       </ConfigProvider>
     </LanguageContext.Provider>
   );
+}
+
+/** The page of a signed-in person, inside their frame. */
+function signedInPage(route: Route, session: Session) {
+  if (route.page === 'projects') return <Projects route={route} />;
+  if (route.page === 'project' && route.id) return <Project key={route.id} id={route.id} session={session} />;
+  if (route.page === 'apply') return <Apply />;
+  if (route.page === 'recommend') return <Recommend route={route} session={session} />;
+  return <Home session={session} />;
 }

@@ -1,30 +1,70 @@
 import { useEffect, useState } from 'react';
 
-/** The console's pages, by the path under /console/. */
-export type Page = 'home' | 'sign-in' | 'setup' | 'notices';
+/** The console's pages, by the first segment of the path under /console/. */
+export type Page = 'home' | 'sign-in' | 'setup' | 'notices' | 'results' | 'projects' | 'project' | 'apply' | 'recommend';
+
+/** Where the browser is: the page, the id a page is about (a project), and the query's filters. */
+export interface Route {
+  readonly page: Page;
+  readonly id: string | null;
+  readonly query: URLSearchParams;
+}
 
 const BASE = '/console/';
+const PAGES: readonly Page[] = ['sign-in', 'setup', 'notices', 'results', 'projects', 'apply', 'recommend'];
 
-export function pageOf(pathname: string): Page {
-  const rest = pathname.startsWith(BASE) ? pathname.slice(BASE.length) : '';
-  if (rest.startsWith('setup')) return 'setup';
-  if (rest.startsWith('sign-in')) return 'sign-in';
-  if (rest.startsWith('notices')) return 'notices';
-  return 'home';
+/** The pages anyone opens without signing in. */
+export const PUBLIC_PAGES: readonly Page[] = ['sign-in', 'setup', 'notices', 'results'];
+
+export function routeOf(location: { pathname: string; search: string }): Route {
+  const rest = location.pathname.startsWith(BASE) ? location.pathname.slice(BASE.length) : '';
+  const [first = '', second] = rest.split('/');
+  const query = new URLSearchParams(location.search);
+  // /console/projects/<id> is one project; /console/projects the list.
+  if (first === 'projects' && second) return { page: 'project', id: decodeURIComponent(second), query };
+  const page = PAGES.find((p) => p === first) ?? 'home';
+  return { page, id: null, query };
+}
+
+/** The path of a page, with its id and query. */
+export function pathOf(page: Page, id?: string | null, query?: Record<string, string | undefined>): string {
+  const segment = page === 'home' ? '' : page === 'project' ? `projects/${encodeURIComponent(id ?? '')}` : page;
+  const search = new URLSearchParams(Object.entries(query ?? {}).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== '')).toString();
+  return `${BASE}${segment}${search ? `?${search}` : ''}`;
 }
 
 /** Moves to another page of the console without reloading it; the browser's back button returns. */
-export function navigate(page: Page): void {
-  window.history.pushState(null, '', page === 'home' ? BASE : `${BASE}${page}`);
+export function navigate(page: Page, id?: string | null, query?: Record<string, string | undefined>): void {
+  window.history.pushState(null, '', pathOf(page, id, query));
   window.dispatchEvent(new PopStateEvent('popstate'));
 }
 
-export function usePage(): Page {
-  const [page, setPage] = useState(() => pageOf(window.location.pathname));
+/** The same page with other filters, without a new history entry for each keystroke. */
+export function replaceQuery(query: Record<string, string | undefined>): void {
+  const { page, id } = routeOf(window.location);
+  window.history.replaceState(null, '', pathOf(page, id, query));
+  window.dispatchEvent(new PopStateEvent('popstate'));
+}
+
+export function useRoute(): Route {
+  const [route, setRoute] = useState(() => routeOf(window.location));
   useEffect(() => {
-    const onPop = () => setPage(pageOf(window.location.pathname));
+    const onPop = () => setRoute(routeOf(window.location));
     window.addEventListener('popstate', onPop);
     return () => window.removeEventListener('popstate', onPop);
   }, []);
-  return page;
+  return route;
+}
+
+/** A link inside the console: a real href (opens in a new tab, keyboard-reachable) that navigates in place on a plain click. */
+export function linkProps(page: Page, id?: string | null, query?: Record<string, string | undefined>) {
+  const href = pathOf(page, id, query);
+  return {
+    href,
+    onClick: (event: { preventDefault: () => void; metaKey: boolean; ctrlKey: boolean; shiftKey: boolean; button: number }) => {
+      if (event.metaKey || event.ctrlKey || event.shiftKey || event.button !== 0) return;
+      event.preventDefault();
+      navigate(page, id, query);
+    },
+  };
 }

@@ -9,7 +9,9 @@ import { nameBasedUuid } from '../../application/ids';
 import { DecideProject } from '../../application/project.commands';
 import { projectStream } from '../../application/streams';
 import type { Actor } from '../../domain/messages';
-import { DocumentStore } from '../documents/document-store';
+import { AppConfig } from '../../config';
+import { ALLOWED_MEDIA_TYPES, DocumentStore } from '../documents/document-store';
+import { APP_CONFIG } from '../event-store/event-store.module';
 import { ProjectQueries } from '../read-models/projects/projects.query';
 import { ReadModels } from '../read-models/read-models';
 import { Public } from './auth.guard';
@@ -38,6 +40,7 @@ export class PublicController {
     private readonly documents: DocumentStore,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   @Public()
@@ -50,6 +53,13 @@ export class PublicController {
     this.reads.take(request.ip);
     await this.reach(query);
     return this.projectQueries.notices(query);
+  }
+
+  @Public()
+  @Get('limits')
+  @ApiOperation({ summary: 'What an upload may be (its largest size in bytes, its media types), for a page to check a file before sending it — anyone' })
+  limits() {
+    return { documentMaxBytes: this.config.documentMaxBytes, documentMediaTypes: ALLOWED_MEDIA_TYPES };
   }
 
   @Public()

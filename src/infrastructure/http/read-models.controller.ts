@@ -2,6 +2,7 @@ import { Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/c
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Max, MaxLength } from 'class-validator';
 import { CATALOG } from '../../application/catalog';
+import { Clock, CLOCK } from '../../application/clock';
 import { isProjectProgramType, ProgramCatalog } from '../../domain/catalog/program-catalog';
 import { requireOperation } from '../../domain/service.access';
 import { Actor } from '../../domain/messages';
@@ -100,6 +101,7 @@ export class ReadModelsController {
     private readonly cycleQueries: CycleQueries,
     private readonly reactor: ReactorService,
     @Inject(CATALOG) private readonly catalog: ProgramCatalog,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   /** A filter naming no program type of the catalog would list nothing: it is refused, with the codes it may take. */
@@ -162,11 +164,14 @@ export class ReadModelsController {
   }
 
   @Get('cycles')
-  @ApiOperation({ summary: 'Cycle dashboards: status, quota used and remaining, per tier' })
+  @ApiOperation({ summary: 'Cycle dashboards: status, quota used and remaining, per tier, and whether the application window is open now (by the service’s clock)' })
   async cycles(@Query() query: CycleListQuery, @CurrentActor() actor: Actor) {
     this.checkProgramType(query.programType, false);
     await this.reach(query);
-    return this.cycleQueries.list(actor, query, query);
+    const page = this.cycleQueries.list(actor, query, query);
+    const now = this.clock.now().getTime();
+    const windowOpen = (c: Record<string, unknown>) => c.status === 'Open' && Date.parse(String(c.opensAt)) <= now && now < Date.parse(String(c.closesAt));
+    return { ...page, items: page.items.map((c) => ({ ...c, windowOpen: windowOpen(c) })) };
   }
 
   @Get('cycles/:id/dashboard')

@@ -399,7 +399,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Cycle dashboards: status, quota used and remaining, per tier */
+        /** Cycle dashboards: status, quota used and remaining, per tier, and whether the application window is open now (by the service’s clock) */
         get: operations["ReadModelsController_cycles"];
         put?: never;
         /** Open a program cycle (call/batch) with its rules — office */
@@ -978,6 +978,23 @@ export interface paths {
             cookie?: never;
         };
         get: operations["HealthController_health"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/limits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What an upload may be (its largest size in bytes, its media types), for a page to check a file before sending it — anyone */
+        get: operations["PublicController_limits"];
         put?: never;
         post?: never;
         delete?: never;
@@ -9574,6 +9591,23 @@ export interface operations {
         requestBody?: never;
         responses: {
             /** @description The service, its event store and the projection lag (503 when the store is down or a projection failed). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    PublicController_limits: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
             200: {
                 headers: {
                     [name: string]: unknown;

@@ -1,6 +1,6 @@
 import { Alert, Button, Form, Input, Result, Typography } from 'antd';
 import { useState } from 'react';
-import { api, Problem, ProblemError } from '../api';
+import { call, Problem, ProblemError, service } from '../api';
 import { useMessages } from '../i18n';
 import { Frame } from './Frame';
 
@@ -29,7 +29,7 @@ export function SetUp({ onSignedIn }: { onSignedIn: () => Promise<void> }) {
     setBusy(true);
     setProblem(null);
     try {
-      await api('POST', '/auth/setup', { token: secret, login: values.login, password: values.password });
+      await call(service.POST('/auth/setup', { body: { token: secret, login: values.login, password: values.password } }));
       // The link is spent: it leaves the address bar and the history.
       window.history.replaceState(null, '', '/console/');
       await onSignedIn();

@@ -1,6 +1,6 @@
 import { Alert, Button, Form, Input, Typography } from 'antd';
 import { useEffect, useState } from 'react';
-import { api, Problem, ProblemError } from '../api';
+import { call, Problem, ProblemError, service } from '../api';
 import { useMessages } from '../i18n';
 import { Frame } from './Frame';
 
@@ -18,7 +18,7 @@ export function SignIn({ onSignedIn }: { onSignedIn: () => Promise<void> }) {
   const [identityPlatform, setIdentityPlatform] = useState(false);
 
   useEffect(() => {
-    api<{ identityPlatform: boolean }>('GET', '/auth/methods').then(
+    (call(service.GET('/auth/methods')) as unknown as Promise<{ identityPlatform: boolean }>).then(
       (methods) => setIdentityPlatform(methods.identityPlatform),
       // Without the answer the password form still works.
       () => undefined,
@@ -29,7 +29,7 @@ export function SignIn({ onSignedIn }: { onSignedIn: () => Promise<void> }) {
     setBusy(true);
     setProblem(null);
     try {
-      await api('POST', '/auth/sign-in', { login: values.login, password: values.password, ...(values.totp ? { totp: values.totp } : {}) });
+      await call(service.POST('/auth/sign-in', { body: { login: values.login, password: values.password, ...(values.totp ? { totp: values.totp } : {}) } }));
       await onSignedIn();
     } catch (error) {
       if (!(error instanceof ProblemError)) throw error;

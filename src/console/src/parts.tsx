@@ -1,0 +1,148 @@
+import { InboxOutlined } from '@ant-design/icons';
+import { Alert, Tag, Upload } from 'antd';
+import type { UploadFile, UploadProps } from 'antd';
+import { useCallback, useEffect, useState } from 'react';
+import { call, DocumentRef, Problem, ProblemError, service, upload } from './api';
+import { useMessages } from './i18n';
+
+/** What a page loads: undefined while asked, the answer, or the problem; `reload` asks again. */
+export function useLoad<T>(load: () => Promise<T>, dependencies: readonly unknown[]) {
+  const [value, setValue] = useState<T | undefined>(undefined);
+  const [problem, setProblem] = useState<Problem | null>(null);
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const run = useCallback(load, dependencies);
+  const reload = useCallback(() => {
+    setProblem(null);
+    run().then(setValue, (error: unknown) => {
+      if (!(error instanceof ProblemError)) throw error;
+      setProblem(error.problem);
+    });
+  }, [run]);
+  useEffect(reload, [reload]);
+  return { value, problem, reload };
+}
+
+/** A problem the service answered, as a sentence in the user's language, announced to screen readers. */
+export function ProblemAlert({ problem, style }: { problem: Problem | null; style?: React.CSSProperties }) {
+  const { problem: sentence } = useMessages();
+  if (!problem) return null;
+  return <Alert role="alert" type="error" showIcon title={sentence(problem)} style={{ marginBottom: 16, ...style }} />;
+}
+
+/** Each call's problem kept for its form: the form's fields keep what was typed. */
+export async function attempt<T>(action: () => Promise<T>, onProblem: (problem: Problem) => void): Promise<T | undefined> {
+  try {
+    return await action();
+  } catch (error) {
+    if (!(error instanceof ProblemError)) throw error;
+    onProblem(error.problem);
+    return undefined;
+  }
+}
+
+let limits: Promise<{ documentMaxBytes: number; documentMediaTypes: string[] }> | undefined;
+/** What an upload may be, asked of the service once. */
+const uploadLimits = () => (limits ??= call(service.GET('/limits')) as unknown as Promise<{ documentMaxBytes: number; documentMediaTypes: string[] }>);
+
+const megabytes = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MB`;
+
+/** A stored document as a file of the upload list: its link downloads it under its original name. */
+const asFile = (ref: DocumentRef, public_: boolean): UploadFile => ({
+  uid: ref.sha256,
+  name: ref.name,
+  status: 'done',
+  size: ref.size,
+  // The public's own evidence is not theirs to read back (they have no session); the office reads it.
+  url: public_ ? undefined : `/documents/${ref.sha256}`,
+});
+
+/**
+ * Documents by drag and drop or the keyboard: type and size checked before sending, the progress of
+ * each upload shown, the stored ones linked for preview and download. `max` 1 holds one document.
+ */
+export function DocumentField({
+  value,
+  onChange,
+  max,
+  label,
+  path = '/documents',
+}: {
+  value?: DocumentRef[];
+  onChange?: (value: DocumentRef[]) => void;
+  max: number;
+  label: string;
+  path?: '/documents' | '/notices/evidence';
+}) {
+  const { t, problem: sentence } = useMessages();
+  const [pending, setPending] = useState<UploadFile[]>([]);
+  const [refusal, setRefusal] = useState<string | null>(null);
+  const [known, setKnown] = useState<{ documentMaxBytes: number; documentMediaTypes: string[] } | null>(null);
+  useEffect(() => {
+    void uploadLimits().then(setKnown, () => undefined);
+  }, []);
+  const stored = value ?? [];
+  const isPublic = path !== '/documents';
+
+  const check = (file: File): string | null => {
+    if (!known) return null;
+    if (!known.documentMediaTypes.includes(file.type)) return `${t.fileTypeRefused}${file.name}`;
+    if (file.size > known.documentMaxBytes) return `${t.fileTooLarge}${file.name}（${megabytes(file.size)} > ${megabytes(known.documentMaxBytes)}）`;
+    return null;
+  };
+
+  return (
+    <>
+      <Upload.Dragger
+        multiple={max > 1}
+        maxCount={max}
+        fileList={[...stored.map((ref) => asFile(ref, isPublic)), ...pending]}
+        accept={known?.documentMediaTypes.join(',') ?? '.pdf,.jpg,.jpeg,.png'}
+        beforeUpload={(file) => {
+          const refused = check(file);
+          setRefusal(refused);
+          return refused ? Upload.LIST_IGNORE : true;
+        }}
+        onRemove={(file) => {
+          onChange?.(stored.filter((ref) => ref.sha256 !== file.uid));
+          return true;
+        }}
+        customRequest={({ file }) => {
+          const chosen = file as File & { uid: string };
+          const entry: UploadFile = { uid: chosen.uid, name: chosen.name, status: 'uploading', percent: 0 };
+          setPending((list) => [...list, entry]);
+          const progress = (percent: number) => setPending((list) => list.map((f) => (f.uid === entry.uid ? { ...f, percent } : f)));
+          upload(chosen, progress, path).then(
+            (ref) => {
+              setPending((list) => list.filter((f) => f.uid !== entry.uid));
+              onChange?.(max === 1 ? [ref] : [...stored.filter((s) => s.sha256 !== ref.sha256), ref]);
+            },
+            (error: unknown) => {
+              setPending((list) => list.filter((f) => f.uid !== entry.uid));
+              setRefusal(error instanceof ProblemError ? sentence(error.problem) : String(error));
+            },
+          );
+        }}
+        aria-label={label}
+        // Each upload's progress bar is named for screen readers (Ant Design's is not).
+        progress={{ 'aria-label': `${t.uploading}：${label}` } as UploadProps['progress']}
+      >
+        <p className="ant-upload-drag-icon">
+          <InboxOutlined aria-hidden />
+        </p>
+        <p className="ant-upload-text">{t.uploadHint}</p>
+        <p className="ant-upload-hint">{known ? `${t.uploadTypes} ${megabytes(known.documentMaxBytes)}` : ''}</p>
+      </Upload.Dragger>
+      {refusal && <Alert role="alert" type="error" showIcon title={refusal} style={{ marginTop: 8 }} />}
+    </>
+  );
+}
+
+/** A due day, in colours that keep 4.5:1 contrast (Ant Design's orange tag does not). */
+export function DueTag({ children }: { children: React.ReactNode }) {
+  return <Tag style={{ color: '#874d00', background: '#fff7e6', borderColor: '#ffc069' }}>{children}</Tag>;
+}
+
+/** Words for screen readers alone: a button's visible "Up" is "Up <the project>" to them. */
+export function ForScreenReaders({ children }: { children: React.ReactNode }) {
+  return <span style={{ position: 'absolute', width: 1, height: 1, overflow: 'hidden', clip: 'rect(0 0 0 0)', whiteSpace: 'nowrap' }}>{children}</span>;
+}
