@@ -43,7 +43,10 @@ if (!available) process.stderr.write(`\ntest/browser/console.e2e-spec.ts: ${SKIP
   /** Every page's screenshot, after axe-core found no violation of serious or critical impact on it. */
   const shot = async (name: string, on: Page = page) => {
     // A settled page: transitions and entrance animations (a toast fading in) are not what a person reads.
-    await on.evaluate(() => Promise.all(document.getAnimations().map((animation) => animation.finished.catch(() => undefined))));
+    await on.evaluate(() => {
+      const { document } = globalThis as unknown as { document: { getAnimations(): { finished: Promise<unknown> }[] } };
+      return Promise.all(document.getAnimations().map((animation) => animation.finished.catch(() => undefined)));
+    });
     expect({ page: name, violations: await accessibilityViolations(on) }).toEqual({ page: name, violations: [] });
     await on.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
   };

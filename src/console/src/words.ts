@@ -173,6 +173,12 @@ export const EVENTS: Words = {
   },
 };
 
+/** Who acted, by role, as a history names them. */
+export const ROLES: Words = {
+  zh: { applicant: '申报单位', recommender: '市级推荐单位', reviewer: '评审专家', office: '省教育厅', auditor: '审计人员', public: '社会公众' },
+  en: { applicant: 'Applicant', recommender: 'City bureau', reviewer: 'Expert', office: 'Provincial office', auditor: 'Auditor', public: 'Member of the public' },
+};
+
 /** The to-do list's kinds of work, and the deadlines a project's page shows (their `kind`). */
 export const WORK: Words = {
   zh: {

@@ -15,6 +15,7 @@ import { requireSeen } from '../../domain/access';
 import { PROJECT_ACCESS } from '../../domain/project/project.access';
 import { projectDecider } from '../../domain/project/project.decider';
 import { deadlinesOf } from '../read-models/deadlines/deadlines.query';
+import { ProjectQueries } from '../read-models/projects/projects.query';
 import { ReadModels } from '../read-models/read-models';
 import { redactFor } from './audit.controller';
 import { CurrentActor } from './auth.guard';
@@ -74,6 +75,7 @@ export class ProjectsController {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly streams: FoldedStreams,
     private readonly readModels: ReadModels,
+    private readonly projectQueries: ProjectQueries,
   ) {}
 
   // ------------------------------------------------------------------------------------------- selection
@@ -102,7 +104,8 @@ export class ProjectsController {
     requireSeen(PROJECT_ACCESS, actor, state);
     const objectors = state.objections.length > 0 ? await this.objectorsOf(stream, revision, actor) : new Map<string, unknown>();
     reply.header('etag', etagOf(revision));
-    return { id, revision, ...state, objections: state.objections.map((o) => ({ ...o, objector: objectors.get(o.objectionId) })) };
+    const names = { applicantName: this.projectQueries.organisationNames([state.applicantOrg]).get(state.applicantOrg) ?? null, cycleName: this.projectQueries.cycleName(state.cycleId) };
+    return { id, revision, ...state, ...names, objections: state.objections.map((o) => ({ ...o, objector: objectors.get(o.objectionId) })) };
   }
 
   @Get(':id/timeline')
@@ -116,8 +119,14 @@ export class ProjectsController {
     if (state.status === 'None') throw new ProblemError({ status: 404, code: 'project-not-found', title: 'Not Found', detail: `no project ${id}` });
     requireSeen(PROJECT_ACCESS, actor, state);
     const events = (await history(this.store, DECIDERS, stream, auditViewFor(actor.role))).map(({ stateAfter: _state, position: _position, ...entry }) => entry);
-    await this.readModels.reach(undefined);
-    return { id, status: state.status, events, due: deadlinesOf(this.readModels.db, stream) };
+    // Each actor's organisation by name, as a person reads a history (a redacted objector stays redacted).
+    const orgOf = (entry: (typeof events)[number]) => (entry.actor as { org?: unknown } | undefined)?.org;
+    const names = this.projectQueries.organisationNames(events.map(orgOf).filter((org): org is string => typeof org === 'string'));
+    const named = events.map((entry) => {
+      const org = orgOf(entry);
+      return typeof org === 'string' && names.has(org) ? { ...entry, actor: { ...(entry.actor as object), orgName: names.get(org) } } : entry;
+    });
+    return { id, status: state.status, events: named, due: deadlinesOf(this.readModels.db, stream) };
   }
 
   @Post(':id/edit')

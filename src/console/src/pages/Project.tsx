@@ -1,10 +1,10 @@
 import { App, Button, Card, Checkbox, Descriptions, Empty, Flex, Form, Input, Modal, Radio, Skeleton, Tag, Timeline, Typography } from 'antd';
 import { useState } from 'react';
 import { call, DocumentRef, Problem, Session, service } from '../api';
-import { DUTIES, PROGRAMS, useMessages } from '../i18n';
+import { PROGRAMS, useMessages } from '../i18n';
 import { linkProps } from '../navigation';
 import { attempt, DocumentField, DueTag, ProblemAlert, useLoad } from '../parts';
-import { beijingDay, beijingTime, EVENTS, STAGES, word, WORK } from '../words';
+import { beijingDay, beijingTime, EVENTS, ROLES, STAGES, word, WORK } from '../words';
 import { fieldErrors, SubjectFields, subjectOf } from './Apply';
 
 interface ProjectView {
@@ -18,10 +18,12 @@ interface ProjectView {
   readonly region: string;
   readonly subject: { readonly kind: string } & Record<string, unknown>;
   readonly documents: { readonly applicationForm: DocumentRef | null; readonly attachments: DocumentRef[] };
+  readonly applicantName: string | null;
+  readonly cycleName: string | null;
 }
 
 interface TimelineView {
-  readonly events: readonly { revision: number; type: string; actor?: { role?: string; org?: string } | { redacted: true }; reason: string | null; recordedAt: string; rulesVersion: string | null }[];
+  readonly events: readonly { revision: number; type: string; actor?: { role?: string; org?: string; orgName?: string } | { redacted: true }; reason: string | null; recordedAt: string; rulesVersion: string | null }[];
   readonly due: readonly { kind: string; key: string; dueAt: string }[];
 }
 
@@ -57,8 +59,8 @@ export function Project({ id, session }: { id: string; session: Session }) {
       </Flex>
       <Descriptions size="small" column={2} style={{ margin: '16px 0', background: '#fff', padding: 12 }}>
         <Descriptions.Item label={t.program}>{PROGRAMS[language][p.programType] ?? p.programType}</Descriptions.Item>
-        <Descriptions.Item label={t.cycle}>{p.cycleId}</Descriptions.Item>
-        <Descriptions.Item label={t.applicant}>{p.applicantOrg}</Descriptions.Item>
+        <Descriptions.Item label={t.cycle}>{p.cycleName ?? p.cycleId}</Descriptions.Item>
+        <Descriptions.Item label={t.applicant}>{p.applicantName ?? p.applicantOrg}</Descriptions.Item>
         <Descriptions.Item label={t.city}>{p.region}</Descriptions.Item>
       </Descriptions>
       {role === 'applicant' && EDITABLE.includes(p.status) && (
@@ -86,7 +88,7 @@ export function Project({ id, session }: { id: string; session: Session }) {
                     <Typography.Text strong>{word(EVENTS, language, e.type)}</Typography.Text>
                     <br />
                     <Typography.Text type="secondary">
-                      {[beijingTime(e.recordedAt), actor?.role ? (DUTIES[language][actor.role] ?? actor.role) : null, actor?.org].filter(Boolean).join(' · ')}
+                      {[beijingTime(e.recordedAt), actor?.role ? word(ROLES, language, actor.role) : null, actor?.orgName ?? actor?.org].filter(Boolean).join(' · ')}
                     </Typography.Text>
                     {e.reason && <Typography.Paragraph style={{ margin: 0 }}>{e.reason}</Typography.Paragraph>}
                   </>

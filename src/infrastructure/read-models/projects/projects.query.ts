@@ -178,6 +178,22 @@ export class ProjectQueries {
     return { ...page, items };
   }
 
+  /** Organisations' names as the registry holds them, by credit code (a code the registry lacks is left out). */
+  organisationNames(codes: readonly string[]): Map<string, string> {
+    const unique = [...new Set(codes)];
+    if (unique.length === 0) return new Map();
+    const rows = read('organisations', () =>
+      this.readModels.db.prepare(`SELECT credit_code AS code, name FROM organisations WHERE credit_code IN (${unique.map(() => '?').join(', ')})`).all(...unique),
+    ) as { code: string; name: string }[];
+    return new Map(rows.map((r) => [r.code, r.name]));
+  }
+
+  /** A cycle's name, from its dashboard. */
+  cycleName(cycleId: string): string | null {
+    const row = read('cycle_dashboard', () => this.readModels.db.prepare('SELECT name FROM cycle_dashboard WHERE id = ?').get(cycleId)) as { name: string } | undefined;
+    return row?.name ?? null;
+  }
+
   /** How many of a cycle's projects are at each stage. */
   perStage(cycleId: string): Record<string, number> {
     const stages = read('project_status', () =>
