@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { Browser, chromium, Page } from 'playwright-core';
 import { FirstStart } from '../../src/infrastructure/accounts/first-start.service';
-import { Accounts } from '../support/accounts';
+import { Accounts, creditCodeFor } from '../support/accounts';
 import { FakeClock, on } from '../support/lifecycle';
 import { OidcTestProvider, startOidcTestProvider, TEST_ACCOUNTS } from '../support/oidc-test-provider';
 import { ProjectFlow } from '../support/project-flow';
@@ -241,6 +241,9 @@ if (!available) process.stderr.write(`\ntest/browser/console.e2e-spec.ts: ${SKIP
       otherId = await flow.draft(other, CYCLE, 'brand-major', '数控技术应用品牌专业');
       await flow.ok(flow.submit(other, otherId), 'submit the other school’s application');
       tab = await browser.newPage({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 1280, height: 900 } });
+      tab.on('console', (message) => {
+        if (message.type() === 'error') browserErrors.push(message.text());
+      });
       tab.on('pageerror', (error) => browserErrors.push(error.message));
     }, 60_000);
     afterAll(async () => {
@@ -400,6 +403,38 @@ if (!available) process.stderr.write(`\ntest/browser/console.e2e-spec.ts: ${SKIP
         await visitor.close();
       }
       expect(browserErrors.filter((e) => !/Failed to load resource: the server responded with a status of (401|403|400)/.test(e))).toEqual([]);
+    });
+
+    it('lets an enterprise apply for incubation, declaring each condition, and its city recommend it', async () => {
+      const creditCode = creditCodeFor('太原重工股份有限公司', '91');
+      people.enterprise = await accounts.account({ sub: 'tz-admin', role: 'applicant', org: creditCode, orgName: '太原重工股份有限公司', region: '太原市', grants: ['enterprise-admin'] });
+      await signInAs('enterprise');
+      await tab.getByRole('link', { name: '本企业' }).click();
+      await tab.getByRole('heading', { name: '申请纳入产教融合型企业培育' }).waitFor();
+      expect(await tab.getByLabel('企业名称').inputValue()).toBe('太原重工股份有限公司');
+      for (const condition of ['在本省注册并依法纳税', '主营业务不是教育', '近三年未发生重大环保、安全、质量事故', '信用状况良好', '无违法违规纳税记录']) {
+        await tab.getByLabel(condition).check();
+      }
+      await uploadTo(card('申报信息'), 0, pdf('产教融合型企业申请书.pdf'));
+      await shot('enterprise-apply', tab);
+      await tab.getByRole('button', { name: '提交申请' }).click();
+      await tab.getByText('已申请，待市局推荐').first().waitFor();
+      await card('办理记录').getByText('提交培育申请').waitFor();
+      await shot('enterprise', tab);
+      await signOut();
+
+      await signInAs('bureau');
+      const todo = tab.getByRole('list', { name: '待办事项' });
+      await todo.getByRole('link', { name: '待推荐的企业申请' }).click();
+      await tab.getByRole('link', { name: '太原重工股份有限公司' }).click();
+      const recommend = card('推荐');
+      await recommend.getByLabel('推荐意见 / 不予推荐理由').fill('该企业校企合作基础扎实，同意推荐');
+      await recommend.getByRole('button', { name: '推荐', exact: true }).click();
+      await tab.getByText('已推荐，待部门联审').first().waitFor();
+      const recorded = (await flow.http.get(`/enterprises/${creditCode}`, flow.office)).body;
+      expect(recorded).toMatchObject({ status: 'Recommended', name: '太原重工股份有限公司', region: '太原市' });
+      await shot('enterprise-recommended', tab);
+      expect(browserErrors.filter((e) => !/Failed to load resource: the server responded with a status of (401|403|400|404)/.test(e))).toEqual([]);
     });
   });
 

@@ -1,6 +1,6 @@
-import { Accounts } from '../support/accounts';
+import { Accounts, creditCodeFor } from '../support/accounts';
 import { client, HttpResult } from '../support/http';
-import { expectOk, FakeClock, on } from '../support/lifecycle';
+import { expectOk, FakeClock, on, upload } from '../support/lifecycle';
 import { ProjectFlow, Reviewer } from '../support/project-flow';
 import { RunningApp, startTestApp } from '../support/test-app';
 
@@ -29,7 +29,7 @@ describe('to-do lists, draft documents and the public pages', () => {
     after = answer.position ?? after;
     return answer;
   };
-  const todo = async (token: string) => (await http.get(`/todo?after=${after}`, token)).body.items as { kind: string; count: number; dueOn: string | null; status: string | null }[];
+  const todo = async (token: string) => (await http.get(`/todo?after=${after}`, token)).body.items as { subject: string; kind: string; count: number; dueOn: string | null; status: string | null }[];
   const objection = (body: Record<string, unknown>, headers?: Record<string, string>) =>
     http.post('/notices/objections', undefined, { projectId, objector: { name: '李四', organisation: '太原市某企业', contact: '13900000000' }, statement: '专业招生人数与申报不符', ...body }, headers);
 
@@ -57,7 +57,7 @@ describe('to-do lists, draft documents and the public pages', () => {
   afterAll(() => running.stop());
 
   it('lists a school’s drafts as due when the window closes, and nothing for roles with nothing waiting', async () => {
-    expect(await todo(lead)).toEqual([{ kind: 'submit-application', count: 2, dueOn: '2025-09-15', status: 'Draft' }]);
+    expect(await todo(lead)).toEqual([{ subject: 'project', kind: 'submit-application', count: 2, dueOn: '2025-09-15', status: 'Draft' }]);
     expect(await todo(recommender)).toEqual([]);
     expect(await todo(reviewers[0]!.token)).toEqual([]);
   });
@@ -86,16 +86,16 @@ describe('to-do lists, draft documents and the public pages', () => {
   });
 
   it('gives the city its formal checks with their last day, then the office and the reviewers theirs', async () => {
-    expect(await todo(lead)).toEqual([{ kind: 'submit-application', count: 1, dueOn: '2025-09-15', status: 'Draft' }]);
+    expect(await todo(lead)).toEqual([{ subject: 'project', kind: 'submit-application', count: 1, dueOn: '2025-09-15', status: 'Draft' }]);
     // The formal check ends the catalog's 28 days after the window closed on 15 September.
-    expect(await todo(recommender)).toEqual([{ kind: 'formal-check', count: 1, dueOn: '2025-10-13', status: 'Submitted' }]);
+    expect(await todo(recommender)).toEqual([{ subject: 'project', kind: 'formal-check', count: 1, dueOn: '2025-10-13', status: 'Submitted' }]);
     clock.set(on('2025-09-20'));
     await ok(http.post(`/projects/${projectId}/formal-check`, recommender, { result: 'passed' }), 'check');
-    expect(await todo(recommender)).toEqual([{ kind: 'recommend', count: 1, dueOn: null, status: 'FormallyChecked' }]);
+    expect(await todo(recommender)).toEqual([{ subject: 'project', kind: 'recommend', count: 1, dueOn: null, status: 'FormallyChecked' }]);
     await ok(http.post(`/projects/${projectId}/recommend`, recommender, { rank: 1 }), 'recommend');
-    expect(await todo(flow.office)).toEqual([{ kind: 'assign-reviewers', count: 1, dueOn: null, status: 'Recommended' }]);
+    expect(await todo(flow.office)).toEqual([{ subject: 'project', kind: 'assign-reviewers', count: 1, dueOn: null, status: 'Recommended' }]);
     for (const r of reviewers) await ok(http.post(`/projects/${projectId}/reviewers`, flow.office, { reviewerId: r.id, reviewerOrg: r.org, declaredRelations: [] }), 'assign');
-    expect(await todo(reviewers[0]!.token)).toEqual([{ kind: 'score-review', count: 1, dueOn: null, status: null }]);
+    expect(await todo(reviewers[0]!.token)).toEqual([{ subject: 'project', kind: 'score-review', count: 1, dueOn: null, status: null }]);
     clock.set(on('2025-10-10'));
     for (const [n, r] of reviewers.entries()) await ok(http.post(`/projects/${projectId}/scores`, r.token, { score: 85 + n, comments: '良好' }), 'score');
     expect(await todo(reviewers[0]!.token)).toEqual([]);
@@ -167,5 +167,48 @@ describe('to-do lists, draft documents and the public pages', () => {
     // Four writes (an upload, three objections) and a refused one went before.
     expect(answered).toBe(15);
     expect([refused?.status, refused?.body.code]).toEqual([429, 'rate-limited']);
+  });
+});
+
+describe('enterprise work on the to-do lists, and an enterprise’s timeline', () => {
+  const clock = new FakeClock(on('2025-03-03'));
+  let running: RunningApp;
+  let http: ReturnType<typeof client>;
+  const TAIZHONG = creditCodeFor('太原重工股份有限公司', '91');
+  let enterprise: string;
+  let recommender: string;
+  let office: string;
+  let after = '0';
+  const todo = async (token: string) => (await http.get(`/todo?after=${after}`, token)).body.items as { subject: string; kind: string; count: number; status: string | null }[];
+
+  beforeAll(async () => {
+    running = await startTestApp({}, clock);
+    http = client(running);
+    const accounts = await Accounts.of(running);
+    office = await accounts.token({ sub: 'office-1', role: 'office', org: '山西省教育厅' });
+    enterprise = await accounts.token({ sub: 'tz-1', role: 'applicant', org: TAIZHONG, orgName: '太原重工股份有限公司', region: '太原市', grants: ['enterprise-admin'] });
+    recommender = await accounts.token({ sub: 'ty-1', role: 'recommender', org: '太原市教育局', region: '太原市' });
+    const doc = await upload(running, enterprise, '申请书.pdf');
+    const declarations = { registeredAndTaxedInProvince: true, mainBusinessNotEducation: true, noMajorAccident: true, goodCredit: true, noTaxViolation: true };
+    after = expectOk(await http.post('/enterprises', enterprise, { creditCode: TAIZHONG, name: '太原重工股份有限公司', region: '太原市', declarations, documents: [doc] }), 'apply').position;
+  });
+  afterAll(() => running.stop());
+
+  it('gives the city the enterprise to recommend, then the office its joint review', async () => {
+    expect(await todo(recommender)).toEqual([{ subject: 'enterprise', kind: 'recommend-enterprise', count: 1, dueOn: null, status: 'Submitted' }]);
+    expect(await todo(office)).toEqual([]);
+    after = expectOk(await http.post(`/enterprises/${TAIZHONG}/recommend`, recommender, { opinion: '同意推荐' }), 'recommend').position;
+    expect(await todo(recommender)).toEqual([]);
+    expect(await todo(office)).toEqual([{ subject: 'enterprise', kind: 'joint-review', count: 1, dueOn: null, status: 'Recommended' }]);
+  });
+
+  it('tells the enterprise’s history with each actor’s organisation by name, to whoever may read it', async () => {
+    const timeline = (await http.get(`/enterprises/${TAIZHONG}/timeline`, enterprise)).body;
+    expect(timeline.events.map((e: { type: string }) => e.type)).toEqual(['IncubationApplicationSubmitted', 'IncubationApplicationRecommended']);
+    expect(timeline.events[0].actor).toMatchObject({ role: 'applicant', org: TAIZHONG, orgName: '太原重工股份有限公司' });
+    expect(timeline.due).toEqual([]);
+    const stranger = await (await Accounts.of(running)).token({ sub: 'dt-1', role: 'recommender', org: '大同市教育局', region: '大同市' });
+    expect((await http.get(`/enterprises/${TAIZHONG}/timeline`, stranger)).status).toBe(403);
+    expect((await http.get('/enterprises/91140100MA0GXXXX00/timeline', office)).body.code).toBe('enterprise-not-found');
   });
 });

@@ -16,6 +16,8 @@ const Shell = lazy(() => import('./pages/Shell').then((m) => ({ default: m.Shell
 const Projects = lazy(() => import('./pages/Projects').then((m) => ({ default: m.Projects })));
 const Project = lazy(() => import('./pages/Project').then((m) => ({ default: m.Project })));
 const Apply = lazy(() => import('./pages/Apply').then((m) => ({ default: m.Apply })));
+const Enterprises = lazy(() => import('./pages/Enterprises').then((m) => ({ default: m.Enterprises })));
+const Enterprise = lazy(() => import('./pages/Enterprise').then((m) => ({ default: m.Enterprise })));
 const Recommend = lazy(() => import('./pages/Recommend').then((m) => ({ default: m.Recommend })));
 const loading = <Spin size="large" style={{ display: 'block', marginTop: '30vh' }} />;
 
@@ -86,8 +88,8 @@ export function App() {
 
   return (
     <LanguageContext.Provider value={languageValue}>
-      {/* Lists are short here; without virtual scrolling, Ant Design leaves no unnamed listbox behind (axe-core). */}
-      <ConfigProvider locale={language === 'zh' ? zhCN : enUS} theme={THEME} virtual={false}>
+      {/* Lists are short here; without virtual scrolling, Ant Design leaves no unnamed listbox behind (axe-core). Buttons keep their words as written (no space inside 保存). */}
+      <ConfigProvider locale={language === 'zh' ? zhCN : enUS} theme={THEME} virtual={false} button={{ autoInsertSpace: false }}>
         <AntApp>
           <Suspense fallback={loading}>{content}</Suspense>
         </AntApp>
@@ -102,5 +104,7 @@ function signedInPage(route: Route, session: Session) {
   if (route.page === 'project' && route.id) return <Project key={route.id} id={route.id} session={session} />;
   if (route.page === 'apply') return <Apply />;
   if (route.page === 'recommend') return <Recommend route={route} session={session} />;
+  if (route.page === 'enterprises') return <Enterprises route={route} />;
+  if (route.page === 'enterprise' && route.id) return <Enterprise key={route.id} id={route.id} session={session} />;
   return <Home session={session} />;
 }

@@ -1,9 +1,10 @@
 import { InboxOutlined } from '@ant-design/icons';
-import { Alert, Tag, Upload } from 'antd';
+import { Alert, Card, Skeleton, Tag, Timeline, Typography, Upload } from 'antd';
 import type { UploadFile, UploadProps } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { call, DocumentRef, Problem, ProblemError, service, upload } from './api';
 import { useMessages } from './i18n';
+import { beijingTime, EVENTS, ROLES, word } from './words';
 
 /** What a page loads: undefined while asked, the answer, or the problem; `reload` asks again. */
 export function useLoad<T>(load: () => Promise<T>, dependencies: readonly unknown[]) {
@@ -145,4 +146,41 @@ export function DueTag({ children }: { children: React.ReactNode }) {
 /** Words for screen readers alone: a button's visible "Up" is "Up <the project>" to them. */
 export function ForScreenReaders({ children }: { children: React.ReactNode }) {
   return <span style={{ position: 'absolute', width: 1, height: 1, overflow: 'hidden', clip: 'rect(0 0 0 0)', whiteSpace: 'nowrap' }}>{children}</span>;
+}
+
+/** A record's history and what is due, as GET /projects/{id}/timeline and GET /enterprises/{id}/timeline answer. */
+export interface TimelineView {
+  readonly events: readonly { revision: number; type: string; actor?: { role?: string; org?: string; orgName?: string } | { redacted: true }; reason: string | null; recordedAt: string; rulesVersion: string | null }[];
+  readonly due: readonly { kind: string; key: string; dueAt: string }[];
+}
+
+/** A record's history in plain words, the latest first: what happened, when (Beijing), who and why. */
+export function History({ timeline }: { timeline: { value: TimelineView | undefined; problem: Problem | null } }) {
+  const { t, language } = useMessages();
+  return (
+    <Card title={<h2 style={{ fontSize: 16, margin: 0 }}>{t.history}</h2>} style={{ marginTop: 24 }}>
+      <ProblemAlert problem={timeline.problem} />
+      {timeline.value === undefined && !timeline.problem && <Skeleton active />}
+      {timeline.value && (
+        <Timeline
+          items={[...timeline.value.events].reverse().map((e) => {
+            const actor = e.actor && !('redacted' in e.actor) ? e.actor : undefined;
+            return {
+              key: e.revision,
+              children: (
+                <>
+                  <Typography.Text strong>{word(EVENTS, language, e.type)}</Typography.Text>
+                  <br />
+                  <Typography.Text type="secondary">
+                    {[beijingTime(e.recordedAt), actor?.role ? word(ROLES, language, actor.role) : null, actor?.orgName ?? actor?.org].filter(Boolean).join(' · ')}
+                  </Typography.Text>
+                  {e.reason && <Typography.Paragraph style={{ margin: 0 }}>{e.reason}</Typography.Paragraph>}
+                </>
+              ),
+            };
+          })}
+        />
+      )}
+    </Card>
+  );
 }

@@ -13,6 +13,8 @@ import { ENTERPRISE_ACCESS } from '../../domain/enterprise/enterprise.access';
 import { enterpriseDecider } from '../../domain/enterprise/enterprise.decider';
 import { Actor } from '../../domain/messages';
 import { redactFor } from './audit.controller';
+import { PeopleQueries } from '../read-models/people/people.query';
+import { ReadModels } from '../read-models/read-models';
 import { CurrentActor } from './auth.guard';
 import { answer, CurrentCommand, etagOf } from './command-request';
 import {
@@ -34,6 +36,7 @@ import {
 } from './enterprises.dto';
 import { CommandHeaders, CommandResponses } from './openapi';
 import { ProblemError } from './problem.filter';
+import { timelineOf } from './timeline';
 
 const ANONYMOUS = { name: '', contact: '' };
 
@@ -45,6 +48,8 @@ export class EnterprisesController {
     private readonly commands: CommandBus,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly streams: FoldedStreams,
+    private readonly people: PeopleQueries,
+    private readonly readModels: ReadModels,
   ) {}
 
   @Post()
@@ -70,6 +75,16 @@ export class EnterprisesController {
     const objectors = state.objections.length > 0 ? await this.objectorsOf(stream, revision, actor) : new Map<string, unknown>();
     reply.header('etag', etagOf(revision));
     return { id, revision, ...state, objections: state.objections.map((o) => ({ ...o, objector: objectors.get(o.objectionId) })) };
+  }
+
+  @Get(':id/timeline')
+  @ApiOperation({ summary: 'The enterprise’s history, event by event, and what is due when; objectors are named to the office only — whoever may read the enterprise' })
+  async timeline(@Param('id') id: string, @CurrentActor() actor: Actor) {
+    const stream = enterpriseStream(id);
+    const { state } = await readState(this.streams, enterpriseDecider, stream);
+    if (state.status === 'None') throw new ProblemError({ status: 404, code: 'enterprise-not-found', title: 'Not Found', detail: `no enterprise ${id}` });
+    requireSeen(ENTERPRISE_ACCESS, actor, state);
+    return { id, status: state.status, ...(await timelineOf(this.store, stream, actor, this.people, this.readModels)) };
   }
 
   @Post(':id/recommend')

@@ -2,8 +2,6 @@ import { Body, Controller, Get, Inject, Param, Post, Res } from '@nestjs/common'
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiExtraModels, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { DECIDERS } from '../../application/aggregates';
-import { auditViewFor, history } from '../../application/audit';
 import { EVENT_STORE, EventStore } from '../../application/event-store';
 import { FoldedStreams } from '../../application/folded-streams';
 import { CommandRequest, readState } from '../../application/handle-command';
@@ -14,10 +12,11 @@ import { Actor } from '../../domain/messages';
 import { requireSeen } from '../../domain/access';
 import { PROJECT_ACCESS } from '../../domain/project/project.access';
 import { projectDecider } from '../../domain/project/project.decider';
-import { deadlinesOf } from '../read-models/deadlines/deadlines.query';
+import { PeopleQueries } from '../read-models/people/people.query';
 import { ProjectQueries } from '../read-models/projects/projects.query';
 import { ReadModels } from '../read-models/read-models';
 import { redactFor } from './audit.controller';
+import { timelineOf } from './timeline';
 import { CurrentActor } from './auth.guard';
 import { answer, CurrentCommand, etagOf } from './command-request';
 import { EmptyBodyDto } from './enterprises.dto';
@@ -76,6 +75,7 @@ export class ProjectsController {
     private readonly streams: FoldedStreams,
     private readonly readModels: ReadModels,
     private readonly projectQueries: ProjectQueries,
+    private readonly people: PeopleQueries,
   ) {}
 
   // ------------------------------------------------------------------------------------------- selection
@@ -104,7 +104,7 @@ export class ProjectsController {
     requireSeen(PROJECT_ACCESS, actor, state);
     const objectors = state.objections.length > 0 ? await this.objectorsOf(stream, revision, actor) : new Map<string, unknown>();
     reply.header('etag', etagOf(revision));
-    const names = { applicantName: this.projectQueries.organisationNames([state.applicantOrg]).get(state.applicantOrg) ?? null, cycleName: this.projectQueries.cycleName(state.cycleId) };
+    const names = { applicantName: this.people.organisationNames([state.applicantOrg]).get(state.applicantOrg) ?? null, cycleName: this.projectQueries.cycleName(state.cycleId) };
     return { id, revision, ...state, ...names, objections: state.objections.map((o) => ({ ...o, objector: objectors.get(o.objectionId) })) };
   }
 
@@ -118,15 +118,7 @@ export class ProjectsController {
     const { state } = await readState(this.streams, projectDecider, stream);
     if (state.status === 'None') throw new ProblemError({ status: 404, code: 'project-not-found', title: 'Not Found', detail: `no project ${id}` });
     requireSeen(PROJECT_ACCESS, actor, state);
-    const events = (await history(this.store, DECIDERS, stream, auditViewFor(actor.role))).map(({ stateAfter: _state, position: _position, ...entry }) => entry);
-    // Each actor's organisation by name, as a person reads a history (a redacted objector stays redacted).
-    const orgOf = (entry: (typeof events)[number]) => (entry.actor as { org?: unknown } | undefined)?.org;
-    const names = this.projectQueries.organisationNames(events.map(orgOf).filter((org): org is string => typeof org === 'string'));
-    const named = events.map((entry) => {
-      const org = orgOf(entry);
-      return typeof org === 'string' && names.has(org) ? { ...entry, actor: { ...(entry.actor as object), orgName: names.get(org) } } : entry;
-    });
-    return { id, status: state.status, events: named, due: deadlinesOf(this.readModels.db, stream) };
+    return { id, status: state.status, ...(await timelineOf(this.store, stream, actor, this.people, this.readModels)) };
   }
 
   @Post(':id/edit')

@@ -1,3 +1,4 @@
+import type { PeopleQueries } from '../read-models/people/people.query';
 import type { ProjectQueries } from '../read-models/projects/projects.query';
 import type { ReadModels } from '../read-models/read-models';
 import 'reflect-metadata';
@@ -225,7 +226,7 @@ function controllerWith(history: RecordedEvent[] = []) {
   const store = {
     readStream: async (stream: string, options?: ReadStreamOptions) => (stream === 'project-p1' ? history.slice(options?.fromRevision ?? 0) : []),
   } as unknown as EventStore;
-  return { controller: new ProjectsController(bus, store, new FoldedStreams(store), {} as ReadModels, {} as ProjectQueries), sent };
+  return { controller: new ProjectsController(bus, store, new FoldedStreams(store), {} as ReadModels, {} as ProjectQueries, {} as PeopleQueries), sent };
 }
 
 /** Each POST route: its path, handler name and body type, from Nest's own metadata. */

@@ -134,10 +134,10 @@ export class ReadModelsController {
 
   @Get('todo')
   @ApiOperation({ summary: 'The acting person’s to-do list (待办): each kind of work waiting, how many, the earliest due day (Beijing), and the project status that lists them — by role and visibility' })
-  @ApiOkResponse({ schema: { example: { items: [{ kind: 'formal-check', count: 12, dueOn: '2025-10-09', status: 'Submitted' }] } } })
+  @ApiOkResponse({ schema: { example: { items: [{ subject: 'project', kind: 'formal-check', count: 12, dueOn: '2025-10-09', status: 'Submitted' }] } } })
   async todo(@Query() query: PageQuery, @CurrentActor() actor: Actor) {
     await this.reach(query);
-    return { items: this.projectQueries.todo(actor) };
+    return { items: [...this.projectQueries.todo(actor), ...this.enterpriseQueries.todo(actor)] };
   }
 
   @Get('organisations/:org/portfolio')

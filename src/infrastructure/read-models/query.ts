@@ -5,6 +5,18 @@ import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 import { StoreBusyError } from '../../application/event-store';
 import { BUSY_TIMEOUT_MS, isBusy } from '../projections/sqlite-busy';
 
+/**
+ * One kind of work waiting for the actor (GET /todo): on projects or enterprises, how many, the
+ * earliest due day (Beijing), and the status the list shows them under (null: the list of the overdue, or of what is due).
+ */
+export interface TodoItem {
+  readonly subject: 'project' | 'enterprise';
+  readonly kind: string;
+  readonly count: number;
+  readonly dueOn: string | null;
+  readonly status: string | null;
+}
+
 /** Paging and read-your-writes, common to every list query. */
 export class PageQuery {
   @ApiPropertyOptional({ example: 50, description: 'At most 500' })

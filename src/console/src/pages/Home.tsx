@@ -7,10 +7,17 @@ import { DueTag, ProblemAlert, useLoad } from '../parts';
 import { beijingDay, word, WORK } from '../words';
 
 interface TodoItem {
+  readonly subject: 'project' | 'enterprise';
   readonly kind: string;
   readonly count: number;
   readonly dueOn: string | null;
   readonly status: string | null;
+}
+
+/** Where a to-do item leads: the list under its status, the overdue list, or the enterprise's own page for what it owes. */
+function todoLink(item: TodoItem, session: Session) {
+  if (item.subject === 'enterprise') return item.status ? linkProps('enterprises', null, { status: item.status }) : linkProps('enterprise', session.actor?.org);
+  return linkProps('projects', null, item.status ? { status: item.status } : { overdue: item.kind === 'overdue' ? '1' : undefined });
 }
 
 /** A person's home: their to-do list (待办) with counts and due days, who they act as, and their grants. */
@@ -32,9 +39,9 @@ export function Home({ session }: { session: Session }) {
         {todo.value && todo.value.length > 0 && (
           <ul aria-label={t.todo} style={{ listStyle: 'none', margin: 0, padding: 0 }}>
             {todo.value.map((item) => (
-              <li key={item.kind} style={{ padding: '12px 0', borderBottom: '1px solid #f0f0f0' }}>
+              <li key={`${item.subject}/${item.kind}`} style={{ padding: '12px 0', borderBottom: '1px solid #f0f0f0' }}>
                 <Flex justify="space-between" align="center" gap={16}>
-                  <a {...linkProps('projects', null, item.status ? { status: item.status } : { overdue: item.kind === 'overdue' ? '1' : undefined })}>
+                  <a {...todoLink(item, session)}>
                     <Typography.Text strong>{word(WORK, language, item.kind)}</Typography.Text>
                   </a>
                   <Flex gap={8} align="center">

@@ -1,10 +1,10 @@
-import { App, Button, Card, Checkbox, Descriptions, Empty, Flex, Form, Input, Modal, Radio, Skeleton, Tag, Timeline, Typography } from 'antd';
+import { App, Button, Card, Checkbox, Descriptions, Empty, Flex, Form, Input, Modal, Radio, Skeleton, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { call, DocumentRef, Problem, Session, service } from '../api';
 import { PROGRAMS, useMessages } from '../i18n';
 import { linkProps } from '../navigation';
-import { attempt, DocumentField, DueTag, ProblemAlert, useLoad } from '../parts';
-import { beijingDay, beijingTime, EVENTS, ROLES, STAGES, word, WORK } from '../words';
+import { attempt, DocumentField, DueTag, History, ProblemAlert, TimelineView, useLoad } from '../parts';
+import { beijingDay, STAGES, word, WORK } from '../words';
 import { fieldErrors, SubjectFields, subjectOf } from './Apply';
 
 interface ProjectView {
@@ -22,10 +22,6 @@ interface ProjectView {
   readonly cycleName: string | null;
 }
 
-interface TimelineView {
-  readonly events: readonly { revision: number; type: string; actor?: { role?: string; org?: string; orgName?: string } | { redacted: true }; reason: string | null; recordedAt: string; rulesVersion: string | null }[];
-  readonly due: readonly { kind: string; key: string; dueAt: string }[];
-}
 
 /** Until its city recommends it, an applicant may withdraw its application (domain: BEFORE_RECOMMENDATION). */
 const WITHDRAWABLE = ['Draft', 'Submitted', 'Returned', 'FormallyChecked'];
@@ -74,30 +70,7 @@ export function Project({ id, session }: { id: string; session: Session }) {
       {role === 'recommender' && p.status === 'Submitted' && <FormalCheckCard project={p} onRecorded={reload} />}
       {role === 'applicant' && <DueCard project={p} due={timeline.value?.due} onHandedIn={reload} />}
       {role === 'applicant' && WITHDRAWABLE.includes(p.status) && <WithdrawButton project={p} onWithdrawn={reload} />}
-      <Card title={<h2 style={{ fontSize: 16, margin: 0 }}>{t.history}</h2>} style={{ marginTop: 24 }}>
-        <ProblemAlert problem={timeline.problem} />
-        {timeline.value === undefined && !timeline.problem && <Skeleton active />}
-        {timeline.value && (
-          <Timeline
-            items={[...timeline.value.events].reverse().map((e) => {
-              const actor = e.actor && !('redacted' in e.actor) ? e.actor : undefined;
-              return {
-                key: e.revision,
-                children: (
-                  <>
-                    <Typography.Text strong>{word(EVENTS, language, e.type)}</Typography.Text>
-                    <br />
-                    <Typography.Text type="secondary">
-                      {[beijingTime(e.recordedAt), actor?.role ? word(ROLES, language, actor.role) : null, actor?.orgName ?? actor?.org].filter(Boolean).join(' · ')}
-                    </Typography.Text>
-                    {e.reason && <Typography.Paragraph style={{ margin: 0 }}>{e.reason}</Typography.Paragraph>}
-                  </>
-                ),
-              };
-            })}
-          />
-        )}
-      </Card>
+      <History timeline={timeline} />
     </>
   );
 }

@@ -6,16 +6,22 @@ import { LanguageContext, Messages, useMessages } from '../i18n';
 import { navigate, Page, pathOf } from '../navigation';
 
 /** The pages each role works on, in its menu; everyone also reads the public notices and results. */
-function menuOf(session: Session, t: Messages): { key: Page; label: string }[] {
+function menuOf(session: Session, t: Messages): { key: string; label: string; href: string; go: () => void }[] {
   const role = session.actor?.role;
-  const school = session.grants.some((g) => g.org === session.actor?.org && ['school-admin', 'project-lead', 'liaison', 'school-head'].includes(g.kind));
+  const org = session.actor?.org;
+  const holds = (kinds: readonly string[]) => session.grants.some((g) => g.org === org && kinds.includes(g.kind));
+  const school = holds(['school-admin', 'project-lead', 'liaison', 'school-head']);
+  const enterprise = holds(['enterprise-admin']);
+  const page = (key: Page, label: string, id?: string) => ({ key, label, href: pathOf(key, id), go: () => navigate(key, id) });
   return [
-    { key: 'home', label: t.menuHome },
-    ...(role ? [{ key: 'projects' as const, label: t.menuProjects }] : []),
-    ...(role === 'applicant' && school ? [{ key: 'apply' as const, label: t.menuApply }] : []),
-    ...(role === 'recommender' ? [{ key: 'recommend' as const, label: t.menuRecommend }] : []),
-    { key: 'notices', label: t.notices },
-    { key: 'results', label: t.menuResults },
+    page('home', t.menuHome),
+    ...(role && !(role === 'applicant' && enterprise && !school) ? [page('projects', t.menuProjects)] : []),
+    ...(role === 'applicant' && school ? [page('apply', t.menuApply)] : []),
+    ...(role === 'recommender' ? [page('recommend', t.menuRecommend)] : []),
+    ...(role === 'applicant' && enterprise && org ? [page('enterprise', t.menuEnterprise, org)] : []),
+    ...(role === 'recommender' || role === 'office' || role === 'auditor' ? [page('enterprises', t.menuEnterprises)] : []),
+    page('notices', t.notices),
+    page('results', t.menuResults),
   ];
 }
 
@@ -24,7 +30,7 @@ export function Shell({ session, page, onSignedOut, children }: { session: Sessi
   const { t } = useMessages();
   const { language, setLanguage } = useContext(LanguageContext);
   const acting = session.grants.find((g) => g.org === session.actor?.org && g.role === session.actor?.role);
-  const selected = page === 'project' ? 'projects' : page;
+  const selected = page === 'project' ? 'projects' : page === 'enterprise' && session.actor?.role !== 'applicant' ? 'enterprises' : page;
 
   const leave = async () => {
     await signOut();
@@ -48,10 +54,10 @@ export function Shell({ session, page, onSignedOut, children }: { session: Sessi
               key: item.key,
               label: (
                 <a
-                  href={pathOf(item.key)}
+                  href={item.href}
                   onClick={(event) => {
                     event.preventDefault();
-                    navigate(item.key);
+                    item.go();
                   }}
                 >
                   {item.label}

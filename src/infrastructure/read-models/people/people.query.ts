@@ -58,6 +58,16 @@ export class PeopleQueries {
     return pageOf(this.readModels.db, 'organisations', ORGANISATION_COLUMNS, equalities({ kind: filters.kind, city: filters.city }), 'kind, city, name, credit_code', paging, (row) => row);
   }
 
+  /** Organisations' names as the registry holds them, by credit code (a code the registry lacks is left out). */
+  organisationNames(codes: readonly string[]): Map<string, string> {
+    const unique = [...new Set(codes)];
+    if (unique.length === 0) return new Map();
+    const rows = read('organisations', () =>
+      this.readModels.db.prepare(`SELECT credit_code AS code, name FROM organisations WHERE credit_code IN (${unique.map(() => '?').join(', ')})`).all(...unique),
+    ) as { code: string; name: string }[];
+    return new Map(rows.map((r) => [r.code, r.name]));
+  }
+
   organisation(creditCode: string): Record<string, unknown> | undefined {
     return pageOf(this.readModels.db, 'organisations', ORGANISATION_COLUMNS, [where('credit_code = ?', creditCode)], 'credit_code', { limit: 1 }, (row) => row).items[0];
   }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Actor } from '../../../domain/messages';
 import { PROJECT_ACCESS, PUBLISHED_WHILE } from '../../../domain/project/project.access';
-import { Condition, equalities, Page, pageOf, Paging, read, where, withJson } from '../query';
+import { Condition, equalities, Page, pageOf, Paging, read, TodoItem, where, withJson } from '../query';
 import { ReadModels } from '../read-models';
 import { visibleTo } from '../visibility';
 
@@ -39,14 +39,6 @@ const QUEUE_COLUMNS = `p.id AS projectId, p.title, p.cycle_id AS cycleId, p.prog
 
 const NOTICES = `(SELECT notice_id AS noticeId, cycle_id AS cycleId, program_type AS programType, max(notice_ends_on) AS endsOn,
   count(*) AS projectCount, sum(objections) AS objections FROM project_status WHERE ${PUBLISHED} GROUP BY cycle_id, notice_id)`;
-
-/** One kind of thing waiting for the actor: how many, the earliest due day (Beijing), and the project list's filter that shows them. */
-export interface TodoItem {
-  readonly kind: string;
-  readonly count: number;
-  readonly dueOn: string | null;
-  readonly status: string | null;
-}
 
 /** What waits for each role, as project statuses: the kind of work, the status it is in, and when it is due. */
 const WAITING_BY_ROLE: Readonly<Record<string, readonly { kind: string; status: string; due?: string }[]>> = {
@@ -117,7 +109,7 @@ export class ProjectQueries {
         const row = db
           .prepare(`SELECT count(*) AS count, min(${due ?? 'NULL'}) AS dueOn FROM project_status p LEFT JOIN cycle_dashboard c ON c.id = p.cycle_id WHERE p.status = ? AND (${visible.sql})`)
           .get(status, ...visible.params) as { count: number; dueOn: string | null };
-        if (row.count > 0) items.push({ kind, count: row.count, dueOn: row.dueOn, status });
+        if (row.count > 0) items.push({ subject: 'project', kind, count: row.count, dueOn: row.dueOn, status });
       }
       if (actor.role === 'applicant') {
         const rows = db
@@ -126,20 +118,20 @@ export class ProjectQueries {
              WHERE d.fired_at IS NULL AND d.kind IN (${OBLIGATIONS.map(() => '?').join(', ')}) AND (${visible.sql}) GROUP BY d.kind ORDER BY dueOn`,
           )
           .all(...OBLIGATIONS, ...visible.params) as { kind: string; count: number; dueOn: string }[];
-        items.push(...rows.map((r) => ({ ...r, status: null })));
+        items.push(...rows.map((r) => ({ subject: 'project' as const, ...r, status: null })));
       }
       if (actor.role === 'reviewer') {
         const { count } = db
           .prepare(`SELECT count(*) AS count FROM project_reviewers r JOIN project_status p ON p.id = r.project_id WHERE r.reviewer_id = ? AND r.recused = 0 AND r.score IS NULL AND (${visible.sql})`)
           .get(actor.id, ...visible.params) as { count: number };
-        if (count > 0) items.push({ kind: 'score-review', count, dueOn: null, status: null });
+        if (count > 0) items.push({ subject: 'project', kind: 'score-review', count, dueOn: null, status: null });
       }
       if (actor.role === 'office') {
         const { count } = db.prepare('SELECT count(*) AS count FROM project_status WHERE open_objections > 0').get() as { count: number };
-        if (count > 0) items.push({ kind: 'resolve-objections', count, dueOn: null, status: 'InPublicNotice' });
+        if (count > 0) items.push({ subject: 'project', kind: 'resolve-objections', count, dueOn: null, status: 'InPublicNotice' });
       }
       const { overdue } = db.prepare(`SELECT count(*) AS overdue FROM project_status p WHERE p.overdue <> '[]' AND (${visible.sql})`).get(...visible.params) as { overdue: number };
-      if (overdue > 0 && actor.role !== 'reviewer') items.push({ kind: 'overdue', count: overdue, dueOn: null, status: null });
+      if (overdue > 0 && actor.role !== 'reviewer') items.push({ subject: 'project', kind: 'overdue', count: overdue, dueOn: null, status: null });
       return items;
     });
   }
@@ -176,16 +168,6 @@ export class ProjectQueries {
       return page.items.map((cycle) => ({ ...cycle, projects: projectsOf.all(cycle.cycleId).map((p) => ({ ...(p as object), revoked: (p as { revoked: number }).revoked === 1 })) }));
     });
     return { ...page, items };
-  }
-
-  /** Organisations' names as the registry holds them, by credit code (a code the registry lacks is left out). */
-  organisationNames(codes: readonly string[]): Map<string, string> {
-    const unique = [...new Set(codes)];
-    if (unique.length === 0) return new Map();
-    const rows = read('organisations', () =>
-      this.readModels.db.prepare(`SELECT credit_code AS code, name FROM organisations WHERE credit_code IN (${unique.map(() => '?').join(', ')})`).all(...unique),
-    ) as { code: string; name: string }[];
-    return new Map(rows.map((r) => [r.code, r.name]));
   }
 
   /** A cycle's name, from its dashboard. */
