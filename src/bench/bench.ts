@@ -26,6 +26,7 @@ const FULL: Sizes = {
   profileRequests: 4_000,
   memoryProjects: 100_000,
   signIns: 100,
+  homeSamples: 200,
   // 45,000 lifecycles × 21 events + 55,000 drafts × 1 + templates and the long stream: 1,001,093 events.
   logProjects: 100_000,
   fullLifecycleShare: 0.45,
@@ -43,6 +44,7 @@ const QUICK: Sizes = {
   profileRequests: 1_000,
   memoryProjects: 2_000,
   signIns: 20,
+  homeSamples: 50,
   logProjects: 4_000,
   fullLifecycleShare: 0.45,
   interleave: 2_000,
@@ -61,7 +63,12 @@ const GOALS = {
   startupMs: 3_000,
   // The compressed JavaScript of a console page's first visit (the sign-in page, a role's home).
   consoleFirstRouteKb: 300,
+  // A home's API calls with 10,000 projects in its lists (the to-do list, the first page of projects).
+  homeP99Ms: 100,
 };
+
+/** The pages the first-visit budget is for: where a person first lands. The others are measured and shown. */
+const FIRST_PAGES = ['sign-in', 'setup', 'home'];
 
 interface Results {
   readonly date: string;
@@ -142,9 +149,16 @@ function table(r: Results): string {
     ...Object.entries(r.console.firstRouteKb).map(([page, kb]): [string, string, string] => [
       `C7 console, first visit of ${page}: JavaScript KB, gzip`,
       String(kb),
-      `goal ≤ ${GOALS.consoleFirstRouteKb}: ${kb <= GOALS.consoleFirstRouteKb ? 'met' : 'MISSED'}`,
+      FIRST_PAGES.includes(page) ? `goal ≤ ${GOALS.consoleFirstRouteKb}: ${kb <= GOALS.consoleFirstRouteKb ? 'met' : 'MISSED'}` : '',
     ]),
     ['   all of the console’s JavaScript, KB gzip', String(r.console.totalKb), ''],
+    ...http.home.people.flatMap(({ who, projects, calls }) =>
+      Object.entries(calls).map(([call, { p50Ms, p99Ms }]): [string, string, string] => [
+        `C8 ${who}’s home, ${n(projects)} projects in the list: ${call}, p50 / p99 ms`,
+        `${p50Ms} / ${p99Ms}`,
+        projects >= 10_000 ? `goal p99 ≤ ${GOALS.homeP99Ms}: ${p99Ms <= GOALS.homeP99Ms ? 'met' : 'MISSED'}` : '',
+      ]),
+    ),
   ];
   const w0 = Math.max(...rows.map((row) => row[0].length));
   const w1 = Math.max(...rows.map((row) => row[1].length));

@@ -16,6 +16,8 @@ export interface HttpSizes {
   readonly memoryProjects: number;
   /** Sequential password sign-ins timed (A6). */
   readonly signIns: number;
+  /** Sequential samples of each of a home's API calls (C8). */
+  readonly homeSamples: number;
 }
 
 export interface LoadFigures extends LoadResult {
@@ -42,6 +44,14 @@ export interface HttpFigures {
   readonly afterLoad: { projects: number; rssMb: number; peakRssMb: number; draftsPerSecond: number };
   /** A6: sign-in latency and the time for a revoked grant to be refused. */
   readonly accounts: AccountFigures;
+  /** C8: a home's API calls (to-do list, first page of projects) once the service holds every project above. */
+  readonly home: HomeFigures;
+}
+
+export interface HomeFigures {
+  readonly samples: number;
+  /** Per person: how many projects their list holds, and each call's p50 / p99 in ms. */
+  readonly people: readonly { readonly who: string; readonly projects: number; readonly calls: Readonly<Record<string, { p50Ms: number; p99Ms: number }>> }[];
 }
 
 const CYCLE_ID = 'bench-brand-major';
@@ -94,6 +104,41 @@ async function measureAccounts(service: Child, accounts: ServiceAccounts, sample
       if (Number(process.hrtime.bigint() - revoked) / 1e6 > 10_000) throw new Error('a revoked grant was still accepted after 10 s');
     }
     return { signInSamples: samples, signInP50Ms: round2(percentile(times, 50)), signInP99Ms: round2(percentile(times, 99)), revokedRefusedMs: round2(Number(process.hrtime.bigint() - revoked) / 1e6) };
+  } finally {
+    connection.close();
+  }
+}
+
+/** The calls the console's home and project list make, as the person whose home it is. */
+const HOME_CALLS: Readonly<Record<string, string>> = {
+  'GET /todo': '/todo',
+  'GET /projects (first page of 20)': '/projects?limit=20',
+  'GET /projects?status=Draft (a to-do item opened)': '/projects?status=Draft&limit=20',
+};
+
+/** C8: each home call `samples` times in turn on one keep-alive connection, per person; the list's size from its total. */
+async function measureHome(service: Child, people: readonly (readonly [string, string])[], samples: number): Promise<HomeFigures> {
+  const connection = HttpConnection.of(service.baseUrl);
+  try {
+    const measuredPeople = [];
+    for (const [who, token] of people) {
+      const get = (path: string) => ok(connection.request({ method: 'GET', path, headers: { authorization: `Bearer ${token}` } }), `${who} ${path}`);
+      const projects = Number(JSON.parse((await get('/projects?limit=1')).body).total);
+      const calls: Record<string, { p50Ms: number; p99Ms: number }> = {};
+      for (const [name, path] of Object.entries(HOME_CALLS)) {
+        await get(path);
+        const times: number[] = [];
+        for (let i = 0; i < samples; i += 1) {
+          const started = process.hrtime.bigint();
+          await get(path);
+          times.push(Number(process.hrtime.bigint() - started) / 1e6);
+        }
+        times.sort((a, b) => a - b);
+        calls[name] = { p50Ms: round2(percentile(times, 50)), p99Ms: round2(percentile(times, 99)) };
+      }
+      measuredPeople.push({ who, projects, calls });
+    }
+    return { samples, people: measuredPeople };
   } finally {
     connection.close();
   }
@@ -235,6 +280,8 @@ export async function measureHttp(dir: string, sizes: HttpSizes, log: (line: str
     if (drafts.failures > 0) throw new Error(`drafting failed: ${JSON.stringify(drafts.statuses)}`);
     await new Promise((resolve) => setTimeout(resolve, 1000));
     const memory = memoryOf(service.pid);
+    log(`C8: a home's API calls, ${sizes.homeSamples} each, with every project drafted above in the lists`);
+    const home = await measureHome(service, [['office', office], ['school', applicants[0]]], sizes.homeSamples);
 
     return {
       startupMs: Math.round(startupMs),
@@ -255,6 +302,7 @@ export async function measureHttp(dir: string, sizes: HttpSizes, log: (line: str
         commandP99Ms: round2(percentile(commands, 99)),
       },
       accounts: accountFigures,
+      home,
       afterLoad: { projects: sizes.connections + 2 + sizes.memoryProjects, rssMb: memory.rssMb, peakRssMb: memory.peakRssMb, draftsPerSecond: drafts.okPerSecond },
     };
   } finally {

@@ -45,7 +45,8 @@ export const projectStatusProjection = foldedStateProjection({
     overdue: 'TEXT',
   },
   // (applicant_org, ban_until): an applicant's bans are looked up on every draft and submission.
-  indexes: ['applicant_org, ban_until', 'cycle_id, status', 'region', 'notice_id', 'program_type, status', 'overdue', 'approved_on'],
+  // status: the to-do lists count projects by status alone (GET /todo).
+  indexes: ['applicant_org, ban_until', 'cycle_id, status', 'status', 'region', 'notice_id', 'program_type, status', 'overdue', 'approved_on'],
   row: (state: ProjectState, event): RowValues => {
     if (state.status === 'None') return { status: 'None' };
     const data = event.data as { reason?: unknown; explanation?: unknown };

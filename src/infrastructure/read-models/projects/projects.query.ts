@@ -29,10 +29,8 @@ const PUBLISHED = `status = '${PUBLISHED_WHILE}'`;
 const COLUMNS = `id, cycle_id AS cycleId, program_type AS programType, applicant_org AS applicantOrg, region, title, status, tier, grade,
   notice_id AS noticeId, notice_ends_on AS noticeEndsOn, objections, open_objections AS openObjections, plan_due_on AS planDueOn,
   construction_ends_on AS constructionEndsOn, ban_until AS banUntil, last_decision AS lastDecision, last_reason AS lastReason,
-  last_decided_at AS lastDecidedAt, overdue, revision, o.name AS applicantName`;
-
-/** The projects with their applicants' names as the registry holds them (the registry's columns do not clash with the project's). */
-const PROJECTS_NAMED = 'project_status LEFT JOIN organisations o ON o.credit_code = project_status.applicant_org';
+  last_decided_at AS lastDecidedAt, overdue, revision,
+  (SELECT name FROM organisations WHERE credit_code = project_status.applicant_org) AS applicantName`;
 
 const QUEUE_COLUMNS = `p.id AS projectId, p.title, p.cycle_id AS cycleId, p.program_type AS programType, p.status, r.recused, r.score,
   CASE WHEN r.recused = 1 THEN 'recused' WHEN r.score IS NULL THEN 'pending' ELSE 'submitted' END AS state`;
@@ -185,6 +183,7 @@ export class ProjectQueries {
   }
 
   private page(conditions: Condition[], paging: Paging): Page<Record<string, unknown>> {
-    return pageOf(this.readModels.db, PROJECTS_NAMED, COLUMNS, conditions, 'cycle_id, id', paging, (row) => withJson(row, 'overdue'));
+    // The applicant's name is a subquery of the page's rows alone: the count stays on project_status.
+    return pageOf(this.readModels.db, 'project_status', COLUMNS, conditions, 'cycle_id, id', paging, (row) => withJson(row, 'overdue'));
   }
 }
