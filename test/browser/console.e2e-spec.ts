@@ -256,9 +256,14 @@ if (!available) process.stderr.write(`\ntest/browser/console.e2e-spec.ts: ${SKIP
       await tab.getByRole('link', { name: '新建申报' }).click();
       await tab.getByRole('heading', { name: '新建申报' }).waitFor();
       await chooseCycle('brand-major 2025');
-      await tab.getByLabel('项目名称').fill('旅游管理品牌专业建设项目');
+      await tab.getByLabel('项目名称').fill('   ');
       await tab.getByLabel('专业代码').fill('540101');
       await tab.getByLabel('专业名称').fill('旅游管理');
+      // The service refuses a blank title: the page says so, and keeps everything typed.
+      await tab.getByRole('button', { name: '保存草稿' }).click();
+      await tab.getByRole('alert').filter({ hasText: '请填写项目名称' }).waitFor();
+      expect([await tab.getByLabel('专业代码').inputValue(), await tab.getByLabel('专业名称').inputValue()]).toEqual(['540101', '旅游管理']);
+      await tab.getByLabel('项目名称').fill('旅游管理品牌专业建设项目');
       await shot('apply', tab);
       await tab.getByRole('button', { name: '保存草稿' }).click();
       await tab.getByRole('heading', { name: '旅游管理品牌专业建设项目' }).waitFor();

@@ -137,7 +137,7 @@ function ObjectionForm({ project, onClose }: { project: NoticeProject; onClose: 
                 </Typography.Text>
               </Descriptions.Item>
               <Descriptions.Item label={t.projectTitle}>{project.title}</Descriptions.Item>
-              <Descriptions.Item label={t.statement}>
+              <Descriptions.Item label={t.admission}>
                 {receipt.admissible ? t.admissible : `${t.inadmissible}：${receipt.reasons.map((r) => t[`reason-${r}` as keyof typeof t] ?? r).join('、')}`}
               </Descriptions.Item>
             </Descriptions>
