@@ -21,6 +21,8 @@ const SCREENSHOTS = resolve(__dirname, '../../screenshots/console');
 const PASSWORD = '晋阳湖畔的长跑者2026';
 
 const available = existsSync(CHROMIUM);
+// A browser journey is many steps, each a round trip and a render; on a busy 2-core machine one can take minutes.
+jest.setTimeout(180_000);
 
 /** The WCAG rules axe-core finds broken on the page with serious or critical impact: rule, impact and the elements. */
 async function accessibilityViolations(page: Page): Promise<string[]> {
@@ -43,9 +45,13 @@ if (!available) process.stderr.write(`\ntest/browser/console.e2e-spec.ts: ${SKIP
   /** Every page's screenshot, after axe-core found no violation of serious or critical impact on it. */
   const shot = async (name: string, on: Page = page) => {
     // A settled page: transitions and entrance animations (a toast fading in) are not what a person reads.
+    // (Finite ones only, and at most 3 s: a loading indicator spins until what it waits for arrives.)
     await on.evaluate(() => {
-      const { document } = globalThis as unknown as { document: { getAnimations(): { finished: Promise<unknown> }[] } };
-      return Promise.all(document.getAnimations().map((animation) => animation.finished.catch(() => undefined)));
+      type Running = { finished: Promise<unknown>; effect: { getComputedTiming(): { endTime?: number | string } } | null };
+      const { document } = globalThis as unknown as { document: { getAnimations(): Running[] } };
+      const finite = document.getAnimations().filter((animation) => Number.isFinite(Number(animation.effect?.getComputedTiming().endTime)));
+      const settled = Promise.all(finite.map((animation) => animation.finished.catch(() => undefined)));
+      return Promise.race([settled, new Promise((resolve) => setTimeout(resolve, 3000))]);
     });
     expect({ page: name, violations: await accessibilityViolations(on) }).toEqual({ page: name, violations: [] });
     await on.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });

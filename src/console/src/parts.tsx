@@ -167,7 +167,7 @@ export function History({ timeline }: { timeline: { value: TimelineView | undefi
             const actor = e.actor && !('redacted' in e.actor) ? e.actor : undefined;
             return {
               key: e.revision,
-              children: (
+              content: (
                 <>
                   <Typography.Text strong>{word(EVENTS, language, e.type)}</Typography.Text>
                   <br />

@@ -226,7 +226,7 @@ function controllerWith(history: RecordedEvent[] = []) {
   const store = {
     readStream: async (stream: string, options?: ReadStreamOptions) => (stream === 'project-p1' ? history.slice(options?.fromRevision ?? 0) : []),
   } as unknown as EventStore;
-  return { controller: new ProjectsController(bus, store, new FoldedStreams(store), {} as ReadModels, {} as ProjectQueries, {} as PeopleQueries), sent };
+  return { controller: new ProjectsController(bus, store, new FoldedStreams(store), {} as ReadModels, { cycleName: () => null } as unknown as ProjectQueries, { organisationNames: () => new Map() } as unknown as PeopleQueries), sent };
 }
 
 /** Each POST route: its path, handler name and body type, from Nest's own metadata. */

@@ -45,8 +45,20 @@ export const projectStatusProjection = foldedStateProjection({
     overdue: 'TEXT',
   },
   // (applicant_org, ban_until): an applicant's bans are looked up on every draft and submission.
-  // status: the to-do lists count projects by status alone (GET /todo).
-  indexes: ['applicant_org, ban_until', 'cycle_id, status', 'status', 'region', 'notice_id', 'program_type, status', 'overdue', 'approved_on'],
+  // The lists' order is (cycle_id, id): an index ending so serves each list's page without sorting it,
+  // unfiltered, by status (the to-do lists count and open them) and by region (a city's lists).
+  indexes: [
+    'applicant_org, ban_until',
+    'cycle_id, status',
+    'cycle_id, id',
+    'status, cycle_id, id',
+    'region, cycle_id, id',
+    'notice_id',
+    'program_type, status',
+    'overdue',
+    'approved_on',
+    'open_objections',
+  ],
   row: (state: ProjectState, event): RowValues => {
     if (state.status === 'None') return { status: 'None' };
     const data = event.data as { reason?: unknown; explanation?: unknown };

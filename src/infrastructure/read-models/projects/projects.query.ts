@@ -47,7 +47,8 @@ const WAITING_BY_ROLE: Readonly<Record<string, readonly { kind: string; status: 
   ],
   recommender: [
     // The formal check is due within the rules' days after the window closed.
-    { kind: 'formal-check', status: 'Submitted', due: "date(c.closes_at, '+8 hours', '+' || json_extract(p.state, '$.rules.formalCheckDays') || ' days')" },
+    // (The rules are each project's, copied from its cycle: one project of the cycle tells them.)
+    { kind: 'formal-check', status: 'Submitted', due: "date(c.closes_at, '+8 hours', '+' || (SELECT json_extract(state, '$.rules.formalCheckDays') FROM project_status WHERE id = g.one) || ' days')" },
     { kind: 'recommend', status: 'FormallyChecked' },
   ],
   office: [
@@ -104,10 +105,15 @@ export class ProjectQueries {
       const db = this.readModels.db;
       const items: TodoItem[] = [];
       for (const { kind, status, due } of WAITING_BY_ROLE[actor.role] ?? []) {
+        // Counted per cycle first (an index's range), then each cycle's due day once.
         const row = db
-          .prepare(`SELECT count(*) AS count, min(${due ?? 'NULL'}) AS dueOn FROM project_status p LEFT JOIN cycle_dashboard c ON c.id = p.cycle_id WHERE p.status = ? AND (${visible.sql})`)
-          .get(status, ...visible.params) as { count: number; dueOn: string | null };
-        if (row.count > 0) items.push({ subject: 'project', kind, count: row.count, dueOn: row.dueOn, status });
+          .prepare(
+            `SELECT sum(g.count) AS count, min(${due ?? 'NULL'}) AS dueOn
+             FROM (SELECT cycle_id, count(*) AS count, min(id) AS one FROM project_status p WHERE p.status = ? AND (${visible.sql}) GROUP BY cycle_id) g
+             LEFT JOIN cycle_dashboard c ON c.id = g.cycle_id`,
+          )
+          .get(status, ...visible.params) as { count: number | null; dueOn: string | null };
+        if (row.count) items.push({ subject: 'project', kind, count: row.count, dueOn: row.dueOn, status });
       }
       if (actor.role === 'applicant') {
         const rows = db
