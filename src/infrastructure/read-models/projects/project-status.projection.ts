@@ -46,12 +46,13 @@ export const projectStatusProjection = foldedStateProjection({
   },
   // (applicant_org, ban_until): an applicant's bans are looked up on every draft and submission.
   // The lists' order is (cycle_id, id): an index ending so serves each list's page without sorting it,
-  // unfiltered, by status (the to-do lists count and open them) and by region (a city's lists).
+  // unfiltered (or by cycle), by status (the to-do lists count and open them, with or without a cycle),
+  // by a school and status (its to-do list) and by region (a city's lists).
   indexes: [
     'applicant_org, ban_until',
-    'cycle_id, status',
     'cycle_id, id',
     'status, cycle_id, id',
+    'applicant_org, status, cycle_id, id',
     'region, cycle_id, id',
     'notice_id',
     'program_type, status',
