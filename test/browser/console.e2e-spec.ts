@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { Browser, chromium, Page } from 'playwright-core';
 import { FirstStart } from '../../src/infrastructure/accounts/first-start.service';
 import { Accounts, creditCodeFor } from '../support/accounts';
-import { FakeClock, on } from '../support/lifecycle';
+import { FakeClock, on, upload } from '../support/lifecycle';
 import { OidcTestProvider, startOidcTestProvider, TEST_ACCOUNTS } from '../support/oidc-test-provider';
 import { ProjectFlow } from '../support/project-flow';
 import { RunningApp, startTestApp } from '../support/test-app';
@@ -198,6 +198,8 @@ if (!available) process.stderr.write(`\ntest/browser/console.e2e-spec.ts: ${SKIP
     const SCHOOL = '太原旅游职业学院';
     let ownId: string;
     let otherId: string;
+    let spareId: string;
+    let failingId: string;
     let tab: Page;
     const pdf = (name: string) => ({ name, mimeType: 'application/pdf', buffer: Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.from(`${name}\n`.repeat(50))]) });
 
@@ -234,7 +236,8 @@ if (!available) process.stderr.write(`\ntest/browser/console.e2e-spec.ts: ${SKIP
     };
 
     beforeAll(async () => {
-      service = await startTestApp({}, clock);
+      // Documents up to 64 KB here, so a larger file shows the check made before sending.
+      service = await startTestApp({ DOCUMENT_MAX_BYTES: '65536' }, clock);
       flow = await ProjectFlow.start(service, clock);
       accounts = await Accounts.of(service);
       const admin = await accounts.account({ sub: 'tyvtc-admin', role: 'applicant', org: SCHOOL, region: '太原市', schoolKind: '高职', grants: ['school-admin'] });
@@ -246,6 +249,10 @@ if (!available) process.stderr.write(`\ntest/browser/console.e2e-spec.ts: ${SKIP
       clock.set(on('2025-09-02'));
       otherId = await flow.draft(other, CYCLE, 'brand-major', '数控技术应用品牌专业');
       await flow.ok(flow.submit(other, otherId), 'submit the other school’s application');
+      const third = await accounts.token({ sub: 'tyqg-admin', role: 'applicant', org: '太原轻工技工学校', region: '太原市', schoolKind: '中职' });
+      failingId = await flow.draft(third, CYCLE, 'brand-major', '烹饪工艺与营养品牌专业');
+      await flow.ok(flow.submit(third, failingId), 'submit the third school’s application');
+      spareId = await flow.draft(people.lead.token, CYCLE, 'brand-major', '酒店管理品牌专业（备选）');
       tab = await browser.newPage({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 1280, height: 900 } });
       tab.on('console', (message) => {
         if (message.type() === 'error') browserErrors.push(message.text());
@@ -281,6 +288,9 @@ if (!available) process.stderr.write(`\ntest/browser/console.e2e-spec.ts: ${SKIP
       await documents.locator('input[type=file]').first().setInputFiles({ name: '说明.txt', mimeType: 'text/plain', buffer: Buffer.from('不是扫描件') });
       await documents.getByRole('alert').waitFor();
       expect(await documents.getByRole('alert').textContent()).toContain('只能上传 PDF、JPG 或 PNG 文件：说明.txt');
+      // So is a file over the service's size limit (64 KB here).
+      await documents.locator('input[type=file]').first().setInputFiles({ name: '扫描件过大.pdf', mimeType: 'application/pdf', buffer: Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(100_000, 32)]) });
+      await documents.getByRole('alert').filter({ hasText: '文件超过大小限制：扫描件过大.pdf（98 KB > 64 KB）' }).waitFor();
       await uploadTo(documents, 0, pdf('申报书.pdf'));
       await uploadTo(documents, 1, pdf('专业建设佐证材料.pdf'));
       await documents.getByRole('button', { name: '保存材料' }).click();
@@ -293,6 +303,21 @@ if (!available) process.stderr.write(`\ntest/browser/console.e2e-spec.ts: ${SKIP
       const download = await tab.request.get(`${service.url}/documents/${saved.documents.applicationForm.sha256}`);
       expect([download.status(), download.headers()['content-disposition']]).toEqual([200, expect.stringContaining("filename*=UTF-8''%E7%94%B3%E6%8A%A5%E4%B9%A6.pdf")]);
       await shot('project-draft', tab);
+
+      // The draft stays editable: a new title, saved.
+      const info = card('申报信息');
+      await info.getByLabel('项目名称').fill('旅游管理品牌专业建设项目（修订）');
+      await info.getByRole('button', { name: '保存' }).click();
+      await tab.getByRole('heading', { name: '旅游管理品牌专业建设项目（修订）' }).waitFor();
+      expect((await project(ownId)).title).toBe('旅游管理品牌专业建设项目（修订）');
+
+      // The spare draft is withdrawn, with the reason.
+      await tab.goto(`${service.url}/console/projects/${spareId}`);
+      await tab.getByRole('button', { name: '撤回申报' }).click();
+      await tab.getByRole('dialog').getByLabel('撤回原因').fill('学校决定集中申报一个专业');
+      await tab.getByRole('dialog').getByRole('button', { name: '撤回申报' }).click();
+      await tab.getByText('已撤回').first().waitFor();
+      expect(await project(spareId)).toMatchObject({ status: 'Withdrawn' });
       await signOut();
     });
 
@@ -327,13 +352,13 @@ if (!available) process.stderr.write(`\ntest/browser/console.e2e-spec.ts: ${SKIP
     it('has the city check the application, then rank both of the cycle’s and recommend them in that order', async () => {
       await signInAs('bureau');
       const todo = tab.getByRole('list', { name: '待办事项' });
-      expect(await todo.textContent()).toMatch(/待形式审查的申报.*截止 2025-10-13.*2 项/);
+      expect(await todo.textContent()).toMatch(/待形式审查的申报.*截止 2025-10-13.*3 项/);
       await shot('home-bureau', tab);
       await todo.getByRole('link', { name: '待形式审查的申报' }).click();
       await tab.getByRole('row', { name: /数控技术应用品牌专业/ }).waitFor();
       await shot('projects-bureau', tab);
       clock.set(on('2025-09-20'));
-      for (const title of ['旅游管理品牌专业建设项目', '数控技术应用品牌专业']) {
+      for (const title of ['旅游管理品牌专业建设项目（修订）', '数控技术应用品牌专业']) {
         await tab.goto(`${service.url}/console/projects?status=Submitted`);
         await tab.getByRole('link', { name: title }).click();
         const check = card('形式审查');
@@ -342,6 +367,16 @@ if (!available) process.stderr.write(`\ntest/browser/console.e2e-spec.ts: ${SKIP
         await tab.getByText('形式审查通过，待推荐').first().waitFor();
       }
       expect((await project(otherId)).status).toBe('FormallyChecked');
+      // The third fails, with its reasons, one a line.
+      await tab.goto(`${service.url}/console/projects/${failingId}`);
+      const failing = card('形式审查');
+      await failing.getByLabel('不通过', { exact: true }).check();
+      await failing.getByLabel('不通过原因（每行一条）').fill('申报书未加盖学校公章\n缺少近三年招生数据');
+      await shot('formal-check-failed', tab);
+      await failing.getByRole('button', { name: '提交审查结果' }).click();
+      await tab.getByText('形式审查未通过').first().waitFor();
+      expect(await card('办理记录').textContent()).toContain('申报书未加盖学校公章; 缺少近三年招生数据');
+      expect((await project(failingId)).status).toBe('FormallyRejected');
 
       await tab.getByRole('link', { name: '推荐排序' }).click();
       await chooseCycle('brand-major 2025');
@@ -409,14 +444,50 @@ if (!available) process.stderr.write(`\ntest/browser/console.e2e-spec.ts: ${SKIP
         expect(await visitor.content()).not.toContain('李明');
         await visitor.goto(`${service.url}/console/results`);
         await visitor.getByText('暂无已公布的立项结果').waitFor();
-        await shot('results', visitor);
+        await shot('results-empty', visitor);
       } finally {
         await visitor.close();
       }
       expect(browserErrors.filter((e) => !/Failed to load resource: the server responded with a status of (401|403|400)/.test(e))).toEqual([]);
     });
 
-    it('lets an enterprise apply for incubation, declaring each condition, and its city recommend it', async () => {
+    it('has the school hand in its construction plan once approved, and publishes the approved project', async () => {
+      clock.set(on('2025-10-31'));
+      for (const o of (await project(ownId)).objections.filter((x: { status: string }) => x.status === 'open')) {
+        await flow.ok(flow.http.post(`/projects/${ownId}/objections/${o.objectionId}/resolve`, flow.office, { outcome: 'dismissed', reason: '经核查，合作企业数量属实' }), 'resolve');
+      }
+      const cycle = (await flow.http.get(`/cycles/${CYCLE}`, flow.office)).body;
+      const noticeId = Object.values(cycle.notices as Record<string, { noticeId: string }>)[0]!.noticeId;
+      await flow.ok(flow.http.post(`/cycles/${CYCLE}/end-notice`, flow.office, { noticeId }), 'end the notice');
+      await flow.ok(flow.http.post(`/cycles/${CYCLE}/approve`, flow.office, { projectIds: [ownId], reason: '公示无异议，予以立项' }), 'approve');
+
+      await signInAs('lead');
+      const todo = tab.getByRole('list', { name: '待办事项' });
+      await todo.getByText('提交建设方案和任务书').waitFor();
+      await tab.goto(`${service.url}/console/projects/${ownId}`);
+      const due = card('待提交事项');
+      expect(await due.textContent()).toMatch(/提交建设方案和任务书截止 \d{4}-\d{2}-\d{2}/);
+      await uploadTo(due, 0, pdf('建设方案.pdf'));
+      await uploadTo(due, 1, pdf('任务书.pdf'));
+      await shot('project-hand-in', tab);
+      await due.getByRole('button', { name: '提交', exact: true }).click();
+      await tab.getByText('建设方案待审核').first().waitFor();
+      expect(await project(ownId)).toMatchObject({ status: 'PlanSubmitted' });
+      await signOut();
+
+      const visitor = await browser.newPage({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 1280, height: 900 } });
+      try {
+        await visitor.goto(`${service.url}/console/results`);
+        const row = visitor.getByRole('row', { name: /旅游管理品牌专业建设项目（修订）/ });
+        expect(await row.textContent()).toContain(SCHOOL);
+        expect(await visitor.getByText('立项日期 2025-10-31').isVisible()).toBe(true);
+        await shot('results', visitor);
+      } finally {
+        await visitor.close();
+      }
+    });
+
+    it('lets an enterprise apply declaring each condition, its city recommend it, then incubate: three-year plan, a material change, the annual report, certification', async () => {
       const creditCode = creditCodeFor('太原重工股份有限公司', '91');
       people.enterprise = await accounts.account({ sub: 'tz-admin', role: 'applicant', org: creditCode, orgName: '太原重工股份有限公司', region: '太原市', grants: ['enterprise-admin'] });
       await signInAs('enterprise');
@@ -445,6 +516,49 @@ if (!available) process.stderr.write(`\ntest/browser/console.e2e-spec.ts: ${SKIP
       const recorded = (await flow.http.get(`/enterprises/${creditCode}`, flow.office)).body;
       expect(recorded).toMatchObject({ status: 'Recommended', name: '太原重工股份有限公司', region: '太原市' });
       await shot('enterprise-recommended', tab);
+      await signOut();
+
+      // The office's joint review, notice and admission (the office's pages are to come: over the API).
+      const jointReview = { outcome: 'passed', departments: ['省发展改革委', '省教育厅'], expertAssessment: { opinion: '同意', documents: [await upload(service, flow.office, '专家意见.pdf')] } };
+      clock.set(on('2025-11-03'));
+      await flow.ok(flow.http.post(`/enterprises/${creditCode}/joint-review`, flow.office, jointReview), 'joint review');
+      await flow.ok(flow.http.post(`/enterprises/${creditCode}/open-notice`, flow.office, { startsOn: '2025-11-03' }), 'notice');
+      clock.set(on('2025-11-14'));
+      await flow.ok(flow.http.post(`/enterprises/${creditCode}/admit`, flow.office, {}), 'admit');
+
+      await signInAs('enterprise');
+      await tab.getByRole('link', { name: '本企业' }).click();
+      await tab.getByText('培育中').first().waitFor();
+      const plan = card('发布三年规划');
+      await uploadTo(plan, 0, pdf('三年规划.pdf'));
+      await plan.getByRole('button', { name: '发布' }).click();
+      await card('办理记录').getByText('发布三年规划').waitFor();
+      const change = card('报告重大变更');
+      await change.getByLabel('变更类型').click();
+      await change.getByLabel('变更类型').press('Enter');
+      await tab.locator('.ant-select-dropdown').waitFor({ state: 'hidden' });
+      await change.getByLabel('变更说明').fill('经市场监管部门核准更名');
+      await change.getByLabel('变更后名称').fill('太原重工集团股份有限公司');
+      await change.getByRole('button', { name: '报告重大变更' }).click();
+      await tab.getByRole('heading', { name: '太原重工集团股份有限公司' }).waitFor();
+      expect((await flow.http.get(`/enterprises/${creditCode}`, flow.office)).body).toMatchObject({ name: '太原重工集团股份有限公司', incubation: { threeYearPlan: { late: false } } });
+
+      // The next January the year's report is due; after a year of incubation, certification may be requested.
+      clock.set(on('2026-01-15'));
+      await tab.reload();
+      const report = card('提交年度报告 2025');
+      await uploadTo(report, 0, pdf('2025年度报告.pdf'));
+      await report.getByRole('button', { name: '提交' }).click();
+      await card('办理记录').getByText('提交年度报告').waitFor();
+      clock.set(on('2026-11-16'));
+      await flow.ok(flow.http.post(`/enterprises/${creditCode}/minimum-incubation-reached`, flow.office, {}), 'a year of incubation');
+      await tab.reload();
+      const certification = card('申请认证');
+      await uploadTo(certification, 0, pdf('认证申请书.pdf'));
+      await shot('enterprise-incubating', tab);
+      await certification.getByRole('button', { name: '申请认证' }).click();
+      await tab.getByText('已申请认证').first().waitFor();
+      expect((await flow.http.get(`/enterprises/${creditCode}`, flow.office)).body).toMatchObject({ status: 'CertificationRequested', incubation: { annualReports: [{ year: 2025, status: 'submitted' }] } });
       expect(browserErrors.filter((e) => !/Failed to load resource: the server responded with a status of (401|403|400|404)/.test(e))).toEqual([]);
     });
   });

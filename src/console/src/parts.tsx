@@ -45,7 +45,8 @@ let limits: Promise<{ documentMaxBytes: number; documentMediaTypes: string[] }> 
 /** What an upload may be, asked of the service once. */
 const uploadLimits = () => (limits ??= call(service.GET('/limits')) as unknown as Promise<{ documentMaxBytes: number; documentMediaTypes: string[] }>);
 
-const megabytes = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MB`;
+/** A size as a person reads it: in MB, or in KB below one. */
+const megabytes = (bytes: number) => (bytes >= 1024 * 1024 ? `${Math.round(bytes / 1024 / 1024)} MB` : `${Math.round(bytes / 1024)} KB`);
 
 /** A stored document as a file of the upload list: its link downloads it under its original name. */
 const asFile = (ref: DocumentRef, public_: boolean): UploadFile => ({
@@ -150,8 +151,16 @@ export function ForScreenReaders({ children }: { children: React.ReactNode }) {
 
 /** A record's history and what is due, as GET /projects/{id}/timeline and GET /enterprises/{id}/timeline answer. */
 export interface TimelineView {
-  readonly events: readonly { revision: number; type: string; actor?: { role?: string; org?: string; orgName?: string } | { redacted: true }; reason: string | null; recordedAt: string; rulesVersion: string | null }[];
+  readonly events: readonly { revision: number; type: string; data?: Record<string, unknown>; actor?: { role?: string; org?: string; orgName?: string } | { redacted: true }; reason: string | null; recordedAt: string; rulesVersion: string | null }[];
   readonly due: readonly { kind: string; key: string; dueAt: string }[];
+}
+
+/** Why a step was taken: the reason given with the command, or the one its event records (a failed check's reasons, an explanation). */
+function whyOf(e: TimelineView['events'][number]): string | null {
+  const data = e.data ?? {};
+  const reasons = Array.isArray(data.reasons) ? (data.reasons as unknown[]).filter((r): r is string => typeof r === 'string') : [];
+  for (const why of [e.reason, data.reason, data.explanation]) if (typeof why === 'string' && why) return why;
+  return reasons.length ? reasons.join('; ') : null;
 }
 
 /** A record's history in plain words, the latest first: what happened, when (Beijing), who and why. */
@@ -174,7 +183,7 @@ export function History({ timeline }: { timeline: { value: TimelineView | undefi
                   <Typography.Text type="secondary">
                     {[beijingTime(e.recordedAt), actor?.role ? word(ROLES, language, actor.role) : null, actor?.orgName ?? actor?.org].filter(Boolean).join(' · ')}
                   </Typography.Text>
-                  {e.reason && <Typography.Paragraph style={{ margin: 0 }}>{e.reason}</Typography.Paragraph>}
+                  {whyOf(e) && <Typography.Paragraph style={{ margin: 0 }}>{whyOf(e)}</Typography.Paragraph>}
                 </>
               ),
             };

@@ -182,10 +182,12 @@ function MaterialChangeCard({ id, onReported }: { id: string; onReported: () => 
   const [form] = Form.useForm();
   const [problem, setProblem] = useState<Problem | null>(null);
   const kind = Form.useWatch('kind', form) as string | undefined;
-  const report = async (values: Schemas['MaterialChangeDto']) => {
+  const [documents, setDocuments] = useState<DocumentRef[]>([]);
+  const report = async (values: Omit<Schemas['MaterialChangeDto'], 'documents'>) => {
     setProblem(null);
+    const body: Schemas['MaterialChangeDto'] = { ...values, ...(documents.length ? { documents } : {}) };
     const done = await attempt(
-      () => call(service.POST('/enterprises/{id}/material-changes', { params: { path: { id } }, body: values })),
+      () => call(service.POST('/enterprises/{id}/material-changes', { params: { path: { id } }, body })),
       (refused) => {
         setProblem(refused);
         form.setFields(fieldErrors(refused));
@@ -194,6 +196,7 @@ function MaterialChangeCard({ id, onReported }: { id: string; onReported: () => 
     if (done) {
       void message.success(t.recorded);
       form.resetFields();
+      setDocuments([]);
       onReported();
     }
   };
@@ -204,7 +207,7 @@ function MaterialChangeCard({ id, onReported }: { id: string; onReported: () => 
         <Form.Item label={t.changeKind} name="kind" rules={[{ required: true, message: t.required }]}>
           <Select options={CHANGE_KINDS.map((k) => ({ value: k, label: t[`change-${k}`] }))} />
         </Form.Item>
-        <Form.Item label={t.changeDescription} name="description" rules={[{ required: true, message: t.required }]}>
+        <Form.Item label={t.changeDescription} name="details" rules={[{ required: true, message: t.required }]}>
           <Input.TextArea rows={2} maxLength={2000} />
         </Form.Item>
         {kind === 'rename' && (
@@ -217,7 +220,11 @@ function MaterialChangeCard({ id, onReported }: { id: string; onReported: () => 
             <Input maxLength={100} />
           </Form.Item>
         )}
-        <Button htmlType="submit">{t.materialChange}</Button>
+        <Typography.Paragraph>{t.attachments}</Typography.Paragraph>
+        <DocumentField value={documents} onChange={setDocuments} max={10} label={`${t.materialChange} · ${t.attachments}`} />
+        <Button htmlType="submit" style={{ marginTop: 16 }}>
+          {t.materialChange}
+        </Button>
       </Form>
     </Section>
   );
