@@ -1,5 +1,5 @@
 import { InboxOutlined } from '@ant-design/icons';
-import { Alert, Card, Skeleton, Tag, Timeline, Typography, Upload } from 'antd';
+import { Alert, Card, Select, Skeleton, Tag, Timeline, Typography, Upload } from 'antd';
 import type { UploadFile, UploadProps } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { call, DocumentRef, Problem, ProblemError, service, upload } from './api';
@@ -167,7 +167,7 @@ function whyOf(e: TimelineView['events'][number]): string | null {
 export function History({ timeline }: { timeline: { value: TimelineView | undefined; problem: Problem | null } }) {
   const { t, language } = useMessages();
   return (
-    <Card title={<h2 style={{ fontSize: 16, margin: 0 }}>{t.history}</h2>} style={{ marginTop: 24 }}>
+    <Section title={t.history} style={{ marginTop: 24 }}>
       <ProblemAlert problem={timeline.problem} />
       {timeline.value === undefined && !timeline.problem && <Skeleton active />}
       {timeline.value && (
@@ -190,6 +190,26 @@ export function History({ timeline }: { timeline: { value: TimelineView | undefi
           })}
         />
       )}
+    </Section>
+  );
+}
+
+/** A list's filter: its label, and "all" until a value is chosen; the list asks the service again on each change. */
+export function Filter({ label, value, onChange, options, width = 240 }: { label: string; value?: string; onChange: (value?: string) => void; options: { value: string; label: string }[]; width?: number }) {
+  const { t } = useMessages();
+  return (
+    <label>
+      {label}{' '}
+      <Select aria-label={label} allowClear placeholder={t.allOption} style={{ width }} value={value} onChange={onChange} options={options} />
+    </label>
+  );
+}
+
+/** A section of a page: a card under its heading. */
+export function Section({ title, children, style }: { title: string; children: React.ReactNode; style?: React.CSSProperties }) {
+  return (
+    <Card title={<h2 style={{ fontSize: 16, margin: 0 }}>{title}</h2>} style={{ marginBottom: 16, ...style }}>
+      {children}
     </Card>
   );
 }

@@ -1,9 +1,9 @@
-import { App, Button, Card, Checkbox, Descriptions, Flex, Form, Input, Select, Skeleton, Tag, Typography } from 'antd';
+import { App, Button, Checkbox, Descriptions, Flex, Form, Input, Select, Skeleton, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { call, DocumentRef, Problem, Schemas, Session, service } from '../api';
 import { useMessages } from '../i18n';
 import { linkProps, navigate } from '../navigation';
-import { attempt, DocumentField, DueTag, History, ProblemAlert, TimelineView, useLoad } from '../parts';
+import { attempt, DocumentField, DueTag, History, ProblemAlert, Section, TimelineView, useLoad } from '../parts';
 import { beijingDay, ENTERPRISE_STAGES, word, WORK } from '../words';
 import { fieldErrors } from './Apply';
 
@@ -70,14 +70,6 @@ export function Enterprise({ id, session }: { id: string; session: Session }) {
       )}
       <History timeline={timeline} />
     </>
-  );
-}
-
-function Section({ title, children }: { title: string; children: React.ReactNode }) {
-  return (
-    <Card title={<h2 style={{ fontSize: 16, margin: 0 }}>{title}</h2>} style={{ marginBottom: 16 }}>
-      {children}
-    </Card>
   );
 }
 

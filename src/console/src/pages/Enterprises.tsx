@@ -1,9 +1,9 @@
-import { Card, Empty, Flex, Select, Table } from 'antd';
+import { Card, Empty, Flex, Table } from 'antd';
 import { call, service } from '../api';
 import type { paths } from '../api/schema';
 import { useMessages } from '../i18n';
 import { linkProps, replaceQuery, Route } from '../navigation';
-import { ProblemAlert, useLoad } from '../parts';
+import { Filter, ProblemAlert, useLoad } from '../parts';
 import { ENTERPRISE_STAGES, word } from '../words';
 
 interface EnterpriseRow {
@@ -30,18 +30,7 @@ export function Enterprises({ route }: { route: Route }) {
       <h1 style={{ fontSize: 22 }}>{t.enterpriseList}</h1>
       <Card>
         <Flex gap={16} style={{ marginBottom: 16 }}>
-          <label>
-            {t.stage}{' '}
-            <Select
-              aria-label={t.stage}
-              allowClear
-              placeholder={t.allOption}
-              style={{ width: 260 }}
-              value={status}
-              onChange={(next?: string) => replaceQuery({ status: next })}
-              options={Object.entries(ENTERPRISE_STAGES[language]).map(([value, label]) => ({ value, label }))}
-            />
-          </label>
+          <Filter label={t.stage} width={260} value={status} onChange={(next) => replaceQuery({ status: next })} options={Object.entries(ENTERPRISE_STAGES[language]).map(([value, label]) => ({ value, label }))} />
         </Flex>
         <ProblemAlert problem={list.problem} />
         <Table<EnterpriseRow>

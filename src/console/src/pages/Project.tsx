@@ -1,9 +1,9 @@
-import { App, Button, Card, Checkbox, Descriptions, Empty, Flex, Form, Input, Modal, Radio, Skeleton, Tag, Typography } from 'antd';
+import { App, Button, Checkbox, Descriptions, Empty, Flex, Form, Input, Modal, Radio, Skeleton, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { call, DocumentRef, Problem, Session, service } from '../api';
 import { PROGRAMS, useMessages } from '../i18n';
 import { linkProps } from '../navigation';
-import { attempt, DocumentField, DueTag, History, ProblemAlert, TimelineView, useLoad } from '../parts';
+import { attempt, DocumentField, DueTag, History, ProblemAlert, Section, TimelineView, useLoad } from '../parts';
 import { beijingDay, STAGES, word, WORK } from '../words';
 import { fieldErrors, SubjectFields, subjectOf } from './Apply';
 
@@ -99,7 +99,7 @@ function EditCard({ project, onSaved }: Saved) {
     }
   };
   return (
-    <Card title={<h2 style={{ fontSize: 16, margin: 0 }}>{t.applicationInfo}</h2>} style={{ marginBottom: 16 }}>
+    <Section title={t.applicationInfo}>
       <ProblemAlert problem={problem} />
       <Form form={form} layout="vertical" initialValues={{ title: project.title, subject }} onFinish={save} style={{ maxWidth: 720 }}>
         <Form.Item label={t.projectTitle} name="title" rules={[{ required: true, message: t.required }]}>
@@ -108,7 +108,7 @@ function EditCard({ project, onSaved }: Saved) {
         <SubjectFields kind={kind} parents={[]} tiers={[]} />
         <Button htmlType="submit">{t.save}</Button>
       </Form>
-    </Card>
+    </Section>
   );
 }
 
@@ -131,7 +131,7 @@ function DocumentsCard({ project, onSaved }: Saved) {
     }
   };
   return (
-    <Card title={<h2 style={{ fontSize: 16, margin: 0 }}>{t.documents}</h2>} style={{ marginBottom: 16 }}>
+    <Section title={t.documents}>
       <ProblemAlert problem={problem} />
       <Typography.Paragraph strong>{t.applicationForm}</Typography.Paragraph>
       <DocumentField value={form} onChange={setForm} max={1} label={t.applicationForm} />
@@ -142,7 +142,7 @@ function DocumentsCard({ project, onSaved }: Saved) {
       <Button type="primary" style={{ marginTop: 16 }} onClick={save}>
         {t.saveDocuments}
       </Button>
-    </Card>
+    </Section>
   );
 }
 
@@ -158,9 +158,9 @@ function SignOffCard({ project, isHead, onSubmitted }: { project: ProjectView; i
   const form = project.documents.applicationForm;
   if (!isHead) {
     return (
-      <Card title={<h2 style={{ fontSize: 16, margin: 0 }}>{t.signOff}</h2>} style={{ marginBottom: 16 }}>
+      <Section title={t.signOff}>
         <Typography.Paragraph>{t.headOnly}</Typography.Paragraph>
-      </Card>
+      </Section>
     );
   }
   const submit = async () => {
@@ -183,7 +183,7 @@ function SignOffCard({ project, isHead, onSubmitted }: { project: ProjectView; i
     }
   };
   return (
-    <Card title={<h2 style={{ fontSize: 16, margin: 0 }}>{t.signOff}</h2>} style={{ marginBottom: 16 }}>
+    <Section title={t.signOff}>
       <ProblemAlert problem={problem} />
       {!form && <Typography.Paragraph type="warning">{t.needsForm}</Typography.Paragraph>}
       <Typography.Paragraph strong>{t.declarationAuthenticity}</Typography.Paragraph>
@@ -199,7 +199,7 @@ function SignOffCard({ project, isHead, onSubmitted }: { project: ProjectView; i
       <Button type="primary" style={{ marginTop: 16 }} loading={busy} disabled={!form || !authenticity[0] || !commitment[0] || !confirmed} onClick={submit}>
         {t.submitApplication}
       </Button>
-    </Card>
+    </Section>
   );
 }
 
@@ -208,7 +208,7 @@ function DocumentList({ project }: { project: ProjectView }) {
   const { t } = useMessages();
   const all = [...(project.documents.applicationForm ? [project.documents.applicationForm] : []), ...project.documents.attachments];
   return (
-    <Card title={<h2 style={{ fontSize: 16, margin: 0 }}>{t.documents}</h2>} style={{ marginBottom: 16 }}>
+    <Section title={t.documents}>
       {all.length === 0 ? (
         <Empty />
       ) : (
@@ -222,7 +222,7 @@ function DocumentList({ project }: { project: ProjectView }) {
           ))}
         </ul>
       )}
-    </Card>
+    </Section>
   );
 }
 
@@ -246,7 +246,7 @@ function FormalCheckCard({ project, onRecorded }: { project: ProjectView; onReco
     }
   };
   return (
-    <Card title={<h2 style={{ fontSize: 16, margin: 0 }}>{t.formalCheck}</h2>} style={{ marginBottom: 16 }}>
+    <Section title={t.formalCheck}>
       <ProblemAlert problem={problem} />
       <Form form={form} layout="vertical" onFinish={record} style={{ maxWidth: 720 }}>
         <Form.Item label={t.formalCheck} name="result" rules={[{ required: true, message: t.required }]}>
@@ -266,7 +266,7 @@ function FormalCheckCard({ project, onRecorded }: { project: ProjectView; onReco
           {t.recordCheck}
         </Button>
       </Form>
-    </Card>
+    </Section>
   );
 }
 
@@ -276,14 +276,14 @@ function DueCard({ project, due, onHandedIn }: { project: ProjectView; due: Time
   const owed = (due ?? []).filter((d) => d.kind in HAND_IN);
   if (owed.length === 0 && !EDITABLE.includes(project.status)) {
     return (
-      <Card title={<h2 style={{ fontSize: 16, margin: 0 }}>{t.dueItems}</h2>} style={{ marginBottom: 16 }}>
+      <Section title={t.dueItems}>
         <Typography.Text type="secondary">{t.nothingDue}</Typography.Text>
-      </Card>
+      </Section>
     );
   }
   if (owed.length === 0) return null;
   return (
-    <Card title={<h2 style={{ fontSize: 16, margin: 0 }}>{t.dueItems}</h2>} style={{ marginBottom: 16 }}>
+    <Section title={t.dueItems}>
       {owed.map((d) => (
         <div key={`${d.kind}/${d.key}`} style={{ marginBottom: 24 }}>
           <Flex gap={8} align="center">
@@ -293,7 +293,7 @@ function DueCard({ project, due, onHandedIn }: { project: ProjectView; due: Time
           <HandInForm projectId={project.id} kind={d.kind} dueKey={d.key} onHandedIn={onHandedIn} />
         </div>
       ))}
-    </Card>
+    </Section>
   );
 }
 

@@ -1,9 +1,9 @@
-import { Card, Empty, Flex, Select, Table, Tag } from 'antd';
+import { Card, Empty, Flex, Table, Tag } from 'antd';
 import { call, service } from '../api';
 import type { paths } from '../api/schema';
 import { PROGRAMS, useMessages } from '../i18n';
 import { linkProps, replaceQuery, Route } from '../navigation';
-import { ProblemAlert, useLoad } from '../parts';
+import { Filter, ProblemAlert, useLoad } from '../parts';
 import { beijingTime, EVENTS, STAGES, word } from '../words';
 
 export interface ProjectRow {
@@ -47,42 +47,14 @@ export function Projects({ route }: { route: Route }) {
       <h1 style={{ fontSize: 22 }}>{t.projectList}</h1>
       <Card>
         <Flex gap={16} wrap style={{ marginBottom: 16 }}>
-          <label>
-            {t.program}{' '}
-            <Select
-              aria-label={t.program}
-              allowClear
-              placeholder={t.allOption}
-              style={{ width: 220 }}
-              value={filters.programType}
-              onChange={(programType?: string) => set({ programType })}
-              options={Object.entries(PROGRAMS[language]).map(([value, label]) => ({ value, label }))}
-            />
-          </label>
-          <label>
-            {t.cycle}{' '}
-            <Select
-              aria-label={t.cycle}
-              allowClear
-              placeholder={t.allOption}
-              style={{ width: 240 }}
-              value={filters.cycleId}
-              onChange={(cycleId?: string) => set({ cycleId })}
-              options={(cycles.value ?? []).filter((c) => !filters.programType || c.programType === filters.programType).map((c) => ({ value: c.id, label: c.name }))}
-            />
-          </label>
-          <label>
-            {t.stage}{' '}
-            <Select
-              aria-label={t.stage}
-              allowClear
-              placeholder={t.allOption}
-              style={{ width: 240 }}
-              value={filters.status}
-              onChange={(status?: string) => set({ status })}
-              options={Object.entries(STAGES[language]).map(([value, label]) => ({ value, label }))}
-            />
-          </label>
+          <Filter label={t.program} width={220} value={filters.programType} onChange={(programType) => set({ programType })} options={Object.entries(PROGRAMS[language]).map(([value, label]) => ({ value, label }))} />
+          <Filter
+            label={t.cycle}
+            value={filters.cycleId}
+            onChange={(cycleId) => set({ cycleId })}
+            options={(cycles.value ?? []).filter((c) => !filters.programType || c.programType === filters.programType).map((c) => ({ value: c.id, label: c.name }))}
+          />
+          <Filter label={t.stage} value={filters.status} onChange={(status) => set({ status })} options={Object.entries(STAGES[language]).map(([value, label]) => ({ value, label }))} />
         </Flex>
         <ProblemAlert problem={list.problem} />
         <Table<ProjectRow>
