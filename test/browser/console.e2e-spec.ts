@@ -274,7 +274,10 @@ if (!available) process.stderr.write(`\ntest/browser/console.e2e-spec.ts: ${SKIP
       await tab.getByLabel('专业名称').fill('旅游管理');
       // The service refuses a blank title: the page says so, and keeps everything typed.
       await tab.getByRole('button', { name: '保存草稿' }).click();
-      await tab.getByRole('alert').filter({ hasText: '请填写项目名称' }).waitFor();
+      await tab.getByRole('alert').filter({ hasText: '请填写项目名称' }).first().waitFor();
+      // Beside the field it is about, too.
+      const titleItem = tab.locator('.ant-form-item').filter({ has: tab.getByLabel('项目名称') });
+      expect(await titleItem.locator('.ant-form-item-explain-error').textContent()).toBe('请填写项目名称（不能只有空格）。');
       expect([await tab.getByLabel('专业代码').inputValue(), await tab.getByLabel('专业名称').inputValue()]).toEqual(['540101', '旅游管理']);
       await tab.getByLabel('项目名称').fill('旅游管理品牌专业建设项目');
       await shot('apply', tab);
@@ -291,7 +294,24 @@ if (!available) process.stderr.write(`\ntest/browser/console.e2e-spec.ts: ${SKIP
       // So is a file over the service's size limit (64 KB here).
       await documents.locator('input[type=file]').first().setInputFiles({ name: '扫描件过大.pdf', mimeType: 'application/pdf', buffer: Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(100_000, 32)]) });
       await documents.getByRole('alert').filter({ hasText: '文件超过大小限制：扫描件过大.pdf（98 KB > 64 KB）' }).waitFor();
-      await uploadTo(documents, 0, pdf('申报书.pdf'));
+      // An upload shows its progress: on a network slowed to 16 KB/s, a 60 KB scan takes seconds.
+      const cdp = await tab.context().newCDPSession(tab);
+      await cdp.send('Network.enable');
+      await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 16 * 1024 });
+      const slow = { name: '申报书.pdf', mimeType: 'application/pdf', buffer: Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(60_000, 32)]) };
+      await documents.locator('input[type=file]').first().setInputFiles(slow);
+      const progress = documents.getByRole('progressbar', { name: '上传进度：申报书' });
+      await progress.waitFor();
+      let seen = 0;
+      for (let tries = 0; tries < 100 && !(seen > 0 && seen < 100); tries += 1) {
+        seen = Number((await progress.getAttribute('aria-valuenow').catch(() => null)) ?? 0);
+        await tab.waitForTimeout(100);
+      }
+      // Part of the way: the bar moves as the bytes go.
+      expect(seen).toBeGreaterThan(0);
+      expect(seen).toBeLessThan(100);
+      await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+      await documents.locator('a[href^="/documents/"]', { hasText: '申报书.pdf' }).waitFor();
       await uploadTo(documents, 1, pdf('专业建设佐证材料.pdf'));
       await documents.getByRole('button', { name: '保存材料' }).click();
       await tab.getByText('材料已保存').waitFor();

@@ -213,3 +213,14 @@ export function Section({ title, children, style }: { title: string; children: R
     </Card>
   );
 }
+
+/** The form field a refusal is about, for the service's codes that name one without saying its path. */
+const FIELD_OF_CODE: Readonly<Record<string, string>> = { 'title-required': 'title', 'reasons-required': 'reasons', 'grounds-required': 'statement' };
+
+/** What the service refused, beside each field of the form it is about (a field's path is the body's). */
+export function fieldErrors(problem: Problem, sentence: (problem: Problem) => string): { name: (string | number)[]; errors: string[] }[] {
+  const path = (field: string) => field.split('.').map((part) => (/^\d+$/.test(part) ? Number(part) : part));
+  const listed = (problem.errors ?? []).map((e) => ({ name: path(e.field), errors: [e.message ?? e.reason ?? ''] }));
+  const named = FIELD_OF_CODE[problem.code];
+  return named ? [...listed, { name: [named], errors: [sentence(problem)] }] : listed;
+}

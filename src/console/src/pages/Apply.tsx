@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { call, Problem, Schemas, service } from '../api';
 import { PROGRAMS, useMessages } from '../i18n';
 import { navigate } from '../navigation';
-import { attempt, ProblemAlert, useLoad } from '../parts';
+import { attempt, fieldErrors, ProblemAlert, useLoad } from '../parts';
 import { beijingTime } from '../words';
 
 interface Cycle {
@@ -103,14 +103,10 @@ export function SubjectFields({ kind, parents, tiers }: { kind: string; parents:
 /** The subject of a draft from the form's fields, `kind` added. */
 export const subjectOf = (kind: string, fields: Record<string, unknown> | undefined): Draft['subject'] => ({ kind, ...(fields ?? {}) }) as unknown as Draft['subject'];
 
-/** Fields the service refused, beside each field of the form (its path is the body's). */
-export function fieldErrors(problem: Problem): { name: (string | number)[]; errors: string[] }[] {
-  return (problem.errors ?? []).map((e) => ({ name: e.field.split('.').map((part) => (/^\d+$/.test(part) ? Number(part) : part)), errors: [e.message ?? e.reason ?? ''] }));
-}
 
 /** A school starts an application in an open cycle: the form of its program, saved as a draft. */
 export function Apply() {
-  const { t, language } = useMessages();
+  const { t, language, problem: sentence } = useMessages();
   const [form] = Form.useForm();
   const [problem, setProblem] = useState<Problem | null>(null);
   const [busy, setBusy] = useState(false);
@@ -137,7 +133,7 @@ export function Apply() {
       },
       (refused) => {
         setProblem(refused);
-        form.setFields(fieldErrors(refused));
+        form.setFields(fieldErrors(refused, sentence));
       },
     );
     setBusy(false);

@@ -3,9 +3,8 @@ import { useState } from 'react';
 import { call, DocumentRef, Problem, Schemas, Session, service } from '../api';
 import { useMessages } from '../i18n';
 import { linkProps, navigate } from '../navigation';
-import { attempt, DocumentField, DueTag, History, ProblemAlert, Section, TimelineView, useLoad } from '../parts';
+import { attempt, DocumentField, fieldErrors, DueTag, History, ProblemAlert, Section, TimelineView, useLoad } from '../parts';
 import { beijingDay, ENTERPRISE_STAGES, word, WORK } from '../words';
-import { fieldErrors } from './Apply';
 
 interface EnterpriseView {
   readonly id: string;
@@ -75,7 +74,7 @@ export function Enterprise({ id, session }: { id: string; session: Session }) {
 
 /** The enterprise's application for incubation: its conditions declared one by one, and its documents. */
 function ApplyForm({ session, onApplied }: { session: Session; onApplied: () => void }) {
-  const { t } = useMessages();
+  const { t, problem: sentence } = useMessages();
   const { message } = App.useApp();
   const [form] = Form.useForm();
   const [documents, setDocuments] = useState<DocumentRef[]>([]);
@@ -95,7 +94,7 @@ function ApplyForm({ session, onApplied }: { session: Session; onApplied: () => 
       () => call(service.POST('/enterprises', { body })),
       (refused) => {
         setProblem(refused);
-        form.setFields(fieldErrors(refused));
+        form.setFields(fieldErrors(refused, sentence));
       },
     );
     if (done) {
@@ -169,7 +168,7 @@ function DueForm({ id, due, onHandedIn }: { id: string; due: { kind: string; key
 }
 
 function MaterialChangeCard({ id, onReported }: { id: string; onReported: () => void }) {
-  const { t } = useMessages();
+  const { t, problem: sentence } = useMessages();
   const { message } = App.useApp();
   const [form] = Form.useForm();
   const [problem, setProblem] = useState<Problem | null>(null);
@@ -182,7 +181,7 @@ function MaterialChangeCard({ id, onReported }: { id: string; onReported: () => 
       () => call(service.POST('/enterprises/{id}/material-changes', { params: { path: { id } }, body })),
       (refused) => {
         setProblem(refused);
-        form.setFields(fieldErrors(refused));
+        form.setFields(fieldErrors(refused, sentence));
       },
     );
     if (done) {

@@ -3,9 +3,9 @@ import { useState } from 'react';
 import { call, DocumentRef, Problem, Session, service } from '../api';
 import { PROGRAMS, useMessages } from '../i18n';
 import { linkProps } from '../navigation';
-import { attempt, DocumentField, DueTag, History, ProblemAlert, Section, TimelineView, useLoad } from '../parts';
+import { attempt, DocumentField, fieldErrors, DueTag, History, ProblemAlert, Section, TimelineView, useLoad } from '../parts';
 import { beijingDay, STAGES, word, WORK } from '../words';
-import { fieldErrors, SubjectFields, subjectOf } from './Apply';
+import { SubjectFields, subjectOf } from './Apply';
 
 interface ProjectView {
   readonly id: string;
@@ -79,7 +79,7 @@ type Saved = { project: ProjectView; onSaved: () => void };
 
 /** The draft's title and subject, editable until it is submitted (again, once returned). */
 function EditCard({ project, onSaved }: Saved) {
-  const { t } = useMessages();
+  const { t, problem: sentence } = useMessages();
   const { message } = App.useApp();
   const [form] = Form.useForm();
   const [problem, setProblem] = useState<Problem | null>(null);
@@ -90,7 +90,7 @@ function EditCard({ project, onSaved }: Saved) {
       () => call(service.POST('/projects/{id}/edit', { params: { path: { id: project.id } }, body: { title: values.title, ...(kind === 'school' ? {} : { subject: subjectOf(kind, values.subject) }) } })),
       (refused) => {
         setProblem(refused);
-        form.setFields(fieldErrors(refused));
+        form.setFields(fieldErrors(refused, sentence));
       },
     );
     if (done) {
