@@ -2,7 +2,6 @@ import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { ProgramCycleState, programCycleDecider } from '../domain/program-cycle/program-cycle.decider';
 import { ApplicantBan, ProjectCommand, ProjectContext, ProjectCycleFacts } from '../domain/project/project.commands';
-import { RegisteredOrganisation } from '../domain/organisation/organisation';
 import { personDecider } from '../domain/person/person.decider';
 import { projectDecider, ProjectState } from '../domain/project/project.decider';
 import { notFound } from '../domain/errors';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Role, SignedInRole } from '../domain/messages';
+import type { SignedInRole } from '../domain/messages';
 import { BureauKind, isCreditCode, SchoolKind } from '../domain/organisation/organisation';
 import type { GrantKind } from '../domain/person/grants';
 

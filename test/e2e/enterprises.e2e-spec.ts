@@ -1,6 +1,6 @@
 import { Clock } from '../../src/application/clock';
 import { ENTERPRISE_COMMANDS, EnterpriseCommandType } from '../../src/domain/enterprise/enterprise.commands';
-import { Role, ROLES, SignedInRole } from '../../src/domain/messages';
+import { ROLES, SignedInRole } from '../../src/domain/messages';
 import { Who } from '../support/accounts';
 import { client, HttpResult } from '../support/http';
 import { RunningApp, startTestApp } from '../support/test-app';
