@@ -483,8 +483,12 @@ if (!available) process.stderr.write(`\ntest/browser/console.e2e-spec.ts: ${SKIP
 
       await signInAs('lead');
       const todo = tab.getByRole('list', { name: '待办事项' });
-      await todo.getByText('提交建设方案和任务书').waitFor();
-      await tab.goto(`${service.url}/console/projects/${ownId}`);
+      // The to-do item opens the list of what owes a construction plan: this project alone.
+      await todo.getByRole('link', { name: '提交建设方案和任务书' }).click();
+      await tab.getByRole('heading', { name: '项目列表' }).waitFor();
+      await tab.getByRole('row', { name: /旅游管理品牌专业建设项目（修订）/ }).waitFor();
+      expect(await tab.getByText('1 个项目').isVisible()).toBe(true);
+      await tab.getByRole('link', { name: '旅游管理品牌专业建设项目（修订）' }).click();
       const due = card('待提交事项');
       expect(await due.textContent()).toMatch(/提交建设方案和任务书截止 \d{4}-\d{2}-\d{2}/);
       await uploadTo(due, 0, pdf('建设方案.pdf'));

@@ -152,8 +152,13 @@ describe('to-do lists, draft documents and the public pages', () => {
     expect(results.items[0].projects).toEqual([
       expect.objectContaining({ id: projectId, title: '机电一体化技术品牌专业', applicantName: 'school-pub', approvedOn: '2025-10-31', revoked: false }),
     ]);
-    // The approved project's construction plan is now due for the school.
+    // The approved project's construction plan is now due for the school, and the list of what is due shows it alone.
     expect((await todo(lead)).map((i) => i.kind)).toEqual(expect.arrayContaining(['construction-plan-due']));
+    const owing = (await http.get(`/projects?due=construction-plan-due&after=${after}`, lead)).body;
+    expect([owing.total, owing.items.map((p: { id: string }) => p.id)]).toEqual([1, [projectId]]);
+    expect((await http.get('/projects?due=annual-report-due', lead)).body.total).toBe(0);
+    const bad = await http.get('/projects?due=tomorrow', lead);
+    expect([bad.status, bad.body.errors?.[0]?.field]).toEqual([400, 'due']);
   });
 
   it('lets one address file 20 objections and uploads an hour, then 429', async () => {

@@ -3,7 +3,7 @@ import { Alert, Card, Select, Skeleton, Tag, Timeline, Typography, Upload } from
 import type { UploadFile, UploadProps } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { call, DocumentRef, Problem, ProblemError, service, upload } from './api';
-import { useMessages } from './i18n';
+import { Messages, useMessages } from './i18n';
 import { beijingTime, EVENTS, ROLES, word } from './words';
 
 /** What a page loads: undefined while asked, the answer, or the problem; `reload` asks again. */
@@ -156,9 +156,11 @@ export interface TimelineView {
 }
 
 /** Why a step was taken: the reason given with the command, or the one its event records (a failed check's reasons, an explanation). */
-function whyOf(e: TimelineView['events'][number]): string | null {
+function whyOf(e: TimelineView['events'][number], t: Messages): string | null {
   const data = e.data ?? {};
   const reasons = Array.isArray(data.reasons) ? (data.reasons as unknown[]).filter((r): r is string => typeof r === 'string') : [];
+  // An inadmissible objection's reasons are codes: said in words.
+  if (e.type === 'ObjectionRejected') return reasons.map((r) => t[`reason-${r}` as keyof Messages] ?? r).join('、') || null;
   for (const why of [e.reason, data.reason, data.explanation]) if (typeof why === 'string' && why) return why;
   return reasons.length ? reasons.join('; ') : null;
 }
@@ -183,7 +185,7 @@ export function History({ timeline }: { timeline: { value: TimelineView | undefi
                   <Typography.Text type="secondary">
                     {[beijingTime(e.recordedAt), actor?.role ? word(ROLES, language, actor.role) : null, actor?.orgName ?? actor?.org].filter(Boolean).join(' · ')}
                   </Typography.Text>
-                  {whyOf(e) && <Typography.Paragraph style={{ margin: 0 }}>{whyOf(e)}</Typography.Paragraph>}
+                  {whyOf(e, t) && <Typography.Paragraph style={{ margin: 0 }}>{whyOf(e, t)}</Typography.Paragraph>}
                 </>
               ),
             };

@@ -12,7 +12,7 @@ import { PORTFOLIO_ACCESS, requireView } from '../../domain/access';
 import { REVIEWER_QUEUE_ACCESS } from '../../domain/project/project.access';
 import { CycleQueries } from '../read-models/cycles/cycles.query';
 import { EnterpriseQueries } from '../read-models/enterprises/enterprises.query';
-import { ProjectQueries } from '../read-models/projects/projects.query';
+import { OBLIGATIONS, ProjectQueries } from '../read-models/projects/projects.query';
 import { PageQuery as StorePageQuery } from '../read-models/query';
 import { ReadModels } from '../read-models/read-models';
 import { ReactorService } from '../reactor/reactor.service';
@@ -80,6 +80,11 @@ export class ProjectListQuery extends PageQuery {
   @IsString()
   @MaxLength(200)
   applicantOrg?: string;
+
+  @ApiPropertyOptional({ enum: OBLIGATIONS, example: 'annual-report-due', description: 'Only projects with a deadline of this kind not yet met, as the to-do list counts them' })
+  @IsOptional()
+  @IsIn([...OBLIGATIONS])
+  due?: string;
 }
 
 export class CycleListQuery extends PageQuery {

@@ -11662,6 +11662,8 @@ export interface operations {
                 after?: string;
                 applicantOrg?: string;
                 cycleId?: string;
+                /** @description Only projects with a deadline of this kind not yet met, as the to-do list counts them */
+                due?: "construction-plan-due" | "annual-report-due" | "course-update-due" | "rectification-due";
                 /** @description At most 500 */
                 limit?: number;
                 /** @description At most 1000000 */

@@ -17,7 +17,8 @@ interface TodoItem {
 /** Where a to-do item leads: the list under its status, the overdue list, or the enterprise's own page for what it owes. */
 function todoLink(item: TodoItem, session: Session) {
   if (item.subject === 'enterprise') return item.status ? linkProps('enterprises', null, { status: item.status }) : linkProps('enterprise', session.actor?.org);
-  return linkProps('projects', null, item.status ? { status: item.status } : { overdue: item.kind === 'overdue' ? '1' : undefined });
+  if (item.status) return linkProps('projects', null, { status: item.status });
+  return linkProps('projects', null, item.kind === 'overdue' ? { overdue: '1' } : { due: item.kind });
 }
 
 /** A person's home: their to-do list (待办) with counts and due days, who they act as, and their grants. */

@@ -4,7 +4,7 @@ import type { paths } from '../api/schema';
 import { PROGRAMS, useMessages } from '../i18n';
 import { linkProps, replaceQuery, Route } from '../navigation';
 import { Filter, ProblemAlert, useLoad } from '../parts';
-import { beijingTime, EVENTS, STAGES, word } from '../words';
+import { beijingTime, EVENTS, STAGES, word, WORK } from '../words';
 
 export interface ProjectRow {
   readonly id: string;
@@ -30,7 +30,7 @@ const PAGE_SIZE = 20;
 export function Projects({ route }: { route: Route }) {
   const { t, language } = useMessages();
   const q = route.query;
-  const filters = { programType: q.get('programType') ?? undefined, cycleId: q.get('cycleId') ?? undefined, status: q.get('status') ?? undefined };
+  const filters = { programType: q.get('programType') ?? undefined, cycleId: q.get('cycleId') ?? undefined, status: q.get('status') ?? undefined, due: q.get('due') ?? undefined };
   const page = Number(q.get('page') ?? '1') || 1;
   const overdue = q.get('overdue') === '1';
   const cycles = useLoad(async () => ((await call(service.GET('/cycles', { params: { query: { limit: 100 } } }))) as unknown as { items: { id: string; name: string; programType: string }[] }).items, []);
@@ -39,7 +39,7 @@ export function Projects({ route }: { route: Route }) {
     if (overdue) return ((await call(service.GET('/overdue', { params: { query: paging } }))) as unknown as { projects: { items: ProjectRow[]; total: number } }).projects;
     const query = { ...filters, ...paging } as paths['/projects']['get']['parameters']['query'];
     return (await call(service.GET('/projects', { params: { query } }))) as unknown as { items: ProjectRow[]; total: number };
-  }, [filters.programType, filters.cycleId, filters.status, page, overdue]);
+  }, [filters.programType, filters.cycleId, filters.status, filters.due, page, overdue]);
   const set = (change: Record<string, string | undefined>) => replaceQuery({ ...filters, ...change, page: undefined });
 
   return (
@@ -55,6 +55,11 @@ export function Projects({ route }: { route: Route }) {
             options={(cycles.value ?? []).filter((c) => !filters.programType || c.programType === filters.programType).map((c) => ({ value: c.id, label: c.name }))}
           />
           <Filter label={t.stage} value={filters.status} onChange={(status) => set({ status })} options={Object.entries(STAGES[language]).map(([value, label]) => ({ value, label }))} />
+          {filters.due && (
+            <Tag closable onClose={() => set({ due: undefined })} style={{ alignSelf: 'center' }}>
+              {word(WORK, language, filters.due)}
+            </Tag>
+          )}
         </Flex>
         <ProblemAlert problem={list.problem} />
         <Table<ProjectRow>

@@ -12,6 +12,8 @@ export interface ProjectFilters {
   readonly programType?: string;
   readonly region?: string;
   readonly applicantOrg?: string;
+  /** Only the projects with a deadline of this kind not yet met (OBLIGATIONS). */
+  readonly due?: string;
 }
 
 /** Who sees which projects: PROJECT_ACCESS (project.access.ts) on the columns of `table` as the query names it. */
@@ -58,7 +60,7 @@ const WAITING_BY_ROLE: Readonly<Record<string, readonly { kind: string; status: 
 };
 
 /** The deadlines of a project its applicant meets by handing something in. */
-const OBLIGATIONS = ['construction-plan-due', 'annual-report-due', 'course-update-due', 'rectification-due'];
+export const OBLIGATIONS = ['construction-plan-due', 'annual-report-due', 'course-update-due', 'rectification-due'] as const;
 
 /** The project-status read model (project-status.projection.ts) as the lists read it, each bounded by who may see what. */
 @Injectable()
@@ -66,9 +68,10 @@ export class ProjectQueries {
   constructor(private readonly readModels: ReadModels) {}
 
   list(actor: Actor, filters: ProjectFilters, paging: Paging): Page<Record<string, unknown>> {
-    const { cycleId, status, programType, region, applicantOrg } = filters;
+    const { cycleId, status, programType, region, applicantOrg, due } = filters;
+    const owing = due === undefined ? [] : [where("'project-' || project_status.id IN (SELECT stream FROM deadlines WHERE kind = ? AND fired_at IS NULL)", due)];
     return this.page(
-      [visibility(actor), ...equalities({ cycle_id: cycleId, status, program_type: programType, region, applicant_org: applicantOrg })],
+      [visibility(actor), ...equalities({ cycle_id: cycleId, status, program_type: programType, region, applicant_org: applicantOrg }), ...owing],
       paging,
     );
   }
