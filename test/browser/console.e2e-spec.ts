@@ -395,7 +395,7 @@ if (!available) process.stderr.write(`\ntest/browser/console.e2e-spec.ts: ${SKIP
       await shot('formal-check-failed', tab);
       await failing.getByRole('button', { name: '提交审查结果' }).click();
       await tab.getByText('形式审查未通过').first().waitFor();
-      expect(await card('办理记录').textContent()).toContain('申报书未加盖学校公章; 缺少近三年招生数据');
+      await card('办理记录').getByText('申报书未加盖学校公章; 缺少近三年招生数据').waitFor();
       expect((await project(failingId)).status).toBe('FormallyRejected');
 
       await tab.getByRole('link', { name: '推荐排序' }).click();
@@ -490,6 +490,7 @@ if (!available) process.stderr.write(`\ntest/browser/console.e2e-spec.ts: ${SKIP
       expect(await tab.getByText('1 个项目').isVisible()).toBe(true);
       await tab.getByRole('link', { name: '旅游管理品牌专业建设项目（修订）' }).click();
       const due = card('待提交事项');
+      await due.getByText('提交建设方案和任务书').waitFor();
       expect(await due.textContent()).toMatch(/提交建设方案和任务书截止 \d{4}-\d{2}-\d{2}/);
       await uploadTo(due, 0, pdf('建设方案.pdf'));
       await uploadTo(due, 1, pdf('任务书.pdf'));

@@ -273,7 +273,9 @@ function FormalCheckCard({ project, onRecorded }: { project: ProjectView; onReco
 /** What the school has to hand in, by when, each with its form. */
 function DueCard({ project, due, onHandedIn }: { project: ProjectView; due: TimelineView['due'] | undefined; onHandedIn: () => void }) {
   const { t, language } = useMessages();
-  const owed = (due ?? []).filter((d) => d.kind in HAND_IN);
+  // Until the timeline has answered, nothing is said to be due or not.
+  if (due === undefined) return null;
+  const owed = due.filter((d) => d.kind in HAND_IN);
   if (owed.length === 0 && !EDITABLE.includes(project.status)) {
     return (
       <Section title={t.dueItems}>
