@@ -58,7 +58,8 @@ export function Enterprise({ id, session }: { id: string; session: Session }) {
           {(timeline.value?.due ?? []).filter((d) => d.kind === 'annual-report-due' || d.kind === 'three-year-plan-due').map((d) => (
             <DueForm key={`${d.kind}/${d.key}`} id={id} due={d} onHandedIn={reload} />
           ))}
-          {e.status === 'InIncubation' && e.incubation?.threeYearPlan === null && !timeline.value?.due.some((d) => d.kind === 'three-year-plan-due') && (
+          {/* The plan is owed past its deadline too (the deadline has fired): once the timeline has answered. */}
+          {e.status === 'InIncubation' && e.incubation?.threeYearPlan === null && timeline.value && !timeline.value.due.some((d) => d.kind === 'three-year-plan-due') && (
             <DueForm id={id} due={{ kind: 'three-year-plan-due', key: 'plan', dueAt: '' }} onHandedIn={reload} />
           )}
           {['InIncubation', 'Certified', 'CertificateExpired'].includes(e.status) && <MaterialChangeCard id={id} onReported={reload} />}
