@@ -116,6 +116,11 @@ describe('to-do lists, draft documents and the public pages', () => {
     // A retry with the same key is the same objection.
     const again = await objection({ evidence: [evidence] }, { 'idempotency-key': 'objection-1' });
     expect([again.body.receipt, again.body.repeated]).toEqual([filed.body.receipt, true]);
+    // The same key with another statement is refused, and a malformed key is told, as on the signed-in routes.
+    const reused = await objection({ evidence: [evidence], statement: '另一项异议' }, { 'idempotency-key': 'objection-1' });
+    expect([reused.status, reused.body.code]).toEqual([422, 'idempotency-key-reused']);
+    const malformed = await objection({ evidence: [evidence] }, { 'idempotency-key': 'a key with spaces' });
+    expect([malformed.status, malformed.body.code]).toEqual([400, 'invalid-idempotency-key']);
 
     // Without evidence it is recorded, and inadmissible with the reason.
     const bare = await objection({ evidence: [] });
@@ -169,8 +174,8 @@ describe('to-do lists, draft documents and the public pages', () => {
       if (answer.status === 429) refused = answer;
       else answered += 1;
     }
-    // Four writes (an upload, three objections) and a refused one went before.
-    expect(answered).toBe(15);
+    // Seven writes went before: an upload and six objections (a repeat, a reused key, a malformed key, one on a project not in notice).
+    expect(answered).toBe(13);
     expect([refused?.status, refused?.body.code]).toEqual([429, 'rate-limited']);
   });
 });

@@ -27,20 +27,29 @@ export const etagOf = (revision: number) => `"${revision}"`;
 
 export const CurrentCommand = createParamDecorator((_: unknown, context: ExecutionContext): CommandRequest => {
   const request = context.switchToHttp().getRequest<FastifyRequest & { actor?: Actor }>();
+  return commandRequestOf(request, request.actor!);
+});
+
+/**
+ * A request's command as `actor` issues it: its headers' Idempotency-Key (400 when malformed) and
+ * If-Match, and its correlation id. The signed-in routes take it through @CurrentCommand; the public
+ * pages name their actor themselves.
+ */
+export function commandRequestOf(request: FastifyRequest, actor: Actor): CommandRequest {
   const key = request.headers['idempotency-key'];
   if (key !== undefined && (typeof key !== 'string' || !KEY.test(key))) {
     throw new ProblemError({ status: 400, code: 'invalid-idempotency-key', title: 'Bad Request', detail: 'Idempotency-Key must be 1–200 visible ASCII characters' });
   }
   const ifMatch = request.headers['if-match'];
   return {
-    actor: request.actor!,
-    // Keys are per user, so two users choosing the same key never collide.
-    commandId: key ? `${request.actor!.id}:${key}` : randomUUID(),
+    actor,
+    // Keys are per actor, so two people choosing the same key never collide.
+    commandId: key ? `${actor.id}:${key}` : randomUUID(),
     ...(key ? { requestDigest: requestDigest(request) } : {}),
     ...(typeof ifMatch === 'string' ? { ifMatch: parseETag(ifMatch) } : {}),
     correlationId: String(request.id),
   };
-});
+}
 
 /** What identifies a request beside its key: method, path and the body's canonical JSON. */
 function requestDigest(request: FastifyRequest): string {

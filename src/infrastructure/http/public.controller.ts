@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { Body, Controller, Get, HttpCode, Inject, Post, Query, Req } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
@@ -15,12 +15,11 @@ import { APP_CONFIG } from '../event-store/event-store.module';
 import { ProjectQueries } from '../read-models/projects/projects.query';
 import { ReadModels } from '../read-models/read-models';
 import { Public } from './auth.guard';
+import { commandRequestOf } from './command-request';
 import { receiveDocument } from './documents.controller';
 import { PublicObjectionDto } from './projects.dto';
 import { PublicRateLimit } from './public-rate-limit';
 import { PageQuery } from './read-models.controller';
-
-const KEY = /^[\x21-\x7e]{1,200}$/;
 
 /**
  * What anyone does without signing in: read the public notices (公示) and the published results, and
@@ -91,15 +90,11 @@ export class PublicController {
   })
   async object(@Body() body: PublicObjectionDto, @Req() request: FastifyRequest) {
     this.writes.take(request.ip);
-    const actor = this.publicActor(request);
-    const key = request.headers['idempotency-key'];
-    // A key is the client's for its own retries: scoped by address, so two people choosing the same key never collide.
-    const commandId = typeof key === 'string' && KEY.test(key) ? `${actor.id}:${key}` : randomUUID();
-    const objectionId = nameBasedUuid(`objection:${commandId}`);
+    // A retry's key is scoped by the member of the public's address, as a signed-in person's is by the person.
+    const command = commandRequestOf(request, this.publicActor(request));
+    const objectionId = nameBasedUuid(`objection:${command.commandId}`);
     const { projectId, statement, objector, evidence } = body;
-    const outcome = await this.commands.execute(
-      new DecideProject(projectId, { type: 'FileObjection', data: { objectionId, grounds: statement, objector, evidence } }, { actor, commandId, correlationId: String(request.id) }),
-    );
+    const outcome = await this.commands.execute(new DecideProject(projectId, { type: 'FileObjection', data: { objectionId, grounds: statement, objector, evidence } }, command));
     const recorded = (await this.store.readStream(projectStream(projectId))).find(
       (e) => (e.type === 'ObjectionFiled' || e.type === 'ObjectionRejected') && (e.data as { objectionId?: string }).objectionId === objectionId,
     );
