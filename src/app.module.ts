@@ -3,6 +3,7 @@ import { DecidePersonHandler, DecideRegistryHandler } from './application/accoun
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
+import { CALENDAR } from './application/calendar';
 import { CATALOG } from './application/catalog';
 import { Clock, CLOCK } from './application/clock';
 import { DecideCycleHandler } from './application/cycle.commands';
@@ -72,6 +73,7 @@ export class AppModule {
       providers: [
         { provide: CLOCK, useValue: clock },
         { provide: CATALOG, useValue: config.catalog },
+        { provide: CALENDAR, useValue: config.calendar },
         // The one cache of folded streams (and queue of commands per stream) over the app's store.
         { provide: FoldedStreams, useFactory: (store: EventStore) => new FoldedStreams(store), inject: [EVENT_STORE] },
         DecideCycleHandler,

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { defaultCatalog, ProgramCatalog, ProgramType, withProgramType } from './domain/catalog/program-catalog';
+import { calendarOf, CalendarFile, CN_CALENDAR_FILE, WorkingDayCalendar } from './domain/calendar';
 import { DomainError } from './domain/errors';
 import { isInside, signingKeyProblem } from './infrastructure/audit/signing-key';
 
@@ -22,6 +23,8 @@ export interface AppConfig {
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** The 2020 plan's program types, plus those of PROGRAM_CATALOG_FILE. */
   readonly catalog: ProgramCatalog;
+  /** The working-day calendar: the built-in holidays (2020–2026), plus the years of CALENDAR_FILE. */
+  readonly calendar: WorkingDayCalendar;
   /** Signed checkpoints of the log (docs/audit.md). */
   readonly audit: AuditConfig;
   /** PUBLIC_URL: where people reach the service (the first start's set-up link points there). */
@@ -108,6 +111,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     schedulerIntervalMs: integer(env, 'SCHEDULER_INTERVAL_MS', 5000, 0, 24 * 60 * 60 * 1000),
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
     catalog: loadCatalog(env),
+    calendar: loadCalendar(env),
     audit: loadAudit(env, resolve(env.DATA_DIR || './data')),
     ...loadPublicUrl(env),
     office: { creditCode: env.OFFICE_CREDIT_CODE || '11140000405200012U', name: env.OFFICE_NAME || '山西省教育厅' },
@@ -149,6 +153,21 @@ function loadAudit(env: Env, dataDir: string): AuditConfig {
     checkpointEveryEvents: integer(env, 'AUDIT_CHECKPOINT_EVERY_EVENTS', 1000, 1, 100_000_000),
     checkpointEveryMs: integer(env, 'AUDIT_CHECKPOINT_EVERY_MINUTES', 5, 0, 24 * 60) * 60_000,
   };
+}
+
+/**
+ * Years of holidays beyond the built-in ones, as the State Council announces each year's arrangement
+ * in the autumn before: a JSON calendar file (version and years, as src/domain/holidays-cn-2020-2026.json).
+ */
+function loadCalendar(env: Env): WorkingDayCalendar {
+  const file = env.CALENDAR_FILE;
+  if (!file) return calendarOf([CN_CALENDAR_FILE]);
+  try {
+    return calendarOf([CN_CALENDAR_FILE, JSON.parse(readFileSync(file, 'utf8')) as CalendarFile]);
+  } catch (error) {
+    if (error instanceof DomainError) throw new ConfigError('CALENDAR_FILE', error.message);
+    throw new ConfigError('CALENDAR_FILE', `must name a readable JSON calendar file (${(error as Error).message})`);
+  }
 }
 
 /**

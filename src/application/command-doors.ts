@@ -1,3 +1,4 @@
+import { WorkingDayCalendar } from '../domain/calendar';
 import { ProgramCatalog } from '../domain/catalog/program-catalog';
 import { Clock } from './clock';
 import { CrossStreamEffects } from './cross-stream-effects';
@@ -67,17 +68,18 @@ export interface HandlerDependencies {
   readonly streams: FoldedStreams;
   readonly clock: Clock;
   readonly catalog: ProgramCatalog;
+  readonly calendar: WorkingDayCalendar;
   readonly bans: ApplicantBans;
   readonly effects: CrossStreamEffects;
   readonly documents: CitedDocuments;
 }
 
 /** The three handlers over one cache, for code that runs them without Nest (benchmarks, tests). */
-export function handlersOf({ streams, clock, catalog, bans, effects, documents }: HandlerDependencies): AggregateHandlers {
+export function handlersOf({ streams, clock, catalog, calendar, bans, effects, documents }: HandlerDependencies): AggregateHandlers {
   return {
     project: new DecideProjectHandler(streams, clock, bans, effects, documents),
-    cycle: new DecideCycleHandler(streams, clock, catalog, effects),
-    enterprise: new DecideEnterpriseHandler(streams, clock, catalog, documents),
+    cycle: new DecideCycleHandler(streams, clock, catalog, calendar, effects),
+    enterprise: new DecideEnterpriseHandler(streams, clock, catalog, calendar, documents),
   };
 }
 

@@ -3,7 +3,9 @@ import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { ProgramCatalog } from '../domain/catalog/program-catalog';
 import { ProgramCycleCommand } from '../domain/program-cycle/program-cycle.commands';
 import { programCycleDecider } from '../domain/program-cycle/program-cycle.decider';
+import { CALENDAR } from './calendar';
 import { CATALOG } from './catalog';
+import { WorkingDayCalendar } from '../domain/calendar';
 import { Clock, CLOCK } from './clock';
 import { FoldedStreams } from './folded-streams';
 import { Project, projectDecider } from '../domain/project/project.decider';
@@ -28,13 +30,14 @@ export class DecideCycle extends Command<CommandOutcome> {
   }
 }
 
-/** The cycle's one door: the only place a cycle command's context (the catalog, the projects it names) is gathered. */
+/** The cycle's one door: the only place a cycle command's context (the catalog, the calendar, the projects it names) is gathered. */
 @CommandHandler(DecideCycle)
 export class DecideCycleHandler implements ICommandHandler<DecideCycle, CommandOutcome> {
   constructor(
     private readonly streams: FoldedStreams,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(CATALOG) private readonly catalog: ProgramCatalog,
+    @Inject(CALENDAR) private readonly calendar: WorkingDayCalendar,
     @Inject(CROSS_STREAM_EFFECTS) private readonly effects: CrossStreamEffects,
   ) {}
 
@@ -54,11 +57,13 @@ export class DecideCycleHandler implements ICommandHandler<DecideCycle, CommandO
     return outcome;
   }
 
-  /** What a cycle decision needs to know beyond the cycle's own stream: the catalog, and the projects it names. */
+  /** What a cycle decision needs to know beyond the cycle's own stream: the catalog, the calendar, and the projects it names. */
   private async contextFor(command: CycleCommandInput) {
     switch (command.type) {
       case 'OpenCycle':
         return { programType: this.catalog[command.data.programType] ?? null };
+      case 'OpenPublicNotice':
+        return { calendar: this.calendar };
       case 'Shortlist':
         return { reviewIncomplete: await this.projectsWhere(command.data.shortlisted.map((s) => s.projectId), (p) => p.reviewers.filter((r) => !r.recused && r.score !== null).length < p.rules.minReviewers) };
       case 'ApproveList':

@@ -13,7 +13,7 @@ import { nameBasedUuid } from '../application/ids';
 import { cycleFacts } from '../application/project.commands';
 import { canonicalJson, chainHash, GENESIS_HASH } from '../application/integrity';
 import { cycleStream, projectStream } from '../application/streams';
-import { chinaDateOf } from '../domain/calendar';
+import { chinaDateOf, defaultCalendar } from '../domain/calendar';
 import { Actor } from '../domain/messages';
 import { ProgramCycleState, programCycleDecider } from '../domain/program-cycle/program-cycle.decider';
 import { ProjectSubject } from '../domain/project/project.commands';
@@ -407,6 +407,7 @@ export async function measureLog(dataDir: string, sizes: LogSizes, log: (line: s
       streams: folded,
       clock: systemClock,
       catalog: defaultCatalog,
+      calendar: defaultCalendar,
       bans: { bansOf: async () => [] },
       effects: { after: async () => undefined },
       documents: { verifyReferences: () => undefined },

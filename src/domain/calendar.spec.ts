@@ -2,21 +2,31 @@ import {
   addCalendarDays,
   addWorkingDays,
   buildCalendar,
+  calendarOf,
   chinaDateOf,
+  CN_CALENDAR_FILE,
   chinaStartOfDay,
   cnCalendar,
   coversDate,
   dayKind,
+  daysOfCoverageLeft,
   dayOfWeek,
   defaultCalendar,
   isWorkingDay,
   noticeEnd,
 } from './calendar';
-import { CN_ARRANGEMENTS } from './calendar-data';
 import { DomainError } from './errors';
 
 const workingDays = (length: number) => ({ length, unit: 'working-days' as const });
 const calendarDays = (length: number) => ({ length, unit: 'calendar-days' as const });
+const codeOf = (f: () => unknown) => {
+  try {
+    f();
+  } catch (e) {
+    return e instanceof DomainError ? [e.kind, e.code] : e;
+  }
+  return null;
+};
 
 describe('working-day calendar', () => {
   it('is versioned', () => {
@@ -74,7 +84,7 @@ describe('working-day calendar', () => {
   it('gives every year its statutory number of days off net of make-up days', () => {
     // 11 statutory days until 2024, 13 from 2025; 2020 gains 2 weekdays from the COVID-19 extension.
     const expected: Record<number, number> = { 2020: 13, 2021: 11, 2022: 11, 2023: 11, 2024: 11, 2025: 13, 2026: 13 };
-    for (const arrangement of CN_ARRANGEMENTS) {
+    for (const arrangement of CN_CALENDAR_FILE.years) {
       const year = arrangement.year;
       let net = 0;
       for (let date = `${year}-01-01`; date <= `${year}-12-31`; date = addCalendarDays(date, 1)) {
@@ -104,15 +114,42 @@ describe('working-day calendar', () => {
     expect(dayOfWeek('1970-01-01')).toBe(4);
   });
 
-  it('outside the covered years, takes weekends and fixed-date statutory holidays off, and says whether a date is covered', () => {
+  it('refuses, never guesses, a day outside the covered years: calendar-not-covered (409), naming the coverage', () => {
     expect(coversDate(cnCalendar, '2026-12-31')).toBe(true);
     expect(coversDate(cnCalendar, '2027-01-04')).toBe(false);
-    expect(isWorkingDay(cnCalendar, '2027-01-04')).toBe(true);
-    expect(isWorkingDay(cnCalendar, '2027-01-09')).toBe(false);
-    expect(dayKind(cnCalendar, '2027-01-01')).toBe('holiday');
-    expect(dayKind(cnCalendar, '2027-10-01')).toBe('holiday');
-    expect(dayKind(cnCalendar, '2027-05-03')).toBe('working-day');
-    expect(noticeEnd(cnCalendar, '2026-12-28', workingDays(5))).toBe('2027-01-04');
+    expect(codeOf(() => isWorkingDay(cnCalendar, '2027-01-04'))).toEqual(['illegal-state', 'calendar-not-covered']);
+    expect(codeOf(() => dayKind(cnCalendar, '2019-12-31'))).toEqual(['illegal-state', 'calendar-not-covered']);
+    // A span that runs past the last covered day is refused, a span that ends inside it is not.
+    expect(codeOf(() => noticeEnd(cnCalendar, '2026-12-28', workingDays(5)))).toEqual(['illegal-state', 'calendar-not-covered']);
+    expect(noticeEnd(cnCalendar, '2026-12-24', workingDays(5))).toBe('2026-12-30');
+    // Calendar days need no holiday data.
+    expect(noticeEnd(cnCalendar, '2026-12-28', calendarDays(7))).toBe('2027-01-03');
+    try {
+      addWorkingDays(cnCalendar, '2026-12-28', 5);
+    } catch (error) {
+      expect((error as DomainError).details).toMatchObject({ date: '2027-01-01', coversTo: '2026-12-31', calendarVersion: 'cn-2020-2026.1' });
+    }
+    expect.assertions(8);
+  });
+
+  it('adds the years of a further file, and its version to the calendar’s: a 2027 notice then skips the Spring Festival', () => {
+    // A further file as a deployment adds one (the dates here are a test's, not an announced arrangement).
+    const file2027 = {
+      version: 'test-2027.1',
+      years: [{ year: 2027, source: 'test', holidays: [{ name: '春节', from: '2027-02-05', to: '2027-02-13' }], workingDays: ['2027-02-14'] }],
+    };
+    const extended = calendarOf([CN_CALENDAR_FILE, file2027]);
+    expect(extended.version).toBe('cn-2020-2026.1+test-2027.1');
+    expect(extended.coversTo).toBe('2027-12-31');
+    // Opened Thursday 4 Feb 2027: 02-04 day 1, 02-05..02-13 off, 02-14 (Sunday, 调休) day 2, then 02-15..02-17.
+    expect(noticeEnd(extended, '2027-02-04', workingDays(5))).toBe('2027-02-17');
+    expect(codeOf(() => noticeEnd(cnCalendar, '2027-02-04', workingDays(5)))).toEqual(['illegal-state', 'calendar-not-covered']);
+    expect(noticeEnd(extended, '2025-09-30', workingDays(5))).toBe('2025-10-13');
+  });
+
+  it('counts the days of coverage left', () => {
+    expect(daysOfCoverageLeft(cnCalendar, '2026-12-03')).toBe(28);
+    expect(daysOfCoverageLeft(cnCalendar, '2027-01-01')).toBe(-1);
   });
 
   it('converts instants to Beijing dates', () => {
@@ -127,14 +164,6 @@ describe('working-day calendar', () => {
     for (const bad of ['2025-02-29', '2025-13-01', '2025-1-1', '2025-12-01T00:00:00Z', '']) {
       expect(() => isWorkingDay(cnCalendar, bad)).toThrow(DomainError);
     }
-    const codeOf = (f: () => unknown) => {
-      try {
-        f();
-      } catch (e) {
-        return e instanceof DomainError ? [e.kind, e.code] : e;
-      }
-      return null;
-    };
     expect(codeOf(() => addWorkingDays(cnCalendar, '2025-12-01', 0))).toEqual(['validation', 'invalid-day-count']);
     expect(codeOf(() => noticeEnd(cnCalendar, '2025-12-01', calendarDays(0)))).toEqual(['validation', 'invalid-notice-length']);
     expect(codeOf(() => chinaDateOf('yesterday'))).toEqual(['validation', 'invalid-time']);
@@ -149,5 +178,9 @@ describe('working-day calendar', () => {
         { year: 2025, source: 'test', holidays: [{ name: 'x', from: '2025-10-11', to: '2025-10-11' }], workingDays: ['2025-10-11'] },
       ]),
     ).toThrow(/both a holiday/);
+    const year = (y: number) => ({ year: y, source: 'test', holidays: [], workingDays: [] });
+    expect(() => buildCalendar('gap.1', [year(2025), year(2027)])).toThrow(/without a gap/);
+    expect(() => calendarOf([{ version: '', years: [year(2025)] }])).toThrow(/needs a version/);
+    expect(() => calendarOf([CN_CALENDAR_FILE, { version: 'x.1', years: [year(2028)] }])).toThrow(/without a gap/);
   });
 });

@@ -1,7 +1,7 @@
 import { addCalendarDays, dateOfDayNumber, dayNumber, dayOfWeek } from './beijing-time';
 import { NoticeUnit } from './catalog/program-rules';
-import { CN_ARRANGEMENTS, CN_CALENDAR_VERSION, YearArrangement } from './calendar-data';
-import { validation } from './errors';
+import { illegalState, validation } from './errors';
+import CN_2020_2026 from './holidays-cn-2020-2026.json';
 
 // Date arithmetic lives in beijing-time.ts; these are re-exported for the modules that import them from here.
 export { addCalendarDays, chinaDateOf, chinaStartOfDay, dayOfWeek, daysInMonth, isIsoDate } from './beijing-time';
@@ -11,13 +11,38 @@ export { addCalendarDays, chinaDateOf, chinaStartOfDay, dayOfWeek, daysInMonth, 
  * the State Council turns into working days (调休). Dates are 'YYYY-MM-DD' strings of the Beijing
  * calendar, and the arithmetic works on day numbers, never on a clock or a local time zone.
  *
- * Outside the years the data covers, the days off are Saturdays, Sundays and the statutory holidays
- * on fixed Gregorian dates (全国年节及纪念日放假办法 as revised in 2024: 1 January, 1–2 May, 1–3 October);
- * the lunar holidays and the make-up days are unknown until announced. A deadline running past the
- * last covered year must still get an end date (the next year's arrangement is only announced in
- * November or December), and the calendar version recorded with every computed date tells a later
- * reader which data it was computed with; `coversDate` lets a caller check the coverage first.
+ * The holidays are data: a versioned file per set of years (holidays-cn-2020-2026.json here), and
+ * a further file that a deployment names (CALENDAR_FILE) as the State Council announces each year's
+ * arrangement in the autumn before. Outside the covered years nothing is guessed: the lunar holidays
+ * and the make-up days are unknown until announced, so asking whether such a day is a working day is
+ * refused with `calendar-not-covered` (409), and so is a working-day span that runs past the last
+ * covered day. The calendar version recorded with every computed date tells a later reader which
+ * data it was computed with.
  */
+
+/** One holiday period: its days off, `from`..`to` inclusive, weekends within included. */
+export interface HolidayPeriod {
+  readonly name: string;
+  readonly from: string;
+  readonly to: string;
+}
+
+/** One year's arrangement as the State Council's notice sets it. */
+export interface YearArrangement {
+  readonly year: number;
+  /** The notice that set the year's arrangement (document number where known, and issue date). */
+  readonly source: string;
+  readonly holidays: readonly HolidayPeriod[];
+  /** The Saturdays and Sundays that the same notice turns into working days. */
+  readonly workingDays: readonly string[];
+}
+
+/** A calendar file: a version and consecutive years of arrangements. */
+export interface CalendarFile {
+  readonly version: string;
+  readonly description?: string;
+  readonly years: readonly YearArrangement[];
+}
 
 export interface WorkingDayCalendar {
   readonly version: string;
@@ -33,14 +58,23 @@ export type DayKind = 'working-day' | 'weekend' | 'holiday' | 'make-up-working-d
 
 /** Builds a calendar from yearly arrangements, rejecting inconsistent data. */
 export function buildCalendar(version: string, arrangements: readonly YearArrangement[]): WorkingDayCalendar {
-  if (arrangements.length === 0) throw validation('invalid-calendar', 'a calendar needs at least one year of data');
+  if (typeof version !== 'string' || version.trim() === '') throw validation('invalid-calendar', 'a calendar needs a version');
+  if (!Array.isArray(arrangements) || arrangements.length === 0) throw validation('invalid-calendar', 'a calendar needs at least one year of data');
+  const years = arrangements.map((a) => a?.year).sort((a, b) => a - b);
+  years.forEach((year, i) => {
+    if (!Number.isInteger(year)) throw validation('invalid-calendar', 'every arrangement names its year');
+    // A gap would count the unknown year's days as covered.
+    if (i > 0 && year !== years[i - 1] + 1) throw validation('invalid-calendar', `the years must follow one another without a gap or a repeat (${years[i - 1]}, ${year})`);
+  });
   const daysOff = new Set<string>();
   const workingWeekendDays = new Set<string>();
   for (const year of arrangements) {
+    if (!Array.isArray(year.holidays) || !Array.isArray(year.workingDays)) throw validation('invalid-calendar', `${year.year} needs holidays and workingDays lists`);
     for (const period of year.holidays) {
       const from = dayNumber(period.from);
       const to = dayNumber(period.to);
       if (to < from) throw validation('invalid-calendar', `holiday ${period.name} ${year.year} ends before it starts`);
+      if (Math.abs(Number(period.from.slice(0, 4)) - year.year) > 1) throw validation('invalid-calendar', `holiday ${period.name} does not belong to ${year.year}`);
       for (let day = from; day <= to; day++) daysOff.add(dateOfDayNumber(day));
     }
     for (const date of year.workingDays) {
@@ -51,18 +85,33 @@ export function buildCalendar(version: string, arrangements: readonly YearArrang
   for (const date of workingWeekendDays) {
     if (daysOff.has(date)) throw validation('invalid-calendar', `${date} is both a holiday and a make-up working day`);
   }
-  const years = arrangements.map((a) => a.year);
   return {
     version,
-    coversFrom: `${Math.min(...years)}-01-01`,
-    coversTo: `${Math.max(...years)}-12-31`,
+    coversFrom: `${years[0]}-01-01`,
+    coversTo: `${years[years.length - 1]}-12-31`,
     daysOff,
     workingWeekendDays,
   };
 }
 
-/** Mainland China, 2020–2026 (the 2026 arrangement as announced on 2025-11-04). */
-export const cnCalendar: WorkingDayCalendar = buildCalendar(CN_CALENDAR_VERSION, CN_ARRANGEMENTS);
+/** The built-in file: mainland China, 2020–2026 (the 2026 arrangement as announced on 2025-11-04). */
+export const CN_CALENDAR_FILE: CalendarFile = CN_2020_2026;
+
+/**
+ * The calendar of the built-in file and the further files, in order: a further file adds years after
+ * (or before) those covered, or restates a covered year as a correction. The version names every file.
+ */
+export function calendarOf(files: readonly CalendarFile[]): WorkingDayCalendar {
+  const byYear = new Map<number, YearArrangement>();
+  for (const file of files) {
+    if (!file || !Array.isArray(file.years)) throw validation('invalid-calendar', 'a calendar file holds a version and a list of years');
+    if (typeof file.version !== 'string' || file.version.trim() === '') throw validation('invalid-calendar', 'a calendar file needs a version');
+    for (const year of file.years) byYear.set(year?.year, year);
+  }
+  return buildCalendar(files.map((file) => file.version).join('+'), [...byYear.values()]);
+}
+
+export const cnCalendar: WorkingDayCalendar = calendarOf([CN_CALENDAR_FILE]);
 export const defaultCalendar: WorkingDayCalendar = cnCalendar;
 
 export function coversDate(calendar: WorkingDayCalendar, date: string): boolean {
@@ -70,13 +119,22 @@ export function coversDate(calendar: WorkingDayCalendar, date: string): boolean 
   return calendar.coversFrom <= date && date <= calendar.coversTo;
 }
 
-const FIXED_DATE_HOLIDAYS: ReadonlySet<string> = new Set(['01-01', '05-01', '05-02', '10-01', '10-02', '10-03']);
+/** Days from `today` to the last covered day (negative once it has passed). */
+export function daysOfCoverageLeft(calendar: WorkingDayCalendar, today: string): number {
+  return dayNumber(calendar.coversTo) - dayNumber(today);
+}
 
+/** Refused for a date the data does not cover: its holidays are not known yet. */
 export function dayKind(calendar: WorkingDayCalendar, date: string): DayKind {
+  if (!coversDate(calendar, date)) {
+    throw illegalState(
+      'calendar-not-covered',
+      `the working-day calendar ${calendar.version} covers ${calendar.coversFrom} to ${calendar.coversTo}; the holidays of ${date} are not in it yet: add the State Council's arrangement for ${date.slice(0, 4)} with a further calendar file (CALENDAR_FILE)`,
+      { date, coversFrom: calendar.coversFrom, coversTo: calendar.coversTo, calendarVersion: calendar.version },
+    );
+  }
   const weekend = isWeekend(date);
   if (calendar.daysOff.has(date)) return 'holiday';
-  const covered = calendar.coversFrom <= date && date <= calendar.coversTo;
-  if (!covered && FIXED_DATE_HOLIDAYS.has(date.slice(5))) return 'holiday';
   if (weekend) return calendar.workingWeekendDays.has(date) ? 'make-up-working-day' : 'weekend';
   return 'working-day';
 }

@@ -392,7 +392,7 @@ describe('project rules over HTTP', () => {
       expect(await flow.status(ids.qb)).toBe('Approved');
     });
 
-    it('bans the school of a revoked project from drafting in a new cycle of the same program (403 applicant-banned), not of another', async () => {
+    it('bans the school of a revoked project from drafting in a new cycle of the same program (409 applicant-banned), not of another', async () => {
       clock.set(on('2033-12-01'));
       await flow.ok(http().post(`/projects/${ids.qb}/revoke`, tokens.office, { reason: 'fraud', explanation: '申报数据造假', evidence: [flow.docs.evidence] }), 'revoke');
       const revoked = (await flow.project(ids.qb)).body;
@@ -404,7 +404,7 @@ describe('project rules over HTTP', () => {
       const position = await flow.lastPosition();
       const banned = await refused(
         http().post('/projects', tokens.qb, flow.draftBody('ban-2034', 'secondary-school', '再次申报'), { 'idempotency-key': 'after-ban' }),
-        403,
+        409,
         'applicant-banned',
       );
       expect(banned.details).toMatchObject({ until: '2038-12-01' });

@@ -3,6 +3,7 @@ import { defaultCatalog, isProjectProgramType } from '../../src/domain/catalog/p
 import { addMonthsOn } from '../../src/domain/project/project.decider';
 import { client } from '../support/http';
 import { expectOk, FakeClock, on, upload } from '../support/lifecycle';
+import { ProjectFlow } from '../support/project-flow';
 import { construct, Program, select, selectionTokens } from '../support/selection';
 import { RunningApp, startTestApp } from '../support/test-app';
 
@@ -118,4 +119,31 @@ describe('project lifecycles over HTTP', () => {
       expect(project.ban).not.toBeNull();
     },
   );
+
+  it('bars a school whose project was graded 差 from the program’s next cycle (409 applicant-banned, naming the grade and the project), not from the one after', async () => {
+    const walk = WALKS[0];
+    const school = 'barred-school';
+    const ids: Record<string, string> = {};
+    const projectId = await selectIn(walk, school, ids, 2029);
+    const start = await constructIn(projectId, school, 2029);
+    const applicant = tokens[school];
+    const report = await upload(running, applicant, '验收报告.pdf');
+    const end = addMonthsOn(start, 36);
+    clock.set(on(addCalendarDays(end, 5)));
+    await post(`/projects/${projectId}/final-self-assessment`, applicant, { report }, 'self-assessment');
+    clock.set(on(addCalendarDays(end, 20)));
+    await post(`/projects/${projectId}/final-evaluation`, tokens.office, { grade: '差', findings: '建设任务大部分未完成', report }, 'final evaluation');
+    expect(await status(projectId)).toBe('Failed');
+
+    const flow = await ProjectFlow.start(running, clock);
+    await flow.openCycle('secondary-school-2033', 'secondary-school', 2033);
+    await flow.openCycle('secondary-school-2034', 'secondary-school', 2034);
+    clock.set(on('2033-09-02'));
+    const refused = await http.post('/projects', applicant, flow.draftBody('secondary-school-2033', 'secondary-school', '再次申报'));
+    expect([refused.status, refused.body.code]).toEqual([409, 'applicant-banned']);
+    expect(refused.body.details).toEqual({ cycleId: 'secondary-school-2033', grade: '差', projectId });
+    expect(refused.body.detail).toContain('差');
+    clock.set(on('2034-09-02'));
+    expect((await http.post('/projects', applicant, flow.draftBody('secondary-school-2034', 'secondary-school', '整改后申报'))).status).toBe(201);
+  });
 });

@@ -48,6 +48,16 @@ function documentsOf(stream: string) {
   return submitted ? { applicationForm: submitted.data.applicationForm, attachments: submitted.data.attachments } : { applicationForm: null, attachments: [] };
 }
 
+/**
+ * A project's `barring`, added to the state since 3a2f73d (a barring grade bars the unit from the program's
+ * next cycle): folded from the log's own events, the grade and time of its last final evaluation when that
+ * evaluation barred, none otherwise. No event changed.
+ */
+function barringOf(stream: string) {
+  const evaluated = log.filter((e) => e.stream === stream && e.type === 'FinalEvaluated').at(-1);
+  return evaluated?.data.barsNextCycle ? { grade: evaluated.data.grade, evaluatedAt: evaluated.data.evaluatedAt } : null;
+}
+
 const asRecorded: Record<string, { revision: number; state: { status: string } }> = JSON.parse(readFileSync(join(FIXTURES, 'states-3a2f73d.json'), 'utf8'));
 const recorded: Record<string, { revision: number; state: unknown }> = Object.fromEntries(
   Object.entries(asRecorded).map(([stream, { revision, state }]) => [
@@ -57,7 +67,7 @@ const recorded: Record<string, { revision: number; state: unknown }> = Object.fr
       state: stream.startsWith('cycle-')
         ? { ...state, status: CYCLE_STATUS_SINCE_API_2[state.status] ?? `unmapped ${state.status}` }
         : stream.startsWith('project-')
-          ? { ...state, documents: documentsOf(stream) }
+          ? { ...state, documents: documentsOf(stream), ...(state.status === 'None' ? {} : { barring: barringOf(stream) }) }
           : state,
     },
   ]),

@@ -2,18 +2,20 @@ import { Clock } from '../../src/application/clock';
 import { commandDoors, HandlerDependencies, handlersOf, sendingTo } from '../../src/application/command-doors';
 import { FoldedStreams } from '../../src/application/folded-streams';
 import { defaultCatalog } from '../../src/domain/catalog/program-catalog';
+import { testCalendar } from './test-calendar';
 
 /** The cache and the clock, and whatever else a test wants other than the defaults. */
 export type HandlerOptions = Partial<HandlerDependencies> & { readonly streams: FoldedStreams; readonly clock: Clock };
 
 /**
  * The three aggregates' handlers as the service builds them, without Nest: by default on the default
- * catalog, with no applicant banned, no cross-stream effects carried inline, and every cited document
+ * catalog and the test calendar, with no applicant banned, no cross-stream effects carried inline, and every cited document
  * taken as uploaded.
  */
 export const handlersOn = (options: HandlerOptions) =>
   handlersOf({
     catalog: defaultCatalog,
+    calendar: testCalendar,
     bans: { bansOf: async () => [] },
     effects: { after: async () => undefined },
     documents: { verifyReferences: () => undefined },

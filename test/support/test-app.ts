@@ -5,6 +5,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApp } from '../../src/app';
 import { Clock } from '../../src/application/clock';
 import { AppConfig, loadConfig } from '../../src/config';
+import { TEST_CALENDAR_FILE } from './test-calendar';
 
 export interface RunningApp {
   readonly app: NestFastifyApplication;
@@ -13,10 +14,13 @@ export interface RunningApp {
   readonly stop: () => Promise<void>;
 }
 
-/** The real service on a real port, over a temporary data folder that is removed on stop. */
+/**
+ * The real service on a real port, over a temporary data folder that is removed on stop, on the test
+ * calendar (test-calendar.ts) unless `env` names another CALENDAR_FILE ('' for the built-in one alone).
+ */
 export async function startTestApp(env: Record<string, string> = {}, clock?: Clock): Promise<RunningApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'als-e2e-'));
-  const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent', SCHEDULER_INTERVAL_MS: '0', ...env });
+  const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent', SCHEDULER_INTERVAL_MS: '0', CALENDAR_FILE: TEST_CALENDAR_FILE, ...env });
   const app = await createApp(config, clock);
   // PORT is honoured when a test names one (a provider must know the service's callback before it starts).
   await app.listen(Number(env.PORT ?? 0), '127.0.0.1');

@@ -1,3 +1,4 @@
+import type { WorkingDayCalendar } from '../calendar';
 import { EnterpriseRules } from '../catalog/program-rules';
 import type { RegisteredOrganisation } from '../organisation/organisation';
 import { Command, DocumentRef, Role } from '../messages';
@@ -24,6 +25,8 @@ export interface EnterpriseContext {
   readonly bans?: readonly { readonly until: string }[];
   /** For ApplyForIncubation (required): the applying organisation in the registry; null when it is not registered. */
   readonly applicant?: RegisteredOrganisation | null;
+  /** For the two notices (required): the working-day calendar in force, which counts the notice's end. */
+  readonly calendar?: WorkingDayCalendar;
 }
 
 export type EnterpriseCommandOf<Type extends string, Data> = Command<Type, Data> & {
@@ -87,8 +90,8 @@ export interface RecordJointReviewData {
 
 /** Notice period as the application layer computed it from the rules and the working-day calendar. */
 export interface OpenPublicNoticeData {
-  readonly startsAt: string;
-  readonly endsAt: string;
+  /** First day of the notice, a Beijing date 'YYYY-MM-DD', today or later; the rules and the calendar give its end. */
+  readonly startsOn: string;
   /** The published 公示 notice. */
   readonly notice?: DocumentRef;
 }

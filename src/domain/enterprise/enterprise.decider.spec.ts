@@ -1,4 +1,6 @@
 import { given, nonJsonPath } from '../../../test/support/decider-spec';
+import { testCalendar } from '../../../test/support/test-calendar';
+import { chinaDateOf } from '../calendar';
 import { EnterpriseRules } from '../catalog/program-rules';
 import { fold } from '../decider';
 import { DomainError } from '../errors';
@@ -27,7 +29,7 @@ const rules: EnterpriseRules = {
   certificateValidityYears: 3,
   publicNotice: { length: 5, unit: 'working-days' },
 };
-const context: EnterpriseContext = { rules, rulesVersion: 'enterprise-2019.1', applicant: { kind: 'enterprise' } };
+const context: EnterpriseContext = { rules, rulesVersion: 'enterprise-2019.1', applicant: { kind: 'enterprise' }, calendar: testCalendar };
 
 const doc = (n: number, name = `doc-${n}.pdf`): DocumentRef => ({
   sha256: n.toString(16).padStart(2, '0').repeat(32),
@@ -82,15 +84,16 @@ const T = {
   recommend: '2024-03-10T02:00:00.000Z',
   review: '2024-04-01T02:00:00.000Z',
   noticeStart: '2024-04-08T01:00:00.000Z',
-  noticeEnd: '2024-04-12T10:00:00.000Z',
+  // 5 working days from Monday 8 April 2024 end with Friday the 12th: the notice closes at midnight, Beijing time.
+  noticeEnd: '2024-04-12T16:00:00.000Z',
   duringNotice: '2024-04-09T02:00:00.000Z',
   admit: '2024-04-15T02:00:00.000Z',
   plan: '2024-06-01T02:00:00.000Z',
   report2024: '2025-01-20T02:00:00.000Z',
   request: '2025-04-20T02:00:00.000Z',
   evaluate: '2025-05-20T02:00:00.000Z',
-  certNoticeStart: '2025-06-02T01:00:00.000Z',
-  certNoticeEnd: '2025-06-06T10:00:00.000Z',
+  certNoticeStart: '2025-06-03T01:00:00.000Z',
+  certNoticeEnd: '2025-06-09T16:00:00.000Z',
   certify: '2025-06-10T02:00:00.000Z',
 };
 
@@ -106,15 +109,14 @@ const apply = (now = T.apply, data = applicationData) => cmd('ApplyForIncubation
 const recommend = (now = T.recommend) => cmd('Recommend', { opinion: '同意推荐' }, recommender, now);
 const jointReview = (now = T.review) =>
   cmd('RecordJointReview', { outcome: 'passed', departments: ['省发展改革委', '省教育厅'], expertAssessment: assessment, reasons: [] }, office, now);
-const openNotice = (startsAt = T.noticeStart, endsAt = T.noticeEnd) =>
-  cmd('OpenPublicNotice', { startsAt, endsAt }, office, startsAt);
+/** Opened on the day of `now`, its first day. */
+const openNotice = (now = T.noticeStart) => cmd('OpenPublicNotice', { startsOn: chinaDateOf(now) }, office, now);
 const admit = (now = T.admit) => cmd('AdmitToIncubation', {}, office, now);
 const publishPlan = (now = T.plan) => cmd('PublishThreeYearPlan', { plan: doc(3, '三年规划.pdf') }, applicant, now);
 const requestCertification = (now = T.request) => cmd('RequestCertification', { documents: [doc(4, '认证申请.pdf')] }, applicant, now);
 const evaluate = (now = T.evaluate, outcome: 'passed' | 'failed' = 'passed') =>
   cmd('RecordCertificationEvaluation', { outcome, assessment, reasons: outcome === 'failed' ? ['投入不足'] : [] }, office, now);
-const openCertNotice = (startsAt = T.certNoticeStart, endsAt = T.certNoticeEnd) =>
-  cmd('OpenCertificationNotice', { startsAt, endsAt }, office, startsAt);
+const openCertNotice = (now = T.certNoticeStart) => cmd('OpenCertificationNotice', { startsOn: chinaDateOf(now) }, office, now);
 const certify = (now = T.certify) => cmd('Certify', {}, office, now);
 const disqualify = (now: string, ground: DisqualificationGround = 'fraud') =>
   cmd('Disqualify', { ground, reason: '年报数据造假', evidence: [doc(9, '调查报告.pdf')] }, office, now);
@@ -341,20 +343,21 @@ describe('enterprise decider', () => {
   });
 
   describe('OpenPublicNotice', () => {
-    it('opens the admission notice with the period and the rule it was computed from', () => {
+    it('opens the admission notice with the period counted by the calendar, the rule and the calendar version it was computed from', () => {
       const notice = doc(5, '公示.pdf');
       const [event] = given(enterpriseDecider, jointlyReviewed())
-        .when(cmd('OpenPublicNotice', { startsAt: T.noticeStart, endsAt: T.noticeEnd, notice }, office, T.noticeStart))
+        .when(cmd('OpenPublicNotice', { startsOn: '2024-04-08', notice }, office, T.noticeStart))
         .then([
           {
             type: 'PublicNoticeOpened',
             data: {
               stage: 'admission',
               noticeNo: 1,
-              startsAt: T.noticeStart,
-              endsAt: T.noticeEnd,
+              startsAt: '2024-04-08T00:00:00+08:00',
+              endsAt: '2024-04-13T00:00:00+08:00',
               length: 5,
               unit: 'working-days',
+              calendarVersion: testCalendar.version,
               notice,
               rulesVersion: 'enterprise-2019.1',
             },
@@ -363,11 +366,23 @@ describe('enterprise decider', () => {
       expect(stateOf([...jointlyReviewed(), event])).toMatchObject({ status: 'InPublicNotice', notice: { stage: 'admission', noticeNo: 1 } });
     });
 
-    it('refuses a period that ends before it starts, an unparseable date and the wrong state', () => {
-      given(enterpriseDecider, jointlyReviewed()).when(openNotice(T.noticeEnd, T.noticeStart)).thenThrows('invalid-notice-period');
-      given(enterpriseDecider, jointlyReviewed()).when(cmd('OpenPublicNotice', { startsAt: T.noticeStart, endsAt: '12 April' }, office, T.noticeStart)).thenThrows('invalid-time');
+    it('skips the holidays: a notice opened on the Dragon Boat holiday of 2025 counts from the next working day', () => {
+      const [event] = given(enterpriseDecider, certificationEvaluated())
+        .when(cmd('OpenCertificationNotice', { startsOn: '2025-06-02' }, office, '2025-06-02T01:00:00.000Z'))
+        .then([expect.objectContaining({ type: 'PublicNoticeOpened' })]);
+      expect(event.data).toMatchObject({ startsAt: '2025-06-02T00:00:00+08:00', endsAt: '2025-06-10T00:00:00+08:00' });
+    });
+
+    it('refuses a start in the past, an unparseable date, a period past the calendar, the wrong state and the wrong role', () => {
+      given(enterpriseDecider, jointlyReviewed()).when(cmd('OpenPublicNotice', { startsOn: '2024-04-07' }, office, T.noticeStart)).thenThrows('notice-start-in-past', 'validation');
+      given(enterpriseDecider, jointlyReviewed()).when(cmd('OpenPublicNotice', { startsOn: '12 April' }, office, T.noticeStart)).thenThrows('invalid-date', 'validation');
+      given(enterpriseDecider, jointlyReviewed())
+        .when(cmd('OpenPublicNotice', { startsOn: '2041-01-07' }, office, T.noticeStart))
+        .thenThrows('calendar-not-covered', 'illegal-state');
       given(enterpriseDecider, recommended()).when(openNotice()).thenThrows('invalid-transition');
-      given(enterpriseDecider, jointlyReviewed()).when(cmd('OpenPublicNotice', { startsAt: T.noticeStart, endsAt: T.noticeEnd }, applicant, T.noticeStart)).thenThrows('role-not-allowed');
+      // Who may act is asked first: a wrong role is told so whatever the dates.
+      given(enterpriseDecider, jointlyReviewed()).when(cmd('OpenPublicNotice', { startsOn: '2099-01-05' }, applicant, T.noticeStart)).thenThrows('role-not-allowed');
+      given(enterpriseDecider, jointlyReviewed()).when(cmd('OpenPublicNotice', { startsOn: '2024-04-08' }, office, T.noticeStart, { ...context, calendar: undefined })).thenThrows('context-required');
     });
   });
 
@@ -400,8 +415,8 @@ describe('enterprise decider', () => {
         .when(objection('obj-1', T.noticeEnd))
         .then([{ type: 'ObjectionRejected', data: { ...filed(), filedAt: T.noticeEnd, reasons: ['late'] } }]);
       given(enterpriseDecider, inAdmissionNotice())
-        .when(objection('obj-1', '2024-04-08T00:00:00.000Z'))
-        .then([{ type: 'ObjectionRejected', data: { ...filed(), filedAt: '2024-04-08T00:00:00.000Z', reasons: ['before-notice'] } }]);
+        .when(objection('obj-1', '2024-04-07T15:59:59.000Z'))
+        .then([{ type: 'ObjectionRejected', data: { ...filed(), filedAt: '2024-04-07T15:59:59.000Z', reasons: ['before-notice'] } }]);
     });
 
     it('refuses an objection outside a notice, a reused id and one without grounds', () => {
@@ -633,7 +648,17 @@ describe('enterprise decider', () => {
         .then([
           {
             type: 'PublicNoticeOpened',
-            data: { stage: 'certification', noticeNo: 2, startsAt: T.certNoticeStart, endsAt: T.certNoticeEnd, length: 5, unit: 'working-days', notice: null, rulesVersion: 'enterprise-2019.1' },
+            data: {
+              stage: 'certification',
+              noticeNo: 2,
+              startsAt: '2025-06-03T00:00:00+08:00',
+              endsAt: '2025-06-10T00:00:00+08:00',
+              length: 5,
+              unit: 'working-days',
+              calendarVersion: testCalendar.version,
+              notice: null,
+              rulesVersion: 'enterprise-2019.1',
+            },
           },
         ]);
       const [event] = given(enterpriseDecider, inCertificationNotice())
@@ -713,7 +738,7 @@ describe('enterprise decider', () => {
         [
           recertify('2028-03-01T02:00:00.000Z'),
           evaluate('2028-04-01T02:00:00.000Z'),
-          openCertNotice('2028-04-10T01:00:00.000Z', '2028-04-14T10:00:00.000Z'),
+          openCertNotice('2028-04-10T01:00:00.000Z'),
         ],
         certified(),
       );
@@ -746,7 +771,7 @@ describe('enterprise decider', () => {
         [
           recertify('2028-07-01T02:00:00.000Z'),
           evaluate('2028-08-01T02:00:00.000Z'),
-          openCertNotice('2028-08-07T01:00:00.000Z', '2028-08-11T10:00:00.000Z'),
+          openCertNotice('2028-08-07T01:00:00.000Z'),
           certify('2028-08-15T02:00:00.000Z'),
         ],
         expired,
@@ -845,7 +870,7 @@ describe('enterprise decider', () => {
       cmd('RecordCertificateExpired', {}, office, '2028-06-10T02:00:00.000Z'),
       cmd('RequestRecertification', { documents: [doc(12)] }, applicant, '2028-06-20T02:00:00.000Z'),
       evaluate('2028-07-20T02:00:00.000Z'),
-      openCertNotice('2028-08-01T01:00:00.000Z', '2028-08-07T10:00:00.000Z'),
+      openCertNotice('2028-08-01T01:00:00.000Z'),
       certify('2028-08-10T02:00:00.000Z'),
     ]);
     expect(history.map((e) => e.type)).toEqual([
@@ -967,7 +992,7 @@ describe('enterprise decider', () => {
         Recommend: () => ({ opinion: ok ? '同意' : '' }),
         NotRecommend: () => ({ reason: '不符合' }),
         RecordJointReview: () => ({ outcome: random() < 0.75 ? 'passed' : 'failed', departments: ['省教育厅'], expertAssessment: assessment, reasons: ok ? ['理由'] : [] }),
-        OpenPublicNotice: () => ({ startsAt: now, endsAt: addMonths(now, ok ? 1 : -1) }),
+        OpenPublicNotice: () => ({ startsOn: ok ? chinaDateOf(now) : chinaDateOf(addMonths(now, -1)) }),
         FileObjection: () => ({
           objectionId: random() < 0.8 ? `obj-${Math.floor(random() * 1e6)}` : pick(['obj-dup', ...objectionIds]),
           objector: ok ? { name: '王五', contact: '139' } : { name: '', contact: '' },
@@ -989,7 +1014,7 @@ describe('enterprise decider', () => {
         ]),
         RequestCertification: () => ({ documents: docs }),
         RecordCertificationEvaluation: () => ({ outcome: random() < 0.75 ? 'passed' : 'failed', assessment, reasons: ['理由'] }),
-        OpenCertificationNotice: () => ({ startsAt: now, endsAt: addMonths(now, 1) }),
+        OpenCertificationNotice: () => ({ startsOn: chinaDateOf(now) }),
         Certify: () => ({}),
         RequestRecertification: () => ({ documents: docs }),
         RecordCertificateExpired: () => ({}),

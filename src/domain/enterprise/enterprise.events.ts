@@ -74,6 +74,8 @@ export type PublicNoticeOpened = Event<
     /** The notice length the rules prescribe, recorded so the computed `endsAt` can be checked on replay. */
     readonly length: number;
     readonly unit: NoticeUnit;
+    /** The working-day calendar the end was counted with; absent from notices opened before it was recorded. */
+    readonly calendarVersion?: string;
     readonly notice: DocumentRef | null;
     readonly rulesVersion: string;
   }

@@ -1,3 +1,4 @@
+import type { WorkingDayCalendar } from '../calendar';
 import { ProgramType } from '../catalog/program-catalog';
 import { CycleRules } from '../catalog/program-rules';
 import { Command, DocumentRef, Role, ROLES } from '../messages';
@@ -90,7 +91,10 @@ export type OpenPublicNotice = Command<
     /** The published notice. */
     readonly document?: DocumentRef;
   }
->;
+> & {
+  /** The working-day calendar in force: the notice's end is counted with it, and its version recorded. */
+  readonly context: { readonly calendar: WorkingDayCalendar };
+};
 
 /** Takes a project off the list after an upheld objection (or another decided reason), freeing its place. */
 export type RemoveFromList = Command<

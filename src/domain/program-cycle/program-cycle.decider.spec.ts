@@ -6,7 +6,7 @@ import { fold } from '../decider';
 import { DomainError } from '../errors';
 import { Actor } from '../messages';
 import { ProgramCycleCommand } from './program-cycle.commands';
-import { createProgramCycleDecider, programCycleDecider } from './program-cycle.decider';
+import { programCycleDecider } from './program-cycle.decider';
 import { CycleOpened, ProgramCycleEvent } from './program-cycle.events';
 
 const decider = programCycleDecider;
@@ -403,7 +403,7 @@ describe('program cycle decider', () => {
 
   describe('OpenPublicNotice', () => {
     const listed = [opened(), ...candidate('p1', 1), ...candidate('p2', 2), windowClosed, shortlisted('p1', 1), shortlisted('p2', 2)];
-    const openNotice = (startsOn: string, now = AFTER) => cmd({ type: 'OpenPublicNotice', data: { startsOn }, now });
+    const openNotice = (startsOn: string, now = AFTER, calendar = cnCalendar) => cmd({ type: 'OpenPublicNotice', data: { startsOn }, now, context: { calendar } });
 
     it('computes the end across the National Day holiday with the working-day calendar', () => {
       given(decider, listed).when(openNotice('2025-09-30')).then([noticeOpened(['p1', 'p2'])]);
@@ -417,8 +417,13 @@ describe('program cycle decider', () => {
 
     it('uses the calendar it is given and records its version', () => {
       const custom = { ...cnCalendar, version: 'test-calendar.9' };
-      const [event] = given(createProgramCycleDecider(custom), listed).when(openNotice('2025-12-01')).then([expect.anything()]);
+      const [event] = given(decider, listed).when(openNotice('2025-12-01', AFTER, custom)).then([expect.anything()]);
       expect(event.data).toMatchObject({ endsOn: '2025-12-05', calendarVersion: 'test-calendar.9' });
+    });
+
+    it('refuses a working-day notice that runs past the calendar’s last covered day: calendar-not-covered', () => {
+      const late = '2026-12-28T09:00:00+08:00';
+      given(decider, listed).when(openNotice('2026-12-28', late)).thenThrows('calendar-not-covered', 'illegal-state');
     });
 
     it('needs shortlisted projects not yet in a notice', () => {
@@ -429,11 +434,11 @@ describe('program cycle decider', () => {
     it('records the published notice document, and refuses one without a name', () => {
       const document = { sha256: 'ab'.repeat(32), name: '公示.pdf', size: 1024, mediaType: 'application/pdf' };
       const [event] = given(decider, listed)
-        .when(cmd({ type: 'OpenPublicNotice', data: { startsOn: '2025-09-30', document } }))
+        .when(cmd({ type: 'OpenPublicNotice', data: { startsOn: '2025-09-30', document }, context: { calendar: cnCalendar } }))
         .then([expect.objectContaining({ type: 'PublicNoticeOpened' })]);
       expect(event.data).toMatchObject({ document });
       given(decider, listed)
-        .when(cmd({ type: 'OpenPublicNotice', data: { startsOn: '2025-09-30', document: { ...document, name: ' ' } } }))
+        .when(cmd({ type: 'OpenPublicNotice', data: { startsOn: '2025-09-30', document: { ...document, name: ' ' } }, context: { calendar: cnCalendar } }))
         .thenThrows('invalid-document', 'validation');
     });
 
@@ -656,7 +661,7 @@ describe('program cycle decider, generated command sequences', () => {
             now,
           });
         } else if (roll < 0.64) {
-          apply({ type: 'OpenPublicNotice', data: { startsOn: plausible ? chinaDateOf(now) : '2025-09-01' }, actor: office, now });
+          apply({ type: 'OpenPublicNotice', data: { startsOn: plausible ? chinaDateOf(now) : '2025-09-01' }, actor: office, now, context: { calendar: cnCalendar } });
         } else if (roll < 0.74) {
           const noticeIds = Object.values(state.notices).filter((n) => !n.ended).map((n) => n.noticeId);
           apply({ type: 'EndPublicNotice', data: { noticeId: (plausible ? pick(noticeIds) : undefined) ?? 'notice-9' }, actor: office, now });

@@ -1,4 +1,3 @@
-import { defaultCalendar, WorkingDayCalendar } from '../calendar';
 import { requireRole, unknownCommand } from '../checks';
 import { Decider } from '../decider';
 import { PROGRAM_CYCLE_ACCESS } from './program-cycle.access';
@@ -13,29 +12,18 @@ export { PROGRAM_CYCLE_COMMANDS } from './program-cycle.commands';
 export { evolveProgramCycle, initialProgramCycleState, placesTaken } from './program-cycle.state';
 export type { ActiveCycle, Notice, ProgramCycleState, Selection, SelectionStatus } from './program-cycle.state';
 
-/** The cycle decider, computing notice periods with the given working-day calendar. */
-export function createProgramCycleDecider(
-  calendar: WorkingDayCalendar,
-): Decider<ProgramCycleState, ProgramCycleCommand, ProgramCycleEvent> {
-  return {
-    initialState: initialProgramCycleState,
-    evolve: evolveProgramCycle,
-    decide: (command, state) => decideProgramCycle(command, state, calendar),
-  };
-}
-
-export const programCycleDecider = createProgramCycleDecider(defaultCalendar);
+export const programCycleDecider: Decider<ProgramCycleState, ProgramCycleCommand, ProgramCycleEvent> = {
+  initialState: initialProgramCycleState,
+  evolve: evolveProgramCycle,
+  decide: (command, state) => decideProgramCycle(command, state),
+};
 
 /**
  * A program cycle (call or batch): its window, registrations within the limits, selection within the
  * quota, public notice and approval. `decide` checks the role table (program-cycle.access.ts), then hands
  * each command to its function in decide/: applications.ts (the window) and selection.ts.
  */
-export function decideProgramCycle(
-  command: ProgramCycleCommand,
-  state: ProgramCycleState,
-  calendar: WorkingDayCalendar,
-): ProgramCycleEvent[] {
+export function decideProgramCycle(command: ProgramCycleCommand, state: ProgramCycleState): ProgramCycleEvent[] {
   requireRole(PROGRAM_CYCLE_ACCESS.roles, command, (actor, _type, [role]) => roleNotAllowed(actor, role));
   switch (command.type) {
     case 'OpenCycle': return openCycle(command, state);
@@ -44,7 +32,7 @@ export function decideProgramCycle(
     case 'RegisterRecommendation': return registerRecommendation(command, state);
     case 'ReleaseRegistration': return releaseRegistration(command, state);
     case 'Shortlist': return shortlist(command, state);
-    case 'OpenPublicNotice': return openPublicNotice(command, state, calendar);
+    case 'OpenPublicNotice': return openPublicNotice(command, state);
     case 'RemoveFromList': return removeFromList(command, state);
     case 'EndPublicNotice': return endPublicNotice(command, state);
     case 'ApproveList': return approveList(command, state);

@@ -27,12 +27,29 @@ export interface ProjectCycleFacts {
   readonly closesAt: string;
 }
 
-/** A ban on the applicant organisation recorded on another stream (an earlier project suspended or revoked, a barring grade). */
-export interface ApplicantBan {
+/**
+ * A ban on the applicant organisation recorded on another stream of the same program: for a time, after
+ * a project was suspended or revoked; or from one cycle, the program's first to open after a project of
+ * the applicant was given a barring grade (差 bars the unit from the next cycle [S]).
+ */
+export type ApplicantBan = TimeBan | NextCycleBan;
+
+export interface TimeBan {
+  readonly kind: 'until';
   readonly programType: string;
   /** Last banned day, inclusive. */
   readonly until: string;
   readonly reason: string;
+}
+
+export interface NextCycleBan {
+  readonly kind: 'next-cycle';
+  readonly programType: string;
+  /** The cycle barred: the program's first whose window opens after the grade was given. */
+  readonly cycleId: string;
+  readonly grade: string;
+  /** The project that was given the grade. */
+  readonly projectId: string;
 }
 
 /** For a specialty group: its parent project (the college's), folded from the parent's stream. */

@@ -333,10 +333,21 @@ describe('selection (domain.md §3)', () => {
     });
 
     it('refuses an applicant banned from the program, and only while the ban lasts', () => {
-      const banned = (programType: string, until: string) => ({ ...CTX, applicantBans: [{ programType, until, reason: 'suspended 2021' }] });
-      given(projectDecider, []).when(draft(BRAND, {}, banned('brand-major', D.draft))).thenThrows('applicant-banned', 'forbidden');
+      const banned = (programType: string, until: string) => ({ ...CTX, applicantBans: [{ kind: 'until' as const, programType, until, reason: 'suspended 2021' }] });
+      given(projectDecider, []).when(draft(BRAND, {}, banned('brand-major', D.draft))).thenThrows('applicant-banned', 'illegal-state');
       given(projectDecider, []).when(draft(BRAND, {}, banned('brand-major', '2025-09-01'))).then(history(BRAND, 'drafted'));
       given(projectDecider, []).when(draft(BRAND, {}, banned('quality-course', '2030-01-01'))).then(history(BRAND, 'drafted'));
+    });
+
+    it('given a project graded 差, when its school drafts in the program’s next cycle, then 409 applicant-banned names the grade and the project; another cycle or program is open', () => {
+      const barred = (programType: string, cycleId: string) => ({
+        ...CTX,
+        applicantBans: [{ kind: 'next-cycle' as const, programType, cycleId, grade: '差', projectId: 'p-2020' }],
+      });
+      const error = given(projectDecider, []).when(draft(BRAND, {}, barred('brand-major', CTX.cycle.id))).thenThrows('applicant-banned', 'illegal-state');
+      expect(error.details).toEqual({ cycleId: CTX.cycle.id, grade: '差', projectId: 'p-2020' });
+      given(projectDecider, []).when(draft(BRAND, {}, barred('brand-major', 'brand-major-2030'))).then(history(BRAND, 'drafted'));
+      given(projectDecider, []).when(draft(BRAND, {}, barred('quality-course', CTX.cycle.id))).then(history(BRAND, 'drafted'));
     });
 
     it('checks the command against the cycle’s facts', () => {
@@ -509,7 +520,9 @@ describe('selection (domain.md §3)', () => {
     it('needs the window open for a first submission, the applicant not banned, and the project’s cycle', () => {
       const drafted = given(projectDecider, history(BRAND, 'drafted'));
       drafted.when(submit({}, contextOf(BRAND, { windowOpen: false }))).thenThrows('window-closed', 'illegal-state');
-      drafted.when(submit({}, { ...CTX, applicantBans: [{ programType: 'brand-major', until: '2026-01-01', reason: '撤销' }] })).thenThrows('applicant-banned', 'forbidden');
+      drafted.when(submit({}, { ...CTX, applicantBans: [{ kind: 'until', programType: 'brand-major', until: '2026-01-01', reason: '撤销' }] })).thenThrows('applicant-banned', 'illegal-state');
+      const barred = { kind: 'next-cycle' as const, programType: 'brand-major', cycleId: CTX.cycle.id, grade: '差', projectId: 'p-2020' };
+      drafted.when(submit({}, { ...CTX, applicantBans: [barred] })).thenThrows('applicant-banned', 'illegal-state');
       drafted.when(submit({}, contextOf(BRAND, { id: 'other' }))).thenThrows('cycle-mismatch', 'validation');
     });
 

@@ -142,7 +142,7 @@ function contextFor(run: Run, today: string): ProjectContext {
     signsOff: true,
     recommendation: { recommender: { kind: 'bureau', bureauKind: '教育局' }, applicant: { kind: 'school', schoolKind: '高职' } },
     ...(run.code === 'specialty-group' ? { parentProject: { projectId: 'p-college', programType: 'higher-college', applicantOrg: 'school-a', status: 'Submitted' as ProjectStatus } } : {}),
-    ...(run.rnd() < 0.05 ? { applicantBans: [{ programType: run.code, until: addCalendarDays(today, 10), reason: 'ban' }] } : {}),
+    ...(run.rnd() < 0.05 ? { applicantBans: [{ kind: 'until' as const, programType: run.code, until: addCalendarDays(today, 10), reason: 'ban' }] } : {}),
   };
 }
 

@@ -71,6 +71,8 @@ export interface Project {
   readonly overdueCourseUpdates: readonly number[];
   /** Set by a suspension or a revocation. */
   readonly ban: { readonly until: string; readonly mayReapply: boolean } | null;
+  /** Set by a final evaluation with a barring grade: the program's next cycle after `evaluatedAt` is closed to the applicant. */
+  readonly barring: { readonly grade: string; readonly evaluatedAt: string } | null;
   readonly fundRecovery: { readonly amount: number; readonly deadline: string } | null;
 }
 
@@ -118,6 +120,7 @@ export function evolveProject(state: ProjectState, event: ProjectEvent): Project
       courseUpdates: [],
       overdueCourseUpdates: [],
       ban: null,
+      barring: null,
       fundRecovery: null,
     };
   }
@@ -244,9 +247,9 @@ export function evolveProject(state: ProjectState, event: ProjectEvent): Project
         construction: { startsOn: p.construction?.startsOn ?? event.data.previousEndsOn, endsOn: event.data.newEndsOn },
       };
     case 'FinalEvaluated': {
-      const { grade, outcome } = event.data;
+      const { grade, outcome, barsNextCycle, evaluatedAt } = event.data;
       const status = outcome === 'passed' ? 'FinalEvaluated' : outcome === 'deferred' ? 'Deferred' : 'Failed';
-      return { ...p, status, evaluations: [...p.evaluations, { grade, outcome }] };
+      return { ...p, status, evaluations: [...p.evaluations, { grade, outcome }], barring: barsNextCycle ? { grade, evaluatedAt } : null };
     }
     case 'ProjectAccredited': {
       const service = event.data.service;

@@ -89,7 +89,7 @@ async function shortlistAndNotice(streams: FoldedStreams, cycleId: string, proje
     },
     now,
   );
-  await cycleCommand(streams, cycleId, { type: 'OpenPublicNotice', data: { startsOn }, actor: office }, now);
+  await cycleCommand(streams, cycleId, { type: 'OpenPublicNotice', data: { startsOn }, actor: office, context: { calendar: cnCalendar } }, now);
 }
 
 /** One running service: its own store connection, cache of folded streams, read models and scheduler, on shared files. */

@@ -21,6 +21,8 @@ import { ProjectionRunner } from '../projections/projection-runner';
 import { DeadlineScheduler } from './deadline-scheduler';
 import { deadlinesProjection } from '../read-models/deadlines/deadlines.projection';
 import { doorsOn } from '../../../test/support/command-doors';
+import { testCalendar } from '../../../test/support/test-calendar';
+import { chinaDateOf } from '../../domain/calendar';
 
 class FakeClock implements Clock {
   constructor(private instant: string) {}
@@ -34,7 +36,7 @@ class FakeClock implements Clock {
 
 // The rules in force, as DecideEnterpriseHandler takes them from the catalog.
 const ENTERPRISE = defaultCatalog.enterprise as EnterpriseProgramType;
-const context: EnterpriseContext = { rules: ENTERPRISE.defaultRules as EnterpriseRules, rulesVersion: ENTERPRISE.rulesVersion, ...ENTERPRISE_FACTS };
+const context: EnterpriseContext = { rules: ENTERPRISE.defaultRules as EnterpriseRules, rulesVersion: ENTERPRISE.rulesVersion, ...ENTERPRISE_FACTS, calendar: testCalendar };
 const RULES_VERSION = 'enterprise/2020.1';
 
 const A = '91140100MA0KA0001L';
@@ -84,7 +86,7 @@ async function admit(streams: FoldedStreams, code: string, admitAt = ADMIT) {
   await enterprise(streams, code, 'ApplyForIncubation', application, applicant, daysBefore(admitAt, 40));
   await enterprise(streams, code, 'Recommend', { opinion: '同意推荐' }, recommender, daysBefore(admitAt, 35));
   await enterprise(streams, code, 'RecordJointReview', { outcome: 'passed', departments: ['省发展改革委', '省教育厅'], expertAssessment: assessment, reasons: [] }, office, daysBefore(admitAt, 30));
-  await enterprise(streams, code, 'OpenPublicNotice', { startsAt: daysBefore(admitAt, 20), endsAt: daysBefore(admitAt, 10) }, office, daysBefore(admitAt, 20));
+  await enterprise(streams, code, 'OpenPublicNotice', { startsOn: chinaDateOf(daysBefore(admitAt, 20)) }, office, daysBefore(admitAt, 20));
   expect((await enterprise(streams, code, 'AdmitToIncubation', {}, office, admitAt)).events).toEqual(['AdmittedToIncubation']);
 }
 
@@ -93,7 +95,7 @@ async function certify(streams: FoldedStreams, code: string, certifyAt: string, 
   const request = kind === 'initial' ? 'RequestCertification' : 'RequestRecertification';
   await enterprise(streams, code, request, { documents: [doc(4)] }, applicantOf(code), daysBefore(certifyAt, 30));
   await enterprise(streams, code, 'RecordCertificationEvaluation', { outcome: 'passed', assessment, reasons: [] }, office, daysBefore(certifyAt, 20));
-  await enterprise(streams, code, 'OpenCertificationNotice', { startsAt: daysBefore(certifyAt, 15), endsAt: daysBefore(certifyAt, 5) }, office, daysBefore(certifyAt, 15));
+  await enterprise(streams, code, 'OpenCertificationNotice', { startsOn: chinaDateOf(daysBefore(certifyAt, 15)) }, office, daysBefore(certifyAt, 15));
   expect((await enterprise(streams, code, 'Certify', {}, office, certifyAt)).events).toEqual(['EnterpriseCertified']);
 }
 

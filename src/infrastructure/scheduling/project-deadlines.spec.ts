@@ -22,6 +22,8 @@ import { ProjectionRunner } from '../projections/projection-runner';
 import { DeadlineScheduler } from './deadline-scheduler';
 import { deadlinesProjection } from '../read-models/deadlines/deadlines.projection';
 import { doorsOn } from '../../../test/support/command-doors';
+import { testCalendar } from '../../../test/support/test-calendar';
+import { chinaDateOf } from '../../domain/calendar';
 
 /**
  * The deadlines of a rectification, of the end of construction and of the minimum incubation: each
@@ -106,7 +108,7 @@ const revoke = (streams: FoldedStreams, projectId: string, day: string) =>
 // Enterprises, with the rules in force as DecideEnterpriseHandler takes them from the catalog.
 
 const ENTERPRISE = defaultCatalog.enterprise;
-const enterpriseContext: EnterpriseContext = { rules: ENTERPRISE.defaultRules as EnterpriseRules, rulesVersion: ENTERPRISE.rulesVersion, ...ENTERPRISE_FACTS };
+const enterpriseContext: EnterpriseContext = { rules: ENTERPRISE.defaultRules as EnterpriseRules, rulesVersion: ENTERPRISE.rulesVersion, ...ENTERPRISE_FACTS, calendar: testCalendar };
 const ENTERPRISE_RULES_VERSION = 'enterprise/2020.1';
 const A = '91140100MA0KA0001L';
 const B = '91140100MA0KB0002F';
@@ -136,7 +138,7 @@ async function incubating(streams: FoldedStreams, code: string) {
   await enterprise(streams, code, 'ApplyForIncubation', { enterpriseId: code, name: `企业 ${code}`, creditCode: code, region: '太原市', declarations, documents: [doc(1)] }, applicant, daysBefore(ADMIT, 40));
   await enterprise(streams, code, 'Recommend', { opinion: '同意推荐' }, recommender, daysBefore(ADMIT, 35));
   await enterprise(streams, code, 'RecordJointReview', { outcome: 'passed', departments: ['省发展改革委', '省教育厅'], expertAssessment: assessment, reasons: [] }, office, daysBefore(ADMIT, 30));
-  await enterprise(streams, code, 'OpenPublicNotice', { startsAt: daysBefore(ADMIT, 20), endsAt: daysBefore(ADMIT, 10) }, office, daysBefore(ADMIT, 20));
+  await enterprise(streams, code, 'OpenPublicNotice', { startsOn: chinaDateOf(daysBefore(ADMIT, 20)) }, office, daysBefore(ADMIT, 20));
   expect((await enterprise(streams, code, 'AdmitToIncubation', {}, office, ADMIT)).events).toEqual(['AdmittedToIncubation']);
   await enterprise(streams, code, 'PublishThreeYearPlan', { plan: doc(3) }, applicant, '2026-06-01T10:00:00+08:00');
 }

@@ -1,9 +1,10 @@
+import { addCalendarDays, chinaDateOf, chinaStartOfDay, isIsoDate, noticeEnd } from '../../calendar';
 import { documentRef, text } from '../../checks';
 import { illegalState, notFound, validation } from '../../errors';
 import { FileObjection, OpenCertificationNotice, OpenPublicNotice, ResolveObjection } from '../enterprise.commands';
 import { EnterpriseEvent, NoticeStage, ObjectionRejectionReason } from '../enterprise.events';
 import { EnterpriseState } from '../enterprise.state';
-import { documentRefs, instant, invalidTransition, requireStatus } from './checks';
+import { documentRefs, invalidTransition, requireStatus } from './checks';
 
 /**
  * The two public notices (公示, domain.md §6), before admission and before certification, and the
@@ -15,11 +16,16 @@ export function openNotice(command: OpenPublicNotice | OpenCertificationNotice, 
   const { rules, rulesVersion } = command.context;
   const stage: NoticeStage = command.type === 'OpenPublicNotice' ? 'admission' : 'certification';
   requireStatus(command, state, stage === 'admission' ? 'JointlyReviewed' : 'CertificationEvaluated');
-  const startsAt = command.data.startsAt;
-  const endsAt = command.data.endsAt;
-  if (instant(endsAt, 'endsAt') <= instant(startsAt, 'startsAt')) {
-    throw validation('invalid-notice-period', 'a public notice ends after it starts');
-  }
+  const { calendar } = command.context;
+  if (!calendar) throw validation('context-required', 'a notice is counted with the working-day calendar');
+  const { startsOn } = command.data;
+  if (!isIsoDate(startsOn)) throw validation('invalid-date', `startsOn must be a YYYY-MM-DD date, got ${startsOn}`);
+  const today = chinaDateOf(command.now);
+  if (startsOn < today) throw validation('notice-start-in-past', `a notice cannot start before today (${today})`);
+  // From the start of its first day to the end of its last, Beijing time, as many days as the rules prescribe.
+  const endsOn = noticeEnd(calendar, startsOn, rules.publicNotice);
+  const startsAt = chinaStartOfDay(startsOn);
+  const endsAt = chinaStartOfDay(addCalendarDays(endsOn, 1));
   return [
     {
       type: 'PublicNoticeOpened',
@@ -30,6 +36,7 @@ export function openNotice(command: OpenPublicNotice | OpenCertificationNotice, 
         endsAt,
         length: rules.publicNotice.length,
         unit: rules.publicNotice.unit,
+        calendarVersion: calendar.version,
         notice: command.data.notice === undefined ? null : documentRef(command.data.notice),
         rulesVersion,
       },

@@ -1,5 +1,5 @@
 import { chinaDateOf, chinaEndOfDay, isIsoDate } from '../../beijing-time';
-import { noticeEnd, WorkingDayCalendar } from '../../calendar';
+import { noticeEnd } from '../../calendar';
 import { documentRef, own } from '../../checks';
 import { illegalState, notFound, validation } from '../../errors';
 import { ApproveList, CloseCycle, EndPublicNotice, OpenPublicNotice, RemoveFromList, Shortlist } from '../program-cycle.commands';
@@ -96,8 +96,9 @@ export function shortlist(command: Shortlist, state: ProgramCycleState): Program
   return events;
 }
 
-export function openPublicNotice(command: OpenPublicNotice, state: ProgramCycleState, calendar: WorkingDayCalendar): ProgramCycleEvent[] {
+export function openPublicNotice(command: OpenPublicNotice, state: ProgramCycleState): ProgramCycleEvent[] {
   const cycle = requireOpenCycle(state);
+  const { calendar } = command.context;
   const { startsOn, document } = command.data;
   if (!isIsoDate(startsOn)) throw validation('invalid-date', `startsOn must be a YYYY-MM-DD date, got ${startsOn}`);
   if (startsOn < chinaDateOf(command.now)) throw validation('notice-start-in-past', `a notice cannot start before today (${chinaDateOf(command.now)})`);

@@ -79,7 +79,7 @@ export function draftApplication(command: DraftApplication, state: ProjectState,
   if (command.actor.project !== undefined) throw forbidden('not-own-project', 'a grant limited to one project does not draft another');
   checkApplicant(context, cycle);
   if (!cycle.windowOpen) throw illegalState('window-closed', 'the cycle’s application window is not open');
-  checkBans(context, cycle.programType, today);
+  checkBans(context, cycle.programType, cycle.id, today);
   const title = text(data.title, 'title-required', 'the title');
   const subject = subjectOf(data.subject, cycle.programType, cycle.rules);
   checkParent(subject, cycle.programType, command.actor.org, context);
@@ -132,7 +132,7 @@ export function submitApplication(command: SubmitApplication, project: Project, 
   requireSameCycle(project, cycle);
   // A returned application is revised during the formal check, after the window may have closed.
   if (project.status === 'Draft' && !cycle.windowOpen) throw illegalState('window-closed', 'the cycle’s application window is not open');
-  checkBans(context, project.programType, today);
+  checkBans(context, project.programType, project.cycleId, today);
   checkParent(project.subject, project.programType, project.applicantOrg, context);
   if (context.signsOff === undefined) throw validation('context-required', 'whether the person submitting signs off for the school is required');
   if (!context.signsOff) {
@@ -499,10 +499,20 @@ function requireSameCycle(project: Project, cycle: ProjectCycleFacts): void {
   if (cycle.id !== project.cycleId) throw validation('cycle-mismatch', `the project belongs to cycle ${project.cycleId}, not ${cycle.id}`);
 }
 
-function checkBans(context: ProjectContext | undefined, programType: string, today: string): void {
-  const ban = (context?.applicantBans ?? []).find((b) => b.programType === programType && today <= b.until);
-  if (ban) {
-    throw forbidden('applicant-banned', `the applicant is banned from ${programType} until ${ban.until}`, { until: ban.until, reason: ban.reason });
+/** A ban of the same program in force today, or on this very cycle. */
+function checkBans(context: ProjectContext | undefined, programType: string, cycleId: string, today: string): void {
+  for (const ban of context?.applicantBans ?? []) {
+    if (ban.programType !== programType) continue;
+    if (ban.kind === 'until' && today <= ban.until) {
+      throw illegalState('applicant-banned', `the applicant is banned from ${programType} until ${ban.until}`, { until: ban.until, reason: ban.reason });
+    }
+    if (ban.kind === 'next-cycle' && ban.cycleId === cycleId) {
+      throw illegalState('applicant-banned', `the applicant is barred from cycle ${cycleId}: its project ${ban.projectId} was graded ${ban.grade}`, {
+        cycleId,
+        grade: ban.grade,
+        projectId: ban.projectId,
+      });
+    }
   }
 }
 

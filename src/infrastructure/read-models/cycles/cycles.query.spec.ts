@@ -11,6 +11,7 @@ import { SqliteEventStore } from '../../event-store/sqlite.event-store';
 import { ReadModels } from '../read-models';
 import { cycleDashboardProjection } from './cycle-dashboard.projection';
 import { CycleQueries } from './cycles.query';
+import { cnCalendar } from '../../../domain/calendar';
 
 const office: Actor = { id: 'u-office', role: 'office', org: '省教育厅' };
 const taiyuan: Actor = { id: 'u-ty', role: 'recommender', org: '太原市教育局', region: '太原市' };
@@ -39,7 +40,7 @@ async function histories(store: SqliteEventStore) {
   for (const n of [1, 2]) await run('hc-2020', { type: 'RegisterRecommendation', data: { projectId: `p${n}`, recommenderOrg: taiyuan.org, rank: n } }, taiyuan, '2020-09-20T10:00:00+08:00');
   const shortlist = { shortlisted: [{ projectId: 'p1', tier: 'A' }, { projectId: 'p2', tier: 'B' }], notSelected: [{ projectId: 'p3', reason: '未获推荐' }], reason: '评审会议纪要' };
   await run('hc-2020', { type: 'Shortlist', data: shortlist, context: { reviewIncomplete: [] } } as never, office, '2020-10-15T10:00:00+08:00');
-  await run('hc-2020', { type: 'OpenPublicNotice', data: { startsOn: '2020-10-16' } }, office, '2020-10-16T10:00:00+08:00');
+  await run('hc-2020', { type: 'OpenPublicNotice', data: { startsOn: '2020-10-16' }, context: { calendar: cnCalendar } } as never, office, '2020-10-16T10:00:00+08:00');
   await run('hc-2020', { type: 'EndPublicNotice', data: { noticeId: 'notice-1' } }, office, '2020-11-01T10:00:00+08:00');
   await run('hc-2020', { type: 'ApproveList', data: { projectIds: ['p1'], reason: '予以立项' }, context: { openObjections: [] } } as never, office, '2020-11-02T10:00:00+08:00');
   await open('bm-2021', 'brand-major', 2021);

@@ -11,6 +11,7 @@ import { programCycleDecider } from '../../../domain/program-cycle/program-cycle
 import { SqliteEventStore } from '../../event-store/sqlite.event-store';
 import { deadlinesProjection } from './deadlines.projection';
 import { deadlinesDue } from './deadlines.query';
+import { cnCalendar } from '../../../domain/calendar';
 
 const office: Actor = { id: 'u-office', role: 'office', org: '省教育厅' };
 const BRAND = defaultCatalog['brand-major'];
@@ -40,7 +41,7 @@ async function histories(store: SqliteEventStore) {
   await run('c-notice', { type: 'RegisterApplication', data: { projectId: 'p1', applicantOrg: 'school-1', region: '太原市' } }, school, '2025-09-05T10:00:00+08:00');
   await run('c-notice', { type: 'RegisterRecommendation', data: { projectId: 'p1', recommenderOrg: city.org, rank: 1 } }, city, '2025-09-20T10:00:00+08:00');
   await run('c-notice', { type: 'Shortlist', data: { shortlisted: [{ projectId: 'p1' }], notSelected: [], reason: '评审会议纪要' }, context: { reviewIncomplete: [] } } as never, office, '2025-10-15T10:00:00+08:00');
-  await run('c-notice', { type: 'OpenPublicNotice', data: { startsOn: '2025-10-16' } }, office, '2025-10-16T10:00:00+08:00');
+  await run('c-notice', { type: 'OpenPublicNotice', data: { startsOn: '2025-10-16' }, context: { calendar: cnCalendar } } as never, office, '2025-10-16T10:00:00+08:00');
 }
 
 describe('deadlinesDue on the deadlines read model', () => {

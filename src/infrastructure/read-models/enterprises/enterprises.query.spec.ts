@@ -13,8 +13,9 @@ import { SqliteEventStore } from '../../event-store/sqlite.event-store';
 import { ReadModels } from '../read-models';
 import { enterpriseRegistryProjection } from './enterprise-registry.projection';
 import { EnterpriseQueries } from './enterprises.query';
+import { testCalendar } from '../../../../test/support/test-calendar';
 
-const context: EnterpriseContext = { rules: defaultCatalog.enterprise.defaultRules as EnterpriseRules, rulesVersion: defaultCatalog.enterprise.rulesVersion, ...ENTERPRISE_FACTS };
+const context: EnterpriseContext = { rules: defaultCatalog.enterprise.defaultRules as EnterpriseRules, rulesVersion: defaultCatalog.enterprise.rulesVersion, ...ENTERPRISE_FACTS, calendar: testCalendar };
 const doc = (n: number): DocumentRef => ({ sha256: n.toString(16).padStart(2, '0').repeat(32), name: `doc-${n}.pdf`, size: 1000 + n });
 const office: Actor = { id: 'u-office', role: 'office', org: '省教育厅' };
 const recommender = (region: string): Actor => ({ id: `u-${region}`, role: 'recommender', org: `${region}发改委`, region });
@@ -38,14 +39,14 @@ async function histories(store: SqliteEventStore) {
     await apply(code);
     await run(code, 'Recommend', { opinion: '同意推荐' }, recommender(REGION[code]), '2026-03-10T10:00:00+08:00');
     await run(code, 'RecordJointReview', { outcome: 'passed', departments: ['省发展改革委'], expertAssessment: assessment, reasons: [] }, office, '2026-03-20T10:00:00+08:00');
-    await run(code, 'OpenPublicNotice', { startsAt: '2026-04-01T00:00:00+08:00', endsAt: '2026-04-10T00:00:00+08:00' }, office, '2026-04-01T10:00:00+08:00');
+    await run(code, 'OpenPublicNotice', { startsOn: '2026-04-01' }, office, '2026-04-01T10:00:00+08:00');
     await run(code, 'AdmitToIncubation', {}, office, '2026-04-20T10:00:00+08:00');
   };
   await admit(A);
   await run(A, 'PublishThreeYearPlan', { plan: doc(3) }, staff(A), '2026-06-01T10:00:00+08:00');
   await run(A, 'RequestCertification', { documents: [doc(4)] }, staff(A), '2027-04-21T10:00:00+08:00');
   await run(A, 'RecordCertificationEvaluation', { outcome: 'passed', assessment, reasons: [] }, office, '2027-04-25T10:00:00+08:00');
-  await run(A, 'OpenCertificationNotice', { startsAt: '2027-04-26T00:00:00+08:00', endsAt: '2027-05-01T00:00:00+08:00' }, office, '2027-04-26T10:00:00+08:00');
+  await run(A, 'OpenCertificationNotice', { startsOn: '2027-04-26' }, office, '2027-04-26T10:00:00+08:00');
   await run(A, 'Certify', {}, office, '2027-05-06T10:00:00+08:00');
   await apply(B);
   await admit(C);

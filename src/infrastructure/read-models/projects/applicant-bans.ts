@@ -5,14 +5,28 @@ import { preparedOnce } from '../../projections/projection';
 import { read } from '../query';
 import { ReadModels } from '../read-models';
 
-/** Prepared on first use: the table exists once the projections have started. */
+interface BanRow {
+  readonly id: string;
+  readonly program_type: string;
+  readonly status: string;
+  readonly ban_until: string | null;
+  readonly barring_grade: string | null;
+  readonly barred_since: string | null;
+}
+
+/** Prepared on first use: the tables exist once the projections have started. */
 const bansQuery = preparedOnce((db) =>
-  db.prepare<[string], { program_type: string; ban_until: string; status: string }>(
-    'SELECT program_type, ban_until, status FROM project_status WHERE applicant_org = ? AND ban_until IS NOT NULL',
+  db.prepare<[string], BanRow>(
+    `SELECT id, program_type, status, ban_until, barring_grade, barred_since FROM project_status
+     WHERE applicant_org = ? AND (ban_until IS NOT NULL OR barring_grade IS NOT NULL)`,
   ),
 );
+const cyclesQuery = preparedOnce((db) => db.prepare<[string], { id: string; opens_at: string }>('SELECT id, opens_at FROM cycle_dashboard WHERE program_type = ?'));
 
-/** An applicant's bans from its other projects (suspended or revoked), as the project read model holds them. */
+/**
+ * An applicant's bans from its other projects, as the project read model holds them: suspended or
+ * revoked (for a time), or given a barring grade (from the program's first cycle to open after it).
+ */
 @Injectable()
 export class ReadModelApplicantBans implements ApplicantBans {
   constructor(private readonly readModels: ReadModels) {}
@@ -20,7 +34,21 @@ export class ReadModelApplicantBans implements ApplicantBans {
   async bansOf(applicantOrg: string): Promise<readonly ApplicantBan[]> {
     // Bans come from decisions long past; the read models are waited for so a fresh one counts too.
     await this.readModels.reachStored();
-    const rows = read('project_status', () => bansQuery(this.readModels.db).all(applicantOrg));
-    return rows.map((row) => ({ programType: row.program_type, until: row.ban_until, reason: `project ${row.status.toLowerCase()}` }));
+    const db = this.readModels.db;
+    const rows = read('project_status', () => bansQuery(db).all(applicantOrg));
+    return rows.flatMap((row): ApplicantBan[] => [
+      ...(row.ban_until === null ? [] : [{ kind: 'until', programType: row.program_type, until: row.ban_until, reason: `project ${row.status.toLowerCase()}` } as const]),
+      ...this.nextCycleBan(row),
+    ]);
+  }
+
+  private nextCycleBan(row: BanRow): ApplicantBan[] {
+    if (row.barring_grade === null || row.barred_since === null) return [];
+    const since = Date.parse(row.barred_since);
+    // Instants with different offsets do not order as strings: compared as times.
+    const next = read('cycle_dashboard', () => cyclesQuery(this.readModels.db).all(row.program_type))
+      .filter((cycle) => Date.parse(cycle.opens_at) > since)
+      .sort((a, b) => Date.parse(a.opens_at) - Date.parse(b.opens_at))[0];
+    return next ? [{ kind: 'next-cycle', programType: row.program_type, cycleId: next.id, grade: row.barring_grade, projectId: row.id }] : [];
   }
 }

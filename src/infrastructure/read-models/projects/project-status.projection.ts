@@ -17,7 +17,8 @@ const tierOf = (state: Project) => state.selection?.tier ?? (state.subject.kind 
  */
 export const projectStatusProjection = foldedStateProjection({
   name: 'project-status',
-  version: 5,
+  // 6: the barring grade of a final evaluation, and when it was given.
+  version: 6,
   category: 'project',
   decider: projectDecider,
   table: 'project_status',
@@ -39,6 +40,8 @@ export const projectStatusProjection = foldedStateProjection({
     construction_ends_on: 'TEXT',
     ban_until: 'TEXT',
     ban_may_reapply: 'INTEGER',
+    barring_grade: 'TEXT',
+    barred_since: 'TEXT',
     last_decision: 'TEXT',
     last_reason: 'TEXT',
     last_decided_at: 'TEXT',
@@ -82,6 +85,8 @@ export const projectStatusProjection = foldedStateProjection({
       construction_ends_on: state.construction?.endsOn ?? null,
       ban_until: state.ban?.until ?? null,
       ban_may_reapply: state.ban ? Number(state.ban.mayReapply) : null,
+      barring_grade: state.barring?.grade ?? null,
+      barred_since: state.barring?.evaluatedAt ?? null,
       last_decision: event.type,
       last_reason: typeof reason === 'string' ? reason : Array.isArray(reason) ? reason.join('; ') : null,
       last_decided_at: String(event.metadata.recordedAt ?? ''),

@@ -1,0 +1,2 @@
+/** The working-day calendar in force: the built-in holidays, plus the years the deployment adds (CALENDAR_FILE). */
+export const CALENDAR = Symbol('WorkingDayCalendar');
