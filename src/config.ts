@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { defaultCatalog, ProgramCatalog, ProgramType, withProgramType } from './domain/catalog/program-catalog';
+import { defaultCatalog, ProgramCatalog, ProgramType, ProgramTypeOverride, withCatalogEntry } from './domain/catalog/program-catalog';
 import { calendarOf, CalendarFile, CN_CALENDAR_FILE, WorkingDayCalendar } from './domain/calendar';
 import { DomainError } from './domain/errors';
 import { isInside, signingKeyProblem } from './infrastructure/audit/signing-key';
@@ -21,7 +21,7 @@ export interface AppConfig {
   /** How often the deadline scheduler looks for passed deadlines; 0 leaves it to explicit ticks (tests). */
   readonly schedulerIntervalMs: number;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
-  /** The 2020 plan's program types, plus those of PROGRAM_CATALOG_FILE. */
+  /** The 2020 plan's program types, plus those PROGRAM_CATALOG_FILE adds or restates. */
   readonly catalog: ProgramCatalog;
   /** The working-day calendar: the built-in holidays (2020–2026), plus the years of CALENDAR_FILE. */
   readonly calendar: WorkingDayCalendar;
@@ -171,8 +171,9 @@ function loadCalendar(env: Env): WorkingDayCalendar {
 }
 
 /**
- * More program types of the same shapes (e.g. 双师型名师工作室, 100 studios), added by configuration: a
- * JSON array of program types, each validated as the catalog's own are.
+ * More program types of the same shapes (e.g. 双师型名师工作室, 100 studios), added by configuration, and
+ * the built-in ones restated (their rules, target or names, with a rules version of their own, the
+ * enterprise scheme's too): a JSON array of entries, each validated as the catalog's own are.
  */
 function loadCatalog(env: Env): ProgramCatalog {
   const file = env.PROGRAM_CATALOG_FILE;
@@ -185,7 +186,7 @@ function loadCatalog(env: Env): ProgramCatalog {
   }
   if (!Array.isArray(added)) throw new ConfigError('PROGRAM_CATALOG_FILE', 'must hold a JSON array of program types');
   try {
-    return added.reduce((catalog: ProgramCatalog, programType: ProgramType) => withProgramType(catalog, programType), defaultCatalog);
+    return added.reduce((catalog: ProgramCatalog, entry: ProgramType | ProgramTypeOverride) => withCatalogEntry(catalog, entry), defaultCatalog);
   } catch (error) {
     if (error instanceof DomainError) throw new ConfigError('PROGRAM_CATALOG_FILE', error.message);
     throw new ConfigError('PROGRAM_CATALOG_FILE', `holds a program type of the wrong shape (${(error as Error).message})`);

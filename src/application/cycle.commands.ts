@@ -64,8 +64,14 @@ export class DecideCycleHandler implements ICommandHandler<DecideCycle, CommandO
         return { programType: this.catalog[command.data.programType] ?? null };
       case 'OpenPublicNotice':
         return { calendar: this.calendar };
-      case 'Shortlist':
-        return { reviewIncomplete: await this.projectsWhere(command.data.shortlisted.map((s) => s.projectId), (p) => p.reviewers.filter((r) => !r.recused && r.score !== null).length < p.rules.minReviewers) };
+      case 'Shortlist': {
+        const named = command.data.shortlisted.map((s) => s.projectId);
+        const present = (p: Project) => p.reviewers.filter((r) => !r.recused);
+        return {
+          reviewIncomplete: await this.projectsWhere(named, (p) => present(p).filter((r) => r.score !== null).length < p.rules.minReviewers),
+          scoresOutstanding: await this.projectsWhere(named, (p) => present(p).some((r) => r.score === null)),
+        };
+      }
       case 'ApproveList':
         return { openObjections: await this.projectsWhere(command.data.projectIds, (p) => p.objections.some((o) => o.status === 'open')) };
       default:

@@ -10,7 +10,7 @@ export type CausingEvent = Pick<RecordedEvent, 'id' | 'stream' | 'type' | 'data'
 /**
  * Decisions that span streams. A cycle decides selection and approval on its own stream (the quota
  * is its invariant); each decision then reaches the projects it names. An objection upheld on a
- * project takes the project off its cycle's list. A reaction's command id derives from the event
+ * project takes the project off its cycle's list; a withdrawn one frees its place on the cycle. A reaction's command id derives from the event
  * that caused it, so running a reaction again — after a crash, from a second instance, or inline and
  * then from the reactor — writes nothing new.
  */
@@ -90,6 +90,13 @@ export async function reactionsTo(event: CausingEvent, cycleOf: CycleOfProject):
   }
   if (event.stream.startsWith('project-')) {
     const e = { type: event.type, data: event.data } as unknown as ProjectEvent;
+    // A withdrawn application gives its place in the per-applicant limit back (a draft never took one).
+    if (e.type === 'ApplicationWithdrawn' && e.data.withdrawnFrom !== 'Draft') {
+      const projectId = event.stream.slice('project-'.length);
+      const cycleId = await cycleOf(projectId);
+      const reason = `application withdrawn${e.data.reason ? `: ${e.data.reason}` : ''}`;
+      return cycleId ? [reaction(event, cycleId, { category: 'cycle', command: { type: 'ReleaseRegistration', data: { projectId, registration: 'application', reason } } })] : [];
+    }
     if (e.type === 'ProjectRemovedAfterObjection') {
       const projectId = event.stream.slice('project-'.length);
       const cycleId = await cycleOf(projectId);

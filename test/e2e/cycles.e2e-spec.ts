@@ -38,6 +38,41 @@ describe('cycles over HTTP', () => {
     expect(read.body).toMatchObject({ id: 'bm-2021', status: 'Open', programType: 'brand-major', rules: { quota: 200 }, rulesVersion: 'brand-major/2020.1' });
   });
 
+  it('opens a cycle with every rule its own, each recorded under the cycle’s rules version; an inconsistent rule is 400 with its code, writing nothing', async () => {
+    const rules = {
+      quota: 50,
+      tiers: [{ name: 'A', quota: 10 }],
+      perApplicantLimit: 2,
+      perRecommenderLimit: 6,
+      formalCheckDays: 14,
+      minReviewers: 5,
+      publicNotice: { length: 7, unit: 'calendar-days' },
+      constructionPlanDueDays: 45,
+      constructionMonths: 24,
+      annualReportDue: { month: 4, day: 15 },
+      midtermAfterMonths: 12,
+      maxRectificationMonths: 6,
+      midtermMinTasksPercent: 40,
+      gradeScale: { grades: ['优秀', '良好', '合格', '不合格'], passing: ['优秀', '良好', '合格'], deferring: [], barring: ['不合格'] },
+      schoolKinds: ['高职'],
+      bans: { suspensionYears: 10, revocationYears: 3 },
+    };
+    const opened = await http.post('/cycles', office, { ...openBody('bm-own-rules'), rules, rulesVersion: 'brand-major/2021-own' });
+    expect(opened.status).toBe(201);
+    const read = await http.get('/cycles/bm-own-rules', office);
+    expect(read.body.rulesVersion).toBe('brand-major/2021-own');
+    expect(read.body.rules).toEqual({ ...rules });
+
+    const before = (await http.get('/health')).body.store.lastPosition;
+    const badScale = { ...rules.gradeScale, barring: ['差'] };
+    const refused = await http.post('/cycles', office, { ...openBody('bm-bad-scale'), rules: { gradeScale: badScale }, rulesVersion: 'brand-major/2021-bad' });
+    expect([refused.status, refused.body.code]).toEqual([400, 'invalid-grade-scale']);
+    const late = await http.post('/cycles', office, { ...openBody('bm-bad-midterm'), rules: { constructionMonths: 12, midtermAfterMonths: 18 }, rulesVersion: 'brand-major/2021-bad' });
+    expect([late.status, late.body.code]).toEqual([400, 'invalid-rules']);
+    expect((await http.get('/health')).body.store.lastPosition).toBe(before);
+    expect((await http.get('/cycles/bm-bad-scale', office)).status).toBe(404);
+  });
+
   it('answers a retried Idempotency-Key with the first outcome, even concurrently', async () => {
     const headers = { 'idempotency-key': 'open-course-2022' };
     const body = { ...openBody('ignored'), programType: 'quality-course' };

@@ -254,7 +254,7 @@ describe('project rules over HTTP', () => {
   });
 
   describe('the per-applicant limit under concurrency', () => {
-    it('lets one of 5 drafts of one school be submitted at once in a cycle with perApplicantLimit 1; the others 409 applicant-limit-reached', async () => {
+    it('lets one of 5 drafts of one school be submitted at once in a cycle with perApplicantLimit 1; the others 409 applicant-limit-reached; a withdrawal frees the place', async () => {
       await flow.openCycle('limit-2032', 'brand-major', 2032, { rules: { perApplicantLimit: 1 }, rulesVersion: 'brand-major/2032-limit-1' });
       const cycle = (await http().get('/cycles/limit-2032', tokens.office)).body;
       expect([cycle.rules.perApplicantLimit, cycle.rulesVersion]).toEqual([1, 'brand-major/2032-limit-1']);
@@ -279,6 +279,16 @@ describe('project rules over HTTP', () => {
       clock.set(on('2032-09-06'));
       const theirs = await flow.draft(other, 'limit-2032', 'brand-major', '另一所学校');
       await flow.ok(flow.submit(other, theirs), 'other school submits');
+
+      // A withdrawn application gives its place back: the school submits another of its drafts.
+      clock.set(on('2032-09-07'));
+      await flow.ok(http().post(`/projects/${winner}/withdraw`, tokens.limit, { reason: '调整申报方向' }), 'withdraw');
+      const freed = (await http().get('/cycles/limit-2032', tokens.office)).body.applications;
+      expect(Object.keys(freed)).not.toContain(winner);
+      const next = drafts.find((id) => id !== winner)!;
+      await flow.ok(flow.submit(tokens.limit, next), 'submit after the withdrawal');
+      expect((await flow.project(next)).body.status).toBe('Submitted');
+      await refused(flow.submit(tokens.limit, drafts.find((id) => id !== winner && id !== next)!), 409, 'applicant-limit-reached');
     });
   });
 

@@ -62,7 +62,7 @@ export class ProjectFlow {
   }
 
   /** Opens `cycleId` with its window from 1 to 15 September of `year`, the clock on 1 September. */
-  async openCycle(cycleId: string, programType: string, year: number, override: { rules?: Record<string, unknown>; rulesVersion?: string; parentCycleId?: string } = {}): Promise<void> {
+  async openCycle(cycleId: string, programType: string, year: number, override: { rules?: Record<string, unknown>; rulesVersion?: string; parentCycleId?: string; opensAt?: string; closesAt?: string } = {}): Promise<void> {
     this.clock.set(on(`${year}-09-01`));
     await this.ok(
       this.http.post('/cycles', this.office, {

@@ -8,6 +8,7 @@ import {
   ProjectProgramType,
   validateCycleRules,
   validateProgramType,
+  withCatalogEntry,
   withProgramType,
 } from './program-catalog';
 import { CycleRules } from './program-rules';
@@ -170,5 +171,44 @@ describe('program catalog', () => {
     expect(
       errorOf(() => withProgramType(defaultCatalog, { ...base, code: 'bad-enterprise', defaultRules: { ...base.defaultRules, certificateValidityYears: 0 } } as ProgramType)),
     ).toEqual({ kind: 'validation', code: 'invalid-rules' });
+  });
+
+  it('given a catalog file restating built-in types, when it is read, then their rules change under a rules version of their own, the rest kept', () => {
+    const restated = withCatalogEntry(
+      withCatalogEntry(defaultCatalog, { code: 'enterprise', rulesVersion: 'enterprise/2027.1', defaultRules: { certificateValidityYears: 4 } }),
+      {
+        code: 'brand-major',
+        rulesVersion: 'brand-major/2027.1',
+        target: 240,
+        defaultRules: { bans: { suspensionYears: 100, revocationYears: 3 }, gradeScale: { grades: ['合格', '不合格'], passing: ['合格'], deferring: [], barring: ['不合格'] } },
+      },
+    );
+    expect(restated.enterprise.defaultRules).toEqual({ ...defaultCatalog.enterprise.defaultRules, certificateValidityYears: 4 });
+    expect(restated.enterprise.rulesVersion).toBe('enterprise/2027.1');
+    const major = restated['brand-major'] as ProjectProgramType;
+    expect([major.target, major.rulesVersion, major.defaultRules.bans.revocationYears, major.defaultRules.gradeScale.barring]).toEqual([240, 'brand-major/2027.1', 3, ['不合格']]);
+    expect(major.defaultRules.constructionMonths).toBe(project('brand-major').defaultRules.constructionMonths);
+    expect(defaultCatalog['brand-major'].rulesVersion).toBe('brand-major/2020.1');
+    // An entry with a new code adds a program type, as before.
+    expect(Object.keys(withCatalogEntry(defaultCatalog, studio))).toContain('ideology-studio');
+  });
+
+  it('refuses a restatement under the same rules version, of a field that is not a rule, target or name, or with rules that do not fit', () => {
+    expect(errorOf(() => withCatalogEntry(defaultCatalog, { code: 'enterprise', rulesVersion: 'enterprise/2020.1', defaultRules: { certificateValidityYears: 4 } }))).toEqual({
+      kind: 'validation',
+      code: 'rules-version-required',
+    });
+    expect(errorOf(() => withCatalogEntry(defaultCatalog, { code: 'brand-major', rulesVersion: 'x/1', lifecycle: 'enterprise' } as never))).toEqual({
+      kind: 'validation',
+      code: 'invalid-program-type',
+    });
+    expect(errorOf(() => withCatalogEntry(defaultCatalog, { code: 'enterprise', rulesVersion: 'enterprise/2027.1', defaultRules: { certificateValidityYears: 0 } }))).toEqual({
+      kind: 'validation',
+      code: 'invalid-rules',
+    });
+    expect(errorOf(() => withCatalogEntry(defaultCatalog, { code: 'brand-major', rulesVersion: 'brand-major/2027.1', defaultRules: { midtermAfterMonths: 40 } }))).toEqual({
+      kind: 'validation',
+      code: 'invalid-rules',
+    });
   });
 });

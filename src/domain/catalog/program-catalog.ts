@@ -215,6 +215,43 @@ export function withProgramType(catalog: ProgramCatalog, programType: ProgramTyp
   return { ...catalog, [programType.code]: programType };
 }
 
+/**
+ * A program type of the catalog restated by the deployment: its rules (any of them; what is left out
+ * keeps the built-in value), its target or its names. The restated rules need a new `rulesVersion`, so
+ * a decision taken under them never shows the version of the rules they replace.
+ */
+export interface ProgramTypeOverride {
+  readonly code: string;
+  readonly rulesVersion: string;
+  readonly defaultRules?: Partial<CycleRules> | Partial<EnterpriseRules>;
+  readonly target?: number | null;
+  readonly name?: Bilingual;
+  readonly objectAppliedFor?: Bilingual;
+  readonly responsibleUnits?: readonly string[];
+}
+
+const OVERRIDABLE = new Set(['code', 'rulesVersion', 'defaultRules', 'target', 'name', 'objectAppliedFor', 'responsibleUnits']);
+
+/** The catalog with a program type added, or (when its code is in the catalog already) restated; validated either way. */
+export function withCatalogEntry(catalog: ProgramCatalog, entry: ProgramType | ProgramTypeOverride): ProgramCatalog {
+  if (!Object.prototype.hasOwnProperty.call(catalog, entry?.code)) return withProgramType(catalog, entry as ProgramType);
+  const current = catalog[entry.code];
+  const unknown = Object.keys(entry).filter((key) => !OVERRIDABLE.has(key));
+  if (unknown.length > 0) {
+    throw validation('invalid-program-type', `${entry.code}: a restated program type may change ${[...OVERRIDABLE].slice(1).join(', ')}, not ${unknown.join(', ')}`, { code: entry.code });
+  }
+  if (!nonEmpty(entry.rulesVersion) || entry.rulesVersion === current.rulesVersion) {
+    throw validation('rules-version-required', `${entry.code}: restated rules need a rules version of their own (not ${current.rulesVersion})`, { code: entry.code });
+  }
+  const restated = {
+    ...current,
+    ...entry,
+    defaultRules: { ...current.defaultRules, ...(entry.defaultRules ?? {}) },
+  } as ProgramType;
+  validateProgramType(restated, catalog);
+  return { ...catalog, [entry.code]: restated };
+}
+
 export function findProgramType(catalog: ProgramCatalog, code: string): ProgramType {
   const found = Object.prototype.hasOwnProperty.call(catalog, code) ? catalog[code] : undefined;
   if (!found) throw notFound('unknown-program-type', `no program type ${code} in the catalog`, { code });
@@ -279,6 +316,10 @@ export function validateCycleRules(rules: CycleRules): void {
     });
   }
   requirePositive('maxRectificationMonths', rules.maxRectificationMonths);
+  if (rules.midtermMinTasksPercent !== undefined) {
+    requireNonNegative('midtermMinTasksPercent', rules.midtermMinTasksPercent);
+    if (rules.midtermMinTasksPercent > 100) throw validation('invalid-rules', 'midtermMinTasksPercent is a percentage, at most 100', { value: rules.midtermMinTasksPercent });
+  }
   validateGradeScale(rules.gradeScale);
   if (!rules.bans) throw validation('invalid-rules', 'ban lengths are required');
   requireNonNegative('bans.suspensionYears', rules.bans.suspensionYears);
@@ -286,6 +327,9 @@ export function validateCycleRules(rules: CycleRules): void {
   if (rules.specialtyGroup !== undefined) {
     requirePositive('specialtyGroup.minMajors', rules.specialtyGroup.minMajors);
     requirePositive('specialtyGroup.maxMajors', rules.specialtyGroup.maxMajors);
+    if (rules.specialtyGroup.standaloneGroups !== undefined && typeof rules.specialtyGroup.standaloneGroups !== 'boolean') {
+      throw validation('invalid-rules', 'specialtyGroup.standaloneGroups is true or false', { field: 'specialtyGroup.standaloneGroups' });
+    }
     if (rules.specialtyGroup.minMajors > rules.specialtyGroup.maxMajors) {
       throw validation('invalid-rules', 'a specialty group needs minMajors ≤ maxMajors', { ...rules.specialtyGroup });
     }

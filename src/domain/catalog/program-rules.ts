@@ -59,8 +59,12 @@ export interface CycleRules {
   readonly schoolKinds?: readonly SchoolKind[];
   /** Years an applicant is banned from re-applying after these outcomes. */
   readonly bans: { readonly suspensionYears: number; readonly revocationYears: number };
-  /** Specialty groups: majors per group, for programs whose applications carry them. */
-  readonly specialtyGroup?: { readonly minMajors: number; readonly maxMajors: number };
+  /**
+   * Specialty groups: majors per group, for programs whose applications carry them; with
+   * `standaloneGroups`, a college whose own application was not selected still files its groups as
+   * units of their own (absent: a group falls with its college).
+   */
+  readonly specialtyGroup?: { readonly minMajors: number; readonly maxMajors: number; readonly standaloneGroups?: boolean };
   /** Quality courses: eligibility and the service obligation after accreditation. */
   readonly course?: {
     readonly minClassHours: number;

@@ -61,6 +61,8 @@ export interface ShortlistEntry {
   readonly projectId: string;
   /** Required when the cycle has tiers, absent otherwise. */
   readonly tier?: string;
+  /** Why the project is shortlisted before every assigned, non-recused reviewer has scored. */
+  readonly scoresOverride?: string;
 }
 
 export interface NotSelectedEntry {
@@ -78,8 +80,12 @@ export type Shortlist = Command<
     readonly reason: string;
   }
 > & {
-  /** Projects whose reviews still lack scores (read from the project streams): they cannot be shortlisted. */
-  readonly context: { readonly reviewIncomplete: readonly string[] };
+  /**
+   * Read from the project streams: projects with fewer scores than the rules' minimum, which cannot be
+   * shortlisted, and projects with an assigned, non-recused reviewer yet to score, which are shortlisted
+   * only with the office's `scoresOverride`.
+   */
+  readonly context: { readonly reviewIncomplete: readonly string[]; readonly scoresOutstanding?: readonly string[] };
 };
 
 /** Opens the public notice (公示) of every shortlisted project not yet in a notice. */

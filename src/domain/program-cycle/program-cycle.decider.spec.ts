@@ -130,13 +130,13 @@ type Defaulted<C> = C extends ProgramCycleCommand ? Omit<C, 'actor' | 'now'> & P
 const cmd = (c: Defaulted<ProgramCycleCommand>): ProgramCycleCommand => ({ actor: office, now: AFTER, ...c }) as ProgramCycleCommand;
 
 const shortlistCmd = (
-  entries: { projectId: string; tier?: string }[],
+  entries: { projectId: string; tier?: string; scoresOverride?: string }[],
   notSelected: { projectId: string; reason: string }[] = [],
-  extra: { now?: string; reviewIncomplete?: string[] } = {},
+  extra: { now?: string; reviewIncomplete?: string[]; scoresOutstanding?: string[] } = {},
 ): ProgramCycleCommand => ({
   type: 'Shortlist',
   data: { shortlisted: entries, notSelected, reason: '评审会议纪要 2025-09-20' },
-  context: { reviewIncomplete: extra.reviewIncomplete ?? [] },
+  context: { reviewIncomplete: extra.reviewIncomplete ?? [], scoresOutstanding: extra.scoresOutstanding ?? [] },
   actor: office,
   now: extra.now ?? AFTER,
 });
@@ -388,6 +388,20 @@ describe('program cycle decider', () => {
     it('decides on each project once', () => {
       given(decider, [...base, windowClosed, shortlisted('p1', 1)]).when(shortlistCmd([{ projectId: 'p1' }])).thenThrows('already-decided', 'illegal-state');
       given(decider, [...base, windowClosed]).when(shortlistCmd([{ projectId: 'p1' }], [{ projectId: 'p1', reason: 'x' }])).thenThrows('duplicate-project');
+    });
+
+    it('given an assigned reviewer yet to score, when the office shortlists, then 409 scores-outstanding — unless it overrides with a reason, which the decision records', () => {
+      const waiting = given(decider, [...base, windowClosed]);
+      const error = waiting.when(shortlistCmd([{ projectId: 'p1' }], [], { scoresOutstanding: ['p1'] })).thenThrows('scores-outstanding', 'illegal-state');
+      expect(error.details).toEqual({ projectId: 'p1' });
+      waiting.when(shortlistCmd([{ projectId: 'p1', scoresOverride: ' ' }], [], { scoresOutstanding: ['p1'] })).thenThrows('reason-required', 'validation');
+      const [event] = waiting
+        .when(shortlistCmd([{ projectId: 'p1', scoresOverride: '专家因病未能评分，评审委员会同意按已有评分决定' }], [], { scoresOutstanding: ['p1'] }))
+        .then([expect.objectContaining({ type: 'ProjectShortlisted' })]);
+      expect(event.data).toMatchObject({ projectId: 'p1', scoresOverride: '专家因病未能评分，评审委员会同意按已有评分决定' });
+      // With every score in, an override changes nothing and is not recorded.
+      const [plain] = waiting.when(shortlistCmd([{ projectId: 'p1', scoresOverride: '无需' }])).then([expect.objectContaining({ type: 'ProjectShortlisted' })]);
+      expect(plain.data).not.toHaveProperty('scoresOverride');
     });
 
     it('shortlists only recommended projects with complete reviews', () => {

@@ -84,6 +84,8 @@ export type ProjectShortlisted = Event<
     readonly placesTaken: number;
     readonly tierQuota: number | null;
     readonly tierPlacesTaken: number | null;
+    /** Why the office shortlisted before every assigned reviewer had scored; absent when all had (and before the rule). */
+    readonly scoresOverride?: string;
     readonly decidedAt: string;
   }
 >;

@@ -392,6 +392,14 @@ describe('selection (domain.md §3)', () => {
       given(projectDecider, []).when(withParent({ ...PARENT, status: 'NotSelected' })).thenThrows('parent-project-ended', 'illegal-state');
     });
 
+    it('given a cycle whose groups stand alone and a college not selected itself, when the college drafts its group, then the group is drafted; a withdrawn college still takes its groups with it', () => {
+      const standalone = { ...GROUP.rules, specialtyGroup: { minMajors: 3, maxMajors: 5, standaloneGroups: true } };
+      const withParent = (status: ProjectStatus) =>
+        draft(GROUP, {}, { cycle: cycleOf(GROUP, { rules: standalone }), applicant: schoolOf(GROUP), parentProject: { ...PARENT, status } });
+      given(projectDecider, []).when(withParent('NotSelected')).then([expect.objectContaining({ type: 'ApplicationDrafted' })] as never);
+      given(projectDecider, []).when(withParent('Withdrawn')).thenThrows('parent-project-ended', 'illegal-state');
+    });
+
     it('a quality course must already have been taught long enough online [S]', () => {
       const course = (classHours: number, semestersTaught: number) =>
         draft(COURSE, { subject: { kind: 'course', courseName: 'PLC 编程', classHours, semestersTaught } }, contextOf(COURSE));

@@ -4,7 +4,27 @@ import { DtoCase, DtoClass, dtoCaseTests } from '../../../test/support/dto-cases
 
 const doc = { sha256: '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08', name: '公示.pdf', size: 48213, mediaType: 'application/pdf' };
 const cycle = { programType: 'brand-major', name: '品牌专业 2021 batch', label: '2021', opensAt: '2021-03-01T00:00:00+08:00', closesAt: '2021-04-01T00:00:00+08:00' };
-const rules = { quota: 200, tiers: [{ name: 'A', quota: 3 }], perApplicantLimit: 2, perRecommenderLimit: 20, minReviewers: 3, publicNotice: { length: 5, unit: 'working-days' }, constructionMonths: 36 };
+/** Every rule a cycle may set. */
+const rules = {
+  quota: 200,
+  tiers: [{ name: 'A', quota: 3 }],
+  perApplicantLimit: 2,
+  perRecommenderLimit: 20,
+  formalCheckDays: 28,
+  minReviewers: 3,
+  publicNotice: { length: 5, unit: 'working-days' },
+  constructionPlanDueDays: 30,
+  constructionMonths: 36,
+  annualReportDue: { month: 3, day: 31 },
+  midtermAfterMonths: 18,
+  maxRectificationMonths: 24,
+  midtermMinTasksPercent: 30,
+  gradeScale: { grades: ['优秀', '良好', '合格', '不合格'], passing: ['优秀', '良好', '合格'], deferring: [], barring: ['不合格'] },
+  schoolKinds: ['中职', '高职'],
+  bans: { suspensionYears: 100, revocationYears: 3 },
+  specialtyGroup: { minMajors: 3, maxMajors: 5 },
+  course: { minClassHours: 32, minSemestersTaught: 2, serviceYears: 5 },
+};
 const shortlist = { shortlisted: [{ projectId: 'p1', tier: 'A' }], notSelected: [{ projectId: 'p2', reason: '评审得分未达入围线' }], reason: '评审会议纪要' };
 
 /**
@@ -35,6 +55,13 @@ const MORE_INVALID: [DtoClass, object, string][] = [
   [dto.OpenCycleDto, { ...cycle, rules: { quota: 0 } }, 'rules.quota'],
   [dto.OpenCycleDto, { ...cycle, rules: { tiers: [{ name: 'A', quota: 1.5 }] } }, 'rules.tiers.0.quota'],
   [dto.OpenCycleDto, { ...cycle, rules: { publicNotice: { length: 5, unit: 'weeks' } } }, 'rules.publicNotice.unit'],
+  [dto.OpenCycleDto, { ...cycle, rules: { annualReportDue: { month: 13, day: 1 } } }, 'rules.annualReportDue.month'],
+  [dto.OpenCycleDto, { ...cycle, rules: { gradeScale: { ...rules.gradeScale, barring: '不合格' } } }, 'rules.gradeScale.barring'],
+  [dto.OpenCycleDto, { ...cycle, rules: { gradeScale: { ...rules.gradeScale, grades: [] } } }, 'rules.gradeScale.grades'],
+  [dto.OpenCycleDto, { ...cycle, rules: { bans: { suspensionYears: 100 } } }, 'rules.bans.revocationYears'],
+  [dto.OpenCycleDto, { ...cycle, rules: { course: { minClassHours: 32, minSemestersTaught: -1, serviceYears: 5 } } }, 'rules.course.minSemestersTaught'],
+  [dto.OpenCycleDto, { ...cycle, rules: { midtermMinTasksPercent: 101 } }, 'rules.midtermMinTasksPercent'],
+  [dto.OpenCycleDto, { ...cycle, rules: { formalCheckDays: 1.5 } }, 'rules.formalCheckDays'],
   [dto.ShortlistDto, { ...shortlist, notSelected: [{ projectId: 'p2' }] }, 'notSelected.0.reason'],
   [dto.OpenNoticeDto, { startsOn: '2021-06-01', document: null }, 'document'],
   [dto.OpenNoticeDto, { startsOn: '2021-06-01', document: { ...doc, size: -1 } }, 'document.size'],
@@ -49,7 +76,7 @@ describe('cycle DTOs', () => {
     cases: CASES,
     moreValid: MORE_VALID,
     moreInvalid: MORE_INVALID,
-    nested: [dto.TierDto, dto.NoticeRuleDto, dto.CycleRulesOverrideDto, dto.ShortlistEntryDto, dto.NotSelectedEntryDto],
+    nested: [dto.TierDto, dto.NoticeRuleDto, dto.MonthDayDto, dto.GradeScaleDto, dto.BanRulesDto, dto.SpecialtyGroupRulesDto, dto.CourseRulesDto, dto.CycleRulesOverrideDto, dto.ShortlistEntryDto, dto.NotSelectedEntryDto],
     omissible: [
       [dto.OpenNoticeDto, 'document'],
       [dto.ApproveListDto, 'document'],

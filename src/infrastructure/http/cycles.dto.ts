@@ -1,5 +1,6 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { SCHOOL_KINDS, SchoolKind } from '../../domain/organisation/organisation';
 import { Count, DateOnly, DocumentRefDto, Instant, Nested, Omissible, Text } from './dto-support';
 
@@ -20,7 +21,68 @@ export class NoticeRuleDto {
   unit!: 'working-days' | 'calendar-days';
 }
 
-/** Overrides of the program type's default rules; what is left out keeps the catalog's default. */
+export class MonthDayDto {
+  @Count(3, { min: 1, max: 12 })
+  month!: number;
+
+  @Count(31, { min: 1, max: 31 })
+  day!: number;
+}
+
+/** A list of grade names (each at most 20 characters, at most 10, none twice). */
+const Grades = (example: string[], description: string) =>
+  applyDecorators(ApiProperty({ example, description }), IsArray(), ArrayMaxSize(10), ArrayUnique(), IsString({ each: true }), MaxLength(20, { each: true }));
+
+/** The grades an evaluation may give and what each leads to; the domain checks that they fit together. */
+export class GradeScaleDto {
+  @Grades(['优', '良', '中', '差'], 'Every grade, best first')
+  @ArrayMinSize(1)
+  grades!: string[];
+
+  @Grades(['优', '良', '中'], 'Grades that pass')
+  @ArrayMinSize(1)
+  passing!: string[];
+
+  @Grades([], 'Grades that defer the decision (暂缓通过)')
+  deferring!: string[];
+
+  @Grades(['差'], 'Grades that bar the unit from the program’s next cycle')
+  barring!: string[];
+}
+
+export class BanRulesDto {
+  @Count(100, { min: 0, max: 100, description: 'Years a suspended project bans its applicant from the program (100: never again)' })
+  suspensionYears!: number;
+
+  @Count(5, { min: 0, max: 100, description: 'Years a revoked project bans its applicant from the program' })
+  revocationYears!: number;
+}
+
+export class SpecialtyGroupRulesDto {
+  @Count(3, { min: 1, max: 50 })
+  minMajors!: number;
+
+  @Count(5, { min: 1, max: 50 })
+  maxMajors!: number;
+
+  @ApiPropertyOptional({ example: true, description: 'A college whose own application was not selected still files its specialty groups as units of their own' })
+  @IsOptional()
+  @IsBoolean()
+  standaloneGroups?: boolean;
+}
+
+export class CourseRulesDto {
+  @Count(32, { min: 1, max: 10_000 })
+  minClassHours!: number;
+
+  @Count(2, { min: 0, max: 100 })
+  minSemestersTaught!: number;
+
+  @Count(5, { min: 1, max: 100, description: 'Years of service with an update every academic year after accreditation' })
+  serviceYears!: number;
+}
+
+/** Overrides of the program type's default rules, any of them; what is left out keeps the catalog's default. */
 export class CycleRulesOverrideDto {
   @Count(200, { optional: true, min: 1, max: 100_000 })
   quota?: number;
@@ -36,14 +98,44 @@ export class CycleRulesOverrideDto {
   @Count(20, { optional: true, min: 1, max: 10_000 })
   perRecommenderLimit?: number;
 
+  @Count(28, { optional: true, min: 0, max: 365, description: 'Days after the window closes for the formal checks' })
+  formalCheckDays?: number;
+
   @Count(3, { optional: true, min: 1, max: 100 })
   minReviewers?: number;
 
   @Nested(() => NoticeRuleDto, { optional: true })
   publicNotice?: NoticeRuleDto;
 
+  @Count(30, { optional: true, min: 0, max: 365, description: 'Days after approval by which the construction plan is due' })
+  constructionPlanDueDays?: number;
+
   @Count(36, { optional: true, min: 1, max: 240 })
   constructionMonths?: number;
+
+  @Nested(() => MonthDayDto, { optional: true, description: 'Annual reports are due on this month and day of the following year' })
+  annualReportDue?: MonthDayDto;
+
+  @Count(18, { optional: true, min: 1, max: 239, description: 'Months after construction starts at which the mid-term evaluation falls' })
+  midtermAfterMonths?: number;
+
+  @Count(24, { optional: true, min: 1, max: 120, description: 'Longest rectification period in months' })
+  maxRectificationMonths?: number;
+
+  @Count(30, { optional: true, min: 0, max: 100, description: 'Below this percentage of tasks done at mid-term a project may be suspended' })
+  midtermMinTasksPercent?: number;
+
+  @Nested(() => GradeScaleDto, { optional: true })
+  gradeScale?: GradeScaleDto;
+
+  @Nested(() => BanRulesDto, { optional: true })
+  bans?: BanRulesDto;
+
+  @Nested(() => SpecialtyGroupRulesDto, { optional: true })
+  specialtyGroup?: SpecialtyGroupRulesDto;
+
+  @Nested(() => CourseRulesDto, { optional: true })
+  course?: CourseRulesDto;
 
   @ApiPropertyOptional({ enum: SCHOOL_KINDS, isArray: true, example: ['中职', '技工学校'], description: 'The kinds of school that may apply' })
   @IsOptional()
@@ -97,6 +189,9 @@ export class ShortlistEntryDto {
 
   @Text('A', { optional: true, max: 20 })
   tier?: string;
+
+  @Text('专家王某因病无法按期评分，经评审委员会同意按已有评分决定', { optional: true, description: 'Why the project is shortlisted before every assigned reviewer has scored' })
+  scoresOverride?: string;
 }
 
 export class NotSelectedEntryDto {

@@ -2061,6 +2061,18 @@ export interface components {
             /** @description Supporting material, as the draft keeps it */
             attachments: components["schemas"]["DocumentRefDto"][];
         };
+        BanRulesDto: {
+            /**
+             * @description Years a revoked project bans its applicant from the program
+             * @example 5
+             */
+            revocationYears: number;
+            /**
+             * @description Years a suspended project bans its applicant from the program (100: never again)
+             * @example 100
+             */
+            suspensionYears: number;
+        };
         CertificationEvaluationDto: {
             assessment: components["schemas"]["ExpertAssessmentDto"];
             /**
@@ -2114,6 +2126,17 @@ export interface components {
             /** @example 88 */
             score: number;
         };
+        CourseRulesDto: {
+            /** @example 32 */
+            minClassHours: number;
+            /** @example 2 */
+            minSemestersTaught: number;
+            /**
+             * @description Years of service with an update every academic year after accreditation
+             * @example 5
+             */
+            serviceYears: number;
+        };
         CourseSubjectDto: {
             /**
              * @description Class hours; the cycle’s rules set the minimum (32)
@@ -2144,8 +2167,38 @@ export interface components {
             summary: string;
         };
         CycleRulesOverrideDto: {
+            /** @description Annual reports are due on this month and day of the following year */
+            annualReportDue?: components["schemas"]["MonthDayDto"];
+            bans?: components["schemas"]["BanRulesDto"];
             /** @example 36 */
             constructionMonths?: number;
+            /**
+             * @description Days after approval by which the construction plan is due
+             * @example 30
+             */
+            constructionPlanDueDays?: number;
+            course?: components["schemas"]["CourseRulesDto"];
+            /**
+             * @description Days after the window closes for the formal checks
+             * @example 28
+             */
+            formalCheckDays?: number;
+            gradeScale?: components["schemas"]["GradeScaleDto"];
+            /**
+             * @description Longest rectification period in months
+             * @example 24
+             */
+            maxRectificationMonths?: number;
+            /**
+             * @description Months after construction starts at which the mid-term evaluation falls
+             * @example 18
+             */
+            midtermAfterMonths?: number;
+            /**
+             * @description Below this percentage of tasks done at mid-term a project may be suspended
+             * @example 30
+             */
+            midtermMinTasksPercent?: number;
             /** @example 3 */
             minReviewers?: number;
             /** @example 2 */
@@ -2163,6 +2216,7 @@ export interface components {
              *     ]
              */
             schoolKinds?: ("中职" | "技工学校" | "高职" | "本科")[];
+            specialtyGroup?: components["schemas"]["SpecialtyGroupRulesDto"];
             tiers?: components["schemas"]["TierDto"][];
         };
         DeactivatePersonDto: {
@@ -2363,6 +2417,39 @@ export interface components {
             /** @example 项目撤销，追回已拨付的省级专项资金 */
             reason: string;
         };
+        GradeScaleDto: {
+            /**
+             * @description Grades that bar the unit from the program’s next cycle
+             * @example [
+             *       "差"
+             *     ]
+             */
+            barring: string[];
+            /**
+             * @description Grades that defer the decision (暂缓通过)
+             * @example []
+             */
+            deferring: string[];
+            /**
+             * @description Every grade, best first
+             * @example [
+             *       "优",
+             *       "良",
+             *       "中",
+             *       "差"
+             *     ]
+             */
+            grades: string[];
+            /**
+             * @description Grades that pass
+             * @example [
+             *       "优",
+             *       "良",
+             *       "中"
+             *     ]
+             */
+            passing: string[];
+        };
         GrantExtensionDto: {
             /**
              * Format: date
@@ -2487,6 +2574,12 @@ export interface components {
             targetsAndTasks: string;
             /** @example 资金使用规范，预算执行率82% */
             useOfFunds: string;
+        };
+        MonthDayDto: {
+            /** @example 31 */
+            day: number;
+            /** @example 3 */
+            month: number;
         };
         NewTokenDto: {
             /** @example 90 */
@@ -2848,6 +2941,11 @@ export interface components {
         ShortlistEntryDto: {
             /** @example 3f2b8c1e-0d7a-4f55-9a57-0a4f1e2c9b11 */
             projectId: string;
+            /**
+             * @description Why the project is shortlisted before every assigned reviewer has scored
+             * @example 专家王某因病无法按期评分，经评审委员会同意按已有评分决定
+             */
+            scoresOverride?: string;
             /** @example A */
             tier?: string;
         };
@@ -2861,6 +2959,17 @@ export interface components {
              * @example 123456
              */
             totp?: string;
+        };
+        SpecialtyGroupRulesDto: {
+            /** @example 5 */
+            maxMajors: number;
+            /** @example 3 */
+            minMajors: number;
+            /**
+             * @description A college whose own application was not selected still files its specialty groups as units of their own
+             * @example true
+             */
+            standaloneGroups?: boolean;
         };
         SpecialtyGroupSubjectDto: {
             /** @example 智能制造专业群 */
@@ -9680,7 +9789,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The service, its event store and the projection lag (503 when the store is down or a projection failed). */
+            /** @description The service, its event store, the projection lag (503 when the store is down or a projection failed), and the working-day calendar, with a warning when its coverage ends within 60 days. */
             200: {
                 headers: {
                     [name: string]: unknown;

@@ -28,10 +28,16 @@ export function shortlist(command: Shortlist, state: ProgramCycleState): Program
     if (own(cycle.selections, projectId)) throw illegalState('already-decided', `project ${projectId} already has a selection decision`);
   }
   const incomplete = new Set(command.context.reviewIncomplete);
+  const outstanding = new Set(command.context.scoresOutstanding ?? []);
   const tiers = cycle.rules.tiers;
-  for (const { projectId, tier } of shortlisted) {
+  for (const { projectId, tier, scoresOverride } of shortlisted) {
     if (!own(cycle.recommendations, projectId)) throw illegalState('not-recommended', `project ${projectId} was not recommended`);
     if (incomplete.has(projectId)) throw illegalState('review-incomplete', `project ${projectId} still lacks review scores`);
+    // Every assigned reviewer who has not recused scores first, unless the office decides without them and says why.
+    if (scoresOverride !== undefined) requireText('scoresOverride', scoresOverride, 'reason-required');
+    if (outstanding.has(projectId) && scoresOverride === undefined) {
+      throw illegalState('scores-outstanding', `project ${projectId} waits for the scores of assigned reviewers; shortlisting without them needs scoresOverride with a reason`, { projectId });
+    }
     if (tiers.length > 0 && tier === undefined) throw validation('tier-required', 'this cycle shortlists into tiers');
     if (tier !== undefined && !tiers.some((t) => t.name === tier)) throw validation('unknown-tier', `the cycle has no tier ${tier}`, { tier });
   }
@@ -61,7 +67,7 @@ export function shortlist(command: Shortlist, state: ProgramCycleState): Program
 
   const decisionId = nextDecisionId(cycle);
   const events: ProgramCycleEvent[] = closing ? [closing] : [];
-  for (const { projectId, tier } of shortlisted) {
+  for (const { projectId, tier, scoresOverride } of shortlisted) {
     taken++;
     const tierQuota = tier === undefined ? null : (tiers.find((t) => t.name === tier)?.quota ?? null);
     let tierPlaces: number | null = null;
@@ -81,6 +87,7 @@ export function shortlist(command: Shortlist, state: ProgramCycleState): Program
         placesTaken: taken,
         tierQuota,
         tierPlacesTaken: tierPlaces,
+        ...(scoresOverride !== undefined && outstanding.has(projectId) ? { scoresOverride } : {}),
         decidedAt: command.now,
       },
     };

@@ -82,7 +82,7 @@ export function draftApplication(command: DraftApplication, state: ProjectState,
   checkBans(context, cycle.programType, cycle.id, today);
   const title = text(data.title, 'title-required', 'the title');
   const subject = subjectOf(data.subject, cycle.programType, cycle.rules);
-  checkParent(subject, cycle.programType, command.actor.org, context);
+  checkParent(subject, cycle.programType, command.actor.org, cycle.rules, context);
   return [
     {
       type: 'ApplicationDrafted',
@@ -133,7 +133,7 @@ export function submitApplication(command: SubmitApplication, project: Project, 
   // A returned application is revised during the formal check, after the window may have closed.
   if (project.status === 'Draft' && !cycle.windowOpen) throw illegalState('window-closed', 'the cycle’s application window is not open');
   checkBans(context, project.programType, project.cycleId, today);
-  checkParent(project.subject, project.programType, project.applicantOrg, context);
+  checkParent(project.subject, project.programType, project.applicantOrg, project.rules, context);
   if (context.signsOff === undefined) throw validation('context-required', 'whether the person submitting signs off for the school is required');
   if (!context.signsOff) {
     throw forbidden('sign-off-required', 'an application is submitted by the school’s 校长/法人 (a school-head grant): the lead drafts, the head signs off and submits');
@@ -517,7 +517,7 @@ function checkBans(context: ProjectContext | undefined, programType: string, cyc
 }
 
 /** A specialty group needs its college's project, of the same applicant, still standing. */
-function checkParent(subject: ProjectSubject, programType: string, applicantOrg: string, context: ProjectContext | undefined): void {
+function checkParent(subject: ProjectSubject, programType: string, applicantOrg: string, rules: CycleRules, context: ProjectContext | undefined): void {
   if (subject.kind !== 'specialty-group') return;
   const parent = context?.parentProject;
   if (parent === undefined) throw validation('context-required', 'a specialty group needs its parent project’s facts');
@@ -529,7 +529,9 @@ function checkParent(subject: ProjectSubject, programType: string, applicantOrg:
   if (parent.applicantOrg !== applicantOrg) {
     throw forbidden('not-own-organisation', 'a specialty group belongs to the project of its own college');
   }
-  if (PARENT_ENDED.includes(parent.status)) {
+  // Where the cycle lets groups stand alone, a college not selected itself still files its groups.
+  const standsAlone = rules.specialtyGroup?.standaloneGroups === true && parent.status === 'NotSelected';
+  if (PARENT_ENDED.includes(parent.status) && !standsAlone) {
     throw illegalState('parent-project-ended', `the parent project is ${parent.status}`, { status: parent.status });
   }
 }
