@@ -3,6 +3,7 @@ import { DecidePersonHandler, DecideRegistryHandler } from './application/accoun
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
+import { DecideProgramHandler } from './application/program.commands';
 import { CALENDAR } from './application/calendar';
 import { CATALOG } from './application/catalog';
 import { Clock, CLOCK } from './application/clock';
@@ -11,13 +12,14 @@ import { CROSS_STREAM_EFFECTS } from './application/cross-stream-effects';
 import { DecideEnterpriseHandler } from './application/enterprise.commands';
 import { EVENT_STORE, EventStore } from './application/event-store';
 import { FoldedStreams } from './application/folded-streams';
-import { APPLICANT_BANS, DecideProjectHandler } from './application/project.commands';
+import { APPLICANT_RECORD, DecideProjectHandler } from './application/project.commands';
 import { AppConfig } from './config';
 import { EventStoreModule } from './infrastructure/event-store/event-store.module';
 import { Checkpointer } from './infrastructure/audit/checkpointer.service';
 import { AuditController } from './infrastructure/http/audit.controller';
 import { AuthGuard } from './infrastructure/http/auth.guard';
 import { ClockController } from './infrastructure/http/clock.controller';
+import { ProgramsController } from './infrastructure/http/programs.controller';
 import { CyclesController } from './infrastructure/http/cycles.controller';
 import { EnterprisesController } from './infrastructure/http/enterprises.controller';
 import { CITED_DOCUMENTS } from './application/documents';
@@ -30,7 +32,7 @@ import { ProblemFilter } from './infrastructure/http/problem.filter';
 import { ProjectsController } from './infrastructure/http/projects.controller';
 import { PublicController } from './infrastructure/http/public.controller';
 import { ReadModelsController } from './infrastructure/http/read-models.controller';
-import { ReadModelApplicantBans } from './infrastructure/read-models/projects/applicant-bans';
+import { ReadModelApplicantRecord } from './infrastructure/read-models/projects/applicant-record';
 import { CycleQueries } from './infrastructure/read-models/cycles/cycles.query';
 import { DocumentCitations } from './infrastructure/read-models/documents/document-citations.query';
 import { EnterpriseQueries } from './infrastructure/read-models/enterprises/enterprises.query';
@@ -59,6 +61,7 @@ export class AppModule {
         HealthController,
         DocumentsController,
         CyclesController,
+        ProgramsController,
         ProjectsController,
         EnterprisesController,
         ReadModelsController,
@@ -77,6 +80,7 @@ export class AppModule {
         // The one cache of folded streams (and queue of commands per stream) over the app's store.
         { provide: FoldedStreams, useFactory: (store: EventStore) => new FoldedStreams(store), inject: [EVENT_STORE] },
         DecideCycleHandler,
+        DecideProgramHandler,
         DecideRegistryHandler,
         DecidePersonHandler,
         PeopleQueries,
@@ -91,7 +95,7 @@ export class AppModule {
         ReactorService,
         Checkpointer,
         { provide: CROSS_STREAM_EFFECTS, useExisting: ReactorService },
-        { provide: APPLICANT_BANS, useClass: ReadModelApplicantBans },
+        { provide: APPLICANT_RECORD, useClass: ReadModelApplicantRecord },
         { provide: AccountStore, useFactory: () => AccountStore.open(join(config.dataDir, 'accounts.db')) },
         { provide: SignInThrottle, useFactory: () => new SignInThrottle(openShared(join(config.dataDir, 'accounts.db'), 'FULL')) },
         Authenticator,

@@ -7,7 +7,7 @@ import { CitedDocuments } from './documents';
 import { DecideEnterprise, DecideEnterpriseHandler, EnterpriseCommandInput } from './enterprise.commands';
 import { FoldedStreams } from './folded-streams';
 import { CommandOutcome, CommandRequest } from './handle-command';
-import { ApplicantBans, DecideProject, DecideProjectHandler, ProjectCommandInput } from './project.commands';
+import { ApplicantRecord, DecideProject, DecideProjectHandler, ProjectCommandInput } from './project.commands';
 
 /** What each aggregate's door takes, by stream category: its commands' type and data, as a client's request carries them. */
 export interface DoorCommands {
@@ -69,15 +69,15 @@ export interface HandlerDependencies {
   readonly clock: Clock;
   readonly catalog: ProgramCatalog;
   readonly calendar: WorkingDayCalendar;
-  readonly bans: ApplicantBans;
+  readonly applicants: ApplicantRecord;
   readonly effects: CrossStreamEffects;
   readonly documents: CitedDocuments;
 }
 
 /** The three handlers over one cache, for code that runs them without Nest (benchmarks, tests). */
-export function handlersOf({ streams, clock, catalog, calendar, bans, effects, documents }: HandlerDependencies): AggregateHandlers {
+export function handlersOf({ streams, clock, catalog, calendar, applicants, effects, documents }: HandlerDependencies): AggregateHandlers {
   return {
-    project: new DecideProjectHandler(streams, clock, bans, effects, documents),
+    project: new DecideProjectHandler(streams, clock, applicants, effects, documents),
     cycle: new DecideCycleHandler(streams, clock, catalog, calendar, effects),
     enterprise: new DecideEnterpriseHandler(streams, clock, catalog, calendar, documents),
   };

@@ -1,7 +1,8 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { ProgramCycleState, programCycleDecider } from '../domain/program-cycle/program-cycle.decider';
-import { ApplicantBan, ProjectCommand, ProjectContext, ProjectCycleFacts } from '../domain/project/project.commands';
+import { ApplicantBan, EarlierApplication, ProjectCommand, ProjectContext, ProjectCycleFacts, ProjectSubject } from '../domain/project/project.commands';
+import { subjectIdentity } from '../domain/project/decide/selection';
 import { personDecider } from '../domain/person/person.decider';
 import { projectDecider, ProjectState } from '../domain/project/project.decider';
 import { notFound } from '../domain/errors';
@@ -32,11 +33,13 @@ export class DecideProject extends Command<CommandOutcome> {
   }
 }
 
-/** Where the service finds an applicant's bans from other projects (suspensions, revocations, barring grades). */
-export interface ApplicantBans {
+/** Where the service finds an applicant's record from its other projects: its bans, and its earlier applications of one subject. */
+export interface ApplicantRecord {
   bansOf(applicantOrg: string): Promise<readonly ApplicantBan[]>;
+  /** Its earlier applications to the program whose subject has this identity (a major's code, a course's name) that were decided. */
+  earlierApplications(applicantOrg: string, programType: string, identity: string): Promise<readonly EarlierApplication[]>;
 }
-export const APPLICANT_BANS = Symbol('ApplicantBans');
+export const APPLICANT_RECORD = Symbol('ApplicantRecord');
 
 /** A place taken on a cycle for one project command, until that command is recorded or refused. */
 interface Registration {
@@ -67,14 +70,14 @@ export function cycleFacts(cycleId: string, cycle: ProgramCycleState, now: strin
 
 /**
  * The project's one door: the only place a project command's context is gathered (the cycle's facts,
- * the applicant's bans, the parent project), whoever sends it.
+ * the applicant's bans and earlier applications, the parent project), whoever sends it.
  */
 @CommandHandler(DecideProject)
 export class DecideProjectHandler implements ICommandHandler<DecideProject, CommandOutcome> {
   constructor(
     private readonly streams: FoldedStreams,
     @Inject(CLOCK) private readonly clock: Clock,
-    @Inject(APPLICANT_BANS) private readonly bans: ApplicantBans,
+    @Inject(APPLICANT_RECORD) private readonly applicants: ApplicantRecord,
     @Inject(CROSS_STREAM_EFFECTS) private readonly effects: CrossStreamEffects,
     @Inject(CITED_DOCUMENTS) private readonly documents: CitedDocuments,
   ) {}
@@ -165,6 +168,13 @@ export class DecideProjectHandler implements ICommandHandler<DecideProject, Comm
     }
   }
 
+  /** Under a reapplication rule, the applicant's decided applications of the same subject in the program. */
+  private async earlier(applicantOrg: string, cycle: ProgramCycleState, subject: ProjectSubject): Promise<Pick<ProjectContext, 'earlierApplications'>> {
+    if (cycle.status === 'None' || !cycle.rules.reapplication) return {};
+    const identity = subjectIdentity(subject, cycle.rules.reapplication.identity);
+    return identity === null ? {} : { earlierApplications: await this.applicants.earlierApplications(applicantOrg, cycle.programType, identity) };
+  }
+
   /** Whether the actor is a person of the service holding the school's 校长/法人 sign-off. */
   private async signsOff(actor: Actor, applicantOrg: string): Promise<boolean> {
     const { state: person } = await readState(this.streams, personDecider, personStream(actor.id));
@@ -189,7 +199,8 @@ export class DecideProjectHandler implements ICommandHandler<DecideProject, Comm
         return {
           cycle: cycleFacts(cycleId, cycle, now),
           ...(command.type === 'DraftApplication' ? { applicant: await registered(this.streams, applicantOrg) } : { signsOff: await this.signsOff(actor, applicantOrg) }),
-          applicantBans: await this.bans.bansOf(applicantOrg),
+          applicantBans: await this.applicants.bansOf(applicantOrg),
+          ...(command.type === 'DraftApplication' ? await this.earlier(applicantOrg, cycle, command.data.subject) : {}),
           ...(parent
             ? {
                 parentProject:

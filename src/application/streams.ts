@@ -1,4 +1,6 @@
 /** Stream names: `<category>-<id>`, the category without a dash (the store's convention). */
+/** A program's places across its cycles, against its target. */
+export const programStream = (programType: string) => `program-${programType}`;
 export const cycleStream = (cycleId: string) => `cycle-${cycleId}`;
 export const projectStream = (projectId: string) => `project-${projectId}`;
 export const enterpriseStream = (creditCode: string) => `enterprise-${creditCode}`;

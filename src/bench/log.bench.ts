@@ -408,7 +408,7 @@ export async function measureLog(dataDir: string, sizes: LogSizes, log: (line: s
       clock: systemClock,
       catalog: defaultCatalog,
       calendar: defaultCalendar,
-      bans: { bansOf: async () => [] },
+      applicants: { bansOf: async () => [], earlierApplications: async () => [] },
       effects: { after: async () => undefined },
       documents: { verifyReferences: () => undefined },
     });

@@ -4,7 +4,7 @@ import { CROSS_STREAM_EFFECTS } from '../../src/application/cross-stream-effects
 import { CITED_DOCUMENTS } from '../../src/application/documents';
 import { EVENT_STORE, EventStore } from '../../src/application/event-store';
 import { FoldedStreams } from '../../src/application/folded-streams';
-import { APPLICANT_BANS, DecideProject, DecideProjectHandler } from '../../src/application/project.commands';
+import { APPLICANT_RECORD, DecideProject, DecideProjectHandler } from '../../src/application/project.commands';
 import { handleCommand } from '../../src/application/handle-command';
 import { cycleStream, projectStream } from '../../src/application/streams';
 import { Actor } from '../../src/domain/messages';
@@ -161,7 +161,7 @@ describe('commands keep their promises over HTTP', () => {
       const before = (await typesOf(cycleStream(CYCLE))).length;
       // The other process's handler: a cache and queue of its own over the same store.
       const elsewhere = new FoldedStreams(store);
-      const handler = new DecideProjectHandler(elsewhere, running.app.get(CLOCK), running.app.get(APPLICANT_BANS), running.app.get(CROSS_STREAM_EFFECTS), running.app.get(CITED_DOCUMENTS));
+      const handler = new DecideProjectHandler(elsewhere, running.app.get(CLOCK), running.app.get(APPLICANT_RECORD), running.app.get(CROSS_STREAM_EFFECTS), running.app.get(CITED_DOCUMENTS));
       // The other process submits the same project on the registration this request just made.
       onRegistration((projectId) => handler.execute(new DecideProject(projectId, { type: 'SubmitApplication', data: flow.submitBody() }, { actor: school, commandId: 'elsewhere-submit' })));
       const loser = await flow.submit(tokens.school, project);

@@ -35,7 +35,7 @@ describe('cycles over HTTP', () => {
     const read = await http.get('/cycles/bm-2021', office);
     expect(read.status).toBe(200);
     expect(read.headers.get('etag')).toBe('"0"');
-    expect(read.body).toMatchObject({ id: 'bm-2021', status: 'Open', programType: 'brand-major', rules: { quota: 200 }, rulesVersion: 'brand-major/2020.1' });
+    expect(read.body).toMatchObject({ id: 'bm-2021', status: 'Open', programType: 'brand-major', rules: { quota: 200 }, rulesVersion: 'brand-major/2026.1' });
   });
 
   it('opens a cycle with every rule its own, each recorded under the cycle’s rules version; an inconsistent rule is 400 with its code, writing nothing', async () => {
@@ -56,6 +56,7 @@ describe('cycles over HTTP', () => {
       gradeScale: { grades: ['优秀', '良好', '合格', '不合格'], passing: ['优秀', '良好', '合格'], deferring: [], barring: ['不合格'] },
       schoolKinds: ['高职'],
       bans: { suspensionYears: 10, revocationYears: 3 },
+      reapplication: null,
     };
     const opened = await http.post('/cycles', office, { ...openBody('bm-own-rules'), rules, rulesVersion: 'brand-major/2021-own' });
     expect(opened.status).toBe(201);

@@ -1,4 +1,5 @@
 import { FakeClock, on } from '../support/lifecycle';
+import { select, selectionTokens } from '../support/selection';
 import { ProjectFlow } from '../support/project-flow';
 import { RunningApp, startTestApp } from '../support/test-app';
 
@@ -84,5 +85,45 @@ describe('selection rules over HTTP', () => {
     expect([strict.status, strict.body.code, strict.body.details]).toEqual([409, 'parent-project-ended', { status: 'NotSelected' }]);
     const standalone = await flow.http.post('/projects', college, group('groups-2031'));
     expect(standalone.status).toBe(201);
+  });
+
+  it('refuses a major selected in an earlier batch when its school applies again (409 already-selected); another major applies', async () => {
+    const tokens = await selectionTokens(running);
+    const ids: Record<string, string> = {};
+    const selected = await select(running, clock, tokens, { programType: 'brand-major', subject: () => ({ kind: 'major', majorCode: '460301', majorName: '机电一体化技术' }) }, 'selected-school', ids, 2032);
+    expect(await flow.status(selected)).toBe('Approved');
+    await flow.openCycle('majors-2033', 'brand-major', 2033);
+    clock.set(on('2033-09-02'));
+    const school = tokens['selected-school'];
+    const again = await flow.http.post('/projects', school, { cycleId: 'majors-2033', programType: 'brand-major', title: '再次申报', subject: { kind: 'major', majorCode: '460301', majorName: '机电一体化技术' } });
+    expect([again.status, again.body.code, again.body.details]).toEqual([409, 'already-selected', { projectId: selected, cycleId: ids.cycle }]);
+    const other = await flow.http.post('/projects', school, { cycleId: 'majors-2033', programType: 'brand-major', title: '另一个专业', subject: { kind: 'major', majorCode: '460303', majorName: '工业机器人技术' } });
+    expect(other.status).toBe(201);
+  });
+
+  it('lets a course not selected apply again only with a statement of what changed (400 changes-statement-required), and records it', async () => {
+    const school = await flow.token({ sub: 'course-school-user', role: 'applicant', org: 'course-school', region: '太原市' });
+    const recommender = await flow.token({ sub: 'ty-1', role: 'recommender', org: '太原市教育局', region: '太原市' });
+    const course = { kind: 'course', courseName: '数控编程与加工', classHours: 64, semestersTaught: 4 };
+    await flow.openCycle('courses-2034', 'quality-course', 2034);
+    clock.set(on('2034-09-02'));
+    const first = (await flow.ok(flow.http.post('/projects', school, { cycleId: 'courses-2034', programType: 'quality-course', title: '数控编程与加工', subject: course }), 'draft the course')).headers.get('location')!.split('/').pop()!;
+    const scoring = await Promise.all([1, 2, 3].map(async (n) => ({ id: (await reviewer(n)).personId, org: `university-${n}`, token: (await reviewer(n)).token })));
+    await flow.review(2034, [{ id: first, applicant: school }], recommender, scoring);
+    clock.set(on('2034-10-15'));
+    await flow.ok(flow.http.post('/cycles/courses-2034/shortlist', flow.office, { shortlisted: [], notSelected: [{ projectId: first, reason: '评分未达入围线' }], reason: '评审会议纪要' }), 'not selected');
+    expect(await flow.status(first)).toBe('NotSelected');
+
+    await flow.openCycle('courses-2035', 'quality-course', 2035);
+    clock.set(on('2035-09-02'));
+    // The same course, its name spaced differently.
+    const body = { cycleId: 'courses-2035', programType: 'quality-course', title: '数控编程与加工（改版）', subject: { ...course, courseName: '数控编程 与加工' } };
+    const unstated = await flow.http.post('/projects', school, body);
+    expect([unstated.status, unstated.body.code, unstated.body.details]).toEqual([400, 'changes-statement-required', { earlierProjectIds: [first] }]);
+    const changes = '按专家意见重构课程内容，新增虚拟仿真实训模块12个，线上学习人数由800增至3200';
+    const stated = await flow.ok(flow.http.post('/projects', school, { ...body, changesSinceLastApplication: changes }), 'apply again with the statement');
+    const projectId = stated.headers.get('location')!.split('/').pop()!;
+    const history = (await flow.http.get(`/audit/streams/project-${projectId}/history`, flow.office)).body.events;
+    expect(history[0].data.reapplication).toEqual({ earlierProjectIds: [first], changes });
   });
 });

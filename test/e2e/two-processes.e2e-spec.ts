@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Accounts, Who } from '../support/accounts';
 import { WRITE_BUDGET_MS } from '../../src/infrastructure/projections/sqlite-busy';
+import { TEST_CATALOG_FILE } from '../support/test-app';
+import { TEST_CALENDAR_FILE } from '../support/test-calendar';
 
 /**
  * Two real service processes on one data folder (events.db, read-models.db, reactor.db and the
@@ -216,6 +218,9 @@ describe('two service processes on one data folder', () => {
       // Both schedulers look for passed deadlines all the time, racing each other to fire them.
       SCHEDULER_INTERVAL_MS: '200',
       LOG_LEVEL: 'warn',
+      // Many batches of one program, and years past the announced holidays (test-app.ts).
+      PROGRAM_CATALOG_FILE: TEST_CATALOG_FILE,
+      CALENDAR_FILE: TEST_CALENDAR_FILE,
     };
     delete env.EVENT_STORE;
     // Started together: they create the files and their tables at the same moment.

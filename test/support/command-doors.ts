@@ -16,7 +16,7 @@ export const handlersOn = (options: HandlerOptions) =>
   handlersOf({
     catalog: defaultCatalog,
     calendar: testCalendar,
-    bans: { bansOf: async () => [] },
+    applicants: { bansOf: async () => [], earlierApplications: async () => [] },
     effects: { after: async () => undefined },
     documents: { verifyReferences: () => undefined },
     ...options,

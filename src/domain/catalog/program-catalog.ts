@@ -150,7 +150,8 @@ export const defaultCatalog: ProgramCatalog = {
     target: 200,
     objectAppliedFor: { zh: '职业院校的一个专业', en: 'one major of a vocational school' },
     responsibleUnits: ['省教育厅', '省人社厅'],
-    rulesVersion: 'brand-major/2020.1',
+    // 2026.1: a selected major may not apply again (reapplication).
+    rulesVersion: 'brand-major/2026.1',
     lifecycle: 'project',
     defaultRules: {
       ...COMMON_RULES,
@@ -159,6 +160,7 @@ export const defaultCatalog: ProgramCatalog = {
       // 200 majors over Shanxi's 11 cities need ≥ 19 recommendations each; the 4 of the 双高 precedent [S2] would cap the cycle at 44.
       perRecommenderLimit: 20, // [I]
       schoolKinds: ['中职', '技工学校', '高职', '本科'], // 职业院校 of every level [I]
+      reapplication: { identity: 'major' }, // 已入选…不得再次申报 [S]
       constructionMonths: 36, // 2 or 3 years [S]
       midtermAfterMonths: 18, // [I]
       gradeScale: PASS_FAIL_SCALE,
@@ -171,7 +173,8 @@ export const defaultCatalog: ProgramCatalog = {
     target: 200,
     objectAppliedFor: { zh: '职业院校的一门课程', en: 'one course of a vocational school' },
     responsibleUnits: ['省教育厅', '省人社厅'],
-    rulesVersion: 'quality-course/2020.1',
+    // 2026.1: a selected course may not apply again (reapplication).
+    rulesVersion: 'quality-course/2026.1',
     lifecycle: 'project',
     defaultRules: {
       ...COMMON_RULES,
@@ -179,6 +182,7 @@ export const defaultCatalog: ProgramCatalog = {
       perApplicantLimit: 5, // [I]
       perRecommenderLimit: 20, // as for brand majors [I]
       schoolKinds: ['中职', '技工学校', '高职', '本科'], // [I]
+      reapplication: { identity: 'course' }, // a selected course may not re-apply [S]
       constructionMonths: 12, // construction ≤ 1 year [S]
       midtermAfterMonths: 6, // [I]
       maxRectificationMonths: 12, // [I]: no longer than the construction itself
@@ -217,12 +221,13 @@ export function withProgramType(catalog: ProgramCatalog, programType: ProgramTyp
 
 /**
  * A program type of the catalog restated by the deployment: its rules (any of them; what is left out
- * keeps the built-in value), its target or its names. The restated rules need a new `rulesVersion`, so
- * a decision taken under them never shows the version of the rules they replace.
+ * keeps the built-in value), its target or its names. Restated rules need a new `rulesVersion`, so a
+ * decision taken under them never shows the version of the rules they replace; the target and the
+ * names are not rules a cycle runs under, and keep it.
  */
 export interface ProgramTypeOverride {
   readonly code: string;
-  readonly rulesVersion: string;
+  readonly rulesVersion?: string;
   readonly defaultRules?: Partial<CycleRules> | Partial<EnterpriseRules>;
   readonly target?: number | null;
   readonly name?: Bilingual;
@@ -240,7 +245,7 @@ export function withCatalogEntry(catalog: ProgramCatalog, entry: ProgramType | P
   if (unknown.length > 0) {
     throw validation('invalid-program-type', `${entry.code}: a restated program type may change ${[...OVERRIDABLE].slice(1).join(', ')}, not ${unknown.join(', ')}`, { code: entry.code });
   }
-  if (!nonEmpty(entry.rulesVersion) || entry.rulesVersion === current.rulesVersion) {
+  if (entry.defaultRules !== undefined && (!nonEmpty(entry.rulesVersion) || entry.rulesVersion === current.rulesVersion)) {
     throw validation('rules-version-required', `${entry.code}: restated rules need a rules version of their own (not ${current.rulesVersion})`, { code: entry.code });
   }
   const restated = {
@@ -339,6 +344,9 @@ export function validateCycleRules(rules: CycleRules): void {
     if (!Array.isArray(kinds) || kinds.length === 0 || kinds.some((kind) => !SCHOOL_KINDS.includes(kind)) || new Set(kinds).size !== kinds.length) {
       throw validation('invalid-rules', `schoolKinds names one or more of ${SCHOOL_KINDS.join('、')}, each once`, { schoolKinds: kinds });
     }
+  }
+  if (rules.reapplication !== undefined && rules.reapplication !== null && rules.reapplication.identity !== 'major' && rules.reapplication.identity !== 'course') {
+    throw validation('invalid-rules', 'reapplication.identity is major or course', { field: 'reapplication.identity' });
   }
   if (rules.course !== undefined) {
     requirePositive('course.minClassHours', rules.course.minClassHours);

@@ -65,6 +65,12 @@ export interface CycleRules {
    * units of their own (absent: a group falls with its college).
    */
   readonly specialtyGroup?: { readonly minMajors: number; readonly maxMajors: number; readonly standaloneGroups?: boolean };
+  /**
+   * Identity across batches (已入选…不得再次申报, 教职成厅函〔2023〕26号): the same major (by its code) or
+   * course (by its name) of the same school, once selected in the program, may not apply again; one
+   * applied for and not selected may, with a statement of what changed. Absent or null: no such rule.
+   */
+  readonly reapplication?: { readonly identity: 'major' | 'course' } | null;
   /** Quality courses: eligibility and the service obligation after accreditation. */
   readonly course?: {
     readonly minClassHours: number;

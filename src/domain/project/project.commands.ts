@@ -52,6 +52,14 @@ export interface NextCycleBan {
   readonly projectId: string;
 }
 
+/** An earlier application of the applicant to the program, of the same subject (a major, a course), that was decided. */
+export interface EarlierApplication {
+  readonly projectId: string;
+  readonly cycleId: string;
+  /** Approved (立项), whatever came after; otherwise it ended without being selected. */
+  readonly selected: boolean;
+}
+
 /** For a specialty group: its parent project (the college's), folded from the parent's stream. */
 export interface ParentProjectFacts {
   readonly projectId: string;
@@ -96,6 +104,8 @@ export interface ProjectContext {
   /** For AssignReviewer, when the reviewer is a person of the service (a token's user is not). */
   readonly reviewer?: ReviewerFacts | null;
   readonly applicantBans?: readonly ApplicantBan[];
+  /** For DraftApplication under a reapplication rule: the applicant's decided earlier applications of the same subject (absent: none). */
+  readonly earlierApplications?: readonly EarlierApplication[];
   readonly parentProject?: ParentProjectFacts | null;
   readonly knownDocuments?: readonly string[];
 }
@@ -159,6 +169,8 @@ export interface DraftApplicationData {
   readonly programType: string;
   readonly title: string;
   readonly subject: ProjectSubject;
+  /** Required when the same subject applied before and was not selected: what changed since. */
+  readonly changesSinceLastApplication?: string;
 }
 
 export interface EditApplicationData {

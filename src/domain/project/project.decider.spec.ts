@@ -339,6 +339,28 @@ describe('selection (domain.md §3)', () => {
       given(projectDecider, []).when(draft(BRAND, {}, banned('quality-course', '2030-01-01'))).then(history(BRAND, 'drafted'));
     });
 
+    it('given a major selected in an earlier batch, when its school drafts it again, then 409 already-selected; given one not selected, then only with a statement of what changed, which the draft records', () => {
+      const earlier = (selected: boolean) => ({ ...CTX, earlierApplications: [{ projectId: 'p-2021', cycleId: 'brand-major-2021', selected }] });
+      const refused = given(projectDecider, []).when(draft(BRAND, {}, earlier(true))).thenThrows('already-selected', 'illegal-state');
+      expect(refused.details).toEqual({ projectId: 'p-2021', cycleId: 'brand-major-2021' });
+      const unstated = given(projectDecider, []).when(draft(BRAND, {}, earlier(false))).thenThrows('changes-statement-required', 'validation');
+      expect(unstated.details).toEqual({ earlierProjectIds: ['p-2021'] });
+      const [event] = given(projectDecider, [])
+        .when(draft(BRAND, { changesSinceLastApplication: ' 新增实训基地两个 ' }, earlier(false)))
+        .then([expect.objectContaining({ type: 'ApplicationDrafted' })] as never);
+      expect(event.data).toMatchObject({ reapplication: { earlierProjectIds: ['p-2021'], changes: '新增实训基地两个' } });
+      // A first application needs no statement and records none; a program without the rule asks nothing.
+      const [first] = given(projectDecider, []).when(draft(BRAND)).then([expect.objectContaining({ type: 'ApplicationDrafted' })] as never);
+      expect(first.data).not.toHaveProperty('reapplication');
+      const free = { ...BRAND.rules, reapplication: undefined };
+      given(projectDecider, []).when(draft(BRAND, {}, { ...earlier(true), cycle: cycleOf(BRAND, { rules: free }) })).then([expect.objectContaining({ type: 'ApplicationDrafted' })] as never);
+    });
+
+    it('keeps the major an application is for once drafted, where its earlier applications count', () => {
+      const drafted = given(projectDecider, history(BRAND, 'drafted'));
+      drafted.when(command('EditApplication', applicant, { subject: { kind: 'major', majorCode: '460303', majorName: '工业机器人技术' } }, at(D.submit))).thenThrows('subject-identity-immutable', 'validation');
+    });
+
     it('given a project graded 差, when its school drafts in the program’s next cycle, then 409 applicant-banned names the grade and the project; another cycle or program is open', () => {
       const barred = (programType: string, cycleId: string) => ({
         ...CTX,
@@ -441,7 +463,7 @@ describe('selection (domain.md §3)', () => {
 
     it('edits a returned application, not a submitted one', () => {
       const returned = run([command('ReturnForRevision', office, { reason: '材料不全' }, at(D.check))], history(BRAND, 'submitted'));
-      const subject: ProjectSubject = { kind: 'major', majorCode: '460303', majorName: '工业机器人技术' };
+      const subject: ProjectSubject = { ...(BRAND.subject as ProjectSubject & { kind: 'major' }), majorName: '机电一体化技术（智能制造方向）' };
       given(projectDecider, returned)
         .when(command('EditApplication', applicant, { subject }, at(D.check)))
         .then([{ type: 'ApplicationEdited', data: { title: '申报项目', subject, editedAt: at(D.check), rulesVersion: V } }]);

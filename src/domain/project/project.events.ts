@@ -71,6 +71,8 @@ export type ApplicationDrafted = Event<
     readonly subject: ProjectSubject;
     /** The cycle's rules, copied so the stream explains every later decision by itself. */
     readonly rules: CycleRules;
+    /** The subject applied before and not selected: those applications, and what changed since (absent otherwise, and before the rule). */
+    readonly reapplication?: { readonly earlierProjectIds: readonly string[]; readonly changes: string };
     readonly draftedAt: string;
   }
 >;

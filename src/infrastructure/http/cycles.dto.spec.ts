@@ -24,6 +24,7 @@ const rules = {
   bans: { suspensionYears: 100, revocationYears: 3 },
   specialtyGroup: { minMajors: 3, maxMajors: 5 },
   course: { minClassHours: 32, minSemestersTaught: 2, serviceYears: 5 },
+  reapplication: { identity: 'major' },
 };
 const shortlist = { shortlisted: [{ projectId: 'p1', tier: 'A' }], notSelected: [{ projectId: 'p2', reason: '评审得分未达入围线' }], reason: '评审会议纪要' };
 
@@ -39,12 +40,14 @@ const CASES: DtoCase[] = [
   [dto.EndNoticeDto, { noticeId: 'brand-major-2021/notice-1' }, {}, 'noticeId'],
   [dto.ApproveListDto, { projectIds: ['p1'], reason: '公示无异议，予以立项', document: doc }, { projectIds: 'p1', reason: '立项' }, 'projectIds'],
   [dto.CloseCycleDto, { reason: '2021 batch complete' }, {}, 'reason'],
+  [dto.RaiseTargetDto, { target: 80, reason: '省政府同意扩大建设规模' }, { target: 80.5, reason: '扩大' }, 'target'],
   [dto.RemoveFromListDto, { projectId: 'p1', reason: '异议成立', objectionId: 'objection-1' }, { projectId: 'p1', reason: '异议成立', objectionId: '' }, 'objectionId'],
 ];
 
 /** Bodies with fields left out, which the DTO accepts as absent. */
 const MORE_VALID: [DtoClass, object][] = [
   [dto.OpenCycleDto, cycle],
+  [dto.OpenCycleDto, { ...cycle, rules: { reapplication: null } }],
   [dto.CloseWindowDto, {}],
   [dto.OpenNoticeDto, { startsOn: '2021-06-01' }],
   [dto.ApproveListDto, { projectIds: ['p1', 'p2'], reason: '立项' }],
@@ -62,6 +65,7 @@ const MORE_INVALID: [DtoClass, object, string][] = [
   [dto.OpenCycleDto, { ...cycle, rules: { course: { minClassHours: 32, minSemestersTaught: -1, serviceYears: 5 } } }, 'rules.course.minSemestersTaught'],
   [dto.OpenCycleDto, { ...cycle, rules: { midtermMinTasksPercent: 101 } }, 'rules.midtermMinTasksPercent'],
   [dto.OpenCycleDto, { ...cycle, rules: { formalCheckDays: 1.5 } }, 'rules.formalCheckDays'],
+  [dto.OpenCycleDto, { ...cycle, rules: { reapplication: { identity: 'school' } } }, 'rules.reapplication.identity'],
   [dto.ShortlistDto, { ...shortlist, notSelected: [{ projectId: 'p2' }] }, 'notSelected.0.reason'],
   [dto.OpenNoticeDto, { startsOn: '2021-06-01', document: null }, 'document'],
   [dto.OpenNoticeDto, { startsOn: '2021-06-01', document: { ...doc, size: -1 } }, 'document.size'],
@@ -76,7 +80,7 @@ describe('cycle DTOs', () => {
     cases: CASES,
     moreValid: MORE_VALID,
     moreInvalid: MORE_INVALID,
-    nested: [dto.TierDto, dto.NoticeRuleDto, dto.MonthDayDto, dto.GradeScaleDto, dto.BanRulesDto, dto.SpecialtyGroupRulesDto, dto.CourseRulesDto, dto.CycleRulesOverrideDto, dto.ShortlistEntryDto, dto.NotSelectedEntryDto],
+    nested: [dto.TierDto, dto.NoticeRuleDto, dto.MonthDayDto, dto.GradeScaleDto, dto.BanRulesDto, dto.SpecialtyGroupRulesDto, dto.CourseRulesDto, dto.ReapplicationRuleDto, dto.CycleRulesOverrideDto, dto.ShortlistEntryDto, dto.NotSelectedEntryDto],
     omissible: [
       [dto.OpenNoticeDto, 'document'],
       [dto.ApproveListDto, 'document'],

@@ -82,6 +82,12 @@ export class CourseRulesDto {
   serviceYears!: number;
 }
 
+export class ReapplicationRuleDto {
+  @ApiProperty({ enum: ['major', 'course'], example: 'major', description: 'What identifies a subject across batches: a major by its code, a course by its name' })
+  @IsIn(['major', 'course'])
+  identity!: 'major' | 'course';
+}
+
 /** Overrides of the program type's default rules, any of them; what is left out keeps the catalog's default. */
 export class CycleRulesOverrideDto {
   @Count(200, { optional: true, min: 1, max: 100_000 })
@@ -136,6 +142,9 @@ export class CycleRulesOverrideDto {
 
   @Nested(() => CourseRulesDto, { optional: true })
   course?: CourseRulesDto;
+
+  @Nested(() => ReapplicationRuleDto, { optional: true, description: 'A selected major or course may not apply again, one not selected only saying what changed; null: no such rule' })
+  reapplication?: ReapplicationRuleDto | null;
 
   @ApiPropertyOptional({ enum: SCHOOL_KINDS, isArray: true, example: ['中职', '技工学校'], description: 'The kinds of school that may apply' })
   @IsOptional()
@@ -259,4 +268,12 @@ export class RemoveFromListDto {
 
   @Text('objection-1', { optional: true, max: 100 })
   objectionId?: string;
+}
+
+export class RaiseTargetDto {
+  @Count(80, { min: 1, max: 100_000, description: 'The new target: more places than the one in force' })
+  target!: number;
+
+  @Text('省政府办公厅同意扩大第三批建设规模（晋政办函〔2027〕12号）')
+  reason!: string;
 }

@@ -144,6 +144,13 @@ export class DraftApplicationDto {
 
   @Subject({ description: 'What the project is about: school (secondary-school, higher-college), specialty-group, major (brand-major) or course (quality-course)' })
   subject!: ProjectSubjectDto;
+
+  @Text('上一批次未入选后，新增校企共建实训基地两个，双师型教师占比由45%提高到62%', {
+    optional: true,
+    max: 2000,
+    description: 'Required when the same major or course applied to the program before and was not selected: what changed since',
+  })
+  changesSinceLastApplication?: string;
 }
 
 export class EditApplicationDto {

@@ -83,6 +83,7 @@ export function draftApplication(command: DraftApplication, state: ProjectState,
   const title = text(data.title, 'title-required', 'the title');
   const subject = subjectOf(data.subject, cycle.programType, cycle.rules);
   checkParent(subject, cycle.programType, command.actor.org, cycle.rules, context);
+  const reapplication = checkReapplication(subject, cycle.rules, context, data.changesSinceLastApplication);
   return [
     {
       type: 'ApplicationDrafted',
@@ -96,6 +97,7 @@ export function draftApplication(command: DraftApplication, state: ProjectState,
         subject,
         rules: cycle.rules,
         rulesVersion: cycle.rulesVersion,
+        ...(reapplication ? { reapplication } : {}),
         draftedAt: now,
       },
     },
@@ -110,6 +112,10 @@ export function editApplication(command: EditApplication, project: Project): Pro
   if (data.title === undefined && data.subject === undefined) throw validation('nothing-to-edit', 'give a new title or subject');
   const title = data.title === undefined ? project.title : text(data.title, 'title-required', 'the title');
   const subject = data.subject === undefined ? project.subject : subjectOf(data.subject, project.programType, rules);
+  const identity = rules.reapplication?.identity;
+  if (identity && subjectIdentity(subject, identity) !== subjectIdentity(project.subject, identity)) {
+    throw validation('subject-identity-immutable', `the ${identity} an application is for stays as drafted: its earlier applications were judged for it`);
+  }
   if (project.subject.kind === 'specialty-group' && subject.kind === 'specialty-group' && subject.parentProjectId !== project.subject.parentProjectId) {
     throw validation('parent-project-immutable', 'a specialty group stays with the project it was drafted under');
   }
@@ -514,6 +520,36 @@ function checkBans(context: ProjectContext | undefined, programType: string, cyc
       });
     }
   }
+}
+
+/**
+ * What identifies a subject across the program's batches: a major by its code, a course by its name
+ * (spaces ignored); null for a subject the identity does not apply to.
+ */
+export function subjectIdentity(subject: ProjectSubject, identity: 'major' | 'course'): string | null {
+  if (identity === 'major' && subject.kind === 'major') return subject.majorCode.trim();
+  if (identity === 'course' && subject.kind === 'course') return subject.courseName.replace(/\s+/g, '');
+  return null;
+}
+
+/** 已入选…不得再次申报: a selected subject may not apply again; one not selected may, saying what changed. */
+function checkReapplication(subject: ProjectSubject, rules: CycleRules, context: ProjectContext | undefined, changes: string | undefined) {
+  const identity = rules.reapplication?.identity;
+  if (!identity || subjectIdentity(subject, identity) === null) return undefined;
+  const earlier = context?.earlierApplications ?? [];
+  const selected = earlier.find((e) => e.selected);
+  if (selected) {
+    throw illegalState('already-selected', `this ${identity} was selected in cycle ${selected.cycleId} (project ${selected.projectId}) and may not apply to the program again`, {
+      projectId: selected.projectId,
+      cycleId: selected.cycleId,
+    });
+  }
+  if (earlier.length === 0) return undefined;
+  const earlierProjectIds = earlier.map((e) => e.projectId);
+  if (!isText(changes)) {
+    throw validation('changes-statement-required', `this ${identity} applied before and was not selected: say what changed since (changesSinceLastApplication)`, { earlierProjectIds });
+  }
+  return { earlierProjectIds, changes: changes.trim() };
 }
 
 /** A specialty group needs its college's project, of the same applicant, still standing. */

@@ -1,4 +1,5 @@
 import { Project, projectDecider, ProjectState } from '../../../domain/project/project.decider';
+import { subjectIdentity } from '../../../domain/project/decide/selection';
 import { foldedStateProjection, RowValues } from '../../projections/folded-state.projection';
 
 /** The obligations the project missed and has not made up, as the deadline events recorded them. */
@@ -17,7 +18,7 @@ const tierOf = (state: Project) => state.selection?.tier ?? (state.subject.kind 
  */
 export const projectStatusProjection = foldedStateProjection({
   name: 'project-status',
-  // 6: the barring grade of a final evaluation, and when it was given.
+  // 6: the barring grade of a final evaluation and when it was given; the subject's identity across batches.
   version: 6,
   category: 'project',
   decider: projectDecider,
@@ -42,17 +43,20 @@ export const projectStatusProjection = foldedStateProjection({
     ban_may_reapply: 'INTEGER',
     barring_grade: 'TEXT',
     barred_since: 'TEXT',
+    subject_identity: 'TEXT',
     last_decision: 'TEXT',
     last_reason: 'TEXT',
     last_decided_at: 'TEXT',
     overdue: 'TEXT',
   },
-  // (applicant_org, ban_until): an applicant's bans are looked up on every draft and submission.
+  // (applicant_org, ban_until): an applicant's bans are looked up on every draft and submission, and
+  // (applicant_org, program_type, subject_identity) its earlier applications of a major or course on every draft.
   // The lists' order is (cycle_id, id): an index ending so serves each list's page without sorting it,
   // unfiltered (or by cycle), by status (the to-do lists count and open them, with or without a cycle),
   // by a school and status (its to-do list) and by region (a city's lists).
   indexes: [
     'applicant_org, ban_until',
+    'applicant_org, program_type, subject_identity',
     'cycle_id, id',
     'status, cycle_id, id',
     'applicant_org, status, cycle_id, id',
@@ -87,6 +91,7 @@ export const projectStatusProjection = foldedStateProjection({
       ban_may_reapply: state.ban ? Number(state.ban.mayReapply) : null,
       barring_grade: state.barring?.grade ?? null,
       barred_since: state.barring?.evaluatedAt ?? null,
+      subject_identity: state.rules.reapplication ? subjectIdentity(state.subject, state.rules.reapplication.identity) : null,
       last_decision: event.type,
       last_reason: typeof reason === 'string' ? reason : Array.isArray(reason) ? reason.join('; ') : null,
       last_decided_at: String(event.metadata.recordedAt ?? ''),

@@ -184,6 +184,18 @@ export class ProjectQueries {
   }
 
   /** How many of a cycle's projects are at each stage. */
+  /** A program's projects across all its cycles: approved (立项, whatever came after), accredited, revoked. */
+  programTotals(programType: string): { approved: number; accredited: number; revoked: number } {
+    return read('project_status', () =>
+      this.readModels.db
+        .prepare(
+          `SELECT count(approved_on) AS approved, coalesce(sum(status = 'Accredited'), 0) AS accredited, coalesce(sum(status = 'Revoked'), 0) AS revoked
+           FROM project_status WHERE program_type = ?`,
+        )
+        .get(programType),
+    ) as { approved: number; accredited: number; revoked: number };
+  }
+
   perStage(cycleId: string): Record<string, number> {
     const stages = read('project_status', () =>
       this.readModels.db.prepare('SELECT status, count(*) AS n FROM project_status WHERE cycle_id = ? GROUP BY status ORDER BY status').all(cycleId),
