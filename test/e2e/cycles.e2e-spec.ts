@@ -57,6 +57,7 @@ describe('cycles over HTTP', () => {
       schoolKinds: ['高职'],
       bans: { suspensionYears: 10, revocationYears: 3 },
       reapplication: null,
+      withoutConstruction: false,
     };
     const opened = await http.post('/cycles', office, { ...openBody('bm-own-rules'), rules, rulesVersion: 'brand-major/2021-own' });
     expect(opened.status).toBe(201);

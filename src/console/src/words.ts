@@ -36,6 +36,7 @@ export const STAGES: Words = {
     Failed: '验收不通过',
     Suspended: '已中止',
     Accredited: '已认定',
+    Recognised: '已认定（无建设期）',
     Revoked: '已撤销',
   },
   en: {
@@ -66,6 +67,7 @@ export const STAGES: Words = {
     Failed: 'Failed final evaluation',
     Suspended: 'Suspended',
     Accredited: 'Accredited',
+    Recognised: 'Recognised (no construction)',
     Revoked: 'Revoked',
   },
 };
@@ -116,6 +118,7 @@ export const EVENTS: Words = {
     EvaluationExtended: '延期验收',
     FinalEvaluated: '终期验收',
     ProjectAccredited: '正式认定',
+    ProjectRecognised: '公示无异议，予以认定',
     CourseUpdateSubmitted: '提交课程更新',
     CourseUpdateOverdue: '课程更新逾期',
     ProjectRevoked: '撤销认定',
@@ -186,6 +189,7 @@ export const EVENTS: Words = {
     EvaluationExtended: 'Evaluation extended',
     FinalEvaluated: 'Final evaluation',
     ProjectAccredited: 'Accredited',
+    ProjectRecognised: 'Recognised on approval',
     CourseUpdateSubmitted: 'Course update submitted',
     CourseUpdateOverdue: 'Course update overdue',
     ProjectRevoked: 'Revoked',

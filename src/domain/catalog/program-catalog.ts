@@ -345,6 +345,9 @@ export function validateCycleRules(rules: CycleRules): void {
       throw validation('invalid-rules', `schoolKinds names one or more of ${SCHOOL_KINDS.join('、')}, each once`, { schoolKinds: kinds });
     }
   }
+  if (rules.withoutConstruction !== undefined && typeof rules.withoutConstruction !== 'boolean') {
+    throw validation('invalid-rules', 'withoutConstruction is true or false', { field: 'withoutConstruction' });
+  }
   if (rules.reapplication !== undefined && rules.reapplication !== null && rules.reapplication.identity !== 'major' && rules.reapplication.identity !== 'course') {
     throw validation('invalid-rules', 'reapplication.identity is major or course', { field: 'reapplication.identity' });
   }

@@ -71,6 +71,11 @@ export interface CycleRules {
    * applied for and not selected may, with a statement of what changed. Absent or null: no such rule.
    */
   readonly reapplication?: { readonly identity: 'major' | 'course' } | null;
+  /**
+   * A program that recognises (认定) its selected projects when they are approved: no construction,
+   * evaluation or accreditation follows, and the project ends `Recognised`. Absent: construction follows.
+   */
+  readonly withoutConstruction?: boolean;
   /** Quality courses: eligibility and the service obligation after accreditation. */
   readonly course?: {
     readonly minClassHours: number;

@@ -1014,6 +1014,29 @@ describe('selection (domain.md §3)', () => {
       given(projectDecider, dismissed).when(approve()).then([expect.objectContaining({ type: 'ProjectApproved' })] as never);
     });
 
+    it('given a program without construction, when the notice has ended, then the project is recognised (认定) and ends there: no plan is due, it may still be revoked', () => {
+      const [drafted, ...rest] = history(BRAND, 'noticed');
+      const data = drafted.data as { rules: CycleRules };
+      const noticed = [{ ...drafted, data: { ...data, rules: { ...data.rules, withoutConstruction: true } } } as ProjectEvent, ...rest];
+      const [event] = given(projectDecider, noticed)
+        .when(approve('2025-10-23'))
+        .then([
+          {
+            type: 'ProjectRecognised',
+            data: { cycleDecisionId: 'd-2', noticeId: 'notice-1', tier: null, reason: '公示无异议', document: NOTICE, recognisedAt: at('2025-10-23'), rulesVersion: V },
+          },
+        ]);
+      const recognised = [...noticed, event];
+      expect(stateOf(recognised)).toMatchObject({ status: 'Recognised', approval: { approvedOn: '2025-10-23', constructionPlanDueOn: null } });
+      given(projectDecider, recognised).when(approve('2025-10-24')).then([]);
+      given(projectDecider, recognised)
+        .when(command('SubmitConstructionPlan', applicant, { plan: FORM, taskBook: FORM }, at('2025-10-30')))
+        .thenThrows('invalid-transition', 'illegal-state');
+      given(projectDecider, recognised)
+        .when(command('RevokeProject', office, { reason: 'fraud', explanation: '申报材料造假', evidence: [EVIDENCE] }, at('2026-03-01')))
+        .then([expect.objectContaining({ type: 'ProjectRevoked' })] as never);
+    });
+
     it('is idempotent per cycle decision', () => {
       given(projectDecider, history(BRAND, 'approved')).when(approve()).then([]);
       given(projectDecider, history(BRAND, 'approved')).when(approve(D.approve, 'd-3')).thenThrows('invalid-transition', 'illegal-state');

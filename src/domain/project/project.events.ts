@@ -45,6 +45,8 @@ export const PROJECT_STATUSES = [
   'Failed',
   'Suspended',
   'Accredited',
+  /** Recognised (认定) at approval, in a program without construction. */
+  'Recognised',
   'Revoked',
 ] as const;
 export type ProjectStatus = (typeof PROJECT_STATUSES)[number];
@@ -268,6 +270,19 @@ export type ProjectApproved = Event<
     readonly approvedAt: string;
     /** approval day + rules.constructionPlanDueDays. */
     readonly constructionPlanDueOn: string;
+  }
+>;
+
+/** The approval of a project in a program without construction (rules.withoutConstruction): it is recognised (认定) and ends there. */
+export type ProjectRecognised = Event<
+  'ProjectRecognised',
+  Decided & {
+    readonly cycleDecisionId: string;
+    readonly noticeId: string;
+    readonly tier: string | null;
+    readonly reason: string | null;
+    readonly document: DocumentRef | null;
+    readonly recognisedAt: string;
   }
 >;
 
@@ -537,6 +552,7 @@ export type ProjectEvent =
   | ConstructionPeriodEnded
   | EvaluationExtended
   | FinalEvaluated
+  | ProjectRecognised
   | ProjectAccredited
   | CourseUpdateSubmitted
   | CourseUpdateOverdue

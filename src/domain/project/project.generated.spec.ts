@@ -301,6 +301,7 @@ const EVENT_TYPES = Object.keys({
   ConstructionPeriodEnded: true,
   EvaluationExtended: true,
   FinalEvaluated: true,
+  ProjectRecognised: true,
   ProjectAccredited: true,
   CourseUpdateSubmitted: true,
   CourseUpdateOverdue: true,
@@ -315,7 +316,9 @@ describe('project decider: generated command sequences', () => {
     for (let seed = 1; seed <= SEQUENCES; seed++) {
       const rnd = prng(seed);
       const code = CODES[seed % CODES.length];
-      const run: Run = { rnd, code, rules: rulesOf(code), closesOn: '2025-10-01' };
+      // Every eleventh sequence plays a program without construction, which recognises at approval.
+      const rules = seed % 11 === 0 ? { ...rulesOf(code), withoutConstruction: true } : rulesOf(code);
+      const run: Run = { rnd, code, rules, closesOn: '2025-10-01' };
       let today = '2025-09-01';
       let state: ProjectState = deepFreeze(projectDecider.initialState);
       statusesSeen.add(state.status);

@@ -51,7 +51,8 @@ export interface Project {
   readonly selection: { readonly cycleDecisionId: string; readonly outcome: 'shortlisted' | 'not-selected'; readonly tier: string | null } | null;
   readonly notice: { readonly noticeId: string; readonly startsOn: string; readonly endsOn: string } | null;
   readonly objections: readonly ProjectObjection[];
-  readonly approval: { readonly cycleDecisionId: string; readonly approvedOn: string; readonly constructionPlanDueOn: string } | null;
+  /** The approval (立项), or the recognition in a program without construction (no plan is then due). */
+  readonly approval: { readonly cycleDecisionId: string; readonly approvedOn: string; readonly constructionPlanDueOn: string | null } | null;
   readonly plan: { readonly submissions: number; readonly overdue: boolean; readonly accepted: boolean };
   readonly construction: { readonly startsOn: string; readonly endsOn: string } | null;
   /** The end of construction recorded as passed (ConstructionPeriodEnded); an extension moves `construction.endsOn` past it. */
@@ -186,6 +187,10 @@ export function evolveProject(state: ProjectState, event: ProjectEvent): Project
     case 'ProjectApproved': {
       const { cycleDecisionId, approvedAt, constructionPlanDueOn } = event.data;
       return { ...p, status: 'Approved', approval: { cycleDecisionId, approvedOn: safeChinaDate(approvedAt), constructionPlanDueOn } };
+    }
+    case 'ProjectRecognised': {
+      const { cycleDecisionId, recognisedAt } = event.data;
+      return { ...p, status: 'Recognised', approval: { cycleDecisionId, approvedOn: safeChinaDate(recognisedAt), constructionPlanDueOn: null } };
     }
     case 'ConstructionPlanSubmitted':
       return { ...p, status: 'PlanSubmitted', plan: { ...p.plan, submissions: p.plan.submissions + 1 } };

@@ -25,6 +25,7 @@ const rules = {
   specialtyGroup: { minMajors: 3, maxMajors: 5 },
   course: { minClassHours: 32, minSemestersTaught: 2, serviceYears: 5 },
   reapplication: { identity: 'major' },
+  withoutConstruction: false,
 };
 const shortlist = { shortlisted: [{ projectId: 'p1', tier: 'A' }], notSelected: [{ projectId: 'p2', reason: '评审得分未达入围线' }], reason: '评审会议纪要' };
 

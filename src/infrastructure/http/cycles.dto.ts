@@ -143,6 +143,11 @@ export class CycleRulesOverrideDto {
   @Nested(() => CourseRulesDto, { optional: true })
   course?: CourseRulesDto;
 
+  @ApiPropertyOptional({ example: false, description: 'The program recognises (认定) its projects at approval: no construction, evaluation or accreditation follows' })
+  @IsOptional()
+  @IsBoolean()
+  withoutConstruction?: boolean;
+
   @Nested(() => ReapplicationRuleDto, { optional: true, description: 'A selected major or course may not apply again, one not selected only saying what changed; null: no such rule' })
   reapplication?: ReapplicationRuleDto | null;
 

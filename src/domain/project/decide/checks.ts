@@ -22,7 +22,7 @@ export const REPORTING: readonly ProjectStatus[] = [
   'Accredited',
 ];
 /** "from any non-terminal state after approval", Failed and Suspended included: they are revoked with evidence. */
-export const REVOCABLE: readonly ProjectStatus[] = ['Approved', 'PlanSubmitted', ...REPORTING, 'Failed', 'Suspended'];
+export const REVOCABLE: readonly ProjectStatus[] = ['Approved', 'PlanSubmitted', ...REPORTING, 'Failed', 'Suspended', 'Recognised'];
 
 export function invalidTransition(command: ProjectCommand, state: ProjectState, expected: readonly ProjectStatus[]) {
   return refusedIn('project', command.type, state.status, expected.join(' | '));

@@ -25,11 +25,18 @@ import { documentRef, documentRefs, IN_CONSTRUCTION, invalidTransition, openRect
 // ---------------------------------------------------------------------------------------------
 // The construction plan
 
+/** The approved project's plan due day; a project recognised without construction owes none. */
+function planDueOn(project: Project): string {
+  const dueOn = project.approval?.constructionPlanDueOn;
+  if (!dueOn) throw illegalState('no-construction', 'the project was recognised without construction: no plan is due');
+  return dueOn;
+}
+
 export function submitConstructionPlan(command: SubmitConstructionPlan, project: Project, today: string): ProjectEvent[] {
   const { now, context } = command;
   const { rulesVersion } = project;
   requireStatus(command, project, ['Approved']);
-  const dueOn = (project.approval as NonNullable<Project['approval']>).constructionPlanDueOn;
+  const dueOn = planDueOn(project);
   return [
     {
       type: 'ConstructionPlanSubmitted',
@@ -52,7 +59,7 @@ export function recordConstructionPlanOverdue(command: RecordConstructionPlanOve
   requireStatus(command, project, REVOCABLE);
   // The deadline concerns the first submission; once it is met or recorded, a repeat changes nothing.
   if (project.status !== 'Approved' || project.plan.submissions > 0 || project.plan.overdue) return [];
-  const dueOn = (project.approval as NonNullable<Project['approval']>).constructionPlanDueOn;
+  const dueOn = planDueOn(project);
   if (today <= dueOn) throw illegalState('not-yet-due', `the construction plan is due by ${dueOn}`, { dueOn });
   return [{ type: 'ConstructionPlanOverdue', data: { dueOn, recordedAt: now, rulesVersion } }];
 }

@@ -451,15 +451,20 @@ export function recordApproval(command: RecordApproval, project: Project, today:
   if (today <= notice.endsOn) throw illegalState('notice-not-ended', `the public notice runs through ${notice.endsOn}`, { endsOn: notice.endsOn });
   const open = project.objections.filter((o) => o.status === 'open').map((o) => o.objectionId);
   if (open.length > 0) throw illegalState('open-objection', 'objections to the notice are still open', { objections: open });
+  const approval = {
+    cycleDecisionId,
+    noticeId: notice.noticeId,
+    tier: project.selection?.tier ?? null,
+    reason: optionalText(command.data.reason, 'reason-required', 'the reason'),
+    document: optionalDocument(command.data.document, context),
+  };
+  // A program without construction recognises the project here, and it ends.
+  if (rules.withoutConstruction) return [{ type: 'ProjectRecognised', data: { ...approval, recognisedAt: now, rulesVersion } }];
   return [
     {
       type: 'ProjectApproved',
       data: {
-        cycleDecisionId,
-        noticeId: notice.noticeId,
-        tier: project.selection?.tier ?? null,
-        reason: optionalText(command.data.reason, 'reason-required', 'the reason'),
-        document: optionalDocument(command.data.document, context),
+        ...approval,
         approvedAt: now,
         constructionPlanDueOn: addCalendarDays(today, rules.constructionPlanDueDays),
         rulesVersion,

@@ -184,12 +184,12 @@ export class ProjectQueries {
   }
 
   /** How many of a cycle's projects are at each stage. */
-  /** A program's projects across all its cycles: approved (立项, whatever came after), accredited, revoked. */
+  /** A program's projects across all its cycles: approved (立项, whatever came after), accredited (or recognised without construction), revoked. */
   programTotals(programType: string): { approved: number; accredited: number; revoked: number } {
     return read('project_status', () =>
       this.readModels.db
         .prepare(
-          `SELECT count(approved_on) AS approved, coalesce(sum(status = 'Accredited'), 0) AS accredited, coalesce(sum(status = 'Revoked'), 0) AS revoked
+          `SELECT count(approved_on) AS approved, coalesce(sum(status IN ('Accredited', 'Recognised')), 0) AS accredited, coalesce(sum(status = 'Revoked'), 0) AS revoked
            FROM project_status WHERE program_type = ?`,
         )
         .get(programType),
