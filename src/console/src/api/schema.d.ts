@@ -2271,6 +2271,11 @@ export interface components {
             schoolKinds?: ("中职" | "技工学校" | "高职" | "本科")[];
             specialtyGroup?: components["schemas"]["SpecialtyGroupRulesDto"];
             tiers?: components["schemas"]["TierDto"][];
+            /**
+             * @description The program recognises (认定) its projects at approval: no construction, evaluation or accreditation follows
+             * @example false
+             */
+            withoutConstruction?: boolean;
         };
         DeactivatePersonDto: {
             /** @example 离职 */
@@ -12145,7 +12150,7 @@ export interface operations {
                 /** @description A project program type of the catalog; another answers 400 with those allowed */
                 programType?: string;
                 region?: string;
-                status?: "Draft" | "Submitted" | "Returned" | "FormallyChecked" | "Recommended" | "UnderReview" | "Shortlisted" | "InPublicNotice" | "Approved" | "Withdrawn" | "FormallyRejected" | "NotRecommended" | "NotSelected" | "RemovedAfterObjection" | "RemovedFromList" | "PlanSubmitted" | "UnderConstruction" | "MidtermEvaluated" | "Rectification" | "RectificationFailed" | "Extended" | "FinalSelfAssessed" | "FinalEvaluated" | "Deferred" | "Failed" | "Suspended" | "Accredited" | "Revoked";
+                status?: "Draft" | "Submitted" | "Returned" | "FormallyChecked" | "Recommended" | "UnderReview" | "Shortlisted" | "InPublicNotice" | "Approved" | "Withdrawn" | "FormallyRejected" | "NotRecommended" | "NotSelected" | "RemovedAfterObjection" | "RemovedFromList" | "PlanSubmitted" | "UnderConstruction" | "MidtermEvaluated" | "Rectification" | "RectificationFailed" | "Extended" | "FinalSelfAssessed" | "FinalEvaluated" | "Deferred" | "Failed" | "Suspended" | "Accredited" | "Recognised" | "Revoked";
             };
             header?: never;
             path?: never;
