@@ -69,8 +69,13 @@ describe('program catalog', () => {
     expect(findProgramType(defaultCatalog, 'secondary-school').responsibleUnits).toEqual([
       '省教育厅', '省发展改革委', '省财政厅', '省人社厅', '市县人民政府',
     ]);
+    expect(findProgramType(defaultCatalog, 'higher-college').responsibleUnits).toEqual(['省教育厅', '省发展改革委', '省财政厅', '省人社厅']);
+    expect(findProgramType(defaultCatalog, 'specialty-group').responsibleUnits).toEqual(['省教育厅', '省发展改革委', '省财政厅', '省人社厅']);
     expect(findProgramType(defaultCatalog, 'brand-major').responsibleUnits).toEqual(['省教育厅', '省人社厅']);
-    expect(findProgramType(defaultCatalog, 'enterprise').responsibleUnits).toContain('省税务局');
+    expect(findProgramType(defaultCatalog, 'quality-course').responsibleUnits).toEqual(['省教育厅', '省人社厅']);
+    expect(findProgramType(defaultCatalog, 'enterprise').responsibleUnits).toEqual([
+      '市人民政府', '省发展改革委', '省教育厅', '省财政厅', '省人社厅', '省国资委', '省工信厅', '省自然资源厅', '省税务局',
+    ]);
   });
 
   it('carries the default rules of the domain reference', () => {

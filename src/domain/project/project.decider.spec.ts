@@ -14,6 +14,7 @@ import {
   ProjectSubject,
   PROJECT_COMMAND_TYPES,
   PROJECT_COMMANDS,
+  REVOCATION_REASONS,
   ReviewerFacts,
 } from './project.commands';
 import { addMonthsOn, Project, projectDecider, ProjectState } from './project.decider';
@@ -354,6 +355,12 @@ describe('selection (domain.md §3)', () => {
       expect(first.data).not.toHaveProperty('reapplication');
       const free = { ...BRAND.rules, reapplication: undefined };
       given(projectDecider, []).when(draft(BRAND, {}, { ...earlier(true), cycle: cycleOf(BRAND, { rules: free }) })).then([expect.objectContaining({ type: 'ApplicationDrafted' })] as never);
+    });
+
+    it('given a course selected in an earlier batch, when its school drafts it again, then 409 already-selected', () => {
+      const earlier = { ...contextOf(COURSE), earlierApplications: [{ projectId: 'c-2021', cycleId: 'quality-course-2021', selected: true }] };
+      given(projectDecider, []).when(draft(COURSE, {}, earlier)).thenThrows('already-selected', 'illegal-state');
+      given(projectDecider, []).when(draft(COURSE, {}, contextOf(COURSE))).then([expect.objectContaining({ type: 'ApplicationDrafted' })] as never);
     });
 
     it('keeps the major an application is for once drafted, where its earlier applications count', () => {
@@ -1618,6 +1625,11 @@ describe('revocation and fund recovery (domain.md §5)', () => {
       ]);
     const [explicit] = given(projectDecider, history(BRAND, 'planAccepted')).when(revoke({ banUntil: '2029-12-31' })).then([expect.objectContaining({ type: 'ProjectRevoked' })] as never);
     expect(explicit.data).toMatchObject({ banUntil: '2029-12-31' });
+  });
+
+  it.each(REVOCATION_REASONS)('revokes for the trigger %s, recorded with its evidence', (reason) => {
+    const [event] = given(projectDecider, history(BRAND, 'planAccepted')).when(revoke({ reason })).then([expect.objectContaining({ type: 'ProjectRevoked' })] as never);
+    expect(event.data).toMatchObject({ reason, evidence: [EVIDENCE], fundRecoveryRequired: true });
   });
 
   it.each(['approved', 'planSubmitted', 'midterm', 'selfAssessed', 'evaluated', 'accredited'] as const)('revokes from %s', (step) => {
