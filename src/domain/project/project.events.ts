@@ -258,15 +258,19 @@ export type RemovalFromListRecorded = Event<
   Decided & { readonly removalId: string; readonly reason: string; readonly objectionId: string | null; readonly removedAt: string }
 >;
 
+/** What the cycle's list approval says of one project, approved or recognised. */
+interface ListApproval extends Decided {
+  readonly cycleDecisionId: string;
+  readonly noticeId: string;
+  readonly tier: string | null;
+  readonly reason: string | null;
+  readonly document: DocumentRef | null;
+}
+
 /** 立项. */
 export type ProjectApproved = Event<
   'ProjectApproved',
-  Decided & {
-    readonly cycleDecisionId: string;
-    readonly noticeId: string;
-    readonly tier: string | null;
-    readonly reason: string | null;
-    readonly document: DocumentRef | null;
+  ListApproval & {
     readonly approvedAt: string;
     /** approval day + rules.constructionPlanDueDays. */
     readonly constructionPlanDueOn: string;
@@ -274,17 +278,7 @@ export type ProjectApproved = Event<
 >;
 
 /** The approval of a project in a program without construction (rules.withoutConstruction): it is recognised (认定) and ends there. */
-export type ProjectRecognised = Event<
-  'ProjectRecognised',
-  Decided & {
-    readonly cycleDecisionId: string;
-    readonly noticeId: string;
-    readonly tier: string | null;
-    readonly reason: string | null;
-    readonly document: DocumentRef | null;
-    readonly recognisedAt: string;
-  }
->;
+export type ProjectRecognised = Event<'ProjectRecognised', ListApproval & { readonly recognisedAt: string }>;
 
 // ---------------------------------------------------------------------------------------------
 // Construction and evaluation

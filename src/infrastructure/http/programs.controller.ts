@@ -9,7 +9,7 @@ import { DecideProgram } from '../../application/program.commands';
 import { programStream } from '../../application/streams';
 import { ProgramCatalog, ProgramType } from '../../domain/catalog/program-catalog';
 import { Actor } from '../../domain/messages';
-import { placesGiven, programDecider, targetOf } from '../../domain/program/program.decider';
+import { placesGiven, programDecider, ProgramState, targetOf } from '../../domain/program/program.decider';
 import { CycleQueries } from '../read-models/cycles/cycles.query';
 import { PageQuery } from './read-models.controller';
 import { ProjectQueries } from '../read-models/projects/projects.query';
@@ -41,7 +41,8 @@ export class ProgramsController {
   @Get()
   @ApiOperation({ summary: 'The program types of the catalog in force: names, target in force, rules version and default rules' })
   async list() {
-    return { items: await Promise.all(Object.values(this.catalog).map((programType) => this.describe(programType))) };
+    const described = Object.values(this.catalog).map(async (programType) => this.describe(programType, (await readState(this.streams, programDecider, programStream(programType.code))).state));
+    return { items: await Promise.all(described) };
   }
 
   @Get(':code')
@@ -49,8 +50,8 @@ export class ProgramsController {
   async dashboard(@Param('code') code: string, @Query() query: PageQuery, @CurrentActor() actor: Actor) {
     const programType = this.find(code);
     await this.readModels.reach(query.after === undefined ? undefined : BigInt(query.after));
-    const program = await this.describe(programType);
     const { state } = await readState(this.streams, programDecider, programStream(code));
+    const program = this.describe(programType, state);
     const cycles = this.cycles.list(actor, { programType: code }, { limit: 500 }).items;
     // A program with a target counts its cycles' quotas on its own stream; one without, in the cycles.
     const given = program.target === null ? cycles.reduce((sum, c) => sum + Number(c.quota), 0) : placesGiven(state);
@@ -79,8 +80,8 @@ export class ProgramsController {
     return programType;
   }
 
-  private async describe(programType: ProgramType) {
-    const { state } = await readState(this.streams, programDecider, programStream(programType.code));
+  /** A program type as the catalog in force has it, with the target in force on its stream. */
+  private describe(programType: ProgramType, state: ProgramState) {
     const { code, name, lifecycle, seedClause, objectAppliedFor, responsibleUnits, rulesVersion, parent, defaultRules } = programType;
     return {
       code,
