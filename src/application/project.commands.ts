@@ -4,6 +4,7 @@ import { ProgramCycleState, programCycleDecider } from '../domain/program-cycle/
 import { ApplicantBan, EarlierApplication, ProjectCommand, ProjectContext, ProjectCycleFacts, ProjectSubject } from '../domain/project/project.commands';
 import { subjectIdentity } from '../domain/project/decide/selection';
 import { personDecider } from '../domain/person/person.decider';
+import { SIGN_OFF_GRANTS } from '../domain/person/grants';
 import { projectDecider, ProjectState } from '../domain/project/project.decider';
 import { notFound } from '../domain/errors';
 import { Actor } from '../domain/messages';
@@ -175,10 +176,17 @@ export class DecideProjectHandler implements ICommandHandler<DecideProject, Comm
     return identity === null ? {} : { earlierApplications: await this.applicants.earlierApplications(applicantOrg, cycle.programType, identity) };
   }
 
-  /** Whether the actor is a person of the service holding the school's 校长/法人 sign-off. */
+  /** A joint application's partners as the registry holds them. */
+  private async partners(named: readonly string[] | undefined): Promise<Pick<ProjectContext, 'partners'>> {
+    if (!named?.length) return {};
+    const codes = [...new Set(named.map((code) => code.trim().toUpperCase()))];
+    return { partners: await Promise.all(codes.map(async (creditCode) => ({ creditCode, organisation: await registered(this.streams, creditCode) }))) };
+  }
+
+  /** Whether the actor is a person of the service holding the applicant's 校长/法人 sign-off. */
   private async signsOff(actor: Actor, applicantOrg: string): Promise<boolean> {
     const { state: person } = await readState(this.streams, personDecider, personStream(actor.id));
-    return person.status === 'Active' && person.grants.some((grant) => grant.kind === 'school-head' && grant.organisationId === applicantOrg);
+    return person.status === 'Active' && person.grants.some((grant) => SIGN_OFF_GRANTS.includes(grant.kind) && grant.organisationId === applicantOrg);
   }
 
   private async contextFor(
@@ -201,6 +209,7 @@ export class DecideProjectHandler implements ICommandHandler<DecideProject, Comm
           ...(command.type === 'DraftApplication' ? { applicant: await registered(this.streams, applicantOrg) } : { signsOff: await this.signsOff(actor, applicantOrg) }),
           applicantBans: await this.applicants.bansOf(applicantOrg),
           ...(command.type === 'DraftApplication' ? await this.earlier(applicantOrg, cycle, command.data.subject) : {}),
+          ...(command.type === 'DraftApplication' ? await this.partners(command.data.partners) : {}),
           ...(parent
             ? {
                 parentProject:
@@ -211,6 +220,8 @@ export class DecideProjectHandler implements ICommandHandler<DecideProject, Comm
             : {}),
         };
       }
+      case 'EditApplication':
+        return this.partners(command.data.partners);
       case 'RecordFormalCheck':
         if (!cycleId || !cycle) throw notFound('project-not-found', 'no such project');
         return { cycle: cycleFacts(cycleId, cycle, now) };

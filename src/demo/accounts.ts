@@ -19,6 +19,8 @@ export interface Who {
   readonly orgName?: string;
   /** The organisation's city (schools, bureaus, enterprises); 太原市 when not given. */
   readonly region?: string;
+  /** A city government applying for itself (a city pilot): registered as the city's 人民政府, not as a school. */
+  readonly government?: boolean;
   /** An applicant school's kind: 中职 unless given (高职 for the higher-college programs). */
   readonly schoolKind?: SchoolKind;
   /** The grants the person holds, when not the role's usual ones. */
@@ -118,7 +120,7 @@ export class ServiceAccounts {
   }
 
   /** The credit code the registry holds an organisation of the test under, registering it the first time. */
-  organisation(who: Pick<Who, 'role' | 'org' | 'orgName' | 'region' | 'schoolKind'>): Promise<string> {
+  organisation(who: Pick<Who, 'role' | 'org' | 'orgName' | 'region' | 'schoolKind' | 'government'>): Promise<string> {
     if (who.role === 'office' || who.role === 'auditor') return Promise.resolve(this.office);
     const city = who.region ?? '太原市';
     // A city has one bureau of each kind: every recommender of a city is of that bureau.
@@ -132,7 +134,7 @@ export class ServiceAccounts {
     return code;
   }
 
-  private async register(who: Pick<Who, 'role' | 'org' | 'orgName' | 'schoolKind'>, city: string, bureauKind: BureauKind): Promise<string> {
+  private async register(who: Pick<Who, 'role' | 'org' | 'orgName' | 'schoolKind' | 'government'>, city: string, bureauKind: BureauKind): Promise<string> {
     const enterprise = isCreditCode(who.org) && who.org.startsWith('9');
     const creditCode = isCreditCode(who.org) ? who.org : creditCodeFor(who.role === 'recommender' ? `${city}${bureauKind}` : who.org);
     const body =
@@ -140,7 +142,9 @@ export class ServiceAccounts {
         ? { kind: 'bureau', creditCode, name: `${city}${bureauKind}`, city, bureauKind }
         : enterprise
           ? { kind: 'enterprise', creditCode, name: who.orgName ?? `企业 ${who.org}`, city }
-          : { kind: 'school', creditCode, name: who.org, city, schoolKind: who.schoolKind ?? (who.role === 'reviewer' ? '本科' : '中职') };
+          : who.government
+            ? { kind: 'government', creditCode, name: who.org, city }
+            : { kind: 'school', creditCode, name: who.org, city, schoolKind: who.schoolKind ?? (who.role === 'reviewer' ? '本科' : '中职') };
     const registered = await this.call('POST', '/organisations', this.admin.token, body);
     if (registered.status !== 201 && registered.body?.code !== 'organisation-already-registered') throw failed('register organisation', registered);
     return creditCode;

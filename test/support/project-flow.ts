@@ -97,16 +97,17 @@ export class ProjectFlow {
   }
 
   /**
-   * Submits each project (5 September), has the city check and recommend them in order (20 September),
-   * assigns the reviewers and has each score (10 October): the projects end UnderReview.
+   * Submits each project (5 September), has the city check and recommend them in order (20 September)
+   * (with no recommender, the office checks and no one recommends), assigns the reviewers and has each
+   * score (10 October): the projects end UnderReview.
    */
-  async review(year: number, projects: readonly { id: string; applicant: string }[], recommender: string, reviewers: readonly Reviewer[]): Promise<void> {
+  async review(year: number, projects: readonly { id: string; applicant: string }[], recommender: string | null, reviewers: readonly Reviewer[]): Promise<void> {
     this.clock.set(on(`${year}-09-05`));
     for (const p of projects) await this.ok(this.submit(p.applicant, p.id), `submit ${p.id}`);
     this.clock.set(on(`${year}-09-20`));
     for (const [index, p] of projects.entries()) {
-      await this.ok(this.http.post(`/projects/${p.id}/formal-check`, recommender, { result: 'passed' }), `formal check ${p.id}`);
-      await this.ok(this.http.post(`/projects/${p.id}/recommend`, recommender, { rank: index + 1 }), `recommend ${p.id}`);
+      await this.ok(this.http.post(`/projects/${p.id}/formal-check`, recommender ?? this.office, { result: 'passed' }), `formal check ${p.id}`);
+      if (recommender) await this.ok(this.http.post(`/projects/${p.id}/recommend`, recommender, { rank: index + 1 }), `recommend ${p.id}`);
       for (const r of reviewers) {
         await this.ok(this.http.post(`/projects/${p.id}/reviewers`, this.office, { reviewerId: r.id, reviewerOrg: r.org, declaredRelations: [] }), `assign ${r.id}`);
       }

@@ -1,4 +1,4 @@
-import { Accounts } from './accounts';
+import { Accounts, Who } from './accounts';
 import { client } from './http';
 import { expectOk, FakeClock, on, upload } from './lifecycle';
 import { ProjectFlow } from './project-flow';
@@ -22,10 +22,20 @@ export interface Program {
   readonly programType: string;
   readonly subject: (ids: Record<string, string>) => unknown;
   readonly parentCycle?: string;
+  /** Who the applicant is, where not a 中职 of 太原市 (a city government, say). */
+  readonly applicant?: Partial<Who>;
+  /** More of the draft's body (a joint application's partners). */
+  readonly draft?: Record<string, unknown>;
+  /** The province designates without a city's recommendation: the office makes the formal check. */
+  readonly withoutRecommendation?: boolean;
+  /** Steps of the test while the window is open, before the applicant drafts (the clock on 2 September). */
+  readonly windowOpen?: (cycleId: string) => Promise<void>;
+  /** Steps of the test while the project is under review, before the shortlist. */
+  readonly underReview?: (projectId: string) => Promise<void>;
 }
 
 /**
- * Plays a project of `school` through selection in `year` — ProjectFlow's window and review, then the
+ * Plays a project of `school` (or of the applicant the program names) through selection in `year` — ProjectFlow's window and review, then the
  * shortlist on 15 October, a 5-working-day notice from 16 October, approval on 31 October — each step
  * by its owner; answers the approved project's id (and leaves the cycle's id in `ids.cycle`).
  */
@@ -34,19 +44,28 @@ export async function select(running: RunningApp, clock: FakeClock, tokens: Reco
   const http = client(running);
   const post = async (path: string, body: unknown) => expectOk(await http.post(path, tokens.office, body), path);
   const accounts = await Accounts.of(running);
-  const applicant = await accounts.token({ sub: `${school}-user`, role: 'applicant', org: school, region: '太原市', ...(program.programType === 'higher-college' || program.programType === 'specialty-group' ? { schoolKind: '高职' } : {}) });
+  const applicant = await accounts.token({
+    sub: `${school}-user`,
+    role: 'applicant',
+    org: school,
+    region: '太原市',
+    ...(program.programType === 'higher-college' || program.programType === 'specialty-group' ? { schoolKind: '高职' } : {}),
+    ...program.applicant,
+  });
   tokens[school] = applicant;
   const cycleId = `${program.programType}-${school}-${year}`;
   await flow.openCycle(cycleId, program.programType, year, program.parentCycle ? { parentCycleId: ids.parentCycle } : {});
   clock.set(on(`${year}-09-02`));
-  const drafted = await http.post('/projects', applicant, { cycleId, programType: program.programType, title: `${school} ${program.programType}`, subject: program.subject(ids) });
+  await program.windowOpen?.(cycleId);
+  const drafted = await http.post('/projects', applicant, { cycleId, programType: program.programType, title: `${school} ${program.programType}`, subject: program.subject(ids), ...program.draft });
   expectOk(drafted, 'draft');
   const projectId = drafted.headers.get('location')!.split('/').pop()!;
   const reviewers = await Promise.all([1, 2, 3].map(async (n) => {
     const account = await accounts.account(reviewer(n));
     return { id: account.personId, org: account.org, token: account.token };
   }));
-  await flow.review(year, [{ id: projectId, applicant }], tokens.recommender, reviewers);
+  await flow.review(year, [{ id: projectId, applicant }], program.withoutRecommendation ? null : tokens.recommender, reviewers);
+  await program.underReview?.(projectId);
   clock.set(on(`${year}-10-15`));
   await post(`/cycles/${cycleId}/shortlist`, { shortlisted: [{ projectId }], notSelected: [], reason: '评审会议纪要' });
   const { noticeId } = await flow.openNotice(cycleId, `${year}-10-16`);

@@ -151,6 +151,12 @@ describe('program catalog', () => {
     ['no school kinds', {}, { schoolKinds: [] }, 'invalid-rules'],
     ['a school kind the registry does not know', {}, { schoolKinds: ['大学' as never] }, 'invalid-rules'],
     ['a school kind named twice', {}, { schoolKinds: ['中职', '中职'] }, 'invalid-rules'],
+    ['an applicant kind the rules do not know', {}, { applicantKinds: ['bureau' as never] }, 'invalid-rules'],
+    ['no applicant kinds', {}, { applicantKinds: [] }, 'invalid-rules'],
+    ['a government as a partner', {}, { partners: { min: 1, max: 3, kinds: ['government' as never] } }, 'invalid-rules'],
+    ['more partners required than allowed', {}, { partners: { min: 4, max: 2, kinds: ['enterprise'] } }, 'invalid-rules'],
+    ['no partners allowed', {}, { partners: { min: 0, max: 0, kinds: ['enterprise'] } }, 'invalid-rules'],
+    ['withoutRecommendation not a boolean', {}, { withoutRecommendation: 'yes' as never }, 'invalid-rules'],
   ])('rejects a program type with %s', (_label, fields, rules, code) => {
     const candidate = { ...studio, ...fields, defaultRules: { ...studio.defaultRules, ...rules } } as ProjectProgramType;
     expect(errorOf(() => withProgramType(defaultCatalog, candidate))).toEqual({ kind: 'validation', code });

@@ -1,7 +1,7 @@
 import { daysInMonth } from '../beijing-time';
 import { SCHOOL_KINDS } from '../organisation/organisation';
 import { notFound, validation } from '../errors';
-import { CycleRules, EnterpriseRules, GradeScale, NoticeUnit } from './program-rules';
+import { APPLICANT_KINDS, CycleRules, EnterpriseRules, GradeScale, NoticeUnit, PARTNER_KINDS } from './program-rules';
 
 /**
  * The program catalog of the 2020 Shanxi plan (晋政发〔2020〕19号) as data. A program type of the
@@ -339,14 +339,16 @@ export function validateCycleRules(rules: CycleRules): void {
       throw validation('invalid-rules', 'a specialty group needs minMajors ≤ maxMajors', { ...rules.specialtyGroup });
     }
   }
-  if (rules.schoolKinds !== undefined) {
-    const kinds = rules.schoolKinds;
-    if (!Array.isArray(kinds) || kinds.length === 0 || kinds.some((kind) => !SCHOOL_KINDS.includes(kind)) || new Set(kinds).size !== kinds.length) {
-      throw validation('invalid-rules', `schoolKinds names one or more of ${SCHOOL_KINDS.join('、')}, each once`, { schoolKinds: kinds });
-    }
+  if (rules.schoolKinds !== undefined) kindsFrom('schoolKinds', rules.schoolKinds, SCHOOL_KINDS);
+  for (const flag of ['withoutConstruction', 'withoutRecommendation'] as const) {
+    if (rules[flag] !== undefined && typeof rules[flag] !== 'boolean') throw validation('invalid-rules', `${flag} is true or false`, { field: flag });
   }
-  if (rules.withoutConstruction !== undefined && typeof rules.withoutConstruction !== 'boolean') {
-    throw validation('invalid-rules', 'withoutConstruction is true or false', { field: 'withoutConstruction' });
+  if (rules.applicantKinds !== undefined) kindsFrom('applicantKinds', rules.applicantKinds, APPLICANT_KINDS);
+  if (rules.partners !== undefined && rules.partners !== null) {
+    kindsFrom('partners.kinds', rules.partners.kinds, PARTNER_KINDS);
+    requireNonNegative('partners.min', rules.partners.min);
+    requirePositive('partners.max', rules.partners.max);
+    if (rules.partners.min > rules.partners.max) throw validation('invalid-rules', 'a joint application needs partners.min ≤ partners.max', { ...rules.partners });
   }
   if (rules.reapplication !== undefined && rules.reapplication !== null && rules.reapplication.identity !== 'major' && rules.reapplication.identity !== 'course') {
     throw validation('invalid-rules', 'reapplication.identity is major or course', { field: 'reapplication.identity' });
@@ -381,6 +383,13 @@ export function validateGradeScale(scale: GradeScale): void {
   const overlap = (a: readonly string[], b: readonly string[]) => a.some((g) => b.includes(g));
   if (overlap(scale.passing, scale.deferring) || overlap(scale.passing, scale.barring) || overlap(scale.deferring, scale.barring)) {
     throw fail('a grade cannot both pass and defer or bar');
+  }
+}
+
+/** A list of kinds: one or more of `known`, each once. */
+function kindsFrom(field: string, kinds: readonly string[], known: readonly string[]): void {
+  if (!Array.isArray(kinds) || kinds.length === 0 || kinds.some((kind) => !known.includes(kind)) || new Set(kinds).size !== kinds.length) {
+    throw validation('invalid-rules', `${field} names one or more of ${known.join('、')}, each once`, { field, [field]: kinds });
   }
 }
 

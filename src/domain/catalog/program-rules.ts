@@ -5,6 +5,14 @@
  */
 import type { SchoolKind } from '../organisation/organisation';
 
+/** The kinds of organisation that may lead an application. */
+export const APPLICANT_KINDS = ['school', 'enterprise', 'government'] as const;
+export type ApplicantKind = (typeof APPLICANT_KINDS)[number];
+
+/** The kinds of organisation that may join an application as its lead's partners. */
+export const PARTNER_KINDS = ['school', 'enterprise'] as const;
+export type PartnerKind = (typeof PARTNER_KINDS)[number];
+
 export type NoticeUnit = 'working-days' | 'calendar-days';
 
 export interface Tier {
@@ -57,6 +65,22 @@ export interface CycleRules {
    * to the secondary-school program). Absent in rules written before the field existed: any school.
    */
   readonly schoolKinds?: readonly SchoolKind[];
+  /**
+   * The kinds of organisation that may apply (lead an application): a city pilot's are governments, a
+   * vocational education group may be led by an enterprise. Absent: schools.
+   */
+  readonly applicantKinds?: readonly ApplicantKind[];
+  /**
+   * A joint application (联合申报): the lead applies with `min` to `max` partners of these kinds, each
+   * registered and named once. The lead acts for the consortium; a reviewer of any member's
+   * organisation has a conflict of interest. Absent or null: an applicant applies alone.
+   */
+  readonly partners?: { readonly min: number; readonly max: number; readonly kinds: readonly PartnerKind[] } | null;
+  /**
+   * The province designates from the applications it checked: no city recommends (a city government
+   * applies for itself), and review and the shortlist follow the formal check. Absent: cities recommend.
+   */
+  readonly withoutRecommendation?: boolean;
   /** Years an applicant is banned from re-applying after these outcomes. */
   readonly bans: { readonly suspensionYears: number; readonly revocationYears: number };
   /**

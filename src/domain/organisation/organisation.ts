@@ -2,7 +2,7 @@
 /**
  * The organisations that take part in the programs, as the registry holds them. Every one is named by
  * its unified social credit code (统一社会信用代码, GB 32100-2015), which schools, bureaus, enterprises
- * and government departments all have: an enterprise's id is its credit code, as is a school's.
+ * city governments and government departments all have: an enterprise's id is its credit code, as is a school's.
  */
 
 /** The eleven prefecture-level cities of Shanxi: a school's, a bureau's or an enterprise's city is one of them. */
@@ -25,6 +25,8 @@ export type Organisation =
   | { readonly kind: 'school'; readonly creditCode: string; readonly name: string; readonly city: City; readonly schoolKind: SchoolKind }
   | { readonly kind: 'bureau'; readonly creditCode: string; readonly name: string; readonly city: City; readonly bureauKind: BureauKind }
   | { readonly kind: 'enterprise'; readonly creditCode: string; readonly name: string; readonly city: City }
+  /** A city's people's government (市人民政府): the applicant of a city pilot (产教融合型城市试点), which no city recommends. */
+  | { readonly kind: 'government'; readonly creditCode: string; readonly name: string; readonly city: City }
   | { readonly kind: 'office'; readonly creditCode: string; readonly name: string }
   | { readonly kind: 'department'; readonly creditCode: string; readonly name: string; readonly departmentKind: DepartmentKind };
 
@@ -113,15 +115,16 @@ export function organisationFrom(input: OrganisationInput): { readonly organisat
         const bureauKind = needs('bureauKind', oneOf(BUREAU_KINDS, input.bureauKind), 'unknown-bureau-kind', `主管部门类型须为 ${BUREAU_KINDS.join('、')} 之一`);
         return at && bureauKind && { kind: 'bureau', creditCode, name, city: at, bureauKind };
       }
-      case 'enterprise': {
+      case 'enterprise':
+      case 'government': {
         const at = inCity();
-        return at && { kind: 'enterprise', creditCode, name, city: at };
+        return at && { kind: input.kind, creditCode, name, city: at };
       }
       case 'office':
         return { kind: 'office', creditCode, name };
       default:
         // The kinds are typed; a caller that is not the HTTP edge (a file read into rows) may still send another.
-        problems.push({ field: 'kind', code: 'unknown-organisation-kind', message: `单位类型须为 school、bureau、enterprise、office、department 之一` });
+        problems.push({ field: 'kind', code: 'unknown-organisation-kind', message: `单位类型须为 school、bureau、enterprise、government、office、department 之一` });
         return undefined;
       case 'department': {
         const departmentKind = needs('departmentKind', oneOf(DEPARTMENT_KINDS, input.departmentKind), 'unknown-department-kind', `厅局须为 ${DEPARTMENT_KINDS.join('、')} 之一`);

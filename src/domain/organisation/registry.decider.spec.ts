@@ -64,6 +64,16 @@ describe('organisation registry decider', () => {
     expect(registryDecider.decide(register({ ...ty, creditCode: BUREAU_DT, bureauKind: '人社局', name: '太原市人社局' }), fold(registryDecider, history))).toHaveLength(1);
   });
 
+  it('registers a city’s people’s government (市人民政府) in its city, one per city', () => {
+    const ty = { kind: 'government', creditCode: BUREAU_TY, name: '太原市人民政府', city: '太原市' } as const;
+    const [event] = given(registryDecider, []).when(register(ty)).then([expect.objectContaining({ type: 'OrganisationRegistered' })]);
+    expect(event.data).toMatchObject({ organisation: { kind: 'government', creditCode: BUREAU_TY, name: '太原市人民政府', city: '太原市' } });
+    const error = given(registryDecider, [registered(ty)]).when(register({ ...ty, creditCode: BUREAU_DT, name: '太原市政府' })).thenThrows('place-already-held', 'illegal-state');
+    expect(error.message).toContain('太原市人民政府');
+    expect(registryDecider.decide(register({ ...ty, creditCode: BUREAU_DT, city: '大同市', name: '大同市人民政府' }), fold(registryDecider, [registered(ty)]))).toHaveLength(1);
+    given(registryDecider, []).when(register({ ...ty, city: '北京市' })).thenThrows('unknown-city', 'validation');
+  });
+
   it('is the office’s alone', () => {
     const applicant: Actor = { id: 'u-1', role: 'applicant', org: SCHOOL_A, region: '太原市' };
     given(registryDecider, []).when(register(school(SCHOOL_A, '学校'), applicant)).thenThrows('role-not-allowed', 'forbidden');

@@ -100,11 +100,12 @@ function placeClash(organisation: Organisation, state: RegistryState): FieldProb
   return [{ field: 'kind', code: 'place-already-held', message: `${holder.name}（${holder.creditCode}）已是${placeOf(organisation)}` }];
 }
 
-/** One office, one department of each kind, one bureau of each kind per city. */
+/** One office, one department of each kind, one bureau of each kind and one government per city. */
 function holdsSamePlace(a: Organisation, b: Organisation): boolean {
   if (a.kind === 'office' && b.kind === 'office') return true;
   if (a.kind === 'department' && b.kind === 'department') return a.departmentKind === b.departmentKind;
   if (a.kind === 'bureau' && b.kind === 'bureau') return a.bureauKind === b.bureauKind && a.city === b.city;
+  if (a.kind === 'government' && b.kind === 'government') return a.city === b.city;
   return false;
 }
 
@@ -113,6 +114,7 @@ function placeOf(organisation: Organisation): string {
     case 'office': return '省教育厅';
     case 'department': return `省${organisation.departmentKind}`;
     case 'bureau': return `${organisation.city}${organisation.bureauKind}`;
+    case 'government': return `${organisation.city}人民政府`;
     default: return organisation.name;
   }
 }

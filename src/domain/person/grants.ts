@@ -17,6 +17,8 @@ export const GRANT_KINDS = [
   /** 校长/法人: the sign-off a submission needs. */
   'school-head',
   'enterprise-admin',
+  /** A city government's officer for its applications (a city pilot): drafts, signs off and submits for the government. */
+  'government-admin',
   /** In the reviewer pool, with the fields and affiliations the conflict-of-interest check reads. */
   'expert',
   'auditor',
@@ -43,12 +45,20 @@ export const GRANT_RULES: Readonly<Record<GrantKind, GrantRule>> = {
   liaison: { role: 'applicant', heldIn: ['school'], givenBy: ['school-admin'], perProject: true },
   'school-head': { role: 'applicant', heldIn: ['school'], givenBy: ['school-admin', 'office-admin'], perProject: false },
   'enterprise-admin': { role: 'applicant', heldIn: ['enterprise'], givenBy: ['office-admin'], perProject: false },
+  'government-admin': { role: 'applicant', heldIn: ['government'], givenBy: ['office-admin'], perProject: false },
   expert: { role: 'reviewer', heldIn: ['school', 'enterprise', 'department', 'office', 'bureau'], givenBy: ['office-admin'], perProject: false },
   auditor: { role: 'auditor', heldIn: ['office', 'department'], givenBy: ['office-admin'], perProject: false },
 };
 
 /** The grants an organisation's admin holds there: who registers its people and grants them their duties. */
-export const ADMIN_GRANTS: readonly GrantKind[] = ['office-admin', 'school-admin', 'enterprise-admin'];
+export const ADMIN_GRANTS: readonly GrantKind[] = ['office-admin', 'school-admin', 'enterprise-admin', 'government-admin'];
+
+/**
+ * The grants that sign an application off for the applicant (校长/法人): a school's head; the admin of
+ * an enterprise or a city government, which answer for themselves. Each is held in its own kind of
+ * organisation only, so one of them at the applicant is the sign-off of its kind.
+ */
+export const SIGN_OFF_GRANTS: readonly GrantKind[] = ['school-head', 'enterprise-admin', 'government-admin'];
 
 /** A grant as the person's stream holds it. */
 export interface Grant {

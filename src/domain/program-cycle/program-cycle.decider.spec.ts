@@ -410,6 +410,12 @@ describe('program cycle decider', () => {
       given(decider, [...base, windowClosed]).when(shortlistCmd([{ projectId: 'p9' }])).thenThrows('application-not-registered', 'not-found');
     });
 
+    it('given a cycle without recommendation (the province designates), when the office shortlists a registered application no city recommended, then it is shortlisted, its review still required', () => {
+      const designating = [opened({ ...rules, withoutRecommendation: true }), registered('p1'), windowClosed];
+      given(decider, designating).when(shortlistCmd([{ projectId: 'p1' }])).then([expect.objectContaining({ type: 'ProjectShortlisted', data: expect.objectContaining({ projectId: 'p1' }) })]);
+      given(decider, designating).when(shortlistCmd([{ projectId: 'p1' }], [], { reviewIncomplete: ['p1'] })).thenThrows('review-incomplete');
+    });
+
     it('needs a reason for every project not selected', () => {
       given(decider, [...base, windowClosed]).when(shortlistCmd([], [{ projectId: 'p3', reason: ' ' }])).thenThrows('reason-required', 'validation');
     });

@@ -1,4 +1,4 @@
-import { CycleRules } from '../catalog/program-rules';
+import { CycleRules, PartnerKind } from '../catalog/program-rules';
 import { Command, DocumentRef, Role } from '../messages';
 import type { RegisteredOrganisation } from '../organisation/organisation';
 import type { ProjectStatus } from './project.events';
@@ -68,12 +68,27 @@ export interface ParentProjectFacts {
   readonly status: ProjectStatus;
 }
 
+/** A partner of a joint application as the registry holds it: null when the credit code is not registered. */
+export interface PartnerFacts {
+  readonly creditCode: string;
+  readonly organisation: RegisteredOrganisation | null;
+}
+
+/** A partner of a joint application, as the application records it. */
+export interface Partner {
+  /** Its credit code. */
+  readonly org: string;
+  readonly kind: PartnerKind;
+}
+
 /**
  * What a project command needs beyond its own stream. Only these commands read it:
  * - `DraftApplication`: `cycle` (required: the rules are copied into the project's first event, so
  *   every later decision uses the rules the project was drafted under), `applicant` (required: the
- *   drafting organisation as the registry holds it), `applicantBans`, and for a specialty group
- *   `parentProject` (null when the parent stream does not exist).
+ *   drafting organisation as the registry holds it), `applicantBans`, for a specialty group
+ *   `parentProject` (null when the parent stream does not exist), and for a joint application
+ *   `partners` (each partner named, as the registry holds it).
+ * - `EditApplication` naming partners: `partners`.
  * - `SubmitApplication`: `cycle` (required, for the window and a matching cycle), `signsOff`
  *   (required), `applicantBans`, `parentProject`.
  * - `Recommend`: `recommendation` (required: the recommending bureau and the applicant school, as the
@@ -107,6 +122,8 @@ export interface ProjectContext {
   /** For DraftApplication under a reapplication rule: the applicant's decided earlier applications of the same subject (absent: none). */
   readonly earlierApplications?: readonly EarlierApplication[];
   readonly parentProject?: ParentProjectFacts | null;
+  /** For DraftApplication and EditApplication naming partners: each partner as the registry holds it. */
+  readonly partners?: readonly PartnerFacts[];
   readonly knownDocuments?: readonly string[];
 }
 
@@ -125,7 +142,7 @@ export interface Major {
   readonly name: string;
 }
 
-/** The applying school or college itself (高水平中职, 高水平高职). */
+/** The applicant itself: the school or college (高水平中职, 高水平高职), the city of a city pilot. */
 export interface SchoolSubject {
   readonly kind: 'school';
 }
@@ -171,11 +188,15 @@ export interface DraftApplicationData {
   readonly subject: ProjectSubject;
   /** Required when the same subject applied before and was not selected: what changed since. */
   readonly changesSinceLastApplication?: string;
+  /** A joint application's partners besides the drafting lead, by credit code (the cycle's `partners` rule). */
+  readonly partners?: readonly string[];
 }
 
 export interface EditApplicationData {
   readonly title?: string;
   readonly subject?: ProjectSubject;
+  /** Replaces a joint application's partners. */
+  readonly partners?: readonly string[];
 }
 
 /** The documents a draft keeps until it is submitted: the lead uploads them, the head submits them. */

@@ -1784,3 +1784,135 @@ describe('each school-side program from draft to accreditation, and to revocatio
     expect(() => projectDecider.decide(command('Recommend', recommender, { rank: 1 }, 'yesterday'), stateOf(history(BRAND, 'checked')))).toThrow(DomainError);
   });
 });
+
+// ---------------------------------------------------------------------------------------------
+
+describe('programs of other shapes, by their rules (domain.md §1)', () => {
+  const ENTERPRISE: RegisteredOrganisation = { kind: 'enterprise' };
+  const GOVERNMENT: RegisteredOrganisation = { kind: 'government' };
+  /** 实训基地: a school leads one to three partners, schools or enterprises. */
+  const BASE = program('training-base', { kind: 'school' }, { ...defaultRules('secondary-school'), partners: { min: 1, max: 3, kinds: ['school', 'enterprise'] } });
+  /** 产教融合型城市试点: the city government applies, and the province designates without a city's recommendation. */
+  const PILOT = program('integration-city', { kind: 'school' }, { ...defaultRules('secondary-school'), applicantKinds: ['government'], withoutRecommendation: true });
+  const city: Actor = { id: 'u-city', role: 'applicant', org: 'gov-ty', region: '太原市' };
+  const partnersFacts = {
+    partners: [
+      { creditCode: 'ENT-1', organisation: ENTERPRISE },
+      { creditCode: 'SCHOOL-B', organisation: { kind: 'school', schoolKind: '中职' } },
+      { creditCode: 'BUREAU-1', organisation: { kind: 'bureau', bureauKind: '教育局' } },
+      { creditCode: 'NOBODY', organisation: null },
+    ],
+  } satisfies ProjectContext;
+  const draft = (p: Program, partners: readonly string[] | undefined, context: ProjectContext = { ...contextOf(p), ...partnersFacts }, actor = applicant) =>
+    command('DraftApplication', actor, { projectId: p.projectId, cycleId: p.cycleId, programType: p.code, title: '联合申报', subject: p.subject, ...(partners ? { partners } : {}) }, at(D.draft), context);
+  const drafted = (p: Program, partners: readonly string[]) => projectDecider.decide(draft(p, partners), initialState);
+  const initialState = projectDecider.initialState;
+
+  it('given a joint program, when the lead drafts with its partners, then the application records each with its kind, upper-cased and in order', () => {
+    const [event] = given(projectDecider, []).when(draft(BASE, ['ent-1', 'SCHOOL-B'])).then([expect.objectContaining({ type: 'ApplicationDrafted' })]);
+    expect(event.data).toMatchObject({ applicantOrg: 'school-a', partners: [{ org: 'ENT-1', kind: 'enterprise' }, { org: 'SCHOOL-B', kind: 'school' }] });
+    expect(stateOf([event]).partners).toEqual([{ org: 'ENT-1', kind: 'enterprise' }, { org: 'SCHOOL-B', kind: 'school' }]);
+  });
+
+  it.each([
+    ['no partners where one is needed', [], 'partners-out-of-range'],
+    ['more partners than the rule allows', ['ENT-1', 'SCHOOL-B', 'ENT-2', 'ENT-3'], 'partners-out-of-range'],
+    ['a partner named twice', ['ENT-1', 'ent-1'], 'duplicate-partner'],
+    ['the lead as its own partner', ['school-a'], 'lead-as-partner'],
+    ['a partner not in the registry', ['NOBODY'], 'partner-not-registered'],
+    ['a bureau as a partner', ['BUREAU-1'], 'partner-kind-not-eligible'],
+  ])('given a joint program, when the lead drafts with %s, then 400 naming the partners field', (_what, partners, code) => {
+    const error = given(projectDecider, []).when(draft(BASE, partners)).thenThrows(code, 'validation');
+    expect(error.details).toMatchObject({ field: 'partners' });
+  });
+
+  it('given a program whose applicants apply alone, when a school names partners, then 400 partners-not-allowed; naming none drafts as before', () => {
+    given(projectDecider, []).when(draft(SECONDARY, ['ENT-1'])).thenThrows('partners-not-allowed', 'validation');
+    const [event] = given(projectDecider, []).when(draft(SECONDARY, [])).then([expect.objectContaining({ type: 'ApplicationDrafted' })]);
+    expect(event.data).not.toHaveProperty('partners');
+    expect(stateOf([event])).not.toHaveProperty('partners');
+  });
+
+  it('given a joint draft, when the lead edits its partners, then they are replaced; an edit without them keeps them', () => {
+    const events = drafted(BASE, ['ENT-1']);
+    const [edited] = given(projectDecider, events)
+      .when(command('EditApplication', applicant, { partners: ['SCHOOL-B', 'ENT-1'] }, at(D.draft), partnersFacts))
+      .then([expect.objectContaining({ type: 'ApplicationEdited' })]);
+    expect(stateOf([...events, edited]).partners).toEqual([{ org: 'SCHOOL-B', kind: 'school' }, { org: 'ENT-1', kind: 'enterprise' }]);
+    const [retitled] = projectDecider.decide(command('EditApplication', applicant, { title: '新标题' }, at(D.draft)), stateOf([...events, edited]));
+    expect(stateOf([...events, edited, retitled]).partners).toHaveLength(2);
+    given(projectDecider, events).when(command('EditApplication', applicant, { partners: [] }, at(D.draft), partnersFacts)).thenThrows('partners-out-of-range', 'validation');
+  });
+
+  it('given a joint application under review, when the office assigns a reviewer of a partner’s organisation (or related to one), then 409 conflict-of-interest', () => {
+    const events = run(
+      [
+        command('SubmitApplication', applicant, { applicationForm: FORM, declarations: { authenticity: AUTHENTICITY, commitment: COMMITMENT } }, at(D.submit), contextOf(BASE)),
+        command('RecordFormalCheck', recommender, { result: 'passed' }, at(D.check), contextOf(BASE)),
+        command('Recommend', recommender, { rank: 1 }, at(D.recommend)),
+      ],
+      drafted(BASE, ['ENT-1']),
+    );
+    given(projectDecider, events)
+      .when(command('AssignReviewer', office, { reviewerId: 'r1', reviewerOrg: 'ENT-1', declaredRelations: [] }, at(D.assign)))
+      .thenThrows('conflict-of-interest', 'illegal-state');
+    given(projectDecider, events)
+      .when(command('AssignReviewer', office, { reviewerId: 'r1', reviewerOrg: 'univ-1', declaredRelations: ['ENT-1'] }, at(D.assign)))
+      .thenThrows('conflict-of-interest', 'illegal-state');
+    expect(projectDecider.decide(command('AssignReviewer', office, { reviewerId: 'r1', reviewerOrg: 'univ-1', declaredRelations: [] }, at(D.assign)), stateOf(events))).toHaveLength(1);
+  });
+
+  it('given a program for city governments, when a government drafts, then it applies in its city; a school is refused 403 applicant-kind-not-eligible', () => {
+    const [event] = given(projectDecider, [])
+      .when(draft(PILOT, undefined, { ...contextOf(PILOT), applicant: GOVERNMENT }, city))
+      .then([expect.objectContaining({ type: 'ApplicationDrafted' })]);
+    expect(event.data).toMatchObject({ applicantOrg: 'gov-ty', region: '太原市' });
+    const error = given(projectDecider, []).when(draft(PILOT, undefined, contextOf(PILOT))).thenThrows('applicant-kind-not-eligible', 'forbidden');
+    expect(error.details).toMatchObject({ kind: 'school', eligible: ['government'] });
+    // Where the rules say nothing of applicant kinds, only schools apply, as before.
+    given(projectDecider, []).when(draft(SECONDARY, undefined, { ...contextOf(SECONDARY), applicant: GOVERNMENT }, city)).thenThrows('not-a-school', 'forbidden');
+  });
+
+  it('given a program an enterprise may lead, when an enterprise drafts, then the school-kind rule does not apply to it', () => {
+    const LED = program('vocational-group', { kind: 'school' }, { ...BASE.rules, applicantKinds: ['school', 'enterprise'] });
+    const [event] = given(projectDecider, [])
+      .when(draft(LED, ['SCHOOL-B'], { ...contextOf(LED), ...partnersFacts, applicant: ENTERPRISE }, { ...applicant, org: 'ENT-9' }))
+      .then([expect.objectContaining({ type: 'ApplicationDrafted' })]);
+    expect(event.data).toMatchObject({ applicantOrg: 'ENT-9', partners: [{ org: 'SCHOOL-B', kind: 'school' }] });
+  });
+
+  describe('without recommendation, the province designates', () => {
+    const ctx = { ...contextOf(PILOT), applicant: GOVERNMENT };
+    const checked = run(
+      [
+        draft(PILOT, undefined, ctx, city),
+        command('SubmitApplication', city, { applicationForm: FORM, declarations: { authenticity: AUTHENTICITY, commitment: COMMITMENT } }, at(D.submit), ctx),
+        command('RecordFormalCheck', office, { result: 'passed' }, at(D.check), ctx),
+      ],
+    );
+
+    it('given a checked application, when a city bureau recommends it or declines to, then 409 no-recommendation-step', () => {
+      given(projectDecider, checked).when(command('Recommend', recommender, { rank: 1 }, at(D.recommend))).thenThrows('no-recommendation-step', 'illegal-state');
+      given(projectDecider, checked).when(command('NotRecommend', recommender, { reason: '不推荐' }, at(D.recommend))).thenThrows('no-recommendation-step', 'illegal-state');
+    });
+
+    it('given a checked application, when the office assigns reviewers, then it is under review, scored, and its selection recorded', () => {
+      const events = run(
+        [
+          ...[1, 2, 3].map((n) => command('AssignReviewer', office, { reviewerId: `r${n}`, reviewerOrg: `univ-${n}`, declaredRelations: [] }, at(D.assign))),
+          ...[1, 2, 3].map((n) => command('ScoreReview', reviewer(n), { score: 80 + n, comments: `意见 ${n}` }, at(D.score))),
+          command('RecordSelection', office, { decision: 'shortlisted', cycleDecisionId: 'd-1' }, at(D.shortlist)),
+        ],
+        checked,
+      );
+      expect(stateOf(events.slice(0, checked.length + 1)).status).toBe('UnderReview');
+      expect(stateOf(events)).toMatchObject({ status: 'Shortlisted', recommendation: null });
+    });
+
+    it('given a program with recommendation, when the office assigns a reviewer to a checked application not yet recommended, then 409 invalid-transition', () => {
+      given(projectDecider, history(BRAND, 'checked'))
+        .when(command('AssignReviewer', office, { reviewerId: 'r1', reviewerOrg: 'univ-1', declaredRelations: [] }, at(D.assign)))
+        .thenThrows('invalid-transition', 'illegal-state');
+    });
+  });
+});

@@ -1,6 +1,6 @@
 import { CycleRules, GradeScale } from '../catalog/program-rules';
 import { DocumentRef, Event } from '../messages';
-import type { FormalCheckResult, MidtermFindings, ProjectSubject, RevocationReason } from './project.commands';
+import type { FormalCheckResult, MidtermFindings, Partner, ProjectSubject, RevocationReason } from './project.commands';
 
 /**
  * Events of a school-side project's stream. Every decision records the `rulesVersion` it was decided
@@ -75,13 +75,16 @@ export type ApplicationDrafted = Event<
     readonly rules: CycleRules;
     /** The subject applied before and not selected: those applications, and what changed since (absent otherwise, and before the rule). */
     readonly reapplication?: { readonly earlierProjectIds: readonly string[]; readonly changes: string };
+    /** A joint application's partners besides the lead (absent for an applicant applying alone, and before the rule). */
+    readonly partners?: readonly Partner[];
     readonly draftedAt: string;
   }
 >;
 
 export type ApplicationEdited = Event<
   'ApplicationEdited',
-  Decided & { readonly title: string; readonly subject: ProjectSubject; readonly editedAt: string }
+  /** `partners`, when present, replaces a joint application's partners (absent: unchanged). */
+  Decided & { readonly title: string; readonly subject: ProjectSubject; readonly partners?: readonly Partner[]; readonly editedAt: string }
 >;
 
 /** The documents of a draft as they stand now, each replacing the last: what the head reviews and submits. */

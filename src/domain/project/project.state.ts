@@ -1,7 +1,7 @@
 import { chinaDateOf } from '../beijing-time';
 import { CycleRules } from '../catalog/program-rules';
 import { DocumentRef } from '../messages';
-import { ProjectSubject } from './project.commands';
+import { Partner, ProjectSubject } from './project.commands';
 import { PROJECT_STATUSES, ProjectEvent, ProjectStatus } from './project.events';
 
 /**
@@ -41,6 +41,8 @@ export interface Project {
   readonly region: string;
   readonly title: string;
   readonly subject: ProjectSubject;
+  /** A joint application's partners besides the lead; absent for an applicant applying alone. */
+  readonly partners?: readonly Partner[];
   readonly rules: CycleRules;
   readonly rulesVersion: string;
   readonly submissions: number;
@@ -97,6 +99,7 @@ export function evolveProject(state: ProjectState, event: ProjectEvent): Project
       region: d.region,
       title: d.title,
       subject: d.subject,
+      ...(d.partners?.length ? { partners: d.partners } : {}),
       rules: d.rules,
       rulesVersion: d.rulesVersion,
       submissions: 0,
@@ -128,8 +131,12 @@ export function evolveProject(state: ProjectState, event: ProjectEvent): Project
   if (state.status === 'None') return state;
   const p = state;
   switch (event.type) {
-    case 'ApplicationEdited':
-      return { ...p, title: event.data.title, subject: event.data.subject };
+    case 'ApplicationEdited': {
+      const { title, subject, partners } = event.data;
+      if (partners === undefined) return { ...p, title, subject };
+      const { partners: _, ...alone } = p;
+      return { ...alone, title, subject, ...(partners.length > 0 ? { partners } : {}) };
+    }
     case 'ApplicationDocumentsAttached':
       return { ...p, documents: { applicationForm: event.data.applicationForm, attachments: event.data.attachments } };
     case 'ApplicationSubmitted':
@@ -154,7 +161,8 @@ export function evolveProject(state: ProjectState, event: ProjectEvent): Project
     case 'ReviewerAssigned': {
       const { reviewerId, reviewerOrg } = event.data;
       const reviewers = [...p.reviewers.filter((r) => r.reviewerId !== reviewerId), { reviewerId, reviewerOrg, recused: false, score: null }];
-      return { ...p, status: p.status === 'Recommended' ? 'UnderReview' : p.status, reviewers };
+      // FormallyChecked: a program without recommendation reviews what the province checked.
+      return { ...p, status: p.status === 'Recommended' || p.status === 'FormallyChecked' ? 'UnderReview' : p.status, reviewers };
     }
     case 'ReviewerRecused':
       return { ...p, reviewers: p.reviewers.map((r) => (r.reviewerId === event.data.reviewerId ? { ...r, recused: true } : r)) };

@@ -1,6 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { APPLICANT_KINDS, ApplicantKind, PARTNER_KINDS, PartnerKind } from '../../domain/catalog/program-rules';
 import { SCHOOL_KINDS, SchoolKind } from '../../domain/organisation/organisation';
 import { Count, DateOnly, DocumentRefDto, Instant, Nested, Omissible, Text } from './dto-support';
 
@@ -82,6 +83,30 @@ export class CourseRulesDto {
   serviceYears!: number;
 }
 
+/** A list of kinds, each one of `values` and named once. */
+function Kinds(field: string, values: readonly string[], options: { example: readonly string[]; description: string; optional?: boolean }) {
+  return applyDecorators(
+    (options.optional ? ApiPropertyOptional : ApiProperty)({ enum: values, isArray: true, example: options.example, description: options.description }),
+    ...(options.optional ? [IsOptional()] : []),
+    IsArray(),
+    ArrayMinSize(1),
+    ArrayMaxSize(values.length),
+    ArrayUnique(),
+    IsIn(values, { each: true, message: `each of ${field} must be one of ${values.join(', ')}` }),
+  );
+}
+
+export class PartnerRulesDto {
+  @Count(1, { min: 0, max: 100, description: 'Fewest partners a joint application names besides its lead' })
+  min!: number;
+
+  @Count(10, { min: 1, max: 100, description: 'Most partners a joint application names besides its lead' })
+  max!: number;
+
+  @Kinds('partners.kinds', PARTNER_KINDS, { example: ['school', 'enterprise'], description: 'The kinds of organisation a partner may be' })
+  kinds!: PartnerKind[];
+}
+
 export class ReapplicationRuleDto {
   @ApiProperty({ enum: ['major', 'course'], example: 'major', description: 'What identifies a subject across batches: a major by its code, a course by its name' })
   @IsIn(['major', 'course'])
@@ -151,14 +176,19 @@ export class CycleRulesOverrideDto {
   @Nested(() => ReapplicationRuleDto, { optional: true, description: 'A selected major or course may not apply again, one not selected only saying what changed; null: no such rule' })
   reapplication?: ReapplicationRuleDto | null;
 
-  @ApiPropertyOptional({ enum: SCHOOL_KINDS, isArray: true, example: ['中职', '技工学校'], description: 'The kinds of school that may apply' })
-  @IsOptional()
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(SCHOOL_KINDS.length)
-  @ArrayUnique()
-  @IsIn(SCHOOL_KINDS, { each: true, message: `each of schoolKinds must be one of ${SCHOOL_KINDS.join(', ')}` })
+  @Kinds('schoolKinds', SCHOOL_KINDS, { optional: true, example: ['中职', '技工学校'], description: 'The kinds of school that may apply' })
   schoolKinds?: SchoolKind[];
+
+  @Kinds('applicantKinds', APPLICANT_KINDS, { optional: true, example: ['school', 'enterprise'], description: 'The kinds of organisation that may lead an application; schools when left out' })
+  applicantKinds?: ApplicantKind[];
+
+  @Nested(() => PartnerRulesDto, { optional: true, description: 'A joint application: the lead names partners of these kinds, between min and max; null: an applicant applies alone' })
+  partners?: PartnerRulesDto | null;
+
+  @ApiPropertyOptional({ example: false, description: 'The province designates from the applications it checked: no city recommends, review follows the formal check' })
+  @IsOptional()
+  @IsBoolean()
+  withoutRecommendation?: boolean;
 }
 
 export class OpenCycleDto {

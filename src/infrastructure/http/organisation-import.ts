@@ -61,11 +61,13 @@ const KINDS: Readonly<Record<string, OrganisationKind>> = {
   school: 'school',
   bureau: 'bureau',
   enterprise: 'enterprise',
+  government: 'government',
   office: 'office',
   department: 'department',
   学校: 'school',
   主管部门: 'bureau',
   企业: 'enterprise',
+  市人民政府: 'government',
   省教育厅: 'office',
   厅局: 'department',
 };

@@ -5,7 +5,7 @@ import { Nested, Omissible, OneOf, Text } from './dto-support';
 import { PageQuery } from './read-models.controller';
 
 /** Every kind of organisation the registry holds (checked against the domain's type below). */
-export const ORGANISATION_KINDS = ['school', 'bureau', 'enterprise', 'office', 'department'] as const;
+export const ORGANISATION_KINDS = ['school', 'bureau', 'enterprise', 'government', 'office', 'department'] as const;
 type Missing = Exclude<OrganisationKind, (typeof ORGANISATION_KINDS)[number]>;
 const _everyKind: [Missing] extends [never] ? true : never = true;
 void _everyKind;

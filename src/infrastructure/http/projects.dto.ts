@@ -151,6 +151,9 @@ export class DraftApplicationDto {
     description: 'Required when the same major or course applied to the program before and was not selected: what changed since',
   })
   changesSinceLastApplication?: string;
+
+  @Omissible(Texts(['91140100MA0K000001'], { description: 'A joint application’s partners besides the lead, by credit code, as the cycle’s partners rule allows' }))
+  partners?: string[];
 }
 
 export class EditApplicationDto {
@@ -159,6 +162,9 @@ export class EditApplicationDto {
 
   @Subject({ optional: true, description: 'Replaces the subject; of the same kind, and a specialty group keeps its parent project' })
   subject?: ProjectSubjectDto;
+
+  @Omissible(Texts(['91140100MA0K000001'], { description: 'Replaces a joint application’s partners (credit codes)' }))
+  partners?: string[];
 }
 
 export class AttachApplicationDocumentsDto {

@@ -31,7 +31,8 @@ export function shortlist(command: Shortlist, state: ProgramCycleState): Program
   const outstanding = new Set(command.context.scoresOutstanding ?? []);
   const tiers = cycle.rules.tiers;
   for (const { projectId, tier, scoresOverride } of shortlisted) {
-    if (!own(cycle.recommendations, projectId)) throw illegalState('not-recommended', `project ${projectId} was not recommended`);
+    // Without recommendation the province designates from what it checked and reviewed: the scores below hold it.
+    if (!cycle.rules.withoutRecommendation && !own(cycle.recommendations, projectId)) throw illegalState('not-recommended', `project ${projectId} was not recommended`);
     if (incomplete.has(projectId)) throw illegalState('review-incomplete', `project ${projectId} still lacks review scores`);
     // Every assigned reviewer who has not recused scores first, unless the office decides without them and says why.
     if (scoresOverride !== undefined) requireText('scoresOverride', scoresOverride, 'reason-required');

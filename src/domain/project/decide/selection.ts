@@ -12,6 +12,7 @@ import {
   FileObjection,
   Major,
   NotRecommend,
+  Partner,
   ProjectContext,
   ProjectCycleFacts,
   ProjectSubject,
@@ -84,6 +85,7 @@ export function draftApplication(command: DraftApplication, state: ProjectState,
   const subject = subjectOf(data.subject, cycle.programType, cycle.rules);
   checkParent(subject, cycle.programType, command.actor.org, cycle.rules, context);
   const reapplication = checkReapplication(subject, cycle.rules, context, data.changesSinceLastApplication);
+  const partners = partnersOf(data.partners, cycle.rules, context, command.actor.org);
   return [
     {
       type: 'ApplicationDrafted',
@@ -98,6 +100,7 @@ export function draftApplication(command: DraftApplication, state: ProjectState,
         rules: cycle.rules,
         rulesVersion: cycle.rulesVersion,
         ...(reapplication ? { reapplication } : {}),
+        ...(partners ? { partners } : {}),
         draftedAt: now,
       },
     },
@@ -105,11 +108,11 @@ export function draftApplication(command: DraftApplication, state: ProjectState,
 }
 
 export function editApplication(command: EditApplication, project: Project): ProjectEvent[] {
-  const { now } = command;
+  const { now, context } = command;
   const { rules, rulesVersion } = project;
   requireStatus(command, project, ['Draft', 'Returned']);
   const data = command.data;
-  if (data.title === undefined && data.subject === undefined) throw validation('nothing-to-edit', 'give a new title or subject');
+  if (data.title === undefined && data.subject === undefined && data.partners === undefined) throw validation('nothing-to-edit', 'give a new title, subject or partners');
   const title = data.title === undefined ? project.title : text(data.title, 'title-required', 'the title');
   const subject = data.subject === undefined ? project.subject : subjectOf(data.subject, project.programType, rules);
   const identity = rules.reapplication?.identity;
@@ -119,7 +122,8 @@ export function editApplication(command: EditApplication, project: Project): Pro
   if (project.subject.kind === 'specialty-group' && subject.kind === 'specialty-group' && subject.parentProjectId !== project.subject.parentProjectId) {
     throw validation('parent-project-immutable', 'a specialty group stays with the project it was drafted under');
   }
-  return [{ type: 'ApplicationEdited', data: { title, subject, editedAt: now, rulesVersion } }];
+  const partners = data.partners === undefined ? undefined : (partnersOf(data.partners, rules, context, project.applicantOrg) ?? []);
+  return [{ type: 'ApplicationEdited', data: { title, subject, ...(partners ? { partners } : {}), editedAt: now, rulesVersion } }];
 }
 
 export function attachApplicationDocuments(command: AttachApplicationDocuments, project: Project): ProjectEvent[] {
@@ -208,6 +212,7 @@ export function recordFormalCheck(command: RecordFormalCheck, project: Project, 
 export function recommend(command: Recommend, project: Project): ProjectEvent[] {
   const { now } = command;
   const { rules, rulesVersion } = project;
+  requireRecommendationStep(project);
   requireStatus(command, project, ['FormallyChecked']);
   checkRecommender(command.context);
   const rank = within(command.data.rank, 'invalid-rank', 'the rank', 1, rules.perRecommenderLimit);
@@ -229,6 +234,7 @@ export function recommend(command: Recommend, project: Project): ProjectEvent[] 
 export function notRecommend(command: NotRecommend, project: Project): ProjectEvent[] {
   const { now } = command;
   const { rulesVersion } = project;
+  requireRecommendationStep(project);
   requireStatus(command, project, ['FormallyChecked']);
   return [
     {
@@ -250,7 +256,7 @@ export function notRecommend(command: NotRecommend, project: Project): ProjectEv
 export function assignReviewer(command: AssignReviewer, project: Project): ProjectEvent[] {
   const { now } = command;
   const { rulesVersion } = project;
-  requireStatus(command, project, ['Recommended', 'UnderReview']);
+  requireStatus(command, project, reviewable(project));
   const reviewerId = text(command.data.reviewerId, 'invalid-field', 'the reviewer id');
   // A reviewer is a person of the reviewer pool, judged on the registry's organisation (whatever the
   // office typed) and on the affiliations their own profile declares beside the office's.
@@ -259,8 +265,10 @@ export function assignReviewer(command: AssignReviewer, project: Project): Proje
   if (person === null || !person.expert) throw illegalState('not-an-expert', 'the reviewer is not a person in the reviewer pool', { reviewerId });
   const reviewerOrg = person.organisationId;
   const declaredRelations = [...new Set([...texts(command.data.declaredRelations, 'declared-relations-required', 'declared relations', 0), ...person.affiliations])];
-  if (reviewerOrg === project.applicantOrg || declaredRelations.includes(project.applicantOrg)) {
-    throw illegalState('conflict-of-interest', 'the reviewer belongs to or declared a relation with the applicant', { reviewerId });
+  // Every member of a joint application is the applicant's side: its people do not review it.
+  const members = [project.applicantOrg, ...(project.partners ?? []).map((p) => p.org)];
+  if (members.some((org) => org === reviewerOrg || declaredRelations.includes(org))) {
+    throw illegalState('conflict-of-interest', 'the reviewer belongs to or declared a relation with the applicant or a partner', { reviewerId });
   }
   const existing = project.reviewers.find((r) => r.reviewerId === reviewerId);
   if (existing?.recused) throw illegalState('reviewer-recused', 'the reviewer has recused from this project', { reviewerId });
@@ -332,7 +340,7 @@ export function recordSelection(command: RecordSelection, project: Project): Pro
   const data = command.data;
   const cycleDecisionId = text(data.cycleDecisionId, 'invalid-field', 'the cycle decision id');
   if (project.selection?.cycleDecisionId === cycleDecisionId) return [];
-  requireStatus(command, project, ['Recommended', 'UnderReview']);
+  requireStatus(command, project, reviewable(project));
   const scores = project.reviewers.filter((r) => !r.recused && r.score !== null).map((r) => ({ reviewerId: r.reviewerId, score: r.score as number }));
   const base = { cycleDecisionId, scores, minReviewers: rules.minReviewers, decidedAt: now, rulesVersion };
   if (data.decision === 'shortlisted') {
@@ -475,19 +483,70 @@ export function recordApproval(command: RecordApproval, project: Project, today:
 
 // ---------------------------------------------------------------------------------------------
 
-/** Only a registered school drafts a school's project, and only for a program its kind may apply to. */
+/**
+ * Only a registered organisation of a kind the cycle takes (a school unless `applicantKinds` says
+ * otherwise) drafts, and a school only for a program its kind may apply to.
+ */
 function checkApplicant(context: ProjectContext, cycle: ProjectCycleFacts): void {
   const applicant = context.applicant;
   if (applicant === undefined) throw validation('context-required', 'the applicant’s registry facts are required');
   if (applicant === null) throw forbidden('organisation-not-registered', 'the applicant organisation is not in the registry');
-  if (applicant.kind !== 'school') throw forbidden('not-a-school', `a ${applicant.kind} does not apply for a school’s project`);
+  const eligible: readonly string[] = cycle.rules.applicantKinds ?? ['school'];
+  if (!eligible.includes(applicant.kind)) {
+    if (cycle.rules.applicantKinds === undefined) throw forbidden('not-a-school', `a ${applicant.kind} does not apply for a school’s project`);
+    throw forbidden('applicant-kind-not-eligible', `${cycle.programType} takes applications from a ${eligible.join(' or ')}, not from a ${applicant.kind}`, {
+      kind: applicant.kind,
+      eligible,
+    });
+  }
   const kinds = cycle.rules.schoolKinds;
-  if (kinds && (!applicant.schoolKind || !kinds.includes(applicant.schoolKind))) {
+  if (applicant.kind === 'school' && kinds && (!applicant.schoolKind || !kinds.includes(applicant.schoolKind))) {
     throw forbidden('school-kind-not-eligible', `${cycle.programType} takes applications from ${kinds.join('、')} schools, not from a ${applicant.schoolKind ?? 'school of unknown kind'}`, {
       schoolKind: applicant.schoolKind ?? null,
       eligible: kinds,
     });
   }
+}
+
+/**
+ * A joint application's partners as the application records them, within the cycle's `partners` rule:
+ * each registered, of a kind the rule takes, named once and not the lead. Undefined where the cycle
+ * takes applicants alone and none were named.
+ */
+function partnersOf(named: readonly string[] | undefined, rules: CycleRules, context: ProjectContext | undefined, lead: string): Partner[] | undefined {
+  const rule = rules.partners;
+  if (!rule) {
+    if (named !== undefined && named.length > 0) throw validation('partners-not-allowed', 'this cycle takes applications from one applicant alone', { field: 'partners' });
+    return undefined;
+  }
+  const codes = (named ?? []).map((code) => text(code, 'invalid-field', 'a partner’s credit code').toUpperCase());
+  if (new Set(codes).size !== codes.length) throw validation('duplicate-partner', 'a partner is named twice', { field: 'partners' });
+  if (codes.includes(lead.toUpperCase())) throw validation('lead-as-partner', 'the lead applicant is not its own partner', { field: 'partners' });
+  if (codes.length < rule.min || codes.length > rule.max) {
+    throw validation('partners-out-of-range', `a joint application names ${rule.min}–${rule.max} partners, not ${codes.length}`, { field: 'partners', min: rule.min, max: rule.max, count: codes.length });
+  }
+  if (codes.length > 0 && context?.partners === undefined) throw validation('context-required', 'the partners’ registry facts are required');
+  return codes.map((code) => {
+    const organisation = context?.partners?.find((p) => p.creditCode === code)?.organisation;
+    if (!organisation) throw validation('partner-not-registered', `${code} is not an organisation in the registry`, { field: 'partners', partner: code });
+    const kind = rule.kinds.find((k) => k === organisation.kind);
+    if (!kind) {
+      throw validation('partner-kind-not-eligible', `a partner is a ${rule.kinds.join(' or ')}, and ${code} is a ${organisation.kind}`, { field: 'partners', partner: code, eligible: rule.kinds });
+    }
+    return { org: code, kind };
+  });
+}
+
+/** Where the province designates from what it checked (withoutRecommendation), no city recommends. */
+function requireRecommendationStep(project: Project): void {
+  if (project.rules.withoutRecommendation) {
+    throw illegalState('no-recommendation-step', 'in this cycle the province designates from the applications it checked: no city recommends');
+  }
+}
+
+/** Where reviewers are assigned and the selection recorded: after the recommendation, or straight after the check without one. */
+function reviewable(project: Project): readonly ProjectStatus[] {
+  return project.rules.withoutRecommendation ? ['FormallyChecked', 'UnderReview'] : ['Recommended', 'UnderReview'];
 }
 
 /** A city's 人社局 recommends its 技工学校; its 教育局 every other school (domain.md §2). */
