@@ -145,8 +145,8 @@ describe('a program type added by configuration alone', () => {
     );
     const project = (await http.get(`/projects/${projectId}`, tokens.office)).body;
     expect(project.partners).toEqual([
-      { org: partnerA, kind: 'enterprise' },
-      { org: partnerB, kind: 'enterprise' },
+      { org: partnerA, kind: 'enterprise', name: '山西智造装备有限公司' },
+      { org: partnerB, kind: 'enterprise', name: '晋中数控科技有限公司' },
     ]);
     await accreditAfterConstruction(tokens, projectId, 'centre-school', 2027, CENTRES);
     expect((await http.get(`/projects/${projectId}`, tokens.office)).body).toMatchObject({ status: 'Accredited', programType: 'innovation-centre', partners: project.partners });

@@ -244,7 +244,7 @@ describe('local sign-in and browser sessions', () => {
       expect(session.body).toEqual({
         personId: FirstStart.ADMIN_ID,
         actor: { id: FirstStart.ADMIN_ID, role: 'office', org: OFFICE },
-        grants: [{ grantId: 'first-admin', kind: 'office-admin', projectId: null, role: 'office', org: OFFICE, orgName: '山西省教育厅', region: null }],
+        grants: [{ grantId: 'first-admin', kind: 'office-admin', projectId: null, role: 'office', org: OFFICE, orgName: '山西省教育厅', region: null, signsOff: false }],
         csrfToken: admin.csrf,
       });
       // Without the cookie, nobody is signed in.
@@ -560,7 +560,7 @@ describe('local sign-in and browser sessions', () => {
       const before = await call('GET', '/auth/session', { session: qian.session });
       expect(before.status).toBe(200);
       expect(before.body.actor).toEqual({ id: qian.personId, role: 'applicant', org: SCHOOL, region: '太原市' });
-      expect(before.body.grants).toEqual([{ grantId: qian.grantId, kind: 'school-admin', projectId: null, role: 'applicant', org: SCHOOL, orgName: '太原职业技术学院', region: '太原市' }]);
+      expect(before.body.grants).toEqual([{ grantId: qian.grantId, kind: 'school-admin', projectId: null, role: 'applicant', org: SCHOOL, orgName: '太原职业技术学院', region: '太原市', signsOff: false }]);
       const pat = await call('POST', '/auth/tokens', { session: qian.session, body: { name: '学校同步', grantId: qian.grantId } });
       expect(pat.status).toBe(201);
       expect((await call('GET', '/auth/session', { bearer: pat.body.token })).status).toBe(200);

@@ -24,7 +24,7 @@ export type DocumentRef = Schemas['DocumentRefDto'];
 export interface Session {
   readonly personId: string;
   readonly actor: { readonly id: string; readonly role: string; readonly org: string; readonly region?: string } | null;
-  readonly grants: readonly { readonly grantId: string; readonly kind: string; readonly projectId: string | null; readonly role: string; readonly org: string; readonly orgName: string | null; readonly region: string | null }[];
+  readonly grants: readonly { readonly grantId: string; readonly kind: string; readonly projectId: string | null; readonly role: string; readonly org: string; readonly orgName: string | null; readonly region: string | null; readonly signsOff: boolean }[];
   readonly csrfToken: string | null;
 }
 

@@ -104,7 +104,12 @@ export class ProjectsController {
     requireSeen(PROJECT_ACCESS, actor, state);
     const objectors = state.objections.length > 0 ? await this.objectorsOf(stream, revision, actor) : new Map<string, unknown>();
     reply.header('etag', etagOf(revision));
-    const names = { applicantName: this.people.organisationNames([state.applicantOrg]).get(state.applicantOrg) ?? null, cycleName: this.projectQueries.cycleName(state.cycleId) };
+    const named = this.people.organisationNames([state.applicantOrg, ...(state.partners ?? []).map((p) => p.org)]);
+    const names = {
+      applicantName: named.get(state.applicantOrg) ?? null,
+      cycleName: this.projectQueries.cycleName(state.cycleId),
+      ...(state.partners ? { partners: state.partners.map((p) => ({ ...p, name: named.get(p.org) ?? null })) } : {}),
+    };
     return { id, revision, ...state, ...names, objections: state.objections.map((o) => ({ ...o, objector: objectors.get(o.objectionId) })) };
   }
 

@@ -5,7 +5,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppConfig } from '../../config';
 import { requireAcceptablePassword } from '../../domain/accounts/password-policy';
 import { Actor } from '../../domain/messages';
-import { administers } from '../../domain/person/grants';
+import { administers, SIGN_OFF_GRANTS } from '../../domain/person/grants';
 import { requireOperation } from '../../domain/service.access';
 import { AccountStore } from '../accounts/account-store';
 import { FirstStart } from '../accounts/first-start.service';
@@ -195,6 +195,8 @@ export class SignInController {
         org: actor.org,
         orgName: (this.people.organisation(actor.org)?.name as string | undefined) ?? null,
         region: actor.region ?? null,
+        // Whether the grant signs the organisation's applications off (校长/法人), so the console offers to submit.
+        signsOff: SIGN_OFF_GRANTS.includes(kind),
       })),
       csrfToken: auth.session?.csrf ?? null,
     };

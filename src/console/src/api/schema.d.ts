@@ -2220,6 +2220,14 @@ export interface components {
         CycleRulesOverrideDto: {
             /** @description Annual reports are due on this month and day of the following year */
             annualReportDue?: components["schemas"]["MonthDayDto"];
+            /**
+             * @description The kinds of organisation that may lead an application; schools when left out
+             * @example [
+             *       "school",
+             *       "enterprise"
+             *     ]
+             */
+            applicantKinds?: ("school" | "enterprise" | "government")[];
             bans?: components["schemas"]["BanRulesDto"];
             /** @example 36 */
             constructionMonths?: number;
@@ -2252,6 +2260,8 @@ export interface components {
             midtermMinTasksPercent?: number;
             /** @example 3 */
             minReviewers?: number;
+            /** @description A joint application: the lead names partners of these kinds, between min and max; null: an applicant applies alone */
+            partners?: components["schemas"]["PartnerRulesDto"];
             /** @example 2 */
             perApplicantLimit?: number;
             /** @example 20 */
@@ -2276,6 +2286,11 @@ export interface components {
              * @example false
              */
             withoutConstruction?: boolean;
+            /**
+             * @description The province designates from the applications it checked: no city recommends, review follows the formal check
+             * @example false
+             */
+            withoutRecommendation?: boolean;
         };
         DeactivatePersonDto: {
             /** @example 离职 */
@@ -2331,6 +2346,13 @@ export interface components {
              */
             cycleId: string;
             /**
+             * @description A joint application’s partners besides the lead, by credit code, as the cycle’s partners rule allows
+             * @example [
+             *       "91140100MA0K000001"
+             *     ]
+             */
+            partners?: string[];
+            /**
              * @description Program type code in the catalog; must be the cycle’s
              * @example brand-major
              */
@@ -2348,6 +2370,13 @@ export interface components {
             title: string;
         };
         EditApplicationDto: {
+            /**
+             * @description Replaces a joint application’s partners (credit codes)
+             * @example [
+             *       "91140100MA0K000001"
+             *     ]
+             */
+            partners?: string[];
             /**
              * @description Replaces the subject; of the same kind, and a specialty group keeps its parent project
              * @example {
@@ -2531,7 +2560,7 @@ export interface components {
              * @example project-lead
              * @enum {string}
              */
-            kind: "office-admin" | "office-staff" | "bureau-clerk" | "school-admin" | "project-lead" | "liaison" | "school-head" | "enterprise-admin" | "expert" | "auditor";
+            kind: "office-admin" | "office-staff" | "bureau-clerk" | "school-admin" | "project-lead" | "liaison" | "school-head" | "enterprise-admin" | "government-admin" | "expert" | "auditor";
             /**
              * @description A lead or a liaison of one project only
              * @example 3f2b8c1e-0d7a-4f55-9a57-0a4f1e2c9b11
@@ -2768,7 +2797,7 @@ export interface components {
              * @example school
              * @enum {string}
              */
-            kind: "school" | "bureau" | "enterprise" | "office" | "department";
+            kind: "school" | "bureau" | "enterprise" | "government" | "office" | "department";
             /** @example 太原职业技术学院 */
             name: string;
             /**
@@ -2776,6 +2805,26 @@ export interface components {
              * @example 高职
              */
             schoolKind?: string;
+        };
+        PartnerRulesDto: {
+            /**
+             * @description The kinds of organisation a partner may be
+             * @example [
+             *       "school",
+             *       "enterprise"
+             *     ]
+             */
+            kinds: ("school" | "enterprise")[];
+            /**
+             * @description Most partners a joint application names besides its lead
+             * @example 10
+             */
+            max: number;
+            /**
+             * @description Fewest partners a joint application names besides its lead
+             * @example 1
+             */
+            min: number;
         };
         Problem: {
             /**
@@ -2904,7 +2953,7 @@ export interface components {
              * @example school
              * @enum {string}
              */
-            kind: "school" | "bureau" | "enterprise" | "office" | "department";
+            kind: "school" | "bureau" | "enterprise" | "government" | "office" | "department";
             /** @example 太原职业技术学院 */
             name: string;
             /** @example 新设立的高职院校 */
@@ -10078,7 +10127,7 @@ export interface operations {
                 /** @description A command's answered position: the query waits (bounded) until the read models include it */
                 after?: string;
                 city?: string;
-                kind?: "school" | "bureau" | "enterprise" | "office" | "department";
+                kind?: "school" | "bureau" | "enterprise" | "government" | "office" | "department";
                 /** @description At most 500 */
                 limit?: number;
                 /** @description At most 1000000 */

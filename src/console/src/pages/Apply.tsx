@@ -6,6 +6,8 @@ import { navigate } from '../navigation';
 import { attempt, fieldErrors, ProblemAlert, useLoad } from '../parts';
 import { beijingTime } from '../words';
 
+type CycleRules = Schemas['CycleRulesOverrideDto'];
+
 interface Cycle {
   readonly id: string;
   readonly programType: string;
@@ -118,13 +120,23 @@ export function Apply() {
   const parents = useLoad(async () => ((await call(service.GET('/projects', { params: { query: { programType: 'higher-college', limit: 100 } } }))) as unknown as { items: { id: string; title: string }[] }).items, []);
   const cycleId = Form.useWatch('cycleId', form) as string | undefined;
   const cycle = cycles.value?.find((c) => c.id === cycleId);
+  // A joint application names its partners, as many as the cycle's rules take.
+  const rules = useLoad(async () => (cycleId ? ((await call(service.GET('/cycles/{id}', { params: { path: { id: cycleId } } }))) as unknown as { rules: CycleRules }).rules : null), [cycleId]);
+  const partners = rules.value?.partners ?? null;
+  const partnersHint = partners ? t.partnersHint.replace('{min}', String(partners.min)).replace('{max}', String(partners.max)) : '';
   const kind = cycle ? (SUBJECT_KIND[cycle.programType] ?? 'school') : undefined;
 
-  const save = async (values: { cycleId: string; title: string; subject?: Record<string, unknown> }) => {
+  const save = async (values: { cycleId: string; title: string; subject?: Record<string, unknown>; partners?: string[] }) => {
     if (!cycle || !kind) return;
     setBusy(true);
     setProblem(null);
-    const body: Draft = { cycleId: cycle.id, programType: cycle.programType, title: values.title, subject: subjectOf(kind, values.subject) };
+    const body: Draft = {
+      cycleId: cycle.id,
+      programType: cycle.programType,
+      title: values.title,
+      subject: subjectOf(kind, values.subject),
+      ...(partners ? { partners: values.partners ?? [] } : {}),
+    };
     const drafted = await attempt(
       async () => {
         const answer = await service.POST('/projects', { body, headers: { 'idempotency-key': crypto.randomUUID() } });
@@ -162,6 +174,16 @@ export function Apply() {
               <Input maxLength={200} />
             </Form.Item>
             {kind && <SubjectFields kind={kind} parents={parents.value ?? []} tiers={(cycle?.tiers ?? []).map((x) => x.tier)} />}
+            {partners && (
+              <Form.Item
+                label={t.partners}
+                name="partners"
+                extra={partnersHint}
+                rules={[{ type: 'array', min: partners.min, max: partners.max, message: partnersHint }]}
+              >
+                <Select mode="tags" tokenSeparators={[',', '，', ' ']} open={false} suffixIcon={null} />
+              </Form.Item>
+            )}
             <Button type="primary" htmlType="submit" loading={busy}>
               {t.saveDraft}
             </Button>

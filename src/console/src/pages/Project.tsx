@@ -19,6 +19,7 @@ interface ProjectView {
   readonly subject: { readonly kind: string } & Record<string, unknown>;
   readonly documents: { readonly applicationForm: DocumentRef | null; readonly attachments: DocumentRef[] };
   readonly applicantName: string | null;
+  readonly partners?: readonly { readonly org: string; readonly kind: string; readonly name: string | null }[];
   readonly cycleName: string | null;
 }
 
@@ -42,7 +43,7 @@ export function Project({ id, session }: { id: string; session: Session }) {
   };
   const p = project.value;
   const role = session.actor?.role;
-  const isHead = session.grants.some((g) => g.kind === 'school-head' && g.org === p?.applicantOrg);
+  const isHead = session.grants.some((g) => g.signsOff && g.org === p?.applicantOrg);
 
   if (project.problem) return <ProblemAlert problem={project.problem} />;
   if (!p) return <Skeleton active />;
@@ -58,6 +59,9 @@ export function Project({ id, session }: { id: string; session: Session }) {
         <Descriptions.Item label={t.cycle}>{p.cycleName ?? p.cycleId}</Descriptions.Item>
         <Descriptions.Item label={t.applicant}>{p.applicantName ?? p.applicantOrg}</Descriptions.Item>
         <Descriptions.Item label={t.city}>{p.region}</Descriptions.Item>
+        {p.partners && p.partners.length > 0 && (
+          <Descriptions.Item label={t.partners}>{p.partners.map((partner) => partner.name ?? partner.org).join('、')}</Descriptions.Item>
+        )}
       </Descriptions>
       {role === 'applicant' && EDITABLE.includes(p.status) && (
         <>

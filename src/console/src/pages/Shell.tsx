@@ -10,7 +10,8 @@ function menuOf(session: Session, t: Messages): { key: string; label: string; hr
   const role = session.actor?.role;
   const org = session.actor?.org;
   const holds = (kinds: readonly string[]) => session.grants.some((g) => g.org === org && kinds.includes(g.kind));
-  const school = holds(['school-admin', 'project-lead', 'liaison', 'school-head']);
+  // A city government applies for its pilot as a school applies for its projects.
+  const school = holds(['school-admin', 'project-lead', 'liaison', 'school-head', 'government-admin']);
   const enterprise = holds(['enterprise-admin']);
   const page = (key: Page, label: string, id?: string) => ({ key, label, href: pathOf(key, id), go: () => navigate(key, id) });
   return [
