@@ -50,6 +50,7 @@ const actorsFor = (org: string): Record<Kind, Actor> => ({
 const PROJECT = {
   status: 'UnderReview',
   projectId: 'p-1',
+  rules: {},
   applicantOrg: 'school-a',
   region: '太原市',
   reviewers: [

@@ -1495,6 +1495,21 @@ describe('construction and evaluation (domain.md §4)', () => {
         ]);
     });
 
+    it('given a project rectified after its mid-term, when it is evaluated at the end, then the evaluation records the rectification and its outcome', () => {
+      const rectified = run(
+        [
+          command('OrderRectification', office, { findings: ['资金使用不规范'], deadline: '2027-12-31' }, at(days(SECONDARY).midterm)),
+          command('SubmitRectification', applicant, { report: REPORT }, at('2027-09-01')),
+          command('AcceptRectification', office, { reason: '整改到位' }, at('2027-09-10')),
+          command('SubmitFinalSelfAssessment', applicant, { report: REPORT }, at(days(SECONDARY).selfAssess)),
+        ],
+        history(SECONDARY, 'midterm'),
+      );
+      const ordered = rectified.find((e) => e.type === 'RectificationOrdered') as Extract<ProjectEvent, { type: 'RectificationOrdered' }>;
+      const [event] = given(projectDecider, rectified).when(evaluate(SECONDARY, '良')).then([expect.objectContaining({ type: 'FinalEvaluated' })] as never);
+      expect(event.data).toMatchObject({ outcome: 'passed', rectifications: [{ rectificationId: ordered.data.rectificationId, outcome: 'accepted' }] });
+    });
+
     it('a barring grade fails and bars the next cycle', () => {
       const [event] = given(projectDecider, history(SECONDARY, 'selfAssessed')).when(evaluate(SECONDARY, '差')).then([expect.objectContaining({ type: 'FinalEvaluated' })] as never);
       expect(event.data).toMatchObject({ outcome: 'failed', barsNextCycle: true, grade: '差' });

@@ -26,6 +26,9 @@ const rules = {
   course: { minClassHours: 32, minSemestersTaught: 2, serviceYears: 5 },
   reapplication: { identity: 'major' },
   withoutConstruction: false,
+  applicantKinds: ['school', 'enterprise'],
+  partners: { min: 1, max: 5, kinds: ['enterprise'] },
+  withoutRecommendation: true,
 };
 const shortlist = { shortlisted: [{ projectId: 'p1', tier: 'A' }], notSelected: [{ projectId: 'p2', reason: '评审得分未达入围线' }], reason: '评审会议纪要' };
 
@@ -49,6 +52,7 @@ const CASES: DtoCase[] = [
 const MORE_VALID: [DtoClass, object][] = [
   [dto.OpenCycleDto, cycle],
   [dto.OpenCycleDto, { ...cycle, rules: { reapplication: null } }],
+  [dto.OpenCycleDto, { ...cycle, rules: { partners: null } }],
   [dto.CloseWindowDto, {}],
   [dto.OpenNoticeDto, { startsOn: '2021-06-01' }],
   [dto.ApproveListDto, { projectIds: ['p1', 'p2'], reason: '立项' }],
@@ -67,6 +71,10 @@ const MORE_INVALID: [DtoClass, object, string][] = [
   [dto.OpenCycleDto, { ...cycle, rules: { midtermMinTasksPercent: 101 } }, 'rules.midtermMinTasksPercent'],
   [dto.OpenCycleDto, { ...cycle, rules: { formalCheckDays: 1.5 } }, 'rules.formalCheckDays'],
   [dto.OpenCycleDto, { ...cycle, rules: { reapplication: { identity: 'school' } } }, 'rules.reapplication.identity'],
+  [dto.OpenCycleDto, { ...cycle, rules: { applicantKinds: ['bureau'] } }, 'rules.applicantKinds'],
+  [dto.OpenCycleDto, { ...cycle, rules: { partners: { min: 1, max: 5, kinds: ['government'] } } }, 'rules.partners.kinds'],
+  [dto.OpenCycleDto, { ...cycle, rules: { partners: { min: 1, kinds: ['enterprise'] } } }, 'rules.partners.max'],
+  [dto.OpenCycleDto, { ...cycle, rules: { withoutRecommendation: 'yes' } }, 'rules.withoutRecommendation'],
   [dto.ShortlistDto, { ...shortlist, notSelected: [{ projectId: 'p2' }] }, 'notSelected.0.reason'],
   [dto.OpenNoticeDto, { startsOn: '2021-06-01', document: null }, 'document'],
   [dto.OpenNoticeDto, { startsOn: '2021-06-01', document: { ...doc, size: -1 } }, 'document.size'],
@@ -81,7 +89,7 @@ describe('cycle DTOs', () => {
     cases: CASES,
     moreValid: MORE_VALID,
     moreInvalid: MORE_INVALID,
-    nested: [dto.TierDto, dto.NoticeRuleDto, dto.MonthDayDto, dto.GradeScaleDto, dto.BanRulesDto, dto.SpecialtyGroupRulesDto, dto.CourseRulesDto, dto.ReapplicationRuleDto, dto.CycleRulesOverrideDto, dto.ShortlistEntryDto, dto.NotSelectedEntryDto],
+    nested: [dto.TierDto, dto.NoticeRuleDto, dto.MonthDayDto, dto.GradeScaleDto, dto.BanRulesDto, dto.SpecialtyGroupRulesDto, dto.CourseRulesDto, dto.ReapplicationRuleDto, dto.PartnerRulesDto, dto.CycleRulesOverrideDto, dto.ShortlistEntryDto, dto.NotSelectedEntryDto],
     omissible: [
       [dto.OpenNoticeDto, 'document'],
       [dto.ApproveListDto, 'document'],

@@ -99,6 +99,8 @@ const MORE_VALID: [DtoClass, object][] = [
   [dto.DraftApplicationDto, draft({ ...SUBJECTS.specialtyGroup, tier: undefined }, 'specialty-group')],
   [dto.DraftApplicationDto, draft(SUBJECTS.course, 'quality-course')],
   [dto.EditApplicationDto, { subject: SUBJECTS.course }],
+  [dto.DraftApplicationDto, { ...draft(SUBJECTS.school, 'innovation-centre'), partners: ['91140100MA0K000001', '91140100MA0K000002'] }],
+  [dto.EditApplicationDto, { partners: [] }],
   [dto.SubmitApplicationDto, { applicationForm: doc, declarations: { authenticity: doc, commitment: report } }],
   [dto.WithdrawApplicationDto, {}],
   [dto.FormalCheckDto, { result: 'passed' }],
@@ -117,6 +119,9 @@ const declarations = { authenticity: doc, commitment: report };
 /** Includes the malformed bodies the project decider used to judge: its shape is checked here, at the edge, and the decider relies on it. */
 const MORE_INVALID: [DtoClass, object, string | string[]][] = [
   [dto.DraftApplicationDto, { ...draft(SUBJECTS.major), projectId: 'chosen-by-client' }, 'projectId'],
+  [dto.DraftApplicationDto, { ...draft(SUBJECTS.school, 'innovation-centre'), partners: '91140100MA0K000001' }, 'partners'],
+  [dto.DraftApplicationDto, { ...draft(SUBJECTS.school, 'innovation-centre'), partners: null }, 'partners'],
+  [dto.EditApplicationDto, { partners: [''] }, 'partners'],
   [dto.DraftApplicationDto, { cycleId: 'brand-major-2021', programType: 'brand-major', title: '品牌专业' }, 'subject'],
   [dto.DraftApplicationDto, draft({ kind: 'college' }), 'subject.kind'],
   [dto.DraftApplicationDto, draft({ majorCode: '460301', majorName: '机电一体化技术' }), 'subject.kind'],
