@@ -11,6 +11,8 @@ export const SERVICE_OPERATIONS = {
   // The public uploads an objection's evidence, through the public pages' own route and limits.
   UploadDocument: ['applicant', 'recommender', 'reviewer', 'office', 'public'],
   ReadReactionFailures: ['office'],
+  // Reviewers' scores rank the applications before the decision: the office's and the auditors' to read.
+  ReadRanking: ['office', 'auditor'],
   RebuildReadModels: ['office'],
   MoveSimulatedClock: ['office'],
   EndOthersSessions: ['office'],
@@ -22,6 +24,7 @@ const REFUSED: Readonly<Record<ServiceOperation, string>> = {
   ReadAudit: 'the audit API is for auditors and the program office',
   UploadDocument: 'auditors read; they do not upload documents',
   ReadReactionFailures: 'the dead-letter view is the program office’s',
+  ReadRanking: 'the ranking by review scores is the program office’s and the auditors’',
   RebuildReadModels: 'only the program office rebuilds the read models',
   MoveSimulatedClock: 'only the program office moves the simulated clock',
   EndOthersSessions: 'only the program office lists and ends other people’s sessions',

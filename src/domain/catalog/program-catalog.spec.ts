@@ -157,6 +157,9 @@ describe('program catalog', () => {
     ['more partners required than allowed', {}, { partners: { min: 4, max: 2, kinds: ['enterprise'] } }, 'invalid-rules'],
     ['no partners allowed', {}, { partners: { min: 0, max: 0, kinds: ['enterprise'] } }, 'invalid-rules'],
     ['withoutRecommendation not a boolean', {}, { withoutRecommendation: 'yes' as never }, 'invalid-rules'],
+    ['a rubric whose maxima add up to 80', {}, { rubric: { dimensions: [{ name: '甲', indicators: [{ id: 'a', name: 'A', max: 80 }] }] } }, 'invalid-rubric'],
+    ['an aggregate rule it does not know', {}, { aggregate: 'median' as never }, 'invalid-rules'],
+    ['a cut-off above 100', {}, { cutOff: 101 }, 'invalid-rules'],
   ])('rejects a program type with %s', (_label, fields, rules, code) => {
     const candidate = { ...studio, ...fields, defaultRules: { ...studio.defaultRules, ...rules } } as ProjectProgramType;
     expect(errorOf(() => withProgramType(defaultCatalog, candidate))).toEqual({ kind: 'validation', code });

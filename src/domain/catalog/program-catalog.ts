@@ -1,6 +1,7 @@
 import { daysInMonth } from '../beijing-time';
 import { SCHOOL_KINDS } from '../organisation/organisation';
 import { notFound, validation } from '../errors';
+import { validateRubric } from './rubric';
 import { APPLICANT_KINDS, CycleRules, EnterpriseRules, GradeScale, NoticeUnit, PARTNER_KINDS } from './program-rules';
 
 /**
@@ -344,6 +345,13 @@ export function validateCycleRules(rules: CycleRules): void {
     if (rules[flag] !== undefined && typeof rules[flag] !== 'boolean') throw validation('invalid-rules', `${flag} is true or false`, { field: flag });
   }
   if (rules.applicantKinds !== undefined) kindsFrom('applicantKinds', rules.applicantKinds, APPLICANT_KINDS);
+  if (rules.rubric !== undefined && rules.rubric !== null) validateRubric(rules.rubric);
+  if (rules.aggregate !== undefined && rules.aggregate !== 'mean' && rules.aggregate !== 'trimmed-mean') {
+    throw validation('invalid-rules', 'aggregate is mean or trimmed-mean', { field: 'aggregate' });
+  }
+  if (rules.cutOff !== undefined && rules.cutOff !== null && !(typeof rules.cutOff === 'number' && rules.cutOff >= 0 && rules.cutOff <= 100)) {
+    throw validation('invalid-rules', 'cutOff is a score from 0 to 100, or null', { field: 'cutOff' });
+  }
   if (rules.partners !== undefined && rules.partners !== null) {
     kindsFrom('partners.kinds', rules.partners.kinds, PARTNER_KINDS);
     requireNonNegative('partners.min', rules.partners.min);

@@ -31,6 +31,31 @@ export interface GradeScale {
   readonly barring: readonly string[];
 }
 
+/**
+ * A scoring rubric (评分指标): indicators grouped by dimension. In a points rubric each indicator has a
+ * maximum (`max`), the maxima adding up to 100; in a weighted one each has a `weight` (percent, adding
+ * up to 100) and is scored 0–100. Either way a reviewer's total is on 0–100, as a single score is.
+ */
+export interface Rubric {
+  readonly dimensions: readonly RubricDimension[];
+}
+
+export interface RubricDimension {
+  readonly name: string;
+  readonly indicators: readonly RubricIndicator[];
+}
+
+export interface RubricIndicator {
+  /** Stable within the rubric: a reviewer's score names the indicator by it. */
+  readonly id: string;
+  readonly name: string;
+  readonly max?: number;
+  readonly weight?: number;
+}
+
+/** How the reviewers' totals make a project's score: their mean, or (at five or more) the mean without the highest and the lowest. */
+export type ScoreAggregate = 'mean' | 'trimmed-mean';
+
 export interface CycleRules {
   /** Most projects that may be approved in the cycle. The cycle's invariant. */
   readonly quota: number;
@@ -44,6 +69,12 @@ export interface CycleRules {
   readonly formalCheckDays: number;
   /** Fewest reviewers whose scores are needed before shortlisting. */
   readonly minReviewers: number;
+  /** The rubric reviewers score by, indicator by indicator. Absent or null: one score of 0–100 with comments. */
+  readonly rubric?: Rubric | null;
+  /** How reviewers' scores make the project's (absent: the mean). */
+  readonly aggregate?: ScoreAggregate;
+  /** The ranking's cut-off line: projects whose score is below it are marked so (absent or null: none). */
+  readonly cutOff?: number | null;
   readonly publicNotice: { readonly length: number; readonly unit: NoticeUnit };
   /** Days after approval by which the construction plan and task book are due. */
   readonly constructionPlanDueDays: number;

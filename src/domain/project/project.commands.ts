@@ -1,4 +1,5 @@
 import { CycleRules, PartnerKind } from '../catalog/program-rules';
+import type { IndicatorScore } from '../catalog/rubric';
 import { Command, DocumentRef, Role } from '../messages';
 import type { RegisteredOrganisation } from '../organisation/organisation';
 import type { ProjectStatus } from './project.events';
@@ -243,15 +244,17 @@ export interface AssignReviewerData {
   readonly declaredRelations: readonly string[];
 }
 
+/** A single score (0–100) where the cycle has no rubric; a score of each indicator of its rubric where it has one. */
 export interface ScoreReviewData {
-  /** 0–100. */
-  readonly score: number;
+  readonly score?: number;
+  readonly indicators?: readonly IndicatorScore[];
   readonly comments: string;
 }
 
 export interface CorrectScoreData {
   readonly reviewerId: string;
-  readonly score: number;
+  readonly score?: number;
+  readonly indicators?: readonly IndicatorScore[];
   readonly reason: string;
 }
 

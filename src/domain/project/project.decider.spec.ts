@@ -1931,3 +1931,54 @@ describe('programs of other shapes, by their rules (domain.md §1)', () => {
     });
   });
 });
+
+// ---------------------------------------------------------------------------------------------
+
+describe('review by rubric (评分指标)', () => {
+  const RUBRIC = {
+    dimensions: [
+      { name: '建设基础', indicators: [{ id: 'basis', name: '办学基础', max: 40 }] },
+      { name: '建设方案', indicators: [{ id: 'goals', name: '目标任务', max: 35 }, { id: 'funds', name: '经费保障', max: 25 }] },
+    ],
+  };
+  const SCORED = program('brand-major', BRAND.subject, { ...BRAND.rules, rubric: RUBRIC, aggregate: 'trimmed-mean' });
+  const indicators = (basis: number, goals: number, funds: number) => [
+    { id: 'basis', score: basis, comment: '基础较好' },
+    { id: 'goals', score: goals },
+    { id: 'funds', score: funds },
+  ];
+  const assigned = () => history(SCORED, 'reviewers');
+  const score = (data: CommandOf<'ScoreReview'>['data'], n = 1) => command('ScoreReview', reviewer(n), data, at(D.score));
+
+  it('given a cycle with a rubric, when a reviewer scores each indicator, then the score is their total and the event keeps each one', () => {
+    const [event] = given(projectDecider, assigned())
+      .when(score({ indicators: indicators(36, 30.5, 20), comments: '总体良好' }))
+      .then([expect.objectContaining({ type: 'ReviewScored' })]);
+    expect(event.data).toMatchObject({ score: 86.5, indicators: [{ id: 'basis', score: 36, comment: '基础较好' }, { id: 'goals', score: 30.5 }, { id: 'funds', score: 20 }] });
+    expect(stateOf([...assigned(), event]).reviewers[0]).toMatchObject({ score: 86.5, indicators: indicators(36, 30.5, 20) });
+  });
+
+  it.each([
+    ['no indicators, only a score', { score: 80, comments: '好' }, 'indicators-required'],
+    ['a total that is not the indicators’', { score: 90, indicators: indicators(36, 30, 20), comments: '好' }, 'score-mismatch'],
+    ['an indicator above its maximum', { indicators: indicators(41, 30, 20), comments: '好' }, 'indicator-score-out-of-range'],
+  ])('given a cycle with a rubric, when a reviewer scores with %s, then 400', (_what, data, code) => {
+    given(projectDecider, assigned()).when(score(data)).thenThrows(code, 'validation');
+  });
+
+  it('given a cycle without a rubric, when a reviewer sends indicators, then 400 no-rubric; without a score, 400 score-required', () => {
+    given(projectDecider, history(BRAND, 'reviewers')).when(score({ indicators: indicators(1, 1, 1), comments: '好' })).thenThrows('no-rubric', 'validation');
+    given(projectDecider, history(BRAND, 'reviewers')).when(score({ comments: '好' })).thenThrows('score-required', 'validation');
+  });
+
+  it('given a rubric score, when the office corrects it with the indicators and a reason, then the correction records both totals and the indicators', () => {
+    const scored = run([score({ indicators: indicators(36, 30, 20), comments: '好' })], assigned());
+    const [event] = given(projectDecider, scored)
+      .when(command('CorrectScore', office, { reviewerId: 'r1', indicators: indicators(36, 30, 22), reason: '分项合计有误' }, at(D.score)))
+      .then([expect.objectContaining({ type: 'ReviewScoreCorrected' })]);
+    expect(event.data).toMatchObject({ previousScore: 86, score: 88, reason: '分项合计有误', indicators: indicators(36, 30, 22) });
+    given(projectDecider, scored)
+      .when(command('CorrectScore', office, { reviewerId: 'r1', indicators: indicators(36, 30, 20), reason: '复核' }, at(D.score)))
+      .thenThrows('score-unchanged', 'validation');
+  });
+});

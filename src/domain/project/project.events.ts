@@ -1,4 +1,5 @@
 import { CycleRules, GradeScale } from '../catalog/program-rules';
+import type { IndicatorScore } from '../catalog/rubric';
 import { DocumentRef, Event } from '../messages';
 import type { FormalCheckResult, MidtermFindings, Partner, ProjectSubject, RevocationReason } from './project.commands';
 
@@ -163,7 +164,10 @@ export type ReviewScored = Event<
   Decided & {
     readonly reviewerId: string;
     readonly reviewerOrg: string;
+    /** The reviewer's total, 0–100: the rubric's sum where the cycle has one. */
     readonly score: number;
+    /** The score of each indicator of the cycle's rubric (absent without one). */
+    readonly indicators?: readonly IndicatorScore[];
     readonly comments: string;
     readonly scoredAt: string;
   }
@@ -175,6 +179,8 @@ export type ReviewScoreCorrected = Event<
     readonly reviewerId: string;
     readonly previousScore: number;
     readonly score: number;
+    /** The corrected score of each indicator of the cycle's rubric (absent without one). */
+    readonly indicators?: readonly IndicatorScore[];
     readonly reason: string;
     readonly correctedAt: string;
   }

@@ -1,6 +1,7 @@
 import { chinaDateOf } from '../beijing-time';
 import { CycleRules } from '../catalog/program-rules';
 import { DocumentRef } from '../messages';
+import type { IndicatorScore } from '../catalog/rubric';
 import { Partner, ProjectSubject } from './project.commands';
 import { PROJECT_STATUSES, ProjectEvent, ProjectStatus } from './project.events';
 
@@ -14,6 +15,8 @@ export interface ProjectReviewer {
   readonly reviewerOrg: string;
   readonly recused: boolean;
   readonly score: number | null;
+  /** The indicators' scores behind `score`, in a cycle with a rubric. */
+  readonly indicators?: readonly IndicatorScore[];
 }
 
 export interface ProjectObjection {
@@ -167,8 +170,10 @@ export function evolveProject(state: ProjectState, event: ProjectEvent): Project
     case 'ReviewerRecused':
       return { ...p, reviewers: p.reviewers.map((r) => (r.reviewerId === event.data.reviewerId ? { ...r, recused: true } : r)) };
     case 'ReviewScored':
-    case 'ReviewScoreCorrected':
-      return { ...p, reviewers: p.reviewers.map((r) => (r.reviewerId === event.data.reviewerId ? { ...r, score: event.data.score } : r)) };
+    case 'ReviewScoreCorrected': {
+      const { reviewerId, score, indicators } = event.data;
+      return { ...p, reviewers: p.reviewers.map((r) => (r.reviewerId === reviewerId ? { ...r, score, ...(indicators ? { indicators } : {}) } : r)) };
+    }
     case 'SelectionRecorded': {
       const { cycleDecisionId, outcome, tier } = event.data;
       return { ...p, status: outcome === 'shortlisted' ? 'Shortlisted' : 'NotSelected', selection: { cycleDecisionId, outcome, tier } };

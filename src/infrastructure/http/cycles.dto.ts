@@ -3,7 +3,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { APPLICANT_KINDS, ApplicantKind, PARTNER_KINDS, PartnerKind } from '../../domain/catalog/program-rules';
 import { SCHOOL_KINDS, SchoolKind } from '../../domain/organisation/organisation';
-import { Count, DateOnly, DocumentRefDto, Instant, Nested, Omissible, Text } from './dto-support';
+import { Count, DateOnly, Decimal, DocumentRefDto, Instant, Nested, Omissible, Text } from './dto-support';
 
 export class TierDto {
   @Text('A', { max: 20 })
@@ -113,6 +113,40 @@ export class ReapplicationRuleDto {
   identity!: 'major' | 'course';
 }
 
+export class RubricIndicatorDto {
+  @Matches(/^[a-z0-9][a-z0-9-]{0,63}$/, { message: 'id must be lowercase letters, digits and dashes (at most 64)' })
+  @ApiProperty({ example: 'goals', description: 'Stable within the rubric: a reviewer’s score names the indicator by it' })
+  id!: string;
+
+  @Text('建设目标与区域产业契合度', { max: 200 })
+  name!: string;
+
+  @Decimal(20, { optional: true, min: 0, max: 100, decimals: 2, description: 'A points rubric: the indicator’s maximum (the maxima add up to 100)' })
+  max?: number;
+
+  @Decimal(20, { optional: true, min: 0, max: 100, decimals: 2, description: 'A weighted rubric: the indicator’s weight in percent (the weights add up to 100), scored 0–100' })
+  weight?: number;
+}
+
+export class RubricDimensionDto {
+  @Text('建设基础', { max: 200 })
+  name!: string;
+
+  @Nested(() => RubricIndicatorDto, { isArray: true })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(50)
+  indicators!: RubricIndicatorDto[];
+}
+
+export class RubricDto {
+  @Nested(() => RubricDimensionDto, { isArray: true, description: 'Indicators grouped by dimension' })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(20)
+  dimensions!: RubricDimensionDto[];
+}
+
 /** Overrides of the program type's default rules, any of them; what is left out keeps the catalog's default. */
 export class CycleRulesOverrideDto {
   @Count(200, { optional: true, min: 1, max: 100_000 })
@@ -175,6 +209,17 @@ export class CycleRulesOverrideDto {
 
   @Nested(() => ReapplicationRuleDto, { optional: true, description: 'A selected major or course may not apply again, one not selected only saying what changed; null: no such rule' })
   reapplication?: ReapplicationRuleDto | null;
+
+  @Nested(() => RubricDto, { optional: true, description: 'The rubric reviewers score by, indicator by indicator; null: one score of 0–100' })
+  rubric?: RubricDto | null;
+
+  @ApiPropertyOptional({ enum: ['mean', 'trimmed-mean'], example: 'trimmed-mean', description: 'How reviewers’ scores make the project’s: the mean, or at five or more the mean without the highest and the lowest' })
+  @IsOptional()
+  @IsIn(['mean', 'trimmed-mean'])
+  aggregate?: 'mean' | 'trimmed-mean';
+
+  @Decimal(60, { optional: true, min: 0, max: 100, decimals: 2, description: 'The ranking’s cut-off line; null: none' })
+  cutOff?: number | null;
 
   @Kinds('schoolKinds', SCHOOL_KINDS, { optional: true, example: ['中职', '技工学校'], description: 'The kinds of school that may apply' })
   schoolKinds?: SchoolKind[];

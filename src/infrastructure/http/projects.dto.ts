@@ -245,9 +245,25 @@ export class DeclareConflictDto {
   reason!: string;
 }
 
-export class ScoreReviewDto {
-  @Decimal(86.5, { min: 0, max: 100, decimals: 2 })
+export class IndicatorScoreDto {
+  @Text('goals', { max: 64, description: 'The indicator’s id in the cycle’s rubric' })
+  id!: string;
+
+  @Decimal(18.5, { min: 0, max: 100, decimals: 2, description: 'From 0 to the indicator’s maximum (points rubric) or to 100 (weighted rubric)' })
   score!: number;
+
+  @Text('目标与区域产业契合', { optional: true, max: 2000 })
+  comment?: string;
+}
+
+export class ScoreReviewDto {
+  @Decimal(86.5, { optional: true, min: 0, max: 100, decimals: 2, description: 'The one score of a cycle without a rubric; with a rubric, the indicators’ total if given' })
+  score?: number;
+
+  @Omissible(Nested(() => IndicatorScoreDto, { isArray: true, description: 'A score of each indicator of the cycle’s rubric, each once' }))
+  @IsArray()
+  @ArrayMaxSize(100)
+  indicators?: IndicatorScoreDto[];
 
   @Text('建设目标明确，校企合作基础较好，实训条件需进一步完善')
   comments!: string;
@@ -257,8 +273,13 @@ export class CorrectScoreDto {
   @Text('expert-0427', { max: 100, description: 'The reviewer whose score is corrected' })
   reviewerId!: string;
 
-  @Decimal(88, { min: 0, max: 100, decimals: 2 })
-  score!: number;
+  @Decimal(88, { optional: true, min: 0, max: 100, decimals: 2, description: 'The corrected score of a cycle without a rubric' })
+  score?: number;
+
+  @Omissible(Nested(() => IndicatorScoreDto, { isArray: true, description: 'The corrected score of each indicator, in a cycle with a rubric' }))
+  @IsArray()
+  @ArrayMaxSize(100)
+  indicators?: IndicatorScoreDto[];
 
   @Text('评分表分项合计有误，经专家确认更正')
   reason!: string;

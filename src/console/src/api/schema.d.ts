@@ -529,6 +529,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/cycles/{id}/ranking": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A cycle's applications ranked by review score under its aggregate rule, with the quota's places and the cut-off line — office, auditor */
+        get: operations["ReadModelsController_ranking"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/cycles/{id}/remove-from-list": {
         parameters: {
             query?: never;
@@ -2167,6 +2184,8 @@ export interface components {
             taskBook: components["schemas"]["DocumentRefDto"];
         };
         CorrectScoreDto: {
+            /** @description The corrected score of each indicator, in a cycle with a rubric */
+            indicators?: components["schemas"]["IndicatorScoreDto"][];
             /** @example 评分表分项合计有误，经专家确认更正 */
             reason: string;
             /**
@@ -2174,8 +2193,11 @@ export interface components {
              * @example expert-0427
              */
             reviewerId: string;
-            /** @example 88 */
-            score: number;
+            /**
+             * @description The corrected score of a cycle without a rubric
+             * @example 88
+             */
+            score?: number;
         };
         CourseRulesDto: {
             /** @example 32 */
@@ -2218,6 +2240,12 @@ export interface components {
             summary: string;
         };
         CycleRulesOverrideDto: {
+            /**
+             * @description How reviewers’ scores make the project’s: the mean, or at five or more the mean without the highest and the lowest
+             * @example trimmed-mean
+             * @enum {string}
+             */
+            aggregate?: "mean" | "trimmed-mean";
             /** @description Annual reports are due on this month and day of the following year */
             annualReportDue?: components["schemas"]["MonthDayDto"];
             /**
@@ -2237,6 +2265,11 @@ export interface components {
              */
             constructionPlanDueDays?: number;
             course?: components["schemas"]["CourseRulesDto"];
+            /**
+             * @description The ranking’s cut-off line; null: none
+             * @example 60
+             */
+            cutOff?: Record<string, never>;
             /**
              * @description Days after the window closes for the formal checks
              * @example 28
@@ -2271,6 +2304,8 @@ export interface components {
             quota?: number;
             /** @description A selected major or course may not apply again, one not selected only saying what changed; null: no such rule */
             reapplication?: components["schemas"]["ReapplicationRuleDto"];
+            /** @description The rubric reviewers score by, indicator by indicator; null: one score of 0–100 */
+            rubric?: components["schemas"]["RubricDto"];
             /**
              * @description The kinds of school that may apply
              * @example [
@@ -2574,6 +2609,20 @@ export interface components {
             reason?: string;
             /** @description At most 5000 rows; one bad row refuses them all, with every row’s problems */
             rows: components["schemas"]["OrganisationInputDto"][];
+        };
+        IndicatorScoreDto: {
+            /** @example 目标与区域产业契合 */
+            comment?: string;
+            /**
+             * @description The indicator’s id in the cycle’s rubric
+             * @example goals
+             */
+            id: string;
+            /**
+             * @description From 0 to the indicator’s maximum (points rubric) or to 100 (weighted rubric)
+             * @example 18.5
+             */
+            score: number;
         };
         JointReviewDto: {
             /**
@@ -3041,6 +3090,34 @@ export interface components {
              */
             reason: "fraud" | "major-violation" | "failed-rectification" | "failed-acceptance" | "ceased-to-exist" | "obligations-breached" | "upheld-objection";
         };
+        RubricDimensionDto: {
+            indicators: components["schemas"]["RubricIndicatorDto"][];
+            /** @example 建设基础 */
+            name: string;
+        };
+        RubricDto: {
+            /** @description Indicators grouped by dimension */
+            dimensions: components["schemas"]["RubricDimensionDto"][];
+        };
+        RubricIndicatorDto: {
+            /**
+             * @description Stable within the rubric: a reviewer’s score names the indicator by it
+             * @example goals
+             */
+            id: string;
+            /**
+             * @description A points rubric: the indicator’s maximum (the maxima add up to 100)
+             * @example 20
+             */
+            max?: number;
+            /** @example 建设目标与区域产业契合度 */
+            name: string;
+            /**
+             * @description A weighted rubric: the indicator’s weight in percent (the weights add up to 100), scored 0–100
+             * @example 20
+             */
+            weight?: number;
+        };
         SchoolSubjectDto: {
             /**
              * @description The applying school or college itself (高水平中职, 高水平高职) (enum property replaced by openapi-typescript)
@@ -3051,8 +3128,13 @@ export interface components {
         ScoreReviewDto: {
             /** @example 建设目标明确，校企合作基础较好，实训条件需进一步完善 */
             comments: string;
-            /** @example 86.5 */
-            score: number;
+            /** @description A score of each indicator of the cycle’s rubric, each once */
+            indicators?: components["schemas"]["IndicatorScoreDto"][];
+            /**
+             * @description The one score of a cycle without a rubric; with a rubric, the indicators’ total if given
+             * @example 86.5
+             */
+            score?: number;
         };
         SetUpDto: {
             /** @example admin */
@@ -5528,6 +5610,88 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "status": 415,
                      *       "code": "unsupported-media-type",
+                     *       "title": "",
+                     *       "detail": ""
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ReadModelsController_ranking: {
+        parameters: {
+            query?: {
+                /** @description A command's answered position: the query waits (bounded) until the read models include it */
+                after?: string;
+                /** @description At most 500 */
+                limit?: number;
+                /** @description At most 1000000 */
+                offset?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description The request is malformed or does not validate */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "status": 400,
+                     *       "code": "validation-failed",
+                     *       "title": "",
+                     *       "detail": ""
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "status": 401,
+                     *       "code": "unauthenticated",
+                     *       "title": "",
+                     *       "detail": ""
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "status": 404,
+                     *       "code": "project-not-found",
                      *       "title": "",
                      *       "detail": ""
                      *     }

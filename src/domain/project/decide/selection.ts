@@ -1,5 +1,6 @@
 import { addCalendarDays, chinaDateOf, chinaEndOfDay } from '../../beijing-time';
 import { CycleRules } from '../../catalog/program-rules';
+import { IndicatorScore, scoreByRubric } from '../../catalog/rubric';
 import { isText, own, text, texts } from '../../checks';
 import { forbidden, illegalState, notFound, validation } from '../../errors';
 import {
@@ -293,13 +294,15 @@ export function scoreReview(command: ScoreReview, project: Project): ProjectEven
   requireStatus(command, project, ['UnderReview']);
   const reviewer = assignedReviewer(project, command.actor.id);
   if (reviewer.score !== null) throw illegalState('already-scored', 'each reviewer scores once; the office corrects a score');
+  const { score, indicators } = scoreUnder(project.rules, command.data);
   return [
     {
       type: 'ReviewScored',
       data: {
         reviewerId: reviewer.reviewerId,
         reviewerOrg: reviewer.reviewerOrg,
-        score: scoreOf(command.data.score),
+        score,
+        ...(indicators ? { indicators } : {}),
         comments: text(command.data.comments, 'comments-required', 'comments'),
         scoredAt: now,
         rulesVersion,
@@ -314,8 +317,8 @@ export function correctScore(command: CorrectScore, project: Project): ProjectEv
   requireStatus(command, project, ['UnderReview']);
   const reviewer = project.reviewers.find((r) => r.reviewerId === command.data.reviewerId);
   if (!reviewer || reviewer.score === null) throw notFound('score-not-found', 'the reviewer has not scored this project');
-  const score = scoreOf(command.data.score);
-  if (score === reviewer.score) throw validation('score-unchanged', 'the correction gives the same score');
+  const { score, indicators } = scoreUnder(project.rules, command.data);
+  if (score === reviewer.score && JSON.stringify(indicators) === JSON.stringify(reviewer.indicators)) throw validation('score-unchanged', 'the correction gives the same score');
   return [
     {
       type: 'ReviewScoreCorrected',
@@ -323,6 +326,7 @@ export function correctScore(command: CorrectScore, project: Project): ProjectEv
         reviewerId: reviewer.reviewerId,
         previousScore: reviewer.score,
         score,
+        ...(indicators ? { indicators } : {}),
         reason: text(command.data.reason, 'reason-required', 'the reason'),
         correctedAt: now,
         rulesVersion,
@@ -689,10 +693,20 @@ function subjectOf(s: ProjectSubject, programType: string, rules: CycleRules): P
   }
 }
 
-const scoreOf = (value: number): number => {
-  if (value < 0 || value > 100) throw validation('invalid-score', 'a score is from 0 to 100');
-  return value;
-};
+/** A reviewer's score under the cycle's rules: the rubric's total of its indicators, or one score of 0–100. */
+function scoreUnder(rules: CycleRules, data: { readonly score?: number; readonly indicators?: readonly IndicatorScore[] }): { score: number; indicators?: readonly IndicatorScore[] } {
+  if (rules.rubric) {
+    const { total, indicators } = scoreByRubric(rules.rubric, data.indicators);
+    if (data.score !== undefined && data.score !== total) {
+      throw validation('score-mismatch', `the indicators add up to ${total}, not ${data.score}`, { field: 'score', total });
+    }
+    return { score: total, indicators };
+  }
+  if (data.indicators !== undefined) throw validation('no-rubric', 'this cycle has no rubric: give one score of 0–100', { field: 'indicators' });
+  if (data.score === undefined) throw validation('score-required', 'the score is required', { field: 'score' });
+  if (data.score < 0 || data.score > 100) throw validation('invalid-score', 'a score is from 0 to 100', { field: 'score' });
+  return { score: data.score };
+}
 
 function assignedReviewer(project: Project, reviewerId: string): ProjectReviewer {
   const reviewer = project.reviewers.find((r) => r.reviewerId === reviewerId) as ProjectReviewer;

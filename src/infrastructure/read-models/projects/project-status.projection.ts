@@ -1,5 +1,6 @@
 import { Project, projectDecider, ProjectState } from '../../../domain/project/project.decider';
 import { subjectIdentity } from '../../../domain/project/decide/selection';
+import { aggregateScore } from '../../../domain/catalog/rubric';
 import { foldedStateProjection, RowValues } from '../../projections/folded-state.projection';
 
 /** The obligations the project missed and has not made up, as the deadline events recorded them. */
@@ -10,6 +11,9 @@ const overdueOf = (state: Project): string[] => [
   ...state.rectifications.filter((r) => r.overdue && r.outcome === 'open').map((r) => `rectification ${r.rectificationId}`),
 ];
 
+/** The scores of the reviewers who did not recuse. */
+const totalsOf = (state: Project): number[] => state.reviewers.filter((r) => !r.recused && r.score !== null).map((r) => r.score as number);
+
 const tierOf = (state: Project) => state.selection?.tier ?? (state.subject.kind === 'specialty-group' ? (state.subject.tier ?? null) : null);
 
 /**
@@ -19,7 +23,8 @@ const tierOf = (state: Project) => state.selection?.tier ?? (state.subject.kind 
 export const projectStatusProjection = foldedStateProjection({
   name: 'project-status',
   // 6: the barring grade of a final evaluation and when it was given; the subject's identity across batches.
-  version: 6,
+  // 7: the review's score under the cycle's aggregate rule, the number of scores, and the cycle's cut-off line (the ranking).
+  version: 7,
   category: 'project',
   decider: projectDecider,
   table: 'project_status',
@@ -44,6 +49,9 @@ export const projectStatusProjection = foldedStateProjection({
     barring_grade: 'TEXT',
     barred_since: 'TEXT',
     subject_identity: 'TEXT',
+    review_score: 'REAL',
+    review_count: 'INTEGER',
+    cut_off: 'REAL',
     last_decision: 'TEXT',
     last_reason: 'TEXT',
     last_decided_at: 'TEXT',
@@ -66,6 +74,7 @@ export const projectStatusProjection = foldedStateProjection({
     'overdue',
     'approved_on',
     'open_objections',
+    'cycle_id, review_score',
   ],
   row: (state: ProjectState, event): RowValues => {
     if (state.status === 'None') return { status: 'None' };
@@ -92,6 +101,9 @@ export const projectStatusProjection = foldedStateProjection({
       barring_grade: state.barring?.grade ?? null,
       barred_since: state.barring?.evaluatedAt ?? null,
       subject_identity: state.rules.reapplication ? subjectIdentity(state.subject, state.rules.reapplication.identity) : null,
+      review_score: aggregateScore(totalsOf(state), state.rules.aggregate),
+      review_count: totalsOf(state).length,
+      cut_off: state.rules.cutOff ?? null,
       last_decision: event.type,
       last_reason: typeof reason === 'string' ? reason : Array.isArray(reason) ? reason.join('; ') : null,
       last_decided_at: String(event.metadata.recordedAt ?? ''),

@@ -196,6 +196,32 @@ export class ProjectQueries {
     ) as { approved: number; accredited: number; revoked: number };
   }
 
+  /**
+   * A cycle's applications ranked by their review score (highest first; those without a score last),
+   * with a shared rank for equal scores, whether each falls within the quota's places and whether it is
+   * below the cycle's cut-off line.
+   */
+  ranking(cycleId: string, quota: number): { cutOff: number | null; items: Record<string, unknown>[] } {
+    const rows = read('project_status', () =>
+      this.readModels.db
+        .prepare(
+          `SELECT p.id AS projectId, p.title, p.applicant_org AS applicantOrg, o.name AS applicantName, p.region, p.status, p.tier,
+             p.review_score AS score, p.review_count AS scores, p.cut_off AS cutOff
+           FROM project_status p LEFT JOIN organisations o ON o.credit_code = p.applicant_org
+           WHERE p.cycle_id = ? AND p.status != 'None' ORDER BY p.review_score IS NULL, p.review_score DESC, p.id`,
+        )
+        .all(cycleId),
+    ) as { projectId: string; score: number | null; cutOff: number | null }[];
+    const cutOff = rows[0]?.cutOff ?? null;
+    let rank = 0;
+    const items = rows.map(({ cutOff: _, ...row }, index) => {
+      if (row.score !== null && (index === 0 || rows[index - 1].score !== row.score)) rank = index + 1;
+      const ranked = row.score === null ? null : rank;
+      return { ...row, rank: ranked, withinQuota: ranked !== null && ranked <= quota, belowCutOff: cutOff !== null && row.score !== null && row.score < cutOff };
+    });
+    return { cutOff, items };
+  }
+
   perStage(cycleId: string): Record<string, number> {
     const stages = read('project_status', () =>
       this.readModels.db.prepare('SELECT status, count(*) AS n FROM project_status WHERE cycle_id = ? GROUP BY status ORDER BY status').all(cycleId),
