@@ -4,6 +4,8 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { DecideProgramHandler } from './application/program.commands';
+import { DecideFundsHandler } from './application/funding.commands';
+import { FundingController } from './infrastructure/http/funding.controller';
 import { CALENDAR } from './application/calendar';
 import { CATALOG } from './application/catalog';
 import { Clock, CLOCK } from './application/clock';
@@ -61,6 +63,7 @@ export class AppModule {
         HealthController,
         DocumentsController,
         CyclesController,
+        FundingController,
         ProgramsController,
         ProjectsController,
         EnterprisesController,
@@ -81,6 +84,7 @@ export class AppModule {
         { provide: FoldedStreams, useFactory: (store: EventStore) => new FoldedStreams(store), inject: [EVENT_STORE] },
         DecideCycleHandler,
         DecideProgramHandler,
+        DecideFundsHandler,
         DecideRegistryHandler,
         DecidePersonHandler,
         PeopleQueries,

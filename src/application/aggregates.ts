@@ -1,4 +1,5 @@
 import { enterpriseDecider } from '../domain/enterprise/enterprise.decider';
+import { fundsDecider } from '../domain/funding/funding.decider';
 import { registryDecider } from '../domain/organisation/registry.decider';
 import { personDecider } from '../domain/person/person.decider';
 import { programDecider } from '../domain/program/program.decider';
@@ -9,6 +10,7 @@ import { projectDecider } from '../domain/project/project.decider';
 export const DECIDERS = {
   program: programDecider,
   cycle: programCycleDecider,
+  funds: fundsDecider,
   project: projectDecider,
   enterprise: enterpriseDecider,
   registry: registryDecider,

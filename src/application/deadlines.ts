@@ -385,7 +385,31 @@ export const constructionPeriodEnd: DeadlineRule<ProjectEvent> = {
   settledBy: ['invalid-transition'],
 };
 
-export const projectDeadlineRules: readonly DeadlineRule[] = [constructionPlanDue, projectAnnualReportDue, courseUpdateDue, rectificationDue, constructionPeriodEnd];
+const FUND_RECOVERY = 'fund-recovery';
+
+/** A recovery of funds is due by its deadline, a Beijing date: overdue from the next day unless the money is all back. */
+export const fundRecoveryDue: DeadlineRule<ProjectEvent> = {
+  category: 'project',
+  kind: 'fund-recovery-due',
+  derive: (event) => {
+    switch (event.type) {
+      case 'FundRecoveryOrdered': {
+        const { amount, deadline, rulesVersion } = event.data;
+        return [set(FUND_RECOVERY, chinaEndOfDay(deadline), `project.fund-recovery: ${amount} yuan due back by ${deadline} (rules ${rulesVersion})`)];
+      }
+      case 'FundsRecovered':
+        return event.data.complete ? [clear(FUND_RECOVERY)] : [];
+      case 'FundRecoveryOverdue':
+        return [clear(FUND_RECOVERY)];
+      default:
+        return [];
+    }
+  },
+  command: () => ({ type: 'RecordFundRecoveryOverdue', data: {} }),
+  settledBy: ['recovery-complete', 'recovery-already-overdue'],
+};
+
+export const projectDeadlineRules: readonly DeadlineRule[] = [constructionPlanDue, projectAnnualReportDue, courseUpdateDue, rectificationDue, constructionPeriodEnd, fundRecoveryDue];
 
 /** Every rule the service runs. */
 /** Every deadline rule, under the configured catalog. */

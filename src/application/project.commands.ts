@@ -4,6 +4,7 @@ import { ProgramCycleState, programCycleDecider } from '../domain/program-cycle/
 import { ApplicantBan, EarlierApplication, ProjectCommand, ProjectContext, ProjectCycleFacts, ProjectSubject } from '../domain/project/project.commands';
 import { subjectIdentity } from '../domain/project/decide/selection';
 import { personDecider } from '../domain/person/person.decider';
+import { disbursedTo, fundsDecider } from '../domain/funding/funding.decider';
 import { SIGN_OFF_GRANTS } from '../domain/person/grants';
 import { projectDecider, ProjectState } from '../domain/project/project.decider';
 import { notFound } from '../domain/errors';
@@ -13,7 +14,7 @@ import { Clock, CLOCK } from './clock';
 import { CROSS_STREAM_EFFECTS, CrossStreamEffects } from './cross-stream-effects';
 import { FoldedStreams } from './folded-streams';
 import { CommandContext, CommandOutcome, CommandRequest, contextOf, handleCommand, readState } from './handle-command';
-import { cycleStream, personStream, projectStream } from './streams';
+import { cycleStream, fundsStream, personStream, projectStream } from './streams';
 import { registered } from './registry';
 
 /** A project command as a client sends it: the type and its data; context, actor and time are the service's. */
@@ -229,6 +230,11 @@ export class DecideProjectHandler implements ICommandHandler<DecideProject, Comm
         return {
           recommendation: { recommender: await registered(this.streams, actor.org), applicant: project.status === 'None' ? null : await registered(this.streams, project.applicantOrg) },
         };
+      case 'OrderFundRecovery': {
+        if (project.status === 'None') return {};
+        const { state: funds } = await readState(this.streams, fundsDecider, fundsStream(project.cycleId));
+        return { fundsDisbursed: disbursedTo(funds, project.projectId) };
+      }
       case 'AssignReviewer': {
         const { state: person } = await readState(this.streams, personDecider, personStream(command.data.reviewerId));
         if (person.status === 'None') return { reviewer: null };

@@ -2,6 +2,8 @@
 /** A program's places across its cycles, against its target. */
 export const programStream = (programType: string) => `program-${programType}`;
 export const cycleStream = (cycleId: string) => `cycle-${cycleId}`;
+/** A cycle's money: budgets, grants and disbursements. */
+export const fundsStream = (cycleId: string) => `funds-${cycleId}`;
 export const projectStream = (projectId: string) => `project-${projectId}`;
 export const enterpriseStream = (creditCode: string) => `enterprise-${creditCode}`;
 /** The one stream of the organisation registry. */

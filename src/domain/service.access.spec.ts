@@ -8,6 +8,7 @@ const MAY: Readonly<Record<ServiceOperation, readonly string[]>> = {
   UploadDocument: ['applicant', 'recommender', 'reviewer', 'office'],
   ReadReactionFailures: ['office'],
   ReadRanking: ['office', 'auditor'],
+  ReadFunds: ['office', 'auditor'],
   RebuildReadModels: ['office'],
   MoveSimulatedClock: ['office'],
   EndOthersSessions: ['office'],

@@ -13,6 +13,8 @@ export const SERVICE_OPERATIONS = {
   ReadReactionFailures: ['office'],
   // Reviewers' scores rank the applications before the decision: the office's and the auditors' to read.
   ReadRanking: ['office', 'auditor'],
+  // A cycle's whole ledger; a school reads its own grants, a city its schools', in GET /funding.
+  ReadFunds: ['office', 'auditor'],
   RebuildReadModels: ['office'],
   MoveSimulatedClock: ['office'],
   EndOthersSessions: ['office'],
@@ -25,6 +27,7 @@ const REFUSED: Readonly<Record<ServiceOperation, string>> = {
   UploadDocument: 'auditors read; they do not upload documents',
   ReadReactionFailures: 'the dead-letter view is the program office’s',
   ReadRanking: 'the ranking by review scores is the program office’s and the auditors’',
+  ReadFunds: 'a cycle’s ledger is the program office’s and the auditors’; GET /funding shows an organisation its own',
   RebuildReadModels: 'only the program office rebuilds the read models',
   MoveSimulatedClock: 'only the program office moves the simulated clock',
   EndOthersSessions: 'only the program office lists and ends other people’s sessions',

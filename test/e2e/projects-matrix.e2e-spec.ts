@@ -144,6 +144,7 @@ describe('project and cycle routes: role × route × organisation', () => {
       route('/course-updates', 'SubmitCourseUpdate', () => ({ academicYear: 2025, summary: '更新视频', documents: [doc()] }));
       route('/revoke', 'RevokeProject', () => ({ reason: 'fraud', explanation: '材料造假', evidence: [doc()] }));
       route('/fund-recovery', 'OrderFundRecovery', () => ({ amount: 1000, deadline: '2026-12-31', reason: '收回资金' }));
+      route('/fund-recovery/recovered', 'RecordFundsRecovered', () => ({ amount: 1000, recoveredOn: '2025-10-17', reference: '缴款书 0001' }));
 
       const urlOf = (template: string) =>
         template === '' ? '/projects' : `/projects/${projectId}${template.replace('{objectionId}', objectionId).replace('{changeId}', 'change-1')}`;
@@ -177,6 +178,7 @@ describe('project and cycle routes: role × route × organisation', () => {
           'RecordCourseUpdateOverdue',
           'RecordRectificationOverdue',
           'RecordConstructionPeriodEnded',
+          'RecordFundRecoveryOverdue',
         ];
         expect([...ROUTES.map((r) => r.type), ...withoutRoute].sort()).toEqual(Object.keys(PROJECT_COMMANDS).sort());
         const { paths } = (await http().get('/docs-json')).body;

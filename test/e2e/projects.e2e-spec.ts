@@ -109,6 +109,13 @@ describe('project lifecycles over HTTP', () => {
       const school = `revoked-${walk.programType}`;
       const projectId = await selectIn(walk, school, ids, 2027);
       await constructIn(projectId, school, 2027);
+      // The cycle's provincial funds: a budget, a grant and its first payment, which a recovery may order back.
+      clock.set(on('2027-12-01'));
+      await post(`/cycles/${ids.cycle}/funds/budget`, tokens.office, { source: 'provincial', amount: 2_000_000, reason: '省级专项资金' }, 'budget');
+      const granted = await http.post(`/cycles/${ids.cycle}/funds/grants`, tokens.office, { projectId, year: 2027, source: 'provincial', amount: 1_000_000, reason: '2027 年度建设资金' });
+      expect(granted.status).toBe(201);
+      const grantId = granted.body.events[0].data.grantId;
+      await post(`/cycles/${ids.cycle}/funds/grants/${grantId}/disburse`, tokens.office, { amount: 600_000, disbursedOn: '2027-12-01' }, 'disburse');
       const evidence = await upload(running, tokens.office, '核查报告.pdf');
       clock.set(on('2028-05-01'));
       await post(`/projects/${projectId}/revoke`, tokens.office, { reason: 'fraud', explanation: '年度报告数据造假', evidence: [evidence] }, 'revoke');

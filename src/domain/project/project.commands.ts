@@ -123,6 +123,8 @@ export interface ProjectContext {
   /** For DraftApplication under a reapplication rule: the applicant's decided earlier applications of the same subject (absent: none). */
   readonly earlierApplications?: readonly EarlierApplication[];
   readonly parentProject?: ParentProjectFacts | null;
+  /** For OrderFundRecovery: what the project's grants disbursed (yuan), from its cycle's funds. */
+  readonly fundsDisbursed?: number;
   /** For DraftApplication and EditApplication naming partners: each partner as the registry holds it. */
   readonly partners?: readonly PartnerFacts[];
   readonly knownDocuments?: readonly string[];
@@ -441,7 +443,7 @@ export interface RevokeProjectData {
 }
 
 export interface OrderFundRecoveryData {
-  /** Yuan, > 0. */
+  /** Yuan, > 0, at most what the project's grants disbursed. */
   readonly amount: number;
   /** After today. */
   readonly deadline: string;
@@ -494,6 +496,19 @@ export type RecordCourseUpdateOverdue = ProjectCommandOf<'RecordCourseUpdateOver
 export type RevokeProject = ProjectCommandOf<'RevokeProject', RevokeProjectData>;
 export type OrderFundRecovery = ProjectCommandOf<'OrderFundRecovery', OrderFundRecoveryData>;
 
+export interface RecordFundsRecoveredData {
+  /** Yuan returned; payments add up to at most the amount ordered. */
+  readonly amount: number;
+  /** The day it was returned (Beijing date). */
+  readonly recoveredOn: string;
+  readonly reference?: string;
+}
+
+/** The office records money returned under a recovery order. */
+export type RecordFundsRecovered = ProjectCommandOf<'RecordFundsRecovered', RecordFundsRecoveredData>;
+/** Issued by the scheduler once a recovery's deadline passed with money outstanding. */
+export type RecordFundRecoveryOverdue = ProjectCommandOf<'RecordFundRecoveryOverdue', NoData>;
+
 export type ProjectCommand =
   | DraftApplication
   | EditApplication
@@ -537,7 +552,9 @@ export type ProjectCommand =
   | SubmitCourseUpdate
   | RecordCourseUpdateOverdue
   | RevokeProject
-  | OrderFundRecovery;
+  | OrderFundRecovery
+  | RecordFundsRecovered
+  | RecordFundRecoveryOverdue;
 
 export type ProjectCommandType = ProjectCommand['type'];
 
@@ -592,6 +609,8 @@ export const PROJECT_COMMANDS: Readonly<Record<ProjectCommandType, readonly Role
   RecordCourseUpdateOverdue: ['office'],
   RevokeProject: ['office'],
   OrderFundRecovery: ['office'],
+  RecordFundsRecovered: ['office'],
+  RecordFundRecoveryOverdue: ['office'],
 };
 
 export const PROJECT_COMMAND_TYPES: readonly ProjectCommandType[] = Object.keys(PROJECT_COMMANDS) as ProjectCommandType[];

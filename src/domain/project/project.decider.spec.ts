@@ -239,7 +239,7 @@ describe('project decider: authorization (domain.md §7)', () => {
 
   it('the command table lists every command once, and the auditor may issue none', () => {
     expect(new Set(PROJECT_COMMAND_TYPES).size).toBe(PROJECT_COMMAND_TYPES.length);
-    expect(PROJECT_COMMAND_TYPES).toHaveLength(43);
+    expect(PROJECT_COMMAND_TYPES).toHaveLength(45);
     for (const type of PROJECT_COMMAND_TYPES) expect(PROJECT_COMMANDS[type]).not.toContain('auditor');
   });
 
@@ -1615,7 +1615,7 @@ describe('revocation and fund recovery (domain.md §5)', () => {
   const revoke = (data: Partial<CommandOf<'RevokeProject'>['data']> = {}, day = '2026-06-01') =>
     command('RevokeProject', office, { reason: 'fraud', explanation: '申报材料造假', evidence: [EVIDENCE], ...data }, at(day));
   const recover = (data: Partial<CommandOf<'OrderFundRecovery'>['data']> = {}, day = '2026-06-02') =>
-    command('OrderFundRecovery', office, { amount: 1_200_000, deadline: '2026-12-31', reason: '收回剩余资金', ...data }, at(day));
+    command('OrderFundRecovery', office, { amount: 1_200_000, deadline: '2026-12-31', reason: '收回剩余资金', ...data }, at(day), { fundsDisbursed: 1_500_000 });
 
   it('RevokeProject records the reason, evidence and a ban of rules.bans.revocationYears by default', () => {
     given(projectDecider, history(BRAND, 'planAccepted'))
@@ -1679,7 +1679,7 @@ describe('revocation and fund recovery (domain.md §5)', () => {
       .then([
         {
           type: 'FundRecoveryOrdered',
-          data: { amount: 1_200_000, currency: 'CNY', deadline: '2026-12-31', reason: '收回剩余资金', orderedFrom: 'Revoked', orderedAt: at('2026-06-02'), rulesVersion: V },
+          data: { amount: 1_200_000, disbursed: 1_500_000, currency: 'CNY', deadline: '2026-12-31', reason: '收回剩余资金', orderedFrom: 'Revoked', orderedAt: at('2026-06-02'), rulesVersion: V },
         },
       ]);
     given(projectDecider, run([recover()], revoked)).when(recover()).thenThrows('fund-recovery-already-ordered', 'illegal-state');
@@ -1688,6 +1688,50 @@ describe('revocation and fund recovery (domain.md §5)', () => {
     given(projectDecider, history(BRAND, 'planAccepted')).when(recover()).thenThrows('invalid-transition', 'illegal-state');
     const failed = run([command('RecordFinalEvaluation', office, { grade: '不通过', findings: '未完成', report: REPORT }, at(D.evaluate))], history(BRAND, 'selfAssessed'));
     given(projectDecider, failed).when(recover({ deadline: '2029-06-30' }, D.accredit)).then([expect.objectContaining({ type: 'FundRecoveryOrdered' })] as never);
+  });
+
+  it('given 1,500,000 disbursed, when the office orders 1,500,000.01 back, then 409 recovery-exceeds-disbursed; with nothing disbursed, nothing may be ordered', () => {
+    const revoked = run([revoke()], history(BRAND, 'planAccepted'));
+    const error = given(projectDecider, revoked).when(recover({ amount: 1_500_000.01 })).thenThrows('recovery-exceeds-disbursed', 'illegal-state');
+    expect(error.details).toEqual({ disbursed: 1_500_000, amount: 1_500_000.01 });
+    given(projectDecider, revoked)
+      .when(command('OrderFundRecovery', office, { amount: 1, deadline: '2026-12-31', reason: '收回' }, at('2026-06-02'), { fundsDisbursed: 0 }))
+      .thenThrows('recovery-exceeds-disbursed', 'illegal-state');
+    given(projectDecider, revoked).when(command('OrderFundRecovery', office, { amount: 1, deadline: '2026-12-31', reason: '收回' }, at('2026-06-02'))).thenThrows('context-required', 'validation');
+  });
+
+  describe('the end of a recovery: recovered, or overdue', () => {
+    const ordered = () => run([revoke(), recover()], history(BRAND, 'planAccepted'));
+    const returned = (amount: number, day = '2026-09-01') => command('RecordFundsRecovered', office, { amount, recoveredOn: day, reference: '缴款书 0001' }, at(day));
+    const overdue = (day: string) => command('RecordFundRecoveryOverdue', office, {}, at(day));
+
+    it('given 1,200,000 ordered, when 700,000 and then 500,000 are returned, then the second completes it; nothing more is taken', () => {
+      const part = run([returned(700_000)], ordered());
+      expect(part.at(-1)?.data).toMatchObject({ amount: 700_000, recovered: 700_000, ordered: 1_200_000, complete: false, reference: '缴款书 0001' });
+      const [last] = given(projectDecider, part).when(returned(500_000)).then([expect.objectContaining({ type: 'FundsRecovered' })] as never);
+      expect(last.data).toMatchObject({ recovered: 1_200_000, complete: true });
+      const error = given(projectDecider, part).when(returned(500_000.01)).thenThrows('recovery-exceeds-order', 'illegal-state');
+      expect(error.details).toEqual({ ordered: 1_200_000, recovered: 700_000, outstanding: 500_000 });
+      given(projectDecider, run([returned(500_000)], part)).when(returned(1)).thenThrows('recovery-complete', 'illegal-state');
+      given(projectDecider, run([returned(500_000)], part)).when(overdue('2027-01-01')).thenThrows('recovery-complete', 'illegal-state');
+    });
+
+    it('given money outstanding past the deadline, when the scheduler fires, then the recovery is overdue with what is outstanding, once; money returned later still counts', () => {
+      const part = run([returned(200_000)], ordered());
+      given(projectDecider, part).when(overdue('2026-12-31')).thenThrows('recovery-not-due', 'illegal-state');
+      const [event] = given(projectDecider, part).when(overdue('2027-01-01')).then([expect.objectContaining({ type: 'FundRecoveryOverdue' })] as never);
+      expect(event.data).toMatchObject({ deadline: '2026-12-31', ordered: 1_200_000, recovered: 200_000, outstanding: 1_000_000 });
+      const late = run([overdue('2027-01-01')], part);
+      expect(stateOf(late).fundRecovery).toEqual({ amount: 1_200_000, deadline: '2026-12-31', recovered: 200_000, overdue: true });
+      given(projectDecider, late).when(overdue('2027-01-02')).thenThrows('recovery-already-overdue', 'illegal-state');
+      given(projectDecider, late).when(returned(1_000_000, '2027-02-01')).then([expect.objectContaining({ type: 'FundsRecovered', data: expect.objectContaining({ complete: true }) })] as never);
+    });
+
+    it('refuses a return with no order, dated after today, or of no amount', () => {
+      given(projectDecider, run([revoke()], history(BRAND, 'planAccepted'))).when(returned(1)).thenThrows('no-fund-recovery', 'illegal-state');
+      given(projectDecider, ordered()).when(command('RecordFundsRecovered', office, { amount: 1, recoveredOn: '2026-09-02' }, at('2026-09-01'))).thenThrows('invalid-date', 'validation');
+      given(projectDecider, ordered()).when(returned(0)).thenThrows('invalid-amount', 'validation');
+    });
   });
 });
 
@@ -1733,7 +1777,7 @@ describe('each school-side program from draft to accreditation, and to revocatio
       command('RecordMidtermEvaluation', office, { findings: { targetsAndTasks: '严重滞后', useOfFunds: '挪用', results: '无', impact: '无' }, grade: '差', tasksCompletedPercent: 25, report: REPORT }, at(days(p).midterm)),
       command('Suspend', office, { reason: '中期任务完成不足30%' }, at(days(p).midterm)),
       command('RevokeProject', office, { reason: 'failed-rectification', explanation: '中止后撤销', evidence: [EVIDENCE] }, at('2027-06-30')),
-      command('OrderFundRecovery', office, { amount: 3_000_000, deadline: '2027-12-31', reason: '收回资金' }, at('2027-07-01')),
+      command('OrderFundRecovery', office, { amount: 3_000_000, deadline: '2027-12-31', reason: '收回资金' }, at('2027-07-01'), { fundsDisbursed: 3_000_000 }),
     ],
     // 高水平高职: final evaluation 差 fails and bars the next cycle; revoked for failed acceptance.
     'higher-college': (p) => [

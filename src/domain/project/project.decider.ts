@@ -32,7 +32,7 @@ import {
   submitFinalSelfAssessment,
   submitRectification,
 } from './decide/evaluation';
-import { orderFundRecovery, revokeProject, suspend } from './decide/revocation';
+import { orderFundRecovery, recordFundRecoveryOverdue, recordFundsRecovered, revokeProject, suspend } from './decide/revocation';
 import {
   assignReviewer,
   attachApplicationDocuments,
@@ -122,6 +122,8 @@ export function decideProject(command: ProjectCommand, state: ProjectState): Pro
     case 'Suspend': return suspend(command, project, today);
     case 'RevokeProject': return revokeProject(command, project, today);
     case 'OrderFundRecovery': return orderFundRecovery(command, project, today);
+    case 'RecordFundsRecovered': return recordFundsRecovered(command, project, today);
+    case 'RecordFundRecoveryOverdue': return recordFundRecoveryOverdue(command, project, today);
     default: return unknownCommand(command);
   }
 }

@@ -499,10 +499,33 @@ export type ProjectRevoked = Event<
   }
 >;
 
+/** Money returned under the recovery order; `complete` once the payments reach the amount ordered. */
+export type FundsRecovered = Event<
+  'FundsRecovered',
+  Decided & {
+    readonly amount: number;
+    readonly recoveredOn: string;
+    readonly reference: string | null;
+    /** Returned so far, of the amount ordered. */
+    readonly recovered: number;
+    readonly ordered: number;
+    readonly complete: boolean;
+    readonly recordedAt: string;
+  }
+>;
+
+/** The recovery's deadline passed with money outstanding. */
+export type FundRecoveryOverdue = Event<
+  'FundRecoveryOverdue',
+  Decided & { readonly deadline: string; readonly ordered: number; readonly recovered: number; readonly outstanding: number; readonly recordedAt: string }
+>;
+
 export type FundRecoveryOrdered = Event<
   'FundRecoveryOrdered',
   Decided & {
     readonly amount: number;
+    /** What the project's grants had disbursed when the order was made (absent before funds were recorded). */
+    readonly disbursed?: number;
     readonly currency: 'CNY';
     readonly deadline: string;
     readonly reason: string;
@@ -560,6 +583,8 @@ export type ProjectEvent =
   | CourseUpdateSubmitted
   | CourseUpdateOverdue
   | ProjectRevoked
-  | FundRecoveryOrdered;
+  | FundRecoveryOrdered
+  | FundsRecovered
+  | FundRecoveryOverdue;
 
 export type ProjectEventType = ProjectEvent['type'];

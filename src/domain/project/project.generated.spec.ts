@@ -102,10 +102,10 @@ const LIKELY: Partial<Record<ProjectStatus, readonly ProjectCommandType[]>> = {
   FinalSelfAssessed: ['RecordFinalEvaluation'],
   FinalEvaluated: ['Accredit'],
   Deferred: ['RecordFinalEvaluation', 'SubmitFinalSelfAssessment', 'GrantExtension'],
-  Failed: ['OrderFundRecovery', 'RevokeProject'],
+  Failed: ['OrderFundRecovery', 'RevokeProject', 'RecordFundsRecovered', 'RecordFundRecoveryOverdue'],
   Suspended: ['RevokeProject'],
-  Accredited: ['SubmitCourseUpdate', 'RecordCourseUpdateOverdue', 'OrderRectification', 'SubmitAnnualReport', 'RevokeProject'],
-  Revoked: ['OrderFundRecovery'],
+  Accredited: ['SubmitCourseUpdate', 'RecordCourseUpdateOverdue', 'RecordCourseUpdateOverdue', 'OrderRectification', 'SubmitAnnualReport', 'RevokeProject'],
+  Revoked: ['OrderFundRecovery', 'RecordFundsRecovered', 'RecordFundRecoveryOverdue'],
 };
 
 interface Run {
@@ -140,6 +140,7 @@ function contextFor(run: Run, today: string): ProjectContext {
     cycle: { id: `${run.code}-c`, programType: run.code, rules: run.rules, rulesVersion: `${run.code}/v1`, windowOpen: today < run.closesOn, closesAt: `${run.closesOn}T00:00:00+08:00` },
     applicant: { kind: 'school', schoolKind: run.code === 'secondary-school' ? '中职' : '高职' },
     signsOff: true,
+    fundsDisbursed: 4_000_000,
     recommendation: { recommender: { kind: 'bureau', bureauKind: '教育局' }, applicant: { kind: 'school', schoolKind: '高职' } },
     ...(run.code === 'specialty-group' ? { parentProject: { projectId: 'p-college', programType: 'higher-college', applicantOrg: 'school-a', status: 'Submitted' as ProjectStatus } } : {}),
     ...(run.rnd() < 0.05 ? { applicantBans: [{ kind: 'until' as const, programType: run.code, until: addCalendarDays(today, 10), reason: 'ban' }] } : {}),
@@ -233,10 +234,15 @@ function dataFor(run: Run, type: ProjectCommandType, state: ProjectState, today:
       return { reason: pick(rnd, REVOCATION_REASONS), explanation: '撤销', evidence: [doc(15)] };
     case 'OrderFundRecovery':
       return { amount: int(rnd, 0, 5_000_000), deadline: later(-5, 200), reason: '收回' };
+    case 'RecordFundsRecovered': {
+      const ordered = p?.fundRecovery?.amount ?? 1000;
+      return { amount: rnd() < 0.5 ? ordered - (p?.fundRecovery?.recovered ?? 0) : int(rnd, 0, ordered), recoveredOn: later(-30, 1) };
+    }
     case 'AcceptConstructionPlan':
     case 'Accredit':
     case 'RecordConstructionPlanOverdue':
     case 'RecordConstructionPeriodEnded':
+    case 'RecordFundRecoveryOverdue':
     case 'WithdrawApplication':
       return {};
     default:
@@ -307,6 +313,8 @@ const EVENT_TYPES = Object.keys({
   CourseUpdateOverdue: true,
   ProjectRevoked: true,
   FundRecoveryOrdered: true,
+  FundsRecovered: true,
+  FundRecoveryOverdue: true,
 } satisfies Record<ProjectEventType, true>);
 
 describe('project decider: generated command sequences', () => {

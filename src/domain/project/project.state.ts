@@ -79,7 +79,8 @@ export interface Project {
   readonly ban: { readonly until: string; readonly mayReapply: boolean } | null;
   /** Set by a final evaluation with a barring grade: the program's next cycle after `evaluatedAt` is closed to the applicant. */
   readonly barring: { readonly grade: string; readonly evaluatedAt: string } | null;
-  readonly fundRecovery: { readonly amount: number; readonly deadline: string } | null;
+  /** Ordered after a failure or revocation; `recovered` and `overdue` once money is returned or the deadline passes. */
+  readonly fundRecovery: { readonly amount: number; readonly deadline: string; readonly recovered?: number; readonly overdue?: true } | null;
 }
 
 export type ProjectState = { readonly status: 'None' } | Project;
@@ -291,6 +292,10 @@ export function evolveProject(state: ProjectState, event: ProjectEvent): Project
     }
     case 'FundRecoveryOrdered':
       return { ...p, fundRecovery: { amount: event.data.amount, deadline: event.data.deadline } };
+    case 'FundsRecovered':
+      return p.fundRecovery ? { ...p, fundRecovery: { ...p.fundRecovery, recovered: event.data.recovered } } : p;
+    case 'FundRecoveryOverdue':
+      return p.fundRecovery ? { ...p, fundRecovery: { ...p.fundRecovery, overdue: true } } : p;
     default:
       return state;
   }

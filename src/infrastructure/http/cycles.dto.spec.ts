@@ -29,6 +29,9 @@ const rules = {
   applicantKinds: ['school', 'enterprise'],
   partners: { min: 1, max: 5, kinds: ['enterprise'] },
   withoutRecommendation: true,
+  rubric: { dimensions: [{ name: '建设基础', indicators: [{ id: 'basis', name: '办学基础', max: 40 }, { id: 'goals', name: '目标任务', max: 60 }] }] },
+  aggregate: 'trimmed-mean',
+  cutOff: 60,
 };
 const shortlist = { shortlisted: [{ projectId: 'p1', tier: 'A' }], notSelected: [{ projectId: 'p2', reason: '评审得分未达入围线' }], reason: '评审会议纪要' };
 
@@ -53,6 +56,8 @@ const MORE_VALID: [DtoClass, object][] = [
   [dto.OpenCycleDto, cycle],
   [dto.OpenCycleDto, { ...cycle, rules: { reapplication: null } }],
   [dto.OpenCycleDto, { ...cycle, rules: { partners: null } }],
+  [dto.OpenCycleDto, { ...cycle, rules: { rubric: null, cutOff: null } }],
+  [dto.OpenCycleDto, { ...cycle, rules: { rubric: { dimensions: [{ name: '综合', indicators: [{ id: 'quality', name: '质量', weight: 100 }] }] } } }],
   [dto.CloseWindowDto, {}],
   [dto.OpenNoticeDto, { startsOn: '2021-06-01' }],
   [dto.ApproveListDto, { projectIds: ['p1', 'p2'], reason: '立项' }],
@@ -75,6 +80,11 @@ const MORE_INVALID: [DtoClass, object, string][] = [
   [dto.OpenCycleDto, { ...cycle, rules: { partners: { min: 1, max: 5, kinds: ['government'] } } }, 'rules.partners.kinds'],
   [dto.OpenCycleDto, { ...cycle, rules: { partners: { min: 1, kinds: ['enterprise'] } } }, 'rules.partners.max'],
   [dto.OpenCycleDto, { ...cycle, rules: { withoutRecommendation: 'yes' } }, 'rules.withoutRecommendation'],
+  [dto.OpenCycleDto, { ...cycle, rules: { rubric: { dimensions: [] } } }, 'rules.rubric.dimensions'],
+  [dto.OpenCycleDto, { ...cycle, rules: { rubric: { dimensions: [{ name: '甲', indicators: [{ id: 'Goals!', name: 'A', max: 100 }] }] } } }, 'rules.rubric.dimensions.0.indicators.0.id'],
+  [dto.OpenCycleDto, { ...cycle, rules: { rubric: { dimensions: [{ name: '甲', indicators: [{ id: 'a', name: 'A', max: 101 }] }] } } }, 'rules.rubric.dimensions.0.indicators.0.max'],
+  [dto.OpenCycleDto, { ...cycle, rules: { aggregate: 'median' } }, 'rules.aggregate'],
+  [dto.OpenCycleDto, { ...cycle, rules: { cutOff: 100.5 } }, 'rules.cutOff'],
   [dto.ShortlistDto, { ...shortlist, notSelected: [{ projectId: 'p2' }] }, 'notSelected.0.reason'],
   [dto.OpenNoticeDto, { startsOn: '2021-06-01', document: null }, 'document'],
   [dto.OpenNoticeDto, { startsOn: '2021-06-01', document: { ...doc, size: -1 } }, 'document.size'],
@@ -89,7 +99,7 @@ describe('cycle DTOs', () => {
     cases: CASES,
     moreValid: MORE_VALID,
     moreInvalid: MORE_INVALID,
-    nested: [dto.TierDto, dto.NoticeRuleDto, dto.MonthDayDto, dto.GradeScaleDto, dto.BanRulesDto, dto.SpecialtyGroupRulesDto, dto.CourseRulesDto, dto.ReapplicationRuleDto, dto.PartnerRulesDto, dto.CycleRulesOverrideDto, dto.ShortlistEntryDto, dto.NotSelectedEntryDto],
+    nested: [dto.TierDto, dto.NoticeRuleDto, dto.MonthDayDto, dto.GradeScaleDto, dto.BanRulesDto, dto.SpecialtyGroupRulesDto, dto.CourseRulesDto, dto.ReapplicationRuleDto, dto.PartnerRulesDto, dto.RubricDto, dto.RubricDimensionDto, dto.RubricIndicatorDto, dto.CycleRulesOverrideDto, dto.ShortlistEntryDto, dto.NotSelectedEntryDto],
     omissible: [
       [dto.OpenNoticeDto, 'document'],
       [dto.ApproveListDto, 'document'],

@@ -40,6 +40,7 @@ import {
   FinalSelfAssessmentDto,
   FormalCheckDto,
   FundRecoveryDto,
+  FundsRecoveredDto,
   GrantExtensionDto,
   MidtermEvaluationDto,
   OrderRectificationDto,
@@ -405,6 +406,14 @@ export class ProjectsController {
   @CommandResponses()
   async fundRecovery(@Param('id') id: string, @Body() body: FundRecoveryDto, @CurrentCommand() request: CommandRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     return this.decide(id, { type: 'OrderFundRecovery', data: body }, request, reply);
+  }
+
+  @Post(':id/fund-recovery/recovered')
+  @ApiOperation({ summary: 'Record money returned under the recovery order, up to the amount ordered — office' })
+  @CommandHeaders()
+  @CommandResponses()
+  async fundsRecovered(@Param('id') id: string, @Body() body: FundsRecoveredDto, @CurrentCommand() request: CommandRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.decide(id, { type: 'RecordFundsRecovered', data: body }, request, reply);
   }
 
   private async decide(id: string, command: ProjectCommandInput, request: CommandRequest, reply: FastifyReply) {

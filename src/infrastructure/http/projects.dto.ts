@@ -468,7 +468,7 @@ export class RevokeProjectDto {
 }
 
 export class FundRecoveryDto {
-  @Decimal(1500000, { min: 0.01, max: 100_000_000_000, decimals: 2, description: 'Yuan (CNY), more than 0 and at most 100 billion (1e11)' })
+  @Decimal(1500000, { min: 0.01, max: 100_000_000_000, decimals: 2, description: 'Yuan (CNY), more than 0 and at most what the project’s grants disbursed' })
   amount!: number;
 
   @DateOnly('2025-12-31', { description: 'Last day for the repayment, after today' })
@@ -476,6 +476,17 @@ export class FundRecoveryDto {
 
   @Text('项目撤销，追回已拨付的省级专项资金')
   reason!: string;
+}
+
+export class FundsRecoveredDto {
+  @Decimal(700000, { min: 0.01, max: 100_000_000_000, decimals: 2, description: 'Yuan returned; the returns add up to at most the amount ordered' })
+  amount!: number;
+
+  @DateOnly('2026-09-01', { description: 'The day it was returned (Beijing date), not after today' })
+  recoveredOn!: string;
+
+  @Text('非税收入缴款书 14000026000123', { optional: true, max: 200, description: 'The payment’s voucher number' })
+  reference?: string;
 }
 
 // ---------------------------------------------------------------------------------------------
