@@ -43,6 +43,8 @@ export interface ProgramSummary {
   readonly revoked: number;
   /** Places of the quota not taken. */
   readonly remaining: number;
+  /** The cycle's money (GET /cycles/{id}/funds), yuan: the provincial budget, granted from public sources and matching, paid out. */
+  readonly funds: { readonly budget: number; readonly granted: number; readonly matching: number; readonly disbursed: number };
 }
 
 export interface EnterpriseSummary {
@@ -71,6 +73,8 @@ type DocRef = { readonly sha256: string; readonly name: string; readonly size: n
 
 const PROGRAMS = ['secondary-school', 'higher-college', 'specialty-group', 'brand-major', 'quality-course'] as const;
 type Program = (typeof PROGRAMS)[number];
+/** Each approved project's 2020 provincial grant, yuan [I]: a school's or a college's more than a major's or a course's. */
+const GRANT: Record<Program, number> = { 'secondary-school': 2_000_000, 'higher-college': 5_000_000, 'specialty-group': 2_000_000, 'brand-major': 500_000, 'quality-course': 100_000 };
 const SHORT: Record<Program, string> = { 'secondary-school': 'ss', 'higher-college': 'hc', 'specialty-group': 'sg', 'brand-major': 'bm', 'quality-course': 'qc' };
 
 /** What a cycle's rules say, as GET /cycles/{id} answers them. */
@@ -707,6 +711,8 @@ class Play {
       });
       return `${count(apps.length)} projects under construction from 2020-11-20 (${PROGRAMS.map((p) => `${SHORT[p]} ${this.cycle(p).rules.constructionMonths} months`).join(' · ')})`;
     });
+    await this.clockTo('2020-12-01');
+    await this.funds();
 
     const revokedApp = this.feature(this.approvedApps(['brand-major']), 3) ?? this.feature(this.approvedApps(['brand-major', 'secondary-school', 'quality-course']));
     const rectified = this.feature(this.approvedApps(['secondary-school']), 2) ?? this.feature(this.approvedApps(['secondary-school', 'brand-major']));
@@ -737,6 +743,7 @@ class Play {
       at(addCalendarDays(mid, 169), () => this.rectificationAccepted(rectified));
     }
     if (revokedApp) at('2021-06-15', () => this.revocation(revokedApp));
+    if (revokedApp) at('2021-08-20', () => this.fundsRecovered(revokedApp));
     const changed = this.feature(this.approvedApps(['brand-major']), 5);
     if (changed) at('2021-09-10', () => this.changeRequest(changed));
     const courseService = this.cycle('quality-course');
@@ -751,6 +758,32 @@ class Play {
       await this.clockTo(step.on > this.today ? step.on : this.today);
       await step.run();
     }
+  }
+
+  /**
+   * Each cycle's provincial budget, and for every approved project a 2020 grant from it (发展专项) with the
+   * school's matching funds (学校配套), 60% of the provincial grant paid at once.
+   */
+  private async funds(): Promise<void> {
+    await this.phase('funds (budgets, grants, payments)', async () => {
+      const office = await this.office();
+      const parts: string[] = [];
+      for (const program of PROGRAMS) {
+        const cycle = this.cycle(program);
+        const apps = this.approvedApps([program]);
+        if (apps.length === 0) continue;
+        const each = GRANT[program];
+        await this.post(`budget of ${cycle.id}`, `/cycles/${cycle.id}/funds/budget`, office, { source: 'provincial', amount: each * cycle.rules.quota, reason: '省财政厅下达 2020 年现代职业教育质量提升计划专项资金' }, `budget-${cycle.id}`);
+        await this.forAll(apps, async (app) => {
+          const granted = await this.post(`grant to ${app.title}`, `/cycles/${cycle.id}/funds/grants`, office, { projectId: app.projectId, year: 2020, source: 'provincial', amount: each, reason: '2020 年度建设资金（发展专项）' }, `grant-${app.key}`);
+          await this.post(`matching funds of ${app.title}`, `/cycles/${cycle.id}/funds/grants`, office, { projectId: app.projectId, year: 2020, source: 'matching', amount: each / 2, reason: '学校配套资金' }, `matching-${app.key}`);
+          const grantId = String(granted.headers.location).split('/').pop()!;
+          await this.post(`pay ${app.title}`, `/cycles/${cycle.id}/funds/grants/${grantId}/disburse`, office, { amount: each * 0.6, disbursedOn: this.today, reference: `晋财教〔2020〕${app.key}` }, `pay-${app.key}`);
+        });
+        parts.push(`${SHORT[program]} ¥${count(each * apps.length)} of ¥${count(each * cycle.rules.quota)}`);
+      }
+      return `provincial grants vs budget: ${parts.join(' · ')}; 60% paid, each school matching half`;
+    });
   }
 
   private async annualReports(year: number, programs: readonly Program[]): Promise<void> {
@@ -826,10 +859,21 @@ class Play {
       const office = await this.office();
       const evidence = await this.upload(office, '核查报告.pdf', `关于${app.title}的专项核查报告`, ['Investigation report', `project ${app.projectId}`]);
       await this.post(`revoke ${app.title}`, `/projects/${app.projectId}/revoke`, office, { reason: 'fraud', explanation: '经专项核查，申报材料中的专业就业率与校企合作数据系伪造', evidence: [evidence] }, `revoke-${app.key}`);
-      await this.post(`fund recovery of ${app.title}`, `/projects/${app.projectId}/fund-recovery`, office, { amount: 800000, deadline: '2021-09-30', reason: '项目撤销，追回已拨付的省级专项资金' }, `fund-recovery-${app.key}`);
+      // What its grants paid out is what the recovery orders back.
+      const paid = (await this.api.read('the revoked project’s funds', `/cycles/${this.cycle(app.program).id}/funds/projects/${app.projectId}`, office)).body.disbursed as number;
+      await this.post(`fund recovery of ${app.title}`, `/projects/${app.projectId}/fund-recovery`, office, { amount: paid, deadline: '2021-09-30', reason: '项目撤销，追回已拨付的省级专项资金' }, `fund-recovery-${app.key}`);
       app.revoked = true;
       const project = (await this.api.read('read the revoked project', `/projects/${app.projectId}`, office)).body;
-      return `${app.school.name}'s ${SHORT[app.program]} project revoked for fraud; ¥${count(project.fundRecovery.amount)} to be repaid by ${project.fundRecovery.deadline}; banned from ${app.program} until ${project.ban.until}`;
+      return `${app.school.name}'s ${SHORT[app.program]} project revoked for fraud; the ¥${count(project.fundRecovery.amount)} paid to be repaid by ${project.fundRecovery.deadline}; banned from ${app.program} until ${project.ban.until}`;
+    });
+  }
+
+  private async fundsRecovered(app: App): Promise<void> {
+    await this.phase('funds recovered', async () => {
+      const office = await this.office();
+      const { amount } = (await this.api.read('read the revoked project', `/projects/${app.projectId}`, office)).body.fundRecovery;
+      await this.post(`funds returned by ${app.school.name}`, `/projects/${app.projectId}/fund-recovery/recovered`, office, { amount, recoveredOn: this.today, reference: '非税收入一般缴款书 14000021000088' }, `recovered-${app.key}`);
+      return `${app.school.name} returned the ¥${count(amount)}: the recovery is complete`;
     });
   }
 
@@ -912,6 +956,7 @@ class Play {
         const dashboard = (await this.api.read(`dashboard of ${cycle.id}`, `/cycles/${cycle.id}/dashboard?${after}`, office)).body;
         const status = (s: string) => total(`cycleId=${cycle.id}&status=${s}`);
         const removed = await status('RemovedAfterObjection');
+        const ledger = (await this.api.read(`funds of ${cycle.id}`, `/cycles/${cycle.id}/funds`, office)).body;
         programs.push({
           programType: program,
           name: cycle.name,
@@ -925,6 +970,12 @@ class Play {
           accredited: await status('Accredited'),
           revoked: await status('Revoked'),
           remaining: dashboard.remaining,
+          funds: {
+            budget: ledger.budgets.provincial ?? 0,
+            granted: ledger.granted.provincial + ledger.granted.central,
+            matching: ledger.granted.matching,
+            disbursed: ledger.disbursed.provincial + ledger.disbursed.central + ledger.disbursed.matching,
+          },
         });
       }
       const registry = async (status?: string) =>

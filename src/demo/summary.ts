@@ -43,6 +43,7 @@ export function formatSummary(result: PlanResult): string[] {
     rule,
     line(rows[rows.length - 1]),
     '',
+    `funds (GET /cycles/{id}/funds), yuan: ${result.programs.map((p) => `${p.programType} ${count(p.funds.granted)} granted of ${count(p.funds.budget)}, ${count(p.funds.disbursed)} paid`).join(' · ')}`,
     `enterprises (GET /enterprises?status=…): ${count(e.applied)} applied · ${count(e.notAdmitted)} not admitted · ${count(e.incubating)} incubating · ${count(e.certified)} certified · ${count(e.disqualified)} disqualified (banned 5 years)`,
     `audit (GET /audit/verify as auditor): ${result.audit.ok ? 'ok' : 'BROKEN'} — ${count(result.audit.checkedEvents)} events in ${count(result.audit.checkedStreams)} streams checked`,
     `played to ${result.endedOn} in ${result.seconds.toFixed(1)} s: ${count(result.requests)} HTTP requests (${count(result.retries)} resent), ${count(result.documents)} documents uploaded`,

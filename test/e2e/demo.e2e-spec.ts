@@ -33,6 +33,10 @@ describe('the demo (npm run demo) at a small scale', () => {
       expect(p.approved).toBeGreaterThan(0);
       expect(p.approved).toBeLessThanOrEqual(p.quota);
       expect(p.accredited + p.revoked).toBe(p.approved);
+      // Every approved project was granted from the provincial budget, and 60% of it paid.
+      expect(p.funds.granted).toBeGreaterThan(0);
+      expect(p.funds.granted).toBeLessThanOrEqual(p.funds.budget);
+      expect(p.funds.matching).toBe(p.funds.granted / 2);
     }
     const total = (pick: (p: (typeof result.programs)[number]) => number) => result.programs.reduce((s, p) => s + pick(p), 0);
     expect(total((p) => p.removedAfterObjection)).toBe(1);
@@ -48,6 +52,7 @@ describe('the demo (npm run demo) at a small scale', () => {
     expect(lines.length).toBeGreaterThan(40);
     expect(lines.find((l) => l.includes('banned enterprise re-applies'))).toContain('409 applicant-banned');
     expect(lines.find((l) => l.includes('objection upheld'))).toMatch(/taken off the list/);
+    expect(lines.find((l) => l.includes('funds recovered'))).toMatch(/the recovery is complete/);
     expect(formatSummary(result).join('\n')).toContain('✓ approved ≤ quota in every cycle');
   }, 120_000);
 });

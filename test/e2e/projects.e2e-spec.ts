@@ -114,7 +114,7 @@ describe('project lifecycles over HTTP', () => {
       await post(`/cycles/${ids.cycle}/funds/budget`, tokens.office, { source: 'provincial', amount: 2_000_000, reason: '省级专项资金' }, 'budget');
       const granted = await http.post(`/cycles/${ids.cycle}/funds/grants`, tokens.office, { projectId, year: 2027, source: 'provincial', amount: 1_000_000, reason: '2027 年度建设资金' });
       expect(granted.status).toBe(201);
-      const grantId = granted.body.events[0].data.grantId;
+      const grantId = granted.headers.get('location')!.split('/').pop()!;
       await post(`/cycles/${ids.cycle}/funds/grants/${grantId}/disburse`, tokens.office, { amount: 600_000, disbursedOn: '2027-12-01' }, 'disburse');
       const evidence = await upload(running, tokens.office, '核查报告.pdf');
       clock.set(on('2028-05-01'));

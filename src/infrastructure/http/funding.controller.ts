@@ -8,6 +8,7 @@ import { CommandRequest, readState } from '../../application/handle-command';
 import { nameBasedUuid } from '../../application/ids';
 import { fundsStream } from '../../application/streams';
 import { disbursedTo, fundsDecider, ledgerOf } from '../../domain/funding/funding.decider';
+import { own } from '../../domain/checks';
 import { Actor } from '../../domain/messages';
 import { requireOperation } from '../../domain/service.access';
 import { CurrentActor } from './auth.guard';
@@ -38,6 +39,16 @@ export class FundingController {
     return { cycleId: id, revision, ...ledgerOf(state) };
   }
 
+  @Get('grants/:grantId')
+  @ApiOperation({ summary: 'One grant: its project, year, source, amount and what it has paid — office, auditor' })
+  async grantOf(@Param('id') id: string, @Param('grantId') grantId: string, @CurrentActor() actor: Actor) {
+    requireOperation('ReadFunds', actor);
+    const { state } = await readState(this.streams, fundsDecider, fundsStream(id));
+    const grant = own(state.grants, grantId);
+    if (!grant) throw new ProblemError({ status: 404, code: 'grant-not-found', title: 'Not Found', detail: `no grant ${grantId} in cycle ${id}` });
+    return { cycleId: id, grantId, ...grant };
+  }
+
   @Get('projects/:projectId')
   @ApiOperation({ summary: "A project's grants and payments in the cycle, and what a recovery may order back — office, auditor" })
   async project(@Param('id') id: string, @Param('projectId') projectId: string, @CurrentActor() actor: Actor) {
@@ -63,7 +74,7 @@ export class FundingController {
   async grant(@Param('id') id: string, @Body() body: GrantFundsDto, @CurrentCommand() request: CommandRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     const grantId = nameBasedUuid(`grant:${request.commandId}`);
     const command: FundsCommandInput = { type: 'GrantFunds', data: { grantId, cycleId: id, projectId: body.projectId, year: body.year, source: body.source, amount: body.amount, reason: body.reason } };
-    return this.decide(id, command, request, reply, `/cycles/${id}/funds/projects/${body.projectId}`);
+    return this.decide(id, command, request, reply, `/cycles/${id}/funds/grants/${grantId}`);
   }
 
   @Post('grants/:grantId/disburse')

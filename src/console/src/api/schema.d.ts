@@ -512,6 +512,108 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/cycles/{id}/funds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A cycle's ledger: each source's budget, what is granted and paid from it and what is left, and every grant — office, auditor */
+        get: operations["FundingController_ledger"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cycles/{id}/funds/budget": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Set a public source's budget for the cycle, with the decision behind it — office */
+        post: operations["FundingController_budget"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cycles/{id}/funds/grants": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Grant an approved project funds for a year from a source, within its budget — office */
+        post: operations["FundingController_grant"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cycles/{id}/funds/grants/{grantId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One grant: its project, year, source, amount and what it has paid — office, auditor */
+        get: operations["FundingController_grantOf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cycles/{id}/funds/grants/{grantId}/disburse": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record a payment of a grant, never beyond it — office */
+        post: operations["FundingController_disburse"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cycles/{id}/funds/projects/{projectId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A project's grants and payments in the cycle, and what a recovery may order back — office, auditor */
+        get: operations["FundingController_project"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/cycles/{id}/open-notice": {
         parameters: {
             query?: never;
@@ -1655,6 +1757,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/projects/{id}/fund-recovery/recovered": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record money returned under the recovery order, up to the amount ordered — office */
+        post: operations["ProjectsController_fundsRecovered"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/projects/{id}/midterm-evaluation": {
         parameters: {
             query?: never;
@@ -2346,6 +2465,24 @@ export interface components {
             /** @example 本人近三年曾担任申报学校兼职教师 */
             reason: string;
         };
+        DisburseFundsDto: {
+            /**
+             * @description Yuan; the payments of a grant never exceed it
+             * @example 750000
+             */
+            amount: number;
+            /**
+             * Format: date
+             * @description The day it was paid (Beijing date), not after today
+             * @example 2026-04-15
+             */
+            disbursedOn: string;
+            /**
+             * @description The payment’s voucher or instruction number
+             * @example 晋财教〔2026〕12号
+             */
+            reference?: string;
+        };
         DisqualifyEnterpriseDto: {
             evidence: components["schemas"]["DocumentRefDto"][];
             /**
@@ -2531,7 +2668,7 @@ export interface components {
         };
         FundRecoveryDto: {
             /**
-             * @description Yuan (CNY), more than 0 and at most 100 billion (1e11)
+             * @description Yuan (CNY), more than 0 and at most what the project’s grants disbursed
              * @example 1500000
              */
             amount: number;
@@ -2543,6 +2680,24 @@ export interface components {
             deadline: string;
             /** @example 项目撤销，追回已拨付的省级专项资金 */
             reason: string;
+        };
+        FundsRecoveredDto: {
+            /**
+             * @description Yuan returned; the returns add up to at most the amount ordered
+             * @example 700000
+             */
+            amount: number;
+            /**
+             * Format: date
+             * @description The day it was returned (Beijing date), not after today
+             * @example 2026-09-01
+             */
+            recoveredOn: string;
+            /**
+             * @description The payment’s voucher number
+             * @example 非税收入缴款书 14000026000123
+             */
+            reference?: string;
         };
         GradeScaleDto: {
             /**
@@ -2588,6 +2743,31 @@ export interface components {
             reason: string;
             /** @description The applicant’s request for an extension */
             request: components["schemas"]["DocumentRefDto"];
+        };
+        GrantFundsDto: {
+            /**
+             * @description Yuan; the grants from a public source never exceed its budget
+             * @example 1500000
+             */
+            amount: number;
+            /**
+             * @description An approved project of the cycle
+             * @example 3f2b8c1e-0d7a-4f55-9a57-0a4f1e2c9b11
+             */
+            projectId: string;
+            /** @example 2026 年度品牌专业建设资金 */
+            reason: string;
+            /**
+             * @description central, provincial, or matching (the school’s own funds)
+             * @example provincial
+             * @enum {string}
+             */
+            source: "central" | "provincial" | "matching";
+            /**
+             * @description The budget year
+             * @example 2026
+             */
+            year: number;
         };
         GrantRoleDto: {
             /**
@@ -3135,6 +3315,21 @@ export interface components {
              * @example 86.5
              */
             score?: number;
+        };
+        SetBudgetDto: {
+            /**
+             * @description The budget in yuan; never below what is granted from the source
+             * @example 60000000
+             */
+            amount: number;
+            /** @example 省财政厅下达 2026 年职业教育质量提升专项资金（晋财教〔2026〕8号） */
+            reason: string;
+            /**
+             * @description central (中央财政) or provincial (省级财政); matching funds are the school’s own and have no budget
+             * @example provincial
+             * @enum {string}
+             */
+            source: "central" | "provincial";
         };
         SetUpDto: {
             /** @example admin */
@@ -5435,6 +5630,753 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "status": 415,
                      *       "code": "unsupported-media-type",
+                     *       "title": "",
+                     *       "detail": ""
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    FundingController_ledger: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is malformed or does not validate */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "status": 400,
+                     *       "code": "validation-failed",
+                     *       "title": "",
+                     *       "detail": ""
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "status": 401,
+                     *       "code": "unauthenticated",
+                     *       "title": "",
+                     *       "detail": ""
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "status": 404,
+                     *       "code": "project-not-found",
+                     *       "title": "",
+                     *       "detail": ""
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    FundingController_budget: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the command exactly-once: a retry answers the first outcome and writes nothing */
+                "Idempotency-Key"?: string;
+                /** @description The ETag last read: the command fails with 412 if the resource changed since */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetBudgetDto"];
+            };
+        };
+        responses: {
+            /** @description Decided; ETag and X-Position are set */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description application/problem+json, e.g. code validation-failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "status": 400,
+                     *       "code": "validation-failed",
+                     *       "title": "",
+                     *       "detail": ""
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description application/problem+json, e.g. code unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "status": 401,
+                     *       "code": "unauthenticated",
+                     *       "title": "",
+                     *       "detail": ""
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description application/problem+json, e.g. code role-not-allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "status": 403,
+                     *       "code": "role-not-allowed",
+                     *       "title": "",
+                     *       "detail": ""
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "status": 404,
+                     *       "code": "project-not-found",
+                     *       "title": "",
+                     *       "detail": ""
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description application/problem+json, e.g. code invalid-transition */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "status": 409,
+                     *       "code": "invalid-transition",
+                     *       "title": "",
+                     *       "detail": ""
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description application/problem+json, e.g. code revision-mismatch */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "status": 412,
+                     *       "code": "revision-mismatch",
+                     *       "title": "",
+                     *       "detail": ""
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the service accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "status": 413,
+                     *       "code": "payload-too-large",
+                     *       "title": "",
+                     *       "detail": ""
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "status": 415,
+                     *       "code": "unsupported-media-type",
+                     *       "title": "",
+                     *       "detail": ""
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    FundingController_grant: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the command exactly-once: a retry answers the first outcome and writes nothing */
+                "Idempotency-Key"?: string;
+                /** @description The ETag last read: the command fails with 412 if the resource changed since */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GrantFundsDto"];
+            };
+        };
+        responses: {
+            /** @description Created; Location names it; ETag and X-Position are set */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description application/problem+json, e.g. code validation-failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "status": 400,
+                     *       "code": "validation-failed",
+                     *       "title": "",
+                     *       "detail": ""
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description application/problem+json, e.g. code unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "status": 401,
+                     *       "code": "unauthenticated",
+                     *       "title": "",
+                     *       "detail": ""
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description application/problem+json, e.g. code role-not-allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "status": 403,
+                     *       "code": "role-not-allowed",
+                     *       "title": "",
+                     *       "detail": ""
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "status": 404,
+                     *       "code": "project-not-found",
+                     *       "title": "",
+                     *       "detail": ""
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description application/problem+json, e.g. code invalid-transition */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "status": 409,
+                     *       "code": "invalid-transition",
+                     *       "title": "",
+                     *       "detail": ""
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description application/problem+json, e.g. code revision-mismatch */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "status": 412,
+                     *       "code": "revision-mismatch",
+                     *       "title": "",
+                     *       "detail": ""
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the service accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "status": 413,
+                     *       "code": "payload-too-large",
+                     *       "title": "",
+                     *       "detail": ""
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "status": 415,
+                     *       "code": "unsupported-media-type",
+                     *       "title": "",
+                     *       "detail": ""
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    FundingController_grantOf: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                grantId: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is malformed or does not validate */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "status": 400,
+                     *       "code": "validation-failed",
+                     *       "title": "",
+                     *       "detail": ""
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "status": 401,
+                     *       "code": "unauthenticated",
+                     *       "title": "",
+                     *       "detail": ""
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "status": 404,
+                     *       "code": "project-not-found",
+                     *       "title": "",
+                     *       "detail": ""
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    FundingController_disburse: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the command exactly-once: a retry answers the first outcome and writes nothing */
+                "Idempotency-Key"?: string;
+                /** @description The ETag last read: the command fails with 412 if the resource changed since */
+                "If-Match"?: string;
+            };
+            path: {
+                grantId: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DisburseFundsDto"];
+            };
+        };
+        responses: {
+            /** @description Decided; ETag and X-Position are set */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description application/problem+json, e.g. code validation-failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "status": 400,
+                     *       "code": "validation-failed",
+                     *       "title": "",
+                     *       "detail": ""
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description application/problem+json, e.g. code unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "status": 401,
+                     *       "code": "unauthenticated",
+                     *       "title": "",
+                     *       "detail": ""
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description application/problem+json, e.g. code role-not-allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "status": 403,
+                     *       "code": "role-not-allowed",
+                     *       "title": "",
+                     *       "detail": ""
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "status": 404,
+                     *       "code": "project-not-found",
+                     *       "title": "",
+                     *       "detail": ""
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description application/problem+json, e.g. code invalid-transition */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "status": 409,
+                     *       "code": "invalid-transition",
+                     *       "title": "",
+                     *       "detail": ""
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description application/problem+json, e.g. code revision-mismatch */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "status": 412,
+                     *       "code": "revision-mismatch",
+                     *       "title": "",
+                     *       "detail": ""
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the service accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "status": 413,
+                     *       "code": "payload-too-large",
+                     *       "title": "",
+                     *       "detail": ""
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "status": 415,
+                     *       "code": "unsupported-media-type",
+                     *       "title": "",
+                     *       "detail": ""
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    FundingController_project: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is malformed or does not validate */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "status": 400,
+                     *       "code": "validation-failed",
+                     *       "title": "",
+                     *       "detail": ""
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "status": 401,
+                     *       "code": "unauthenticated",
+                     *       "title": "",
+                     *       "detail": ""
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "status": 404,
+                     *       "code": "project-not-found",
                      *       "title": "",
                      *       "detail": ""
                      *     }
@@ -15288,6 +16230,181 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["FundRecoveryDto"];
+            };
+        };
+        responses: {
+            /** @description Decided; ETag and X-Position are set */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description application/problem+json, e.g. code validation-failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "status": 400,
+                     *       "code": "validation-failed",
+                     *       "title": "",
+                     *       "detail": ""
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description application/problem+json, e.g. code unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "status": 401,
+                     *       "code": "unauthenticated",
+                     *       "title": "",
+                     *       "detail": ""
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description application/problem+json, e.g. code role-not-allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "status": 403,
+                     *       "code": "role-not-allowed",
+                     *       "title": "",
+                     *       "detail": ""
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "status": 404,
+                     *       "code": "project-not-found",
+                     *       "title": "",
+                     *       "detail": ""
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description application/problem+json, e.g. code invalid-transition */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "status": 409,
+                     *       "code": "invalid-transition",
+                     *       "title": "",
+                     *       "detail": ""
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description application/problem+json, e.g. code revision-mismatch */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "status": 412,
+                     *       "code": "revision-mismatch",
+                     *       "title": "",
+                     *       "detail": ""
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the service accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "status": 413,
+                     *       "code": "payload-too-large",
+                     *       "title": "",
+                     *       "detail": ""
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "status": 415,
+                     *       "code": "unsupported-media-type",
+                     *       "title": "",
+                     *       "detail": ""
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ProjectsController_fundsRecovered: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the command exactly-once: a retry answers the first outcome and writes nothing */
+                "Idempotency-Key"?: string;
+                /** @description The ETag last read: the command fails with 412 if the resource changed since */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FundsRecoveredDto"];
             };
         };
         responses: {
