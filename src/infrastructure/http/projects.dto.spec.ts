@@ -89,6 +89,7 @@ const CASES: DtoCase[] = [
   [dto.CourseUpdateDto, { academicYear: 2024, summary: '更新教学视频12个', documents: [doc] }, { academicYear: 2024.5, summary: '更新教学视频', documents: [doc] }, 'academicYear'],
   [dto.RevokeProjectDto, { reason: 'fraud', explanation: '专利成果系伪造', evidence: [doc], banUntil: '2029-05-31' }, { reason: 'cheating', explanation: '专利成果系伪造', evidence: [doc] }, 'reason'],
   [dto.FundRecoveryDto, { amount: 1500000, deadline: '2025-12-31', reason: '追回已拨付的专项资金' }, { amount: 0, deadline: '2025-12-31', reason: '追回资金' }, 'amount'],
+  [dto.FundsRecoveredDto, { amount: 700000, recoveredOn: '2026-09-01', reference: '缴款书 0001' }, { amount: 700000, recoveredOn: '2026-9-1' }, 'recoveredOn'],
 ];
 
 /** More bodies, for the subject union and the fields left optional. */
@@ -169,6 +170,7 @@ const MORE_INVALID: [DtoClass, object, string | string[]][] = [
   [dto.FundRecoveryDto, { amount: '1500000', deadline: '2025-12-31', reason: '追回资金' }, 'amount'],
   [dto.FundRecoveryDto, { amount: 12.345, deadline: '2025-12-31', reason: '追回资金' }, 'amount'],
   [dto.FundRecoveryDto, { amount: 1000, deadline: '2025/12/31', reason: '追回资金' }, 'deadline'],
+  [dto.FundsRecoveredDto, { amount: 0.001, recoveredOn: '2026-09-01' }, 'amount'],
 ];
 
 describe('project DTOs', () => {
@@ -208,6 +210,7 @@ const SYSTEM_ISSUED: ProjectCommandType[] = [
   'RecordCourseUpdateOverdue',
   'RecordRectificationOverdue',
   'RecordConstructionPeriodEnded',
+  'RecordFundRecoveryOverdue',
 ];
 
 const OUTCOME = { stream: 'project-p', revision: 4, position: 42n, events: ['Something'], written: [], repeated: false };
@@ -270,7 +273,7 @@ describe('ProjectsController', () => {
     const commands = table.map((row) => row.split(' → ')[1]);
     expect(new Set(commands).size).toBe(commands.length);
     expect([...commands].sort()).toEqual(PROJECT_COMMAND_TYPES.filter((t) => !SYSTEM_ISSUED.includes(t)).sort());
-    expect(table).toHaveLength(34);
+    expect(table).toHaveLength(35);
   });
 
   it('drafts under an id named after the command id, answered with 201 and its Location', async () => {
