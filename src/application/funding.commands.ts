@@ -29,7 +29,7 @@ export async function fundedProject(streams: FoldedStreams, projectId: string): 
   const { state } = await readState(streams, projectDecider, projectStream(projectId));
   if (state.status === 'None') return null;
   const { cycleId, programType, applicantOrg, region, status } = state;
-  return { projectId, cycleId, programType, applicantOrg, region, status, approved: state.approval !== null };
+  return { projectId, cycleId, programType, applicantOrg, region, status, approved: state.approval !== null, grantReductions: state.grantReductions ?? [] };
 }
 
 /** A cycle's money has one door: the project a grant or payment is for is read here, whoever sends it. */

@@ -40,7 +40,7 @@ describe('audit API', () => {
       revision: 0,
       type: 'CycleOpened',
       actor: { id: 'office-1', role: 'office', org: running.config.office.creditCode },
-      rulesVersion: 'secondary-school/2020.1',
+      rulesVersion: 'secondary-school/2026.1',
       stateAfter: { status: 'Open', cycleId: 'audit-a' },
     });
     expect(typeof opened.recordedAt).toBe('string');

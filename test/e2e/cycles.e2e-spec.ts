@@ -35,7 +35,7 @@ describe('cycles over HTTP', () => {
     const read = await http.get('/cycles/bm-2021', office);
     expect(read.status).toBe(200);
     expect(read.headers.get('etag')).toBe('"0"');
-    expect(read.body).toMatchObject({ id: 'bm-2021', status: 'Open', programType: 'brand-major', rules: { quota: 200 }, rulesVersion: 'brand-major/2026.1' });
+    expect(read.body).toMatchObject({ id: 'bm-2021', status: 'Open', programType: 'brand-major', rules: { quota: 200 }, rulesVersion: 'brand-major/2026.2' });
   });
 
   it('opens a cycle with every rule its own, each recorded under the cycle’s rules version; an inconsistent rule is 400 with its code, writing nothing', async () => {
@@ -58,6 +58,7 @@ describe('cycles over HTTP', () => {
       bans: { suspensionYears: 10, revocationYears: 3 },
       reapplication: null,
       withoutConstruction: false,
+      performance: { poorGrades: ['不合格'], consequences: [{ poorYears: 2, actions: ['warning'] }], grantReductionPercent: 0 },
     };
     const opened = await http.post('/cycles', office, { ...openBody('bm-own-rules'), rules, rulesVersion: 'brand-major/2021-own' });
     expect(opened.status).toBe(201);

@@ -124,6 +124,7 @@ describe('project and cycle routes: role × route × organisation', () => {
       route('/construction-plan/accept', 'AcceptConstructionPlan', () => ({}));
       route('/construction-plan/reject', 'RejectConstructionPlan', () => ({ reasons: ['任务未量化'] }));
       route('/annual-reports', 'SubmitAnnualReport', () => ({ year: 2025, report: doc() }));
+      route('/annual-reports/grade', 'GradeAnnualReport', () => ({ year: 2025, grade: '良', reason: '专家组意见', report: doc() }));
       route('/change-requests', 'RequestChange', () => ({ description: '调整建设内容', documents: [doc()] }));
       route('/change-requests/{changeId}/decide', 'DecideChange', () => ({ decision: 'approved', reason: '同意变更', expertReview: doc() }));
       route('/midterm-evaluation', 'RecordMidtermEvaluation', () => ({
@@ -274,8 +275,12 @@ describe('project and cycle routes: role × route × organisation', () => {
       { path: '/remove-from-list', body: () => ({ projectId, reason: '异议成立' }) },
       { path: '/approve', body: () => ({ projectIds: [projectId], reason: '公示无异议' }) },
       { path: '/close', body: () => ({ reason: '本批次结束' }) },
+      // The cycle's money, on its own stream: the office's too.
+      { path: '/funds/budget', body: () => ({ source: 'provincial', amount: 1_000_000, reason: '专项资金' }) },
+      { path: '/funds/grants', body: () => ({ projectId, year: 2026, source: 'provincial', amount: 100_000, reason: '年度资金' }) },
+      { path: '/funds/grants/{grantId}/disburse', body: () => ({ amount: 1000, disbursedOn: '2025-10-01' }) },
     ];
-    const urlOf = (path: string, cycleId: string) => (path === '' ? '/cycles' : `/cycles/${cycleId}${path}`);
+    const urlOf = (path: string, cycleId: string) => (path === '' ? '/cycles' : `/cycles/${cycleId}${path.replace('{grantId}', 'grant-1')}`);
 
     it('covers every cycle route OpenAPI documents', async () => {
       const { paths } = (await http().get('/docs-json')).body;

@@ -202,9 +202,9 @@ describe('program catalog', () => {
     const major = restated['brand-major'] as ProjectProgramType;
     expect([major.target, major.rulesVersion, major.defaultRules.bans.revocationYears, major.defaultRules.gradeScale.barring]).toEqual([240, 'brand-major/2027.1', 3, ['不合格']]);
     expect(major.defaultRules.constructionMonths).toBe(project('brand-major').defaultRules.constructionMonths);
-    expect(defaultCatalog['brand-major'].rulesVersion).toBe('brand-major/2026.1');
+    expect(defaultCatalog['brand-major'].rulesVersion).toBe('brand-major/2026.2');
     // A target alone is no rule: it keeps the rules version.
-    expect(withCatalogEntry(defaultCatalog, { code: 'quality-course', target: 300 })['quality-course']).toMatchObject({ target: 300, rulesVersion: 'quality-course/2026.1' });
+    expect(withCatalogEntry(defaultCatalog, { code: 'quality-course', target: 300 })['quality-course']).toMatchObject({ target: 300, rulesVersion: 'quality-course/2026.2' });
     // An entry with a new code adds a program type, as before.
     expect(Object.keys(withCatalogEntry(defaultCatalog, studio))).toContain('ideology-studio');
   });

@@ -2,7 +2,7 @@ import { daysInMonth } from '../beijing-time';
 import { SCHOOL_KINDS } from '../organisation/organisation';
 import { notFound, validation } from '../errors';
 import { validateRubric } from './rubric';
-import { APPLICANT_KINDS, CycleRules, EnterpriseRules, GradeScale, NoticeUnit, PARTNER_KINDS } from './program-rules';
+import { APPLICANT_KINDS, CycleRules, EnterpriseRules, GradeScale, NoticeUnit, PARTNER_KINDS, PERFORMANCE_ACTIONS, PerformanceAction, PerformanceRules } from './program-rules';
 
 /**
  * The program catalog of the 2020 Shanxi plan (晋政发〔2020〕19号) as data. A program type of the
@@ -58,7 +58,22 @@ const PASS_FAIL_SCALE: GradeScale = { grades: ['优秀', '良好', '通过', '�
 /** 通过/暂缓通过/不通过, the course acceptance scale [S]. */
 const DEFERRING_SCALE: GradeScale = { grades: ['通过', '暂缓通过', '不通过'], passing: ['通过'], deferring: ['暂缓通过'], barring: [] };
 
+/**
+ * A year graded poor warns and cuts the next year's public grants by a fifth; two in a row order a
+ * rectification; three remove the project (年度评价、有进有出 of the national 双高 program [S]; the
+ * counts and the fifth [I]).
+ */
+const PERFORMANCE: PerformanceRules = {
+  consequences: [
+    { poorYears: 1, actions: ['warning', 'reduced-grant'] },
+    { poorYears: 2, actions: ['rectification'] },
+    { poorYears: 3, actions: ['removal'] },
+  ],
+  grantReductionPercent: 20,
+};
+
 const COMMON_RULES = {
+  performance: PERFORMANCE,
   tiers: [],
   formalCheckDays: 28, // 4 weeks precedent [S]
   minReviewers: 3, // [I]
@@ -86,7 +101,8 @@ export const defaultCatalog: ProgramCatalog = {
     target: 60,
     objectAppliedFor: { zh: '中等职业学校（含技工学校）', en: 'a secondary vocational or technical school' },
     responsibleUnits: ['省教育厅', '省发展改革委', '省财政厅', '省人社厅', '市县人民政府'],
-    rulesVersion: 'secondary-school/2020.1',
+    // 2026.1: annual reports graded, with consequences (performance).
+    rulesVersion: 'secondary-school/2026.1',
     lifecycle: 'project',
     defaultRules: {
       ...COMMON_RULES,
@@ -106,7 +122,7 @@ export const defaultCatalog: ProgramCatalog = {
     target: 10,
     objectAppliedFor: { zh: '高等职业院校（可含其高水平专业群）', en: 'a higher vocational college, optionally with its specialty groups' },
     responsibleUnits: ['省教育厅', '省发展改革委', '省财政厅', '省人社厅'],
-    rulesVersion: 'higher-college/2020.1',
+    rulesVersion: 'higher-college/2026.1',
     lifecycle: 'project',
     defaultRules: {
       ...COMMON_RULES,
@@ -129,7 +145,7 @@ export const defaultCatalog: ProgramCatalog = {
     target: null,
     objectAppliedFor: { zh: '高等职业院校的专业群（3–5个专业）', en: 'a specialty group of 3–5 majors of a higher vocational college' },
     responsibleUnits: ['省教育厅', '省发展改革委', '省财政厅', '省人社厅'],
-    rulesVersion: 'specialty-group/2020.1',
+    rulesVersion: 'specialty-group/2026.1',
     parent: 'higher-college',
     lifecycle: 'project',
     defaultRules: {
@@ -151,8 +167,8 @@ export const defaultCatalog: ProgramCatalog = {
     target: 200,
     objectAppliedFor: { zh: '职业院校的一个专业', en: 'one major of a vocational school' },
     responsibleUnits: ['省教育厅', '省人社厅'],
-    // 2026.1: a selected major may not apply again (reapplication).
-    rulesVersion: 'brand-major/2026.1',
+    // 2026.1: a selected major may not apply again (reapplication). 2026.2: annual reports graded (performance).
+    rulesVersion: 'brand-major/2026.2',
     lifecycle: 'project',
     defaultRules: {
       ...COMMON_RULES,
@@ -174,8 +190,8 @@ export const defaultCatalog: ProgramCatalog = {
     target: 200,
     objectAppliedFor: { zh: '职业院校的一门课程', en: 'one course of a vocational school' },
     responsibleUnits: ['省教育厅', '省人社厅'],
-    // 2026.1: a selected course may not apply again (reapplication).
-    rulesVersion: 'quality-course/2026.1',
+    // 2026.1: a selected course may not apply again (reapplication). 2026.2: annual reports graded (performance).
+    rulesVersion: 'quality-course/2026.2',
     lifecycle: 'project',
     defaultRules: {
       ...COMMON_RULES,
@@ -361,6 +377,7 @@ export function validateCycleRules(rules: CycleRules): void {
   if (rules.reapplication !== undefined && rules.reapplication !== null && rules.reapplication.identity !== 'major' && rules.reapplication.identity !== 'course') {
     throw validation('invalid-rules', 'reapplication.identity is major or course', { field: 'reapplication.identity' });
   }
+  if (rules.performance !== undefined && rules.performance !== null) validatePerformance(rules.performance, rules.gradeScale);
   if (rules.course !== undefined) {
     requirePositive('course.minClassHours', rules.course.minClassHours);
     requireNonNegative('course.minSemestersTaught', rules.course.minSemestersTaught);
@@ -392,6 +409,22 @@ export function validateGradeScale(scale: GradeScale): void {
   if (overlap(scale.passing, scale.deferring) || overlap(scale.passing, scale.barring) || overlap(scale.deferring, scale.barring)) {
     throw fail('a grade cannot both pass and defer or bar');
   }
+}
+
+/** Poor grades drawn from the scale; runs of one year or more, each length once, with known actions. */
+function validatePerformance(performance: PerformanceRules, scale: GradeScale): void {
+  const fail = (message: string) => validation('invalid-rules', `performance: ${message}`, { field: 'performance' });
+  if (performance.poorGrades !== undefined) {
+    if (!Array.isArray(performance.poorGrades) || performance.poorGrades.some((g) => !scale.grades.includes(g))) throw fail('poor grades are grades of the scale');
+    if (performance.poorGrades.some((g) => scale.passing.includes(g))) throw fail('a passing grade is not poor');
+  }
+  if (!Array.isArray(performance.consequences)) throw fail('consequences are a list');
+  const runs = performance.consequences.map((c) => c.poorYears);
+  if (!runs.every(isPositiveInteger) || new Set(runs).size !== runs.length) throw fail('each consequence is for a run of whole years, each length once');
+  if (!performance.consequences.every((c) => Array.isArray(c.actions) && c.actions.length > 0 && c.actions.every((a: PerformanceAction) => PERFORMANCE_ACTIONS.includes(a)))) {
+    throw fail(`actions are ${PERFORMANCE_ACTIONS.join(', ')}`);
+  }
+  if (!(performance.grantReductionPercent >= 0 && performance.grantReductionPercent <= 100)) throw fail('grantReductionPercent is from 0 to 100');
 }
 
 /** A list of kinds: one or more of `known`, each once. */

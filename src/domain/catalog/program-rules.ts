@@ -53,6 +53,23 @@ export interface RubricIndicator {
   readonly weight?: number;
 }
 
+/** What a run of poor yearly grades leads to. */
+export const PERFORMANCE_ACTIONS = ['warning', 'reduced-grant', 'rectification', 'removal'] as const;
+export type PerformanceAction = (typeof PERFORMANCE_ACTIONS)[number];
+
+/**
+ * Yearly performance (年度绩效评价): the office grades each annual report on the cycle's grade scale, and
+ * a run of poor years has the consequences the rules set (有进有出).
+ */
+export interface PerformanceRules {
+  /** Grades of the scale that make a year poor; absent: those that neither pass nor defer, whatever the scale. */
+  readonly poorGrades?: readonly string[];
+  /** By the length of a run of poor years, what follows: the entry of the longest run reached applies. */
+  readonly consequences: readonly { readonly poorYears: number; readonly actions: readonly PerformanceAction[] }[];
+  /** Under `reduced-grant`, the next year's public grants are at most this percent below the year's. */
+  readonly grantReductionPercent: number;
+}
+
 /** How the reviewers' totals make a project's score: their mean, or (at five or more) the mean without the highest and the lowest. */
 export type ScoreAggregate = 'mean' | 'trimmed-mean';
 
@@ -131,6 +148,8 @@ export interface CycleRules {
    * evaluation or accreditation follows, and the project ends `Recognised`. Absent: construction follows.
    */
   readonly withoutConstruction?: boolean;
+  /** Yearly performance and its consequences. Absent or null: annual reports are received, not graded. */
+  readonly performance?: PerformanceRules | null;
   /** Quality courses: eligibility and the service obligation after accreditation. */
   readonly course?: {
     readonly minClassHours: number;

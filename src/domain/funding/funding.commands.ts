@@ -28,6 +28,8 @@ export interface FundedProjectFacts {
   readonly status: ProjectStatus;
   /** Approved (立项) or recognised: the project may be funded. */
   readonly approved: boolean;
+  /** Years whose public grants are reduced after a poor year, by how much (NextYearGrantReduced). */
+  readonly grantReductions: readonly { readonly year: number; readonly percent: number }[];
 }
 
 export interface FundsContext {

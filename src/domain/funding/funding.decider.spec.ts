@@ -8,12 +8,12 @@ import { FundsEvent } from './funding.events';
 const office: Actor = { id: 'office-1', role: 'office', org: '山西省教育厅' };
 const school: Actor = { id: 'school-1', role: 'applicant', org: 'school-a', region: '太原市' };
 const NOW = '2026-03-10T10:00:00+08:00';
-const PROJECT: FundedProjectFacts = { projectId: 'p-1', cycleId: 'bm-2025', programType: 'brand-major', applicantOrg: 'school-a', region: '太原市', status: 'UnderConstruction', approved: true };
+const PROJECT: FundedProjectFacts = { projectId: 'p-1', cycleId: 'bm-2025', programType: 'brand-major', applicantOrg: 'school-a', region: '太原市', status: 'UnderConstruction', approved: true, grantReductions: [] };
 
 const budget = (source: 'central' | 'provincial', amount: number): FundsCommand => ({ type: 'SetBudget', data: { cycleId: 'bm-2025', source, amount, reason: '省财政下达 2026 年专项资金' }, actor: office, now: NOW });
-const grant = (grantId: string, amount: number, source: 'central' | 'provincial' | 'matching' = 'provincial', project: FundedProjectFacts | null = PROJECT): FundsCommand => ({
+const grant = (grantId: string, amount: number, source: 'central' | 'provincial' | 'matching' = 'provincial', project: FundedProjectFacts | null = PROJECT, year = 2026): FundsCommand => ({
   type: 'GrantFunds',
-  data: { grantId, cycleId: 'bm-2025', projectId: 'p-1', year: 2026, source, amount, reason: '2026 年度建设资金' },
+  data: { grantId, cycleId: 'bm-2025', projectId: 'p-1', year, source, amount, reason: `${year} 年度建设资金` },
   actor: office,
   now: NOW,
   context: { project },
@@ -91,6 +91,17 @@ describe('a cycle’s funds: budgets, grants and disbursements', () => {
     given(fundsDecider, funded).when(disburse('g-1', 1, { ...PROJECT, status: 'Revoked' })).thenThrows('project-ended', 'illegal-state');
     given(fundsDecider, funded).when(disburse('g-9', 1)).thenThrows('grant-not-found', 'not-found');
     given(fundsDecider, funded).when(disburse('g-1', 1, PROJECT, '2026-03-11')).thenThrows('invalid-date', 'validation');
+  });
+
+  it('given a poor 2026 and a 20% reduction of 2027, when 2027 is granted, then its public grants stay within 80% of 2026’s; matching funds are not reduced', () => {
+    const reduced = { ...PROJECT, grantReductions: [{ year: 2027, percent: 20 }] };
+    const y2026 = run([budget('provincial', 10_000_000), budget('central', 10_000_000), grant('a', 600_000), grant('b', 400_000, 'central')]);
+    given(fundsDecider, y2026).when(grant('c', 800_000, 'provincial', reduced, 2027)).then([expect.objectContaining({ type: 'FundsGranted' })]);
+    const error = given(fundsDecider, y2026).when(grant('c', 800_000.01, 'provincial', reduced, 2027)).thenThrows('grant-reduced', 'illegal-state');
+    expect(error.details).toEqual({ year: 2027, percent: 20, previousYear: 1_000_000, cap: 800_000, granted: 0, requested: 800_000.01 });
+    given(fundsDecider, y2026).when(grant('m', 5_000_000, 'matching', reduced, 2027)).then([expect.objectContaining({ type: 'FundsGranted' })]);
+    // Without a reduction, 2027 is granted as the budget allows.
+    given(fundsDecider, y2026).when(grant('c', 2_000_000, 'provincial', PROJECT, 2027)).then([expect.objectContaining({ type: 'FundsGranted' })]);
   });
 
   it('is the office’s alone', () => {

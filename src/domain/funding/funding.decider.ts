@@ -122,8 +122,32 @@ function grantFunds(command: GrantFunds, state: FundsState): FundsEvent[] {
       left: yuan(fen(budget) - fen(before)),
     });
   }
+  checkReduction(state, project, year, source, amount);
   const { projectId, programType, applicantOrg, region } = project;
   return [{ type: 'FundsGranted', data: { grantId, cycleId, projectId, programType, applicantOrg, region, year, source, amount, budget, granted, reason, grantedAt: command.now } }];
+}
+
+/**
+ * After a poor year the next year's public grants (central and provincial together) are at most the
+ * rules' percent below the poor year's; the school's matching funds are its own.
+ */
+function checkReduction(state: FundsState, project: FundedProjectFacts, year: number, source: FundSource, amount: number): void {
+  const reduction = project.grantReductions.find((r) => r.year === year);
+  if (!reduction || source === 'matching') return;
+  const publicGrants = (y: number) => Object.values(state.grants).filter((g) => g.projectId === project.projectId && g.year === y && g.source !== 'matching');
+  const before = sumOf(publicGrants(year - 1).map((g) => g.amount));
+  const cap = yuan(Math.floor((fen(before) * (100 - reduction.percent)) / 100));
+  const already = sumOf(publicGrants(year).map((g) => g.amount));
+  if (fen(already) + fen(amount) > fen(cap)) {
+    throw illegalState('grant-reduced', `after a poor ${year - 1}, the ${year} public grants are at most ${cap} yuan (${reduction.percent}% below ${before}); ${already} granted`, {
+      year,
+      percent: reduction.percent,
+      previousYear: before,
+      cap,
+      granted: already,
+      requested: amount,
+    });
+  }
 }
 
 /** Statuses in which a project receives no further payment. */

@@ -422,7 +422,9 @@ export type RevocationReason =
   | 'failed-acceptance'
   | 'ceased-to-exist'
   | 'obligations-breached'
-  | 'upheld-objection';
+  | 'upheld-objection'
+  /** A run of poor yearly grades long enough for the rules to remove the project (有进有出). */
+  | 'poor-performance';
 export const REVOCATION_REASONS: readonly RevocationReason[] = [
   'fraud',
   'major-violation',
@@ -431,6 +433,7 @@ export const REVOCATION_REASONS: readonly RevocationReason[] = [
   'ceased-to-exist',
   'obligations-breached',
   'upheld-objection',
+  'poor-performance',
 ];
 
 export interface RevokeProjectData {
@@ -496,6 +499,19 @@ export type RecordCourseUpdateOverdue = ProjectCommandOf<'RecordCourseUpdateOver
 export type RevokeProject = ProjectCommandOf<'RevokeProject', RevokeProjectData>;
 export type OrderFundRecovery = ProjectCommandOf<'OrderFundRecovery', OrderFundRecoveryData>;
 
+/** The office grades a year's annual report (年度绩效评价) on the cycle's grade scale. */
+export interface GradeAnnualReportData {
+  readonly year: number;
+  readonly grade: string;
+  readonly reason: string;
+  /** The evaluation the grade rests on (年度绩效评价报告). */
+  readonly report: DocumentRef;
+  /** Where the rules order a rectification for the run of poor years: what to put right, by when. */
+  readonly rectification?: { readonly findings: readonly string[]; readonly deadline: string };
+}
+
+export type GradeAnnualReport = ProjectCommandOf<'GradeAnnualReport', GradeAnnualReportData>;
+
 export interface RecordFundsRecoveredData {
   /** Yuan returned; payments add up to at most the amount ordered. */
   readonly amount: number;
@@ -554,7 +570,8 @@ export type ProjectCommand =
   | RevokeProject
   | OrderFundRecovery
   | RecordFundsRecovered
-  | RecordFundRecoveryOverdue;
+  | RecordFundRecoveryOverdue
+  | GradeAnnualReport;
 
 export type ProjectCommandType = ProjectCommand['type'];
 
@@ -611,6 +628,7 @@ export const PROJECT_COMMANDS: Readonly<Record<ProjectCommandType, readonly Role
   OrderFundRecovery: ['office'],
   RecordFundsRecovered: ['office'],
   RecordFundRecoveryOverdue: ['office'],
+  GradeAnnualReport: ['office'],
 };
 
 export const PROJECT_COMMAND_TYPES: readonly ProjectCommandType[] = Object.keys(PROJECT_COMMANDS) as ProjectCommandType[];

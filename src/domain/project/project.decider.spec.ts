@@ -239,7 +239,7 @@ describe('project decider: authorization (domain.md §7)', () => {
 
   it('the command table lists every command once, and the auditor may issue none', () => {
     expect(new Set(PROJECT_COMMAND_TYPES).size).toBe(PROJECT_COMMAND_TYPES.length);
-    expect(PROJECT_COMMAND_TYPES).toHaveLength(45);
+    expect(PROJECT_COMMAND_TYPES).toHaveLength(46);
     for (const type of PROJECT_COMMAND_TYPES) expect(PROJECT_COMMANDS[type]).not.toContain('auditor');
   });
 
@@ -2024,5 +2024,59 @@ describe('review by rubric (评分指标)', () => {
     given(projectDecider, scored)
       .when(command('CorrectScore', office, { reviewerId: 'r1', indicators: indicators(36, 30, 20), reason: '复核' }, at(D.score)))
       .thenThrows('score-unchanged', 'validation');
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+
+describe('yearly performance (年度绩效评价, 有进有出)', () => {
+  const grade = (year: number, g: string, day: string, rectification?: { findings: string[]; deadline: string }) =>
+    command('GradeAnnualReport', office, { year, grade: g, reason: '年度绩效评价专家组意见', report: REPORT, ...(rectification ? { rectification } : {}) }, at(day));
+  const report = (year: number, day: string) => command('SubmitAnnualReport', applicant, { year, report: REPORT }, at(day));
+  const reported = () => history(SECONDARY, 'reported'); // the report on 2025 is in
+  const types = (events: readonly ProjectEvent[]) => events.map((e) => e.type);
+
+  it('given the rules’ defaults, when a year is graded 差, then the grade, a warning and a fifth off the next year’s grants follow, each with the reason and rules version', () => {
+    const events = given(projectDecider, reported()).when(grade(2025, '差', '2026-04-01')).then(expect.any(Array) as never);
+    expect(types(events)).toEqual(['AnnualReportGraded', 'PerformanceWarningIssued', 'NextYearGrantReduced']);
+    expect(events[0].data).toMatchObject({ year: 2025, grade: '差', poor: true, poorYearsInRow: 1, actions: ['warning', 'reduced-grant'], report: REPORT, rulesVersion: SECONDARY.rulesVersion });
+    expect(events[2].data).toMatchObject({ year: 2026, percent: 20, rulesVersion: SECONDARY.rulesVersion, reason: expect.stringContaining('连续 1 年') });
+    const state = stateOf([...reported(), ...events]);
+    expect(state.performance).toEqual([{ year: 2025, grade: '差', poor: true }]);
+    expect(state.grantReductions).toEqual([{ year: 2026, percent: 20 }]);
+  });
+
+  it('given one poor year, when the next is poor too, then a rectification is ordered with the terms given (400 without them); a good year in between starts the count again', () => {
+    const twoReports = run([grade(2025, '差', '2026-04-01'), report(2026, '2027-03-01')], reported());
+    given(projectDecider, twoReports).when(grade(2026, '差', '2027-04-01')).thenThrows('rectification-terms-required', 'validation');
+    const events = given(projectDecider, twoReports).when(grade(2026, '差', '2027-04-01', { findings: ['绩效指标连续两年未达成'], deadline: '2027-10-31' })).then(expect.any(Array) as never);
+    expect(types(events)).toEqual(['AnnualReportGraded', 'RectificationOrdered']);
+    expect(events[0].data).toMatchObject({ poorYearsInRow: 2, actions: ['rectification'] });
+    expect(stateOf([...twoReports, ...events]).status).toBe('Rectification');
+    const good = run([grade(2026, '良', '2027-04-01'), report(2027, '2028-03-01')], twoReports);
+    const [again] = given(projectDecider, good).when(grade(2027, '差', '2028-04-01')).then(expect.any(Array) as never);
+    expect(again.data).toMatchObject({ poorYearsInRow: 1, actions: ['warning', 'reduced-grant'] });
+  });
+
+  it('given two poor years and a rectification, when the third is poor, then the project is removed (revoked for poor-performance) on the evaluation’s evidence', () => {
+    const two = run(
+      [grade(2025, '差', '2026-04-01'), report(2026, '2027-03-01'), grade(2026, '差', '2027-04-01', { findings: ['绩效不达标'], deadline: '2028-12-31' }), report(2027, '2028-03-01')],
+      reported(),
+    );
+    const events = given(projectDecider, two).when(grade(2027, '差', '2028-04-01')).then(expect.any(Array) as never);
+    expect(types(events)).toEqual(['AnnualReportGraded', 'ProjectRevoked']);
+    expect(events[1].data).toMatchObject({ reason: 'poor-performance', evidence: [REPORT], revokedFrom: 'Rectification', fundRecoveryRequired: true, explanation: expect.stringContaining('连续 3 年') });
+    expect(stateOf([...two, ...events]).status).toBe('Revoked');
+  });
+
+  it('grades a year once, only once its report is in, on the cycle’s scale; a cycle without performance rules only records the grade', () => {
+    given(projectDecider, reported()).when(grade(2026, '良', '2027-04-01')).thenThrows('annual-report-missing', 'illegal-state');
+    given(projectDecider, run([grade(2025, '良', '2026-04-01')], reported())).when(grade(2025, '优', '2026-04-02')).thenThrows('annual-report-already-graded', 'illegal-state');
+    given(projectDecider, reported()).when(grade(2025, '优秀', '2026-04-01')).thenThrows('unknown-grade', 'validation');
+    given(projectDecider, reported()).when({ ...grade(2025, '差', '2026-04-01'), actor: applicant }).thenThrows('role-not-allowed', 'forbidden');
+    const ungraded = program('secondary-school', { kind: 'school' }, { ...SECONDARY.rules, performance: null });
+    const plain = given(projectDecider, history(ungraded, 'reported')).when(grade(2025, '差', '2026-04-01')).then(expect.any(Array) as never);
+    expect(types(plain)).toEqual(['AnnualReportGraded']);
+    expect(plain[0].data).toMatchObject({ poor: false, poorYearsInRow: 0, actions: [] });
   });
 });

@@ -32,6 +32,7 @@ import {
   submitFinalSelfAssessment,
   submitRectification,
 } from './decide/evaluation';
+import { gradeAnnualReport } from './decide/performance';
 import { orderFundRecovery, recordFundRecoveryOverdue, recordFundsRecovered, revokeProject, suspend } from './decide/revocation';
 import {
   assignReviewer,
@@ -124,6 +125,7 @@ export function decideProject(command: ProjectCommand, state: ProjectState): Pro
     case 'OrderFundRecovery': return orderFundRecovery(command, project, today);
     case 'RecordFundsRecovered': return recordFundsRecovered(command, project, today);
     case 'RecordFundRecoveryOverdue': return recordFundRecoveryOverdue(command, project, today);
+    case 'GradeAnnualReport': return gradeAnnualReport(command, project, today);
     default: return unknownCommand(command);
   }
 }

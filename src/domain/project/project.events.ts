@@ -1,4 +1,4 @@
-import { CycleRules, GradeScale } from '../catalog/program-rules';
+import { CycleRules, GradeScale, PerformanceAction } from '../catalog/program-rules';
 import type { IndicatorScore } from '../catalog/rubric';
 import { DocumentRef, Event } from '../messages';
 import type { FormalCheckResult, MidtermFindings, Partner, ProjectSubject, RevocationReason } from './project.commands';
@@ -328,6 +328,28 @@ export type AnnualReportSubmitted = Event<
 
 export type AnnualReportOverdue = Event<'AnnualReportOverdue', Decided & { readonly year: number; readonly dueOn: string; readonly recordedAt: string }>;
 
+/** A year's annual report graded; what the run of poor years it ends (or breaks) leads to follows as events of their own. */
+export type AnnualReportGraded = Event<
+  'AnnualReportGraded',
+  Decided & {
+    readonly year: number;
+    readonly grade: string;
+    readonly poor: boolean;
+    /** Poor years in a row, this one the last (0 for a year that is not poor). */
+    readonly poorYearsInRow: number;
+    readonly actions: readonly PerformanceAction[];
+    readonly reason: string;
+    readonly report: DocumentRef;
+    readonly gradedAt: string;
+  }
+>;
+
+/** 预警: a poor year's warning. */
+export type PerformanceWarningIssued = Event<'PerformanceWarningIssued', Decided & { readonly year: number; readonly poorYearsInRow: number; readonly reason: string; readonly issuedAt: string }>;
+
+/** The next year's public grants reduced after a poor year: at most `percent` below this year's. */
+export type NextYearGrantReduced = Event<'NextYearGrantReduced', Decided & { readonly year: number; readonly percent: number; readonly reason: string; readonly reducedAt: string }>;
+
 export type ChangeRequested = Event<
   'ChangeRequested',
   Decided & { readonly changeId: string; readonly description: string; readonly documents: readonly DocumentRef[]; readonly requestedAt: string }
@@ -585,6 +607,9 @@ export type ProjectEvent =
   | ProjectRevoked
   | FundRecoveryOrdered
   | FundsRecovered
-  | FundRecoveryOverdue;
+  | FundRecoveryOverdue
+  | AnnualReportGraded
+  | PerformanceWarningIssued
+  | NextYearGrantReduced;
 
 export type ProjectEventType = ProjectEvent['type'];

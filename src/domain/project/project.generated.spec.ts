@@ -85,6 +85,8 @@ const LIKELY: Partial<Record<ProjectStatus, readonly ProjectCommandType[]>> = {
   PlanSubmitted: ['AcceptConstructionPlan', 'AcceptConstructionPlan', 'RejectConstructionPlan'],
   UnderConstruction: [
     'SubmitAnnualReport',
+    'GradeAnnualReport',
+    'GradeAnnualReport',
     'RecordAnnualReportOverdue',
     'RequestChange',
     'DecideChange',
@@ -95,7 +97,7 @@ const LIKELY: Partial<Record<ProjectStatus, readonly ProjectCommandType[]>> = {
     'SubmitFinalSelfAssessment',
     'RecordConstructionPeriodEnded',
   ],
-  MidtermEvaluated: ['OrderRectification', 'Suspend', 'SubmitFinalSelfAssessment', 'SubmitFinalSelfAssessment', 'SubmitAnnualReport', 'GrantExtension', 'RecordConstructionPeriodEnded'],
+  MidtermEvaluated: ['OrderRectification', 'GradeAnnualReport', 'Suspend', 'SubmitFinalSelfAssessment', 'SubmitFinalSelfAssessment', 'SubmitAnnualReport', 'GrantExtension', 'RecordConstructionPeriodEnded'],
   Rectification: ['SubmitRectification', 'AcceptRectification', 'FailRectification', 'SubmitCourseUpdate', 'RecordRectificationOverdue', 'RecordConstructionPeriodEnded'],
   RectificationFailed: ['Suspend', 'RevokeProject'],
   Extended: ['SubmitFinalSelfAssessment', 'RecordMidtermEvaluation', 'GrantExtension', 'RecordConstructionPeriodEnded'],
@@ -234,6 +236,16 @@ function dataFor(run: Run, type: ProjectCommandType, state: ProjectState, today:
       return { reason: pick(rnd, REVOCATION_REASONS), explanation: '撤销', evidence: [doc(15)] };
     case 'OrderFundRecovery':
       return { amount: int(rnd, 0, 5_000_000), deadline: later(-5, 200), reason: '收回' };
+    case 'GradeAnnualReport': {
+      const years = p ? p.reportedYears : [];
+      return {
+        year: years.length > 0 && rnd() < 0.9 ? pick(rnd, years) : year - 1,
+        grade: rnd() < 0.5 ? pick(rnd, run.rules.gradeScale.grades) : run.rules.gradeScale.grades[run.rules.gradeScale.grades.length - 1],
+        reason: '年度绩效',
+        report: doc(16),
+        ...(rnd() < 0.8 ? { rectification: { findings: ['绩效不达标'], deadline: later(1, 300) } } : {}),
+      };
+    }
     case 'RecordFundsRecovered': {
       const ordered = p?.fundRecovery?.amount ?? 1000;
       return { amount: rnd() < 0.5 ? ordered - (p?.fundRecovery?.recovered ?? 0) : int(rnd, 0, ordered), recoveredOn: later(-30, 1) };
@@ -315,6 +327,9 @@ const EVENT_TYPES = Object.keys({
   FundRecoveryOrdered: true,
   FundsRecovered: true,
   FundRecoveryOverdue: true,
+  AnnualReportGraded: true,
+  PerformanceWarningIssued: true,
+  NextYearGrantReduced: true,
 } satisfies Record<ProjectEventType, true>);
 
 describe('project decider: generated command sequences', () => {

@@ -81,6 +81,10 @@ export interface Project {
   readonly barring: { readonly grade: string; readonly evaluatedAt: string } | null;
   /** Ordered after a failure or revocation; `recovered` and `overdue` once money is returned or the deadline passes. */
   readonly fundRecovery: { readonly amount: number; readonly deadline: string; readonly recovered?: number; readonly overdue?: true } | null;
+  /** The annual reports graded, by year (absent until one is). */
+  readonly performance?: readonly { readonly year: number; readonly grade: string; readonly poor: boolean }[];
+  /** The years whose public grants are reduced after a poor year, by how much (absent until one is). */
+  readonly grantReductions?: readonly { readonly year: number; readonly percent: number }[];
 }
 
 export type ProjectState = { readonly status: 'None' } | Project;
@@ -292,6 +296,12 @@ export function evolveProject(state: ProjectState, event: ProjectEvent): Project
     }
     case 'FundRecoveryOrdered':
       return { ...p, fundRecovery: { amount: event.data.amount, deadline: event.data.deadline } };
+    case 'AnnualReportGraded': {
+      const { year, grade, poor } = event.data;
+      return { ...p, performance: [...(p.performance ?? []).filter((y) => y.year !== year), { year, grade, poor }].sort((a, b) => a.year - b.year) };
+    }
+    case 'NextYearGrantReduced':
+      return { ...p, grantReductions: [...(p.grantReductions ?? []), { year: event.data.year, percent: event.data.percent }] };
     case 'FundsRecovered':
       return p.fundRecovery ? { ...p, fundRecovery: { ...p.fundRecovery, recovered: event.data.recovered } } : p;
     case 'FundRecoveryOverdue':

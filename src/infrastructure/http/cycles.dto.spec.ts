@@ -32,6 +32,7 @@ const rules = {
   rubric: { dimensions: [{ name: '建设基础', indicators: [{ id: 'basis', name: '办学基础', max: 40 }, { id: 'goals', name: '目标任务', max: 60 }] }] },
   aggregate: 'trimmed-mean',
   cutOff: 60,
+  performance: { poorGrades: ['不合格'], consequences: [{ poorYears: 1, actions: ['warning', 'reduced-grant'] }, { poorYears: 3, actions: ['removal'] }], grantReductionPercent: 20 },
 };
 const shortlist = { shortlisted: [{ projectId: 'p1', tier: 'A' }], notSelected: [{ projectId: 'p2', reason: '评审得分未达入围线' }], reason: '评审会议纪要' };
 
@@ -56,7 +57,7 @@ const MORE_VALID: [DtoClass, object][] = [
   [dto.OpenCycleDto, cycle],
   [dto.OpenCycleDto, { ...cycle, rules: { reapplication: null } }],
   [dto.OpenCycleDto, { ...cycle, rules: { partners: null } }],
-  [dto.OpenCycleDto, { ...cycle, rules: { rubric: null, cutOff: null } }],
+  [dto.OpenCycleDto, { ...cycle, rules: { rubric: null, cutOff: null, performance: null } }],
   [dto.OpenCycleDto, { ...cycle, rules: { rubric: { dimensions: [{ name: '综合', indicators: [{ id: 'quality', name: '质量', weight: 100 }] }] } } }],
   [dto.CloseWindowDto, {}],
   [dto.OpenNoticeDto, { startsOn: '2021-06-01' }],
@@ -85,6 +86,8 @@ const MORE_INVALID: [DtoClass, object, string][] = [
   [dto.OpenCycleDto, { ...cycle, rules: { rubric: { dimensions: [{ name: '甲', indicators: [{ id: 'a', name: 'A', max: 101 }] }] } } }, 'rules.rubric.dimensions.0.indicators.0.max'],
   [dto.OpenCycleDto, { ...cycle, rules: { aggregate: 'median' } }, 'rules.aggregate'],
   [dto.OpenCycleDto, { ...cycle, rules: { cutOff: 100.5 } }, 'rules.cutOff'],
+  [dto.OpenCycleDto, { ...cycle, rules: { performance: { consequences: [{ poorYears: 1, actions: ['fine'] }], grantReductionPercent: 20 } } }, 'rules.performance.consequences.0.actions'],
+  [dto.OpenCycleDto, { ...cycle, rules: { performance: { consequences: [], grantReductionPercent: 120 } } }, 'rules.performance.grantReductionPercent'],
   [dto.ShortlistDto, { ...shortlist, notSelected: [{ projectId: 'p2' }] }, 'notSelected.0.reason'],
   [dto.OpenNoticeDto, { startsOn: '2021-06-01', document: null }, 'document'],
   [dto.OpenNoticeDto, { startsOn: '2021-06-01', document: { ...doc, size: -1 } }, 'document.size'],
@@ -99,7 +102,7 @@ describe('cycle DTOs', () => {
     cases: CASES,
     moreValid: MORE_VALID,
     moreInvalid: MORE_INVALID,
-    nested: [dto.TierDto, dto.NoticeRuleDto, dto.MonthDayDto, dto.GradeScaleDto, dto.BanRulesDto, dto.SpecialtyGroupRulesDto, dto.CourseRulesDto, dto.ReapplicationRuleDto, dto.PartnerRulesDto, dto.RubricDto, dto.RubricDimensionDto, dto.RubricIndicatorDto, dto.CycleRulesOverrideDto, dto.ShortlistEntryDto, dto.NotSelectedEntryDto],
+    nested: [dto.TierDto, dto.NoticeRuleDto, dto.MonthDayDto, dto.GradeScaleDto, dto.BanRulesDto, dto.SpecialtyGroupRulesDto, dto.CourseRulesDto, dto.ReapplicationRuleDto, dto.PartnerRulesDto, dto.RubricDto, dto.RubricDimensionDto, dto.RubricIndicatorDto, dto.PerformanceConsequenceDto, dto.PerformanceRulesDto, dto.CycleRulesOverrideDto, dto.ShortlistEntryDto, dto.NotSelectedEntryDto],
     omissible: [
       [dto.OpenNoticeDto, 'document'],
       [dto.ApproveListDto, 'document'],

@@ -1,7 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
-import { APPLICANT_KINDS, ApplicantKind, PARTNER_KINDS, PartnerKind } from '../../domain/catalog/program-rules';
+import { APPLICANT_KINDS, ApplicantKind, PARTNER_KINDS, PartnerKind, PERFORMANCE_ACTIONS, PerformanceAction } from '../../domain/catalog/program-rules';
 import { SCHOOL_KINDS, SchoolKind } from '../../domain/organisation/organisation';
 import { Count, DateOnly, Decimal, DocumentRefDto, Instant, Nested, Omissible, Text } from './dto-support';
 
@@ -147,6 +147,32 @@ export class RubricDto {
   dimensions!: RubricDimensionDto[];
 }
 
+export class PerformanceConsequenceDto {
+  @Count(2, { min: 1, max: 20, description: 'The length of the run of poor years' })
+  poorYears!: number;
+
+  @Kinds('actions', PERFORMANCE_ACTIONS, { example: ['rectification'], description: 'What follows: warning, reduced-grant, rectification, removal' })
+  actions!: PerformanceAction[];
+}
+
+export class PerformanceRulesDto {
+  @ApiPropertyOptional({ type: [String], example: ['差'], description: 'Grades of the scale that make a year poor; left out: those that neither pass nor defer' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @IsString({ each: true })
+  @MaxLength(20, { each: true })
+  poorGrades?: string[];
+
+  @Nested(() => PerformanceConsequenceDto, { isArray: true, description: 'By the length of a run of poor years, what follows; the longest run reached applies' })
+  @IsArray()
+  @ArrayMaxSize(20)
+  consequences!: PerformanceConsequenceDto[];
+
+  @Decimal(20, { min: 0, max: 100, decimals: 2, description: 'Under reduced-grant, the next year’s public grants are at most this percent below the year’s' })
+  grantReductionPercent!: number;
+}
+
 /** Overrides of the program type's default rules, any of them; what is left out keeps the catalog's default. */
 export class CycleRulesOverrideDto {
   @Count(200, { optional: true, min: 1, max: 100_000 })
@@ -220,6 +246,9 @@ export class CycleRulesOverrideDto {
 
   @Decimal(60, { optional: true, min: 0, max: 100, decimals: 2, description: 'The ranking’s cut-off line; null: none' })
   cutOff?: number | null;
+
+  @Nested(() => PerformanceRulesDto, { optional: true, description: 'Yearly performance: the poor grades and what a run of poor years leads to; null: annual reports are not graded' })
+  performance?: PerformanceRulesDto | null;
 
   @Kinds('schoolKinds', SCHOOL_KINDS, { optional: true, example: ['中职', '技工学校'], description: 'The kinds of school that may apply' })
   schoolKinds?: SchoolKind[];

@@ -41,6 +41,7 @@ import {
   FormalCheckDto,
   FundRecoveryDto,
   FundsRecoveredDto,
+  GradeAnnualReportDto,
   GrantExtensionDto,
   MidtermEvaluationDto,
   OrderRectificationDto,
@@ -270,6 +271,14 @@ export class ProjectsController {
   @CommandResponses()
   async rejectConstructionPlan(@Param('id') id: string, @Body() body: RejectConstructionPlanDto, @CurrentCommand() request: CommandRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     return this.decide(id, { type: 'RejectConstructionPlan', data: body }, request, reply);
+  }
+
+  @Post(':id/annual-reports/grade')
+  @ApiOperation({ summary: "Grade a year's annual report on the cycle's scale (年度绩效评价); the consequences of a run of poor years follow the cycle's rules — office" })
+  @CommandHeaders()
+  @CommandResponses()
+  async gradeAnnualReport(@Param('id') id: string, @Body() body: GradeAnnualReportDto, @CurrentCommand() request: CommandRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.decide(id, { type: 'GradeAnnualReport', data: body }, request, reply);
   }
 
   @Post(':id/annual-reports')

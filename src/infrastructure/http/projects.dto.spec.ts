@@ -90,6 +90,7 @@ const CASES: DtoCase[] = [
   [dto.RevokeProjectDto, { reason: 'fraud', explanation: '专利成果系伪造', evidence: [doc], banUntil: '2029-05-31' }, { reason: 'cheating', explanation: '专利成果系伪造', evidence: [doc] }, 'reason'],
   [dto.FundRecoveryDto, { amount: 1500000, deadline: '2025-12-31', reason: '追回已拨付的专项资金' }, { amount: 0, deadline: '2025-12-31', reason: '追回资金' }, 'amount'],
   [dto.FundsRecoveredDto, { amount: 700000, recoveredOn: '2026-09-01', reference: '缴款书 0001' }, { amount: 700000, recoveredOn: '2026-9-1' }, 'recoveredOn'],
+  [dto.GradeAnnualReportDto, { year: 2026, grade: '良', reason: '专家组意见', report }, { year: 2026, grade: '良', reason: '专家组意见' }, 'report'],
 ];
 
 /** More bodies, for the subject union and the fields left optional. */
@@ -171,6 +172,7 @@ const MORE_INVALID: [DtoClass, object, string | string[]][] = [
   [dto.FundRecoveryDto, { amount: 12.345, deadline: '2025-12-31', reason: '追回资金' }, 'amount'],
   [dto.FundRecoveryDto, { amount: 1000, deadline: '2025/12/31', reason: '追回资金' }, 'deadline'],
   [dto.FundsRecoveredDto, { amount: 0.001, recoveredOn: '2026-09-01' }, 'amount'],
+  [dto.GradeAnnualReportDto, { year: 2026, grade: '差', reason: '意见', report, rectification: { findings: [], deadline: '2027-10-31' } }, 'rectification.findings'],
 ];
 
 describe('project DTOs', () => {
@@ -179,7 +181,7 @@ describe('project DTOs', () => {
     cases: CASES,
     moreValid: MORE_VALID,
     moreInvalid: MORE_INVALID,
-    nested: [...Object.values(dto.SUBJECT_TYPES), dto.MajorDto, dto.SubmissionDeclarationsDto, dto.MidtermFindingsDto, dto.IndicatorScoreDto],
+    nested: [...Object.values(dto.SUBJECT_TYPES), dto.MajorDto, dto.SubmissionDeclarationsDto, dto.MidtermFindingsDto, dto.IndicatorScoreDto, dto.PerformanceRectificationDto],
     omissible: [
       [dto.EditApplicationDto, 'subject'],
       [dto.SubmitApplicationDto, 'attachments'],
@@ -273,7 +275,7 @@ describe('ProjectsController', () => {
     const commands = table.map((row) => row.split(' → ')[1]);
     expect(new Set(commands).size).toBe(commands.length);
     expect([...commands].sort()).toEqual(PROJECT_COMMAND_TYPES.filter((t) => !SYSTEM_ISSUED.includes(t)).sort());
-    expect(table).toHaveLength(35);
+    expect(table).toHaveLength(36);
   });
 
   it('drafts under an id named after the command id, answered with 201 and its Location', async () => {

@@ -331,6 +331,31 @@ export class ProjectAnnualReportDto {
   report!: DocumentRefDto;
 }
 
+export class PerformanceRectificationDto {
+  @Texts(['绩效指标连续两年未达成'], { min: 1, description: 'What is to be put right' })
+  findings!: string[];
+
+  @DateOnly('2027-10-31', { description: 'Last day of the rectification, after today and within the rules’ longest period' })
+  deadline!: string;
+}
+
+export class GradeAnnualReportDto {
+  @Count(2026, { min: 2000, max: 2100, description: 'The year whose annual report is graded; its report must be in' })
+  year!: number;
+
+  @Text('良', { max: 20, description: 'A grade of the cycle’s scale' })
+  grade!: string;
+
+  @Text('年度绩效评价专家组意见：建设任务按期推进，资金执行率 92%')
+  reason!: string;
+
+  @Nested(() => DocumentRefDto, { description: 'The evaluation the grade rests on (年度绩效评价报告)' })
+  report!: DocumentRefDto;
+
+  @Nested(() => PerformanceRectificationDto, { optional: true, description: 'Required where the rules order a rectification for the run of poor years this grade makes' })
+  rectification?: PerformanceRectificationDto;
+}
+
 export class ChangeRequestDto {
   @Text('因合作企业重组，调整校内实训基地建设内容')
   description!: string;

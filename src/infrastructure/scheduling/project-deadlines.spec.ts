@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { Clock } from '../../application/clock';
-import { constructionPeriodEnd, deadlineRules, minimumIncubationEnd, rectificationDue } from '../../application/deadlines';
+import { constructionPeriodEnd, deadlineRules, fundRecoveryDue, minimumIncubationEnd, rectificationDue } from '../../application/deadlines';
 import { FoldedStreams } from '../../application/folded-streams';
 import { RecordedEvent } from '../../application/event-store';
 import { handleCommand } from '../../application/handle-command';
@@ -216,8 +216,21 @@ describe('project and enterprise deadlines: rectification, end of construction, 
       'course-update-due',
       'rectification-due',
       'construction-period-end',
+      'fund-recovery-due',
     ]);
     expect(deadlineRules(defaultCatalog)).toContain(minimumIncubationEnd);
+  });
+
+  it('sets a recovery of funds due at the end of its deadline, keeps it while money is outstanding, and settles it once all is back or it is overdue', () => {
+    const ordered = { type: 'FundRecoveryOrdered', data: { amount: 250_000, disbursed: 250_000, currency: 'CNY', deadline: '2034-06-30', reason: '追回', orderedFrom: 'Revoked', orderedAt: '2034-03-01T10:00:00+08:00', rulesVersion: 'v1' } } as const;
+    expect(fundRecoveryDue.derive(ordered, 'project-p')).toEqual([
+      { set: { key: 'fund-recovery', dueAt: '2034-07-01T00:00:00+08:00', rule: 'project.fund-recovery: 250000 yuan due back by 2034-06-30 (rules v1)' } },
+    ]);
+    const returned = (complete: boolean) =>
+      ({ type: 'FundsRecovered', data: { amount: 1, recoveredOn: '2034-05-01', reference: null, recovered: complete ? 250_000 : 1, ordered: 250_000, complete, recordedAt: '2034-05-01T10:00:00+08:00', rulesVersion: 'v1' } }) as const;
+    expect(fundRecoveryDue.derive(returned(false), 'project-p')).toEqual([]);
+    expect(fundRecoveryDue.derive(returned(true), 'project-p')).toEqual([{ clear: { key: 'fund-recovery' } }]);
+    expect(fundRecoveryDue.command({ stream: 'project-p', kind: 'fund-recovery-due', key: 'fund-recovery', dueAt: '', rule: '', calendarVersion: null })).toEqual({ type: 'RecordFundRecoveryOverdue', data: {} });
   });
 
   it('records a rectification missed once, at the start of the day after its deadline, with the rule', async () => {
