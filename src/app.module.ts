@@ -6,6 +6,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { DecideProgramHandler } from './application/program.commands';
 import { DecideFundsHandler } from './application/funding.commands';
 import { FundingController } from './infrastructure/http/funding.controller';
+import { FundingQueries } from './infrastructure/read-models/funding/funding.query';
 import { CALENDAR } from './application/calendar';
 import { CATALOG } from './application/catalog';
 import { Clock, CLOCK } from './application/clock';
@@ -94,6 +95,7 @@ export class AppModule {
         ProjectQueries,
         EnterpriseQueries,
         CycleQueries,
+        FundingQueries,
         DocumentCitations,
         DeadlinesService,
         ReactorService,

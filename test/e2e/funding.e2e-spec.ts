@@ -94,4 +94,63 @@ describe('funding', () => {
     expectOk(await http.post(`/projects/${projectId}/fund-recovery/recovered`, tokens.office, { amount: 150_000, recoveredOn: '2034-07-01' }), 'the rest, late');
     expect((await http.get(`/projects/${projectId}`, tokens.office)).body.fundRecovery).toMatchObject({ recovered: 250_000, overdue: true });
   });
+
+  it('grades each annual report; a poor year warns and caps the next year’s grants at 80%; the figures read per program, city and school, and export as CSV', async () => {
+    const ids: Record<string, string> = {};
+    const projectId = await select(running, clock, tokens, { programType: 'brand-major', subject: () => ({ kind: 'major', majorCode: '460302', majorName: '数控技术' }) }, 'graded-school', ids, 2035);
+    await construct(running, clock, tokens, projectId, 'graded-school', 2035);
+    const school = tokens['graded-school'];
+    const funds = `/cycles/${ids.cycle}/funds`;
+    clock.set(on('2035-12-01'));
+    expectOk(await http.post(`${funds}/budget`, tokens.office, { source: 'provincial', amount: 10_000_000, reason: '专项资金' }), 'budget');
+    expectOk(await http.post(`${funds}/grants`, tokens.office, { projectId, year: 2035, source: 'provincial', amount: 1_000_000, reason: '2035 年度' }), '2035 grant');
+    expectOk(await http.post(`${funds}/grants`, tokens.office, { projectId, year: 2035, source: 'matching', amount: 300_000, reason: '学校配套' }), 'matching');
+
+    clock.set(on('2036-03-01'));
+    const report = await upload(running, school, '2035年度报告.pdf');
+    expectOk(await http.post(`/projects/${projectId}/annual-reports`, school, { year: 2035, report }), 'annual report');
+    const evaluation = await upload(running, tokens.office, '年度绩效评价报告.pdf');
+    clock.set(on('2036-04-01'));
+    const grade = (body: Record<string, unknown>) => http.post(`/projects/${projectId}/annual-reports/grade`, tokens.office, { year: 2035, reason: '年度绩效评价专家组意见', report: evaluation, ...body });
+    expect(refused(await grade({ grade: '优' }), 400, 'unknown-grade').details).toMatchObject({ grades: ['优秀', '良好', '通过', '不通过'] });
+    refused(await http.post(`/projects/${projectId}/annual-reports/grade`, school, { year: 2035, grade: '优秀', reason: '自评', report: evaluation }), 403, 'role-not-allowed');
+    const graded = await grade({ grade: '不通过' });
+    expect([graded.status, graded.body.events]).toEqual([200, ['AnnualReportGraded', 'PerformanceWarningIssued', 'NextYearGrantReduced']]);
+    refused(await grade({ grade: '良好' }), 409, 'annual-report-already-graded');
+
+    // 2036's public grants: at most 80% of 2035's 1,000,000; the school's matching funds as before.
+    const grant2036 = (amount: number, source = 'provincial') => http.post(`${funds}/grants`, tokens.office, { projectId, year: 2036, source, amount, reason: '2036 年度' });
+    expect(refused(await grant2036(800_000.01), 409, 'grant-reduced').details).toMatchObject({ year: 2036, percent: 20, previousYear: 1_000_000, cap: 800_000 });
+    expectOk(await grant2036(800_000), '2036 grant within the cap');
+    expectOk(await grant2036(300_000, 'matching'), '2036 matching');
+
+    const performance = await http.get(`/performance?cycleId=${ids.cycle}`, tokens.office);
+    expect(performance.body.items).toEqual([expect.objectContaining({ projectId, year: 2035, grade: '不通过', poor: true, applicantName: 'graded-school' })]);
+    expect((await http.get(`/performance?cycleId=${ids.cycle}&poor=false`, tokens.office)).body.items).toEqual([]);
+    expect((await http.get(`/performance?cycleId=${ids.cycle}`, school)).body.total).toBe(1);
+
+    const byProgram = (await http.get(`/funding?cycleId=${ids.cycle}`, tokens.office)).body;
+    expect(byProgram).toEqual({
+      by: 'program',
+      items: [{ program: 'brand-major', granted: { central: 0, provincial: 1_800_000, matching: 600_000 }, disbursed: { central: 0, provincial: 0, matching: 0 }, total: { granted: 2_400_000, disbursed: 0 }, projects: 1 }],
+    });
+    const bySchool = (await http.get(`/funding?by=school&cycleId=${ids.cycle}`, school)).body.items;
+    expect(bySchool).toEqual([expect.objectContaining({ name: 'graded-school', total: { granted: 2_400_000, disbursed: 0 } })]);
+    expect((await http.get(`/funding?by=city&cycleId=${ids.cycle}`, tokens.recommender)).body.items).toEqual([expect.objectContaining({ city: '太原市', projects: 1 })]);
+    // Another school's people see none of it; a reviewer neither.
+    const other = await (await Accounts.of(running)).token({ sub: 'other-school-user', role: 'applicant', org: 'other-school' });
+    expect((await http.get(`/funding?cycleId=${ids.cycle}`, other)).body.items).toEqual([]);
+    expect((await http.get(`/funding?cycleId=${ids.cycle}`, tokens.reviewer1)).body.items).toEqual([]);
+    refused(await http.get('/funding?by=district', tokens.office), 400, 'validation-failed');
+
+    const csv = await http.get(`/funding?by=school&cycleId=${ids.cycle}&format=csv`, tokens.office);
+    expect(csv.headers.get('content-type')).toContain('text/csv');
+    expect(csv.headers.get('content-disposition')).toContain("filename*=UTF-8''%E8%B5%84%E9%87%91-school.csv");
+    const text = String(csv.body);
+    expect(text.startsWith('统一社会信用代码,单位名称,项目数,中央财政·已安排,省级财政·已安排,学校配套·已安排')).toBe(true);
+    // The file starts with a byte-order mark, so a spreadsheet reads it as UTF-8.
+    const bytes = Buffer.from(await (await fetch(`${running.url}/funding?by=school&cycleId=${ids.cycle}&format=csv`, { headers: { authorization: `Bearer ${tokens.office}` } })).arrayBuffer());
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(text).toContain(',graded-school,1,0,1800000,600000,0,0,0');
+  });
 });

@@ -1,6 +1,8 @@
-import { Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
+import { Type } from 'class-transformer';
+import type { FastifyReply } from 'fastify';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, Max, MaxLength } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { CATALOG } from '../../application/catalog';
 import { Clock, CLOCK } from '../../application/clock';
 import { isProjectProgramType, ProgramCatalog } from '../../domain/catalog/program-catalog';
@@ -11,6 +13,8 @@ import { PROJECT_STATUSES } from '../../domain/project/project.events';
 import { PORTFOLIO_ACCESS, requireView } from '../../domain/access';
 import { REVIEWER_QUEUE_ACCESS } from '../../domain/project/project.access';
 import { CycleQueries } from '../read-models/cycles/cycles.query';
+import { FUNDING_GROUPS, FundingGroup, FundingQueries } from '../read-models/funding/funding.query';
+import { sendCsv } from './csv';
 import { EnterpriseQueries } from '../read-models/enterprises/enterprises.query';
 import { OBLIGATIONS, ProjectQueries } from '../read-models/projects/projects.query';
 import { PageQuery as StorePageQuery } from '../read-models/query';
@@ -95,6 +99,70 @@ export class CycleListQuery extends PageQuery {
   programType?: string;
 }
 
+export class FundingQuery extends PageQuery {
+  @ApiPropertyOptional({ enum: Object.keys(FUNDING_GROUPS), example: 'city', description: 'Group by program (default), city or school' })
+  @IsOptional()
+  @IsIn(Object.keys(FUNDING_GROUPS))
+  by?: FundingGroup;
+
+  @ApiPropertyOptional({ example: 'brand-major-2021' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  cycleId?: string;
+
+  @ApiPropertyOptional({ example: 'brand-major' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  programType?: string;
+
+  @ApiPropertyOptional({ example: 2026, description: 'The budget year' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(2000)
+  @Max(2100)
+  year?: number;
+
+  @ApiPropertyOptional({ enum: ['json', 'csv'], example: 'csv', description: 'csv: a spreadsheet file (UTF-8 with BOM)' })
+  @IsOptional()
+  @IsIn(['json', 'csv'])
+  format?: 'json' | 'csv';
+}
+
+export class PerformanceQuery extends PageQuery {
+  @ApiPropertyOptional({ example: 'brand-major-2021' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  cycleId?: string;
+
+  @ApiPropertyOptional({ example: 'brand-major' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  programType?: string;
+
+  @ApiPropertyOptional({ example: 2026, description: 'The year reported on' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(2000)
+  @Max(2100)
+  year?: number;
+
+  @ApiPropertyOptional({ enum: ['true', 'false'], example: 'true', description: 'Only the years graded poor (true) or not (false)' })
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  poor?: 'true' | 'false';
+
+  @ApiPropertyOptional({ enum: ['json', 'csv'], example: 'csv', description: 'csv: a spreadsheet file (UTF-8 with BOM)' })
+  @IsOptional()
+  @IsIn(['json', 'csv'])
+  format?: 'json' | 'csv';
+}
+
 @ApiTags('read models')
 @ApiBearerAuth()
 @Controller()
@@ -104,6 +172,7 @@ export class ReadModelsController {
     private readonly projectQueries: ProjectQueries,
     private readonly enterpriseQueries: EnterpriseQueries,
     private readonly cycleQueries: CycleQueries,
+    private readonly fundingQueries: FundingQueries,
     private readonly reactor: ReactorService,
     @Inject(CATALOG) private readonly catalog: ProgramCatalog,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -186,6 +255,47 @@ export class ReadModelsController {
     const dashboard = this.cycleQueries.dashboard(actor, id);
     if (!dashboard) throw new ProblemError({ status: 404, code: 'cycle-not-found', title: 'Not Found', detail: `no cycle ${id} in the read models` });
     return { ...dashboard, projectsPerStage: this.projectQueries.perStage(id) };
+  }
+
+  @Get('funding')
+  @ApiOperation({ summary: 'Funding per program, city or school: granted and paid by source (central, provincial, matching) — a school its own, a city its schools’, office and auditors all; ?format=csv exports it' })
+  async funding(@Query() query: FundingQuery, @CurrentActor() actor: Actor, @Res({ passthrough: true }) reply: FastifyReply) {
+    this.checkProgramType(query.programType, true);
+    await this.reach(query);
+    const group = query.by ?? 'program';
+    const result = this.fundingQueries.by(actor, group, query);
+    if (query.format !== 'csv') return result;
+    const money = (kind: 'granted' | 'disbursed', source: string) => (row: Record<string, unknown>) => (row[kind] as Record<string, number>)[source];
+    return sendCsv(reply, `资金-${group}.csv`, [
+      [group === 'program' ? '项目类型' : group === 'city' ? '城市' : '统一社会信用代码', (r) => r[group]],
+      ...(group === 'school' ? ([['单位名称', (r: Record<string, unknown>) => r.name]] as const) : []),
+      ['项目数', (r) => r.projects],
+      ['中央财政·已安排', money('granted', 'central')],
+      ['省级财政·已安排', money('granted', 'provincial')],
+      ['学校配套·已安排', money('granted', 'matching')],
+      ['中央财政·已拨付', money('disbursed', 'central')],
+      ['省级财政·已拨付', money('disbursed', 'provincial')],
+      ['学校配套·已到位', money('disbursed', 'matching')],
+    ], result.items);
+  }
+
+  @Get('performance')
+  @ApiOperation({ summary: 'Yearly performance per project per year: the grade of each annual report, poor or not — by the visibility of projects; ?format=csv exports the page' })
+  async performance(@Query() query: PerformanceQuery, @CurrentActor() actor: Actor, @Res({ passthrough: true }) reply: FastifyReply) {
+    this.checkProgramType(query.programType, true);
+    await this.reach(query);
+    const page = this.projectQueries.performance(actor, { ...query, poor: query.poor === undefined ? undefined : query.poor === 'true' }, query);
+    if (query.format !== 'csv') return page;
+    return sendCsv(reply, '年度绩效.csv', [
+      ['年度', (r) => r.year],
+      ['项目', (r) => r.title],
+      ['项目类型', (r) => r.programType],
+      ['申报单位', (r) => r.applicantName ?? r.applicantOrg],
+      ['城市', (r) => r.region],
+      ['等级', (r) => r.grade],
+      ['不达标', (r) => (r.poor ? '是' : '否')],
+      ['项目状态', (r) => r.status],
+    ], page.items);
   }
 
   @Get('cycles/:id/ranking')

@@ -15,11 +15,13 @@ import { documentCitationsProjection } from './documents/document-citations.proj
 import { enterpriseRegistryProjection } from './enterprises/enterprise-registry.projection';
 import { organisationsProjection, peopleProjection } from './people/people.projection';
 import { projectStatusProjection } from './projects/project-status.projection';
+import { fundingProjection } from './funding/funding.projection';
 
 /** Every read model, under the configured catalog (the deadlines are derived with its rules). */
 export const projectionsFor = (catalog: ProgramCatalog): readonly Projection[] => [
   projectStatusProjection,
   cycleDashboardProjection,
+  fundingProjection,
   enterpriseRegistryProjection,
   deadlinesProjection(deadlineRules(catalog)),
   documentCitationsProjection,

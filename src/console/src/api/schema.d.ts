@@ -1106,6 +1106,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/funding": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Funding per program, city or school: granted and paid by source (central, provincial, matching) — a school its own, a city its schools’, office and auditors all; ?format=csv exports it */
+        get: operations["ReadModelsController_funding"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health": {
         parameters: {
             query?: never;
@@ -1399,6 +1416,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/performance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Yearly performance per project per year: the grade of each annual report, poor or not — by the visibility of projects; ?format=csv exports the page */
+        get: operations["ReadModelsController_performance"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/programs": {
         parameters: {
             query?: never;
@@ -1513,6 +1547,23 @@ export interface paths {
         put?: never;
         /** Submit the annual report on a calendar year of construction — applicant */
         post: operations["ProjectsController_annualReport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{id}/annual-reports/grade": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Grade a year's annual report on the cycle's scale (年度绩效评价); the consequences of a run of poor years follow the cycle's rules — office */
+        post: operations["ProjectsController_gradeAnnualReport"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2416,6 +2467,8 @@ export interface components {
             partners?: components["schemas"]["PartnerRulesDto"];
             /** @example 2 */
             perApplicantLimit?: number;
+            /** @description Yearly performance: the poor grades and what a run of poor years leads to; null: annual reports are not graded */
+            performance?: components["schemas"]["PerformanceRulesDto"];
             /** @example 20 */
             perRecommenderLimit?: number;
             publicNotice?: components["schemas"]["NoticeRuleDto"];
@@ -2698,6 +2751,24 @@ export interface components {
              * @example 非税收入缴款书 14000026000123
              */
             reference?: string;
+        };
+        GradeAnnualReportDto: {
+            /**
+             * @description A grade of the cycle’s scale
+             * @example 良
+             */
+            grade: string;
+            /** @example 年度绩效评价专家组意见：建设任务按期推进，资金执行率 92% */
+            reason: string;
+            /** @description Required where the rules order a rectification for the run of poor years this grade makes */
+            rectification?: components["schemas"]["PerformanceRectificationDto"];
+            /** @description The evaluation the grade rests on (年度绩效评价报告) */
+            report: components["schemas"]["DocumentRefDto"];
+            /**
+             * @description The year whose annual report is graded; its report must be in
+             * @example 2026
+             */
+            year: number;
         };
         GradeScaleDto: {
             /**
@@ -3055,6 +3126,51 @@ export interface components {
              */
             min: number;
         };
+        PerformanceConsequenceDto: {
+            /**
+             * @description What follows: warning, reduced-grant, rectification, removal
+             * @example [
+             *       "rectification"
+             *     ]
+             */
+            actions: ("warning" | "reduced-grant" | "rectification" | "removal")[];
+            /**
+             * @description The length of the run of poor years
+             * @example 2
+             */
+            poorYears: number;
+        };
+        PerformanceRectificationDto: {
+            /**
+             * Format: date
+             * @description Last day of the rectification, after today and within the rules’ longest period
+             * @example 2027-10-31
+             */
+            deadline: string;
+            /**
+             * @description What is to be put right
+             * @example [
+             *       "绩效指标连续两年未达成"
+             *     ]
+             */
+            findings: string[];
+        };
+        PerformanceRulesDto: {
+            /** @description By the length of a run of poor years, what follows; the longest run reached applies */
+            consequences: components["schemas"]["PerformanceConsequenceDto"][];
+            /**
+             * @description Under reduced-grant, the next year’s public grants are at most this percent below the year’s
+             * @example 20
+             */
+            grantReductionPercent: number;
+            /**
+             * @description Grades of the scale that make a year poor; left out: those that neither pass nor defer
+             * @example [
+             *       "差"
+             *     ]
+             */
+            poorGrades?: string[];
+        };
         Problem: {
             /**
              * @description Stable and machine-readable, e.g. validation-failed, unauthenticated, invalid-transition
@@ -3268,7 +3384,7 @@ export interface components {
              * @example fraud
              * @enum {string}
              */
-            reason: "fraud" | "major-violation" | "failed-rectification" | "failed-acceptance" | "ceased-to-exist" | "obligations-breached" | "upheld-objection";
+            reason: "fraud" | "major-violation" | "failed-rectification" | "failed-acceptance" | "ceased-to-exist" | "obligations-breached" | "upheld-objection" | "poor-performance";
         };
         RubricDimensionDto: {
             indicators: components["schemas"]["RubricIndicatorDto"][];
@@ -11015,6 +11131,74 @@ export interface operations {
             };
         };
     };
+    ReadModelsController_funding: {
+        parameters: {
+            query?: {
+                /** @description A command's answered position: the query waits (bounded) until the read models include it */
+                after?: string;
+                /** @description Group by program (default), city or school */
+                by?: "program" | "city" | "school";
+                cycleId?: string;
+                /** @description csv: a spreadsheet file (UTF-8 with BOM) */
+                format?: "json" | "csv";
+                /** @description At most 500 */
+                limit?: number;
+                /** @description At most 1000000 */
+                offset?: number;
+                programType?: string;
+                /** @description The budget year */
+                year?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is malformed or does not validate */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "status": 400,
+                     *       "code": "validation-failed",
+                     *       "title": "",
+                     *       "detail": ""
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "status": 401,
+                     *       "code": "unauthenticated",
+                     *       "title": "",
+                     *       "detail": ""
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     HealthController_health: {
         parameters: {
             query?: never;
@@ -12999,6 +13183,74 @@ export interface operations {
             };
         };
     };
+    ReadModelsController_performance: {
+        parameters: {
+            query?: {
+                /** @description A command's answered position: the query waits (bounded) until the read models include it */
+                after?: string;
+                cycleId?: string;
+                /** @description csv: a spreadsheet file (UTF-8 with BOM) */
+                format?: "json" | "csv";
+                /** @description At most 500 */
+                limit?: number;
+                /** @description At most 1000000 */
+                offset?: number;
+                /** @description Only the years graded poor (true) or not (false) */
+                poor?: "true" | "false";
+                programType?: string;
+                /** @description The year reported on */
+                year?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is malformed or does not validate */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "status": 400,
+                     *       "code": "validation-failed",
+                     *       "title": "",
+                     *       "detail": ""
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "status": 401,
+                     *       "code": "unauthenticated",
+                     *       "title": "",
+                     *       "detail": ""
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     ProgramsController_list: {
         parameters: {
             query?: never;
@@ -13779,6 +14031,181 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["ProjectAnnualReportDto"];
+            };
+        };
+        responses: {
+            /** @description Decided; ETag and X-Position are set */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description application/problem+json, e.g. code validation-failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "status": 400,
+                     *       "code": "validation-failed",
+                     *       "title": "",
+                     *       "detail": ""
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description application/problem+json, e.g. code unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "status": 401,
+                     *       "code": "unauthenticated",
+                     *       "title": "",
+                     *       "detail": ""
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description application/problem+json, e.g. code role-not-allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "status": 403,
+                     *       "code": "role-not-allowed",
+                     *       "title": "",
+                     *       "detail": ""
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "status": 404,
+                     *       "code": "project-not-found",
+                     *       "title": "",
+                     *       "detail": ""
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description application/problem+json, e.g. code invalid-transition */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "status": 409,
+                     *       "code": "invalid-transition",
+                     *       "title": "",
+                     *       "detail": ""
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description application/problem+json, e.g. code revision-mismatch */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "status": 412,
+                     *       "code": "revision-mismatch",
+                     *       "title": "",
+                     *       "detail": ""
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the service accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "status": 413,
+                     *       "code": "payload-too-large",
+                     *       "title": "",
+                     *       "detail": ""
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "status": 415,
+                     *       "code": "unsupported-media-type",
+                     *       "title": "",
+                     *       "detail": ""
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ProjectsController_gradeAnnualReport: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the command exactly-once: a retry answers the first outcome and writes nothing */
+                "Idempotency-Key"?: string;
+                /** @description The ETag last read: the command fails with 412 if the resource changed since */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GradeAnnualReportDto"];
             };
         };
         responses: {

@@ -81,6 +81,23 @@ export class ProjectQueries {
     return this.page([visibility(actor), where("overdue <> '[]'")], paging);
   }
 
+  /** The yearly grades of the annual reports the actor may see (年度绩效), by year and project. */
+  performance(actor: Actor, filters: { readonly cycleId?: string; readonly programType?: string; readonly year?: number; readonly poor?: boolean }, paging: Paging): Page<Record<string, unknown>> {
+    return pageOf(
+      this.readModels.db,
+      'project_performance y JOIN project_status p ON p.id = y.project_id',
+      `y.project_id AS projectId, p.title, p.cycle_id AS cycleId, p.program_type AS programType, p.applicant_org AS applicantOrg,
+       (SELECT name FROM organisations WHERE credit_code = p.applicant_org) AS applicantName, p.region, p.status, y.year, y.grade, y.poor`,
+      [
+        visibility(actor, 'p'),
+        ...equalities({ 'p.cycle_id': filters.cycleId, 'p.program_type': filters.programType, 'y.year': filters.year, 'y.poor': filters.poor === undefined ? undefined : Number(filters.poor) }),
+      ],
+      'y.year DESC, p.id',
+      paging,
+      (row) => ({ ...row, poor: row.poor === 1 }),
+    );
+  }
+
   /** A reviewer's assignments, pending first, with its counts of pending and submitted scores. */
   reviewerQueue(actor: Actor, reviewerId: string, paging: Paging) {
     const page = pageOf(

@@ -1,0 +1,62 @@
+import { Injectable } from '@nestjs/common';
+import { FUND_SOURCES } from '../../../domain/funding/funding.commands';
+import { FUNDING_VISIBILITY } from '../../../domain/funding/funding.access';
+import { Actor } from '../../../domain/messages';
+import { sumOf } from '../../../domain/money';
+import { Condition, equalities, read } from '../query';
+import { ReadModels } from '../read-models';
+import { visibleTo } from '../visibility';
+
+/** The groupings GET /funding answers by, as columns of project_status. */
+export const FUNDING_GROUPS = { program: 'p.program_type', city: 'p.region', school: 'p.applicant_org' } as const;
+export type FundingGroup = keyof typeof FUNDING_GROUPS;
+
+export interface FundingFilters {
+  readonly cycleId?: string;
+  readonly programType?: string;
+  readonly year?: number;
+}
+
+/** Funding per program, city or school: what is granted and paid by source, over the grants the actor may see. */
+@Injectable()
+export class FundingQueries {
+  constructor(private readonly readModels: ReadModels) {}
+
+  by(actor: Actor, group: FundingGroup, filters: FundingFilters) {
+    const visible = visibleTo(FUNDING_VISIBILITY, actor, { org: 'p.applicant_org', region: 'p.region', project: 'p.id' });
+    const conditions: Condition[] = [visible, ...equalities({ 'g.cycle_id': filters.cycleId, 'p.program_type': filters.programType, 'g.year': filters.year })];
+    const sql = conditions.map((c) => c.sql).join(' AND ');
+    const params = conditions.flatMap((c) => c.params);
+    const key = FUNDING_GROUPS[group];
+    const from = `FROM fund_grants g JOIN project_status p ON p.id = g.project_id WHERE ${sql}`;
+    const [rows, counts] = read('fund_grants', () => [
+      this.readModels.db.prepare(`SELECT ${key} AS key, g.source, sum(g.amount * 100) AS granted, sum(g.disbursed * 100) AS disbursed ${from} GROUP BY ${key}, g.source`).all(...params),
+      this.readModels.db
+        .prepare(
+          `SELECT ${key} AS key, count(DISTINCT g.project_id) AS projects, ${group === 'school' ? '(SELECT name FROM organisations WHERE credit_code = p.applicant_org)' : 'NULL'} AS name
+           ${from} GROUP BY ${key} ORDER BY ${key}`,
+        )
+        .all(...params),
+    ]) as [{ key: string; source: string; granted: number; disbursed: number }[], { key: string; projects: number; name: string | null }[]];
+    const zero = () => Object.fromEntries(FUND_SOURCES.map((source) => [source, 0])) as Record<string, number>;
+    const items = counts.map(({ key: k, projects, name }) => {
+      const own = rows.filter((r) => r.key === k);
+      const granted = zero();
+      const disbursed = zero();
+      // Sums were taken in fen (×100, rounded here), as the decider adds amounts.
+      for (const r of own) {
+        granted[r.source] = Math.round(r.granted) / 100;
+        disbursed[r.source] = Math.round(r.disbursed) / 100;
+      }
+      return {
+        [group]: k,
+        ...(group === 'school' ? { name } : {}),
+        granted,
+        disbursed,
+        total: { granted: sumOf(Object.values(granted)), disbursed: sumOf(Object.values(disbursed)) },
+        projects,
+      };
+    });
+    return { by: group, items };
+  }
+}
