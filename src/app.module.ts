@@ -5,6 +5,8 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { DecideProgramHandler } from './application/program.commands';
 import { DecideFundsHandler } from './application/funding.commands';
+import { AssignPanelHandler, REVIEWER_LOAD } from './application/panels';
+import { ReadModelReviewerLoad } from './infrastructure/read-models/projects/reviewer-load';
 import { FundingController } from './infrastructure/http/funding.controller';
 import { FundingQueries } from './infrastructure/read-models/funding/funding.query';
 import { CALENDAR } from './application/calendar';
@@ -86,6 +88,8 @@ export class AppModule {
         DecideCycleHandler,
         DecideProgramHandler,
         DecideFundsHandler,
+        AssignPanelHandler,
+        { provide: REVIEWER_LOAD, useClass: ReadModelReviewerLoad },
         DecideRegistryHandler,
         DecidePersonHandler,
         PeopleQueries,

@@ -1,7 +1,8 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { ProgramCatalog } from '../domain/catalog/program-catalog';
-import { OpenCycle, ProgramCycleCommand } from '../domain/program-cycle/program-cycle.commands';
+import { ExpertFacts, OpenCycle, ProgramCycleCommand } from '../domain/program-cycle/program-cycle.commands';
+import { personDecider } from '../domain/person/person.decider';
 import { programCycleDecider, ProgramCycleState } from '../domain/program-cycle/program-cycle.decider';
 import { programDecider } from '../domain/program/program.decider';
 import { CALENDAR } from './calendar';
@@ -11,7 +12,7 @@ import { Clock, CLOCK } from './clock';
 import { FoldedStreams } from './folded-streams';
 import { Project, projectDecider } from '../domain/project/project.decider';
 import { CommandContext, CommandOutcome, CommandRequest, contextOf, handleCommand, readState } from './handle-command';
-import { cycleStream, programStream, projectStream } from './streams';
+import { cycleStream, personStream, programStream, projectStream } from './streams';
 import { CROSS_STREAM_EFFECTS, CrossStreamEffects } from './cross-stream-effects';
 
 export type CycleCommandInput = { [T in ProgramCycleCommand['type']]: { type: T; data: Extract<ProgramCycleCommand, { type: T }>['data'] } }[ProgramCycleCommand['type']];
@@ -29,6 +30,19 @@ export class DecideCycle extends Command<CommandOutcome> {
   ) {
     super();
   }
+}
+
+/** A person of the reviewer pool as their stream has them; null when there is no such person. */
+export async function expertFacts(streams: FoldedStreams, personId: string): Promise<(ExpertFacts & { readonly affiliations: readonly string[] }) | null> {
+  const { state } = await readState(streams, personDecider, personStream(personId));
+  if (state.status === 'None') return null;
+  return {
+    personId,
+    organisationId: state.organisationId,
+    expert: state.status === 'Active' && state.grants.some((grant) => grant.kind === 'expert'),
+    fields: state.expert?.fields ?? [],
+    affiliations: state.expert?.affiliations ?? [],
+  };
 }
 
 /** The cycle's one door: the only place a cycle command's context (the catalog, the calendar, the projects it names) is gathered. */
@@ -117,6 +131,8 @@ export class DecideCycleHandler implements ICommandHandler<DecideCycle, CommandO
       }
       case 'ApproveList':
         return { openObjections: await this.projectsWhere(command.data.projectIds, (p) => p.objections.some((o) => o.status === 'open')) };
+      case 'FormPanel':
+        return { experts: await Promise.all(command.data.experts.map((personId) => expertFacts(this.streams, personId))) };
       default:
         return undefined;
     }

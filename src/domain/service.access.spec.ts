@@ -7,7 +7,7 @@ const MAY: Readonly<Record<ServiceOperation, readonly string[]>> = {
   ReadAudit: ['auditor', 'office'],
   UploadDocument: ['applicant', 'recommender', 'reviewer', 'office'],
   ReadReactionFailures: ['office'],
-  ReadRanking: ['office', 'auditor'],
+  ReadReview: ['office', 'auditor'],
   ReadFunds: ['office', 'auditor'],
   RebuildReadModels: ['office'],
   MoveSimulatedClock: ['office'],

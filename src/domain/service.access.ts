@@ -11,8 +11,8 @@ export const SERVICE_OPERATIONS = {
   // The public uploads an objection's evidence, through the public pages' own route and limits.
   UploadDocument: ['applicant', 'recommender', 'reviewer', 'office', 'public'],
   ReadReactionFailures: ['office'],
-  // Reviewers' scores rank the applications before the decision: the office's and the auditors' to read.
-  ReadRanking: ['office', 'auditor'],
+  // The review's workings before the decision (the ranking by scores, the panels, each expert's progress): the office's and the auditors'.
+  ReadReview: ['office', 'auditor'],
   // A cycle's whole ledger; a school reads its own grants, a city its schools', in GET /funding.
   ReadFunds: ['office', 'auditor'],
   RebuildReadModels: ['office'],
@@ -26,12 +26,17 @@ const REFUSED: Readonly<Record<ServiceOperation, string>> = {
   ReadAudit: 'the audit API is for auditors and the program office',
   UploadDocument: 'auditors read; they do not upload documents',
   ReadReactionFailures: 'the dead-letter view is the program office’s',
-  ReadRanking: 'the ranking by review scores is the program office’s and the auditors’',
+  ReadReview: 'the review’s ranking, panels and experts’ progress are the program office’s and the auditors’',
   ReadFunds: 'a cycle’s ledger is the program office’s and the auditors’; GET /funding shows an organisation its own',
   RebuildReadModels: 'only the program office rebuilds the read models',
   MoveSimulatedClock: 'only the program office moves the simulated clock',
   EndOthersSessions: 'only the program office lists and ends other people’s sessions',
 };
+
+/** Whether the actor's role may use the operation. */
+export function mayUse(type: ServiceOperation, actor: Actor): boolean {
+  return (SERVICE_OPERATIONS[type] as readonly string[]).includes(actor.role);
+}
 
 /** Refuses the actor unless its role may use the operation. */
 export function requireOperation(type: ServiceOperation, actor: Actor): void {

@@ -279,8 +279,11 @@ describe('project and cycle routes: role × route × organisation', () => {
       { path: '/funds/budget', body: () => ({ source: 'provincial', amount: 1_000_000, reason: '专项资金' }) },
       { path: '/funds/grants', body: () => ({ projectId, year: 2026, source: 'provincial', amount: 100_000, reason: '年度资金' }) },
       { path: '/funds/grants/{grantId}/disburse', body: () => ({ amount: 1000, disbursedOn: '2025-10-01' }) },
+      // Expert panels: formed on the cycle's stream, assigned through each project's door.
+      { path: '/panels', body: () => ({ panelId: 'matrix-panel', field: '装备制造', experts: ['expert-1'] }) },
+      { path: '/panels/{panelId}/assign', body: () => ({ projectIds: [projectId], perProject: 1 }) },
     ];
-    const urlOf = (path: string, cycleId: string) => (path === '' ? '/cycles' : `/cycles/${cycleId}${path.replace('{grantId}', 'grant-1')}`);
+    const urlOf = (path: string, cycleId: string) => (path === '' ? '/cycles' : `/cycles/${cycleId}${path.replace('{grantId}', 'grant-1').replace('{panelId}', 'matrix-panel')}`);
 
     it('covers every cycle route OpenAPI documents', async () => {
       const { paths } = (await http().get('/docs-json')).body;

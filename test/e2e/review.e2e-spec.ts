@@ -93,4 +93,63 @@ describe('review by rubric, and the ranking', () => {
     const unknown = await flow.http.get('/cycles/no-such-cycle/ranking', flow.office);
     expect([unknown.status, unknown.body.code]).toEqual([404, 'cycle-not-found']);
   });
+
+  it('forms a panel of a field from the pool, assigns it spreading the load and never to a project’s own side, and shows each expert’s progress', async () => {
+    await flow.openCycle('panel-2032', 'brand-major', 2032, { opensAt: '2032-09-01T00:00:00+08:00', closesAt: '2032-09-15T00:00:00+08:00' });
+    const recommender = await flow.token({ sub: 'ty-1', role: 'recommender', org: '太原市教育局', region: '太原市' });
+    // Four experts of 装备制造: the fourth works at the second school; one more of another field.
+    const schools = await Promise.all(['丁', '戊'].map((name, n) => flow.account({ sub: `panel-school-${n}`, role: 'applicant', org: `${name}职业学校`, region: '太原市' })));
+    const expert = async (sub: string, org: string, fields: string[]) => {
+      const account = await flow.account({ sub, role: 'reviewer', org });
+      await flow.ok(flow.http.post(`/people/${account.personId}/expert-profile`, account.token, { fields, affiliations: [] }), `profile ${sub}`);
+      return account;
+    };
+    const experts = [
+      await expert('panel-expert-1', 'panel-university-1', ['装备制造']),
+      await expert('panel-expert-2', 'panel-university-2', ['装备制造']),
+      await expert('panel-expert-3', 'panel-university-3', ['装备制造']),
+      await expert('panel-expert-4', '戊职业学校', ['装备制造']),
+    ];
+    const other = await expert('panel-expert-5', 'panel-university-5', ['电子信息']);
+    clock.set(on('2032-09-02'));
+    const projects: string[] = [];
+    for (const [n, school] of schools.entries()) projects.push(await flow.draft(school.token, 'panel-2032', 'brand-major', `专业 ${n + 1}`));
+    clock.set(on('2032-09-05'));
+    for (const [n, id] of projects.entries()) await flow.ok(flow.submit(schools[n].token, id), 'submit');
+    clock.set(on('2032-09-20'));
+    for (const [n, id] of projects.entries()) {
+      await flow.ok(flow.http.post(`/projects/${id}/formal-check`, recommender, { result: 'passed' }), 'check');
+      await flow.ok(flow.http.post(`/projects/${id}/recommend`, recommender, { rank: n + 1 }), 'recommend');
+    }
+
+    const mismatch = await flow.http.post('/cycles/panel-2032/panels', flow.office, { panelId: 'manufacturing', field: '装备制造', experts: [experts[0].personId, other.personId] });
+    expect([mismatch.status, mismatch.body.code]).toEqual([409, 'expert-field-mismatch']);
+    const formed = await flow.http.post('/cycles/panel-2032/panels', flow.office, { panelId: 'manufacturing', field: '装备制造', experts: experts.map((e) => e.personId) });
+    expect([formed.status, formed.headers.get('location')]).toEqual([201, '/cycles/panel-2032/panels/manufacturing']);
+    // Who sits on the panel is the office's: the cycle as a school reads it has no panels.
+    expect((await flow.http.get('/cycles/panel-2032', schools[0].token)).body).not.toHaveProperty('panels');
+    expect((await flow.http.get('/cycles/panel-2032', flow.office)).body.panels.manufacturing.field).toBe('装备制造');
+
+    const assigned = await flow.http.post('/cycles/panel-2032/panels/manufacturing/assign', flow.office, { projectIds: projects, perProject: 3 });
+    expect(assigned.status).toBe(200);
+    // 戊 cannot have expert 4 (its own school): served first, it gets 1, 2 and 3; 丁 then gets 4, the least loaded, and two more.
+    expect(assigned.body.assigned).toHaveLength(6);
+    expect(assigned.body.conflicts).toEqual([{ projectId: projects[1], reviewerId: experts[3].personId }]);
+    expect(assigned.body.refused).toEqual([]);
+    const reviewersOf = async (id: string) => ((await flow.project(id)).body.reviewers as { reviewerId: string }[]).map((r) => r.reviewerId).sort();
+    expect(await reviewersOf(projects[1])).toEqual([experts[0], experts[1], experts[2]].map((e) => e.personId).sort());
+    expect(await reviewersOf(projects[0])).toContain(experts[3].personId);
+
+    const progress = (await flow.http.get(`/cycles/panel-2032/experts?after=${await flow.lastPosition()}`, flow.office)).body.items as { reviewerId: string; assigned: number; pending: number; scored: number }[];
+    const loads = progress.map((p) => p.assigned).sort();
+    expect(loads.reduce((a, b) => a + b, 0)).toBe(6);
+    expect(Math.max(...loads) - Math.min(...loads)).toBeLessThanOrEqual(1);
+    expect(progress.every((p) => p.pending === p.assigned && p.scored === 0)).toBe(true);
+    const refusedRead = await flow.http.get('/cycles/panel-2032/experts', schools[0].token);
+    expect([refusedRead.status, refusedRead.body.code]).toEqual([403, 'role-not-allowed']);
+    const unknown = await flow.http.post('/cycles/panel-2032/panels/nope/assign', flow.office, { projectIds: projects, perProject: 1 });
+    expect([unknown.status, unknown.body.code]).toEqual([404, 'panel-not-found']);
+    const byApplicant = await flow.http.post('/cycles/panel-2032/panels/manufacturing/assign', schools[0].token, { projectIds: projects, perProject: 1 });
+    expect([byApplicant.status, byApplicant.body.code]).toEqual([403, 'role-not-allowed']);
+  });
 });

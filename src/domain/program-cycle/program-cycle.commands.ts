@@ -122,6 +122,21 @@ export type ApproveList = Command<
 
 export type CloseCycle = Command<'CloseCycle', { readonly reason: string }>;
 
+/** A person of the reviewer pool, as their own stream has them: their organisation, expert grant and fields. */
+export interface ExpertFacts {
+  readonly personId: string;
+  readonly organisationId: string;
+  /** Holds an expert grant now. */
+  readonly expert: boolean;
+  readonly fields: readonly string[];
+}
+
+/** The office forms a panel of the cycle for a field (专业领域), of experts of the pool who review in it. */
+export type FormPanel = Command<'FormPanel', { readonly panelId: string; readonly field: string; readonly experts: readonly string[] }> & {
+  /** Each expert named, as their stream has them (null: no such person). */
+  readonly context: { readonly experts: readonly (ExpertFacts | null)[] };
+};
+
 export type ProgramCycleCommand =
   | OpenCycle
   | CloseApplicationWindow
@@ -133,7 +148,8 @@ export type ProgramCycleCommand =
   | RemoveFromList
   | EndPublicNotice
   | ApproveList
-  | CloseCycle;
+  | CloseCycle
+  | FormPanel;
 
 export type ProgramCycleCommandType = ProgramCycleCommand['type'];
 
@@ -156,4 +172,5 @@ export const PROGRAM_CYCLE_COMMANDS: Readonly<Record<ProgramCycleCommandType, re
   EndPublicNotice: ['office'],
   ApproveList: ['office'],
   CloseCycle: ['office'],
+  FormPanel: ['office'],
 };

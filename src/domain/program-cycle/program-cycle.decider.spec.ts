@@ -5,9 +5,10 @@ import { CycleRules } from '../catalog/program-rules';
 import { fold } from '../decider';
 import { DomainError } from '../errors';
 import { Actor } from '../messages';
-import { ProgramCycleCommand } from './program-cycle.commands';
+import { ExpertFacts, ProgramCycleCommand } from './program-cycle.commands';
 import { programCycleDecider } from './program-cycle.decider';
 import { CycleOpened, ProgramCycleEvent } from './program-cycle.events';
+import { planAssignments } from './decide/panels';
 
 const decider = programCycleDecider;
 
@@ -719,5 +720,61 @@ describe('program cycle decider, generated command sequences', () => {
     expect(stats.approved).toBeGreaterThan(60);
     expect(stats.removed).toBeGreaterThan(100);
     expect(stats.quotaRejections).toBeGreaterThan(50);
+  });
+});
+
+describe('expert panels (评审专家组)', () => {
+  const expert = (personId: string, fields = ['装备制造'], organisationId = `univ-${personId}`) => ({ personId, organisationId, expert: true, fields });
+  const form = (experts: string[], facts: (ExpertFacts | null)[] = experts.map((id) => expert(id)), field = '装备制造', panelId = 'panel-1'): ProgramCycleCommand => ({
+    type: 'FormPanel',
+    data: { panelId, field, experts },
+    actor: office,
+    now: DURING,
+    context: { experts: facts },
+  });
+
+  it('given experts of the field, when the office forms a panel, then it is recorded with their organisations, once', () => {
+    const [event] = given(decider, [opened()]).when(form(['e1', 'e2'])).then([expect.objectContaining({ type: 'PanelFormed' })]);
+    expect(event.data).toMatchObject({ panelId: 'panel-1', field: '装备制造', experts: [{ personId: 'e1', organisationId: 'univ-e1' }, { personId: 'e2', organisationId: 'univ-e2' }] });
+    given(decider, [opened(), event]).when(form(['e1', 'e2'])).then([]);
+    given(decider, [opened(), event]).when(form(['e1'])).thenThrows('panel-exists', 'illegal-state');
+  });
+
+  it('refuses an expert of another field, one not in the pool, no one, and one named twice', () => {
+    given(decider, [opened()]).when(form(['e1'], [expert('e1', ['电子信息'])])).thenThrows('expert-field-mismatch', 'illegal-state');
+    given(decider, [opened()]).when(form(['e1'], [{ ...expert('e1'), expert: false }])).thenThrows('not-an-expert', 'illegal-state');
+    given(decider, [opened()]).when(form(['e1'], [null])).thenThrows('person-not-found', 'not-found');
+    given(decider, [opened()]).when(form([], [])).thenThrows('invalid-panel', 'validation');
+    given(decider, [opened()]).when(form(['e1', 'e1'])).thenThrows('duplicate-expert', 'validation');
+  });
+
+  describe('planAssignments', () => {
+    const panel = { field: '装备制造', experts: ['a', 'b', 'c', 'd'].map((id) => ({ personId: id, organisationId: `univ-${id}` })) };
+    const experts = panel.experts.map((e) => ({ ...e, affiliations: e.personId === 'd' ? ['school-2'] : [] }));
+    const project = (n: number, members = [`school-${n}`], assigned: string[] = []) => ({ projectId: `p${n}`, members, assigned });
+
+    it('spreads the load: each project gets the least-loaded impartial experts, this plan’s assignments counted', () => {
+      const plan = planAssignments(panel, experts, [project(1), project(3), project(4)], 2, { a: 5 });
+      expect(plan.assignments).toEqual([
+        { projectId: 'p1', reviewerId: 'b' },
+        { projectId: 'p1', reviewerId: 'c' },
+        { projectId: 'p3', reviewerId: 'd' },
+        { projectId: 'p3', reviewerId: 'b' },
+        { projectId: 'p4', reviewerId: 'c' },
+        { projectId: 'p4', reviewerId: 'd' },
+      ]);
+      expect(plan.unfilled).toEqual([]);
+    });
+
+    it('never assigns an expert of the project’s side or related to it, and says what it could not fill', () => {
+      // p2's applicant is school-2, which d declared a relation with; univ-a is a partner of p2.
+      const plan = planAssignments(panel, experts, [project(2, ['school-2', 'univ-a'], ['b'])], 3, {});
+      expect(plan.assignments).toEqual([{ projectId: 'p2', reviewerId: 'c' }]);
+      expect(plan.conflicts).toEqual([
+        { projectId: 'p2', reviewerId: 'a' },
+        { projectId: 'p2', reviewerId: 'd' },
+      ]);
+      expect(plan.unfilled).toEqual([{ projectId: 'p2', missing: 1 }]);
+    });
   });
 });

@@ -6,11 +6,12 @@ import { ProgramCycleEvent } from './program-cycle.events';
 import { evolveProgramCycle, initialProgramCycleState, ProgramCycleState } from './program-cycle.state';
 import { closeApplicationWindow, openCycle, registerApplication, registerRecommendation, releaseRegistration } from './decide/applications';
 import { roleNotAllowed } from './decide/checks';
+import { formPanel } from './decide/panels';
 import { approveList, closeCycle, endPublicNotice, openPublicNotice, removeFromList, shortlist } from './decide/selection';
 
 export { PROGRAM_CYCLE_COMMANDS } from './program-cycle.commands';
 export { evolveProgramCycle, initialProgramCycleState, placesTaken } from './program-cycle.state';
-export type { ActiveCycle, Notice, ProgramCycleState, Selection, SelectionStatus } from './program-cycle.state';
+export type { ActiveCycle, Notice, Panel, ProgramCycleState, Selection, SelectionStatus } from './program-cycle.state';
 
 export const programCycleDecider: Decider<ProgramCycleState, ProgramCycleCommand, ProgramCycleEvent> = {
   initialState: initialProgramCycleState,
@@ -37,6 +38,7 @@ export function decideProgramCycle(command: ProgramCycleCommand, state: ProgramC
     case 'EndPublicNotice': return endPublicNotice(command, state);
     case 'ApproveList': return approveList(command, state);
     case 'CloseCycle': return closeCycle(command, state);
+    case 'FormPanel': return formPanel(command, state);
     default: return unknownCommand(command);
   }
 }

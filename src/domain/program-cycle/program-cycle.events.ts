@@ -157,6 +157,12 @@ export type ListApproved = Event<
   }
 >;
 
+/** A panel of the cycle for a field: the experts assignments draw on. */
+export type PanelFormed = Event<
+  'PanelFormed',
+  { readonly panelId: string; readonly field: string; readonly experts: readonly { readonly personId: string; readonly organisationId: string }[]; readonly formedAt: string }
+>;
+
 export type CycleClosed = Event<
   'CycleClosed',
   {
@@ -179,4 +185,5 @@ export type ProgramCycleEvent =
   | ProjectRemovedFromList
   | PublicNoticeEnded
   | ListApproved
-  | CycleClosed;
+  | CycleClosed
+  | PanelFormed;

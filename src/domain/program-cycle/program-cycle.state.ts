@@ -45,6 +45,13 @@ export interface ActiveCycle {
   readonly noticeCount: number;
   readonly decisionCount: number;
   readonly lastDecisionId: string | null;
+  /** The cycle's expert panels, by id (absent until one is formed). */
+  readonly panels?: Readonly<Record<string, Panel>>;
+}
+
+export interface Panel {
+  readonly field: string;
+  readonly experts: readonly { readonly personId: string; readonly organisationId: string }[];
 }
 
 export type ProgramCycleState = { readonly status: 'None' } | ActiveCycle;
@@ -151,6 +158,10 @@ export function evolveProgramCycle(state: ProgramCycleState, event: ProgramCycle
     }
     case 'CycleClosed':
       return { ...state, status: 'Closed' };
+    case 'PanelFormed': {
+      const { panelId, field, experts } = event.data;
+      return { ...state, panels: { ...state.panels, [panelId]: { field, experts } } };
+    }
     default:
       return state;
   }

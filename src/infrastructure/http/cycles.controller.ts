@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Inject, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
@@ -15,9 +15,16 @@ import { PROGRAM_CYCLE_ACCESS } from '../../domain/program-cycle/program-cycle.a
 import { programCycleDecider } from '../../domain/program-cycle/program-cycle.decider';
 import { CurrentActor } from './auth.guard';
 import { answer, CurrentCommand, etagOf } from './command-request';
-import { ApproveListDto, CloseCycleDto, CloseWindowDto, EndNoticeDto, OpenCycleDto, OpenNoticeDto, RemoveFromListDto, ShortlistDto } from './cycles.dto';
+import { ApproveListDto, AssignPanelDto, CloseCycleDto, CloseWindowDto, EndNoticeDto, FormPanelDto, OpenCycleDto, OpenNoticeDto, RemoveFromListDto, ShortlistDto } from './cycles.dto';
+import { AssignPanel } from '../../application/panels';
+import { mayUse, requireOperation } from '../../domain/service.access';
+import { ProjectQueries } from '../read-models/projects/projects.query';
+import { ReadModels } from '../read-models/read-models';
+import { PageQuery } from './read-models.controller';
 import { CommandHeaders, CommandResponses } from './openapi';
 import { ProblemError } from './problem.filter';
+
+const mayReadReview = (actor: Actor) => mayUse('ReadReview', actor);
 
 @ApiTags('cycles')
 @ApiBearerAuth()
@@ -26,6 +33,8 @@ export class CyclesController {
   constructor(
     private readonly commands: CommandBus,
     private readonly streams: FoldedStreams,
+    private readonly readModels: ReadModels,
+    private readonly projectQueries: ProjectQueries,
     @Inject(CATALOG) private readonly catalog: ProgramCatalog,
   ) {}
 
@@ -79,7 +88,46 @@ export class CyclesController {
     }
     requireSeen(PROGRAM_CYCLE_ACCESS, actor, state);
     reply.header('etag', etagOf(revision));
-    return { id, revision, ...state };
+    // Who sits on a panel stays with the office and auditors until the review is done.
+    const { panels, ...published } = state;
+    return { id, revision, ...published, ...(mayReadReview(actor) ? { panels: panels ?? {} } : {}) };
+  }
+
+  @Post(':id/panels')
+  @ApiOperation({ summary: 'Form an expert panel of the cycle for a field, from the reviewer pool — office' })
+  @CommandHeaders()
+  @CommandResponses({ created: true })
+  async formPanel(@Param('id') id: string, @Body() body: FormPanelDto, @CurrentCommand() request: CommandRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    const panelId = body.panelId ?? nameBasedUuid(`panel:${request.commandId}`);
+    const outcome = await this.commands.execute(new DecideCycle(id, { type: 'FormPanel', data: { panelId, field: body.field, experts: body.experts } }, request));
+    return answer(reply, outcome, `/cycles/${id}/panels/${panelId}`);
+  }
+
+  @Get(':id/panels/:panelId')
+  @ApiOperation({ summary: 'One expert panel of the cycle: its field and experts' })
+  async panel(@Param('id') id: string, @Param('panelId') panelId: string, @CurrentActor() actor: Actor) {
+    const { state } = await readState(this.streams, programCycleDecider, cycleStream(id));
+    if (state.status === 'None') throw new ProblemError({ status: 404, code: 'cycle-not-found', title: 'Not Found', detail: `no cycle ${id}` });
+    requireOperation('ReadReview', actor);
+    const panel = Object.prototype.hasOwnProperty.call(state.panels ?? {}, panelId) ? state.panels![panelId] : undefined;
+    if (!panel) throw new ProblemError({ status: 404, code: 'panel-not-found', title: 'Not Found', detail: `no panel ${panelId} in cycle ${id}` });
+    return { cycleId: id, panelId, ...panel };
+  }
+
+  @Post(':id/panels/:panelId/assign')
+  @HttpCode(200)
+  @ApiOperation({ summary: "Assign a panel's experts to projects of the cycle: the least loaded first, never one of a project's own side; answers what was assigned, refused and left unfilled — office" })
+  @CommandHeaders()
+  async assignPanel(@Param('id') id: string, @Param('panelId') panelId: string, @Body() body: AssignPanelDto, @CurrentCommand() request: CommandRequest) {
+    return this.commands.execute(new AssignPanel(id, panelId, body.projectIds, body.perProject, request));
+  }
+
+  @Get(':id/experts')
+  @ApiOperation({ summary: "Each expert's progress in the cycle: projects assigned, scored, pending, and recusals — office, auditor" })
+  async experts(@Param('id') id: string, @Query() query: PageQuery, @CurrentActor() actor: Actor) {
+    requireOperation('ReadReview', actor);
+    await this.readModels.reach(query.after === undefined ? undefined : BigInt(query.after));
+    return { cycleId: id, items: this.projectQueries.expertProgress(id) };
   }
 
   @Post(':id/close-window')

@@ -48,6 +48,8 @@ const CASES: DtoCase[] = [
   [dto.EndNoticeDto, { noticeId: 'brand-major-2021/notice-1' }, {}, 'noticeId'],
   [dto.ApproveListDto, { projectIds: ['p1'], reason: '公示无异议，予以立项', document: doc }, { projectIds: 'p1', reason: '立项' }, 'projectIds'],
   [dto.CloseCycleDto, { reason: '2021 batch complete' }, {}, 'reason'],
+  [dto.FormPanelDto, { panelId: 'manufacturing', field: '装备制造', experts: ['expert-0427'] }, { field: '装备制造', experts: [] }, 'experts'],
+  [dto.AssignPanelDto, { projectIds: ['p1', 'p2'], perProject: 5 }, { projectIds: ['p1'], perProject: 0 }, 'perProject'],
   [dto.RaiseTargetDto, { target: 80, reason: '省政府同意扩大建设规模' }, { target: 80.5, reason: '扩大' }, 'target'],
   [dto.RemoveFromListDto, { projectId: 'p1', reason: '异议成立', objectionId: 'objection-1' }, { projectId: 'p1', reason: '异议成立', objectionId: '' }, 'objectionId'],
 ];
@@ -55,6 +57,7 @@ const CASES: DtoCase[] = [
 /** Bodies with fields left out, which the DTO accepts as absent. */
 const MORE_VALID: [DtoClass, object][] = [
   [dto.OpenCycleDto, cycle],
+  [dto.FormPanelDto, { field: '装备制造', experts: ['expert-0427', 'expert-0512'] }],
   [dto.OpenCycleDto, { ...cycle, rules: { reapplication: null } }],
   [dto.OpenCycleDto, { ...cycle, rules: { partners: null } }],
   [dto.OpenCycleDto, { ...cycle, rules: { rubric: null, cutOff: null, performance: null } }],
@@ -89,6 +92,8 @@ const MORE_INVALID: [DtoClass, object, string][] = [
   [dto.OpenCycleDto, { ...cycle, rules: { performance: { consequences: [{ poorYears: 1, actions: ['fine'] }], grantReductionPercent: 20 } } }, 'rules.performance.consequences.0.actions'],
   [dto.OpenCycleDto, { ...cycle, rules: { performance: { consequences: [], grantReductionPercent: 120 } } }, 'rules.performance.grantReductionPercent'],
   [dto.ShortlistDto, { ...shortlist, notSelected: [{ projectId: 'p2' }] }, 'notSelected.0.reason'],
+  [dto.FormPanelDto, { panelId: 'Panel 1', field: '装备制造', experts: ['e1'] }, 'panelId'],
+  [dto.AssignPanelDto, { projectIds: [], perProject: 1 }, 'projectIds'],
   [dto.OpenNoticeDto, { startsOn: '2021-06-01', document: null }, 'document'],
   [dto.OpenNoticeDto, { startsOn: '2021-06-01', document: { ...doc, size: -1 } }, 'document.size'],
   [dto.OpenNoticeDto, { startsOn: '2025-9-30' }, 'startsOn'],

@@ -379,6 +379,37 @@ export class RemoveFromListDto {
   objectionId?: string;
 }
 
+export class FormPanelDto {
+  @ApiPropertyOptional({ example: 'manufacturing', description: 'The panel id; generated when left out' })
+  @IsOptional()
+  @Matches(/^[a-z0-9][a-z0-9-]{0,62}$/, { message: 'panelId must be lowercase letters, digits and dashes (at most 63)' })
+  panelId?: string;
+
+  @Text('装备制造', { max: 100, description: 'The field (专业领域) every expert of the panel reviews in' })
+  field!: string;
+
+  @ApiProperty({ type: [String], example: ['expert-0427', 'expert-0512'], description: 'Person ids of the reviewer pool, 1 to 50' })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(50)
+  @IsString({ each: true })
+  @MaxLength(100, { each: true })
+  experts!: string[];
+}
+
+export class AssignPanelDto {
+  @ApiProperty({ type: [String], example: ['3f2b8c1e-0d7a-4f55-9a57-0a4f1e2c9b11'], description: 'Projects of the cycle to assign, 1 to 500' })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(500)
+  @IsString({ each: true })
+  @MaxLength(100, { each: true })
+  projectIds!: string[];
+
+  @Count(5, { min: 1, max: 50, description: 'Experts each project is to have, those it has counted' })
+  perProject!: number;
+}
+
 export class RaiseTargetDto {
   @Count(80, { min: 1, max: 100_000, description: 'The new target: more places than the one in force' })
   target!: number;

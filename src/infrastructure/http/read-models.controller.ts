@@ -302,7 +302,7 @@ export class ReadModelsController {
   @ApiOperation({ summary: "A cycle's applications ranked by review score under its aggregate rule, with the quota's places and the cut-off line — office, auditor" })
   @ApiOkResponse({ schema: { example: { cycleId: 'brand-major-2021', quota: 200, cutOff: 60, items: [{ rank: 1, projectId: 'p-1', title: '机电一体化技术', applicantName: '太原职业技术学院', score: 91.5, scores: 5, withinQuota: true, belowCutOff: false }] } } })
   async ranking(@Param('id') id: string, @Query() query: PageQuery, @CurrentActor() actor: Actor) {
-    requireOperation('ReadRanking', actor);
+    requireOperation('ReadReview', actor);
     await this.reach(query);
     const dashboard = this.cycleQueries.dashboard(actor, id);
     if (!dashboard) throw new ProblemError({ status: 404, code: 'cycle-not-found', title: 'Not Found', detail: `no cycle ${id} in the read models` });

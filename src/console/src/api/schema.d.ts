@@ -512,6 +512,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/cycles/{id}/experts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Each expert's progress in the cycle: projects assigned, scored, pending, and recusals — office, auditor */
+        get: operations["CyclesController_experts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/cycles/{id}/funds": {
         parameters: {
             query?: never;
@@ -625,6 +642,57 @@ export interface paths {
         put?: never;
         /** Open the public notice (公示) of the shortlisted projects — office */
         post: operations["CyclesController_openNotice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cycles/{id}/panels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Form an expert panel of the cycle for a field, from the reviewer pool — office */
+        post: operations["CyclesController_formPanel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cycles/{id}/panels/{panelId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One expert panel of the cycle: its field and experts */
+        get: operations["CyclesController_panel"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cycles/{id}/panels/{panelId}/assign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Assign a panel's experts to projects of the cycle: the least loaded first, never one of a project's own side; answers what was assigned, refused and left unfilled — office */
+        post: operations["CyclesController_assignPanel"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2274,6 +2342,20 @@ export interface components {
             /** @example 公示无异议，予以立项 */
             reason: string;
         };
+        AssignPanelDto: {
+            /**
+             * @description Experts each project is to have, those it has counted
+             * @example 5
+             */
+            perProject: number;
+            /**
+             * @description Projects of the cycle to assign, 1 to 500
+             * @example [
+             *       "3f2b8c1e-0d7a-4f55-9a57-0a4f1e2c9b11"
+             *     ]
+             */
+            projectIds: string[];
+        };
         AssignReviewerDto: {
             /**
              * @description Organisations (credit codes) the office knows the reviewer to be related to (employment, consultancy, family), beside those the expert’s profile declares; none may be the applicant
@@ -2718,6 +2800,26 @@ export interface components {
              * @enum {string}
              */
             result: "passed" | "failed";
+        };
+        FormPanelDto: {
+            /**
+             * @description Person ids of the reviewer pool, 1 to 50
+             * @example [
+             *       "expert-0427",
+             *       "expert-0512"
+             *     ]
+             */
+            experts: string[];
+            /**
+             * @description The field (专业领域) every expert of the panel reviews in
+             * @example 装备制造
+             */
+            field: string;
+            /**
+             * @description The panel id; generated when left out
+             * @example manufacturing
+             */
+            panelId?: string;
         };
         FundRecoveryDto: {
             /**
@@ -5755,6 +5857,86 @@ export interface operations {
             };
         };
     };
+    CyclesController_experts: {
+        parameters: {
+            query?: {
+                /** @description A command's answered position: the query waits (bounded) until the read models include it */
+                after?: string;
+                /** @description At most 500 */
+                limit?: number;
+                /** @description At most 1000000 */
+                offset?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is malformed or does not validate */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "status": 400,
+                     *       "code": "validation-failed",
+                     *       "title": "",
+                     *       "detail": ""
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "status": 401,
+                     *       "code": "unauthenticated",
+                     *       "title": "",
+                     *       "detail": ""
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "status": 404,
+                     *       "code": "project-not-found",
+                     *       "title": "",
+                     *       "detail": ""
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     FundingController_ledger: {
         parameters: {
             query?: never;
@@ -6632,6 +6814,374 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "status": 412,
                      *       "code": "revision-mismatch",
+                     *       "title": "",
+                     *       "detail": ""
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the service accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "status": 413,
+                     *       "code": "payload-too-large",
+                     *       "title": "",
+                     *       "detail": ""
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "status": 415,
+                     *       "code": "unsupported-media-type",
+                     *       "title": "",
+                     *       "detail": ""
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    CyclesController_formPanel: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the command exactly-once: a retry answers the first outcome and writes nothing */
+                "Idempotency-Key"?: string;
+                /** @description The ETag last read: the command fails with 412 if the resource changed since */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FormPanelDto"];
+            };
+        };
+        responses: {
+            /** @description Created; Location names it; ETag and X-Position are set */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description application/problem+json, e.g. code validation-failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "status": 400,
+                     *       "code": "validation-failed",
+                     *       "title": "",
+                     *       "detail": ""
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description application/problem+json, e.g. code unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "status": 401,
+                     *       "code": "unauthenticated",
+                     *       "title": "",
+                     *       "detail": ""
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description application/problem+json, e.g. code role-not-allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "status": 403,
+                     *       "code": "role-not-allowed",
+                     *       "title": "",
+                     *       "detail": ""
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "status": 404,
+                     *       "code": "project-not-found",
+                     *       "title": "",
+                     *       "detail": ""
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description application/problem+json, e.g. code invalid-transition */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "status": 409,
+                     *       "code": "invalid-transition",
+                     *       "title": "",
+                     *       "detail": ""
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description application/problem+json, e.g. code revision-mismatch */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "status": 412,
+                     *       "code": "revision-mismatch",
+                     *       "title": "",
+                     *       "detail": ""
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the service accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "status": 413,
+                     *       "code": "payload-too-large",
+                     *       "title": "",
+                     *       "detail": ""
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "status": 415,
+                     *       "code": "unsupported-media-type",
+                     *       "title": "",
+                     *       "detail": ""
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    CyclesController_panel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                panelId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is malformed or does not validate */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "status": 400,
+                     *       "code": "validation-failed",
+                     *       "title": "",
+                     *       "detail": ""
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "status": 401,
+                     *       "code": "unauthenticated",
+                     *       "title": "",
+                     *       "detail": ""
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "status": 404,
+                     *       "code": "project-not-found",
+                     *       "title": "",
+                     *       "detail": ""
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    CyclesController_assignPanel: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the command exactly-once: a retry answers the first outcome and writes nothing */
+                "Idempotency-Key"?: string;
+                /** @description The ETag last read: the command fails with 412 if the resource changed since */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+                panelId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssignPanelDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is malformed or does not validate */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "status": 400,
+                     *       "code": "validation-failed",
+                     *       "title": "",
+                     *       "detail": ""
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "status": 401,
+                     *       "code": "unauthenticated",
+                     *       "title": "",
+                     *       "detail": ""
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "status": 404,
+                     *       "code": "project-not-found",
                      *       "title": "",
                      *       "detail": ""
                      *     }

@@ -81,6 +81,19 @@ export class ProjectQueries {
     return this.page([visibility(actor), where("overdue <> '[]'")], paging);
   }
 
+  /** Each expert's work in a cycle: projects assigned (not recused), scored, pending, and recusals. */
+  expertProgress(cycleId: string): Record<string, unknown>[] {
+    return read('project_reviewers', () =>
+      this.readModels.db
+        .prepare(
+          `SELECT r.reviewer_id AS reviewerId, (SELECT name FROM people WHERE id = r.reviewer_id) AS name, r.reviewer_org AS organisationId,
+             sum(r.recused = 0) AS assigned, sum(r.recused = 0 AND r.score IS NOT NULL) AS scored, sum(r.recused = 0 AND r.score IS NULL) AS pending, sum(r.recused) AS recused
+           FROM project_reviewers r JOIN project_status p ON p.id = r.project_id WHERE p.cycle_id = ? GROUP BY r.reviewer_id ORDER BY r.reviewer_id`,
+        )
+        .all(cycleId),
+    ) as Record<string, unknown>[];
+  }
+
   /** The yearly grades of the annual reports the actor may see (年度绩效), by year and project. */
   performance(actor: Actor, filters: { readonly cycleId?: string; readonly programType?: string; readonly year?: number; readonly poor?: boolean }, paging: Paging): Page<Record<string, unknown>> {
     return pageOf(
