@@ -67,12 +67,36 @@ export interface PlanResult {
   readonly seconds: number;
   /** The simulated date the play ended on. */
   readonly endedOn: string;
+  /** The brand majors' ranking by rubric scores (GET /cycles/{id}/ranking). */
+  readonly review: { readonly ranked: number; readonly belowCutOff: number; readonly cutOff: number | null; readonly top: number | null };
+  /** The brand majors' yearly grades, the poor one, and its next grant at the cap. */
+  readonly performance: { readonly graded: number; readonly poor: number; readonly school: string | null; readonly cappedGrant: number | null };
 }
 
 type DocRef = { readonly sha256: string; readonly name: string; readonly size: number; readonly mediaType: string };
 
 const PROGRAMS = ['secondary-school', 'higher-college', 'specialty-group', 'brand-major', 'quality-course'] as const;
 type Program = (typeof PROGRAMS)[number];
+/** The brand majors' rubric (评分指标): three dimensions whose maxima add up to 100 [I]. */
+const MAJOR_RUBRIC = {
+  dimensions: [
+    { name: '建设基础', indicators: [{ id: 'basis', name: '专业基础与办学条件', max: 30 }] },
+    { name: '建设方案', indicators: [{ id: 'plan', name: '建设目标与任务', max: 40 }] },
+    { name: '保障措施', indicators: [{ id: 'support', name: '经费与制度保障', max: 30 }] },
+  ],
+};
+
+/** A reviewer's total split over the rubric's indicators, in halves, adding up to the total exactly. */
+const indicatorsOf = (total: number) => {
+  const basis = Math.round(total * 0.3 * 2) / 2;
+  const plan = Math.round(total * 0.4 * 2) / 2;
+  return [
+    { id: 'basis', score: basis },
+    { id: 'plan', score: plan },
+    { id: 'support', score: total - basis - plan },
+  ];
+};
+
 /** Each approved project's 2020 provincial grant, yuan [I]: a school's or a college's more than a major's or a course's. */
 const GRANT: Record<Program, number> = { 'secondary-school': 2_000_000, 'higher-college': 5_000_000, 'specialty-group': 2_000_000, 'brand-major': 500_000, 'quality-course': 100_000 };
 const SHORT: Record<Program, string> = { 'secondary-school': 'ss', 'higher-college': 'hc', 'specialty-group': 'sg', 'brand-major': 'bm', 'quality-course': 'qc' };
@@ -86,6 +110,7 @@ interface CycleRules {
   readonly constructionMonths: number;
   readonly midtermAfterMonths: number;
   readonly gradeScale: { readonly grades: string[]; readonly passing: string[] };
+  readonly rubric?: unknown;
 }
 
 interface Cycle {
@@ -142,6 +167,8 @@ class Play {
   private readonly random: Random;
   private readonly started = Date.now();
   private readonly cycles = new Map<Program, Cycle>();
+  private review: PlanResult['review'] = { ranked: 0, belowCutOff: 0, cutOff: null, top: null };
+  private performance: PlanResult['performance'] = { graded: 0, poor: 0, school: null, cappedGrant: null };
   private readonly population;
   private today = '2020-09-01';
   /** Schools already singled out (an objection, a rejected plan, a revocation…): each story gets its own school. */
@@ -306,6 +333,8 @@ class Play {
             opensAt: '2020-09-01T00:00:00+08:00',
             closesAt: '2020-09-15T00:00:00+08:00',
             ...(program === 'specialty-group' ? { parentCycleId: 'higher-college-2020' } : {}),
+            // Brand majors are scored by a rubric of three dimensions, with a cut-off line of 60.
+            ...(program === 'brand-major' ? { rules: { rubric: MAJOR_RUBRIC, aggregate: 'mean', cutOff: 60 }, rulesVersion: 'brand-major/2020-rubric' } : {}),
           },
         });
         if (opened.status === 409) throw new DemoStepError(`open cycle ${id} (the demo needs a fresh service: a cycle of this id exists)`, opened);
@@ -519,10 +548,19 @@ class Play {
       for (const app of apps) app.scores = app.reviewers.map(() => Math.max(40, Math.min(99.5, Math.round((app.merit + this.random.int(-5, 5) + this.random.next()) * 2) / 2)));
       await this.forAll(apps, async (app) => {
         for (const [n, expert] of app.reviewers.entries()) {
-          await this.post(`score ${app.title}`, `/projects/${app.projectId}/scores`, await this.expert(expert), { score: app.scores[n], comments: app.scores[n] >= 80 ? '建设目标明确，基础条件较好，特色鲜明' : '建设基础尚可，目标任务需进一步量化' }, `score-${app.key}-${expert.id}`);
+          const score = app.scores[n];
+          const by = this.cycle(app.program).rules.rubric ? { indicators: indicatorsOf(score) } : { score };
+          await this.post(`score ${app.title}`, `/projects/${app.projectId}/scores`, await this.expert(expert), { ...by, comments: score >= 80 ? '建设目标明确，基础条件较好，特色鲜明' : '建设基础尚可，目标任务需进一步量化' }, `score-${app.key}-${expert.id}`);
         }
       });
-      return `${count(apps.length * 3)} scores (mean ${average(apps.flatMap((a) => a.scores)).toFixed(1)})`;
+      return `${count(apps.length * 3)} scores (mean ${average(apps.flatMap((a) => a.scores)).toFixed(1)}); brand majors by the rubric's three dimensions`;
+    });
+    await this.phase('ranking with its cut-off line', async () => {
+      const cycle = this.cycle('brand-major');
+      const ranking = (await this.api.read('ranking', `/cycles/${cycle.id}/ranking?${await this.after()}`, await this.office())).body;
+      const items = ranking.items as { score: number | null; belowCutOff: boolean }[];
+      this.review = { ranked: items.filter((i) => i.score !== null).length, belowCutOff: items.filter((i) => i.belowCutOff).length, cutOff: ranking.cutOff, top: items[0]?.score ?? null };
+      return `bm: ${this.review.ranked} ranked by the mean of their rubric totals, top ${this.review.top}; ${this.review.belowCutOff} below the cut-off line of ${ranking.cutOff}`;
     });
 
     await this.clockTo('2020-10-15');
@@ -743,6 +781,7 @@ class Play {
       at(addCalendarDays(mid, 169), () => this.rectificationAccepted(rectified));
     }
     if (revokedApp) at('2021-06-15', () => this.revocation(revokedApp));
+    at('2021-04-01', () => this.yearlyPerformance(2020));
     if (revokedApp) at('2021-08-20', () => this.fundsRecovered(revokedApp));
     const changed = this.feature(this.approvedApps(['brand-major']), 5);
     if (changed) at('2021-09-10', () => this.changeRequest(changed));
@@ -783,6 +822,35 @@ class Play {
         parts.push(`${SHORT[program]} ¥${count(each * apps.length)} of ¥${count(each * cycle.rules.quota)}`);
       }
       return `provincial grants vs budget: ${parts.join(' · ')}; 60% paid, each school matching half`;
+    });
+  }
+
+  /**
+   * The office grades the brand majors' reports on `year` (年度绩效评价): one is 不通过, which warns it and
+   * cuts its next year's grant by a fifth; its next grant is then made at the cap.
+   */
+  private async yearlyPerformance(year: number): Promise<void> {
+    await this.phase(`yearly performance ${year}`, async () => {
+      const office = await this.office();
+      const apps = this.approvedApps(['brand-major']);
+      const poor = this.feature(apps, 2);
+      const evaluation = await this.upload(office, '年度绩效评价报告.pdf', `品牌专业${year}年度绩效评价报告`, ['Yearly performance evaluation', `year ${year}`]);
+      await this.forAll(apps, async (app) => {
+        const grade = app === poor ? '不通过' : app.scores.length && average(app.scores) >= 80 ? '优秀' : '良好';
+        await this.post(`grade ${year} of ${app.title}`, `/projects/${app.projectId}/annual-reports/grade`, office, { year, grade, reason: app === poor ? '年度建设任务完成率不足五成，资金执行率偏低' : '年度建设任务按期完成', report: evaluation }, `grade-${year}-${app.key}`);
+      });
+      let cut = '';
+      if (poor) {
+        const cycle = this.cycle('brand-major');
+        const previous = GRANT['brand-major'];
+        const capped = (previous * 80) / 100;
+        await this.post(`${year + 1} grant of ${poor.title}`, `/cycles/${cycle.id}/funds/grants`, office, { projectId: poor.projectId, year: year + 1, source: 'provincial', amount: capped, reason: `${year + 1} 年度建设资金（绩效不达标，核减 20%）` }, `grant-${year + 1}-${poor.key}`);
+        this.performance = { graded: apps.length, poor: 1, school: poor.school.name, cappedGrant: capped };
+        cut = `; ${poor.school.name} graded 不通过: warned, its ${year + 1} grant ¥${count(capped)}, a fifth below ¥${count(previous)}`;
+      } else {
+        this.performance = { graded: apps.length, poor: 0, school: null, cappedGrant: null };
+      }
+      return `${count(apps.length)} brand-major reports on ${year} graded${cut}`;
     });
   }
 
@@ -996,6 +1064,7 @@ class Play {
         if (row.approved !== local) problems.push(`${row.cycleId}: the dashboard shows ${row.approved} approved, the demo approved ${local}`);
         if (row.accredited + row.revoked !== row.approved) problems.push(`${row.cycleId}: ${row.accredited} accredited + ${row.revoked} revoked ≠ ${row.approved} approved`);
       }
+      for (const row of programs) if (row.funds.granted > row.funds.budget) problems.push(`${row.cycleId}: ${row.funds.granted} yuan granted, over its budget of ${row.funds.budget}`);
       if (!audit.ok) problems.push(`audit: the hash chain is broken at ${JSON.stringify(audit.firstBroken)}`);
       result = {
         programs,
@@ -1007,6 +1076,8 @@ class Play {
         documents: this.documents,
         seconds: (Date.now() - this.started) / 1000,
         endedOn: this.today,
+        review: this.review,
+        performance: this.performance,
       };
       return `${audit.ok ? 'hash chain intact' : 'HASH CHAIN BROKEN'}: ${count(audit.checkedEvents)} events in ${count(audit.checkedStreams)} streams verified; ${count(this.firedTotal)} deadlines fired by the clock over the play`;
     });

@@ -43,6 +43,8 @@ export function formatSummary(result: PlanResult): string[] {
     rule,
     line(rows[rows.length - 1]),
     '',
+    `review (GET /cycles/{id}/ranking): brand majors scored by a 3-dimension rubric, ${count(result.review.ranked)} ranked, top ${result.review.top}, ${count(result.review.belowCutOff)} below the cut-off line of ${result.review.cutOff}`,
+    `yearly performance (POST /projects/{id}/annual-reports/grade): ${count(result.performance.graded)} reports graded, ${count(result.performance.poor)} poor${result.performance.school ? ` (${result.performance.school}: warned, next grant ¥${count(result.performance.cappedGrant ?? 0)}, 20% less)` : ''}`,
     `funds (GET /cycles/{id}/funds), yuan: ${result.programs.map((p) => `${p.programType} ${count(p.funds.granted)} granted of ${count(p.funds.budget)}, ${count(p.funds.disbursed)} paid`).join(' · ')}`,
     `enterprises (GET /enterprises?status=…): ${count(e.applied)} applied · ${count(e.notAdmitted)} not admitted · ${count(e.incubating)} incubating · ${count(e.certified)} certified · ${count(e.disqualified)} disqualified (banned 5 years)`,
     `audit (GET /audit/verify as auditor): ${result.audit.ok ? 'ok' : 'BROKEN'} — ${count(result.audit.checkedEvents)} events in ${count(result.audit.checkedStreams)} streams checked`,
@@ -50,7 +52,7 @@ export function formatSummary(result: PlanResult): string[] {
     '',
   ];
   if (result.problems.length === 0) {
-    lines.push('✓ approved ≤ quota in every cycle; every approved project accredited or revoked; the hash chain of the whole log is intact');
+    lines.push('✓ approved ≤ quota and granted ≤ budget in every cycle; every approved project accredited or revoked; the hash chain of the whole log is intact');
   } else {
     lines.push('✗ the summary does not hold:', ...result.problems.map((p) => `  - ${p}`));
   }

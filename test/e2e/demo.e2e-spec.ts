@@ -36,7 +36,8 @@ describe('the demo (npm run demo) at a small scale', () => {
       // Every approved project was granted from the provincial budget, and 60% of it paid.
       expect(p.funds.granted).toBeGreaterThan(0);
       expect(p.funds.granted).toBeLessThanOrEqual(p.funds.budget);
-      expect(p.funds.matching).toBe(p.funds.granted / 2);
+      // The schools match half of their 2020 grants; the downgraded major's 2021 grant has no match.
+      expect(p.funds.granted - 2 * p.funds.matching).toBe(p.programType === 'brand-major' ? result.performance.cappedGrant : 0);
     }
     const total = (pick: (p: (typeof result.programs)[number]) => number) => result.programs.reduce((s, p) => s + pick(p), 0);
     expect(total((p) => p.removedAfterObjection)).toBe(1);
@@ -53,6 +54,11 @@ describe('the demo (npm run demo) at a small scale', () => {
     expect(lines.find((l) => l.includes('banned enterprise re-applies'))).toContain('409 applicant-banned');
     expect(lines.find((l) => l.includes('objection upheld'))).toMatch(/taken off the list/);
     expect(lines.find((l) => l.includes('funds recovered'))).toMatch(/the recovery is complete/);
-    expect(formatSummary(result).join('\n')).toContain('✓ approved ≤ quota in every cycle');
+    // Brand majors scored by the rubric and ranked with a cut-off line; one yearly downgrade with its grant at the cap.
+    expect(result.review.ranked).toBeGreaterThan(0);
+    expect(result.review.cutOff).toBe(60);
+    expect(result.performance).toMatchObject({ poor: 1, cappedGrant: 400_000 });
+    expect(result.performance.graded).toBeGreaterThan(1);
+    expect(formatSummary(result).join('\n')).toContain('✓ approved ≤ quota and granted ≤ budget in every cycle');
   }, 120_000);
 });

@@ -100,6 +100,8 @@ describe('a cycle’s funds: budgets, grants and disbursements', () => {
     const error = given(fundsDecider, y2026).when(grant('c', 800_000.01, 'provincial', reduced, 2027)).thenThrows('grant-reduced', 'illegal-state');
     expect(error.details).toEqual({ year: 2027, percent: 20, previousYear: 1_000_000, cap: 800_000, granted: 0, requested: 800_000.01 });
     given(fundsDecider, y2026).when(grant('m', 5_000_000, 'matching', reduced, 2027)).then([expect.objectContaining({ type: 'FundsGranted' })]);
+    // A reduction of a year after one with no public grant reduces nothing.
+    given(fundsDecider, run([budget('provincial', 10_000_000)])).when(grant('c', 2_000_000, 'provincial', reduced, 2027)).then([expect.objectContaining({ type: 'FundsGranted' })]);
     // Without a reduction, 2027 is granted as the budget allows.
     given(fundsDecider, y2026).when(grant('c', 2_000_000, 'provincial', PROJECT, 2027)).then([expect.objectContaining({ type: 'FundsGranted' })]);
   });

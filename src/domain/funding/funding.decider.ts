@@ -129,13 +129,15 @@ function grantFunds(command: GrantFunds, state: FundsState): FundsEvent[] {
 
 /**
  * After a poor year the next year's public grants (central and provincial together) are at most the
- * rules' percent below the poor year's; the school's matching funds are its own.
+ * rules' percent below the poor year's (where it had any); the school's matching funds are its own.
  */
 function checkReduction(state: FundsState, project: FundedProjectFacts, year: number, source: FundSource, amount: number): void {
   const reduction = project.grantReductions.find((r) => r.year === year);
   if (!reduction || source === 'matching') return;
   const publicGrants = (y: number) => Object.values(state.grants).filter((g) => g.projectId === project.projectId && g.year === y && g.source !== 'matching');
   const before = sumOf(publicGrants(year - 1).map((g) => g.amount));
+  // Nothing granted in the poor year: there is nothing to reduce from.
+  if (before === 0) return;
   const cap = yuan(Math.floor((fen(before) * (100 - reduction.percent)) / 100));
   const already = sumOf(publicGrants(year).map((g) => g.amount));
   if (fen(already) + fen(amount) > fen(cap)) {
