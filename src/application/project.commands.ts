@@ -4,7 +4,7 @@ import { ProgramCycleState, programCycleDecider } from '../domain/program-cycle/
 import { ApplicantBan, EarlierApplication, ProjectCommand, ProjectContext, ProjectCycleFacts, ProjectSubject } from '../domain/project/project.commands';
 import { subjectIdentity } from '../domain/project/decide/selection';
 import { personDecider } from '../domain/person/person.decider';
-import { disbursedTo, fundsDecider } from '../domain/funding/funding.decider';
+import { disbursedTo, fundsDecider, paidBySource } from '../domain/funding/funding.decider';
 import { SIGN_OFF_GRANTS } from '../domain/person/grants';
 import { projectDecider, ProjectState } from '../domain/project/project.decider';
 import { notFound } from '../domain/errors';
@@ -230,6 +230,11 @@ export class DecideProjectHandler implements ICommandHandler<DecideProject, Comm
         return {
           recommendation: { recommender: await registered(this.streams, actor.org), applicant: project.status === 'None' ? null : await registered(this.streams, project.applicantOrg) },
         };
+      case 'SubmitAnnualReport': {
+        if (project.status === 'None' || command.data.fundsUsed === undefined) return {};
+        const { state: funds } = await readState(this.streams, fundsDecider, fundsStream(project.cycleId));
+        return { fundsPaidBySource: paidBySource(funds, project.projectId) };
+      }
       case 'OrderFundRecovery': {
         if (project.status === 'None') return {};
         const { state: funds } = await readState(this.streams, fundsDecider, fundsStream(project.cycleId));

@@ -812,14 +812,16 @@ class Play {
         const apps = this.approvedApps([program]);
         if (apps.length === 0) continue;
         const each = GRANT[program];
-        await this.post(`budget of ${cycle.id}`, `/cycles/${cycle.id}/funds/budget`, office, { source: 'provincial', amount: each * cycle.rules.quota, reason: '省财政厅下达 2020 年现代职业教育质量提升计划专项资金' }, `budget-${cycle.id}`);
+        // The quota's grants and a tenth in reserve for the years after.
+        const budget = Math.round((each * cycle.rules.quota * 11) / 10);
+        await this.post(`budget of ${cycle.id}`, `/cycles/${cycle.id}/funds/budget`, office, { source: 'provincial', amount: budget, reason: '省财政厅下达 2020 年现代职业教育质量提升计划专项资金' }, `budget-${cycle.id}`);
         await this.forAll(apps, async (app) => {
           const granted = await this.post(`grant to ${app.title}`, `/cycles/${cycle.id}/funds/grants`, office, { projectId: app.projectId, year: 2020, source: 'provincial', amount: each, reason: '2020 年度建设资金（发展专项）' }, `grant-${app.key}`);
           await this.post(`matching funds of ${app.title}`, `/cycles/${cycle.id}/funds/grants`, office, { projectId: app.projectId, year: 2020, source: 'matching', amount: each / 2, reason: '学校配套资金' }, `matching-${app.key}`);
           const grantId = String(granted.headers.location).split('/').pop()!;
           await this.post(`pay ${app.title}`, `/cycles/${cycle.id}/funds/grants/${grantId}/disburse`, office, { amount: each * 0.6, disbursedOn: this.today, reference: `晋财教〔2020〕${app.key}` }, `pay-${app.key}`);
         });
-        parts.push(`${SHORT[program]} ¥${count(each * apps.length)} of ¥${count(each * cycle.rules.quota)}`);
+        parts.push(`${SHORT[program]} ¥${count(each * apps.length)} of ¥${count(budget)}`);
       }
       return `provincial grants vs budget: ${parts.join(' · ')}; 60% paid, each school matching half`;
     });
@@ -860,7 +862,9 @@ class Play {
       await this.forAll(apps, async (app) => {
         const token = await this.applicant(app.school);
         const report = await this.upload(token, `${year}年度建设报告.pdf`, `${app.title} ${year}年度建设进展报告`, [`Annual report ${year}`, `project ${app.projectId}`]);
-        await this.post(`annual report ${year} of ${app.title}`, `/projects/${app.projectId}/annual-reports`, token, { year, report }, `annual-report-${year}-${app.key}`);
+        // The first year's report states the use of the provincial funds paid: half of them.
+        const fundsUsed = year === 2020 ? { fundsUsed: { provincial: GRANT[app.program] * 0.3 } } : {};
+        await this.post(`annual report ${year} of ${app.title}`, `/projects/${app.projectId}/annual-reports`, token, { year, report, ...fundsUsed }, `annual-report-${year}-${app.key}`);
       });
       return `${count(apps.length)} reports by 31 March (${programs.map((p) => SHORT[p]).join(' · ')})`;
     });

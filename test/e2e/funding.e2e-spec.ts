@@ -103,12 +103,20 @@ describe('funding', () => {
     const funds = `/cycles/${ids.cycle}/funds`;
     clock.set(on('2035-12-01'));
     expectOk(await http.post(`${funds}/budget`, tokens.office, { source: 'provincial', amount: 10_000_000, reason: '专项资金' }), 'budget');
-    expectOk(await http.post(`${funds}/grants`, tokens.office, { projectId, year: 2035, source: 'provincial', amount: 1_000_000, reason: '2035 年度' }), '2035 grant');
+    const granted = await http.post(`${funds}/grants`, tokens.office, { projectId, year: 2035, source: 'provincial', amount: 1_000_000, reason: '2035 年度' });
+    expectOk(granted, '2035 grant');
+    expectOk(await http.post(`${granted.headers.get('location')}/disburse`, tokens.office, { amount: 500_000, disbursedOn: '2035-12-01' }), 'payment');
     expectOk(await http.post(`${funds}/grants`, tokens.office, { projectId, year: 2035, source: 'matching', amount: 300_000, reason: '学校配套' }), 'matching');
 
     clock.set(on('2036-03-01'));
     const report = await upload(running, school, '2035年度报告.pdf');
-    expectOk(await http.post(`/projects/${projectId}/annual-reports`, school, { year: 2035, report }), 'annual report');
+    // The report states the year's use of funds: never more than was paid from the source.
+    expect(refused(await http.post(`/projects/${projectId}/annual-reports`, school, { year: 2035, report, fundsUsed: { provincial: 500_000.01 } }), 409, 'funds-used-exceed-paid').details).toEqual({
+      source: 'provincial',
+      paid: 500_000,
+      used: 500_000.01,
+    });
+    expectOk(await http.post(`/projects/${projectId}/annual-reports`, school, { year: 2035, report, fundsUsed: { provincial: 300_000 } }), 'annual report');
     const evaluation = await upload(running, tokens.office, '年度绩效评价报告.pdf');
     clock.set(on('2036-04-01'));
     const grade = (body: Record<string, unknown>) => http.post(`/projects/${projectId}/annual-reports/grade`, tokens.office, { year: 2035, reason: '年度绩效评价专家组意见', report: evaluation, ...body });
@@ -132,10 +140,19 @@ describe('funding', () => {
     const byProgram = (await http.get(`/funding?cycleId=${ids.cycle}`, tokens.office)).body;
     expect(byProgram).toEqual({
       by: 'program',
-      items: [{ program: 'brand-major', granted: { central: 0, provincial: 1_800_000, matching: 600_000 }, disbursed: { central: 0, provincial: 0, matching: 0 }, total: { granted: 2_400_000, disbursed: 0 }, projects: 1 }],
+      items: [
+        {
+          program: 'brand-major',
+          granted: { central: 0, provincial: 1_800_000, matching: 600_000 },
+          disbursed: { central: 0, provincial: 500_000, matching: 0 },
+          used: { central: 0, provincial: 300_000, matching: 0 },
+          total: { granted: 2_400_000, disbursed: 500_000 },
+          projects: 1,
+        },
+      ],
     });
     const bySchool = (await http.get(`/funding?by=school&cycleId=${ids.cycle}`, school)).body.items;
-    expect(bySchool).toEqual([expect.objectContaining({ name: 'graded-school', total: { granted: 2_400_000, disbursed: 0 } })]);
+    expect(bySchool).toEqual([expect.objectContaining({ name: 'graded-school', total: { granted: 2_400_000, disbursed: 500_000 } })]);
     expect((await http.get(`/funding?by=city&cycleId=${ids.cycle}`, tokens.recommender)).body.items).toEqual([expect.objectContaining({ city: '太原市', projects: 1 })]);
     // Another school's people see none of it; a reviewer neither.
     const other = await (await Accounts.of(running)).token({ sub: 'other-school-user', role: 'applicant', org: 'other-school' });
@@ -151,6 +168,6 @@ describe('funding', () => {
     // The file starts with a byte-order mark, so a spreadsheet reads it as UTF-8.
     const bytes = Buffer.from(await (await fetch(`${running.url}/funding?by=school&cycleId=${ids.cycle}&format=csv`, { headers: { authorization: `Bearer ${tokens.office}` } })).arrayBuffer());
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
-    expect(text).toContain(',graded-school,1,0,1800000,600000,0,0,0');
+    expect(text).toContain(',graded-school,1,0,1800000,600000,0,500000,0');
   });
 });

@@ -45,6 +45,10 @@ export function ledgerOf(state: FundsState) {
   };
 }
 
+/** What a project's grants have paid, by source: the most its annual reports may state used. */
+export const paidBySource = (state: FundsState, projectId: string): Record<FundSource, number> =>
+  Object.fromEntries(FUND_SOURCES.map((source) => [source, sumOf(Object.values(state.grants).filter((g) => g.projectId === projectId && g.source === source).map((g) => g.disbursed))])) as Record<FundSource, number>;
+
 /** What a project's grants have disbursed: the most a recovery may order back. */
 export const disbursedTo = (state: FundsState, projectId: string): number => sumOf(Object.values(state.grants).filter((g) => g.projectId === projectId).map((g) => g.disbursed));
 

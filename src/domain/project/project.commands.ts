@@ -125,6 +125,8 @@ export interface ProjectContext {
   readonly parentProject?: ParentProjectFacts | null;
   /** For OrderFundRecovery: what the project's grants disbursed (yuan), from its cycle's funds. */
   readonly fundsDisbursed?: number;
+  /** For SubmitAnnualReport stating the use of funds: what the project's grants paid, by source. */
+  readonly fundsPaidBySource?: FundsBySource;
   /** For DraftApplication and EditApplication naming partners: each partner as the registry holds it. */
   readonly partners?: readonly PartnerFacts[];
   readonly knownDocuments?: readonly string[];
@@ -321,10 +323,15 @@ export interface RejectConstructionPlanData {
   readonly reasons: readonly string[];
 }
 
+/** Yuan of each source of funds, as an annual report states their use. */
+export type FundsBySource = Readonly<Partial<Record<'central' | 'provincial' | 'matching', number>>>;
+
 export interface SubmitAnnualReportData {
   /** The calendar year reported on. */
   readonly year: number;
   readonly report: DocumentRef;
+  /** The funds used in the year, by source (资金使用情况): with the years before, at most what was paid from each. */
+  readonly fundsUsed?: FundsBySource;
 }
 
 export interface YearData {

@@ -2080,3 +2080,26 @@ describe('yearly performance (年度绩效评价, 有进有出)', () => {
     expect(plain[0].data).toMatchObject({ poor: false, poorYearsInRow: 0, actions: [] });
   });
 });
+
+describe('the use of funds in the annual reports (资金使用情况)', () => {
+  const paid = { fundsPaidBySource: { central: 0, provincial: 600_000, matching: 300_000 } };
+  const report = (year: number, fundsUsed: Record<string, number>, day: string, context: ProjectContext = paid) =>
+    command('SubmitAnnualReport', applicant, { year, report: REPORT, fundsUsed }, at(day), context);
+  const constructed = () => history(SECONDARY, 'planAccepted');
+
+  it('given 600,000 provincial paid, when the reports state 400,000 and then 250,000 used, then the second is refused (409 funds-used-exceed-paid); 200,000 is recorded', () => {
+    const first = run([report(2025, { provincial: 400_000, matching: 100_000 }, '2026-03-01')], constructed());
+    expect(first.at(-1)?.data).toMatchObject({ year: 2025, fundsUsed: { provincial: 400_000, matching: 100_000 } });
+    const error = given(projectDecider, first).when(report(2026, { provincial: 250_000 }, '2027-03-01')).thenThrows('funds-used-exceed-paid', 'illegal-state');
+    expect(error.details).toEqual({ source: 'provincial', paid: 600_000, used: 650_000 });
+    const second = run([report(2026, { provincial: 200_000 }, '2027-03-01')], first);
+    expect(stateOf(second).fundsUsed).toEqual({ provincial: 600_000, matching: 100_000 });
+  });
+
+  it('needs what was paid to judge a statement of use, and a report without one needs nothing', () => {
+    given(projectDecider, constructed()).when(report(2025, { provincial: 1 }, '2026-03-01', {})).thenThrows('context-required', 'validation');
+    given(projectDecider, constructed()).when(report(2025, { central: 1 }, '2026-03-01')).thenThrows('funds-used-exceed-paid', 'illegal-state');
+    const [plain] = given(projectDecider, constructed()).when(command('SubmitAnnualReport', applicant, { year: 2025, report: REPORT }, at('2026-03-01'))).then(expect.any(Array) as never);
+    expect(plain.data).not.toHaveProperty('fundsUsed');
+  });
+});

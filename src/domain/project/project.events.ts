@@ -1,7 +1,7 @@
 import { CycleRules, GradeScale, PerformanceAction } from '../catalog/program-rules';
 import type { IndicatorScore } from '../catalog/rubric';
 import { DocumentRef, Event } from '../messages';
-import type { FormalCheckResult, MidtermFindings, Partner, ProjectSubject, RevocationReason } from './project.commands';
+import type { FormalCheckResult, FundsBySource, MidtermFindings, Partner, ProjectSubject, RevocationReason } from './project.commands';
 
 /**
  * Events of a school-side project's stream. Every decision records the `rulesVersion` it was decided
@@ -323,7 +323,15 @@ export type ConstructionPlanRejected = Event<'ConstructionPlanRejected', Decided
 
 export type AnnualReportSubmitted = Event<
   'AnnualReportSubmitted',
-  Decided & { readonly year: number; readonly report: DocumentRef; readonly dueOn: string; readonly late: boolean; readonly submittedAt: string }
+  Decided & {
+    readonly year: number;
+    readonly report: DocumentRef;
+    /** The funds used in the year by source, where the report states them. */
+    readonly fundsUsed?: FundsBySource;
+    readonly dueOn: string;
+    readonly late: boolean;
+    readonly submittedAt: string;
+  }
 >;
 
 export type AnnualReportOverdue = Event<'AnnualReportOverdue', Decided & { readonly year: number; readonly dueOn: string; readonly recordedAt: string }>;

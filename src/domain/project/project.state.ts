@@ -2,7 +2,8 @@ import { chinaDateOf } from '../beijing-time';
 import { CycleRules } from '../catalog/program-rules';
 import { DocumentRef } from '../messages';
 import type { IndicatorScore } from '../catalog/rubric';
-import { Partner, ProjectSubject } from './project.commands';
+import { sumOf } from '../money';
+import { FundsBySource, Partner, ProjectSubject } from './project.commands';
 import { PROJECT_STATUSES, ProjectEvent, ProjectStatus } from './project.events';
 
 /**
@@ -83,6 +84,8 @@ export interface Project {
   readonly fundRecovery: { readonly amount: number; readonly deadline: string; readonly recovered?: number; readonly overdue?: true } | null;
   /** The annual reports graded, by year (absent until one is). */
   readonly performance?: readonly { readonly year: number; readonly grade: string; readonly poor: boolean }[];
+  /** The funds the annual reports state used, by source, all years together (absent until one does). */
+  readonly fundsUsed?: FundsBySource;
   /** The years whose public grants are reduced after a poor year, by how much (absent until one is). */
   readonly grantReductions?: readonly { readonly year: number; readonly percent: number }[];
 }
@@ -92,6 +95,12 @@ export type ProjectState = { readonly status: 'None' } | Project;
 export const initialProjectState: ProjectState = { status: 'None' };
 
 // ---------------------------------------------------------------------------------------------
+
+/** Funds by source added together, to the fen. */
+export function addedFunds(a: FundsBySource, b: FundsBySource): FundsBySource {
+  const sources = [...new Set([...Object.keys(a), ...Object.keys(b)])] as (keyof FundsBySource)[];
+  return Object.fromEntries(sources.map((source) => [source, sumOf([a[source] ?? 0, b[source] ?? 0])]));
+}
 
 /** Total: an event that does not fit the state (out of order, unknown) leaves it as it was. */
 export function evolveProject(state: ProjectState, event: ProjectEvent): ProjectState {
@@ -223,8 +232,10 @@ export function evolveProject(state: ProjectState, event: ProjectEvent): Project
       };
     case 'ConstructionPlanRejected':
       return { ...p, status: 'Approved' };
-    case 'AnnualReportSubmitted':
-      return { ...p, reportedYears: withItem(p.reportedYears, event.data.year) };
+    case 'AnnualReportSubmitted': {
+      const { year, fundsUsed } = event.data;
+      return { ...p, reportedYears: withItem(p.reportedYears, year), ...(fundsUsed ? { fundsUsed: addedFunds(p.fundsUsed ?? {}, fundsUsed) } : {}) };
+    }
     case 'AnnualReportOverdue':
       return { ...p, overdueReportYears: withItem(p.overdueReportYears, event.data.year) };
     case 'ChangeRequested':

@@ -103,6 +103,7 @@ const MORE_VALID: [DtoClass, object][] = [
   [dto.EditApplicationDto, { subject: SUBJECTS.course }],
   [dto.DraftApplicationDto, { ...draft(SUBJECTS.school, 'innovation-centre'), partners: ['91140100MA0K000001', '91140100MA0K000002'] }],
   [dto.EditApplicationDto, { partners: [] }],
+  [dto.ProjectAnnualReportDto, { year: 2026, report, fundsUsed: { provincial: 450_000, matching: 200_000.5 } }],
   [dto.ScoreReviewDto, { indicators: [{ id: 'goals', score: 18.5, comment: '目标明确' }, { id: 'funds', score: 20 }], comments: '总体良好' }],
   [dto.CorrectScoreDto, { reviewerId: 'expert-0427', indicators: [{ id: 'goals', score: 20 }], reason: '分项合计有误' }],
   [dto.SubmitApplicationDto, { applicationForm: doc, declarations: { authenticity: doc, commitment: report } }],
@@ -173,6 +174,8 @@ const MORE_INVALID: [DtoClass, object, string | string[]][] = [
   [dto.FundRecoveryDto, { amount: 1000, deadline: '2025/12/31', reason: '追回资金' }, 'deadline'],
   [dto.FundsRecoveredDto, { amount: 0.001, recoveredOn: '2026-09-01' }, 'amount'],
   [dto.GradeAnnualReportDto, { year: 2026, grade: '差', reason: '意见', report, rectification: { findings: [], deadline: '2027-10-31' } }, 'rectification.findings'],
+  [dto.ProjectAnnualReportDto, { year: 2026, report, fundsUsed: { provincial: -1 } }, 'fundsUsed.provincial'],
+  [dto.ProjectAnnualReportDto, { year: 2026, report, fundsUsed: { lottery: 1 } }, 'fundsUsed.lottery'],
 ];
 
 describe('project DTOs', () => {
@@ -181,7 +184,7 @@ describe('project DTOs', () => {
     cases: CASES,
     moreValid: MORE_VALID,
     moreInvalid: MORE_INVALID,
-    nested: [...Object.values(dto.SUBJECT_TYPES), dto.MajorDto, dto.SubmissionDeclarationsDto, dto.MidtermFindingsDto, dto.IndicatorScoreDto, dto.PerformanceRectificationDto],
+    nested: [...Object.values(dto.SUBJECT_TYPES), dto.MajorDto, dto.SubmissionDeclarationsDto, dto.MidtermFindingsDto, dto.IndicatorScoreDto, dto.PerformanceRectificationDto, dto.FundsBySourceDto],
     omissible: [
       [dto.EditApplicationDto, 'subject'],
       [dto.SubmitApplicationDto, 'attachments'],

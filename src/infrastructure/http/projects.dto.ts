@@ -323,12 +323,26 @@ export class RejectConstructionPlanDto {
   reasons!: string[];
 }
 
+export class FundsBySourceDto {
+  @Decimal(300000, { optional: true, min: 0, max: 999_999_999_999.99, decimals: 2, description: 'Central funds used, yuan' })
+  central?: number;
+
+  @Decimal(450000, { optional: true, min: 0, max: 999_999_999_999.99, decimals: 2, description: 'Provincial funds used, yuan' })
+  provincial?: number;
+
+  @Decimal(200000, { optional: true, min: 0, max: 999_999_999_999.99, decimals: 2, description: 'The school’s matching funds used, yuan' })
+  matching?: number;
+}
+
 export class ProjectAnnualReportDto {
   @Count(2022, { min: 2000, max: 2100, description: 'The calendar year reported on, from the start of construction to the current year' })
   year!: number;
 
   @Nested(() => DocumentRefDto, { description: 'The annual progress report' })
   report!: DocumentRefDto;
+
+  @Nested(() => FundsBySourceDto, { optional: true, description: 'The funds used in the year by source (资金使用情况); with the years before, at most what was paid from each' })
+  fundsUsed?: FundsBySourceDto;
 }
 
 export class PerformanceRectificationDto {

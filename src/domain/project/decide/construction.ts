@@ -1,10 +1,13 @@
 import { addMonthsOn, annualReportDueOn } from '../../beijing-time';
 import { CycleRules } from '../../catalog/program-rules';
 import { text, texts } from '../../checks';
-import { illegalState, notFound } from '../../errors';
+import { illegalState, notFound, validation } from '../../errors';
+import { fen } from '../../money';
 import {
   AcceptConstructionPlan,
   DecideChange,
+  FundsBySource,
+  ProjectContext,
   RecordAnnualReportOverdue,
   RecordConstructionPeriodEnded,
   RecordConstructionPlanOverdue,
@@ -14,7 +17,7 @@ import {
   SubmitConstructionPlan,
 } from '../project.commands';
 import { ProjectEvent } from '../project.events';
-import { Project } from '../project.state';
+import { addedFunds, Project } from '../project.state';
 import { documentRef, documentRefs, IN_CONSTRUCTION, invalidTransition, openRectification, REPORTING, requireStatus, REVOCABLE, within } from './checks';
 
 /**
@@ -100,12 +103,28 @@ export function submitAnnualReport(command: SubmitAnnualReport, project: Project
   const year = reportYear(command.data.year, project, today);
   if (project.reportedYears.includes(year)) throw illegalState('annual-report-already-submitted', `the report on ${year} is in`, { year });
   const dueOn = annualReportDueOn(year, rules.annualReportDue);
+  const fundsUsed = command.data.fundsUsed === undefined ? undefined : fundsUsedIn(command.data.fundsUsed, project, context);
   return [
     {
       type: 'AnnualReportSubmitted',
-      data: { year, report: documentRef(command.data.report, context), dueOn, late: today > dueOn, submittedAt: now, rulesVersion },
+      data: { year, report: documentRef(command.data.report, context), ...(fundsUsed ? { fundsUsed } : {}), dueOn, late: today > dueOn, submittedAt: now, rulesVersion },
     },
   ];
+}
+
+/** The year's use of funds by source: with the years reported before, never more than was paid from the source. */
+function fundsUsedIn(used: FundsBySource, project: Project, context: ProjectContext | undefined): FundsBySource {
+  const paid = context?.fundsPaidBySource;
+  if (paid === undefined) throw validation('context-required', 'what the project’s grants paid is required');
+  const total = addedFunds(project.fundsUsed ?? {}, used);
+  for (const [source, amount] of Object.entries(used) as ['central' | 'provincial' | 'matching', number][]) {
+    if (!(amount >= 0) || fen(amount) !== Math.round(amount * 100)) throw validation('invalid-amount', `fundsUsed.${source} is an amount of yuan, to the fen`, { field: `fundsUsed.${source}` });
+    const available = paid[source] ?? 0;
+    if (fen(total[source] ?? 0) > fen(available)) {
+      throw illegalState('funds-used-exceed-paid', `${total[source]} yuan of ${source} funds would be used in all, more than the ${available} paid`, { source, paid: available, used: total[source] });
+    }
+  }
+  return { ...used };
 }
 
 export function recordAnnualReportOverdue(command: RecordAnnualReportOverdue, project: Project, today: string): ProjectEvent[] {

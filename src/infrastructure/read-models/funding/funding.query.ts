@@ -29,7 +29,7 @@ export class FundingQueries {
     const params = conditions.flatMap((c) => c.params);
     const key = FUNDING_GROUPS[group];
     const from = `FROM fund_grants g JOIN project_status p ON p.id = g.project_id WHERE ${sql}`;
-    const [rows, counts] = read('fund_grants', () => [
+    const [rows, counts, uses] = read('fund_grants', () => [
       this.readModels.db.prepare(`SELECT ${key} AS key, g.source, sum(g.amount * 100) AS granted, sum(g.disbursed * 100) AS disbursed ${from} GROUP BY ${key}, g.source`).all(...params),
       this.readModels.db
         .prepare(
@@ -37,7 +37,14 @@ export class FundingQueries {
            ${from} GROUP BY ${key} ORDER BY ${key}`,
         )
         .all(...params),
-    ]) as [{ key: string; source: string; granted: number; disbursed: number }[], { key: string; projects: number; name: string | null }[]];
+      // The use the annual reports state is of all years: the projects granted within the filters, once each.
+      this.readModels.db
+        .prepare(
+          `SELECT ${key} AS key, sum(p.funds_used_central * 100) AS central, sum(p.funds_used_provincial * 100) AS provincial, sum(p.funds_used_matching * 100) AS matching
+           FROM project_status p WHERE p.id IN (SELECT g.project_id ${from}) GROUP BY ${key}`,
+        )
+        .all(...params),
+    ]) as [{ key: string; source: string; granted: number; disbursed: number }[], { key: string; projects: number; name: string | null }[], Record<string, number | string | null>[]];
     const zero = () => Object.fromEntries(FUND_SOURCES.map((source) => [source, 0])) as Record<string, number>;
     const items = counts.map(({ key: k, projects, name }) => {
       const own = rows.filter((r) => r.key === k);
@@ -53,6 +60,7 @@ export class FundingQueries {
         ...(group === 'school' ? { name } : {}),
         granted,
         disbursed,
+        used: Object.fromEntries(FUND_SOURCES.map((source) => [source, Math.round(Number(uses.find((u) => u.key === k)?.[source] ?? 0)) / 100])),
         total: { granted: sumOf(Object.values(granted)), disbursed: sumOf(Object.values(disbursed)) },
         projects,
       };

@@ -24,7 +24,7 @@ export const projectStatusProjection = foldedStateProjection({
   name: 'project-status',
   // 6: the barring grade of a final evaluation and when it was given; the subject's identity across batches.
   // 7: the review's score under the cycle's aggregate rule, the number of scores, and the cycle's cut-off line (the ranking).
-  // 8: the yearly grades of the annual reports (project_performance).
+  // 8: the yearly grades of the annual reports (project_performance), and the funds they state used by source.
   version: 8,
   category: 'project',
   decider: projectDecider,
@@ -53,6 +53,9 @@ export const projectStatusProjection = foldedStateProjection({
     review_score: 'REAL',
     review_count: 'INTEGER',
     cut_off: 'REAL',
+    funds_used_central: 'REAL',
+    funds_used_provincial: 'REAL',
+    funds_used_matching: 'REAL',
     last_decision: 'TEXT',
     last_reason: 'TEXT',
     last_decided_at: 'TEXT',
@@ -105,6 +108,9 @@ export const projectStatusProjection = foldedStateProjection({
       review_score: aggregateScore(totalsOf(state), state.rules.aggregate),
       review_count: totalsOf(state).length,
       cut_off: state.rules.cutOff ?? null,
+      funds_used_central: state.fundsUsed?.central ?? null,
+      funds_used_provincial: state.fundsUsed?.provincial ?? null,
+      funds_used_matching: state.fundsUsed?.matching ?? null,
       last_decision: event.type,
       last_reason: typeof reason === 'string' ? reason : Array.isArray(reason) ? reason.join('; ') : null,
       last_decided_at: String(event.metadata.recordedAt ?? ''),
