@@ -143,6 +143,7 @@ describe('funding', () => {
       items: [
         {
           program: 'brand-major',
+          budget: 10_000_000,
           granted: { central: 0, provincial: 1_800_000, matching: 600_000 },
           disbursed: { central: 0, provincial: 500_000, matching: 0 },
           used: { central: 0, provincial: 300_000, matching: 0 },

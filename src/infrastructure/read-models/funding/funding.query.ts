@@ -45,6 +45,15 @@ export class FundingQueries {
         )
         .all(...params),
     ]) as [{ key: string; source: string; granted: number; disbursed: number }[], { key: string; projects: number; name: string | null }[], Record<string, number | string | null>[]];
+    // A program's budgets are the office's published decisions: they are shown whoever reads.
+    const budgets =
+      group === 'program'
+        ? (read('cycle_funds', () =>
+            this.readModels.db
+              .prepare(`SELECT c.program_type AS key, sum(f.amount * 100) AS budget FROM cycle_funds f JOIN cycle_dashboard c ON c.id = f.cycle_id WHERE ${filters.cycleId === undefined ? '1' : 'f.cycle_id = ?'} GROUP BY c.program_type`)
+              .all(...(filters.cycleId === undefined ? [] : [filters.cycleId])),
+          ) as { key: string; budget: number }[])
+        : [];
     const zero = () => Object.fromEntries(FUND_SOURCES.map((source) => [source, 0])) as Record<string, number>;
     const items = counts.map(({ key: k, projects, name }) => {
       const own = rows.filter((r) => r.key === k);
@@ -58,6 +67,7 @@ export class FundingQueries {
       return {
         [group]: k,
         ...(group === 'school' ? { name } : {}),
+        ...(group === 'program' ? { budget: Math.round(budgets.find((b) => b.key === k)?.budget ?? 0) / 100 } : {}),
         granted,
         disbursed,
         used: Object.fromEntries(FUND_SOURCES.map((source) => [source, Math.round(Number(uses.find((u) => u.key === k)?.[source] ?? 0)) / 100])),
