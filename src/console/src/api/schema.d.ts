@@ -2836,6 +2836,23 @@ export interface components {
             /** @example 项目撤销，追回已拨付的省级专项资金 */
             reason: string;
         };
+        FundsBySourceDto: {
+            /**
+             * @description Central funds used, yuan
+             * @example 300000
+             */
+            central?: number;
+            /**
+             * @description The school’s matching funds used, yuan
+             * @example 200000
+             */
+            matching?: number;
+            /**
+             * @description Provincial funds used, yuan
+             * @example 450000
+             */
+            provincial?: number;
+        };
         FundsRecoveredDto: {
             /**
              * @description Yuan returned; the returns add up to at most the amount ordered
@@ -3307,6 +3324,8 @@ export interface components {
             [key: string]: unknown;
         };
         ProjectAnnualReportDto: {
+            /** @description The funds used in the year by source (资金使用情况); with the years before, at most what was paid from each */
+            fundsUsed?: components["schemas"]["FundsBySourceDto"];
             /** @description The annual progress report */
             report: components["schemas"]["DocumentRefDto"];
             /**
