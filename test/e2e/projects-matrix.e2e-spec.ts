@@ -117,6 +117,7 @@ describe('project and cycle routes: role × route × organisation', () => {
       route('/reviewers', 'AssignReviewer', () => ({ reviewerId: 'expert-7', reviewerOrg: 'university-7', declaredRelations: [] }));
       route('/declare-conflict', 'DeclareConflict', () => ({ reason: '曾任兼职教师' }));
       route('/scores', 'ScoreReview', () => ({ score: 90, comments: '良好' }));
+      route('/scores/draft', 'SaveScoreDraft', () => ({ score: 88, comments: '草稿' }));
       route('/scores/correct', 'CorrectScore', () => ({ reviewerId: 'expert-1', score: 95, reason: '分项合计有误' }));
       route('/objections', 'FileObjection', () => ({ objector: { name: '王五', contact: '13900000000' }, grounds: '数据不实', evidence: [doc()] }));
       route('/objections/{objectionId}/resolve', 'ResolveObjection', () => ({ outcome: 'dismissed', reason: '经核查属实' }));
@@ -214,7 +215,7 @@ describe('project and cycle routes: role × route × organisation', () => {
       it('checks organisation and region on exactly the applicant, recommender and reviewer routes', () => {
         const scope = (role: Role) => ROUTES.filter((r) => scoped(r.type, role)).map((r) => r.template);
         expect(scope('recommender')).toEqual(['/formal-check', '/recommend', '/not-recommend']);
-        expect(scope('reviewer')).toEqual(['/declare-conflict', '/scores']);
+        expect(scope('reviewer')).toEqual(['/declare-conflict', '/scores', '/scores/draft']);
         expect(scope('applicant')).toEqual(
           expect.arrayContaining(['/edit', '/submit', '/withdraw', '/construction-plan', '/annual-reports', '/change-requests', '/rectification/submit', '/final-self-assessment', '/course-updates']),
         );

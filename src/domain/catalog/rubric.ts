@@ -41,9 +41,19 @@ export function validateRubric(rubric: Rubric): void {
 export function scoreByRubric(rubric: Rubric, given: readonly IndicatorScore[] | undefined): { readonly total: number; readonly indicators: readonly IndicatorScore[] } {
   if (!Array.isArray(given) || given.length === 0) throw validation('indicators-required', 'this cycle scores by its rubric: score each indicator', { field: 'indicators' });
   const indicators = indicatorsOf(rubric);
-  const byId = new Map(indicators.map((i) => [i.id, i]));
+  const scores = draftIndicators(rubric, given);
+  const seen = new Set(scores.map((s) => s.id));
+  const missing = indicators.filter((i) => !seen.has(i.id)).map((i) => i.id);
+  if (missing.length > 0) throw validation('indicator-missing', `score every indicator: ${missing.join(', ')} missing`, { field: 'indicators', missing });
+  const total = indicators.reduce((sum, i) => sum + (i.weight === undefined ? scoreOf(scores, i.id) : (scoreOf(scores, i.id) * i.weight) / 100), 0);
+  return { total: round(total), indicators: scores };
+}
+
+/** A draft's indicator scores: those given, each of the rubric, once, within its range; the rest may follow. */
+export function draftIndicators(rubric: Rubric, given: readonly IndicatorScore[]): readonly IndicatorScore[] {
+  const byId = new Map(indicatorsOf(rubric).map((i) => [i.id, i]));
   const seen = new Set<string>();
-  const scores = given.map((entry, index) => {
+  return given.map((entry, index) => {
     const indicator = byId.get(entry.id);
     if (!indicator) throw validation('unknown-indicator', `the rubric has no indicator ${entry.id}`, { field: `indicators.${index}.id`, indicator: entry.id });
     if (seen.has(entry.id)) throw validation('duplicate-indicator', `indicator ${entry.id} is scored twice`, { field: `indicators.${index}.id`, indicator: entry.id });
@@ -52,12 +62,8 @@ export function scoreByRubric(rubric: Rubric, given: readonly IndicatorScore[] |
     if (!(entry.score >= 0 && entry.score <= max)) {
       throw validation('indicator-score-out-of-range', `indicator ${entry.id} is scored from 0 to ${max}`, { field: `indicators.${index}.score`, indicator: entry.id, max });
     }
-    return { id: entry.id, score: entry.score, ...(isText(entry.comment) ? { comment: text(entry.comment, 'invalid-field', 'a comment') } : {}) };
+    return { id: entry.id, score: entry.score, ...(isText(entry.comment) ? { comment: entry.comment.trim() } : {}) };
   });
-  const missing = indicators.filter((i) => !seen.has(i.id)).map((i) => i.id);
-  if (missing.length > 0) throw validation('indicator-missing', `score every indicator: ${missing.join(', ')} missing`, { field: 'indicators', missing });
-  const total = indicators.reduce((sum, i) => sum + (i.weight === undefined ? scoreOf(scores, i.id) : (scoreOf(scores, i.id) * i.weight) / 100), 0);
-  return { total: round(total), indicators: scores };
 }
 
 const scoreOf = (scores: readonly IndicatorScore[], id: string) => scores.find((s) => s.id === id)!.score;

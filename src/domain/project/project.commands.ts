@@ -255,6 +255,13 @@ export interface ScoreReviewData {
   readonly comments: string;
 }
 
+/** A reviewer's score as far as it goes, kept until submitted: any part of it, checked as far as it is given. */
+export interface SaveScoreDraftData {
+  readonly score?: number;
+  readonly indicators?: readonly IndicatorScore[];
+  readonly comments?: string;
+}
+
 export interface CorrectScoreData {
   readonly reviewerId: string;
   readonly score?: number;
@@ -474,6 +481,7 @@ export type NotRecommend = ProjectCommandOf<'NotRecommend', ReasonData>;
 export type AssignReviewer = ProjectCommandOf<'AssignReviewer', AssignReviewerData>;
 export type DeclareConflict = ProjectCommandOf<'DeclareConflict', ReasonData>;
 export type ScoreReview = ProjectCommandOf<'ScoreReview', ScoreReviewData>;
+export type SaveScoreDraft = ProjectCommandOf<'SaveScoreDraft', SaveScoreDraftData>;
 export type CorrectScore = ProjectCommandOf<'CorrectScore', CorrectScoreData>;
 export type RecordSelection = ProjectCommandOf<'RecordSelection', RecordSelectionData>;
 export type RecordPublicNotice = ProjectCommandOf<'RecordPublicNotice', RecordPublicNoticeData>;
@@ -578,7 +586,8 @@ export type ProjectCommand =
   | OrderFundRecovery
   | RecordFundsRecovered
   | RecordFundRecoveryOverdue
-  | GradeAnnualReport;
+  | GradeAnnualReport
+  | SaveScoreDraft;
 
 export type ProjectCommandType = ProjectCommand['type'];
 
@@ -602,6 +611,7 @@ export const PROJECT_COMMANDS: Readonly<Record<ProjectCommandType, readonly Role
   AssignReviewer: ['office'],
   DeclareConflict: ['reviewer'],
   ScoreReview: ['reviewer'],
+  SaveScoreDraft: ['reviewer'],
   CorrectScore: ['office'],
   RecordSelection: ['office'],
   RecordPublicNotice: ['office'],

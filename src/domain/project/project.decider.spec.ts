@@ -239,7 +239,7 @@ describe('project decider: authorization (domain.md §7)', () => {
 
   it('the command table lists every command once, and the auditor may issue none', () => {
     expect(new Set(PROJECT_COMMAND_TYPES).size).toBe(PROJECT_COMMAND_TYPES.length);
-    expect(PROJECT_COMMAND_TYPES).toHaveLength(46);
+    expect(PROJECT_COMMAND_TYPES).toHaveLength(47);
     for (const type of PROJECT_COMMAND_TYPES) expect(PROJECT_COMMANDS[type]).not.toContain('auditor');
   });
 
@@ -2008,6 +2008,19 @@ describe('review by rubric (评分指标)', () => {
     ['an indicator above its maximum', { indicators: indicators(41, 30, 20), comments: '好' }, 'indicator-score-out-of-range'],
   ])('given a cycle with a rubric, when a reviewer scores with %s, then 400', (_what, data, code) => {
     given(projectDecider, assigned()).when(score(data)).thenThrows(code, 'validation');
+  });
+
+  it('given a reviewer’s draft, when they save again, it replaces the last; when they submit, the draft is gone and the score read-only', () => {
+    const draft = (data: CommandOf<'SaveScoreDraft'>['data']) => command('SaveScoreDraft', reviewer(1), data, at(D.score));
+    const [first] = given(projectDecider, assigned()).when(draft({ indicators: [{ id: 'basis', score: 30 }], comments: '待补充' })).then([expect.objectContaining({ type: 'ReviewScoreDrafted' })]);
+    expect(first.data).toMatchObject({ reviewerId: 'r1', score: null, indicators: [{ id: 'basis', score: 30 }], comments: '待补充' });
+    const saved = run([draft({ indicators: [{ id: 'basis', score: 36 }, { id: 'goals', score: 30 }] })], assigned());
+    expect(stateOf(saved).reviewers[0].draft).toMatchObject({ indicators: [{ id: 'basis', score: 36 }, { id: 'goals', score: 30 }], comments: null });
+    given(projectDecider, saved).when(draft({ indicators: [{ id: 'basis', score: 41 }] })).thenThrows('indicator-score-out-of-range', 'validation');
+    const submitted = run([score({ indicators: indicators(36, 30, 20), comments: '好' })], saved);
+    expect(stateOf(submitted).reviewers[0]).not.toHaveProperty('draft');
+    given(projectDecider, submitted).when(draft({ comments: '改' })).thenThrows('already-scored', 'illegal-state');
+    given(projectDecider, assigned()).when({ ...draft({}), actor: reviewer(9) }).thenThrows('not-assigned-reviewer', 'forbidden');
   });
 
   it('given a cycle without a rubric, when a reviewer sends indicators, then 400 no-rubric; without a score, 400 score-required', () => {

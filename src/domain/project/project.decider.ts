@@ -51,6 +51,7 @@ import {
   recordSelection,
   resolveObjection,
   returnForRevision,
+  saveScoreDraft,
   scoreReview,
   submitApplication,
   withdrawApplication,
@@ -89,6 +90,7 @@ export function decideProject(command: ProjectCommand, state: ProjectState): Pro
     case 'AssignReviewer': return assignReviewer(command, project);
     case 'DeclareConflict': return declareConflict(command, project);
     case 'ScoreReview': return scoreReview(command, project);
+    case 'SaveScoreDraft': return saveScoreDraft(command, project);
     case 'CorrectScore': return correctScore(command, project);
     case 'RecordSelection': return recordSelection(command, project);
     case 'RecordPublicNotice': return recordPublicNotice(command, project);

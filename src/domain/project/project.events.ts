@@ -173,6 +173,18 @@ export type ReviewScored = Event<
   }
 >;
 
+/** A reviewer's score saved before it is submitted, each save replacing the last; nothing is decided on it. */
+export type ReviewScoreDrafted = Event<
+  'ReviewScoreDrafted',
+  Decided & {
+    readonly reviewerId: string;
+    readonly score: number | null;
+    readonly indicators: readonly IndicatorScore[];
+    readonly comments: string | null;
+    readonly savedAt: string;
+  }
+>;
+
 export type ReviewScoreCorrected = Event<
   'ReviewScoreCorrected',
   Decided & {
@@ -579,6 +591,7 @@ export type ProjectEvent =
   | ReviewerRecused
   | ReviewScored
   | ReviewScoreCorrected
+  | ReviewScoreDrafted
   | SelectionRecorded
   | PublicNoticeRecorded
   | ObjectionFiled

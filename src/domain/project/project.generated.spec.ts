@@ -173,6 +173,8 @@ function dataFor(run: Run, type: ProjectCommandType, state: ProjectState, today:
       return { reviewerId: `r${int(rnd, 1, 9)}`, reviewerOrg: rnd() < 0.9 ? `univ-${int(rnd, 1, 9)}` : 'school-a', declaredRelations: rnd() < 0.9 ? [] : ['school-a'] };
     case 'ScoreReview':
       return { score: int(rnd, 0, 105), comments: '意见' };
+    case 'SaveScoreDraft':
+      return { score: int(rnd, 0, 105), comments: rnd() < 0.5 ? '草稿' : '' };
     case 'CorrectScore':
       return { reviewerId: `r${int(rnd, 1, 4)}`, score: int(rnd, 0, 100), reason: '更正' };
     case 'RecordSelection':
@@ -290,6 +292,7 @@ const EVENT_TYPES = Object.keys({
   ReviewerRecused: true,
   ReviewScored: true,
   ReviewScoreCorrected: true,
+  ReviewScoreDrafted: true,
   SelectionRecorded: true,
   PublicNoticeRecorded: true,
   ObjectionFiled: true,

@@ -18,6 +18,8 @@ export interface ProjectReviewer {
   readonly score: number | null;
   /** The indicators' scores behind `score`, in a cycle with a rubric. */
   readonly indicators?: readonly IndicatorScore[];
+  /** The score saved and not yet submitted (absent once submitted, or before a save). */
+  readonly draft?: { readonly score: number | null; readonly indicators: readonly IndicatorScore[]; readonly comments: string | null; readonly savedAt: string };
 }
 
 export interface ProjectObjection {
@@ -183,10 +185,18 @@ export function evolveProject(state: ProjectState, event: ProjectEvent): Project
     }
     case 'ReviewerRecused':
       return { ...p, reviewers: p.reviewers.map((r) => (r.reviewerId === event.data.reviewerId ? { ...r, recused: true } : r)) };
+    case 'ReviewScoreDrafted': {
+      const { reviewerId, score, indicators, comments, savedAt } = event.data;
+      return { ...p, reviewers: p.reviewers.map((r) => (r.reviewerId === reviewerId ? { ...r, draft: { score, indicators, comments, savedAt } } : r)) };
+    }
     case 'ReviewScored':
     case 'ReviewScoreCorrected': {
       const { reviewerId, score, indicators } = event.data;
-      return { ...p, reviewers: p.reviewers.map((r) => (r.reviewerId === reviewerId ? { ...r, score, ...(indicators ? { indicators } : {}) } : r)) };
+      const scored = (r: ProjectReviewer): ProjectReviewer => {
+        const { draft: _submitted, ...rest } = r;
+        return { ...rest, score, ...(indicators ? { indicators } : {}) };
+      };
+      return { ...p, reviewers: p.reviewers.map((r) => (r.reviewerId === reviewerId ? scored(r) : r)) };
     }
     case 'SelectionRecorded': {
       const { cycleDecisionId, outcome, tier } = event.data;

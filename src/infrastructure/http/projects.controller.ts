@@ -41,6 +41,7 @@ import {
   FormalCheckDto,
   FundRecoveryDto,
   FundsRecoveredDto,
+  SaveScoreDraftDto,
   GradeAnnualReportDto,
   GrantExtensionDto,
   MidtermEvaluationDto,
@@ -112,7 +113,9 @@ export class ProjectsController {
       cycleName: this.projectQueries.cycleName(state.cycleId),
       ...(state.partners ? { partners: state.partners.map((p) => ({ ...p, name: named.get(p.org) ?? null })) } : {}),
     };
-    return { id, revision, ...state, ...names, objections: state.objections.map((o) => ({ ...o, objector: objectors.get(o.objectionId) })) };
+    // A reviewer's draft is their own until submitted.
+    const reviewers = state.reviewers.map(({ draft, ...reviewer }) => (draft && reviewer.reviewerId === actor.id ? { ...reviewer, draft } : reviewer));
+    return { id, revision, ...state, ...names, reviewers, objections: state.objections.map((o) => ({ ...o, objector: objectors.get(o.objectionId) })) };
   }
 
   @Get(':id/timeline')
@@ -206,6 +209,14 @@ export class ProjectsController {
   @CommandResponses()
   async declareConflict(@Param('id') id: string, @Body() body: DeclareConflictDto, @CurrentCommand() request: CommandRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     return this.decide(id, { type: 'DeclareConflict', data: body }, request, reply);
+  }
+
+  @Post(':id/scores/draft')
+  @ApiOperation({ summary: 'Save a score as far as it goes, as a draft until it is submitted — the assigned reviewer' })
+  @CommandHeaders()
+  @CommandResponses()
+  async saveScoreDraft(@Param('id') id: string, @Body() body: SaveScoreDraftDto, @CurrentCommand() request: CommandRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.decide(id, { type: 'SaveScoreDraft', data: body }, request, reply);
   }
 
   @Post(':id/scores')

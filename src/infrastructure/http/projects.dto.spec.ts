@@ -91,6 +91,7 @@ const CASES: DtoCase[] = [
   [dto.FundRecoveryDto, { amount: 1500000, deadline: '2025-12-31', reason: '追回已拨付的专项资金' }, { amount: 0, deadline: '2025-12-31', reason: '追回资金' }, 'amount'],
   [dto.FundsRecoveredDto, { amount: 700000, recoveredOn: '2026-09-01', reference: '缴款书 0001' }, { amount: 700000, recoveredOn: '2026-9-1' }, 'recoveredOn'],
   [dto.GradeAnnualReportDto, { year: 2026, grade: '良', reason: '专家组意见', report }, { year: 2026, grade: '良', reason: '专家组意见' }, 'report'],
+  [dto.SaveScoreDraftDto, { indicators: [{ id: 'goals', score: 18 }], comments: '待补充' }, { score: 100.5 }, 'score'],
 ];
 
 /** More bodies, for the subject union and the fields left optional. */
@@ -103,6 +104,7 @@ const MORE_VALID: [DtoClass, object][] = [
   [dto.EditApplicationDto, { subject: SUBJECTS.course }],
   [dto.DraftApplicationDto, { ...draft(SUBJECTS.school, 'innovation-centre'), partners: ['91140100MA0K000001', '91140100MA0K000002'] }],
   [dto.EditApplicationDto, { partners: [] }],
+  [dto.SaveScoreDraftDto, {}],
   [dto.ProjectAnnualReportDto, { year: 2026, report, fundsUsed: { provincial: 450_000, matching: 200_000.5 } }],
   [dto.ScoreReviewDto, { indicators: [{ id: 'goals', score: 18.5, comment: '目标明确' }, { id: 'funds', score: 20 }], comments: '总体良好' }],
   [dto.CorrectScoreDto, { reviewerId: 'expert-0427', indicators: [{ id: 'goals', score: 20 }], reason: '分项合计有误' }],
@@ -278,7 +280,7 @@ describe('ProjectsController', () => {
     const commands = table.map((row) => row.split(' → ')[1]);
     expect(new Set(commands).size).toBe(commands.length);
     expect([...commands].sort()).toEqual(PROJECT_COMMAND_TYPES.filter((t) => !SYSTEM_ISSUED.includes(t)).sort());
-    expect(table).toHaveLength(36);
+    expect(table).toHaveLength(37);
   });
 
   it('drafts under an id named after the command id, answered with 201 and its Location', async () => {

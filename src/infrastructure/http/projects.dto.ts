@@ -269,6 +269,19 @@ export class ScoreReviewDto {
   comments!: string;
 }
 
+export class SaveScoreDraftDto {
+  @Decimal(86.5, { optional: true, min: 0, max: 100, decimals: 2, description: 'The one score so far, in a cycle without a rubric' })
+  score?: number;
+
+  @Omissible(Nested(() => IndicatorScoreDto, { isArray: true, description: 'The indicators scored so far, in a cycle with a rubric' }))
+  @IsArray()
+  @ArrayMaxSize(100)
+  indicators?: IndicatorScoreDto[];
+
+  @Text('建设目标明确，实训条件待补充', { optional: true, description: 'The comments so far' })
+  comments?: string;
+}
+
 export class CorrectScoreDto {
   @Text('expert-0427', { max: 100, description: 'The reviewer whose score is corrected' })
   reviewerId!: string;

@@ -2131,6 +2131,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/projects/{id}/scores/draft": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Save a score as far as it goes, as a draft until it is submitted — the assigned reviewer */
+        post: operations["ProjectsController_saveScoreDraft"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/projects/{id}/submit": {
         parameters: {
             query?: never;
@@ -3534,6 +3551,20 @@ export interface components {
              * @example 20
              */
             weight?: number;
+        };
+        SaveScoreDraftDto: {
+            /**
+             * @description The comments so far
+             * @example 建设目标明确，实训条件待补充
+             */
+            comments?: string;
+            /** @description The indicators scored so far, in a cycle with a rubric */
+            indicators?: components["schemas"]["IndicatorScoreDto"][];
+            /**
+             * @description The one score so far, in a cycle without a rubric
+             * @example 86.5
+             */
+            score?: number;
         };
         SchoolSubjectDto: {
             /**
@@ -19852,6 +19883,181 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["CorrectScoreDto"];
+            };
+        };
+        responses: {
+            /** @description Decided; ETag and X-Position are set */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description application/problem+json, e.g. code validation-failed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "status": 400,
+                     *       "code": "validation-failed",
+                     *       "title": "",
+                     *       "detail": ""
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description application/problem+json, e.g. code unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "status": 401,
+                     *       "code": "unauthenticated",
+                     *       "title": "",
+                     *       "detail": ""
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description application/problem+json, e.g. code role-not-allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "status": 403,
+                     *       "code": "role-not-allowed",
+                     *       "title": "",
+                     *       "detail": ""
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "status": 404,
+                     *       "code": "project-not-found",
+                     *       "title": "",
+                     *       "detail": ""
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description application/problem+json, e.g. code invalid-transition */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "status": 409,
+                     *       "code": "invalid-transition",
+                     *       "title": "",
+                     *       "detail": ""
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description application/problem+json, e.g. code revision-mismatch */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "status": 412,
+                     *       "code": "revision-mismatch",
+                     *       "title": "",
+                     *       "detail": ""
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the service accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "status": 413,
+                     *       "code": "payload-too-large",
+                     *       "title": "",
+                     *       "detail": ""
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "status": 415,
+                     *       "code": "unsupported-media-type",
+                     *       "title": "",
+                     *       "detail": ""
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ProjectsController_saveScoreDraft: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the command exactly-once: a retry answers the first outcome and writes nothing */
+                "Idempotency-Key"?: string;
+                /** @description The ETag last read: the command fails with 412 if the resource changed since */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SaveScoreDraftDto"];
             };
         };
         responses: {

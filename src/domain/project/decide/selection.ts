@@ -1,6 +1,6 @@
 import { addCalendarDays, chinaDateOf, chinaEndOfDay } from '../../beijing-time';
 import { CycleRules } from '../../catalog/program-rules';
-import { IndicatorScore, scoreByRubric } from '../../catalog/rubric';
+import { draftIndicators, IndicatorScore, scoreByRubric } from '../../catalog/rubric';
 import { isText, own, text, texts } from '../../checks';
 import { forbidden, illegalState, notFound, validation } from '../../errors';
 import {
@@ -25,6 +25,7 @@ import {
   RecordSelection,
   ResolveObjection,
   ReturnForRevision,
+  SaveScoreDraft,
   ScoreReview,
   SubjectKind,
   SubmitApplication,
@@ -307,6 +308,24 @@ export function scoreReview(command: ScoreReview, project: Project): ProjectEven
         scoredAt: now,
         rulesVersion,
       },
+    },
+  ];
+}
+
+export function saveScoreDraft(command: SaveScoreDraft, project: Project): ProjectEvent[] {
+  const { now } = command;
+  const { rules, rulesVersion } = project;
+  requireStatus(command, project, ['UnderReview']);
+  const reviewer = assignedReviewer(project, command.actor.id);
+  if (reviewer.score !== null) throw illegalState('already-scored', 'the score is submitted: it is read-only, and the office corrects it');
+  const { score, indicators = [], comments } = command.data;
+  if (score !== undefined && (score < 0 || score > 100)) throw validation('invalid-score', 'a score is from 0 to 100', { field: 'score' });
+  const kept = rules.rubric ? draftIndicators(rules.rubric, indicators) : [];
+  if (!rules.rubric && indicators.length > 0) throw validation('no-rubric', 'this cycle has no rubric: give one score of 0–100', { field: 'indicators' });
+  return [
+    {
+      type: 'ReviewScoreDrafted',
+      data: { reviewerId: reviewer.reviewerId, score: score ?? null, indicators: kept, comments: isText(comments) ? comments.trim() : null, savedAt: now, rulesVersion },
     },
   ];
 }
