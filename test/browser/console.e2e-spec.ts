@@ -1,9 +1,8 @@
-import { existsSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join, resolve } from 'node:path';
-import { Browser, chromium, Page } from 'playwright-core';
+import { Browser, Page } from 'playwright-core';
 import { FirstStart } from '../../src/infrastructure/accounts/first-start.service';
 import { Accounts, creditCodeFor } from '../support/accounts';
+import { chromiumAvailable, CHROMIUM_MISSING, launchChromium, openPage, screenshot } from '../support/browser';
 import { FakeClock, on, upload } from '../support/lifecycle';
 import { OidcTestProvider, startOidcTestProvider, TEST_ACCOUNTS } from '../support/oidc-test-provider';
 import { ProjectFlow } from '../support/project-flow';
@@ -14,25 +13,13 @@ import { RunningApp, startTestApp } from '../support/test-app';
  * service, which serves the console it built (npm test builds it first). Without chromium this file
  * checks nothing, so it is registered skipped with the reason in its name (and on stderr).
  */
-const CHROMIUM = '/usr/bin/chromium';
-const SKIPPED = `skipped: no chromium at ${CHROMIUM} (apt-get install chromium fonts-wqy-microhei, as .ci/run does)`;
-/** Where every page's screenshot goes (the README names it). */
-const SCREENSHOTS = resolve(__dirname, '../../screenshots/console');
 const PASSWORD = '晋阳湖畔的长跑者2026';
 
-const available = existsSync(CHROMIUM);
+const available = chromiumAvailable;
+const SKIPPED = CHROMIUM_MISSING;
 // A browser journey is many steps, each a round trip and a render; on a busy 2-core machine one can take minutes.
 jest.setTimeout(180_000);
 
-/** The WCAG rules axe-core finds broken on the page with serious or critical impact: rule, impact and the elements. */
-async function accessibilityViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
-  const violations = await page.evaluate(async () => {
-    const results = await (globalThis as unknown as { axe: { run: () => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe.run();
-    return results.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => n.target.join(' ')) }));
-  });
-  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.targets.join(', ')}`);
-}
 if (!available) process.stderr.write(`\ntest/browser/console.e2e-spec.ts: ${SKIPPED}\n`);
 
 (available ? describe : describe.skip)(available ? 'the web console in chromium' : `the web console in chromium — ${SKIPPED}`, () => {
@@ -43,32 +30,12 @@ if (!available) process.stderr.write(`\ntest/browser/console.e2e-spec.ts: ${SKIP
   const browserErrors: string[] = [];
 
   /** Every page's screenshot, after axe-core found no violation of serious or critical impact on it. */
-  const shot = async (name: string, on: Page = page) => {
-    // A settled page: transitions and entrance animations (a toast fading in) are not what a person reads.
-    // (Finite ones only, and at most 3 s: a loading indicator spins until what it waits for arrives.)
-    await on.evaluate(() => {
-      type Running = { finished: Promise<unknown>; effect: { getComputedTiming(): { endTime?: number | string } } | null };
-      const { document } = globalThis as unknown as { document: { getAnimations(): Running[] } };
-      const finite = document.getAnimations().filter((animation) => Number.isFinite(Number(animation.effect?.getComputedTiming().endTime)));
-      const settled = Promise.all(finite.map((animation) => animation.finished.catch(() => undefined)));
-      return Promise.race([settled, new Promise((resolve) => setTimeout(resolve, 3000))]);
-    });
-    expect({ page: name, violations: await accessibilityViolations(on) }).toEqual({ page: name, violations: [] });
-    await on.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
-  };
+  const shot = (name: string, on: Page = page) => screenshot(on, name);
 
   beforeAll(async () => {
-    mkdirSync(SCREENSHOTS, { recursive: true });
     running = await startTestApp();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    page = await browser.newPage({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 1280, height: 800 } });
-    page.on('console', (message) => {
-      if (message.type() === 'error') browserErrors.push(message.text());
-    });
-    page.on('pageerror', (error) => browserErrors.push(error.message));
+    browser = await launchChromium();
+    page = await openPage(browser, browserErrors, { width: 1280, height: 800 });
   });
   afterAll(async () => {
     await browser?.close();
@@ -253,11 +220,7 @@ if (!available) process.stderr.write(`\ntest/browser/console.e2e-spec.ts: ${SKIP
       failingId = await flow.draft(third, CYCLE, 'brand-major', '烹饪工艺与营养品牌专业');
       await flow.ok(flow.submit(third, failingId), 'submit the third school’s application');
       spareId = await flow.draft(people.lead.token, CYCLE, 'brand-major', '酒店管理品牌专业（备选）');
-      tab = await browser.newPage({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 1280, height: 900 } });
-      tab.on('console', (message) => {
-        if (message.type() === 'error') browserErrors.push(message.text());
-      });
-      tab.on('pageerror', (error) => browserErrors.push(error.message));
+      tab = await openPage(browser, browserErrors);
     }, 60_000);
     afterAll(async () => {
       await tab?.close();

@@ -18,6 +18,8 @@ const Project = lazy(() => import('./pages/Project').then((m) => ({ default: m.P
 const Apply = lazy(() => import('./pages/Apply').then((m) => ({ default: m.Apply })));
 const Enterprises = lazy(() => import('./pages/Enterprises').then((m) => ({ default: m.Enterprises })));
 const Enterprise = lazy(() => import('./pages/Enterprise').then((m) => ({ default: m.Enterprise })));
+const Reviews = lazy(() => import('./pages/Reviews').then((m) => ({ default: m.Reviews })));
+const Review = lazy(() => import('./pages/Review').then((m) => ({ default: m.Review })));
 const Recommend = lazy(() => import('./pages/Recommend').then((m) => ({ default: m.Recommend })));
 const loading = <Spin size="large" style={{ display: 'block', marginTop: '30vh' }} />;
 
@@ -105,6 +107,8 @@ function signedInPage(route: Route, session: Session) {
   if (route.page === 'apply') return <Apply />;
   if (route.page === 'recommend') return <Recommend route={route} session={session} />;
   if (route.page === 'enterprises') return <Enterprises route={route} />;
+  if (route.page === 'reviews') return <Reviews session={session} />;
+  if (route.page === 'review' && route.id) return <Review key={route.id} id={route.id} session={session} />;
   if (route.page === 'enterprise' && route.id) return <Enterprise key={route.id} id={route.id} session={session} />;
   return <Home session={session} />;
 }

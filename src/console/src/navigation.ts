@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 
 /** The console's pages, by the first segment of the path under /console/. */
-export type Page = 'home' | 'sign-in' | 'setup' | 'notices' | 'results' | 'projects' | 'project' | 'apply' | 'recommend' | 'enterprises' | 'enterprise';
+export type Page = 'home' | 'sign-in' | 'setup' | 'notices' | 'results' | 'projects' | 'project' | 'apply' | 'recommend' | 'enterprises' | 'enterprise' | 'reviews' | 'review';
 
 /** Where the browser is: the page, the id a page is about (a project), and the query's filters. */
 export interface Route {
@@ -11,7 +11,7 @@ export interface Route {
 }
 
 const BASE = '/console/';
-const PAGES: readonly Page[] = ['sign-in', 'setup', 'notices', 'results', 'projects', 'apply', 'recommend', 'enterprises'];
+const PAGES: readonly Page[] = ['sign-in', 'setup', 'notices', 'results', 'projects', 'apply', 'recommend', 'enterprises', 'reviews'];
 
 /** The pages anyone opens without signing in. */
 export const PUBLIC_PAGES: readonly Page[] = ['sign-in', 'setup', 'notices', 'results'];
@@ -20,16 +20,18 @@ export function routeOf(location: { pathname: string; search: string }): Route {
   const rest = location.pathname.startsWith(BASE) ? location.pathname.slice(BASE.length) : '';
   const [first = '', second] = rest.split('/');
   const query = new URLSearchParams(location.search);
-  // /console/projects/<id> is one project, /console/enterprises/<id> one enterprise; without an id, the list.
+  // /console/projects/<id> is one project, /console/enterprises/<id> one enterprise, /console/reviews/<id> one review; without an id, the list.
   if (first === 'projects' && second) return { page: 'project', id: decodeURIComponent(second), query };
   if (first === 'enterprises' && second) return { page: 'enterprise', id: decodeURIComponent(second), query };
+  if (first === 'reviews' && second) return { page: 'review', id: decodeURIComponent(second), query };
   const page = PAGES.find((p) => p === first) ?? 'home';
   return { page, id: null, query };
 }
 
 /** The path of a page, with its id and query. */
 export function pathOf(page: Page, id?: string | null, query?: Record<string, string | undefined>): string {
-  const segment = page === 'home' ? '' : page === 'project' ? `projects/${encodeURIComponent(id ?? '')}` : page === 'enterprise' ? `enterprises/${encodeURIComponent(id ?? '')}` : page;
+  const withId = { project: 'projects', enterprise: 'enterprises', review: 'reviews' } as const;
+  const segment = page === 'home' ? '' : page in withId ? `${withId[page as keyof typeof withId]}/${encodeURIComponent(id ?? '')}` : page;
   const search = new URLSearchParams(Object.entries(query ?? {}).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== '')).toString();
   return `${BASE}${segment}${search ? `?${search}` : ''}`;
 }

@@ -16,6 +16,7 @@ interface TodoItem {
 
 /** Where a to-do item leads: the list under its status, the overdue list, or the enterprise's own page for what it owes. */
 function todoLink(item: TodoItem, session: Session) {
+  if (item.kind === 'score-review') return linkProps('reviews');
   if (item.subject === 'enterprise') return item.status ? linkProps('enterprises', null, { status: item.status }) : linkProps('enterprise', session.actor?.org);
   if (item.status) return linkProps('projects', null, { status: item.status });
   return linkProps('projects', null, item.kind === 'overdue' ? { overdue: '1' } : { due: item.kind });

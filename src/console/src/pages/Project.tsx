@@ -208,7 +208,7 @@ function SignOffCard({ project, isHead, onSubmitted }: { project: ProjectView; i
 }
 
 /** The documents as submitted, each a link that opens it under its original name. */
-function DocumentList({ project }: { project: ProjectView }) {
+export function DocumentList({ project }: { project: Pick<ProjectView, 'documents'> }) {
   const { t } = useMessages();
   const all = [...(project.documents.applicationForm ? [project.documents.applicationForm] : []), ...project.documents.attachments];
   return (

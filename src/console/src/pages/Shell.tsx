@@ -19,6 +19,7 @@ function menuOf(session: Session, t: Messages): { key: string; label: string; hr
     ...(role && !(role === 'applicant' && enterprise && !school) ? [page('projects', t.menuProjects)] : []),
     ...(role === 'applicant' && school ? [page('apply', t.menuApply)] : []),
     ...(role === 'recommender' ? [page('recommend', t.menuRecommend)] : []),
+    ...(role === 'reviewer' ? [page('reviews', t.menuReviews)] : []),
     ...(role === 'applicant' && enterprise && org ? [page('enterprise', t.menuEnterprise, org)] : []),
     ...(role === 'recommender' || role === 'office' || role === 'auditor' ? [page('enterprises', t.menuEnterprises)] : []),
     page('notices', t.notices),
@@ -31,7 +32,7 @@ export function Shell({ session, page, onSignedOut, children }: { session: Sessi
   const { t } = useMessages();
   const { language, setLanguage } = useContext(LanguageContext);
   const acting = session.grants.find((g) => g.org === session.actor?.org && g.role === session.actor?.role);
-  const selected = page === 'project' ? 'projects' : page === 'enterprise' && session.actor?.role !== 'applicant' ? 'enterprises' : page;
+  const selected = page === 'project' ? 'projects' : page === 'review' ? 'reviews' : page === 'enterprise' && session.actor?.role !== 'applicant' ? 'enterprises' : page;
 
   const leave = async () => {
     await signOut();
