@@ -103,4 +103,67 @@ if (!chromiumAvailable) process.stderr.write(`\ntest/browser/review.e2e-spec.ts:
     // The sign-in page asks who is signed in before anyone is: that one 401 is expected.
     expect(browserErrors.filter((e) => !/status of 401/.test(e))).toEqual([]);
   });
+
+  it('shows the office the ranking with the quota and the line, shortlists the top two, and says plainly that no place is left for a third', async () => {
+    await flow.openCycle('ranking-browser-2033', 'brand-major', 2033, { rules: { quota: 2, cutOff: 70 }, rulesVersion: 'brand-major/2033-two' });
+    const recommender = await flow.token({ sub: 'ty-edu', role: 'recommender', org: '太原市教育局', region: '太原市' });
+    const experts = await Promise.all([1, 2, 3].map((n) => accounts.account({ sub: `ranking-expert-${n}`, role: 'reviewer', org: `山西第${n}大学` })));
+    const totals: Record<string, number[]> = { 机电一体化技术品牌专业: [90, 88, 86], 数控技术品牌专业: [80, 82, 84], 烹饪工艺品牌专业: [60, 66, 63] };
+    const ids: string[] = [];
+    clock.set(on('2033-09-02'));
+    for (const [n, title] of Object.keys(totals).entries()) {
+      const school = await flow.token({ sub: `ranking-school-${n}`, role: 'applicant', org: `太原第${n + 1}职业学校`, region: '太原市' });
+      const id = await flow.draft(school, 'ranking-browser-2033', 'brand-major', title);
+      await flow.ok(flow.submit(school, id), 'submit');
+      ids.push(id);
+    }
+    clock.set(on('2033-09-20'));
+    for (const [n, id] of ids.entries()) {
+      await flow.ok(flow.http.post(`/projects/${id}/formal-check`, recommender, { result: 'passed' }), 'check');
+      await flow.ok(flow.http.post(`/projects/${id}/recommend`, recommender, { rank: n + 1 }), 'recommend');
+      for (const e of experts) await flow.ok(flow.http.post(`/projects/${id}/reviewers`, flow.office, { reviewerId: e.personId, reviewerOrg: e.org, declaredRelations: [] }), 'assign');
+    }
+    for (const [n, id] of ids.entries()) {
+      const title = Object.keys(totals)[n]!;
+      for (const [m, e] of experts.entries()) await flow.ok(flow.http.post(`/projects/${id}/scores`, e.token, { score: totals[title]![m], comments: '评审意见' }), 'score');
+    }
+    clock.set(on('2033-10-15'));
+
+    const office = await accounts.account({ sub: 'office-1', role: 'office', org: '山西省教育厅' });
+    const { login, password } = accounts.credentials(office.personId);
+    await tab.getByRole('button', { name: '退出登录' }).click();
+    await tab.getByRole('heading', { name: '登录平台' }).waitFor();
+    await tab.getByLabel('登录名').fill(login);
+    await tab.getByLabel('密码').fill(password);
+    await tab.getByLabel('密码').press('Enter');
+    await tab.getByRole('heading', { name: '待办事项' }).waitFor();
+    await tab.getByRole('link', { name: '排名与入围' }).click();
+    await tab.getByRole('heading', { name: '评审排名与入围' }).waitFor();
+    await tab.getByLabel('申报批次').click();
+    await tab.getByLabel('申报批次').pressSequentially('brand-major 2033');
+    await tab.locator('.ant-select-item-option-active').filter({ hasText: 'brand-major 2033' }).waitFor();
+    await tab.keyboard.press('Enter');
+    const rows = tab.locator('.ant-table-tbody tr');
+    await rows.nth(2).waitFor();
+    // Ranked by the mean of three scores: 88, 82, 63 — the last below the line of 70; the quota's two preselected.
+    expect(await rows.allInnerTexts()).toEqual([
+      expect.stringMatching(/1\s+机电一体化技术品牌专业[\s\S]*88（3 份评分）[\s\S]*名额内/),
+      expect.stringMatching(/2\s+数控技术品牌专业[\s\S]*82（3 份评分）[\s\S]*名额内/),
+      expect.stringMatching(/3\s+烹饪工艺品牌专业[\s\S]*63（3 份评分）[\s\S]*低于划线/),
+    ]);
+    await tab.getByLabel('入围依据（如评审会议纪要）').fill('2033 年品牌专业评审会议纪要');
+    await screenshot(tab, 'ranking');
+    await tab.getByRole('button', { name: '将选中的 2 个项目列入拟立项名单' }).click();
+    await tab.getByText('已列入拟立项名单').first().waitFor();
+    expect([await flow.status(ids[0]!), await flow.status(ids[1]!)]).toEqual(['Shortlisted', 'Shortlisted']);
+
+    // The third chosen, with no place left: the page says so in words, and nothing is written.
+    await tab.getByLabel('选择入围：烹饪工艺品牌专业').check();
+    await tab.getByLabel('入围依据（如评审会议纪要）').fill('补充入围');
+    await tab.getByRole('button', { name: '将选中的 1 个项目列入拟立项名单' }).click();
+    await tab.getByRole('alert').filter({ hasText: '名额已满：本批次名额 2 个，已占 2 个，只剩 0 个，不能再列入 1 个。' }).waitFor();
+    expect(await flow.status(ids[2]!)).toBe('UnderReview');
+    await screenshot(tab, 'ranking-quota-full');
+    expect(browserErrors.filter((e) => !/status of (401|409)/.test(e))).toEqual([]);
+  });
 });

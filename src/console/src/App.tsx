@@ -20,6 +20,7 @@ const Enterprises = lazy(() => import('./pages/Enterprises').then((m) => ({ defa
 const Enterprise = lazy(() => import('./pages/Enterprise').then((m) => ({ default: m.Enterprise })));
 const Reviews = lazy(() => import('./pages/Reviews').then((m) => ({ default: m.Reviews })));
 const Review = lazy(() => import('./pages/Review').then((m) => ({ default: m.Review })));
+const Ranking = lazy(() => import('./pages/Ranking').then((m) => ({ default: m.Ranking })));
 const Recommend = lazy(() => import('./pages/Recommend').then((m) => ({ default: m.Recommend })));
 const loading = <Spin size="large" style={{ display: 'block', marginTop: '30vh' }} />;
 
@@ -108,6 +109,7 @@ function signedInPage(route: Route, session: Session) {
   if (route.page === 'recommend') return <Recommend route={route} session={session} />;
   if (route.page === 'enterprises') return <Enterprises route={route} />;
   if (route.page === 'reviews') return <Reviews session={session} />;
+  if (route.page === 'ranking') return <Ranking route={route} />;
   if (route.page === 'review' && route.id) return <Review key={route.id} id={route.id} session={session} />;
   if (route.page === 'enterprise' && route.id) return <Enterprise key={route.id} id={route.id} session={session} />;
   return <Home session={session} />;

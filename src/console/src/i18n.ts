@@ -48,6 +48,22 @@ const zh = {
   admission: '受理情况',
   menuEnterprise: '本企业',
   menuEnterprises: '企业',
+  rankingTitle: '评审排名与入围',
+  rankingIntro: '按本批次的汇总规则计算的评审得分排序，名额与划线一目了然；勾选入围项目并写明依据后，列入拟立项名单。',
+  rankingEmpty: '本批次暂无申报。',
+  quota: '名额',
+  placesTaken: '已占名额',
+  cutOffLine: '划线分数',
+  rankPlace: '排名',
+  scoresCount: '份评分',
+  line: '名额与划线',
+  withinQuota: '名额内',
+  belowCutOff: '低于划线',
+  chooseForShortlist: '选择入围',
+  shortlistReason: '入围依据（如评审会议纪要）',
+  shortlistChosen: '将选中的 {n} 个项目列入拟立项名单',
+  shortlisted: '已列入拟立项名单',
+  menuRanking: '排名与入围',
   menuReviews: '评审任务',
   reviewsEmpty: '暂无分配给您的评审项目。',
   reviewsCaption: '待评分 {pending} 个，已提交 {submitted} 个',
@@ -272,6 +288,22 @@ const en: Record<keyof typeof zh, string> = {
   admission: 'Admission',
   menuEnterprise: 'My enterprise',
   menuEnterprises: 'Enterprises',
+  rankingTitle: 'Ranking and shortlist',
+  rankingIntro: 'The applications by review score under the cycle’s aggregate rule, with the quota and the cut-off line; choose the shortlist, give its grounds and record it.',
+  rankingEmpty: 'No applications in this cycle yet.',
+  quota: 'Quota',
+  placesTaken: 'Places taken',
+  cutOffLine: 'Cut-off line',
+  rankPlace: 'Rank',
+  scoresCount: 'scores',
+  line: 'Quota and line',
+  withinQuota: 'Within the quota',
+  belowCutOff: 'Below the line',
+  chooseForShortlist: 'Choose for the shortlist',
+  shortlistReason: 'Grounds (e.g. the review meeting’s minutes)',
+  shortlistChosen: 'Shortlist the {n} chosen',
+  shortlisted: 'Shortlisted',
+  menuRanking: 'Ranking',
   menuReviews: 'Reviews',
   reviewsEmpty: 'No project is assigned to you.',
   reviewsCaption: '{pending} to score, {submitted} submitted',
@@ -759,6 +791,13 @@ export function problemText(language: Language, problem: Problem): string {
   const reasons = (problem.details as { reasons?: { message?: string; messageEn?: string }[] } | undefined)?.reasons;
   if (problem.code === 'password-refused' && reasons?.length) return sentence + reasons.map((r) => (language === 'zh' ? r.message : (r.messageEn ?? r.message))).join(' ');
   if (problem.code === 'validation-failed' && problem.errors?.length) return sentence + problem.errors.map((e) => `${e.field}: ${e.message ?? e.reason ?? ''}`).join('；');
+  const details = problem.details as { quota?: number; taken?: number; requested?: number } | undefined;
+  if (problem.code === 'quota-exceeded' && typeof details?.quota === 'number') {
+    const { quota, taken = 0, requested = 0 } = details;
+    return language === 'zh'
+      ? `名额已满：本批次名额 ${quota} 个，已占 ${taken} 个，只剩 ${Math.max(0, quota - taken)} 个，不能再列入 ${requested} 个。`
+      : `The quota is full: ${taken} of its ${quota} places are taken, ${Math.max(0, quota - taken)} left, not ${requested}.`;
+  }
   if (problem.code === 'sign-in-throttled' && typeof problem.retryAfterSeconds === 'number') {
     return language === 'zh' ? `登录失败次数过多，请 ${problem.retryAfterSeconds} 秒后再试。` : `Too many failed sign-ins: try again in ${problem.retryAfterSeconds} s.`;
   }
