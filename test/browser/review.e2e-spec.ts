@@ -166,4 +166,69 @@ if (!chromiumAvailable) process.stderr.write(`\ntest/browser/review.e2e-spec.ts:
     await screenshot(tab, 'ranking-quota-full');
     expect(browserErrors.filter((e) => !/status of (401|409)/.test(e))).toEqual([]);
   });
+
+  it('lets the office form a panel of a field from the pool and assign it, naming the experts left out for a conflict', async () => {
+    await flow.openCycle('panel-browser-2034', 'brand-major', 2034);
+    const recommender = await flow.token({ sub: 'ty-edu', role: 'recommender', org: '太原市教育局', region: '太原市' });
+    clock.set(on('2034-09-02'));
+    const ids: string[] = [];
+    for (const n of [1, 2]) {
+      const school = await flow.token({ sub: `panel-browser-school-${n}`, role: 'applicant', org: `晋中第${n}职业学校`, region: '太原市' });
+      const id = await flow.draft(school, 'panel-browser-2034', 'brand-major', `晋中第${n}职业学校品牌专业`);
+      await flow.ok(flow.submit(school, id), 'submit');
+      ids.push(id);
+    }
+    clock.set(on('2034-09-20'));
+    for (const [n, id] of ids.entries()) {
+      await flow.ok(flow.http.post(`/projects/${id}/formal-check`, recommender, { result: 'passed' }), 'check');
+      await flow.ok(flow.http.post(`/projects/${id}/recommend`, recommender, { rank: n + 1 }), 'recommend');
+    }
+    // Three experts of 装备制造, the third at the second school; a fourth of another field.
+    const experts: { personId: string; name: string }[] = [];
+    for (const [sub, org, fields] of [
+      ['王建国', '太原理工大学', ['装备制造']],
+      ['李红', '中北大学', ['装备制造']],
+      ['赵强', '晋中第2职业学校', ['装备制造']],
+      ['孙丽', '山西财经大学', ['财经商贸']],
+    ] as const) {
+      const account = await accounts.account({ sub, role: 'reviewer', org });
+      await flow.ok(flow.http.post(`/people/${account.personId}/expert-profile`, account.token, { fields, affiliations: [] }), `profile ${sub}`);
+      experts.push({ personId: account.personId, name: sub });
+    }
+
+    await tab.getByRole('link', { name: '专家组' }).click();
+    await tab.getByRole('heading', { name: '评审专家组' }).waitFor();
+    await tab.getByLabel('申报批次').click();
+    await tab.getByLabel('申报批次').pressSequentially('brand-major 2034');
+    await tab.locator('.ant-select-item-option-active').filter({ hasText: 'brand-major 2034' }).waitFor();
+    await tab.keyboard.press('Enter');
+    await tab.getByText('本批次尚未组建专家组。').waitFor();
+    await tab.getByLabel('专业领域').fill('装备制造');
+    const chooser = tab.getByLabel('专家', { exact: true });
+    for (const name of ['王建国', '李红', '赵强']) {
+      await chooser.click();
+      await chooser.pressSequentially(name);
+      await tab.locator('.ant-select-item-option-active').filter({ hasText: name }).waitFor();
+      await tab.keyboard.press('Enter');
+    }
+    // Only experts of the field are offered: 孙丽 reviews 财经商贸.
+    await chooser.pressSequentially('孙丽');
+    await tab.locator('.ant-select-dropdown .ant-empty').first().waitFor();
+    await tab.keyboard.press('Escape');
+    await tab.getByRole('button', { name: '组建专家组' }).click();
+    await tab.getByText('专家组已组建').first().waitFor();
+    await tab.getByText('王建国、李红、赵强').waitFor();
+
+    await tab.getByLabel('每个项目专家数').fill('2');
+    await tab.getByRole('button', { name: '分配到 2 个待评审项目' }).click();
+    await tab.getByText('已分配 4 人次。').waitFor();
+    await tab.getByText('以下专家因利害关系未分配：').waitFor();
+    await tab.getByText('赵强 — 晋中第2职业学校品牌专业').waitFor();
+    const reviewersOf = async (id: string) => ((await flow.project(id)).body.reviewers as { reviewerId: string }[]).map((r) => r.reviewerId);
+    expect(await reviewersOf(ids[1]!)).not.toContain(experts[2]!.personId);
+    expect((await reviewersOf(ids[0]!)).length + (await reviewersOf(ids[1]!)).length).toBe(4);
+    await tab.locator('.ant-table-tbody tr').nth(2).waitFor();
+    await screenshot(tab, 'panels');
+    expect(browserErrors.filter((e) => !/status of (401|409)/.test(e))).toEqual([]);
+  });
 });

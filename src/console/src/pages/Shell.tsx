@@ -20,6 +20,7 @@ function menuOf(session: Session, t: Messages): { key: string; label: string; hr
     ...(role === 'applicant' && school ? [page('apply', t.menuApply)] : []),
     ...(role === 'recommender' ? [page('recommend', t.menuRecommend)] : []),
     ...(role === 'reviewer' ? [page('reviews', t.menuReviews)] : []),
+    ...(role === 'office' ? [page('panels', t.menuPanels)] : []),
     ...(role === 'office' || role === 'auditor' ? [page('ranking', t.menuRanking)] : []),
     ...(role === 'applicant' && enterprise && org ? [page('enterprise', t.menuEnterprise, org)] : []),
     ...(role === 'recommender' || role === 'office' || role === 'auditor' ? [page('enterprises', t.menuEnterprises)] : []),
