@@ -231,4 +231,38 @@ if (!chromiumAvailable) process.stderr.write(`\ntest/browser/review.e2e-spec.ts:
     await screenshot(tab, 'panels');
     expect(browserErrors.filter((e) => !/status of (401|409)/.test(e))).toEqual([]);
   });
+
+  it('lets an auditor find the reviewed project, read its history, see it as of its first revision against now, and verify it', async () => {
+    const auditor = await accounts.account({ sub: 'audit-wang', role: 'auditor', org: '山西省教育厅' });
+    const { login, password } = accounts.credentials(auditor.personId);
+    await tab.getByRole('button', { name: '退出登录' }).click();
+    await tab.getByRole('heading', { name: '登录平台' }).waitFor();
+    await tab.getByLabel('登录名').fill(login);
+    await tab.getByLabel('密码').fill(password);
+    await tab.getByLabel('密码').press('Enter');
+    await tab.getByRole('heading', { name: '待办事项' }).waitFor();
+    await tab.getByRole('link', { name: '审计' }).click();
+    await tab.getByRole('heading', { name: '审计', exact: true }).waitFor();
+    await tab.getByLabel('编号').fill(projectId);
+    await tab.getByLabel('编号').press('Enter');
+    await tab.getByRole('heading', { name: `历史： project-${projectId}` }).waitFor();
+    const rows = tab.locator('.ant-table-tbody').first().locator('tr');
+    await rows.nth(4).waitFor();
+    // The first events in plain words, with who did them.
+    expect(await rows.nth(0).innerText()).toMatch(/0\s+2032-09-02[\s\S]*起草申报|0\s+2032-09-02/);
+    expect(await tab.getByText('ReviewScored').count()).toBe(0);
+
+    await tab.getByLabel('版本号').fill('0');
+    await tab.getByRole('button', { name: '回放' }).click();
+    await tab.getByText('与现状的差别').waitFor();
+    const stages = tab.locator('.ant-descriptions-item-content');
+    expect([await stages.nth(0).innerText(), await stages.nth(1).innerText()]).toEqual(['Draft', 'UnderReview']);
+
+    await tab.getByRole('button', { name: '校验本事件流' }).click();
+    await tab.getByText(/^完整：project-.* 的 \d+ 个事件校验通过，哈希链未被改动。$/).waitFor();
+    await tab.getByRole('button', { name: '校验全部日志' }).click();
+    await tab.getByText(/^完整：全部日志 的 \d+ 个事件校验通过/).waitFor();
+    await screenshot(tab, 'audit');
+    expect(browserErrors.filter((e) => !/status of (401|409)/.test(e))).toEqual([]);
+  });
 });

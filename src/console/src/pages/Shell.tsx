@@ -21,7 +21,7 @@ function menuOf(session: Session, t: Messages): { key: string; label: string; hr
     ...(role === 'recommender' ? [page('recommend', t.menuRecommend)] : []),
     ...(role === 'reviewer' ? [page('reviews', t.menuReviews)] : []),
     ...(role === 'office' ? [page('panels', t.menuPanels)] : []),
-    ...(role === 'office' || role === 'auditor' ? [page('ranking', t.menuRanking)] : []),
+    ...(role === 'office' || role === 'auditor' ? [page('ranking', t.menuRanking), page('audit', t.menuAudit)] : []),
     ...(role === 'applicant' && enterprise && org ? [page('enterprise', t.menuEnterprise, org)] : []),
     ...(role === 'recommender' || role === 'office' || role === 'auditor' ? [page('enterprises', t.menuEnterprises)] : []),
     page('notices', t.notices),
@@ -44,16 +44,19 @@ export function Shell({ session, page, onSignedOut, children }: { session: Sessi
 
   return (
     <Layout style={{ minHeight: '100vh' }}>
-      <Layout.Header style={{ display: 'flex', alignItems: 'center', gap: 24, background: '#1565c0', paddingInline: 24 }}>
+      {/* The header grows when a long menu wraps, so every item stays on its blue. */}
+      <Layout.Header style={{ display: 'flex', alignItems: 'center', gap: 24, background: '#1565c0', paddingInline: 24, height: 'auto', minHeight: 64 }}>
         <Typography.Text strong style={{ color: '#fff', fontSize: 18, whiteSpace: 'nowrap' }}>
           {t.appName}
         </Typography.Text>
         <nav aria-label={t.menuHome} style={{ flex: 1, minWidth: 0 }}>
+          {/* Every item stays a reachable link: the office's menu is long, and a folded "…" would hide focusable items (axe: aria-hidden-focus). */}
           <Menu
             mode="horizontal"
             theme="dark"
+            disabledOverflow
             selectedKeys={[selected]}
-            style={{ background: 'transparent', borderBottom: 'none' }}
+            style={{ background: 'transparent', borderBottom: 'none', flexWrap: 'wrap' }}
             items={menuOf(session, t).map((item) => ({
               key: item.key,
               label: (
