@@ -105,7 +105,7 @@ export function Audit({ route }: { route: Route }) {
             style={{ marginTop: 16 }}
             type={verified.result.ok ? 'success' : 'error'}
             showIcon
-            message={(verified.result.ok ? t.verifiedOk : t.verifiedBroken).replace('{what}', verified.scope === 'log' ? t.wholeLog : (stream ?? '')).replace('{n}', String(verified.result.checkedEvents))}
+            title={(verified.result.ok ? t.verifiedOk : t.verifiedBroken).replace('{what}', verified.scope === 'log' ? t.wholeLog : (stream ?? '')).replace('{n}', String(verified.result.checkedEvents))}
             description={verified.result.findings?.length ? verified.result.findings.map((f) => `${f.code}: ${f.message}`).join('；') : undefined}
           />
         )}

@@ -130,13 +130,13 @@ export function Panels({ route }: { route: Route }) {
             ))}
             {outcome && (
               <div style={{ marginTop: 16 }}>
-                <Alert type="success" showIcon message={t.panelAssigned.replace('{n}', String(outcome.assigned.length))} />
+                <Alert type="success" showIcon title={t.panelAssigned.replace('{n}', String(outcome.assigned.length))} />
                 {outcome.conflicts.length > 0 && (
                   <Alert
                     type="warning"
                     showIcon
                     style={{ marginTop: 8 }}
-                    message={t.conflictsLeftOut}
+                    title={t.conflictsLeftOut}
                     description={
                       <ul style={{ margin: 0 }}>
                         {outcome.conflicts.map((c) => (
@@ -151,7 +151,7 @@ export function Panels({ route }: { route: Route }) {
                     type="warning"
                     showIcon
                     style={{ marginTop: 8 }}
-                    message={t.unfilled}
+                    title={t.unfilled}
                     description={
                       <ul style={{ margin: 0 }}>
                         {outcome.unfilled.map((u) => (

@@ -156,8 +156,8 @@ export function Review({ id, session }: { id: string; session: Session }) {
         </div>
         <div style={{ flex: '2 1 520px', minWidth: 320 }}>
           <Section title={t.scoring}>
-            {me?.recused && <Alert type="info" showIcon message={t.recusedNote} style={{ marginBottom: 16 }} />}
-            {submitted && <Alert type="success" showIcon message={t.submittedNote} style={{ marginBottom: 16 }} />}
+            {me?.recused && <Alert type="info" showIcon title={t.recusedNote} style={{ marginBottom: 16 }} />}
+            {submitted && <Alert type="success" showIcon title={t.submittedNote} style={{ marginBottom: 16 }} />}
             {!readOnly && me?.draft && (
               <Typography.Paragraph type="secondary">{t.draftSavedAt.replace('{time}', beijingTime(me.draft.savedAt))}</Typography.Paragraph>
             )}
