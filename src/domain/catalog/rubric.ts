@@ -1,4 +1,4 @@
-import { isText, text } from '../checks';
+import { isText } from '../checks';
 import { validation } from '../errors';
 import { Rubric, RubricIndicator, ScoreAggregate } from './program-rules';
 
