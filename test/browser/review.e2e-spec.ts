@@ -19,6 +19,8 @@ if (!chromiumAvailable) process.stderr.write(`\ntest/browser/review.e2e-spec.ts:
   let tab: Page;
   let projectId: string;
   let expert: { personId: string; token: string };
+  /** The ranking journey's projects: the two it shortlists, and the third left out. */
+  let ranked: string[] = [];
 
   const RUBRIC = {
     dimensions: [
@@ -164,6 +166,40 @@ if (!chromiumAvailable) process.stderr.write(`\ntest/browser/review.e2e-spec.ts:
     await tab.getByRole('alert').filter({ hasText: '名额已满：本批次名额 2 个，已占 2 个，只剩 0 个，不能再列入 1 个。' }).waitFor();
     expect(await flow.status(ids[2]!)).toBe('UnderReview');
     await screenshot(tab, 'ranking-quota-full');
+    expect(browserErrors.filter((e) => !/status of (401|409)/.test(e))).toEqual([]);
+    ranked = ids;
+  });
+
+  it('lets the office put the shortlist on notice with its working-day end shown, end it once it has run, and approve the list', async () => {
+    clock.set(on('2033-10-17'));
+    await tab.getByRole('link', { name: '公示与立项' }).click();
+    await tab.getByRole('heading', { name: '公示与立项' }).first().waitFor();
+    await tab.getByLabel('申报批次').click();
+    await tab.getByLabel('申报批次').pressSequentially('brand-major 2033');
+    await tab.locator('.ant-select-item-option-active').filter({ hasText: 'brand-major 2033' }).waitFor();
+    await tab.keyboard.press('Enter');
+    await tab.getByText('待公示的入围项目 2 个。 公示期 5 个工作日。').waitFor();
+    await tab.getByLabel('公示开始日期').fill('2033-10-17');
+    await tab.getByRole('button', { name: '发布公示' }).click();
+    await tab.getByText('公示已发布').first().waitFor();
+    const cycle = (await flow.http.get('/cycles/ranking-browser-2033', flow.office)).body;
+    const notice = Object.values(cycle.notices as Record<string, { startsOn: string; endsOn: string }>)[0]!;
+    // Monday 17 October 2033 plus 5 working days: Friday the 21st.
+    expect([notice.startsOn, notice.endsOn]).toEqual(['2033-10-17', '2033-10-21']);
+    await tab.getByText('2033-10-17 – 2033-10-21').waitFor();
+    // Too early to end: the page says why.
+    await tab.getByRole('button', { name: '结束公示' }).click();
+    await tab.getByRole('alert').filter({ hasText: '公示期尚未届满' }).waitFor();
+    clock.set(on('2033-10-24'));
+    await tab.getByRole('button', { name: '结束公示' }).click();
+    await tab.getByText('公示已结束').first().waitFor();
+    await tab.getByText('公示期满、待立项的项目 2 个。').waitFor();
+    await tab.getByLabel('立项理由（如：公示无异议，予以立项）').fill('公示无异议，予以立项');
+    await screenshot(tab, 'desk');
+    await tab.getByRole('button', { name: '批准 2 个项目立项' }).click();
+    await tab.getByText('已批准立项').first().waitFor();
+    await tab.getByText('公示期满、待立项的项目 0 个。').waitFor();
+    expect([await flow.status(ranked[0]!), await flow.status(ranked[1]!), await flow.status(ranked[2]!)]).toEqual(['Approved', 'Approved', 'UnderReview']);
     expect(browserErrors.filter((e) => !/status of (401|409)/.test(e))).toEqual([]);
   });
 

@@ -23,6 +23,7 @@ const Review = lazy(() => import('./pages/Review').then((m) => ({ default: m.Rev
 const Ranking = lazy(() => import('./pages/Ranking').then((m) => ({ default: m.Ranking })));
 const Panels = lazy(() => import('./pages/Panels').then((m) => ({ default: m.Panels })));
 const Audit = lazy(() => import('./pages/Audit').then((m) => ({ default: m.Audit })));
+const Desk = lazy(() => import('./pages/Desk').then((m) => ({ default: m.Desk })));
 const Recommend = lazy(() => import('./pages/Recommend').then((m) => ({ default: m.Recommend })));
 const loading = <Spin size="large" style={{ display: 'block', marginTop: '30vh' }} />;
 
@@ -114,6 +115,7 @@ function signedInPage(route: Route, session: Session) {
   if (route.page === 'ranking') return <Ranking route={route} />;
   if (route.page === 'panels') return <Panels route={route} />;
   if (route.page === 'audit') return <Audit route={route} />;
+  if (route.page === 'desk') return <Desk route={route} />;
   if (route.page === 'review' && route.id) return <Review key={route.id} id={route.id} session={session} />;
   if (route.page === 'enterprise' && route.id) return <Enterprise key={route.id} id={route.id} session={session} />;
   return <Home session={session} />;

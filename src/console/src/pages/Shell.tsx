@@ -20,8 +20,11 @@ function menuOf(session: Session, t: Messages): { key: string; label: string; hr
     ...(role === 'applicant' && school ? [page('apply', t.menuApply)] : []),
     ...(role === 'recommender' ? [page('recommend', t.menuRecommend)] : []),
     ...(role === 'reviewer' ? [page('reviews', t.menuReviews)] : []),
+    // The office's desk in the order of a cycle's work: panels, ranking and shortlist, notice and approval; then the audit.
     ...(role === 'office' ? [page('panels', t.menuPanels)] : []),
-    ...(role === 'office' || role === 'auditor' ? [page('ranking', t.menuRanking), page('audit', t.menuAudit)] : []),
+    ...(role === 'office' || role === 'auditor' ? [page('ranking', t.menuRanking)] : []),
+    ...(role === 'office' ? [page('desk', t.menuDesk)] : []),
+    ...(role === 'office' || role === 'auditor' ? [page('audit', t.menuAudit)] : []),
     ...(role === 'applicant' && enterprise && org ? [page('enterprise', t.menuEnterprise, org)] : []),
     ...(role === 'recommender' || role === 'office' || role === 'auditor' ? [page('enterprises', t.menuEnterprises)] : []),
     page('notices', t.notices),
