@@ -2082,6 +2082,20 @@ describe('yearly performance (年度绩效评价, 有进有出)', () => {
     expect(stateOf([...two, ...events]).status).toBe('Revoked');
   });
 
+  it('given two poor years while the project is rectifying already, when graded, then no second rectification is ordered and the grade lists what it led to', () => {
+    const rectifying = run(
+      [
+        grade(2025, '差', '2026-04-01'),
+        command('OrderRectification', office, { findings: ['资金使用不规范'], deadline: '2027-12-31' }, at('2026-05-01')),
+        report(2026, '2027-03-01'),
+      ],
+      reported(),
+    );
+    const events = given(projectDecider, rectifying).when(grade(2026, '差', '2027-04-01')).then(expect.any(Array) as never);
+    expect(types(events)).toEqual(['AnnualReportGraded']);
+    expect(events[0].data).toMatchObject({ poorYearsInRow: 2, actions: [] });
+  });
+
   it('grades a year once, only once its report is in, on the cycle’s scale; a cycle without performance rules only records the grade', () => {
     given(projectDecider, reported()).when(grade(2026, '良', '2027-04-01')).thenThrows('annual-report-missing', 'illegal-state');
     given(projectDecider, run([grade(2025, '良', '2026-04-01')], reported())).when(grade(2025, '优', '2026-04-02')).thenThrows('annual-report-already-graded', 'illegal-state');

@@ -69,12 +69,15 @@ export function recordMidtermEvaluation(command: RecordMidtermEvaluation, projec
 // ---------------------------------------------------------------------------------------------
 // Rectification
 
+/** Where a rectification may be ordered: during construction; an accredited course too, as it owes yearly updates. */
+export function rectifiableIn(project: Project): readonly ProjectStatus[] {
+  return ['UnderConstruction', 'MidtermEvaluated', 'Extended', ...(project.subject.kind === 'course' ? (['Accredited'] as const) : [])];
+}
+
 export function orderRectification(command: OrderRectification, project: Project, today: string): ProjectEvent[] {
   const { now } = command;
   const { rules, rulesVersion } = project;
-  // An accredited course owes yearly updates: a missed one leads to rectification, then revocation.
-  const allowed: ProjectStatus[] = ['UnderConstruction', 'MidtermEvaluated', 'Extended', ...(project.subject.kind === 'course' ? (['Accredited'] as const) : [])];
-  requireStatus(command, project, allowed);
+  requireStatus(command, project, rectifiableIn(project));
   const findings = texts(command.data.findings, 'findings-required', 'findings', 1);
   const deadline = date(command.data.deadline, 'deadline');
   if (deadline <= today) throw validation('invalid-deadline', 'the deadline must be after today');

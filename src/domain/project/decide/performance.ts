@@ -4,14 +4,14 @@ import { GradeAnnualReport } from '../project.commands';
 import { ProjectEvent } from '../project.events';
 import { Project } from '../project.state';
 import { documentRef, openRectification, requireStatus, REPORTING } from './checks';
-import { orderRectification } from './evaluation';
+import { orderRectification, rectifiableIn } from './evaluation';
 import { revokeProject } from './revocation';
 
 /**
  * Yearly performance (年度绩效评价, 有进有出): the office grades each year's annual report on the cycle's
  * grade scale, and a run of poor years has the consequences the cycle's rules set, each an event of its
  * own with the reason and the rules version: a warning, a reduced grant for the next year, a
- * rectification, the project's removal.
+ * rectification, the project's removal. The grade lists the consequences it had.
  */
 export function gradeAnnualReport(command: GradeAnnualReport, project: Project, today: string): ProjectEvent[] {
   const { now, context } = command;
@@ -31,7 +31,9 @@ export function gradeAnnualReport(command: GradeAnnualReport, project: Project, 
   const run = poor ? poorYearsEndingAt(project, year - 1) + 1 : 0;
   // The consequences of the longest run the rules name that this one reaches.
   const reached = (performance?.consequences ?? []).filter((c) => c.poorYears <= run).sort((a, b) => b.poorYears - a.poorYears)[0];
-  const actions = reached?.actions ?? [];
+  // A rectification is ordered where one may be and none is open: a project rectifying goes on with its own,
+  // one past construction (self-assessed, say) has the grade on record for the office to act on.
+  const actions = (reached?.actions ?? []).filter((a) => a !== 'rectification' || (!openRectification(project) && rectifiableIn(project).includes(project.status)));
   const events: ProjectEvent[] = [{ type: 'AnnualReportGraded', data: { year, grade, poor, poorYearsInRow: run, actions, reason, report, gradedAt: now, rulesVersion } }];
   const why = `${year} 年度绩效评价为“${grade}”，连续 ${run} 年不达标：${reason}`;
   for (const action of actions) {
@@ -43,8 +45,6 @@ export function gradeAnnualReport(command: GradeAnnualReport, project: Project, 
         events.push({ type: 'NextYearGrantReduced', data: { year: year + 1, percent: performance!.grantReductionPercent, reason: why, reducedAt: now, rulesVersion } });
         break;
       case 'rectification': {
-        // A project rectifying already goes on with the rectification it has.
-        if (openRectification(project)) break;
         const terms = command.data.rectification;
         if (!terms) throw validation('rectification-terms-required', `${run} poor years in a row order a rectification: give its findings and deadline`, { field: 'rectification' });
         events.push(...orderRectification({ ...command, type: 'OrderRectification', data: terms }, project, today));
