@@ -279,8 +279,11 @@ if (!chromiumAvailable) process.stderr.write(`\ntest/browser/review.e2e-spec.ts:
     await tab.getByRole('heading', { name: '待办事项' }).waitFor();
     await tab.getByRole('link', { name: '审计' }).click();
     await tab.getByRole('heading', { name: '审计', exact: true }).waitFor();
-    await tab.getByLabel('编号').fill(projectId);
-    await tab.getByLabel('编号').press('Enter');
+    // Found by its name among the projects, as an auditor who does not know its id would.
+    await tab.getByLabel('按名称查找').click();
+    await tab.getByLabel('按名称查找').pressSequentially('旅游管理品牌专业建设项目');
+    await tab.locator('.ant-select-item-option-active').filter({ hasText: '旅游管理品牌专业建设项目' }).waitFor();
+    await tab.keyboard.press('Enter');
     await tab.getByRole('heading', { name: `历史： project-${projectId}` }).waitFor();
     const rows = tab.locator('.ant-table-tbody').first().locator('tr');
     await rows.nth(4).waitFor();

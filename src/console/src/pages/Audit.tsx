@@ -57,6 +57,24 @@ export function Audit({ route }: { route: Route }) {
   const stream = route.query.get('stream') ?? undefined;
   const [kind, setKind] = useState<Kind>('project');
   const [id, setId] = useState('');
+  // The records of the chosen kind to pick from, by name: the lists the service already has.
+  const records = useLoad(async (): Promise<{ value: string; label: string }[]> => {
+    const items = async (path: '/projects' | '/cycles' | '/enterprises' | '/people') =>
+      ((await call(service.GET(path, { params: { query: { limit: 500 } } } as never))) as unknown as { items: Record<string, unknown>[] }).items;
+    switch (kind) {
+      case 'project':
+        return (await items('/projects')).map((p) => ({ value: String(p.id), label: `${p.title} · ${p.applicantName ?? p.applicantOrg}` }));
+      case 'cycle':
+      case 'funds':
+        return (await items('/cycles')).map((c) => ({ value: String(c.id), label: String(c.name) }));
+      case 'enterprise':
+        return (await items('/enterprises')).map((e) => ({ value: String(e.id), label: String(e.name ?? e.id) }));
+      case 'person':
+        return (await items('/people')).map((p) => ({ value: String(p.personId), label: String(p.name) }));
+      default:
+        return [];
+    }
+  }, [kind]);
   const history = useLoad(async () => (stream ? ((await call(service.GET('/audit/streams/{stream}/history', { params: { path: { stream } } }))) as unknown as { events: Entry[] }).events : null), [stream]);
   const [asOf, setAsOf] = useState<{ revision?: number; day?: string }>({});
   const [then, setThen] = useState<{ state: unknown; revision?: number } | null>(null);
@@ -86,10 +104,27 @@ export function Audit({ route }: { route: Route }) {
         <Flex gap={12} wrap align="flex-end">
           <label>
             {t.recordKind}{' '}
-            <Select aria-label={t.recordKind} style={{ width: 160 }} value={kind} onChange={setKind} options={KINDS.map((k) => ({ value: k, label: kinds[k] }))} />
+            <Select aria-label={t.recordKind} style={{ width: 160 }} value={kind} onChange={(k: Kind) => { setKind(k); setId(''); }} options={KINDS.map((k) => ({ value: k, label: kinds[k] }))} />
           </label>
           {kind !== 'registry' && (
             <label style={{ flex: '1 1 320px' }}>
+              {t.recordPick}
+              <Select
+                aria-label={t.recordPick}
+                showSearch
+                optionFilterProp="label"
+                style={{ width: '100%' }}
+                value={records.value?.some((r) => r.value === id) ? id : undefined}
+                onChange={(value: string) => {
+                  setId(value);
+                  replaceQuery({ stream: streamOf(kind, value) });
+                }}
+                options={records.value ?? []}
+              />
+            </label>
+          )}
+          {kind !== 'registry' && (
+            <label style={{ flex: '1 1 240px' }}>
               {t.recordId}
               <Input aria-label={t.recordId} value={id} onChange={(event) => setId(event.target.value)} onPressEnter={() => id.trim() && replaceQuery({ stream: streamOf(kind, id) })} />
             </label>
