@@ -22,6 +22,26 @@ if (!chromiumAvailable) process.stderr.write(`\ntest/browser/review.e2e-spec.ts:
   /** The ranking journey's projects: the two it shortlists, and the third left out. */
   let ranked: string[] = [];
 
+  /** Signs a person in through the sign-in page (signing out whoever is signed in first), to their to-do list. */
+  const signInAs = async (personId: string) => {
+    if (await tab.getByRole('button', { name: '退出登录' }).isVisible().catch(() => false)) {
+      await tab.getByRole('button', { name: '退出登录' }).click();
+      await tab.getByRole('heading', { name: '登录平台' }).waitFor();
+    } else await tab.goto(`${running.url}/console/sign-in`);
+    const { login, password } = accounts.credentials(personId);
+    await tab.getByLabel('登录名').fill(login);
+    await tab.getByLabel('密码').fill(password);
+    await tab.getByLabel('密码').press('Enter');
+    await tab.getByRole('heading', { name: '待办事项' }).waitFor();
+  };
+  /** Picks a cycle in the page's cycle list by typing its name and Enter, as with the keyboard. */
+  const chooseCycle = async (name: string) => {
+    await tab.getByLabel('申报批次').click();
+    await tab.getByLabel('申报批次').pressSequentially(name);
+    await tab.locator('.ant-select-item-option-active').filter({ hasText: name }).waitFor();
+    await tab.keyboard.press('Enter');
+  };
+
   const RUBRIC = {
     dimensions: [
       { name: '建设基础', indicators: [{ id: 'basis', name: '专业基础与办学条件', max: 40 }] },
@@ -55,12 +75,7 @@ if (!chromiumAvailable) process.stderr.write(`\ntest/browser/review.e2e-spec.ts:
   });
 
   it('leads from the to-do list to the queue and the rubric’s form, keeps a draft across a reload, and submits it read-only', async () => {
-    const { login, password } = accounts.credentials(expert.personId);
-    await tab.goto(`${running.url}/console/sign-in`);
-    await tab.getByLabel('登录名').fill(login);
-    await tab.getByLabel('密码').fill(password);
-    await tab.getByLabel('密码').press('Enter');
-    await tab.getByRole('heading', { name: '待办事项' }).waitFor();
+    await signInAs(expert.personId);
     await tab.getByRole('link', { name: '待评分的项目' }).click();
     await tab.getByRole('heading', { name: '评审任务' }).waitFor();
     await tab.getByText('待评分 1 个，已提交 0 个').waitFor();
@@ -131,20 +146,10 @@ if (!chromiumAvailable) process.stderr.write(`\ntest/browser/review.e2e-spec.ts:
     }
     clock.set(on('2033-10-15'));
 
-    const office = await accounts.account({ sub: 'office-1', role: 'office', org: '山西省教育厅' });
-    const { login, password } = accounts.credentials(office.personId);
-    await tab.getByRole('button', { name: '退出登录' }).click();
-    await tab.getByRole('heading', { name: '登录平台' }).waitFor();
-    await tab.getByLabel('登录名').fill(login);
-    await tab.getByLabel('密码').fill(password);
-    await tab.getByLabel('密码').press('Enter');
-    await tab.getByRole('heading', { name: '待办事项' }).waitFor();
+    await signInAs((await accounts.account({ sub: 'office-1', role: 'office', org: '山西省教育厅' })).personId);
     await tab.getByRole('link', { name: '排名与入围' }).click();
     await tab.getByRole('heading', { name: '评审排名与入围' }).waitFor();
-    await tab.getByLabel('申报批次').click();
-    await tab.getByLabel('申报批次').pressSequentially('brand-major 2033');
-    await tab.locator('.ant-select-item-option-active').filter({ hasText: 'brand-major 2033' }).waitFor();
-    await tab.keyboard.press('Enter');
+    await chooseCycle('brand-major 2033');
     const rows = tab.locator('.ant-table-tbody tr');
     await rows.nth(2).waitFor();
     // Ranked by the mean of three scores: 88, 82, 63 — the last below the line of 70; the quota's two preselected.
@@ -174,10 +179,7 @@ if (!chromiumAvailable) process.stderr.write(`\ntest/browser/review.e2e-spec.ts:
     clock.set(on('2033-10-17'));
     await tab.getByRole('link', { name: '公示与立项' }).click();
     await tab.getByRole('heading', { name: '公示与立项' }).first().waitFor();
-    await tab.getByLabel('申报批次').click();
-    await tab.getByLabel('申报批次').pressSequentially('brand-major 2033');
-    await tab.locator('.ant-select-item-option-active').filter({ hasText: 'brand-major 2033' }).waitFor();
-    await tab.keyboard.press('Enter');
+    await chooseCycle('brand-major 2033');
     await tab.getByText('待公示的入围项目 2 个。 公示期 5 个工作日。').waitFor();
     await tab.getByLabel('公示开始日期').fill('2033-10-17');
     await tab.getByRole('button', { name: '发布公示' }).click();
@@ -234,10 +236,7 @@ if (!chromiumAvailable) process.stderr.write(`\ntest/browser/review.e2e-spec.ts:
 
     await tab.getByRole('link', { name: '专家组' }).click();
     await tab.getByRole('heading', { name: '评审专家组' }).waitFor();
-    await tab.getByLabel('申报批次').click();
-    await tab.getByLabel('申报批次').pressSequentially('brand-major 2034');
-    await tab.locator('.ant-select-item-option-active').filter({ hasText: 'brand-major 2034' }).waitFor();
-    await tab.keyboard.press('Enter');
+    await chooseCycle('brand-major 2034');
     await tab.getByText('本批次尚未组建专家组。').waitFor();
     await tab.getByLabel('专业领域').fill('装备制造');
     const chooser = tab.getByLabel('专家', { exact: true });
@@ -269,14 +268,7 @@ if (!chromiumAvailable) process.stderr.write(`\ntest/browser/review.e2e-spec.ts:
   });
 
   it('lets an auditor find the reviewed project, read its history, see it as of its first revision against now, and verify it', async () => {
-    const auditor = await accounts.account({ sub: 'audit-wang', role: 'auditor', org: '山西省教育厅' });
-    const { login, password } = accounts.credentials(auditor.personId);
-    await tab.getByRole('button', { name: '退出登录' }).click();
-    await tab.getByRole('heading', { name: '登录平台' }).waitFor();
-    await tab.getByLabel('登录名').fill(login);
-    await tab.getByLabel('密码').fill(password);
-    await tab.getByLabel('密码').press('Enter');
-    await tab.getByRole('heading', { name: '待办事项' }).waitFor();
+    await signInAs((await accounts.account({ sub: 'audit-wang', role: 'auditor', org: '山西省教育厅' })).personId);
     await tab.getByRole('link', { name: '审计' }).click();
     await tab.getByRole('heading', { name: '审计', exact: true }).waitFor();
     // Found by its name among the projects, as an auditor who does not know its id would.

@@ -45,7 +45,8 @@ const THEME = {
   },
   components: {
     // The menu on the header's blue: its items white enough for 4.5:1.
-    Menu: { darkItemBg: 'transparent', darkItemColor: 'rgba(255, 255, 255, 0.95)', darkItemHoverColor: '#fff', darkItemSelectedBg: '#0d47a1', darkItemSelectedColor: '#fff' },
+    // Narrower items than the default 20px a side, so the office's nine fit one line at 1280px in Chinese.
+    Menu: { itemPaddingInline: 12, darkItemBg: 'transparent', darkItemColor: 'rgba(255, 255, 255, 0.95)', darkItemHoverColor: '#fff', darkItemSelectedBg: '#0d47a1', darkItemSelectedColor: '#fff' },
   },
 };
 

@@ -4,6 +4,7 @@ import type { UploadFile, UploadProps } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { call, DocumentRef, Problem, ProblemError, service, upload } from './api';
 import { Messages, useMessages } from './i18n';
+import { replaceQuery } from './navigation';
 import { beijingTime, EVENTS, ROLES, word } from './words';
 
 /** What a page loads: undefined while asked, the answer, or the problem; `reload` asks again. */
@@ -204,6 +205,31 @@ export function Filter({ label, value, onChange, options, width = 240 }: { label
       {label}{' '}
       <Select aria-label={label} allowClear placeholder={t.allOption} style={{ width }} value={value} onChange={onChange} options={options} />
     </label>
+  );
+}
+
+/** The cycles a page works on, picked by name (the page keeps the choice in its address, ?cycleId=). */
+export function CyclePicker({ value, onChange }: { value?: string; onChange?: (cycleId: string) => void }) {
+  const { t, programs } = useMessages();
+  const cycles = useLoad(async () => ((await call(service.GET('/cycles', { params: { query: { limit: 100 } } }))) as unknown as { items: { id: string; name: string; programType: string }[] }).items, []);
+  return (
+    <>
+      <label>
+        {t.cycle}{' '}
+        <Select
+          aria-label={t.cycle}
+          placeholder={t.chooseCycle}
+          style={{ width: 360 }}
+          value={value}
+          onChange={(id: string) => {
+            onChange?.(id);
+            replaceQuery({ cycleId: id });
+          }}
+          options={(cycles.value ?? []).map((c) => ({ value: c.id, label: `${c.name} · ${programs[c.programType] ?? c.programType}` }))}
+        />
+      </label>
+      <ProblemAlert problem={cycles.problem} style={{ marginTop: 16 }} />
+    </>
   );
 }
 

@@ -99,12 +99,8 @@ export class CycleListQuery extends PageQuery {
   programType?: string;
 }
 
-export class FundingQuery extends PageQuery {
-  @ApiPropertyOptional({ enum: Object.keys(FUNDING_GROUPS), example: 'city', description: 'Group by program (default), city or school' })
-  @IsOptional()
-  @IsIn(Object.keys(FUNDING_GROUPS))
-  by?: FundingGroup;
-
+/** A cycle's or a program's year of figures, as JSON or as a spreadsheet file. */
+class YearFiguresQuery extends PageQuery {
   @ApiPropertyOptional({ example: 'brand-major-2021' })
   @IsOptional()
   @IsString()
@@ -117,7 +113,7 @@ export class FundingQuery extends PageQuery {
   @MaxLength(64)
   programType?: string;
 
-  @ApiPropertyOptional({ example: 2026, description: 'The budget year' })
+  @ApiPropertyOptional({ example: 2026, description: 'The budget year (funding) or the year reported on (performance)' })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -131,36 +127,18 @@ export class FundingQuery extends PageQuery {
   format?: 'json' | 'csv';
 }
 
-export class PerformanceQuery extends PageQuery {
-  @ApiPropertyOptional({ example: 'brand-major-2021' })
+export class FundingQuery extends YearFiguresQuery {
+  @ApiPropertyOptional({ enum: Object.keys(FUNDING_GROUPS), example: 'city', description: 'Group by program (default), city or school' })
   @IsOptional()
-  @IsString()
-  @MaxLength(100)
-  cycleId?: string;
+  @IsIn(Object.keys(FUNDING_GROUPS))
+  by?: FundingGroup;
+}
 
-  @ApiPropertyOptional({ example: 'brand-major' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(64)
-  programType?: string;
-
-  @ApiPropertyOptional({ example: 2026, description: 'The year reported on' })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(2000)
-  @Max(2100)
-  year?: number;
-
+export class PerformanceQuery extends YearFiguresQuery {
   @ApiPropertyOptional({ enum: ['true', 'false'], example: 'true', description: 'Only the years graded poor (true) or not (false)' })
   @IsOptional()
   @IsIn(['true', 'false'])
   poor?: 'true' | 'false';
-
-  @ApiPropertyOptional({ enum: ['json', 'csv'], example: 'csv', description: 'csv: a spreadsheet file (UTF-8 with BOM)' })
-  @IsOptional()
-  @IsIn(['json', 'csv'])
-  format?: 'json' | 'csv';
 }
 
 @ApiTags('read models')

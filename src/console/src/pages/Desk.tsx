@@ -1,9 +1,9 @@
-import { App, Button, Card, Empty, Flex, Input, Select, Skeleton, Table, Tag, Typography } from 'antd';
+import { App, Button, Card, Empty, Flex, Input, Skeleton, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { call, Problem, service } from '../api';
-import { PROGRAMS, useMessages } from '../i18n';
-import { replaceQuery, Route } from '../navigation';
-import { attempt, ProblemAlert, Section, useLoad } from '../parts';
+import { useMessages } from '../i18n';
+import { Route } from '../navigation';
+import { attempt, CyclePicker, ProblemAlert, Section, useLoad } from '../parts';
 import { beijingDay } from '../words';
 
 interface Notice {
@@ -28,10 +28,9 @@ const beijingToday = () => new Date(Date.now() + 8 * 3600_000).toISOString().sli
  * has run, and the list approved (立项) with its reason.
  */
 export function Desk({ route }: { route: Route }) {
-  const { t, language } = useMessages();
+  const { t } = useMessages();
   const { message } = App.useApp();
   const cycleId = route.query.get('cycleId') ?? undefined;
-  const cycles = useLoad(async () => ((await call(service.GET('/cycles', { params: { query: { limit: 100 } } }))) as unknown as { items: { id: string; name: string; programType: string }[] }).items, []);
   const cycle = useLoad(async () => (cycleId ? ((await call(service.GET('/cycles/{id}', { params: { path: { id: cycleId } } }))) as unknown as CycleState) : null), [cycleId]);
   const projects = useLoad(
     async () => (cycleId ? ((await call(service.GET('/projects', { params: { query: { cycleId, limit: 500 } } }))) as unknown as { items: { id: string; title: string }[] }).items : []),
@@ -57,18 +56,8 @@ export function Desk({ route }: { route: Route }) {
       <h1 style={{ fontSize: 22 }}>{t.deskTitle}</h1>
       <Card style={{ marginBottom: 16 }}>
         <Typography.Paragraph type="secondary">{t.deskIntro}</Typography.Paragraph>
-        <label>
-          {t.cycle}{' '}
-          <Select
-            aria-label={t.cycle}
-            placeholder={t.chooseCycle}
-            style={{ width: 360 }}
-            value={cycleId}
-            onChange={(id: string) => replaceQuery({ cycleId: id })}
-            options={(cycles.value ?? []).map((c) => ({ value: c.id, label: `${c.name} · ${PROGRAMS[language][c.programType] ?? c.programType}` }))}
-          />
-        </label>
-        <ProblemAlert problem={cycles.problem ?? cycle.problem ?? problem} style={{ marginTop: 16 }} />
+        <CyclePicker value={cycleId} />
+        <ProblemAlert problem={cycle.problem ?? problem} style={{ marginTop: 16 }} />
       </Card>
       {cycleId && cycle.value === undefined && <Skeleton active />}
       {cycleId && cycle.value && notice && (

@@ -1,9 +1,9 @@
 import { Alert, App, Button, Card, Empty, Flex, Form, Input, InputNumber, Select, Skeleton, Table, Typography } from 'antd';
 import { useState } from 'react';
 import { call, Problem, service } from '../api';
-import { PROGRAMS, useMessages } from '../i18n';
-import { replaceQuery, Route } from '../navigation';
-import { attempt, ProblemAlert, Section, useLoad } from '../parts';
+import { useMessages } from '../i18n';
+import { Route } from '../navigation';
+import { attempt, CyclePicker, ProblemAlert, Section, useLoad } from '../parts';
 
 interface Person {
   readonly personId: string;
@@ -40,10 +40,9 @@ const ASSIGNABLE = ['Recommended', 'UnderReview', 'FormallyChecked'];
  * those left out are listed as conflicts), and each expert's progress.
  */
 export function Panels({ route }: { route: Route }) {
-  const { t, language } = useMessages();
+  const { t } = useMessages();
   const { message } = App.useApp();
   const cycleId = route.query.get('cycleId') ?? undefined;
-  const cycles = useLoad(async () => ((await call(service.GET('/cycles', { params: { query: { limit: 100 } } }))) as unknown as { items: { id: string; name: string; programType: string }[] }).items, []);
   const cycle = useLoad(async () => (cycleId ? ((await call(service.GET('/cycles/{id}', { params: { path: { id: cycleId } } }))) as unknown as { panels?: Record<string, Panel> }) : null), [cycleId]);
   const people = useLoad(async () => ((await call(service.GET('/people', { params: { query: { limit: 500 } } }))) as unknown as { items: Person[] }).items.filter((p) => p.status === 'Active' && p.expert), []);
   const projects = useLoad(
@@ -92,18 +91,8 @@ export function Panels({ route }: { route: Route }) {
       <h1 style={{ fontSize: 22 }}>{t.panelsTitle}</h1>
       <Card style={{ marginBottom: 16 }}>
         <Typography.Paragraph type="secondary">{t.panelsIntro}</Typography.Paragraph>
-        <label>
-          {t.cycle}{' '}
-          <Select
-            aria-label={t.cycle}
-            placeholder={t.chooseCycle}
-            style={{ width: 360 }}
-            value={cycleId}
-            onChange={(id: string) => replaceQuery({ cycleId: id })}
-            options={(cycles.value ?? []).map((c) => ({ value: c.id, label: `${c.name} · ${PROGRAMS[language][c.programType] ?? c.programType}` }))}
-          />
-        </label>
-        <ProblemAlert problem={cycles.problem ?? cycle.problem ?? people.problem ?? problem} style={{ marginTop: 16 }} />
+        <CyclePicker value={cycleId} />
+        <ProblemAlert problem={cycle.problem ?? people.problem ?? problem} style={{ marginTop: 16 }} />
       </Card>
       {cycleId && cycle.value === undefined && <Skeleton active />}
       {cycleId && cycle.value && (

@@ -1,9 +1,9 @@
-import { App, Button, Card, Empty, Flex, Input, Select, Skeleton, Statistic, Table, Tag, Typography } from 'antd';
+import { App, Button, Card, Empty, Flex, Input, Skeleton, Statistic, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { call, Problem, service } from '../api';
-import { PROGRAMS, useMessages } from '../i18n';
-import { linkProps, replaceQuery, Route } from '../navigation';
-import { attempt, ProblemAlert, useLoad } from '../parts';
+import { useMessages } from '../i18n';
+import { linkProps, Route } from '../navigation';
+import { attempt, CyclePicker, ProblemAlert, useLoad } from '../parts';
 import { word, STAGES } from '../words';
 
 interface Ranked {
@@ -32,7 +32,6 @@ export function Ranking({ route }: { route: Route }) {
   const { t, language } = useMessages();
   const { message } = App.useApp();
   const cycleId = route.query.get('cycleId') ?? undefined;
-  const cycles = useLoad(async () => ((await call(service.GET('/cycles', { params: { query: { limit: 100 } } }))) as unknown as { items: { id: string; name: string; programType: string }[] }).items, []);
   const dashboard = useLoad(async () => (cycleId ? ((await call(service.GET('/cycles/{id}/dashboard', { params: { path: { id: cycleId } } }))) as unknown as { quota: number; placesTaken: number; remaining: number }) : null), [cycleId]);
   const ranking = useLoad(async () => (cycleId ? ((await call(service.GET('/cycles/{id}/ranking', { params: { path: { id: cycleId } } }))) as unknown as { cutOff: number | null; items: Ranked[] }) : null), [cycleId]);
   const [chosen, setChosen] = useState<string[] | null>(null);
@@ -64,21 +63,8 @@ export function Ranking({ route }: { route: Route }) {
       <h1 style={{ fontSize: 22 }}>{t.rankingTitle}</h1>
       <Card>
         <Typography.Paragraph type="secondary">{t.rankingIntro}</Typography.Paragraph>
-        <label>
-          {t.cycle}{' '}
-          <Select
-            aria-label={t.cycle}
-            placeholder={t.chooseCycle}
-            style={{ width: 360 }}
-            value={cycleId}
-            onChange={(id: string) => {
-              setChosen(null);
-              replaceQuery({ cycleId: id });
-            }}
-            options={(cycles.value ?? []).map((c) => ({ value: c.id, label: `${c.name} · ${PROGRAMS[language][c.programType] ?? c.programType}` }))}
-          />
-        </label>
-        <ProblemAlert problem={cycles.problem ?? dashboard.problem ?? ranking.problem} style={{ marginTop: 16 }} />
+        <CyclePicker value={cycleId} onChange={() => setChosen(null)} />
+        <ProblemAlert problem={dashboard.problem ?? ranking.problem} style={{ marginTop: 16 }} />
         {cycleId && (ranking.value === undefined || dashboard.value === undefined) && <Skeleton active />}
         {ranking.value && dashboard.value && (
           <>

@@ -1,9 +1,9 @@
-import { App, Button, Card, Empty, Flex, Select, Skeleton, Statistic, Tag, Typography } from 'antd';
+import { App, Button, Card, Empty, Flex, Skeleton, Statistic, Tag, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { call, Problem, service, Session } from '../api';
-import { PROGRAMS, useMessages } from '../i18n';
-import { linkProps, replaceQuery, Route } from '../navigation';
-import { attempt, ForScreenReaders, ProblemAlert, useLoad } from '../parts';
+import { useMessages } from '../i18n';
+import { linkProps, Route } from '../navigation';
+import { attempt, CyclePicker, ForScreenReaders, ProblemAlert, useLoad } from '../parts';
 import type { ProjectRow } from './Projects';
 
 interface CycleView {
@@ -19,10 +19,9 @@ interface CycleView {
  * next rank the bureau has left; the limit and the places left are in view, and those past them marked.
  */
 export function Recommend({ route, session }: { route: Route; session: Session }) {
-  const { t, language } = useMessages();
+  const { t } = useMessages();
   const { message } = App.useApp();
   const cycleId = route.query.get('cycleId') ?? undefined;
-  const cycles = useLoad(async () => ((await call(service.GET('/cycles', { params: { query: { limit: 100 } } }))) as unknown as { items: { id: string; name: string; programType: string }[] }).items, []);
   const cycle = useLoad(async () => (cycleId ? ((await call(service.GET('/cycles/{id}', { params: { path: { id: cycleId } } }))) as unknown as CycleView) : null), [cycleId]);
   const waiting = useLoad(
     async () => (cycleId ? ((await call(service.GET('/projects', { params: { query: { cycleId, status: 'FormallyChecked', limit: 500 } } }))) as unknown as { items: ProjectRow[] }).items : []),
@@ -69,17 +68,7 @@ export function Recommend({ route, session }: { route: Route; session: Session }
       <h1 style={{ fontSize: 22 }}>{t.recommendTitle}</h1>
       <Card>
         <Typography.Paragraph type="secondary">{t.recommendIntro}</Typography.Paragraph>
-        <label>
-          {t.cycle}{' '}
-          <Select
-            aria-label={t.cycle}
-            placeholder={t.chooseCycle}
-            style={{ width: 360 }}
-            value={cycleId}
-            onChange={(id: string) => replaceQuery({ cycleId: id })}
-            options={(cycles.value ?? []).map((c) => ({ value: c.id, label: `${c.name} · ${PROGRAMS[language][c.programType] ?? c.programType}` }))}
-          />
-        </label>
+        <CyclePicker value={cycleId} />
         <ProblemAlert problem={problem ?? cycle.problem ?? waiting.problem} style={{ marginTop: 16 }} />
         {cycleId && (cycle.value === undefined || waiting.value === undefined) && <Skeleton active />}
         {cycleId && cycle.value && waiting.value && (
