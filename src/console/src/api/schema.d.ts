@@ -11746,7 +11746,7 @@ export interface operations {
                 /** @description At most 1000000 */
                 offset?: number;
                 programType?: string;
-                /** @description The budget year */
+                /** @description The budget year (funding) or the year reported on (performance) */
                 year?: number;
             };
             header?: never;
@@ -13798,7 +13798,7 @@ export interface operations {
                 /** @description Only the years graded poor (true) or not (false) */
                 poor?: "true" | "false";
                 programType?: string;
-                /** @description The year reported on */
+                /** @description The budget year (funding) or the year reported on (performance) */
                 year?: number;
             };
             header?: never;
