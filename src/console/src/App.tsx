@@ -24,6 +24,11 @@ const Ranking = lazy(() => import('./pages/Ranking').then((m) => ({ default: m.R
 const Panels = lazy(() => import('./pages/Panels').then((m) => ({ default: m.Panels })));
 const Audit = lazy(() => import('./pages/Audit').then((m) => ({ default: m.Audit })));
 const Desk = lazy(() => import('./pages/Desk').then((m) => ({ default: m.Desk })));
+const Cycles = lazy(() => import('./pages/Cycles').then((m) => ({ default: m.Cycles })));
+const Dashboard = lazy(() => import('./pages/Dashboard').then((m) => ({ default: m.Dashboard })));
+const Funding = lazy(() => import('./pages/Funding').then((m) => ({ default: m.Funding })));
+const Overdue = lazy(() => import('./pages/Overdue').then((m) => ({ default: m.Overdue })));
+const Objections = lazy(() => import('./pages/Objections').then((m) => ({ default: m.Objections })));
 const Recommend = lazy(() => import('./pages/Recommend').then((m) => ({ default: m.Recommend })));
 const loading = <Spin size="large" style={{ display: 'block', marginTop: '30vh' }} />;
 
@@ -117,6 +122,11 @@ function signedInPage(route: Route, session: Session) {
   if (route.page === 'panels') return <Panels route={route} />;
   if (route.page === 'audit') return <Audit route={route} />;
   if (route.page === 'desk') return <Desk route={route} />;
+  if (route.page === 'cycles') return <Cycles route={route} />;
+  if (route.page === 'dashboard') return <Dashboard route={route} />;
+  if (route.page === 'funding') return <Funding route={route} />;
+  if (route.page === 'overdue') return <Overdue route={route} />;
+  if (route.page === 'objections') return <Objections route={route} />;
   if (route.page === 'review' && route.id) return <Review key={route.id} id={route.id} session={session} />;
   if (route.page === 'enterprise' && route.id) return <Enterprise key={route.id} id={route.id} session={session} />;
   return <Home session={session} />;

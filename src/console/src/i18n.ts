@@ -324,6 +324,18 @@ const zh = {
   back: '返回',
   loadFailed: '加载失败',
   projectNotFound: '没有找到该项目，或您无权查看。',
+  menuSelection: '遴选',
+  menuConstruction: '建设与资金',
+  menuCycles: '批次',
+  menuDashboard: '数据看板',
+  menuFunding: '资金',
+  menuOverdue: '逾期与异常',
+  menuObjections: '异议处理',
+  exportXlsx: '导出 Excel',
+  exportCsv: '导出 CSV',
+  // — office project actions (ProjectOffice, Objections) —
+  // — dashboard and funding (Dashboard, Funding) —
+  // — cycles and overdue (Cycles, Overdue) —
 } as const;
 
 const en: Record<keyof typeof zh, string> = {
@@ -647,6 +659,18 @@ const en: Record<keyof typeof zh, string> = {
   back: 'Back',
   loadFailed: 'Could not load',
   projectNotFound: 'No such project, or you may not read it.',
+  menuSelection: 'Selection',
+  menuConstruction: 'Construction and funds',
+  menuCycles: 'Cycles',
+  menuDashboard: 'Dashboard',
+  menuFunding: 'Funding',
+  menuOverdue: 'Overdue and failures',
+  menuObjections: 'Objections',
+  exportXlsx: 'Download Excel',
+  exportCsv: 'Download CSV',
+  // — office project actions (ProjectOffice, Objections) —
+  // — dashboard and funding (Dashboard, Funding) —
+  // — cycles and overdue (Cycles, Overdue) —
 };
 
 export type Messages = typeof en;

@@ -1,5 +1,5 @@
 import { InboxOutlined } from '@ant-design/icons';
-import { Alert, Card, Select, Skeleton, Tag, Timeline, Typography, Upload } from 'antd';
+import { Alert, Card, Select, Skeleton, Space, Tag, Timeline, Typography, Upload } from 'antd';
 import type { UploadFile, UploadProps } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { call, DocumentRef, Problem, ProblemError, service, upload } from './api';
@@ -251,4 +251,27 @@ export function fieldErrors(problem: Problem, sentence: (problem: Problem) => st
   const listed = (problem.errors ?? []).map((e) => ({ name: path(e.field), errors: [e.message ?? e.reason ?? ''] }));
   const named = FIELD_OF_CODE[problem.code];
   return named ? [...listed, { name: [named], errors: [sentence(problem)] }] : listed;
+}
+
+/**
+ * A list's downloads, as the service writes them (`?format=xlsx` or `csv`, with the filters on screen):
+ * plain links, so the browser saves the file with the session's cookie and its Chinese name.
+ */
+export function ExportLinks({ path, query }: { path: string; query?: Record<string, string | number | undefined> }) {
+  const { t } = useMessages();
+  const href = (format: 'xlsx' | 'csv') => {
+    const filters = Object.entries(query ?? {}).filter((entry): entry is [string, string | number] => entry[1] !== undefined && entry[1] !== '');
+    const search = new URLSearchParams([...filters.map(([k, v]) => [k, String(v)]), ['format', format]]);
+    return `${path}?${search}`;
+  };
+  return (
+    <Space>
+      <a href={href('xlsx')} download>
+        {t.exportXlsx}
+      </a>
+      <a href={href('csv')} download>
+        {t.exportCsv}
+      </a>
+    </Space>
+  );
 }

@@ -1,35 +1,66 @@
-import { Button, Layout, Menu, Space, Typography } from 'antd';
+import { Button, Layout, Menu, MenuProps, Space, Typography } from 'antd';
 import type { ReactNode } from 'react';
 import { useContext } from 'react';
 import { Session, signOut } from '../api';
 import { LanguageContext, Messages, useMessages } from '../i18n';
 import { navigate, Page, pathOf } from '../navigation';
 
+interface MenuEntry {
+  readonly key: string;
+  readonly label: string;
+  readonly href?: string;
+  readonly go?: () => void;
+  /** A group of pages, opened by a click (or Enter) on its title. */
+  readonly children?: readonly MenuEntry[];
+}
+
 /** The pages each role works on, in its menu; everyone also reads the public notices and results. */
-function menuOf(session: Session, t: Messages): { key: string; label: string; href: string; go: () => void }[] {
+function menuOf(session: Session, t: Messages): MenuEntry[] {
   const role = session.actor?.role;
   const org = session.actor?.org;
   const holds = (kinds: readonly string[]) => session.grants.some((g) => g.org === org && kinds.includes(g.kind));
   // A city government applies for its pilot as a school applies for its projects.
   const school = holds(['school-admin', 'project-lead', 'liaison', 'school-head', 'government-admin']);
   const enterprise = holds(['enterprise-admin']);
-  const page = (key: Page, label: string, id?: string) => ({ key, label, href: pathOf(key, id), go: () => navigate(key, id) });
+  const page = (key: Page, label: string, id?: string): MenuEntry => ({ key, label, href: pathOf(key, id), go: () => navigate(key, id) });
+  const office = role === 'office';
   return [
     page('home', t.menuHome),
     ...(role && !(role === 'applicant' && enterprise && !school) ? [page('projects', t.menuProjects)] : []),
     ...(role === 'applicant' && school ? [page('apply', t.menuApply)] : []),
     ...(role === 'recommender' ? [page('recommend', t.menuRecommend)] : []),
     ...(role === 'reviewer' ? [page('reviews', t.menuReviews)] : []),
-    // The office's desk in the order of a cycle's work: panels, ranking and shortlist, notice and approval; then the audit.
-    ...(role === 'office' ? [page('panels', t.menuPanels)] : []),
-    ...(role === 'office' || role === 'auditor' ? [page('ranking', t.menuRanking)] : []),
-    ...(role === 'office' ? [page('desk', t.menuDesk)] : []),
-    ...(role === 'office' || role === 'auditor' ? [page('audit', t.menuAudit)] : []),
+    // The office's selection in the order of a cycle's work: cycles, panels, ranking and shortlist, notice and approval, objections.
+    ...(office
+      ? [{ key: 'selection', label: t.menuSelection, children: [page('cycles', t.menuCycles), page('panels', t.menuPanels), page('ranking', t.menuRanking), page('desk', t.menuDesk), page('objections', t.menuObjections)] }]
+      : []),
+    ...(role === 'auditor' ? [page('ranking', t.menuRanking)] : []),
+    ...(office ? [{ key: 'construction', label: t.menuConstruction, children: [page('funding', t.menuFunding), page('overdue', t.menuOverdue)] }] : []),
+    ...(office || role === 'auditor' ? [page('dashboard', t.menuDashboard), page('audit', t.menuAudit)] : []),
     ...(role === 'applicant' && enterprise && org ? [page('enterprise', t.menuEnterprise, org)] : []),
-    ...(role === 'recommender' || role === 'office' || role === 'auditor' ? [page('enterprises', t.menuEnterprises)] : []),
+    ...(role === 'recommender' || office || role === 'auditor' ? [page('enterprises', t.menuEnterprises)] : []),
     page('notices', t.notices),
     page('results', t.menuResults),
   ];
+}
+
+/** An entry as the menu shows it: a real link (keyboard-reachable, opens in a new tab) that moves in place on a click. */
+function menuItem(entry: MenuEntry): NonNullable<MenuProps['items']>[number] {
+  if (entry.children) return { key: entry.key, label: entry.label, children: entry.children.map(menuItem) };
+  return {
+    key: entry.key,
+    label: (
+      <a
+        href={entry.href}
+        onClick={(event) => {
+          event.preventDefault();
+          entry.go?.();
+        }}
+      >
+        {entry.label}
+      </a>
+    ),
+  };
 }
 
 /** A signed-in person's frame: the platform, the menu of their role, who they act for, the language, sign-out. */
@@ -60,20 +91,8 @@ export function Shell({ session, page, onSignedOut, children }: { session: Sessi
             disabledOverflow
             selectedKeys={[selected]}
             style={{ background: 'transparent', borderBottom: 'none', flexWrap: 'wrap' }}
-            items={menuOf(session, t).map((item) => ({
-              key: item.key,
-              label: (
-                <a
-                  href={item.href}
-                  onClick={(event) => {
-                    event.preventDefault();
-                    item.go();
-                  }}
-                >
-                  {item.label}
-                </a>
-              ),
-            }))}
+            triggerSubMenuAction="click"
+            items={menuOf(session, t).map(menuItem)}
           />
         </nav>
         <Space>
