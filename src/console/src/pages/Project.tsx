@@ -6,8 +6,9 @@ import { linkProps } from '../navigation';
 import { attempt, DocumentField, fieldErrors, DueTag, History, ProblemAlert, Section, TimelineView, useLoad } from '../parts';
 import { beijingDay, STAGES, word, WORK } from '../words';
 import { SubjectFields, subjectOf } from './Apply';
+import { ProjectOffice } from './ProjectOffice';
 
-interface ProjectView {
+export interface ProjectView {
   readonly id: string;
   readonly revision: number;
   readonly status: string;
@@ -74,6 +75,7 @@ export function Project({ id, session }: { id: string; session: Session }) {
       {role === 'recommender' && p.status === 'Submitted' && <FormalCheckCard project={p} onRecorded={reload} />}
       {role === 'applicant' && <DueCard project={p} due={timeline.value?.due} onHandedIn={reload} />}
       {role === 'applicant' && WITHDRAWABLE.includes(p.status) && <WithdrawButton project={p} onWithdrawn={reload} />}
+      {role === 'office' && <ProjectOffice project={p} onChanged={reload} />}
       <History timeline={timeline} />
     </>
   );
