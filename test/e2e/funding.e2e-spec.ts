@@ -163,7 +163,7 @@ describe('funding', () => {
 
     const csv = await http.get(`/funding?by=school&cycleId=${ids.cycle}&format=csv`, tokens.office);
     expect(csv.headers.get('content-type')).toContain('text/csv');
-    expect(csv.headers.get('content-disposition')).toContain("filename*=UTF-8''%E8%B5%84%E9%87%91-school.csv");
+    expect(csv.headers.get('content-disposition')).toContain(`filename*=UTF-8''${encodeURIComponent('资金-按学校.csv')}`);
     const text = String(csv.body);
     expect(text.startsWith('统一社会信用代码,单位名称,项目数,中央财政·已安排,省级财政·已安排,学校配套·已安排')).toBe(true);
     // The file starts with a byte-order mark, so a spreadsheet reads it as UTF-8.

@@ -16,6 +16,7 @@ import { readState } from '../../application/handle-command';
 import { ALLOWED_MEDIA_TYPES, DocumentStore } from '../documents/document-store';
 import { DocumentCitations } from '../read-models/documents/document-citations.query';
 import { CurrentActor } from './auth.guard';
+import { contentDisposition } from './downloads';
 import { ProblemError } from './problem.filter';
 
 /** The one multipart field a document is uploaded in. */
@@ -27,12 +28,6 @@ const notFound = (sha256: string) =>
 
 /** A role that sees every record of every aggregate reads every stored document, cited or not (the office, auditors). */
 const seesEveryRecord = (role: Role): boolean => [PROJECT_ACCESS, ENTERPRISE_ACCESS, PROGRAM_CYCLE_ACCESS].every((policy) => seesEvery(policy, role));
-
-/** `inline` with the original name: an ASCII fallback and the UTF-8 name (RFC 6266, RFC 8187). */
-function contentDisposition(name: string): string {
-  const ascii = name.replace(/[^\x20-\x7e]|["\\]/g, '_');
-  return `inline; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)}`;
-}
 
 @ApiTags('documents')
 @ApiBearerAuth()

@@ -1,6 +1,9 @@
 import { Body, Controller, Get, Inject, Param, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiExtraModels, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiExtraModels, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { CATALOG } from '../../application/catalog';
+import { Clock, CLOCK } from '../../application/clock';
+import { ProgramCatalog } from '../../domain/catalog/program-catalog';
 import type { FastifyReply } from 'fastify';
 import { EVENT_STORE, EventStore } from '../../application/event-store';
 import { FoldedStreams } from '../../application/folded-streams';
@@ -22,6 +25,7 @@ import { answer, CurrentCommand, etagOf } from './command-request';
 import { EmptyBodyDto } from './enterprises.dto';
 import { CommandHeaders, CommandResponses } from './openapi';
 import { ProblemError } from './problem.filter';
+import { printApproval, sendPdf } from './printed';
 import {
   AcceptRectificationDto,
   AccreditDto,
@@ -79,6 +83,8 @@ export class ProjectsController {
     private readonly readModels: ReadModels,
     private readonly projectQueries: ProjectQueries,
     private readonly people: PeopleQueries,
+    @Inject(CATALOG) private readonly catalog: ProgramCatalog,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   // ------------------------------------------------------------------------------------------- selection
@@ -129,6 +135,36 @@ export class ProjectsController {
     if (state.status === 'None') throw new ProblemError({ status: 404, code: 'project-not-found', title: 'Not Found', detail: `no project ${id}` });
     requireSeen(PROJECT_ACCESS, actor, state);
     return { id, status: state.status, ...(await timelineOf(this.store, stream, actor, this.people, this.readModels)) };
+  }
+
+  @Get(':id/approval/pdf')
+  @ApiOperation({ summary: 'The approval (立项通知) of an approved project as a printable A4 PDF in Chinese, with the approval’s revision and hash to verify it by — whoever may read the project' })
+  @ApiProduces('application/pdf')
+  async approvalPdf(@Param('id') id: string, @CurrentActor() actor: Actor, @Res({ passthrough: true }) reply: FastifyReply) {
+    const stream = projectStream(id);
+    const { state } = await readState(this.streams, projectDecider, stream);
+    if (state.status === 'None') throw new ProblemError({ status: 404, code: 'project-not-found', title: 'Not Found', detail: `no project ${id}` });
+    requireSeen(PROJECT_ACCESS, actor, state);
+    const approved = (await this.store.readStream(stream)).find((e) => e.type === 'ProjectApproved' || e.type === 'ProjectRecognised');
+    if (!approved || !state.approval) throw new ProblemError({ status: 409, code: 'not-approved', title: 'Conflict', detail: `project ${id} has not been approved: there is no approval to print` });
+    const data = approved.data as { tier: string | null; reason: string | null; rulesVersion: string };
+    const program = Object.prototype.hasOwnProperty.call(this.catalog, state.programType) ? this.catalog[state.programType].name.zh : state.programType;
+    const pdf = await printApproval({
+      projectId: id,
+      title: state.title,
+      applicant: this.people.organisationNames([state.applicantOrg]).get(state.applicantOrg) ?? state.applicantOrg,
+      programName: program,
+      cycleName: this.projectQueries.cycleName(state.cycleId) ?? state.cycleId,
+      tier: data.tier,
+      approvedOn: state.approval.approvedOn,
+      reason: data.reason,
+      constructionPlanDueOn: state.approval.constructionPlanDueOn,
+      rulesVersion: data.rulesVersion,
+      revision: approved.revision,
+      hash: String(approved.metadata.hash ?? ''),
+      printedAt: this.clock.now(),
+    });
+    return sendPdf(reply, `立项通知-${state.title}.pdf`, pdf);
   }
 
   @Post(':id/edit')

@@ -19,6 +19,7 @@ import { ProblemError } from './problem.filter';
 import { ProjectsController } from './projects.controller';
 import * as dto from './projects.dto';
 import { DtoCase, DtoClass, dtoCaseTests, plain, validated } from '../../../test/support/dto-cases';
+import { defaultCatalog } from '../../domain/catalog/program-catalog';
 
 const doc = { sha256: '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08', name: '申报书.pdf', size: 48213, mediaType: 'application/pdf' };
 const report = { sha256: '2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae', name: '年度建设报告.pdf', size: 1048576 };
@@ -247,7 +248,7 @@ function controllerWith(history: RecordedEvent[] = []) {
   const store = {
     readStream: async (stream: string, options?: ReadStreamOptions) => (stream === 'project-p1' ? history.slice(options?.fromRevision ?? 0) : []),
   } as unknown as EventStore;
-  return { controller: new ProjectsController(bus, store, new FoldedStreams(store), {} as ReadModels, { cycleName: () => null } as unknown as ProjectQueries, { organisationNames: () => new Map() } as unknown as PeopleQueries), sent };
+  return { controller: new ProjectsController(bus, store, new FoldedStreams(store), {} as ReadModels, { cycleName: () => null } as unknown as ProjectQueries, { organisationNames: () => new Map() } as unknown as PeopleQueries, defaultCatalog, { now: () => new Date('2032-01-01T00:00:00Z') }), sent };
 }
 
 /** Each POST route: its path, handler name and body type, from Nest's own metadata. */

@@ -1,8 +1,12 @@
 import { createHash } from 'node:crypto';
-import { Body, Controller, Get, HttpCode, Inject, Post, Query, Req } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { FastifyRequest } from 'fastify';
+import { ApiBody, ApiConsumes, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { CATALOG } from '../../application/catalog';
+import { ProgramCatalog } from '../../domain/catalog/program-catalog';
+import { ProblemError } from './problem.filter';
+import { printNotice, sendPdf } from './printed';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Clock, CLOCK } from '../../application/clock';
 import { EVENT_STORE, EventStore } from '../../application/event-store';
 import { nameBasedUuid } from '../../application/ids';
@@ -19,7 +23,8 @@ import { commandRequestOf } from './command-request';
 import { receiveDocument } from './documents.controller';
 import { PublicObjectionDto } from './projects.dto';
 import { PublicRateLimit } from './public-rate-limit';
-import { PageQuery } from './read-models.controller';
+import { PageQuery, TableQuery } from './read-models.controller';
+import { pagingOf, sendTable } from './downloads';
 
 /**
  * What anyone does without signing in: read the public notices (公示) and the published results, and
@@ -40,6 +45,7 @@ export class PublicController {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(CATALOG) private readonly catalog: ProgramCatalog,
   ) {}
 
   @Public()
@@ -48,10 +54,41 @@ export class PublicController {
     summary:
       'Public notices (公示) open now, with their projects, their applicants by name and the number of objections — anyone, without signing in (120 requests a minute from one address); objectors are never shown here',
   })
-  async notices(@Query() query: PageQuery, @Req() request: FastifyRequest) {
+  async notices(@Query() query: TableQuery, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     this.reads.take(request.ip);
     await this.reach(query);
-    return this.projectQueries.notices(query);
+    const page = this.projectQueries.notices(pagingOf(query));
+    if (query.format === undefined || query.format === 'json') return page;
+    const rows = page.items.flatMap((notice) => (notice.projects as Record<string, unknown>[]).map((project) => ({ notice: notice as Record<string, unknown>, project })));
+    return sendTable(reply, query.format, '公示名单', [
+      ['批次', ({ notice }) => String(notice.cycleId)],
+      ['公示编号', ({ notice }) => String(notice.noticeId)],
+      ['公示截止', ({ notice }) => String(notice.endsOn ?? '')],
+      ['项目名称', ({ project }) => String(project.title ?? '')],
+      ['申报单位', ({ project }) => String(project.applicantName ?? project.applicantOrg ?? '')],
+      ['档次', ({ project }) => String(project.tier ?? '')],
+      ['异议数', ({ project }) => Number(project.objections ?? 0)],
+    ], rows);
+  }
+
+  @Public()
+  @Get('notices/:cycleId/:noticeId/pdf')
+  @ApiOperation({ summary: 'A public notice open now as a printable A4 PDF in Chinese: its list, its end, how to object — anyone (120 requests a minute from one address)' })
+  @ApiProduces('application/pdf')
+  async noticePdf(@Param('cycleId') cycleId: string, @Param('noticeId') noticeId: string, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    this.reads.take(request.ip);
+    const [notice] = this.projectQueries.notices({ limit: 1 }, { cycleId, noticeId }).items as Record<string, unknown>[];
+    if (!notice) throw new ProblemError({ status: 404, code: 'notice-not-found', title: 'Not Found', detail: `no public notice ${noticeId} of cycle ${cycleId} is open` });
+    const programType = String(notice.programType);
+    const pdf = await printNotice({
+      cycleName: this.projectQueries.cycleName(cycleId) ?? cycleId,
+      programName: Object.prototype.hasOwnProperty.call(this.catalog, programType) ? this.catalog[programType].name.zh : programType,
+      noticeId,
+      endsOn: String(notice.endsOn),
+      projects: (notice.projects as { title: string; applicantName: string | null; applicantOrg: string; tier: string | null }[]).map((p) => ({ title: p.title, applicant: p.applicantName ?? p.applicantOrg, tier: p.tier })),
+      printedAt: this.clock.now(),
+    });
+    return sendPdf(reply, `公示-${this.projectQueries.cycleName(cycleId) ?? cycleId}.pdf`, pdf);
   }
 
   @Public()
@@ -64,10 +101,20 @@ export class PublicController {
   @Public()
   @Get('results')
   @ApiOperation({ summary: 'Published results: each cycle’s approved projects by applicant, newest first — anyone, without signing in (120 requests a minute from one address)' })
-  async results(@Query() query: PageQuery, @Req() request: FastifyRequest) {
+  async results(@Query() query: TableQuery, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     this.reads.take(request.ip);
     await this.reach(query);
-    return this.projectQueries.results(query);
+    const page = this.projectQueries.results(pagingOf(query));
+    if (query.format === undefined || query.format === 'json') return page;
+    const rows = page.items.flatMap((cycle) => (cycle.projects as Record<string, unknown>[]).map((project) => ({ cycle: cycle as Record<string, unknown>, project })));
+    return sendTable(reply, query.format, '立项名单', [
+      ['批次', ({ cycle }) => String(cycle.name ?? cycle.cycleId)],
+      ['立项日期', ({ project }) => String(project.approvedOn ?? '')],
+      ['项目名称', ({ project }) => String(project.title ?? '')],
+      ['申报单位', ({ project }) => String(project.applicantName ?? project.applicantOrg ?? '')],
+      ['档次', ({ project }) => String(project.tier ?? '')],
+      ['已撤销', ({ project }) => (project.revoked ? '是' : '否')],
+    ], rows);
   }
 
   @Public()

@@ -14,7 +14,7 @@ import { PORTFOLIO_ACCESS, requireView } from '../../domain/access';
 import { REVIEWER_QUEUE_ACCESS } from '../../domain/project/project.access';
 import { CycleQueries } from '../read-models/cycles/cycles.query';
 import { FUNDING_GROUPS, FundingGroup, FundingQueries } from '../read-models/funding/funding.query';
-import { sendCsv } from './csv';
+import { Column, pagingOf, sendTable, TABLE_FORMATS, TableFormat } from './downloads';
 import { EnterpriseQueries } from '../read-models/enterprises/enterprises.query';
 import { OBLIGATIONS, ProjectQueries } from '../read-models/projects/projects.query';
 import { PageQuery as StorePageQuery } from '../read-models/query';
@@ -22,6 +22,7 @@ import { ReadModels } from '../read-models/read-models';
 import { ReactorService } from '../reactor/reactor.service';
 import { CurrentActor } from './auth.guard';
 import { ProblemError } from './problem.filter';
+import { beijingDay, beijingTime, ENTERPRISE_STAGES, EVENTS, overdueWords, STAGES, word } from '../../words';
 
 /**
  * The deepest page a list serves. An offset beyond the 64-bit integers SQLite takes was a 500 (datatype
@@ -36,13 +37,21 @@ export class PageQuery extends StorePageQuery {
   override offset?: number;
 }
 
+/** A list a clerk works from, as JSON or as a file for a spreadsheet (every row up to TABLE_ROWS, unless a limit is asked). */
+export class TableQuery extends PageQuery {
+  @ApiPropertyOptional({ enum: TABLE_FORMATS, example: 'xlsx', description: 'xlsx or csv: the list as a file (CSV in UTF-8 with a BOM), every row the filters select up to 10,000 unless a limit is given' })
+  @IsOptional()
+  @IsIn(TABLE_FORMATS)
+  format?: TableFormat;
+}
+
 /** The statuses a project can be listed in ('None' is the state of a stream not yet written). */
 export const LISTED_PROJECT_STATUSES = PROJECT_STATUSES.filter((status) => status !== 'None');
 
 /** The statuses an enterprise can be listed in. */
 export const LISTED_ENTERPRISE_STATUSES = ENTERPRISE_STATUSES.filter((status) => status !== 'None');
 
-export class EnterpriseRegistryQuery extends PageQuery {
+export class EnterpriseRegistryQuery extends TableQuery {
   @ApiPropertyOptional({ enum: LISTED_ENTERPRISE_STATUSES, example: 'Certified' })
   @IsOptional()
   @IsIn(LISTED_ENTERPRISE_STATUSES)
@@ -55,7 +64,7 @@ export class EnterpriseRegistryQuery extends PageQuery {
   region?: string;
 }
 
-export class ProjectListQuery extends PageQuery {
+export class ProjectListQuery extends TableQuery {
   @ApiPropertyOptional({ example: 'brand-major-2021' })
   @IsOptional()
   @IsString()
@@ -100,7 +109,7 @@ export class CycleListQuery extends PageQuery {
 }
 
 /** A cycle's or a program's year of figures, as JSON or as a spreadsheet file. */
-class YearFiguresQuery extends PageQuery {
+class YearFiguresQuery extends TableQuery {
   @ApiPropertyOptional({ example: 'brand-major-2021' })
   @IsOptional()
   @IsString()
@@ -120,11 +129,6 @@ class YearFiguresQuery extends PageQuery {
   @Min(2000)
   @Max(2100)
   year?: number;
-
-  @ApiPropertyOptional({ enum: ['json', 'csv'], example: 'csv', description: 'csv: a spreadsheet file (UTF-8 with BOM)' })
-  @IsOptional()
-  @IsIn(['json', 'csv'])
-  format?: 'json' | 'csv';
 }
 
 export class FundingQuery extends YearFiguresQuery {
@@ -170,18 +174,33 @@ export class ReadModelsController {
   @Get('enterprises')
   @ApiOperation({ summary: 'Enterprise registry: incubating, certified (with validity), disqualified (with ban end)' })
   @ApiOkResponse({ schema: { example: { items: [{ id: '91140100MA0GRXXX1A', name: '太原重工股份有限公司', status: 'Certified', certifiedUntil: '2029-06-01T00:00:00.000Z' }], total: 1, limit: 50, offset: 0 } } })
-  async enterprises(@Query() query: EnterpriseRegistryQuery, @CurrentActor() actor: Actor) {
+  async enterprises(@Query() query: EnterpriseRegistryQuery, @CurrentActor() actor: Actor, @Res({ passthrough: true }) reply: FastifyReply) {
     await this.reach(query);
-    return this.enterpriseQueries.list(actor, query, query);
+    const page = this.enterpriseQueries.list(actor, query, pagingOf(query));
+    if (query.format === undefined || query.format === 'json') return page;
+    return sendTable(reply, query.format, '企业名录', [
+      ['企业名称', (r) => text(r.name)],
+      ['统一社会信用代码', (r) => text(r.creditCode ?? r.org)],
+      ['所在城市', (r) => text(r.region)],
+      ['状态', (r) => word(ENTERPRISE_STAGES, 'zh', text(r.status))],
+      ['入库时间', (r) => day(r.admittedAt)],
+      ['证书编号', (r) => text(r.certificateNo)],
+      ['证书有效期至', (r) => day(r.certifiedUntil)],
+      ['禁入期至', (r) => day(r.bannedUntil)],
+      ['逾期事项', (r) => overdueList(r.overdue)],
+    ], page.items);
   }
 
   @Get('projects')
   @ApiOperation({ summary: 'Project status: stage, program, cycle, applicant, grade, deadlines, last decision and reason — filtered by visibility' })
   @ApiOkResponse({ schema: { example: { items: [{ id: '3f2b8c1e-0d7a-4f55-9a57-0a4f1e2c9b11', cycleId: 'brand-major-2021', programType: 'brand-major', applicantOrg: 'taiyuan-vocational-college', status: 'UnderConstruction', lastDecision: 'ConstructionPlanAccepted', overdue: [] }], total: 1, limit: 50, offset: 0 } } })
-  async projects(@Query() query: ProjectListQuery, @CurrentActor() actor: Actor) {
+  async projects(@Query() query: ProjectListQuery, @CurrentActor() actor: Actor, @Res({ passthrough: true }) reply: FastifyReply) {
     this.checkProgramType(query.programType, true);
     await this.reach(query);
-    return this.projectQueries.list(actor, query, query);
+    const page = this.projectQueries.list(actor, query, pagingOf(query));
+    if (query.format === undefined || query.format === 'json') return page;
+    const title = ['项目', query.cycleId, query.region, query.status && word(STAGES, 'zh', query.status)].filter(Boolean).join('-');
+    return sendTable(reply, query.format, title, this.projectColumns(), page.items);
   }
 
   @Get('todo')
@@ -210,9 +229,24 @@ export class ReadModelsController {
 
   @Get('overdue')
   @ApiOperation({ summary: 'Overdue obligations across programs: construction plans, annual reports, course updates, enterprise plans and reports — by visibility' })
-  async overdue(@Query() query: PageQuery, @CurrentActor() actor: Actor) {
+  async overdue(@Query() query: TableQuery, @CurrentActor() actor: Actor, @Res({ passthrough: true }) reply: FastifyReply) {
     await this.reach(query);
-    return { projects: this.projectQueries.overdue(actor, query), enterprises: this.enterpriseQueries.overdue(actor, query) };
+    const paging = pagingOf(query);
+    const projects = this.projectQueries.overdue(actor, paging);
+    const enterprises = this.enterpriseQueries.overdue(actor, paging);
+    if (query.format === undefined || query.format === 'json') return { projects, enterprises };
+    const rows = [
+      ...projects.items.map((r) => ({ subject: '项目', name: r.title, org: r.applicantName ?? r.applicantOrg, region: r.region, status: word(STAGES, 'zh', text(r.status)), overdue: r.overdue, due: r.planDueOn })),
+      ...enterprises.items.map((r) => ({ subject: '企业', name: r.name, org: r.creditCode ?? r.org, region: r.region, status: word(ENTERPRISE_STAGES, 'zh', text(r.status)), overdue: JSON.parse(String(r.overdue ?? '[]')) as unknown, due: null })),
+    ];
+    return sendTable(reply, query.format, '逾期事项', [
+      ['类别', (r) => r.subject],
+      ['名称', (r) => text(r.name)],
+      ['单位', (r) => text(r.org)],
+      ['所在城市', (r) => text(r.region)],
+      ['状态', (r) => r.status],
+      ['逾期事项', (r) => overdueList(r.overdue)],
+    ], rows);
   }
 
   @Get('cycles')
@@ -242,12 +276,13 @@ export class ReadModelsController {
     await this.reach(query);
     const group = query.by ?? 'program';
     const result = this.fundingQueries.by(actor, group, query);
-    if (query.format !== 'csv') return result;
+    if (query.format === undefined || query.format === 'json') return result;
     const money = (kind: 'granted' | 'disbursed', source: string) => (row: Record<string, unknown>) => (row[kind] as Record<string, number>)[source];
-    return sendCsv(reply, `资金-${group}.csv`, [
-      [group === 'program' ? '项目类型' : group === 'city' ? '城市' : '统一社会信用代码', (r) => r[group]],
-      ...(group === 'school' ? ([['单位名称', (r: Record<string, unknown>) => r.name]] as const) : []),
-      ['项目数', (r) => r.projects],
+    const heading = { program: '项目类型', city: '城市', school: '统一社会信用代码', project: '项目编号' }[group];
+    return sendTable(reply, query.format, `资金-${{ program: '按项目类型', city: '按城市', school: '按学校', project: '按项目' }[group]}`, [
+      [heading, (r: Record<string, unknown>) => (group === 'program' ? this.programName(text(r.program)) : text(r[group]))],
+      ...(group === 'school' || group === 'project' ? [[group === 'school' ? '单位名称' : '项目名称', (r: Record<string, unknown>) => text(r.name)] as const] : []),
+      ...(group === 'project' ? [] : [['项目数', (r: Record<string, unknown>) => Number(r.projects)] as const]),
       ['中央财政·已安排', money('granted', 'central')],
       ['省级财政·已安排', money('granted', 'provincial')],
       ['学校配套·已安排', money('granted', 'matching')],
@@ -263,29 +298,66 @@ export class ReadModelsController {
     this.checkProgramType(query.programType, true);
     await this.reach(query);
     const page = this.projectQueries.performance(actor, { ...query, poor: query.poor === undefined ? undefined : query.poor === 'true' }, query);
-    if (query.format !== 'csv') return page;
-    return sendCsv(reply, '年度绩效.csv', [
-      ['年度', (r) => r.year],
-      ['项目', (r) => r.title],
-      ['项目类型', (r) => r.programType],
-      ['申报单位', (r) => r.applicantName ?? r.applicantOrg],
-      ['城市', (r) => r.region],
-      ['等级', (r) => r.grade],
+    if (query.format === undefined || query.format === 'json') return page;
+    return sendTable(reply, query.format, '年度绩效', [
+      ['年度', (r) => Number(r.year)],
+      ['项目', (r) => text(r.title)],
+      ['项目类型', (r) => this.programName(text(r.programType))],
+      ['申报单位', (r) => text(r.applicantName ?? r.applicantOrg)],
+      ['城市', (r) => text(r.region)],
+      ['等级', (r) => text(r.grade)],
       ['不达标', (r) => (r.poor ? '是' : '否')],
-      ['项目状态', (r) => r.status],
+      ['项目状态', (r) => word(STAGES, 'zh', text(r.status))],
     ], page.items);
   }
 
   @Get('cycles/:id/ranking')
   @ApiOperation({ summary: "A cycle's applications ranked by review score under its aggregate rule, with the quota's places and the cut-off line — office, auditor" })
   @ApiOkResponse({ schema: { example: { cycleId: 'brand-major-2021', quota: 200, cutOff: 60, items: [{ rank: 1, projectId: 'p-1', title: '机电一体化技术', applicantName: '太原职业技术学院', score: 91.5, scores: 5, withinQuota: true, belowCutOff: false }] } } })
-  async ranking(@Param('id') id: string, @Query() query: PageQuery, @CurrentActor() actor: Actor) {
+  async ranking(@Param('id') id: string, @Query() query: TableQuery, @CurrentActor() actor: Actor, @Res({ passthrough: true }) reply: FastifyReply) {
     requireOperation('ReadReview', actor);
     await this.reach(query);
     const dashboard = this.cycleQueries.dashboard(actor, id);
     if (!dashboard) throw new ProblemError({ status: 404, code: 'cycle-not-found', title: 'Not Found', detail: `no cycle ${id} in the read models` });
     const quota = Number(dashboard.quota);
-    return { cycleId: id, quota, ...this.projectQueries.ranking(id, quota) };
+    const ranking = { cycleId: id, quota, ...this.projectQueries.ranking(id, quota) };
+    if (query.format === undefined || query.format === 'json') return ranking;
+    return sendTable(reply, query.format, `评审排名-${text(dashboard.name) || id}`, [
+      ['名次', (r) => (r.rank === null || r.rank === undefined ? null : Number(r.rank))],
+      ['项目名称', (r) => text(r.title)],
+      ['申报单位', (r) => text(r.applicantName ?? r.applicantOrg)],
+      ['所在城市', (r) => text(r.region)],
+      ['档次', (r) => text(r.tier)],
+      ['评审得分', (r) => (r.score === null || r.score === undefined ? null : Number(r.score))],
+      ['评分专家数', (r) => Number(r.scores ?? 0)],
+      ['名额内', (r) => (r.withinQuota ? '是' : '否')],
+      ['低于分数线', (r) => (r.belowCutOff ? '是' : '否')],
+      ['状态', (r) => word(STAGES, 'zh', text(r.status))],
+    ], ranking.items);
+  }
+
+  /** The columns of a downloaded list of projects (applications by cycle and status, recommendations by city, the approved). */
+  private projectColumns(): Column<Record<string, unknown>>[] {
+    return [
+      ['项目名称', (r) => text(r.title)],
+      ['项目类型', (r) => this.programName(text(r.programType))],
+      ['申报批次', (r) => text(r.cycleId)],
+      ['申报单位', (r) => text(r.applicantName ?? r.applicantOrg)],
+      ['统一社会信用代码', (r) => text(r.applicantOrg)],
+      ['所在城市', (r) => text(r.region)],
+      ['档次', (r) => text(r.tier)],
+      ['状态', (r) => word(STAGES, 'zh', text(r.status))],
+      ['最近决定', (r) => (r.lastDecision ? word(EVENTS, 'zh', text(r.lastDecision)) : '')],
+      ['决定理由', (r) => text(r.lastReason)],
+      ['决定时间（北京时间）', (r) => (r.lastDecidedAt ? beijingTime(text(r.lastDecidedAt)) : '')],
+      ['异议数', (r) => Number(r.objections ?? 0)],
+      ['逾期事项', (r) => overdueList(r.overdue)],
+    ];
+  }
+
+  /** A program's name as the catalog gives it in Chinese; a code the catalog lacks as it is. */
+  private programName(code: string): string {
+    return Object.prototype.hasOwnProperty.call(this.catalog, code) ? this.catalog[code].name.zh : code;
   }
 
   private reach(query: PageQuery) {
@@ -310,3 +382,12 @@ export class ReadModelsController {
     return { rebuilt: true, position: this.readModels.runner.position?.toString() ?? null, ms: Date.now() - started };
   }
 }
+
+/** A read model's value as a cell's text. */
+const text = (value: unknown): string => (value === null || value === undefined ? '' : String(value));
+
+/** An instant or a day as the day in Beijing, empty when there is none. */
+const day = (value: unknown): string => (value ? beijingDay(String(value)) : '');
+
+/** A row's overdue items in plain words, one after another. */
+const overdueList = (items: unknown): string => (Array.isArray(items) ? items.map((item) => overdueWords('zh', String(item))).join('；') : '');

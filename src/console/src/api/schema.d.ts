@@ -1241,6 +1241,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/notices/{cycleId}/{noticeId}/pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A public notice open now as a printable A4 PDF in Chinese: its list, its end, how to object — anyone (120 requests a minute from one address) */
+        get: operations["PublicController_noticePdf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/notices/evidence": {
         parameters: {
             query?: never;
@@ -1632,6 +1649,23 @@ export interface paths {
         put?: never;
         /** Grade a year's annual report on the cycle's scale (年度绩效评价); the consequences of a run of poor years follow the cycle's rules — office */
         post: operations["ProjectsController_gradeAnnualReport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{id}/approval/pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The approval (立项通知) of an approved project as a printable A4 PDF in Chinese, with the approval’s revision and hash to verify it by — whoever may read the project */
+        get: operations["ProjectsController_approvalPdf"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -7282,6 +7316,8 @@ export interface operations {
             query?: {
                 /** @description A command's answered position: the query waits (bounded) until the read models include it */
                 after?: string;
+                /** @description xlsx or csv: the list as a file (CSV in UTF-8 with a BOM), every row the filters select up to 10,000 unless a limit is given */
+                format?: "json" | "csv" | "xlsx";
                 /** @description At most 500 */
                 limit?: number;
                 /** @description At most 1000000 */
@@ -7870,6 +7906,8 @@ export interface operations {
             query?: {
                 /** @description A command's answered position: the query waits (bounded) until the read models include it */
                 after?: string;
+                /** @description xlsx or csv: the list as a file (CSV in UTF-8 with a BOM), every row the filters select up to 10,000 unless a limit is given */
+                format?: "json" | "csv" | "xlsx";
                 /** @description At most 500 */
                 limit?: number;
                 /** @description At most 1000000 */
@@ -11737,10 +11775,10 @@ export interface operations {
                 /** @description A command's answered position: the query waits (bounded) until the read models include it */
                 after?: string;
                 /** @description Group by program (default), city or school */
-                by?: "program" | "city" | "school";
+                by?: "program" | "city" | "school" | "project";
                 cycleId?: string;
-                /** @description csv: a spreadsheet file (UTF-8 with BOM) */
-                format?: "json" | "csv";
+                /** @description xlsx or csv: the list as a file (CSV in UTF-8 with a BOM), every row the filters select up to 10,000 unless a limit is given */
+                format?: "json" | "csv" | "xlsx";
                 /** @description At most 500 */
                 limit?: number;
                 /** @description At most 1000000 */
@@ -11839,6 +11877,8 @@ export interface operations {
             query?: {
                 /** @description A command's answered position: the query waits (bounded) until the read models include it */
                 after?: string;
+                /** @description xlsx or csv: the list as a file (CSV in UTF-8 with a BOM), every row the filters select up to 10,000 unless a limit is given */
+                format?: "json" | "csv" | "xlsx";
                 /** @description At most 500 */
                 limit?: number;
                 /** @description At most 1000000 */
@@ -11867,6 +11907,62 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "status": 400,
                      *       "code": "validation-failed",
+                     *       "title": "",
+                     *       "detail": ""
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    PublicController_noticePdf: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                cycleId: string;
+                noticeId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is malformed or does not validate */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "status": 400,
+                     *       "code": "validation-failed",
+                     *       "title": "",
+                     *       "detail": ""
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "status": 404,
+                     *       "code": "project-not-found",
                      *       "title": "",
                      *       "detail": ""
                      *     }
@@ -12735,6 +12831,8 @@ export interface operations {
             query?: {
                 /** @description A command's answered position: the query waits (bounded) until the read models include it */
                 after?: string;
+                /** @description xlsx or csv: the list as a file (CSV in UTF-8 with a BOM), every row the filters select up to 10,000 unless a limit is given */
+                format?: "json" | "csv" | "xlsx";
                 /** @description At most 500 */
                 limit?: number;
                 /** @description At most 1000000 */
@@ -13789,8 +13887,8 @@ export interface operations {
                 /** @description A command's answered position: the query waits (bounded) until the read models include it */
                 after?: string;
                 cycleId?: string;
-                /** @description csv: a spreadsheet file (UTF-8 with BOM) */
-                format?: "json" | "csv";
+                /** @description xlsx or csv: the list as a file (CSV in UTF-8 with a BOM), every row the filters select up to 10,000 unless a limit is given */
+                format?: "json" | "csv" | "xlsx";
                 /** @description At most 500 */
                 limit?: number;
                 /** @description At most 1000000 */
@@ -14150,6 +14248,8 @@ export interface operations {
                 cycleId?: string;
                 /** @description Only projects with a deadline of this kind not yet met, as the to-do list counts them */
                 due?: "construction-plan-due" | "annual-report-due" | "course-update-due" | "rectification-due";
+                /** @description xlsx or csv: the list as a file (CSV in UTF-8 with a BOM), every row the filters select up to 10,000 unless a limit is given */
+                format?: "json" | "csv" | "xlsx";
                 /** @description At most 500 */
                 limit?: number;
                 /** @description At most 1000000 */
@@ -14955,6 +15055,79 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "status": 415,
                      *       "code": "unsupported-media-type",
+                     *       "title": "",
+                     *       "detail": ""
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ProjectsController_approvalPdf: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is malformed or does not validate */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "status": 400,
+                     *       "code": "validation-failed",
+                     *       "title": "",
+                     *       "detail": ""
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "status": 401,
+                     *       "code": "unauthenticated",
+                     *       "title": "",
+                     *       "detail": ""
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "status": 404,
+                     *       "code": "project-not-found",
                      *       "title": "",
                      *       "detail": ""
                      *     }
@@ -20889,6 +21062,8 @@ export interface operations {
             query?: {
                 /** @description A command's answered position: the query waits (bounded) until the read models include it */
                 after?: string;
+                /** @description xlsx or csv: the list as a file (CSV in UTF-8 with a BOM), every row the filters select up to 10,000 unless a limit is given */
+                format?: "json" | "csv" | "xlsx";
                 /** @description At most 500 */
                 limit?: number;
                 /** @description At most 1000000 */

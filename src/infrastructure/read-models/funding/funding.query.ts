@@ -7,8 +7,8 @@ import { Condition, equalities, read } from '../query';
 import { ReadModels } from '../read-models';
 import { visibleTo } from '../visibility';
 
-/** The groupings GET /funding answers by, as columns of project_status. */
-export const FUNDING_GROUPS = { program: 'p.program_type', city: 'p.region', school: 'p.applicant_org' } as const;
+/** The groupings GET /funding answers by, as columns of project_status; a school and a project also have their names. */
+export const FUNDING_GROUPS = { program: 'p.program_type', city: 'p.region', school: 'p.applicant_org', project: 'p.id' } as const;
 export type FundingGroup = keyof typeof FUNDING_GROUPS;
 
 export interface FundingFilters {
@@ -17,7 +17,10 @@ export interface FundingFilters {
   readonly year?: number;
 }
 
-/** Funding per program, city or school: what is granted and paid by source, over the grants the actor may see. */
+/** The name a group's row carries: the school's, or the project's title. */
+const NAME_OF: Partial<Record<FundingGroup, string>> = { school: '(SELECT name FROM organisations WHERE credit_code = p.applicant_org)', project: 'p.title' };
+
+/** Funding per program, city, school or project: what is granted and paid by source, over the grants the actor may see. */
 @Injectable()
 export class FundingQueries {
   constructor(private readonly readModels: ReadModels) {}
@@ -33,7 +36,7 @@ export class FundingQueries {
       this.readModels.db.prepare(`SELECT ${key} AS key, g.source, sum(g.amount * 100) AS granted, sum(g.disbursed * 100) AS disbursed ${from} GROUP BY ${key}, g.source`).all(...params),
       this.readModels.db
         .prepare(
-          `SELECT ${key} AS key, count(DISTINCT g.project_id) AS projects, ${group === 'school' ? '(SELECT name FROM organisations WHERE credit_code = p.applicant_org)' : 'NULL'} AS name
+          `SELECT ${key} AS key, count(DISTINCT g.project_id) AS projects, ${NAME_OF[group] ?? 'NULL'} AS name
            ${from} GROUP BY ${key} ORDER BY ${key}`,
         )
         .all(...params),
@@ -66,7 +69,7 @@ export class FundingQueries {
       }
       return {
         [group]: k,
-        ...(group === 'school' ? { name } : {}),
+        ...(group in NAME_OF ? { name } : {}),
         ...(group === 'program' ? { budget: Math.round(budgets.find((b) => b.key === k)?.budget ?? 0) / 100 } : {}),
         granted,
         disbursed,

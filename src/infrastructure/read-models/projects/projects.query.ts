@@ -174,9 +174,10 @@ export class ProjectQueries {
   }
 
   /** The public notices open now with their projects: what a notice publishes to everyone, never who objected. */
-  notices(paging: Paging) {
+  notices(paging: Paging, only?: { cycleId: string; noticeId: string }) {
     // Each cycle numbers its own notices: a notice is a cycle's and a notice id.
-    const page = pageOf(this.readModels.db, NOTICES, '*', [], 'endsOn, cycleId, noticeId', paging, (row) => row);
+    const conditions = only ? [where('cycleId = ? AND noticeId = ?', only.cycleId, only.noticeId)] : [];
+    const page = pageOf(this.readModels.db, NOTICES, '*', conditions, 'endsOn, cycleId, noticeId', paging, (row) => row);
     const items = read('project_status', () => {
       const projectsOf = this.readModels.db.prepare(
         `SELECT p.id, p.title, p.applicant_org AS applicantOrg, o.name AS applicantName, p.tier, p.objections, p.open_objections AS openObjections
