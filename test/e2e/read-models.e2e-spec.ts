@@ -105,6 +105,8 @@ describe('read models over HTTP, by visibility', () => {
     const queue = (await http.get(`/reviewers/expert-1/queue?after=${lastPosition}`, t.expert1)).body;
     expect(queue).toMatchObject({ reviewerId: 'expert-1', pending: 2, submitted: 1, total: 3 });
     expect(queue.items.find((i: { projectId: string }) => i.projectId === projects.a)).toMatchObject({ state: 'submitted', score: 88 });
+    // Assigned on 20 September: each score is due 14 days on, the catalog's default.
+    expect(queue.items.map((i: { dueOn: string }) => i.dueOn)).toEqual(['2025-10-04', '2025-10-04', '2025-10-04']);
     expect((await http.get('/reviewers/expert-1/queue', t.expert2)).body.code).toBe('not-own-queue');
     expect((await http.get('/reviewers/expert-1/queue', t.a)).status).toBe(403);
     expect((await http.get('/reviewers/expert-2/queue', t.office)).body).toMatchObject({ pending: 3, submitted: 0 });

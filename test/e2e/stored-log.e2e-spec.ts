@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { DECIDERS } from '../../src/application/aggregates';
 import { JsonObject } from '../../src/application/event-store';
+import { addCalendarDays, chinaDateOf } from '../../src/domain/beijing-time';
+import { REVIEW_DAYS_UNSET } from '../../src/domain/catalog/program-rules';
 import { SqliteEventStore } from '../../src/infrastructure/event-store/sqlite.event-store';
 import { ReactorService } from '../../src/infrastructure/reactor/reactor.service';
 import { client } from '../support/http';
@@ -58,7 +60,19 @@ function barringOf(stream: string) {
   return evaluated?.data.barsNextCycle ? { grade: evaluated.data.grade, evaluatedAt: evaluated.data.evaluatedAt } : null;
 }
 
-const asRecorded: Record<string, { revision: number; state: { status: string } }> = JSON.parse(readFileSync(join(FIXTURES, 'states-3a2f73d.json'), 'utf8'));
+/**
+ * Each reviewer's `dueOn`, added to a project's reviewers since 3a2f73d (the day an expert's score is due):
+ * folded from the log's own events, the day (Beijing) of the reviewer's last assignment and the 14 days of
+ * rules written before `reviewDays` existed. No event changed.
+ */
+function reviewersOf(stream: string, reviewers: readonly { reviewerId: string }[]) {
+  return reviewers.map((reviewer) => {
+    const assigned = log.filter((e) => e.stream === stream && e.type === 'ReviewerAssigned' && e.data.reviewerId === reviewer.reviewerId).at(-1)!;
+    return { ...reviewer, dueOn: addCalendarDays(chinaDateOf(String(assigned.data.assignedAt)), REVIEW_DAYS_UNSET) };
+  });
+}
+
+const asRecorded: Record<string, { revision: number; state: { status: string; reviewers?: { reviewerId: string }[] } }> = JSON.parse(readFileSync(join(FIXTURES, 'states-3a2f73d.json'), 'utf8'));
 const recorded: Record<string, { revision: number; state: unknown }> = Object.fromEntries(
   Object.entries(asRecorded).map(([stream, { revision, state }]) => [
     stream,
@@ -67,7 +81,7 @@ const recorded: Record<string, { revision: number; state: unknown }> = Object.fr
       state: stream.startsWith('cycle-')
         ? { ...state, status: CYCLE_STATUS_SINCE_API_2[state.status] ?? `unmapped ${state.status}` }
         : stream.startsWith('project-')
-          ? { ...state, documents: documentsOf(stream), ...(state.status === 'None' ? {} : { barring: barringOf(stream) }) }
+          ? { ...state, documents: documentsOf(stream), ...(state.status === 'None' ? {} : { barring: barringOf(stream), reviewers: reviewersOf(stream, state.reviewers ?? []) }) }
           : state,
     },
   ]),

@@ -2,7 +2,7 @@ import { daysInMonth } from '../beijing-time';
 import { SCHOOL_KINDS } from '../organisation/organisation';
 import { notFound, validation } from '../errors';
 import { validateRubric } from './rubric';
-import { APPLICANT_KINDS, CycleRules, EnterpriseRules, GradeScale, NoticeUnit, PARTNER_KINDS, PERFORMANCE_ACTIONS, PerformanceAction, PerformanceRules } from './program-rules';
+import { APPLICANT_KINDS, CycleRules, EnterpriseRules, GradeScale, NoticeUnit, PARTNER_KINDS, PERFORMANCE_ACTIONS, PerformanceAction, PerformanceRules, REVIEW_DAYS_UNSET } from './program-rules';
 
 /**
  * The program catalog of the 2020 Shanxi plan (晋政发〔2020〕19号) as data. A program type of the
@@ -77,6 +77,7 @@ const COMMON_RULES = {
   tiers: [],
   formalCheckDays: 28, // 4 weeks precedent [S]
   minReviewers: 3, // [I]
+  reviewDays: REVIEW_DAYS_UNSET, // two weeks to score [I]
   publicNotice: PROVINCIAL_NOTICE,
   constructionPlanDueDays: 30, // [I]; the notice sets a deadline after approval [S]
   annualReportDue: { month: 3, day: 31 }, // [S]
@@ -326,6 +327,7 @@ export function validateCycleRules(rules: CycleRules): void {
   requirePositive('perRecommenderLimit', rules.perRecommenderLimit);
   requireNonNegative('formalCheckDays', rules.formalCheckDays);
   requirePositive('minReviewers', rules.minReviewers);
+  if (rules.reviewDays !== undefined) requirePositive('reviewDays', rules.reviewDays);
   validateNotice(rules.publicNotice);
   requireNonNegative('constructionPlanDueDays', rules.constructionPlanDueDays);
   requirePositive('constructionMonths', rules.constructionMonths);

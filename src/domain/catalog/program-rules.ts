@@ -86,6 +86,11 @@ export interface CycleRules {
   readonly formalCheckDays: number;
   /** Fewest reviewers whose scores are needed before shortlisting. */
   readonly minReviewers: number;
+  /**
+   * Calendar days after an expert's assignment by which their score is due (their queue shows the day).
+   * Absent in rules written before the field existed: REVIEW_DAYS_UNSET applies.
+   */
+  readonly reviewDays?: number;
   /** The rubric reviewers score by, indicator by indicator. Absent or null: one score of 0–100 with comments. */
   readonly rubric?: Rubric | null;
   /** How reviewers' scores make the project's (absent: the mean). */
@@ -167,3 +172,6 @@ export interface EnterpriseRules {
   readonly certificateValidityYears: number;
   readonly publicNotice: { readonly length: number; readonly unit: NoticeUnit };
 }
+
+/** The days an expert has to score where a cycle's rules predate `reviewDays`: two weeks, as the catalog's default [I]. */
+export const REVIEW_DAYS_UNSET = 14;

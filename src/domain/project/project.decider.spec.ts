@@ -693,6 +693,15 @@ describe('selection (domain.md §3)', () => {
       expect(statusAfter([...history(BRAND, 'recommended'), ...events])).toBe('UnderReview');
     });
 
+    it('gives the reviewer the cycle’s days to score from the day of the assignment (14 by default, in Beijing time)', () => {
+      const dueOf = (p: Program) => {
+        const state = fold(projectDecider, run([assign('r1', 'univ-1')], history(p, 'recommended')));
+        return state.status === 'None' ? undefined : state.reviewers.find((r) => r.reviewerId === 'r1')?.dueOn;
+      };
+      expect(dueOf(BRAND)).toBe(addCalendarDays(D.assign, 14));
+      expect(dueOf({ ...BRAND, rules: { ...BRAND.rules, reviewDays: 5 } })).toBe(addCalendarDays(D.assign, 5));
+    });
+
     it('refuses a conflict of interest: same organisation, or a declared relation', () => {
       given(projectDecider, history(BRAND, 'recommended')).when(assign('r1', 'school-a')).thenThrows('conflict-of-interest', 'illegal-state');
       given(projectDecider, history(BRAND, 'recommended')).when(assign('r1', 'univ-1', ['school-a'])).thenThrows('conflict-of-interest', 'illegal-state');

@@ -1,5 +1,5 @@
-import { chinaDateOf } from '../beijing-time';
-import { CycleRules } from '../catalog/program-rules';
+import { addCalendarDays, chinaDateOf } from '../beijing-time';
+import { CycleRules, REVIEW_DAYS_UNSET } from '../catalog/program-rules';
 import { DocumentRef } from '../messages';
 import type { IndicatorScore } from '../catalog/rubric';
 import { sumOf } from '../money';
@@ -16,6 +16,8 @@ export interface ProjectReviewer {
   readonly reviewerOrg: string;
   readonly recused: boolean;
   readonly score: number | null;
+  /** The day (Beijing) the score is due: the assignment's day and the rules' reviewDays. */
+  readonly dueOn: string;
   /** The indicators' scores behind `score`, in a cycle with a rubric. */
   readonly indicators?: readonly IndicatorScore[];
   /** The score saved and not yet submitted (absent once submitted, or before a save). */
@@ -178,8 +180,9 @@ export function evolveProject(state: ProjectState, event: ProjectEvent): Project
     case 'ApplicationNotRecommended':
       return { ...p, status: 'NotRecommended' };
     case 'ReviewerAssigned': {
-      const { reviewerId, reviewerOrg } = event.data;
-      const reviewers = [...p.reviewers.filter((r) => r.reviewerId !== reviewerId), { reviewerId, reviewerOrg, recused: false, score: null }];
+      const { reviewerId, reviewerOrg, assignedAt } = event.data;
+      const dueOn = addCalendarDays(chinaDateOf(assignedAt), p.rules.reviewDays ?? REVIEW_DAYS_UNSET);
+      const reviewers = [...p.reviewers.filter((r) => r.reviewerId !== reviewerId), { reviewerId, reviewerOrg, recused: false, score: null, dueOn }];
       // FormallyChecked: a program without recommendation reviews what the province checked.
       return { ...p, status: p.status === 'Recommended' || p.status === 'FormallyChecked' ? 'UnderReview' : p.status, reviewers };
     }

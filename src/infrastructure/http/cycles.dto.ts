@@ -195,6 +195,9 @@ export class CycleRulesOverrideDto {
   @Count(3, { optional: true, min: 1, max: 100 })
   minReviewers?: number;
 
+  @Count(14, { optional: true, min: 1, max: 180, description: 'Calendar days after an expert is assigned by which their score is due' })
+  reviewDays?: number;
+
   @Nested(() => NoticeRuleDto, { optional: true })
   publicNotice?: NoticeRuleDto;
 

@@ -10,7 +10,8 @@ import { contentDisposition } from './downloads';
  * A4 PDFs in Chinese, with the glyphs they use embedded from Noto Sans SC (OFL 1.1; assets/fonts holds
  * a subset of GB 2312's 6,763 characters and the plan's own), so they print the same on any machine.
  */
-const FONT = [join(__dirname, '..', '..', '..', 'assets', 'fonts', 'NotoSansSC-GB2312.ttf'), join(__dirname, '..', '..', 'assets', 'fonts', 'NotoSansSC-GB2312.ttf')].find((path) => existsSync(path));
+// The same three levels up from src/infrastructure/http (ts-node, jest) and from dist/infrastructure/http (npm start).
+const FONT = join(__dirname, '..', '..', '..', 'assets', 'fonts', 'NotoSansSC-GB2312.ttf');
 
 const MARGIN = 64;
 const ISSUER = '山西省教育厅';
@@ -49,7 +50,7 @@ function chineseDate(day: string): string {
 }
 
 function paper(title: string, printedAt: Date): PDFKit.PDFDocument {
-  if (!FONT) throw new Error('assets/fonts/NotoSansSC-GB2312.ttf is missing: the printed papers need their Chinese font');
+  if (!existsSync(FONT)) throw new Error('assets/fonts/NotoSansSC-GB2312.ttf is missing: the printed papers need their Chinese font');
   const doc = new PDFDocument({ size: 'A4', margin: MARGIN, info: { Title: title, Author: ISSUER, CreationDate: printedAt }, compress: true });
   doc.registerFont('song', FONT);
   doc.font('song');

@@ -2609,6 +2609,11 @@ export interface components {
             quota?: number;
             /** @description A selected major or course may not apply again, one not selected only saying what changed; null: no such rule */
             reapplication?: components["schemas"]["ReapplicationRuleDto"];
+            /**
+             * @description Calendar days after an expert is assigned by which their score is due
+             * @example 14
+             */
+            reviewDays?: number;
             /** @description The rubric reviewers score by, indicator by indicator; null: one score of 0–100 */
             rubric?: components["schemas"]["RubricDto"];
             /**

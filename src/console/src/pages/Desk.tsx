@@ -97,9 +97,15 @@ export function Desk({ route }: { route: Route }) {
                     title: '',
                     render: (_: unknown, n) =>
                       !n.ended && (
-                        <Button onClick={() => run(() => call(service.POST('/cycles/{id}/end-notice', { params: { path: { id: cycleId } }, body: { noticeId: n.noticeId } })), t.noticeEndedDone)}>
-                          {t.endNotice}
-                        </Button>
+                        <Flex gap={12} align="center">
+                          {/* The paper posted while the notice runs; once ended, its projects have left the notice. */}
+                          <a href={`/notices/${encodeURIComponent(cycleId)}/${encodeURIComponent(n.noticeId)}/pdf`} target="_blank" rel="noreferrer">
+                            {t.printNotice}
+                          </a>
+                          <Button onClick={() => run(() => call(service.POST('/cycles/{id}/end-notice', { params: { path: { id: cycleId } }, body: { noticeId: n.noticeId } })), t.noticeEndedDone)}>
+                            {t.endNotice}
+                          </Button>
+                        </Flex>
                       ),
                   },
                 ]}

@@ -3,7 +3,7 @@ import { call, service } from '../api';
 import type { paths } from '../api/schema';
 import { useMessages } from '../i18n';
 import { linkProps, replaceQuery, Route } from '../navigation';
-import { Filter, ProblemAlert, useLoad } from '../parts';
+import { ExportLinks, Filter, ProblemAlert, useLoad } from '../parts';
 import { ENTERPRISE_STAGES, word } from '../words';
 
 interface EnterpriseRow {
@@ -29,8 +29,9 @@ export function Enterprises({ route }: { route: Route }) {
     <>
       <h1 style={{ fontSize: 22 }}>{t.enterpriseList}</h1>
       <Card>
-        <Flex gap={16} style={{ marginBottom: 16 }}>
+        <Flex gap={16} justify="space-between" align="center" style={{ marginBottom: 16 }}>
           <Filter label={t.stage} width={260} value={status} onChange={(next) => replaceQuery({ status: next })} options={Object.entries(ENTERPRISE_STAGES[language]).map(([value, label]) => ({ value, label }))} />
+          <ExportLinks path="/enterprises" query={{ status }} />
         </Flex>
         <ProblemAlert problem={list.problem} />
         <Table<EnterpriseRow>

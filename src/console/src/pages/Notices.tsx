@@ -1,8 +1,8 @@
-import { Alert, Button, Card, Descriptions, Empty, Form, Input, Modal, Result, Space, Spin, Table, Typography } from 'antd';
+import { Alert, Button, Card, Descriptions, Empty, Flex, Form, Input, Modal, Result, Space, Spin, Table, Typography } from 'antd';
 import { useState } from 'react';
 import { call, DocumentRef, Problem, service } from '../api';
 import { useMessages } from '../i18n';
-import { attempt, DocumentField, ForScreenReaders, ProblemAlert, useLoad } from '../parts';
+import { attempt, DocumentField, ExportLinks, ForScreenReaders, ProblemAlert, useLoad } from '../parts';
 import { Frame } from './Frame';
 
 interface NoticeProject {
@@ -36,7 +36,10 @@ export function Notices() {
 
   return (
     <Frame title={t.notices} wide>
-      <Typography.Paragraph type="secondary">{t.noticesIntro}</Typography.Paragraph>
+      <Flex justify="space-between" align="baseline" wrap>
+        <Typography.Paragraph type="secondary">{t.noticesIntro}</Typography.Paragraph>
+        <ExportLinks path="/notices" />
+      </Flex>
       <ProblemAlert problem={notices.problem} />
       {!notices.problem && notices.value === undefined && <Spin />}
       {notices.value?.length === 0 && <Empty description={t.noticesEmpty} />}
@@ -46,7 +49,14 @@ export function Notices() {
             key={`${notice.cycleId}/${notice.noticeId}`}
             type="inner"
             title={<h2 style={{ fontSize: 16, margin: 0 }}>{`${programs[notice.programType] ?? notice.programType} · ${t.noticeOf}`}</h2>}
-            extra={`${t.endsOn} ${notice.endsOn}`}
+            extra={
+              <Space>
+                {`${t.endsOn} ${notice.endsOn}`}
+                <a href={`/notices/${encodeURIComponent(notice.cycleId)}/${encodeURIComponent(notice.noticeId)}/pdf`} target="_blank" rel="noreferrer">
+                  {t.printNotice}
+                </a>
+              </Space>
+            }
           >
             <Table<NoticeProject>
               rowKey="id"

@@ -22,6 +22,7 @@ export interface ProjectView {
   readonly applicantName: string | null;
   readonly partners?: readonly { readonly org: string; readonly kind: string; readonly name: string | null }[];
   readonly cycleName: string | null;
+  readonly approval: { readonly approvedOn: string; readonly constructionPlanDueOn: string | null } | null;
 }
 
 
@@ -62,6 +63,14 @@ export function Project({ id, session }: { id: string; session: Session }) {
         <Descriptions.Item label={t.city}>{p.region}</Descriptions.Item>
         {p.partners && p.partners.length > 0 && (
           <Descriptions.Item label={t.partners}>{p.partners.map((partner) => partner.name ?? partner.org).join('、')}</Descriptions.Item>
+        )}
+        {p.approval && (
+          <Descriptions.Item label={t.approvedOn}>
+            {p.approval.approvedOn}{' '}
+            <a href={`/projects/${encodeURIComponent(p.id)}/approval/pdf`} target="_blank" rel="noreferrer">
+              {t.printApproval}
+            </a>
+          </Descriptions.Item>
         )}
       </Descriptions>
       {role === 'applicant' && EDITABLE.includes(p.status) && (

@@ -3,7 +3,8 @@ import { call, service } from '../api';
 import type { paths } from '../api/schema';
 import { PROGRAMS, useMessages } from '../i18n';
 import { linkProps, replaceQuery, Route } from '../navigation';
-import { Filter, ProblemAlert, useLoad } from '../parts';
+import { SHANXI_CITIES } from '../../../domain/organisation/organisation';
+import { ExportLinks, Filter, ProblemAlert, useLoad } from '../parts';
 import { beijingTime, EVENTS, STAGES, word, WORK } from '../words';
 
 export interface ProjectRow {
@@ -30,7 +31,7 @@ const PAGE_SIZE = 20;
 export function Projects({ route }: { route: Route }) {
   const { t, language } = useMessages();
   const q = route.query;
-  const filters = { programType: q.get('programType') ?? undefined, cycleId: q.get('cycleId') ?? undefined, status: q.get('status') ?? undefined, due: q.get('due') ?? undefined };
+  const filters = { programType: q.get('programType') ?? undefined, cycleId: q.get('cycleId') ?? undefined, status: q.get('status') ?? undefined, region: q.get('region') ?? undefined, due: q.get('due') ?? undefined };
   const page = Number(q.get('page') ?? '1') || 1;
   const overdue = q.get('overdue') === '1';
   const cycles = useLoad(async () => ((await call(service.GET('/cycles', { params: { query: { limit: 100 } } }))) as unknown as { items: { id: string; name: string; programType: string }[] }).items, []);
@@ -39,7 +40,7 @@ export function Projects({ route }: { route: Route }) {
     if (overdue) return ((await call(service.GET('/overdue', { params: { query: paging } }))) as unknown as { projects: { items: ProjectRow[]; total: number } }).projects;
     const query = { ...filters, ...paging } as paths['/projects']['get']['parameters']['query'];
     return (await call(service.GET('/projects', { params: { query } }))) as unknown as { items: ProjectRow[]; total: number };
-  }, [filters.programType, filters.cycleId, filters.status, filters.due, page, overdue]);
+  }, [filters.programType, filters.cycleId, filters.status, filters.region, filters.due, page, overdue]);
   const set = (change: Record<string, string | undefined>) => replaceQuery({ ...filters, ...change, page: undefined });
 
   return (
@@ -55,11 +56,16 @@ export function Projects({ route }: { route: Route }) {
             options={(cycles.value ?? []).filter((c) => !filters.programType || c.programType === filters.programType).map((c) => ({ value: c.id, label: c.name }))}
           />
           <Filter label={t.stage} value={filters.status} onChange={(status) => set({ status })} options={Object.entries(STAGES[language]).map(([value, label]) => ({ value, label }))} />
+          <Filter label={t.city} width={140} value={filters.region} onChange={(region) => set({ region })} options={SHANXI_CITIES.map((city) => ({ value: city, label: city }))} />
           {filters.due && (
             <Tag closable onClose={() => set({ due: undefined })} style={{ alignSelf: 'center' }}>
               {word(WORK, language, filters.due)}
             </Tag>
           )}
+        </Flex>
+        <Flex justify="flex-end" style={{ marginBottom: 8 }}>
+          {/* The file holds every row the filters select, not only this page. */}
+          <ExportLinks path={overdue ? '/overdue' : '/projects'} query={overdue ? {} : filters} />
         </Flex>
         <ProblemAlert problem={list.problem} />
         <Table<ProjectRow>

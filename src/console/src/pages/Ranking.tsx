@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { call, Problem, service } from '../api';
 import { useMessages } from '../i18n';
 import { linkProps, Route } from '../navigation';
-import { attempt, CyclePicker, ProblemAlert, useLoad } from '../parts';
+import { attempt, CyclePicker, ExportLinks, ProblemAlert, useLoad } from '../parts';
 import { word, STAGES } from '../words';
 
 interface Ranked {
@@ -73,6 +73,9 @@ export function Ranking({ route }: { route: Route }) {
               <Statistic title={t.placesTaken} value={dashboard.value.placesTaken} />
               <Statistic title={t.placesLeft} value={dashboard.value.remaining} />
               <Statistic title={t.cutOffLine} value={ranking.value.cutOff ?? '—'} />
+            </Flex>
+            <Flex justify="flex-end" style={{ marginBottom: 8 }}>
+              <ExportLinks path={`/cycles/${encodeURIComponent(cycleId ?? '')}/ranking`} />
             </Flex>
             {ranking.value.items.length === 0 ? (
               <Empty description={t.rankingEmpty} />

@@ -1,7 +1,7 @@
-import { Card, Empty, Space, Spin, Table, Tag, Typography } from 'antd';
+import { Card, Empty, Flex, Space, Spin, Table, Tag, Typography } from 'antd';
 import { call, service } from '../api';
 import { useMessages } from '../i18n';
-import { ProblemAlert, useLoad } from '../parts';
+import { ExportLinks, ProblemAlert, useLoad } from '../parts';
 import { Frame } from './Frame';
 
 interface ResultProject {
@@ -28,7 +28,10 @@ export function Results() {
   const results = useLoad(async () => ((await call(service.GET('/results', { params: { query: { limit: 50 } } }))) as unknown as { items: CycleResult[] }).items, []);
   return (
     <Frame title={t.resultsTitle} wide>
-      <Typography.Paragraph type="secondary">{t.resultsIntro}</Typography.Paragraph>
+      <Flex justify="space-between" align="baseline" wrap>
+        <Typography.Paragraph type="secondary">{t.resultsIntro}</Typography.Paragraph>
+        <ExportLinks path="/results" />
+      </Flex>
       <ProblemAlert problem={results.problem} />
       {!results.problem && results.value === undefined && <Spin />}
       {results.value?.length === 0 && <Empty description={t.resultsEmpty} />}

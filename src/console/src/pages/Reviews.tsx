@@ -2,7 +2,11 @@ import { Card, Empty, Skeleton, Table, Tag } from 'antd';
 import { call, service, Session } from '../api';
 import { PROGRAMS, useMessages } from '../i18n';
 import { linkProps } from '../navigation';
-import { ProblemAlert, useLoad } from '../parts';
+import { DueTag, ProblemAlert, useLoad } from '../parts';
+import { beijingDay } from '../words';
+
+/** Today in Beijing, as the days the service answers are. */
+const today = () => beijingDay(new Date().toISOString());
 
 interface Assignment {
   readonly projectId: string;
@@ -11,6 +15,8 @@ interface Assignment {
   readonly programType: string;
   readonly status: string;
   readonly score: number | null;
+  /** The day (Beijing) the score is due. */
+  readonly dueOn: string | null;
   readonly state: 'pending' | 'submitted' | 'recused';
 }
 
@@ -43,6 +49,12 @@ export function Reviews({ session }: { session: Session }) {
               { title: t.program, dataIndex: 'programType', render: (code: string) => PROGRAMS[language][code] ?? code },
               { title: t.reviewState, dataIndex: 'state', render: (state: Assignment['state']) => <Tag color={STATE_COLOUR[state]}>{states[state]}</Tag> },
               { title: t.score, dataIndex: 'score', render: (score: number | null) => score ?? '—' },
+              // Only what is still to score has a day that matters; a day passed reads as overdue.
+              {
+                title: t.reviewDueOn,
+                dataIndex: 'dueOn',
+                render: (dueOn: string | null, row) => (row.state !== 'pending' || !dueOn ? '—' : <DueTag>{dueOn < today() ? `${dueOn} ${t.reviewOverdue}` : dueOn}</DueTag>),
+              },
             ]}
           />
         )}

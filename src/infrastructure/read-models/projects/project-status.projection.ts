@@ -25,7 +25,8 @@ export const projectStatusProjection = foldedStateProjection({
   // 6: the barring grade of a final evaluation and when it was given; the subject's identity across batches.
   // 7: the review's score under the cycle's aggregate rule, the number of scores, and the cycle's cut-off line (the ranking).
   // 8: the yearly grades of the annual reports (project_performance), and the funds they state used by source.
-  version: 8,
+  // 9: the day each reviewer's score is due (project_reviewers.due_on).
+  version: 9,
   category: 'project',
   decider: projectDecider,
   table: 'project_status',
@@ -120,7 +121,7 @@ export const projectStatusProjection = foldedStateProjection({
   sideTables: {
     names: ['project_reviewers', 'project_performance'],
     schema: `CREATE TABLE IF NOT EXISTS project_reviewers (
-      project_id TEXT NOT NULL, reviewer_id TEXT NOT NULL, reviewer_org TEXT NOT NULL, recused INTEGER NOT NULL, score REAL,
+      project_id TEXT NOT NULL, reviewer_id TEXT NOT NULL, reviewer_org TEXT NOT NULL, recused INTEGER NOT NULL, score REAL, due_on TEXT,
       PRIMARY KEY (project_id, reviewer_id));
       CREATE INDEX IF NOT EXISTS project_reviewers_reviewer ON project_reviewers (reviewer_id);
       CREATE TABLE IF NOT EXISTS project_performance (
@@ -128,14 +129,14 @@ export const projectStatusProjection = foldedStateProjection({
       CREATE INDEX IF NOT EXISTS project_performance_year ON project_performance (year, poor)`,
     writer: (db) => {
       const clearReviewers = db.prepare('DELETE FROM project_reviewers WHERE project_id = ?');
-      const insertReviewer = db.prepare('INSERT INTO project_reviewers (project_id, reviewer_id, reviewer_org, recused, score) VALUES (?, ?, ?, ?, ?)');
+      const insertReviewer = db.prepare('INSERT INTO project_reviewers (project_id, reviewer_id, reviewer_org, recused, score, due_on) VALUES (?, ?, ?, ?, ?, ?)');
       const clearYears = db.prepare('DELETE FROM project_performance WHERE project_id = ?');
       const insertYear = db.prepare('INSERT INTO project_performance (project_id, year, grade, poor) VALUES (?, ?, ?, ?)');
       return (id, state: ProjectState) => {
         clearReviewers.run(id);
         clearYears.run(id);
         if (state.status === 'None') return;
-        for (const r of state.reviewers) insertReviewer.run(id, r.reviewerId, r.reviewerOrg, Number(r.recused), r.score);
+        for (const r of state.reviewers) insertReviewer.run(id, r.reviewerId, r.reviewerOrg, Number(r.recused), r.score, r.dueOn ?? null);
         for (const y of state.performance ?? []) insertYear.run(id, y.year, y.grade, Number(y.poor));
       };
     },

@@ -34,7 +34,7 @@ const COLUMNS = `id, cycle_id AS cycleId, program_type AS programType, applicant
   last_decided_at AS lastDecidedAt, overdue, revision,
   (SELECT name FROM organisations WHERE credit_code = project_status.applicant_org) AS applicantName`;
 
-const QUEUE_COLUMNS = `p.id AS projectId, p.title, p.cycle_id AS cycleId, p.program_type AS programType, p.status, r.recused, r.score,
+const QUEUE_COLUMNS = `p.id AS projectId, p.title, p.cycle_id AS cycleId, p.program_type AS programType, p.status, r.recused, r.score, r.due_on AS dueOn,
   CASE WHEN r.recused = 1 THEN 'recused' WHEN r.score IS NULL THEN 'pending' ELSE 'submitted' END AS state`;
 
 const NOTICES = `(SELECT notice_id AS noticeId, cycle_id AS cycleId, program_type AS programType, max(notice_ends_on) AS endsOn,
