@@ -24,9 +24,17 @@ interface Verified {
 }
 
 /** The kinds of record a person looks up, by the category of their stream. */
-const KINDS = ['project', 'cycle', 'funds', 'enterprise', 'person', 'registry'] as const;
+const KINDS = ['project', 'cycle', 'funds', 'enterprise', 'person', 'organisation', 'registry'] as const;
 type Kind = (typeof KINDS)[number];
-const streamOf = (kind: Kind, id: string) => (kind === 'registry' ? 'registry-organisations' : `${kind}-${id.trim()}`);
+/** An organisation has no stream of its own: its record is in the registry, its work in its projects' and enterprise records' streams. */
+const streamOf = (kind: Kind, id: string) => (kind === 'registry' || kind === 'organisation' ? 'registry-organisations' : `${kind}-${id.trim()}`);
+
+/** The streams that hold an organisation's records: the registry's entry, its projects, its enterprise records. */
+interface Gathered {
+  readonly stream: string;
+  readonly kind: string;
+  readonly label: string;
+}
 
 /** Every document an event cites (an object with a sha256 and a name), for its links. */
 function documentsIn(value: unknown, found: { sha256: string; name: string }[] = []): { sha256: string; name: string }[] {
@@ -59,7 +67,7 @@ export function Audit({ route }: { route: Route }) {
   const [id, setId] = useState('');
   // The records of the chosen kind to pick from, by name: the lists the service already has.
   const records = useLoad(async (): Promise<{ value: string; label: string }[]> => {
-    const items = async (path: '/projects' | '/cycles' | '/enterprises' | '/people') =>
+    const items = async (path: '/projects' | '/cycles' | '/enterprises' | '/people' | '/organisations') =>
       ((await call(service.GET(path, { params: { query: { limit: 500 } } } as never))) as unknown as { items: Record<string, unknown>[] }).items;
     switch (kind) {
       case 'project':
@@ -71,10 +79,25 @@ export function Audit({ route }: { route: Route }) {
         return (await items('/enterprises')).map((e) => ({ value: String(e.id), label: String(e.name ?? e.id) }));
       case 'person':
         return (await items('/people')).map((p) => ({ value: String(p.personId), label: String(p.name) }));
+      case 'organisation':
+        return (await items('/organisations')).map((o) => ({ value: String(o.creditCode), label: `${o.name} · ${o.creditCode}` }));
       default:
         return [];
     }
   }, [kind]);
+  const organisation = route.query.get('org') ?? undefined;
+  const gathered = useLoad(async (): Promise<Gathered[] | null> => {
+    if (!organisation) return null;
+    const portfolio = (await call(service.GET('/organisations/{org}/portfolio', { params: { path: { org: organisation }, query: { limit: 500 } } } as never))) as unknown as {
+      projects: { items: { id: string; title: string; status: string }[] };
+      enterprises: { id: string; name: string }[];
+    };
+    return [
+      { stream: 'registry-organisations', kind: t.kindRegistry, label: organisation },
+      ...portfolio.projects.items.map((p) => ({ stream: `project-${p.id}`, kind: t.kindProject, label: p.title })),
+      ...portfolio.enterprises.map((e) => ({ stream: `enterprise-${e.id}`, kind: t.kindEnterprise, label: e.name ?? e.id })),
+    ];
+  }, [organisation]);
   const history = useLoad(async () => (stream ? ((await call(service.GET('/audit/streams/{stream}/history', { params: { path: { stream } } }))) as unknown as { events: Entry[] }).events : null), [stream]);
   const [asOf, setAsOf] = useState<{ revision?: number; day?: string }>({});
   const [then, setThen] = useState<{ state: unknown; revision?: number } | null>(null);
@@ -93,8 +116,9 @@ export function Audit({ route }: { route: Route }) {
     const answer = await attempt(() => call(service.GET('/audit/verify', { params: { query: scope === 'stream' && stream ? { stream } : {} } })) as unknown as Promise<Verified>, setProblem);
     if (answer) setVerified({ scope, result: answer });
   };
+  const open = () => replaceQuery(kind === 'organisation' ? { org: id.trim() } : { stream: streamOf(kind, id) });
   const now = history.value?.at(-1)?.stateAfter;
-  const kinds: Record<Kind, string> = { project: t.kindProject, cycle: t.kindCycle, funds: t.kindFunds, enterprise: t.kindEnterprise, person: t.kindPerson, registry: t.kindRegistry };
+  const kinds: Record<Kind, string> = { project: t.kindProject, cycle: t.kindCycle, funds: t.kindFunds, enterprise: t.kindEnterprise, person: t.kindPerson, organisation: t.kindOrganisation, registry: t.kindRegistry };
 
   return (
     <>
@@ -117,7 +141,7 @@ export function Audit({ route }: { route: Route }) {
                 value={records.value?.some((r) => r.value === id) ? id : undefined}
                 onChange={(value: string) => {
                   setId(value);
-                  replaceQuery({ stream: streamOf(kind, value) });
+                  replaceQuery(kind === 'organisation' ? { org: value } : { stream: streamOf(kind, value) });
                 }}
                 options={records.value ?? []}
               />
@@ -126,10 +150,10 @@ export function Audit({ route }: { route: Route }) {
           {kind !== 'registry' && (
             <label style={{ flex: '1 1 240px' }}>
               {t.recordId}
-              <Input aria-label={t.recordId} value={id} onChange={(event) => setId(event.target.value)} onPressEnter={() => id.trim() && replaceQuery({ stream: streamOf(kind, id) })} />
+              <Input aria-label={t.recordId} value={id} onChange={(event) => setId(event.target.value)} onPressEnter={() => id.trim() && open()} />
             </label>
           )}
-          <Button type="primary" disabled={kind !== 'registry' && !id.trim()} onClick={() => replaceQuery({ stream: streamOf(kind, id) })}>
+          <Button type="primary" disabled={kind !== 'registry' && !id.trim()} onClick={open}>
             {t.openRecord}
           </Button>
           <Button onClick={() => verify('log')}>{t.verifyLog}</Button>
@@ -145,6 +169,39 @@ export function Audit({ route }: { route: Route }) {
           />
         )}
       </Card>
+      {organisation && (
+        <Section title={`${t.recordsOfOrganisation} ${organisation}`}>
+          <ProblemAlert problem={gathered.problem} />
+          {gathered.value === undefined && !gathered.problem && <Skeleton active />}
+          {gathered.value && (
+            <Table<Gathered>
+              rowKey="stream"
+              size="small"
+              pagination={false}
+              dataSource={gathered.value}
+              columns={[
+                { title: t.recordKind, dataIndex: 'kind', width: 120 },
+                { title: t.recordPick, dataIndex: 'label' },
+                {
+                  title: t.stream,
+                  dataIndex: 'stream',
+                  render: (s: string) => (
+                    <a
+                      href={`?org=${encodeURIComponent(organisation)}&stream=${encodeURIComponent(s)}`}
+                      onClick={(event) => {
+                        event.preventDefault();
+                        replaceQuery({ org: organisation, stream: s });
+                      }}
+                    >
+                      {s}
+                    </a>
+                  ),
+                },
+              ]}
+            />
+          )}
+        </Section>
+      )}
       {stream && (
         <>
           <ProblemAlert problem={history.problem} />
