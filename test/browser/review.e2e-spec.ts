@@ -1,3 +1,4 @@
+import ExcelJS from 'exceljs';
 import { Browser, Page } from 'playwright-core';
 import { Accounts } from '../support/accounts';
 import { chromiumAvailable, CHROMIUM_MISSING, launchChromium, openPage, screenshot } from '../support/browser';
@@ -33,6 +34,11 @@ if (!chromiumAvailable) process.stderr.write(`\ntest/browser/review.e2e-spec.ts:
     await tab.getByLabel('密码').fill(password);
     await tab.getByLabel('密码').press('Enter');
     await tab.getByRole('heading', { name: '待办事项' }).waitFor();
+  };
+  /** Opens a page of the office's selection menu (遴选): its group first, then the page's link. */
+  const openOfficePage = async (name: string) => {
+    await tab.getByRole('menuitem', { name: '遴选' }).click();
+    await tab.getByRole('link', { name }).click();
   };
   /** Picks a cycle in the page's cycle list by typing its name and Enter, as with the keyboard. */
   const chooseCycle = async (name: string) => {
@@ -147,7 +153,7 @@ if (!chromiumAvailable) process.stderr.write(`\ntest/browser/review.e2e-spec.ts:
     clock.set(on('2033-10-15'));
 
     await signInAs((await accounts.account({ sub: 'office-1', role: 'office', org: '山西省教育厅' })).personId);
-    await tab.getByRole('link', { name: '排名与入围' }).click();
+    await openOfficePage('排名与入围');
     await tab.getByRole('heading', { name: '评审排名与入围' }).waitFor();
     await chooseCycle('brand-major 2033');
     const rows = tab.locator('.ant-table-tbody tr');
@@ -158,6 +164,17 @@ if (!chromiumAvailable) process.stderr.write(`\ntest/browser/review.e2e-spec.ts:
       expect.stringMatching(/2\s+数控技术品牌专业[\s\S]*82（3 份评分）[\s\S]*名额内/),
       expect.stringMatching(/3\s+烹饪工艺品牌专业[\s\S]*63（3 份评分）[\s\S]*低于划线/),
     ]);
+    // The ranking downloaded as a spreadsheet holds the rows on screen, in their order, with their scores.
+    const [saved] = await Promise.all([tab.waitForEvent('download'), tab.getByRole('link', { name: '导出 Excel' }).click()]);
+    expect(saved.suggestedFilename()).toBe('评审排名-brand-major 2033.xlsx');
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.readFile(await saved.path());
+    const sheet: (string | number | null)[][] = [];
+    workbook.worksheets[0].eachRow((row) => sheet.push((row.values as (string | number | null)[]).slice(1)));
+    const onScreen = await rows.evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => (td.textContent ?? '').trim())));
+    // On screen: a checkbox, the place, the title, the applicant, the score with its count, the line, the stage.
+    expect(sheet.slice(1).map((r) => [String(r[0]), r[1], r[2], `${r[5]}（${r[6]} 份评分）`])).toEqual(onScreen.map((td) => [td[1], td[2], td[3], td[4]]));
+    expect(sheet[0]).toEqual(['名次', '项目名称', '申报单位', '所在城市', '档次', '评审得分', '评分专家数', '名额内', '低于分数线', '状态']);
     await tab.getByLabel('入围依据（如评审会议纪要）').fill('2033 年品牌专业评审会议纪要');
     await screenshot(tab, 'ranking');
     await tab.getByRole('button', { name: '将选中的 2 个项目列入拟立项名单' }).click();
@@ -177,7 +194,7 @@ if (!chromiumAvailable) process.stderr.write(`\ntest/browser/review.e2e-spec.ts:
 
   it('lets the office put the shortlist on notice with its working-day end shown, end it once it has run, and approve the list', async () => {
     clock.set(on('2033-10-17'));
-    await tab.getByRole('link', { name: '公示与立项' }).click();
+    await openOfficePage('公示与立项');
     await tab.getByRole('heading', { name: '公示与立项' }).first().waitFor();
     await chooseCycle('brand-major 2033');
     await tab.getByText('待公示的入围项目 2 个。 公示期 5 个工作日。').waitFor();
@@ -234,7 +251,7 @@ if (!chromiumAvailable) process.stderr.write(`\ntest/browser/review.e2e-spec.ts:
       experts.push({ personId: account.personId, name: sub });
     }
 
-    await tab.getByRole('link', { name: '专家组' }).click();
+    await openOfficePage('专家组');
     await tab.getByRole('heading', { name: '评审专家组' }).waitFor();
     await chooseCycle('brand-major 2034');
     await tab.getByText('本批次尚未组建专家组。').waitFor();
@@ -294,6 +311,21 @@ if (!chromiumAvailable) process.stderr.write(`\ntest/browser/review.e2e-spec.ts:
     await tab.getByRole('button', { name: '校验全部日志' }).click();
     await tab.getByText(/^完整：全部日志 的 \d+ 个事件校验通过/).waitFor();
     await screenshot(tab, 'audit');
+
+    // The school's records gathered: its registry entry and its project, each opening its history.
+    await tab.getByLabel('记录类型').click();
+    await tab.locator('.ant-select-item-option').filter({ hasText: '单位（汇集其全部记录）' }).click();
+    await tab.getByLabel('按名称查找').click();
+    await tab.getByLabel('按名称查找').pressSequentially('太原旅游职业学院');
+    await tab.locator('.ant-select-item-option-active').filter({ hasText: '太原旅游职业学院' }).waitFor();
+    await tab.keyboard.press('Enter');
+    await tab.getByRole('heading', { name: /^单位的记录 / }).waitFor();
+    const gathered = tab.locator('.ant-card').filter({ has: tab.getByRole('heading', { name: /^单位的记录 / }) }).locator('.ant-table-tbody tr');
+    await gathered.nth(1).waitFor();
+    expect(await gathered.allInnerTexts()).toEqual([expect.stringMatching(/单位登记[\s\S]*registry-organisations/), expect.stringMatching(new RegExp(`旅游管理品牌专业建设项目[\\s\\S]*project-${projectId}`))]);
+    await tab.getByRole('link', { name: `project-${projectId}` }).click();
+    await tab.getByRole('heading', { name: `历史： project-${projectId}` }).waitFor();
+    await screenshot(tab, 'audit-organisation');
     expect(browserErrors.filter((e) => !/status of (401|409)/.test(e))).toEqual([]);
   });
 });

@@ -42,6 +42,8 @@ const THEME = {
     colorPrimaryHover: '#0d47a1',
     colorPrimaryActive: '#0a3d91',
     colorLink: '#0d47a1',
+    // A hovered link darkens too: Ant Design's lighter hover falls below 4.5:1 under the pointer.
+    colorLinkHover: '#0a3d91',
     colorError: '#c62828',
     colorTextSecondary: 'rgba(0, 0, 0, 0.66)',
     colorTextTertiary: 'rgba(0, 0, 0, 0.62)',

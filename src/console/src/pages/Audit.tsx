@@ -93,7 +93,7 @@ export function Audit({ route }: { route: Route }) {
       enterprises: { id: string; name: string }[];
     };
     return [
-      { stream: 'registry-organisations', kind: t.kindRegistry, label: organisation },
+      { stream: 'registry-organisations', kind: t.kindRegistry, label: t.registryEntryOf.replace('{org}', organisation) },
       ...portfolio.projects.items.map((p) => ({ stream: `project-${p.id}`, kind: t.kindProject, label: p.title })),
       ...portfolio.enterprises.map((e) => ({ stream: `enterprise-${e.id}`, kind: t.kindEnterprise, label: e.name ?? e.id })),
     ];
@@ -170,7 +170,7 @@ export function Audit({ route }: { route: Route }) {
         )}
       </Card>
       {organisation && (
-        <Section title={`${t.recordsOfOrganisation} ${organisation}`}>
+        <Section title={`${t.recordsOfOrganisation} ${records.value?.find((r) => r.value === organisation)?.label ?? organisation}`}>
           <ProblemAlert problem={gathered.problem} />
           {gathered.value === undefined && !gathered.problem && <Skeleton active />}
           {gathered.value && (
@@ -181,7 +181,7 @@ export function Audit({ route }: { route: Route }) {
               dataSource={gathered.value}
               columns={[
                 { title: t.recordKind, dataIndex: 'kind', width: 120 },
-                { title: t.recordPick, dataIndex: 'label' },
+                { title: t.recordName, dataIndex: 'label' },
                 {
                   title: t.stream,
                   dataIndex: 'stream',

@@ -17,6 +17,8 @@ interface TodoItem {
 /** Where a to-do item leads: the list under its status, the overdue list, or the enterprise's own page for what it owes. */
 function todoLink(item: TodoItem, session: Session) {
   if (item.kind === 'score-review') return linkProps('reviews');
+  // The office resolves objections from their own page, across projects and enterprises.
+  if (item.kind === 'resolve-objections') return linkProps('objections');
   if (item.subject === 'enterprise') return item.status ? linkProps('enterprises', null, { status: item.status }) : linkProps('enterprise', session.actor?.org);
   if (item.status) return linkProps('projects', null, { status: item.status });
   return linkProps('projects', null, item.kind === 'overdue' ? { overdue: '1' } : { due: item.kind });

@@ -1,8 +1,870 @@
+import { Alert, App, Button, Descriptions, Flex, Form, Input, InputNumber, Radio, Select, Tag, Typography } from 'antd';
+import type { FormInstance } from 'antd';
+import { useState } from 'react';
+import { call, DocumentRef, Problem, service } from '../api';
+import { Messages, useMessages } from '../i18n';
+import { attempt, DocumentField, fieldErrors, ProblemAlert, Section, TimelineView, useLoad } from '../parts';
+import { beijingDay, beijingTime, EVENTS, word } from '../words';
 import type { ProjectView } from './Project';
 
-/** (being written) The office's work on one project, by its stage. */
+/** What GET /projects/{id} answers the office beyond what every reader's page shows. */
+interface OfficeProject extends ProjectView {
+  readonly rules: {
+    readonly gradeScale: { readonly grades: readonly string[]; readonly passing: readonly string[]; readonly deferring: readonly string[] };
+    readonly maxRectificationMonths: number;
+    readonly midtermMinTasksPercent?: number;
+    readonly bans: { readonly revocationYears: number };
+  };
+  readonly objections: readonly { readonly objectionId: string; readonly status: ObjectionStatus }[];
+  readonly notice: { readonly startsOn: string; readonly endsOn: string } | null;
+  readonly changes: readonly { readonly changeId: string; readonly status: 'open' | 'approved' | 'rejected' }[];
+  readonly midterm: { readonly grade: string; readonly tasksCompletedPercent: number; readonly belowMinTasks: boolean } | null;
+  readonly rectifications: readonly Rectification[];
+  readonly construction: { readonly startsOn: string; readonly endsOn: string } | null;
+  readonly selfAssessments: number;
+  readonly evaluations: readonly { readonly grade: string; readonly outcome: 'passed' | 'deferred' | 'failed' }[];
+  readonly fundRecovery: { readonly amount: number; readonly deadline: string; readonly recovered?: number; readonly overdue?: true } | null;
+}
+interface Rectification {
+  readonly rectificationId: string;
+  readonly deadline: string;
+  readonly orderedFrom: string;
+  readonly submitted: boolean;
+  readonly overdue: boolean;
+  readonly outcome: 'open' | 'accepted' | 'failed';
+}
+type ObjectionStatus = 'open' | 'rejected' | 'dismissed' | 'upheld';
+type TimelineEvent = TimelineView['events'][number];
+
+/** Who objected, as the office alone reads it; others read `{ redacted: true }`. */
+export interface Objector {
+  readonly name: string;
+  readonly contact: string;
+  readonly organisation?: string;
+}
+
+/** One objection as its events tell it: who, why, with what evidence, when, and how it ended. */
+export interface ObjectionRecord {
+  readonly objectionId: string;
+  readonly status: ObjectionStatus;
+  readonly objector: Objector | null;
+  readonly grounds: string;
+  readonly evidence: readonly DocumentRef[];
+  readonly filedAt: string;
+  /** Why an inadmissible objection was not admitted (codes). */
+  readonly reasons: readonly string[];
+  readonly resolution: { readonly reason: string; readonly evidence: readonly DocumentRef[]; readonly resolvedAt: string } | null;
+}
+
+/**
+ * A record's objections from its history (a project's or an enterprise's timeline): the state lists
+ * only their ids and statuses, the events keep the grounds, the evidence and, for the office, the objector.
+ */
+export function objectionsIn(events: readonly TimelineEvent[]): ObjectionRecord[] {
+  const records = new Map<string, ObjectionRecord>();
+  for (const e of events) {
+    const data = (e.data ?? {}) as Record<string, unknown>;
+    const id = typeof data.objectionId === 'string' ? data.objectionId : null;
+    if (!id) continue;
+    if (e.type === 'ObjectionFiled' || e.type === 'ObjectionRejected') {
+      const objector = data.objector as Partial<Objector> | null | undefined;
+      records.set(id, {
+        objectionId: id,
+        status: e.type === 'ObjectionFiled' ? 'open' : 'rejected',
+        objector: objector && typeof objector.name === 'string' ? (objector as Objector) : null,
+        grounds: String(data.grounds ?? ''),
+        evidence: (data.evidence as DocumentRef[] | undefined) ?? [],
+        filedAt: String(data.filedAt ?? e.recordedAt),
+        reasons: (data.reasons as string[] | undefined) ?? [],
+        resolution: null,
+      });
+    }
+    const filed = records.get(id);
+    if (filed && (e.type === 'ObjectionDismissed' || e.type === 'ObjectionUpheld')) {
+      records.set(id, {
+        ...filed,
+        status: e.type === 'ObjectionDismissed' ? 'dismissed' : 'upheld',
+        resolution: { reason: String(data.reason ?? ''), evidence: (data.evidence as DocumentRef[] | undefined) ?? [], resolvedAt: String(data.resolvedAt ?? e.recordedAt) },
+      });
+    }
+  }
+  return [...records.values()];
+}
+
+/** An objector as the office reads them: name, organisation, contact. */
+export const objectorText = (objector: Objector | null, t: Messages): string =>
+  objector ? [objector.name, objector.organisation, objector.contact].filter(Boolean).join(' · ') : t.objectorHidden;
+
+// The stages where the service takes each of the office's commands (src/domain/project/decide): a card
+// is offered only there, so the office is never shown a form the service refuses for its stage alone.
+const IN_CONSTRUCTION = ['UnderConstruction', 'MidtermEvaluated', 'Rectification', 'Extended'];
+const REPORTING = [...IN_CONSTRUCTION, 'RectificationFailed', 'FinalSelfAssessed', 'FinalEvaluated', 'Deferred', 'Accredited'];
+const REVOCABLE = ['Approved', 'PlanSubmitted', ...REPORTING, 'Failed', 'Suspended', 'Recognised'];
+const MIDTERM_FROM = ['UnderConstruction', 'Extended'];
+const EXTENDABLE = ['UnderConstruction', 'MidtermEvaluated', 'Extended', 'Deferred'];
+const FINAL_EVALUATION_FROM = ['FinalSelfAssessed', 'Deferred'];
+const RECOVERABLE = ['Failed', 'Revoked'];
+/** An accredited course still owes yearly updates, so it may be put to rectification too. */
+const rectifiableIn = (p: OfficeProject) => ['UnderConstruction', 'MidtermEvaluated', 'Extended', ...(p.subject.kind === 'course' ? ['Accredited'] : [])];
+/** The domain's default where the cycle's rules set no threshold of their own. */
+const DEFAULT_MIDTERM_MIN_TASKS_PERCENT = 30;
+
+const REVOCATION_REASONS = ['fraud', 'major-violation', 'failed-rectification', 'failed-acceptance', 'ceased-to-exist', 'obligations-breached', 'upheld-objection', 'poor-performance'] as const;
+
+/**
+ * The refusals of these commands the shared sentences do not word (i18n PROBLEMS), each with the form
+ * field it is about; `{name}` is filled from the problem's details.
+ */
+const REFUSALS: Readonly<Record<string, { readonly key: keyof Messages; readonly field?: string }>> = {
+  'unknown-grade': { key: 'refusalUnknownGrade', field: 'grade' },
+  'invalid-percent': { key: 'refusalInvalidPercent', field: 'tasksCompletedPercent' },
+  'invalid-deadline': { key: 'refusalInvalidDeadline', field: 'deadline' },
+  'rectification-deadline-too-far': { key: 'refusalDeadlineTooFar', field: 'deadline' },
+  'invalid-extension': { key: 'refusalInvalidExtension', field: 'newEndsOn' },
+  'invalid-ban': { key: 'refusalInvalidBan', field: 'banUntil' },
+  'recovery-exceeds-disbursed': { key: 'refusalExceedsDisbursed', field: 'amount' },
+  'recovery-exceeds-order': { key: 'refusalExceedsOrder', field: 'amount' },
+  'invalid-amount': { key: 'refusalInvalidAmount', field: 'amount' },
+  'reason-required': { key: 'refusalReasonRequired', field: 'reason' },
+  'explanation-required': { key: 'refusalReasonRequired', field: 'explanation' },
+  'findings-required': { key: 'refusalReasonRequired', field: 'findings' },
+  'evidence-required': { key: 'refusalEvidenceRequired', field: 'evidence' },
+  'midterm-already-recorded': { key: 'refusalMidtermRecorded' },
+  'rectification-not-submitted': { key: 'refusalRectificationNotSubmitted' },
+  'rectification-pending': { key: 'refusalRectificationPending' },
+  'suspension-not-warranted': { key: 'refusalSuspensionNotWarranted' },
+  'suspension-not-applicable': { key: 'refusalSuspensionNotApplicable' },
+  'not-passed': { key: 'refusalNotPassed' },
+  'fund-recovery-already-ordered': { key: 'refusalRecoveryOrdered' },
+  'recovery-complete': { key: 'refusalRecoveryComplete' },
+  'change-already-decided': { key: 'refusalChangeDecided' },
+};
+
+/** A refusal in words: this page's own sentence for its commands' codes, the shared one otherwise. */
+function useRefusal() {
+  const { t, problem: sentence } = useMessages();
+  return (problem: Problem): string => {
+    const own = REFUSALS[problem.code];
+    if (!own) return sentence(problem);
+    const details = (problem.details ?? {}) as Record<string, unknown>;
+    return t[own.key].replace(/\{(\w+)\}/g, (_, name: string) => {
+      const value = details[name];
+      // Amounts of yuan read with their thousands: 250,000.
+      return Array.isArray(value) ? value.join('、') : typeof value === 'number' ? value.toLocaleString('zh-CN') : String(value ?? '');
+    });
+  };
+}
+
+/** A card's refusal above its form, in this page's words where the shared ones have none. */
+function Refusal({ problem }: { problem: Problem | null }) {
+  const refusal = useRefusal();
+  if (!problem) return null;
+  if (!REFUSALS[problem.code]) return <ProblemAlert problem={problem} />;
+  return <Alert role="alert" type="error" showIcon title={refusal(problem)} style={{ marginBottom: 16 }} />;
+}
+
+/**
+ * One step of the office's: the call made with the ETag of the revision on screen (a decision on what
+ * the office read, or a 412 if the project changed meanwhile), the refusal beside the field it is about
+ * with everything typed kept, and the project read again once the step is recorded.
+ */
+function useStep(project: OfficeProject, onChanged: () => void, form?: FormInstance) {
+  const { problem: sentence } = useMessages();
+  const refusal = useRefusal();
+  const { message } = App.useApp();
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [busy, setBusy] = useState(false);
+  const headers = { 'If-Match': `"${project.revision}"` };
+  const run = async (action: () => Promise<unknown>, done: string) => {
+    setProblem(null);
+    setBusy(true);
+    const answered = await attempt(action, (refused) => {
+      setProblem(refused);
+      const details = (refused.details ?? {}) as { field?: unknown };
+      const field = typeof details.field === 'string' ? details.field : REFUSALS[refused.code]?.field;
+      form?.setFields([...fieldErrors(refused, sentence), ...(field ? [{ name: field.split('.'), errors: [refusal(refused)] }] : [])]);
+    });
+    setBusy(false);
+    if (answered === undefined) return;
+    void message.success(done);
+    form?.resetFields();
+    onChanged();
+  };
+  return { problem, busy, run, headers, path: { id: project.id } };
+}
+
+/** Stored documents, each a link that opens it under its original name. */
+function DocumentLinks({ documents }: { documents: readonly (DocumentRef | null | undefined)[] }) {
+  const shown = documents.filter((d): d is DocumentRef => !!d);
+  if (shown.length === 0) return <>—</>;
+  return (
+    <Flex gap={12} wrap>
+      {shown.map((d) => (
+        <a key={d.sha256} href={`/documents/${d.sha256}`} target="_blank" rel="noreferrer">
+          {d.name}
+        </a>
+      ))}
+    </Flex>
+  );
+}
+
+/** The text of a multi-line field as the list of its non-empty lines (findings, reasons). */
+const linesOf = (text: string | undefined) => (text ?? '').split('\n').map((line) => line.trim()).filter(Boolean);
+
+/** A required text's rule, in words (spaces alone are no answer). */
+const useRequired = () => {
+  const { t } = useMessages();
+  return [{ required: true, whitespace: true, message: t.required }];
+};
+
+/** A required document field's rule: the field holds a list, empty once its one document is removed. */
+const useDocumentsRequired = () => {
+  const { t } = useMessages();
+  return [{ required: true, type: 'array' as const, min: 1, message: t.required }];
+};
+
+/** The latest event of a type in the history (and matching `where`), for what a step handed in. */
+const latest = (events: readonly TimelineEvent[], type: string, where: (data: Record<string, unknown>) => boolean = () => true) =>
+  [...events].reverse().find((e) => e.type === type && where((e.data ?? {}) as Record<string, unknown>))?.data as Record<string, unknown> | undefined;
+
+const yuan = (amount: number) => `${amount.toLocaleString('zh-CN', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} 元`;
+
+/**
+ * The office's work on one project, each card in the stages the service takes it: the objections of
+ * the public notice, the construction plan, changes, the mid-term evaluation and rectifications,
+ * suspension, extension, the final evaluation and accreditation, the recovery of funds, and revocation.
+ */
 export function ProjectOffice({ project, onChanged }: { project: ProjectView; onChanged: () => void }) {
-  void project;
-  void onChanged;
-  return null;
+  const p = project as OfficeProject;
+  // Read again with each revision: a step's reload brings the events it recorded.
+  const timeline = useLoad(async () => (await call(service.GET('/projects/{id}/timeline', { params: { path: { id: p.id } } }))) as unknown as TimelineView, [p.id, p.revision]);
+  const events = timeline.value?.events ?? [];
+  const status = p.status;
+  const openRectification = p.rectifications.find((r) => r.outcome === 'open') ?? null;
+  const lastRectification = p.rectifications[p.rectifications.length - 1];
+  const suspendable = (status === 'RectificationFailed' && lastRectification?.orderedFrom !== 'Accredited') || (status === 'MidtermEvaluated' && !!p.midterm?.belowMinTasks);
+  const openChanges = REPORTING.includes(status) ? p.changes.filter((c) => c.status === 'open') : [];
+  const step = { project: p, events, onChanged };
+
+  return (
+    <>
+      <ProblemAlert problem={timeline.problem} />
+      {status === 'InPublicNotice' && <ObjectionsCard {...step} />}
+      {status === 'PlanSubmitted' && <PlanCard {...step} />}
+      {openChanges.map((change) => (
+        <ChangeCard key={change.changeId} changeId={change.changeId} {...step} />
+      ))}
+      {MIDTERM_FROM.includes(status) && !p.midterm && <MidtermCard {...step} />}
+      {status === 'Rectification' && openRectification && <RectificationCard rectification={openRectification} {...step} />}
+      {rectifiableIn(p).includes(status) && <OrderRectificationCard {...step} />}
+      {suspendable && <SuspendCard {...step} />}
+      {EXTENDABLE.includes(status) && p.construction && <ExtensionCard {...step} />}
+      {FINAL_EVALUATION_FROM.includes(status) && p.selfAssessments > 0 && <FinalEvaluationCard {...step} />}
+      {status === 'FinalEvaluated' && <AccreditCard {...step} />}
+      {RECOVERABLE.includes(status) && !p.fundRecovery && <FundRecoveryCard {...step} />}
+      {p.fundRecovery && (p.fundRecovery.recovered ?? 0) < p.fundRecovery.amount && <FundsRecoveredCard {...step} />}
+      {REVOCABLE.includes(status) && <RevokeCard {...step} />}
+    </>
+  );
+}
+
+type Step = { project: OfficeProject; events: readonly TimelineEvent[]; onChanged: () => void };
+
+// ------------------------------------------------------------------------------------------ selection
+
+/** The notice's objections with who objected (the office alone reads it), their grounds and evidence, and a resolution for each open one. */
+function ObjectionsCard({ project, events, onChanged }: Step) {
+  const { t } = useMessages();
+  const records = objectionsIn(events);
+  return (
+    <Section title={t.officeObjections}>
+      {project.notice && <Typography.Paragraph>{t.noticeRuns.replace('{from}', beijingDay(project.notice.startsOn)).replace('{to}', beijingDay(project.notice.endsOn))}</Typography.Paragraph>}
+      {records.length === 0 ? (
+        <Typography.Text type="secondary">{t.noObjections}</Typography.Text>
+      ) : (
+        records.map((record) => <ObjectionItem key={record.objectionId} record={record} project={project} events={events} onChanged={onChanged} />)
+      )}
+    </Section>
+  );
+}
+
+const OBJECTION_TAG: Readonly<Record<ObjectionStatus, string>> = { open: 'blue', rejected: 'default', dismissed: 'default', upheld: 'red' };
+
+function ObjectionItem({ record, project, onChanged }: Step & { record: ObjectionRecord }) {
+  const { t, language } = useMessages();
+  const statusWord = record.status === 'open' ? t.objectionOpen : record.status === 'rejected' ? t.inadmissible : word(EVENTS, language, record.status === 'dismissed' ? 'ObjectionDismissed' : 'ObjectionUpheld');
+  return (
+    <div style={{ marginBottom: 24 }}>
+      <Descriptions bordered size="small" column={1} styles={{ label: { width: 220 } }}>
+        <Descriptions.Item label={t.objectorOfficeOnly}>{objectorText(record.objector, t)}</Descriptions.Item>
+        <Descriptions.Item label={t.objectionFiledAt}>{beijingTime(record.filedAt)}</Descriptions.Item>
+        <Descriptions.Item label={t.objectionGrounds}>
+          <Typography.Paragraph style={{ margin: 0, whiteSpace: 'pre-wrap' }}>{record.grounds}</Typography.Paragraph>
+        </Descriptions.Item>
+        <Descriptions.Item label={t.evidence}>
+          <DocumentLinks documents={record.evidence} />
+        </Descriptions.Item>
+        <Descriptions.Item label={t.objectionStatus}>
+          <Tag color={OBJECTION_TAG[record.status]}>{statusWord}</Tag>
+          {record.reasons.length > 0 && record.reasons.map((r) => t[`reason-${r}` as keyof Messages] ?? r).join('、')}
+        </Descriptions.Item>
+        {record.resolution && (
+          <Descriptions.Item label={t.resolutionReason}>
+            {`${record.resolution.reason}（${beijingTime(record.resolution.resolvedAt)}）`}
+            {record.resolution.evidence.length > 0 && <DocumentLinks documents={record.resolution.evidence} />}
+          </Descriptions.Item>
+        )}
+      </Descriptions>
+      {record.status === 'open' && <ResolveObjectionForm objectionId={record.objectionId} project={project} onChanged={onChanged} />}
+    </div>
+  );
+}
+
+function ResolveObjectionForm({ objectionId, project, onChanged }: { objectionId: string; project: OfficeProject; onChanged: () => void }) {
+  const { t } = useMessages();
+  const { modal } = App.useApp();
+  const [form] = Form.useForm<{ outcome: 'dismissed' | 'upheld'; reason: string; evidence?: DocumentRef[] }>();
+  const { problem, busy, run, headers, path } = useStep(project, onChanged, form);
+  const required = useRequired();
+  const resolve = async (values: { outcome: 'dismissed' | 'upheld'; reason: string; evidence?: DocumentRef[] }) => {
+    // An upheld objection takes the project off the list for good: asked once more.
+    if (values.outcome === 'upheld' && !(await modal.confirm({ title: t.upholdObjection, content: t.upholdConfirm, okText: t.upholdObjection, cancelText: t.cancel, okButtonProps: { danger: true } }))) return;
+    await run(
+      () => call(service.POST('/projects/{id}/objections/{objectionId}/resolve', { params: { path: { ...path, objectionId }, header: headers }, body: { outcome: values.outcome, reason: values.reason.trim(), evidence: values.evidence ?? [] } })),
+      t.objectionResolved,
+    );
+  };
+  return (
+    <div style={{ marginTop: 16, maxWidth: 720 }}>
+      <Refusal problem={problem} />
+      <Form form={form} name={`resolve-${objectionId}`} layout="vertical" onFinish={resolve}>
+        <Form.Item label={t.resolutionOutcome} name="outcome" rules={[{ required: true, message: t.required }]}>
+          <Radio.Group
+            options={[
+              { value: 'dismissed', label: t.dismissObjection },
+              { value: 'upheld', label: t.upholdObjection },
+            ]}
+          />
+        </Form.Item>
+        <Form.Item label={t.resolutionReason} name="reason" rules={required}>
+          <Input.TextArea rows={3} maxLength={2000} />
+        </Form.Item>
+        <Form.Item label={t.resolutionEvidence} name="evidence">
+          <DocumentField max={10} label={t.resolutionEvidence} />
+        </Form.Item>
+        <Button type="primary" htmlType="submit" loading={busy}>
+          {t.resolveObjection}
+        </Button>
+      </Form>
+    </div>
+  );
+}
+
+// ------------------------------------------------------------------------------------------ construction
+
+/** The construction plan and task book handed in, accepted (construction starts today) or returned with the reasons. */
+function PlanCard({ project, events, onChanged }: Step) {
+  const { t } = useMessages();
+  const [form] = Form.useForm<{ reasons: string }>();
+  const { problem, busy, run, headers, path } = useStep(project, onChanged, form);
+  const required = useRequired();
+  const handedIn = latest(events, 'ConstructionPlanSubmitted');
+  return (
+    <Section title={t.planReview}>
+      <Refusal problem={problem} />
+      <Descriptions size="small" column={1} style={{ marginBottom: 16 }}>
+        <Descriptions.Item label={t.constructionPlan}>
+          <DocumentLinks documents={[handedIn?.plan as DocumentRef | undefined]} />
+        </Descriptions.Item>
+        <Descriptions.Item label={t.taskBook}>
+          <DocumentLinks documents={[handedIn?.taskBook as DocumentRef | undefined]} />
+        </Descriptions.Item>
+        {typeof handedIn?.submittedAt === 'string' && (
+          <Descriptions.Item label={t.handedInAt}>
+            {beijingTime(handedIn.submittedAt)} {handedIn.late === true && <Tag color="red">{t.handedInLate}</Tag>}
+          </Descriptions.Item>
+        )}
+      </Descriptions>
+      <Button type="primary" loading={busy} onClick={() => run(() => call(service.POST('/projects/{id}/construction-plan/accept', { params: { path, header: headers }, body: {} })), t.planAccepted)}>
+        {t.acceptPlan}
+      </Button>
+      <Form form={form} name="reject-plan" layout="vertical" style={{ marginTop: 24, maxWidth: 720 }} onFinish={(values) => run(() => call(service.POST('/projects/{id}/construction-plan/reject', { params: { path, header: headers }, body: { reasons: linesOf(values.reasons) } })), t.planRejected)}>
+        <Form.Item label={t.rejectPlanReasons} name="reasons" rules={required}>
+          <Input.TextArea rows={3} maxLength={2000} />
+        </Form.Item>
+        <Button htmlType="submit" loading={busy}>
+          {t.rejectPlan}
+        </Button>
+      </Form>
+    </Section>
+  );
+}
+
+/** A change the school asked for, approved or rejected on the expert review it rests on. */
+function ChangeCard({ changeId, project, events, onChanged }: Step & { changeId: string }) {
+  const { t } = useMessages();
+  const [form] = Form.useForm<{ decision: 'approved' | 'rejected'; reason: string; expertReview: DocumentRef[] }>();
+  const { problem, busy, run, headers, path } = useStep(project, onChanged, form);
+  const required = useRequired();
+  const documentsRequired = useDocumentsRequired();
+  const requested = latest(events, 'ChangeRequested', (data) => data.changeId === changeId);
+  const decide = (values: { decision: 'approved' | 'rejected'; reason: string; expertReview: DocumentRef[] }) =>
+    run(
+      () =>
+        call(
+          service.POST('/projects/{id}/change-requests/{changeId}/decide', {
+            params: { path: { ...path, changeId }, header: headers },
+            body: { decision: values.decision, reason: values.reason.trim(), expertReview: values.expertReview[0]! },
+          }),
+        ),
+      t.changeDecided,
+    );
+  return (
+    <Section title={t.changeRequest}>
+      <Refusal problem={problem} />
+      <Descriptions size="small" column={1} style={{ marginBottom: 16 }}>
+        <Descriptions.Item label={t.changeRequestDescription}>{String(requested?.description ?? '—')}</Descriptions.Item>
+        <Descriptions.Item label={t.changeRequestDocuments}>
+          <DocumentLinks documents={(requested?.documents as DocumentRef[] | undefined) ?? []} />
+        </Descriptions.Item>
+      </Descriptions>
+      <Form form={form} name={`decide-${changeId}`} layout="vertical" onFinish={decide} style={{ maxWidth: 720 }}>
+        <Form.Item label={t.changeDecision} name="decision" rules={[{ required: true, message: t.required }]}>
+          <Radio.Group
+            options={[
+              { value: 'approved', label: t.approveChange },
+              { value: 'rejected', label: t.rejectChange },
+            ]}
+          />
+        </Form.Item>
+        <Form.Item label={t.decisionReason} name="reason" rules={required}>
+          <Input.TextArea rows={3} maxLength={2000} />
+        </Form.Item>
+        <Form.Item label={t.expertReview} name="expertReview" rules={documentsRequired}>
+          <DocumentField max={1} label={t.expertReview} />
+        </Form.Item>
+        <Button type="primary" htmlType="submit" loading={busy}>
+          {t.decideChange}
+        </Button>
+      </Form>
+    </Section>
+  );
+}
+
+// ------------------------------------------------------------------------------------------ evaluation
+
+interface MidtermValues {
+  findings: { targetsAndTasks: string; useOfFunds: string; results: string; impact: string };
+  grade: string;
+  tasksCompletedPercent: number;
+  report: DocumentRef[];
+}
+
+/** The grades of the cycle's scale, each with what it leads to at the final evaluation. */
+function useGradeOptions(project: OfficeProject, withOutcome: boolean) {
+  const { t } = useMessages();
+  const scale = project.rules.gradeScale;
+  const outcomeOf = (grade: string) => (scale.passing.includes(grade) ? t.gradePasses : scale.deferring.includes(grade) ? t.gradeDefers : t.gradeFails);
+  return scale.grades.map((grade) => ({ value: grade, label: withOutcome ? `${grade}（${outcomeOf(grade)}）` : grade }));
+}
+
+/** The mid-term evaluation on Shanxi's four dimensions, its grade and the share of the tasks done, on the panel's report. */
+function MidtermCard({ project, onChanged }: Step) {
+  const { t } = useMessages();
+  const [form] = Form.useForm<MidtermValues>();
+  const { problem, busy, run, headers, path } = useStep(project, onChanged, form);
+  const required = useRequired();
+  const documentsRequired = useDocumentsRequired();
+  const grades = useGradeOptions(project, false);
+  const minimum = project.rules.midtermMinTasksPercent ?? DEFAULT_MIDTERM_MIN_TASKS_PERCENT;
+  const record = (values: MidtermValues) =>
+    run(
+      () =>
+        call(
+          service.POST('/projects/{id}/midterm-evaluation', {
+            params: { path, header: headers },
+            body: { findings: values.findings, grade: values.grade, tasksCompletedPercent: values.tasksCompletedPercent, report: values.report[0]! },
+          }),
+        ),
+      t.midtermRecorded,
+    );
+  return (
+    <Section title={t.midtermEvaluation}>
+      <Refusal problem={problem} />
+      <Form form={form} name="midterm" layout="vertical" onFinish={record} style={{ maxWidth: 720 }}>
+        <Form.Item label={t.findingTargets} name={['findings', 'targetsAndTasks']} rules={required}>
+          <Input.TextArea rows={2} maxLength={2000} />
+        </Form.Item>
+        <Form.Item label={t.findingFunds} name={['findings', 'useOfFunds']} rules={required}>
+          <Input.TextArea rows={2} maxLength={2000} />
+        </Form.Item>
+        <Form.Item label={t.findingResults} name={['findings', 'results']} rules={required}>
+          <Input.TextArea rows={2} maxLength={2000} />
+        </Form.Item>
+        <Form.Item label={t.findingImpact} name={['findings', 'impact']} rules={required}>
+          <Input.TextArea rows={2} maxLength={2000} />
+        </Form.Item>
+        <Flex gap={24} wrap>
+          <Form.Item label={t.grade} name="grade" rules={[{ required: true, message: t.required }]} style={{ minWidth: 200 }}>
+            <Select options={grades} placeholder={t.chooseGrade} />
+          </Form.Item>
+          <Form.Item label={t.tasksCompletedPercent} name="tasksCompletedPercent" rules={[{ required: true, message: t.required }]} extra={t.tasksMinimumNote.replace('{n}', String(minimum))}>
+            <InputNumber min={0} max={100} precision={2} suffix="%" style={{ width: 160 }} />
+          </Form.Item>
+        </Flex>
+        <Form.Item label={t.panelReport} name="report" rules={documentsRequired}>
+          <DocumentField max={1} label={t.panelReport} />
+        </Form.Item>
+        <Button type="primary" htmlType="submit" loading={busy}>
+          {t.recordMidterm}
+        </Button>
+      </Form>
+    </Section>
+  );
+}
+
+/** A rectification ordered with its findings and its last day, at most the rules' months away. */
+function OrderRectificationCard({ project, onChanged }: Step) {
+  const { t } = useMessages();
+  const [form] = Form.useForm<{ findings: string; deadline: string }>();
+  const { problem, busy, run, headers, path } = useStep(project, onChanged, form);
+  const required = useRequired();
+  return (
+    <Section title={t.orderRectificationTitle}>
+      <Refusal problem={problem} />
+      <Form
+        form={form}
+        name="order-rectification"
+        layout="vertical"
+        style={{ maxWidth: 720 }}
+        onFinish={(values) => run(() => call(service.POST('/projects/{id}/rectification', { params: { path, header: headers }, body: { findings: linesOf(values.findings), deadline: values.deadline } })), t.rectificationOrdered)}
+      >
+        <Form.Item label={t.rectificationFindingsField} name="findings" rules={required}>
+          <Input.TextArea rows={3} maxLength={2000} />
+        </Form.Item>
+        <Form.Item label={t.rectificationDeadline} name="deadline" rules={required} extra={t.rectificationDeadlineNote.replace('{n}', String(project.rules.maxRectificationMonths))}>
+          <Input type="date" style={{ width: 200 }} />
+        </Form.Item>
+        <Button type="primary" htmlType="submit" loading={busy}>
+          {t.orderRectification}
+        </Button>
+      </Form>
+    </Section>
+  );
+}
+
+/** The open rectification: what was found, by when, what the school handed in; accepted, or found failed. */
+function RectificationCard({ rectification, project, events, onChanged }: Step & { rectification: Rectification }) {
+  const { t } = useMessages();
+  const [form] = Form.useForm<{ decision: 'accept' | 'fail'; reason: string }>();
+  const { problem, busy, run, headers, path } = useStep(project, onChanged, form);
+  const required = useRequired();
+  const decision = Form.useWatch('decision', form);
+  const byId = (data: Record<string, unknown>) => data.rectificationId === rectification.rectificationId;
+  const ordered = latest(events, 'RectificationOrdered', byId);
+  const handedIn = latest(events, 'RectificationSubmitted', byId);
+  const decide = (values: { decision: 'accept' | 'fail'; reason: string }) =>
+    run(
+      () =>
+        call(
+          values.decision === 'accept'
+            ? service.POST('/projects/{id}/rectification/accept', { params: { path, header: headers }, body: { reason: values.reason.trim() } })
+            : service.POST('/projects/{id}/rectification/fail', { params: { path, header: headers }, body: { reason: values.reason.trim() } }),
+        ),
+      values.decision === 'accept' ? t.rectificationAccepted : t.rectificationFailed,
+    );
+  return (
+    <Section title={t.rectificationTitle}>
+      <Refusal problem={problem} />
+      <Descriptions size="small" column={1} style={{ marginBottom: 16 }}>
+        <Descriptions.Item label={t.rectificationFindings}>{((ordered?.findings as string[] | undefined) ?? []).join('；') || '—'}</Descriptions.Item>
+        <Descriptions.Item label={t.rectificationDeadline}>{beijingDay(rectification.deadline)}</Descriptions.Item>
+        <Descriptions.Item label={t.rectificationReport}>
+          {rectification.submitted ? (
+            <DocumentLinks documents={[handedIn?.report as DocumentRef | undefined]} />
+          ) : (
+            <Tag color={rectification.overdue ? 'red' : 'default'}>{rectification.overdue ? t.rectificationOverdue : t.rectificationAwaited}</Tag>
+          )}
+        </Descriptions.Item>
+      </Descriptions>
+      <Form form={form} name="decide-rectification" layout="vertical" onFinish={decide} style={{ maxWidth: 720 }}>
+        <Form.Item label={t.rectificationDecision} name="decision" rules={[{ required: true, message: t.required }]}>
+          <Radio.Group
+            options={[
+              { value: 'accept', label: t.acceptRectification },
+              { value: 'fail', label: t.failRectification },
+            ]}
+          />
+        </Form.Item>
+        <Form.Item label={t.decisionReason} name="reason" rules={required}>
+          <Input.TextArea rows={3} maxLength={2000} />
+        </Form.Item>
+        <Button type="primary" danger={decision === 'fail'} htmlType="submit" loading={busy}>
+          {decision === 'fail' ? t.failRectification : t.acceptRectification}
+        </Button>
+      </Form>
+    </Section>
+  );
+}
+
+/** Suspension (中止): after a failed rectification, or too few tasks done at mid-term; the applicant may never apply again. */
+function SuspendCard({ project, onChanged }: Step) {
+  const { t } = useMessages();
+  const { modal } = App.useApp();
+  const [form] = Form.useForm<{ reason: string }>();
+  const { problem, busy, run, headers, path } = useStep(project, onChanged, form);
+  const required = useRequired();
+  const why = project.status === 'RectificationFailed' ? t.suspendAfterRectification : t.suspendBelowTasks.replace('{n}', String(project.midterm?.tasksCompletedPercent ?? ''));
+  const suspend = async (values: { reason: string }) => {
+    if (!(await modal.confirm({ title: t.suspendProject, content: t.suspendConfirm, okText: t.suspendProject, cancelText: t.cancel, okButtonProps: { danger: true } }))) return;
+    await run(() => call(service.POST('/projects/{id}/suspend', { params: { path, header: headers }, body: { reason: values.reason.trim() } })), t.projectSuspended);
+  };
+  return (
+    <Section title={t.suspendProject}>
+      <Refusal problem={problem} />
+      <Typography.Paragraph>{why}</Typography.Paragraph>
+      <Form form={form} name="suspend" layout="vertical" onFinish={suspend} style={{ maxWidth: 720 }}>
+        <Form.Item label={t.suspendReason} name="reason" rules={required}>
+          <Input.TextArea rows={3} maxLength={2000} />
+        </Form.Item>
+        <Button danger htmlType="submit" loading={busy}>
+          {t.suspendProject}
+        </Button>
+      </Form>
+    </Section>
+  );
+}
+
+/** An extension of construction to a later last day, on the school's request. */
+function ExtensionCard({ project, onChanged }: Step) {
+  const { t } = useMessages();
+  const [form] = Form.useForm<{ newEndsOn: string; reason: string; request: DocumentRef[] }>();
+  const { problem, busy, run, headers, path } = useStep(project, onChanged, form);
+  const required = useRequired();
+  const documentsRequired = useDocumentsRequired();
+  const extend = (values: { newEndsOn: string; reason: string; request: DocumentRef[] }) =>
+    run(() => call(service.POST('/projects/{id}/extension', { params: { path, header: headers }, body: { newEndsOn: values.newEndsOn, reason: values.reason.trim(), request: values.request[0]! } })), t.extensionGranted);
+  return (
+    <Section title={t.extensionTitle}>
+      <Refusal problem={problem} />
+      <Typography.Paragraph>{t.constructionRuns.replace('{from}', beijingDay(project.construction!.startsOn)).replace('{to}', beijingDay(project.construction!.endsOn))}</Typography.Paragraph>
+      <Form form={form} name="extension" layout="vertical" onFinish={extend} style={{ maxWidth: 720 }}>
+        <Form.Item label={t.newEndsOn} name="newEndsOn" rules={required}>
+          <Input type="date" style={{ width: 200 }} />
+        </Form.Item>
+        <Form.Item label={t.extensionReason} name="reason" rules={required}>
+          <Input.TextArea rows={2} maxLength={2000} />
+        </Form.Item>
+        <Form.Item label={t.extensionRequest} name="request" rules={documentsRequired}>
+          <DocumentField max={1} label={t.extensionRequest} />
+        </Form.Item>
+        <Button htmlType="submit" loading={busy}>
+          {t.grantExtension}
+        </Button>
+      </Form>
+    </Section>
+  );
+}
+
+/** The final evaluation (验收): its grade passes, defers or fails the project by the cycle's scale. */
+function FinalEvaluationCard({ project, events, onChanged }: Step) {
+  const { t } = useMessages();
+  const [form] = Form.useForm<{ grade: string; findings: string; report: DocumentRef[] }>();
+  const { problem, busy, run, headers, path } = useStep(project, onChanged, form);
+  const required = useRequired();
+  const documentsRequired = useDocumentsRequired();
+  const grades = useGradeOptions(project, true);
+  const selfAssessment = latest(events, 'FinalSelfAssessmentSubmitted');
+  const evaluate = (values: { grade: string; findings: string; report: DocumentRef[] }) =>
+    run(() => call(service.POST('/projects/{id}/final-evaluation', { params: { path, header: headers }, body: { grade: values.grade, findings: values.findings.trim(), report: values.report[0]! } })), t.finalEvaluationRecorded);
+  return (
+    <Section title={t.finalEvaluation}>
+      <Refusal problem={problem} />
+      <Descriptions size="small" column={1} style={{ marginBottom: 16 }}>
+        <Descriptions.Item label={t.selfAssessmentReport}>
+          <DocumentLinks documents={[selfAssessment?.report as DocumentRef | undefined]} />
+        </Descriptions.Item>
+        {project.rectifications.length > 0 && (
+          <Descriptions.Item label={t.rectificationsConsidered}>
+            {project.rectifications.map((r) => `${beijingDay(r.deadline)} ${r.outcome === 'accepted' ? t.rectificationOutcomeAccepted : r.outcome === 'failed' ? t.rectificationOutcomeFailed : t.objectionOpen}`).join('；')}
+          </Descriptions.Item>
+        )}
+      </Descriptions>
+      <Form form={form} name="final-evaluation" layout="vertical" onFinish={evaluate} style={{ maxWidth: 720 }}>
+        <Form.Item label={t.grade} name="grade" rules={[{ required: true, message: t.required }]} style={{ maxWidth: 280 }}>
+          <Select options={grades} placeholder={t.chooseGrade} />
+        </Form.Item>
+        <Form.Item label={t.evaluationFindings} name="findings" rules={required}>
+          <Input.TextArea rows={3} maxLength={2000} />
+        </Form.Item>
+        <Form.Item label={t.acceptanceReport} name="report" rules={documentsRequired}>
+          <DocumentField max={1} label={t.acceptanceReport} />
+        </Form.Item>
+        <Button type="primary" htmlType="submit" loading={busy}>
+          {t.recordFinalEvaluation}
+        </Button>
+      </Form>
+    </Section>
+  );
+}
+
+/** Accreditation (认定) of a project that passed, with the accreditation notice if there is one. */
+function AccreditCard({ project, onChanged }: Step) {
+  const { t } = useMessages();
+  const [form] = Form.useForm<{ document?: DocumentRef[] }>();
+  const { problem, busy, run, headers, path } = useStep(project, onChanged, form);
+  const grade = project.evaluations[project.evaluations.length - 1]?.grade;
+  const accredit = (values: { document?: DocumentRef[] }) =>
+    run(() => call(service.POST('/projects/{id}/accredit', { params: { path, header: headers }, body: values.document?.[0] ? { document: values.document[0] } : {} })), t.projectAccredited);
+  return (
+    <Section title={t.accreditTitle}>
+      <Refusal problem={problem} />
+      <Typography.Paragraph>{t.accreditIntro.replace('{grade}', grade ?? '—')}</Typography.Paragraph>
+      <Form form={form} name="accredit" layout="vertical" onFinish={accredit} style={{ maxWidth: 720 }}>
+        <Form.Item label={t.accreditationDocument} name="document">
+          <DocumentField max={1} label={t.accreditationDocument} />
+        </Form.Item>
+        <Button type="primary" htmlType="submit" loading={busy}>
+          {t.accredit}
+        </Button>
+      </Form>
+    </Section>
+  );
+}
+
+// ------------------------------------------------------------------------------------------ revocation and funds
+
+/** The recovery of funds from a failed or revoked project: how much, by when, why (at most what its grants disbursed). */
+function FundRecoveryCard({ project, onChanged }: Step) {
+  const { t } = useMessages();
+  const [form] = Form.useForm<{ amount: number; deadline: string; reason: string }>();
+  const { problem, busy, run, headers, path } = useStep(project, onChanged, form);
+  const required = useRequired();
+  const order = (values: { amount: number; deadline: string; reason: string }) =>
+    run(() => call(service.POST('/projects/{id}/fund-recovery', { params: { path, header: headers }, body: { amount: values.amount, deadline: values.deadline, reason: values.reason.trim() } })), t.fundRecoveryOrdered);
+  return (
+    <Section title={t.fundRecoveryTitle}>
+      <Refusal problem={problem} />
+      <Form form={form} name="fund-recovery" layout="vertical" onFinish={order} style={{ maxWidth: 720 }}>
+        <Flex gap={24} wrap>
+          <Form.Item label={t.recoveryAmount} name="amount" rules={[{ required: true, message: t.required }]}>
+            <InputNumber min={0.01} precision={2} style={{ width: 220 }} suffix="元" />
+          </Form.Item>
+          <Form.Item label={t.recoveryDeadline} name="deadline" rules={required}>
+            <Input type="date" style={{ width: 200 }} />
+          </Form.Item>
+        </Flex>
+        <Form.Item label={t.recoveryReason} name="reason" rules={required}>
+          <Input.TextArea rows={2} maxLength={2000} />
+        </Form.Item>
+        <Button type="primary" htmlType="submit" loading={busy}>
+          {t.orderFundRecovery}
+        </Button>
+      </Form>
+    </Section>
+  );
+}
+
+/** Money returned under the recovery order, up to the amount ordered. */
+function FundsRecoveredCard({ project, onChanged }: Step) {
+  const { t } = useMessages();
+  const [form] = Form.useForm<{ amount: number; recoveredOn: string; reference?: string }>();
+  const { problem, busy, run, headers, path } = useStep(project, onChanged, form);
+  const required = useRequired();
+  const order = project.fundRecovery!;
+  const recovered = order.recovered ?? 0;
+  const record = (values: { amount: number; recoveredOn: string; reference?: string }) => {
+    const reference = values.reference?.trim();
+    return run(() => call(service.POST('/projects/{id}/fund-recovery/recovered', { params: { path, header: headers }, body: { amount: values.amount, recoveredOn: values.recoveredOn, ...(reference ? { reference } : {}) } })), t.fundsRecoveredRecorded);
+  };
+  return (
+    <Section title={t.fundsRecoveredTitle}>
+      <Refusal problem={problem} />
+      <Descriptions size="small" column={2} style={{ marginBottom: 16 }}>
+        <Descriptions.Item label={t.recoveryOrdered}>{yuan(order.amount)}</Descriptions.Item>
+        <Descriptions.Item label={t.recoveryDeadline}>
+          {beijingDay(order.deadline)} {order.overdue && <Tag color="red">{t.recoveryOverdue}</Tag>}
+        </Descriptions.Item>
+        <Descriptions.Item label={t.recoveredSoFar}>{yuan(recovered)}</Descriptions.Item>
+        <Descriptions.Item label={t.recoveryOutstanding}>{yuan(Math.round((order.amount - recovered) * 100) / 100)}</Descriptions.Item>
+      </Descriptions>
+      <Form form={form} name="funds-recovered" layout="vertical" onFinish={record} style={{ maxWidth: 720 }}>
+        <Flex gap={24} wrap>
+          <Form.Item label={t.recoveredAmount} name="amount" rules={[{ required: true, message: t.required }]}>
+            <InputNumber min={0.01} precision={2} style={{ width: 220 }} suffix="元" />
+          </Form.Item>
+          <Form.Item label={t.recoveredOn} name="recoveredOn" rules={required}>
+            <Input type="date" style={{ width: 200 }} />
+          </Form.Item>
+        </Flex>
+        <Form.Item label={t.recoveryReference} name="reference">
+          <Input maxLength={200} />
+        </Form.Item>
+        <Button type="primary" htmlType="submit" loading={busy}>
+          {t.recordFundsRecovered}
+        </Button>
+      </Form>
+    </Section>
+  );
+}
+
+interface RevokeValues {
+  reason: (typeof REVOCATION_REASONS)[number];
+  explanation: string;
+  evidence: DocumentRef[];
+  banUntil?: string;
+}
+
+/** Revocation (撤销) on a ground of the plan, with its evidence: the applicant is banned and the funds are to be recovered. */
+function RevokeCard({ project, onChanged }: Step) {
+  const { t } = useMessages();
+  const { modal } = App.useApp();
+  const [form] = Form.useForm<RevokeValues>();
+  const { problem, busy, run, headers, path } = useStep(project, onChanged, form);
+  const required = useRequired();
+  const documentsRequired = useDocumentsRequired();
+  const years = project.rules.bans.revocationYears;
+  const revoke = async (values: RevokeValues) => {
+    const confirmed = await modal.confirm({
+      title: t.revokeProject,
+      content: t.revokeConfirm.replace('{title}', project.title).replace('{years}', String(years)),
+      okText: t.revokeProject,
+      cancelText: t.cancel,
+      okButtonProps: { danger: true },
+    });
+    if (!confirmed) return;
+    await run(
+      () =>
+        call(
+          service.POST('/projects/{id}/revoke', {
+            params: { path, header: headers },
+            body: { reason: values.reason, explanation: values.explanation.trim(), evidence: values.evidence, ...(values.banUntil ? { banUntil: values.banUntil } : {}) },
+          }),
+        ),
+      t.projectRevoked,
+    );
+  };
+  return (
+    <Section title={t.revokeProject}>
+      <Refusal problem={problem} />
+      <Typography.Paragraph type="secondary">{t.revokeIntro.replace('{years}', String(years))}</Typography.Paragraph>
+      <Form form={form} name="revoke" layout="vertical" onFinish={revoke} style={{ maxWidth: 720 }}>
+        <Form.Item label={t.revocationReason} name="reason" rules={[{ required: true, message: t.required }]} style={{ maxWidth: 420 }}>
+          <Select placeholder={t.chooseRevocationReason} options={REVOCATION_REASONS.map((reason) => ({ value: reason, label: t[`revocation-${reason}`] }))} />
+        </Form.Item>
+        <Form.Item label={t.revocationExplanation} name="explanation" rules={required}>
+          <Input.TextArea rows={3} maxLength={2000} />
+        </Form.Item>
+        <Form.Item label={t.revocationEvidence} name="evidence" rules={documentsRequired}>
+          <DocumentField max={10} label={t.revocationEvidence} />
+        </Form.Item>
+        <Form.Item label={t.banUntil} name="banUntil" extra={t.banUntilNote.replace('{years}', String(years))}>
+          <Input type="date" style={{ width: 200 }} />
+        </Form.Item>
+        <Button danger htmlType="submit" loading={busy}>
+          {t.revokeProject}
+        </Button>
+      </Form>
+    </Section>
+  );
 }
