@@ -317,6 +317,8 @@ const MINUTE = new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', yea
 
 /** An instant as the day and minute in Beijing, the service's one time zone. */
 export const beijingTime = (instant: string): string => MINUTE.format(new Date(instant)).replace(/\//g, '-');
+/** Today in Beijing, by the reader's clock (the service's own decides; this fills a form's default). */
+export const beijingToday = (): string => DAY.format(new Date()).replace(/\//g, '-');
 /** An instant's day in Beijing; a day (YYYY-MM-DD) is kept as it is. */
 export const beijingDay = (value: string): string => (/^\d{4}-\d{2}-\d{2}$/.test(value) ? value : DAY.format(new Date(value)).replace(/\//g, '-'));
 

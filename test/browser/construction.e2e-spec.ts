@@ -265,7 +265,7 @@ const pdf = (name: string) => ({ name, mimeType: 'application/pdf', buffer: Buff
     await recovery.getByLabel('追回理由').fill('项目撤销，追回已拨付的省级专项资金');
     await recovery.getByRole('button', { name: '责令追回资金' }).click();
     const beside = recovery.locator('.ant-form-item').filter({ has: tab.getByLabel('追回金额') }).locator('.ant-form-item-explain-error');
-    await beside.filter({ hasText: '该项目已拨付资金 250,000 元，追回金额不能超过已拨付的资金。' }).waitFor();
+    await beside.filter({ hasText: '该项目已拨付资金 250,000.00 元，追回金额不能超过已拨付的资金。' }).waitFor();
     expect(await recovery.getByLabel('追回理由').inputValue()).toBe('项目撤销，追回已拨付的省级专项资金');
     await screenshot(tab, 'project-fund-recovery-refused');
     expect((await flow.project(id)).body.fundRecovery).toBeNull();

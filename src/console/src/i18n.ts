@@ -470,26 +470,6 @@ const zh = {
   banUntilNote: '不填则自今日起 {years} 年。',
   revokeConfirm: '撤销“{title}”后，项目终止，申报单位 {years} 年内不得申报，已拨付资金须追回。此操作不能撤回。确认撤销？',
   projectRevoked: '项目已撤销',
-  refusalUnknownGrade: '请从本批次的等次中选择：{grades}。',
-  refusalInvalidPercent: '完成率须在 0 到 100 之间。',
-  refusalInvalidDeadline: '期限须晚于今天。',
-  refusalDeadlineTooFar: '整改期限超出了规定的最长期限（最晚 {latest}）。',
-  refusalInvalidExtension: '延期后的截止日须晚于 {previousEndsOn}，且晚于今天。',
-  refusalInvalidBan: '限制申报截止日不能早于今天。',
-  refusalExceedsDisbursed: '该项目已拨付资金 {disbursed} 元，追回金额不能超过已拨付的资金。',
-  refusalExceedsOrder: '缴回合计不能超过责令追回的金额（尚未追回 {outstanding} 元）。',
-  refusalInvalidAmount: '金额须大于 0，最多保留两位小数。',
-  refusalReasonRequired: '请填写此项（不能只有空格）。',
-  refusalEvidenceRequired: '请上传证据材料。',
-  refusalMidtermRecorded: '该项目已进行过中期评价。',
-  refusalRectificationNotSubmitted: '学校尚未提交整改报告，不能认定整改通过。',
-  refusalRectificationPending: '整改期限（{deadline}）未到，学校也尚未提交整改报告，暂不能认定整改未通过。',
-  refusalSuspensionNotWarranted: '中期评价的建设任务完成率不低于规定下限，不能直接中止；请先责令整改。',
-  refusalSuspensionNotApplicable: '已认定的项目未履行义务的，应当撤销，而不是中止。',
-  refusalNotPassed: '终期验收未通过，不能认定。',
-  refusalRecoveryOrdered: '已责令追回该项目的资金。',
-  refusalRecoveryComplete: '责令追回的资金已全部缴回。',
-  refusalChangeDecided: '该变更申请已审批。',
   objectionsTitle: '异议处理',
   objectionsIntro: '公示期间实名提出、已受理而尚未处理的异议，按提出时间排列。异议人的姓名和联系方式仅省教育厅可见，请勿外传。',
   objectionAgainst: '异议对象',
@@ -594,16 +574,6 @@ const zh = {
   summaryBudget: '预算（元）',
   summaryTotal: '合计',
   summaryProjects: '项目数',
-  'funds-budget-exceeded': '超出预算：{source}预算 {budget} 元，已安排 {granted} 元，尚余 {left} 元，不能再安排 {requested} 元。',
-  'funds-budget-below-granted': '预算不能低于已安排的金额：{source}已安排 {granted} 元。',
-  'funds-budget-not-set': '本批次尚未设定{source}预算，请先设定预算。',
-  'funds-disbursement-exceeds-grant': '超出安排金额：该笔资金 {granted} 元，已拨付 {disbursed} 元，尚可拨付 {left} 元，不能再拨付 {requested} 元。',
-  'funds-project-not-approved': '该项目尚未立项，不能安排资金。',
-  'funds-project-ended': '该项目已终止（验收不通过、中止或撤销），不再拨付资金。',
-  'funds-grant-reduced': '上一年度绩效评价不达标：{year} 年的财政资金最多 {cap} 元（比上年 {previous} 元核减 {percent}%），已安排 {granted} 元。',
-  'funds-invalid-amount': '金额须大于 0，且最多精确到分。',
-  'funds-invalid-date': '拨付日期有误：须为已经拨付的日期，不能晚于今天。',
-  'funds-grant-not-found': '没有找到该笔资金安排，请刷新页面。',
   // — cycles and overdue (Cycles, Overdue) —
   cyclesTitle: '申报批次',
   cyclesIntro: '各批次的状态、名额使用情况和申报时间（北京时间）；从每个批次进入它的项目、专家组、排名与入围、公示与立项和数据看板。',
@@ -1195,26 +1165,6 @@ const en: Record<keyof typeof zh, string> = {
   banUntilNote: 'Left empty: {years} years from today.',
   revokeConfirm: 'Revoking “{title}” ends the project, bars its applicant for {years} years and calls the funds back. It cannot be undone. Revoke it?',
   projectRevoked: 'Project revoked',
-  refusalUnknownGrade: 'Choose one of the cycle’s grades: {grades}.',
-  refusalInvalidPercent: 'From 0 to 100.',
-  refusalInvalidDeadline: 'The deadline must be after today.',
-  refusalDeadlineTooFar: 'Beyond the longest rectification the rules allow (until {latest} at the latest).',
-  refusalInvalidExtension: 'The new last day must be after {previousEndsOn} and after today.',
-  refusalInvalidBan: 'A ban cannot end before today.',
-  refusalExceedsDisbursed: '{disbursed} yuan were paid to the project: no more can be recovered.',
-  refusalExceedsOrder: 'The returns would add up to more than was ordered ({outstanding} yuan outstanding).',
-  refusalInvalidAmount: 'More than 0, to the fen.',
-  refusalReasonRequired: 'Fill this in (not only spaces).',
-  refusalEvidenceRequired: 'Upload the evidence.',
-  refusalMidtermRecorded: 'The mid-term evaluation is recorded already.',
-  refusalRectificationNotSubmitted: 'The school has not handed in its rectification report: it cannot be accepted yet.',
-  refusalRectificationPending: 'The school has until {deadline} and has not handed in a report: it cannot be found failed yet.',
-  refusalSuspensionNotWarranted: 'The mid-term evaluation found enough tasks done: order a rectification first.',
-  refusalSuspensionNotApplicable: 'An accredited project that breaches its obligations is revoked, not suspended.',
-  refusalNotPassed: 'Only a passing final evaluation leads to accreditation.',
-  refusalRecoveryOrdered: 'The recovery of funds is ordered already.',
-  refusalRecoveryComplete: 'All the funds ordered are returned.',
-  refusalChangeDecided: 'The change is decided already.',
   objectionsTitle: 'Objections',
   objectionsIntro: 'Objections filed under real name during a public notice, admitted and not yet resolved, oldest first. Objectors’ names and contacts are for the provincial office alone.',
   objectionAgainst: 'Against',
@@ -1237,7 +1187,7 @@ const en: Record<keyof typeof zh, string> = {
   quotaWhole: 'Whole quota',
   quotaTier: 'Tier {tier}',
   quotaGaugeSummary: '{name}: {taken} of {quota} places taken, {remaining} left.',
-  quotaScope: 'Of',
+  quotaScope: 'Scope',
   dashApplications: 'Applications',
   dashApproved: 'Approved',
   dashProgramTarget: 'Target and batches',
@@ -1319,16 +1269,6 @@ const en: Record<keyof typeof zh, string> = {
   summaryBudget: 'Budget (yuan)',
   summaryTotal: 'Total',
   summaryProjects: 'Projects',
-  'funds-budget-exceeded': 'Beyond the budget: the {source} budget is {budget} yuan, {granted} granted, {left} left, not {requested}.',
-  'funds-budget-below-granted': 'A budget is never below what is granted: {granted} yuan of {source} funds are granted.',
-  'funds-budget-not-set': 'The cycle has no {source} budget yet: set it first.',
-  'funds-disbursement-exceeds-grant': 'Beyond the grant: it is {granted} yuan, {disbursed} paid, {left} left, not {requested}.',
-  'funds-project-not-approved': 'The project is not approved: it cannot be funded yet.',
-  'funds-project-ended': 'The project has ended (failed, suspended or revoked): nothing more is paid to it.',
-  'funds-grant-reduced': 'After a poor year, the {year} public grants are at most {cap} yuan ({percent}% below {previous}); {granted} granted.',
-  'funds-invalid-amount': 'The amount is above 0, to the fen at most.',
-  'funds-invalid-date': 'The payment’s day is a day it was paid: not after today.',
-  'funds-grant-not-found': 'No such grant: reload the page.',
   // — cycles and overdue (Cycles, Overdue) —
   cyclesTitle: 'Cycles',
   cyclesIntro: 'Each cycle’s status, the use of its quota and its application window (Beijing time); from each, its projects, panels, ranking, notice and approval, and dashboard.',
@@ -1508,6 +1448,36 @@ export const PROGRAMS: Record<Language, Record<string, string>> = {
 /** A problem's stable code as a sentence in the user's language; the service's own words otherwise. */
 const PROBLEMS: Record<Language, Record<string, string>> = {
   zh: {
+    'budget-exceeded': '超出预算：{source}预算 {budget} 元，已安排 {granted} 元，尚余 {left} 元，不能再安排 {requested} 元。',
+    'budget-below-granted': '预算不能低于已安排的金额：{source}已安排 {granted} 元。',
+    'budget-not-set': '本批次尚未设定{source}预算，请先设定预算。',
+    'disbursement-exceeds-grant': '超出安排金额：该笔资金 {granted} 元，已拨付 {disbursed} 元，尚可拨付 {left} 元，不能再拨付 {requested} 元。',
+    'project-not-approved': '该项目尚未立项，不能安排资金。',
+    'project-ended': '该项目已终止（验收不通过、中止或撤销），不再拨付资金。',
+    'grant-reduced': '上一年度绩效评价不达标：{year} 年的财政资金最多 {cap} 元（比上年 {previousYear} 元核减 {percent}%），已安排 {granted} 元。',
+    'grant-not-found': '没有找到该笔资金安排，请刷新页面。',
+    'unknown-grade': '请从本批次的等次中选择：{grades}。',
+    'invalid-percent': '完成率须在 0 到 100 之间。',
+    'invalid-deadline': '期限须晚于今天。',
+    'rectification-deadline-too-far': '整改期限超出了规定的最长期限（最晚 {latest}）。',
+    'invalid-extension': '延期后的截止日须晚于 {previousEndsOn}，且晚于今天。',
+    'invalid-ban': '限制申报截止日不能早于今天。',
+    'recovery-exceeds-disbursed': '该项目已拨付资金 {disbursed} 元，追回金额不能超过已拨付的资金。',
+    'recovery-exceeds-order': '缴回合计不能超过责令追回的金额（尚未追回 {outstanding} 元）。',
+    'invalid-amount': '金额须大于 0，最多保留两位小数。',
+    'reason-required': '请填写此项（不能只有空格）。',
+    'explanation-required': '请填写此项（不能只有空格）。',
+    'findings-required': '请填写此项（不能只有空格）。',
+    'evidence-required': '请上传证据材料。',
+    'midterm-already-recorded': '该项目已进行过中期评价。',
+    'rectification-not-submitted': '学校尚未提交整改报告，不能认定整改通过。',
+    'rectification-pending': '整改期限（{deadline}）未到，学校也尚未提交整改报告，暂不能认定整改未通过。',
+    'suspension-not-warranted': '中期评价的建设任务完成率不低于规定下限，不能直接中止；请先责令整改。',
+    'suspension-not-applicable': '已认定的项目未履行义务的，应当撤销，而不是中止。',
+    'not-passed': '终期验收未通过，不能认定。',
+    'fund-recovery-already-ordered': '已责令追回该项目的资金。',
+    'recovery-complete': '责令追回的资金已全部缴回。',
+    'change-already-decided': '该变更申请已审批。',
     'sign-in-failed': '登录名或密码错误。',
     'totp-required': '该账号已启用动态验证码，请输入身份验证器中的 6 位数字。',
     'sign-in-throttled': '登录失败次数过多，请稍后再试。',
@@ -1634,6 +1604,36 @@ const PROBLEMS: Record<Language, Record<string, string>> = {
     'project-not-found': '没有找到该项目，或您无权查看。',
   },
   en: {
+    'budget-exceeded': 'Beyond the budget: the {source} budget is {budget} yuan, {granted} granted, {left} left, not {requested}.',
+    'budget-below-granted': 'A budget is never below what is granted: {granted} yuan of {source} funds are granted.',
+    'budget-not-set': 'The cycle has no {source} budget yet: set it first.',
+    'disbursement-exceeds-grant': 'Beyond the grant: it is {granted} yuan, {disbursed} paid, {left} left, not {requested}.',
+    'project-not-approved': 'The project is not approved: it cannot be funded yet.',
+    'project-ended': 'The project has ended (failed, suspended or revoked): nothing more is paid to it.',
+    'grant-reduced': 'After a poor year, the {year} public grants are at most {cap} yuan ({percent}% below {previousYear}); {granted} granted.',
+    'grant-not-found': 'No such grant: reload the page.',
+    'unknown-grade': 'Choose one of the cycle’s grades: {grades}.',
+    'invalid-percent': 'From 0 to 100.',
+    'invalid-deadline': 'The deadline must be after today.',
+    'rectification-deadline-too-far': 'Beyond the longest rectification the rules allow (until {latest} at the latest).',
+    'invalid-extension': 'The new last day must be after {previousEndsOn} and after today.',
+    'invalid-ban': 'A ban cannot end before today.',
+    'recovery-exceeds-disbursed': '{disbursed} yuan were paid to the project: no more can be recovered.',
+    'recovery-exceeds-order': 'The returns would add up to more than was ordered ({outstanding} yuan outstanding).',
+    'invalid-amount': 'More than 0, to the fen.',
+    'reason-required': 'Fill this in (not only spaces).',
+    'explanation-required': 'Fill this in (not only spaces).',
+    'findings-required': 'Fill this in (not only spaces).',
+    'evidence-required': 'Upload the evidence.',
+    'midterm-already-recorded': 'The mid-term evaluation is recorded already.',
+    'rectification-not-submitted': 'The school has not handed in its rectification report: it cannot be accepted yet.',
+    'rectification-pending': 'The school has until {deadline} and has not handed in a report: it cannot be found failed yet.',
+    'suspension-not-warranted': 'The mid-term evaluation found enough tasks done: order a rectification first.',
+    'suspension-not-applicable': 'An accredited project that breaches its obligations is revoked, not suspended.',
+    'not-passed': 'Only a passing final evaluation leads to accreditation.',
+    'fund-recovery-already-ordered': 'The recovery of funds is ordered already.',
+    'recovery-complete': 'All the funds ordered are returned.',
+    'change-already-decided': 'The change is decided already.',
     'sign-in-failed': 'The login or the password is wrong.',
     'totp-required': 'This account signs in with an authenticator code too.',
     'sign-in-throttled': 'Too many failed sign-ins: try again later.',
@@ -1761,6 +1761,21 @@ const PROBLEMS: Record<Language, Record<string, string>> = {
   },
 };
 
+/** The details of a refusal that are amounts of yuan: shown to the fen, with their thousands (250,000.00). */
+const AMOUNTS = new Set(['budget', 'granted', 'left', 'requested', 'disbursed', 'outstanding', 'cap', 'previousYear', 'amount']);
+
+/** A sentence's {name}s filled from the problem's details: amounts of yuan to the fen, lists joined, the rest as they are. */
+function withDetails(sentence: string, details: unknown, language: Language): string {
+  const values = (details ?? {}) as Record<string, unknown>;
+  return sentence.replace(/\{(\w+)\}/g, (_, name: string) => {
+    const value = values[name];
+    // A fund's source is a code with its own words (中央财政, …).
+    if (name === 'source' && typeof value === 'string') return (MESSAGES[language] as Record<string, string>)[`source-${value}`] ?? value;
+    if (typeof value === 'number' && AMOUNTS.has(name)) return value.toLocaleString(language === 'zh' ? 'zh-CN' : 'en', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+    return Array.isArray(value) ? value.join(language === 'zh' ? '、' : ', ') : String(value ?? '');
+  });
+}
+
 export function problemText(language: Language, problem: Problem): string {
   const sentence = PROBLEMS[language][problem.code];
   const reasons = (problem.details as { reasons?: { message?: string; messageEn?: string }[] } | undefined)?.reasons;
@@ -1776,7 +1791,7 @@ export function problemText(language: Language, problem: Problem): string {
   if (problem.code === 'sign-in-throttled' && typeof problem.retryAfterSeconds === 'number') {
     return language === 'zh' ? `登录失败次数过多，请 ${problem.retryAfterSeconds} 秒后再试。` : `Too many failed sign-ins: try again in ${problem.retryAfterSeconds} s.`;
   }
-  if (sentence) return sentence;
+  if (sentence) return withDetails(sentence, problem.details, language);
   // A code without its own sentence still reads as one, by what kind of refusal it is; the code helps whoever supports the person.
   const byStatus = BY_STATUS[language];
   const kind = problem.status >= 500 ? byStatus[500] : (byStatus[problem.status] ?? byStatus[400]);

@@ -219,6 +219,8 @@ export function CyclePicker({ value, onChange }: { value?: string; onChange?: (c
         <Select
           aria-label={t.cycle}
           placeholder={t.chooseCycle}
+          showSearch
+          optionFilterProp="label"
           style={{ width: 360 }}
           value={value}
           onChange={(id: string) => {
@@ -243,14 +245,33 @@ export function Section({ title, children, style }: { title: string; children: R
 }
 
 /** The form field a refusal is about, for the service's codes that name one without saying its path. */
-const FIELD_OF_CODE: Readonly<Record<string, string>> = { 'title-required': 'title', 'reasons-required': 'reasons', 'grounds-required': 'statement' };
+const FIELD_OF_CODE: Readonly<Record<string, string>> = {
+  'title-required': 'title',
+  'reasons-required': 'reasons',
+  'grounds-required': 'statement',
+  'unknown-grade': 'grade',
+  'invalid-percent': 'tasksCompletedPercent',
+  'invalid-deadline': 'deadline',
+  'rectification-deadline-too-far': 'deadline',
+  'invalid-extension': 'newEndsOn',
+  'invalid-ban': 'banUntil',
+  'recovery-exceeds-disbursed': 'amount',
+  'recovery-exceeds-order': 'amount',
+  'invalid-amount': 'amount',
+  'reason-required': 'reason',
+  'explanation-required': 'explanation',
+  'findings-required': 'findings',
+  'evidence-required': 'evidence',
+};
 
 /** What the service refused, beside each field of the form it is about (a field's path is the body's). */
 export function fieldErrors(problem: Problem, sentence: (problem: Problem) => string): { name: (string | number)[]; errors: string[] }[] {
   const path = (field: string) => field.split('.').map((part) => (/^\d+$/.test(part) ? Number(part) : part));
   const listed = (problem.errors ?? []).map((e) => ({ name: path(e.field), errors: [e.message ?? e.reason ?? ''] }));
-  const named = FIELD_OF_CODE[problem.code];
-  return named ? [...listed, { name: [named], errors: [sentence(problem)] }] : listed;
+  // The service names the field in a refusal's details where one rule guards several (a deadline, an amount).
+  const field = (problem.details as { field?: unknown } | undefined)?.field;
+  const named = typeof field === 'string' ? field : FIELD_OF_CODE[problem.code];
+  return named ? [...listed, { name: path(named), errors: [sentence(problem)] }] : listed;
 }
 
 /**

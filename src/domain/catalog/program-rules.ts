@@ -175,3 +175,6 @@ export interface EnterpriseRules {
 
 /** The days an expert has to score where a cycle's rules predate `reviewDays`: two weeks, as the catalog's default [I]. */
 export const REVIEW_DAYS_UNSET = 14;
+
+/** The share of tasks done below which a mid-term evaluation may lead to suspension, where the rules predate `midtermMinTasksPercent` (< 30% [S2]). */
+export const MIDTERM_MIN_TASKS_PERCENT_UNSET = 30;

@@ -1,9 +1,10 @@
-import { Alert, App, Button, Descriptions, Flex, Form, Input, InputNumber, Radio, Select, Tag, Typography } from 'antd';
+import { App, Button, Descriptions, Flex, Form, Input, InputNumber, Radio, Select, Tag, Typography } from 'antd';
 import type { FormInstance } from 'antd';
 import { useState } from 'react';
 import { call, DocumentRef, Problem, service } from '../api';
 import { Messages, useMessages } from '../i18n';
 import { attempt, DocumentField, fieldErrors, ProblemAlert, Section, TimelineView, useLoad } from '../parts';
+import { MIDTERM_MIN_TASKS_PERCENT_UNSET } from '../../../domain/catalog/program-rules';
 import { beijingDay, beijingTime, EVENTS, word } from '../words';
 import type { ProjectView } from './Project';
 
@@ -106,62 +107,8 @@ const FINAL_EVALUATION_FROM = ['FinalSelfAssessed', 'Deferred'];
 const RECOVERABLE = ['Failed', 'Revoked'];
 /** An accredited course still owes yearly updates, so it may be put to rectification too. */
 const rectifiableIn = (p: OfficeProject) => ['UnderConstruction', 'MidtermEvaluated', 'Extended', ...(p.subject.kind === 'course' ? ['Accredited'] : [])];
-/** The domain's default where the cycle's rules set no threshold of their own. */
-const DEFAULT_MIDTERM_MIN_TASKS_PERCENT = 30;
 
 const REVOCATION_REASONS = ['fraud', 'major-violation', 'failed-rectification', 'failed-acceptance', 'ceased-to-exist', 'obligations-breached', 'upheld-objection', 'poor-performance'] as const;
-
-/**
- * The refusals of these commands the shared sentences do not word (i18n PROBLEMS), each with the form
- * field it is about; `{name}` is filled from the problem's details.
- */
-const REFUSALS: Readonly<Record<string, { readonly key: keyof Messages; readonly field?: string }>> = {
-  'unknown-grade': { key: 'refusalUnknownGrade', field: 'grade' },
-  'invalid-percent': { key: 'refusalInvalidPercent', field: 'tasksCompletedPercent' },
-  'invalid-deadline': { key: 'refusalInvalidDeadline', field: 'deadline' },
-  'rectification-deadline-too-far': { key: 'refusalDeadlineTooFar', field: 'deadline' },
-  'invalid-extension': { key: 'refusalInvalidExtension', field: 'newEndsOn' },
-  'invalid-ban': { key: 'refusalInvalidBan', field: 'banUntil' },
-  'recovery-exceeds-disbursed': { key: 'refusalExceedsDisbursed', field: 'amount' },
-  'recovery-exceeds-order': { key: 'refusalExceedsOrder', field: 'amount' },
-  'invalid-amount': { key: 'refusalInvalidAmount', field: 'amount' },
-  'reason-required': { key: 'refusalReasonRequired', field: 'reason' },
-  'explanation-required': { key: 'refusalReasonRequired', field: 'explanation' },
-  'findings-required': { key: 'refusalReasonRequired', field: 'findings' },
-  'evidence-required': { key: 'refusalEvidenceRequired', field: 'evidence' },
-  'midterm-already-recorded': { key: 'refusalMidtermRecorded' },
-  'rectification-not-submitted': { key: 'refusalRectificationNotSubmitted' },
-  'rectification-pending': { key: 'refusalRectificationPending' },
-  'suspension-not-warranted': { key: 'refusalSuspensionNotWarranted' },
-  'suspension-not-applicable': { key: 'refusalSuspensionNotApplicable' },
-  'not-passed': { key: 'refusalNotPassed' },
-  'fund-recovery-already-ordered': { key: 'refusalRecoveryOrdered' },
-  'recovery-complete': { key: 'refusalRecoveryComplete' },
-  'change-already-decided': { key: 'refusalChangeDecided' },
-};
-
-/** A refusal in words: this page's own sentence for its commands' codes, the shared one otherwise. */
-function useRefusal() {
-  const { t, problem: sentence } = useMessages();
-  return (problem: Problem): string => {
-    const own = REFUSALS[problem.code];
-    if (!own) return sentence(problem);
-    const details = (problem.details ?? {}) as Record<string, unknown>;
-    return t[own.key].replace(/\{(\w+)\}/g, (_, name: string) => {
-      const value = details[name];
-      // Amounts of yuan read with their thousands: 250,000.
-      return Array.isArray(value) ? value.join('、') : typeof value === 'number' ? value.toLocaleString('zh-CN') : String(value ?? '');
-    });
-  };
-}
-
-/** A card's refusal above its form, in this page's words where the shared ones have none. */
-function Refusal({ problem }: { problem: Problem | null }) {
-  const refusal = useRefusal();
-  if (!problem) return null;
-  if (!REFUSALS[problem.code]) return <ProblemAlert problem={problem} />;
-  return <Alert role="alert" type="error" showIcon title={refusal(problem)} style={{ marginBottom: 16 }} />;
-}
 
 /**
  * One step of the office's: the call made with the ETag of the revision on screen (a decision on what
@@ -170,7 +117,6 @@ function Refusal({ problem }: { problem: Problem | null }) {
  */
 function useStep(project: OfficeProject, onChanged: () => void, form?: FormInstance) {
   const { problem: sentence } = useMessages();
-  const refusal = useRefusal();
   const { message } = App.useApp();
   const [problem, setProblem] = useState<Problem | null>(null);
   const [busy, setBusy] = useState(false);
@@ -180,9 +126,7 @@ function useStep(project: OfficeProject, onChanged: () => void, form?: FormInsta
     setBusy(true);
     const answered = await attempt(action, (refused) => {
       setProblem(refused);
-      const details = (refused.details ?? {}) as { field?: unknown };
-      const field = typeof details.field === 'string' ? details.field : REFUSALS[refused.code]?.field;
-      form?.setFields([...fieldErrors(refused, sentence), ...(field ? [{ name: field.split('.'), errors: [refusal(refused)] }] : [])]);
+      form?.setFields(fieldErrors(refused, sentence));
     });
     setBusy(false);
     if (answered === undefined) return;
@@ -336,7 +280,7 @@ function ResolveObjectionForm({ objectionId, project, onChanged }: { objectionId
   };
   return (
     <div style={{ marginTop: 16, maxWidth: 720 }}>
-      <Refusal problem={problem} />
+      <ProblemAlert problem={problem} />
       <Form form={form} name={`resolve-${objectionId}`} layout="vertical" onFinish={resolve}>
         <Form.Item label={t.resolutionOutcome} name="outcome" rules={[{ required: true, message: t.required }]}>
           <Radio.Group
@@ -371,7 +315,7 @@ function PlanCard({ project, events, onChanged }: Step) {
   const handedIn = latest(events, 'ConstructionPlanSubmitted');
   return (
     <Section title={t.planReview}>
-      <Refusal problem={problem} />
+      <ProblemAlert problem={problem} />
       <Descriptions size="small" column={1} style={{ marginBottom: 16 }}>
         <Descriptions.Item label={t.constructionPlan}>
           <DocumentLinks documents={[handedIn?.plan as DocumentRef | undefined]} />
@@ -421,7 +365,7 @@ function ChangeCard({ changeId, project, events, onChanged }: Step & { changeId:
     );
   return (
     <Section title={t.changeRequest}>
-      <Refusal problem={problem} />
+      <ProblemAlert problem={problem} />
       <Descriptions size="small" column={1} style={{ marginBottom: 16 }}>
         <Descriptions.Item label={t.changeRequestDescription}>{String(requested?.description ?? '—')}</Descriptions.Item>
         <Descriptions.Item label={t.changeRequestDocuments}>
@@ -476,7 +420,7 @@ function MidtermCard({ project, onChanged }: Step) {
   const required = useRequired();
   const documentsRequired = useDocumentsRequired();
   const grades = useGradeOptions(project, false);
-  const minimum = project.rules.midtermMinTasksPercent ?? DEFAULT_MIDTERM_MIN_TASKS_PERCENT;
+  const minimum = project.rules.midtermMinTasksPercent ?? MIDTERM_MIN_TASKS_PERCENT_UNSET;
   const record = (values: MidtermValues) =>
     run(
       () =>
@@ -490,7 +434,7 @@ function MidtermCard({ project, onChanged }: Step) {
     );
   return (
     <Section title={t.midtermEvaluation}>
-      <Refusal problem={problem} />
+      <ProblemAlert problem={problem} />
       <Form form={form} name="midterm" layout="vertical" onFinish={record} style={{ maxWidth: 720 }}>
         <Form.Item label={t.findingTargets} name={['findings', 'targetsAndTasks']} rules={required}>
           <Input.TextArea rows={2} maxLength={2000} />
@@ -531,7 +475,7 @@ function OrderRectificationCard({ project, onChanged }: Step) {
   const required = useRequired();
   return (
     <Section title={t.orderRectificationTitle}>
-      <Refusal problem={problem} />
+      <ProblemAlert problem={problem} />
       <Form
         form={form}
         name="order-rectification"
@@ -575,7 +519,7 @@ function RectificationCard({ rectification, project, events, onChanged }: Step &
     );
   return (
     <Section title={t.rectificationTitle}>
-      <Refusal problem={problem} />
+      <ProblemAlert problem={problem} />
       <Descriptions size="small" column={1} style={{ marginBottom: 16 }}>
         <Descriptions.Item label={t.rectificationFindings}>{((ordered?.findings as string[] | undefined) ?? []).join('；') || '—'}</Descriptions.Item>
         <Descriptions.Item label={t.rectificationDeadline}>{beijingDay(rectification.deadline)}</Descriptions.Item>
@@ -621,7 +565,7 @@ function SuspendCard({ project, onChanged }: Step) {
   };
   return (
     <Section title={t.suspendProject}>
-      <Refusal problem={problem} />
+      <ProblemAlert problem={problem} />
       <Typography.Paragraph>{why}</Typography.Paragraph>
       <Form form={form} name="suspend" layout="vertical" onFinish={suspend} style={{ maxWidth: 720 }}>
         <Form.Item label={t.suspendReason} name="reason" rules={required}>
@@ -646,7 +590,7 @@ function ExtensionCard({ project, onChanged }: Step) {
     run(() => call(service.POST('/projects/{id}/extension', { params: { path, header: headers }, body: { newEndsOn: values.newEndsOn, reason: values.reason.trim(), request: values.request[0]! } })), t.extensionGranted);
   return (
     <Section title={t.extensionTitle}>
-      <Refusal problem={problem} />
+      <ProblemAlert problem={problem} />
       <Typography.Paragraph>{t.constructionRuns.replace('{from}', beijingDay(project.construction!.startsOn)).replace('{to}', beijingDay(project.construction!.endsOn))}</Typography.Paragraph>
       <Form form={form} name="extension" layout="vertical" onFinish={extend} style={{ maxWidth: 720 }}>
         <Form.Item label={t.newEndsOn} name="newEndsOn" rules={required}>
@@ -679,7 +623,7 @@ function FinalEvaluationCard({ project, events, onChanged }: Step) {
     run(() => call(service.POST('/projects/{id}/final-evaluation', { params: { path, header: headers }, body: { grade: values.grade, findings: values.findings.trim(), report: values.report[0]! } })), t.finalEvaluationRecorded);
   return (
     <Section title={t.finalEvaluation}>
-      <Refusal problem={problem} />
+      <ProblemAlert problem={problem} />
       <Descriptions size="small" column={1} style={{ marginBottom: 16 }}>
         <Descriptions.Item label={t.selfAssessmentReport}>
           <DocumentLinks documents={[selfAssessment?.report as DocumentRef | undefined]} />
@@ -718,7 +662,7 @@ function AccreditCard({ project, onChanged }: Step) {
     run(() => call(service.POST('/projects/{id}/accredit', { params: { path, header: headers }, body: values.document?.[0] ? { document: values.document[0] } : {} })), t.projectAccredited);
   return (
     <Section title={t.accreditTitle}>
-      <Refusal problem={problem} />
+      <ProblemAlert problem={problem} />
       <Typography.Paragraph>{t.accreditIntro.replace('{grade}', grade ?? '—')}</Typography.Paragraph>
       <Form form={form} name="accredit" layout="vertical" onFinish={accredit} style={{ maxWidth: 720 }}>
         <Form.Item label={t.accreditationDocument} name="document">
@@ -744,7 +688,7 @@ function FundRecoveryCard({ project, onChanged }: Step) {
     run(() => call(service.POST('/projects/{id}/fund-recovery', { params: { path, header: headers }, body: { amount: values.amount, deadline: values.deadline, reason: values.reason.trim() } })), t.fundRecoveryOrdered);
   return (
     <Section title={t.fundRecoveryTitle}>
-      <Refusal problem={problem} />
+      <ProblemAlert problem={problem} />
       <Form form={form} name="fund-recovery" layout="vertical" onFinish={order} style={{ maxWidth: 720 }}>
         <Flex gap={24} wrap>
           <Form.Item label={t.recoveryAmount} name="amount" rules={[{ required: true, message: t.required }]}>
@@ -779,7 +723,7 @@ function FundsRecoveredCard({ project, onChanged }: Step) {
   };
   return (
     <Section title={t.fundsRecoveredTitle}>
-      <Refusal problem={problem} />
+      <ProblemAlert problem={problem} />
       <Descriptions size="small" column={2} style={{ marginBottom: 16 }}>
         <Descriptions.Item label={t.recoveryOrdered}>{yuan(order.amount)}</Descriptions.Item>
         <Descriptions.Item label={t.recoveryDeadline}>
@@ -846,7 +790,7 @@ function RevokeCard({ project, onChanged }: Step) {
   };
   return (
     <Section title={t.revokeProject}>
-      <Refusal problem={problem} />
+      <ProblemAlert problem={problem} />
       <Typography.Paragraph type="secondary">{t.revokeIntro.replace('{years}', String(years))}</Typography.Paragraph>
       <Form form={form} name="revoke" layout="vertical" onFinish={revoke} style={{ maxWidth: 720 }}>
         <Form.Item label={t.revocationReason} name="reason" rules={[{ required: true, message: t.required }]} style={{ maxWidth: 420 }}>

@@ -3,10 +3,7 @@ import { call, service, Session } from '../api';
 import { PROGRAMS, useMessages } from '../i18n';
 import { linkProps } from '../navigation';
 import { DueTag, ProblemAlert, useLoad } from '../parts';
-import { beijingDay } from '../words';
-
-/** Today in Beijing, as the days the service answers are. */
-const today = () => beijingDay(new Date().toISOString());
+import { beijingToday } from '../words';
 
 interface Assignment {
   readonly projectId: string;
@@ -53,7 +50,7 @@ export function Reviews({ session }: { session: Session }) {
               {
                 title: t.reviewDueOn,
                 dataIndex: 'dueOn',
-                render: (dueOn: string | null, row) => (row.state !== 'pending' || !dueOn ? '—' : <DueTag>{dueOn < today() ? `${dueOn} ${t.reviewOverdue}` : dueOn}</DueTag>),
+                render: (dueOn: string | null, row) => (row.state !== 'pending' || !dueOn ? '—' : <DueTag>{dueOn < beijingToday() ? `${dueOn} ${t.reviewOverdue}` : dueOn}</DueTag>),
               },
             ]}
           />

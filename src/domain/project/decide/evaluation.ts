@@ -1,5 +1,5 @@
 import { academicYearOf, addMonthsOn, courseUpdateDueOn } from '../../beijing-time';
-import { CycleRules } from '../../catalog/program-rules';
+import { CycleRules, MIDTERM_MIN_TASKS_PERCENT_UNSET } from '../../catalog/program-rules';
 import { text, texts } from '../../checks';
 import { illegalState, notFound, validation } from '../../errors';
 import {
@@ -27,9 +27,6 @@ import { date, documentRef, documentRefs, invalidTransition, openRectification, 
  * accredited course's yearly updates during its service.
  */
 
-/** < 30% of tasks done at mid-term allows suspension [S2]; rules may set their own threshold. */
-const DEFAULT_MIDTERM_MIN_TASKS_PERCENT = 30;
-
 // ---------------------------------------------------------------------------------------------
 // The mid-term evaluation
 
@@ -47,7 +44,7 @@ export function recordMidtermEvaluation(command: RecordMidtermEvaluation, projec
   };
   const { tasksCompletedPercent } = command.data;
   if (tasksCompletedPercent < 0 || tasksCompletedPercent > 100) throw validation('invalid-percent', 'the share of tasks completed must be from 0 to 100');
-  const minTasksPercent = rules.midtermMinTasksPercent ?? DEFAULT_MIDTERM_MIN_TASKS_PERCENT;
+  const minTasksPercent = rules.midtermMinTasksPercent ?? MIDTERM_MIN_TASKS_PERCENT_UNSET;
   return [
     {
       type: 'MidtermEvaluated',
