@@ -46,6 +46,7 @@ describe('cycles over HTTP', () => {
       perRecommenderLimit: 6,
       formalCheckDays: 14,
       minReviewers: 5,
+      reviewDays: 10,
       publicNotice: { length: 7, unit: 'calendar-days' },
       constructionPlanDueDays: 45,
       constructionMonths: 24,

@@ -138,6 +138,8 @@ describe('program catalog', () => {
     ['tier quotas above the quota', {}, { quota: 10, tiers: [{ name: 'A', quota: 6 }, { name: 'B', quota: 5 }] }, 'tier-quotas-exceed-quota'],
     ['a duplicate tier', {}, { tiers: [{ name: 'A', quota: 1 }, { name: 'A', quota: 1 }] }, 'invalid-tiers'],
     ['a zero tier quota', {}, { tiers: [{ name: 'A', quota: 0 }] }, 'invalid-tiers'],
+    ['no day to score', {}, { reviewDays: 0 }, 'invalid-rules'],
+    ['a fractional review period', {}, { reviewDays: 2.5 }, 'invalid-rules'],
     ['a passing grade outside the scale', {}, { gradeScale: { grades: ['通过', '不通过'], passing: ['优秀'], deferring: [], barring: [] } }, 'invalid-grade-scale'],
     ['a grade both passing and barring', {}, { gradeScale: { grades: ['优', '差'], passing: ['优', '差'], deferring: [], barring: ['差'] } }, 'invalid-grade-scale'],
     ['no passing grade', {}, { gradeScale: { grades: ['差'], passing: [], deferring: [], barring: ['差'] } }, 'invalid-grade-scale'],
