@@ -148,6 +148,9 @@ describe('downloads', () => {
     expect(heading[0]).toBe('项目名称');
     expect(rows.map((r) => r[0])).toEqual(list.items.map((p: { title: string }) => (p.title.startsWith('=') ? `'${p.title}` : p.title)));
     expect(rows.every((r) => r[heading.indexOf('所在城市')] === '太原市')).toBe(true);
+    // The city ranked the four in the order they were drafted: each row carries its rank.
+    expect(rows.map((r) => r[heading.indexOf('推荐排名')])).toEqual(list.items.map((p: { recommendationRank: number }) => String(p.recommendationRank)));
+    expect(list.items.map((p: { recommendationRank: number }) => p.recommendationRank).sort()).toEqual([1, 2, 3, 4]);
   });
 
   it('downloads the shortlist with its scores and the public notice’s list, and the notice as a PDF in Chinese', async () => {

@@ -345,6 +345,7 @@ export class ReadModelsController {
       ['申报单位', (r) => text(r.applicantName ?? r.applicantOrg)],
       ['统一社会信用代码', (r) => text(r.applicantOrg)],
       ['所在城市', (r) => text(r.region)],
+      ['推荐排名', (r) => (r.recommendationRank === null || r.recommendationRank === undefined ? null : Number(r.recommendationRank))],
       ['档次', (r) => text(r.tier)],
       ['状态', (r) => word(STAGES, 'zh', text(r.status))],
       ['最近决定', (r) => (r.lastDecision ? word(EVENTS, 'zh', text(r.lastDecision)) : '')],

@@ -3,7 +3,7 @@ import { useEffect, useState } from 'react';
 import { call, Problem, service, Session } from '../api';
 import { useMessages } from '../i18n';
 import { linkProps, Route } from '../navigation';
-import { attempt, CyclePicker, ForScreenReaders, ProblemAlert, useLoad } from '../parts';
+import { attempt, CyclePicker, ExportLinks, ForScreenReaders, ProblemAlert, useLoad } from '../parts';
 import type { ProjectRow } from './Projects';
 
 interface CycleView {
@@ -73,9 +73,13 @@ export function Recommend({ route, session }: { route: Route; session: Session }
         {cycleId && (cycle.value === undefined || waiting.value === undefined) && <Skeleton active />}
         {cycleId && cycle.value && waiting.value && (
           <>
-            <Flex gap={48} style={{ margin: '16px 0' }}>
+            <Flex gap={48} align="center" style={{ margin: '16px 0' }}>
               <Statistic title={t.limit} value={limit} />
               <Statistic title={t.placesLeft} value={placesLeft} />
+              {/* The city's list of the cycle, its rank beside each it recommended (a city reads its own projects alone). */}
+              <span style={{ marginLeft: 'auto' }}>
+                <ExportLinks path="/projects" query={{ cycleId }} />
+              </span>
             </Flex>
             {order.length === 0 ? (
               <Empty description={t.nothingToRank} />

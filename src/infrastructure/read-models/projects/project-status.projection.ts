@@ -25,7 +25,7 @@ export const projectStatusProjection = foldedStateProjection({
   // 6: the barring grade of a final evaluation and when it was given; the subject's identity across batches.
   // 7: the review's score under the cycle's aggregate rule, the number of scores, and the cycle's cut-off line (the ranking).
   // 8: the yearly grades of the annual reports (project_performance), and the funds they state used by source.
-  // 9: the day each reviewer's score is due (project_reviewers.due_on).
+  // 9: the day each reviewer's score is due (project_reviewers.due_on); the city's recommendation rank.
   version: 9,
   category: 'project',
   decider: projectDecider,
@@ -51,6 +51,7 @@ export const projectStatusProjection = foldedStateProjection({
     barring_grade: 'TEXT',
     barred_since: 'TEXT',
     subject_identity: 'TEXT',
+    recommendation_rank: 'INTEGER',
     review_score: 'REAL',
     review_count: 'INTEGER',
     cut_off: 'REAL',
@@ -106,6 +107,7 @@ export const projectStatusProjection = foldedStateProjection({
       barring_grade: state.barring?.grade ?? null,
       barred_since: state.barring?.evaluatedAt ?? null,
       subject_identity: state.rules.reapplication ? subjectIdentity(state.subject, state.rules.reapplication.identity) : null,
+      recommendation_rank: state.recommendation?.rank ?? null,
       review_score: aggregateScore(totalsOf(state), state.rules.aggregate),
       review_count: totalsOf(state).length,
       cut_off: state.rules.cutOff ?? null,

@@ -29,7 +29,7 @@ const visibility = (actor: Actor, table = 'project_status'): Condition =>
 const PUBLISHED = `status = '${PUBLISHED_WHILE}'`;
 
 const COLUMNS = `id, cycle_id AS cycleId, program_type AS programType, applicant_org AS applicantOrg, region, title, status, tier, grade,
-  notice_id AS noticeId, notice_ends_on AS noticeEndsOn, objections, open_objections AS openObjections, plan_due_on AS planDueOn,
+  recommendation_rank AS recommendationRank, notice_id AS noticeId, notice_ends_on AS noticeEndsOn, objections, open_objections AS openObjections, plan_due_on AS planDueOn,
   construction_ends_on AS constructionEndsOn, ban_until AS banUntil, last_decision AS lastDecision, last_reason AS lastReason,
   last_decided_at AS lastDecidedAt, overdue, revision,
   (SELECT name FROM organisations WHERE credit_code = project_status.applicant_org) AS applicantName`;
