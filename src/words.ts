@@ -1,6 +1,7 @@
 /**
- * The service's codes in plain words: each project stage, each event of a project's history, each kind
- * of work on a to-do list and each deadline. A code without words here is shown as it is. The console
+ * The service's codes in plain words: each project and cycle stage, each event of a project's history,
+ * each kind of work on a to-do list and each deadline, each reaction and each ground of a revocation.
+ * A code without words here is shown as it is. The console
  * shows them, and the service writes them into the files people download (spreadsheets, PDFs).
  */
 
@@ -307,6 +308,56 @@ export const WORK: Words = {
     'joint-review': 'Enterprises awaiting the joint review',
     'evaluate-certification': 'Enterprises awaiting certification',
     'three-year-plan-due': 'Publish the three-year plan',
+  },
+};
+
+/** A cycle's statuses (批次). */
+export const CYCLE_STAGES: Words = {
+  zh: { Open: '已开设', WindowClosed: '申报已截止', Closed: '已结束' },
+  en: { Open: 'Opened', WindowClosed: 'Applications closed', Closed: 'Closed' },
+};
+
+/** The commands the service carries from one record to another by itself (its reactions), as a failed one is listed. */
+export const REACTIONS: Words = {
+  zh: {
+    RecordSelection: '将遴选结果记入项目',
+    RecordPublicNotice: '将公示记入项目',
+    RecordRemovalFromList: '将移出名单记入项目',
+    RecordApproval: '将立项记入项目',
+    ReleaseRegistration: '申报撤回后释放批次登记',
+    RemoveFromList: '异议成立后从批次名单移除',
+  },
+  en: {
+    RecordSelection: 'Record the selection on the project',
+    RecordPublicNotice: 'Record the notice on the project',
+    RecordRemovalFromList: 'Record the removal on the project',
+    RecordApproval: 'Record the approval on the project',
+    ReleaseRegistration: 'Release the cycle’s registration of a withdrawn application',
+    RemoveFromList: 'Take the project off the cycle’s list after an upheld objection',
+  },
+};
+
+/** The grounds a project is revoked on (撤销认定), in the order the office chooses among them. */
+export const REVOCATION_GROUNDS: Words = {
+  zh: {
+    fraud: '申报或报告弄虚作假',
+    'major-violation': '发生重大违规违纪问题',
+    'failed-rectification': '整改未通过后被中止',
+    'failed-acceptance': '终期验收不通过',
+    'ceased-to-exist': '学校或专业已不存在（停办、停招）',
+    'obligations-breached': '认定后未履行义务（如课程未按期更新）',
+    'upheld-objection': '异议成立',
+    'poor-performance': '年度绩效评价连续较差',
+  },
+  en: {
+    fraud: 'Fraud in the application or reports',
+    'major-violation': 'A major violation',
+    'failed-rectification': 'Suspended after a failed rectification',
+    'failed-acceptance': 'Failed the final evaluation',
+    'ceased-to-exist': 'The school or major ceased to exist',
+    'obligations-breached': 'Obligations after accreditation breached (course not updated)',
+    'upheld-objection': 'An upheld objection',
+    'poor-performance': 'Poor yearly performance, year after year',
   },
 };
 

@@ -257,6 +257,8 @@ const pdf = (name: string) => ({ name, mimeType: 'application/pdf', buffer: Buff
     expect(revoked).toMatchObject({ status: 'Revoked', ban: { until: '2043-12-01', mayReapply: true } });
     const revocation = ((await flow.http.get(`/projects/${id}/timeline`, flow.office)).body.events as { type: string; data: { reason: string; explanation: string; evidence: { name: string }[] } }[]).find((e) => e.type === 'ProjectRevoked')!;
     expect(revocation.data).toMatchObject({ reason: 'fraud', explanation: '经查实，申报材料中的校企合作协议系伪造', evidence: [{ name: '核查报告.pdf' }] });
+    // The history says the ground in words, not its code.
+    await card('办理记录').getByText('申报或报告弄虚作假：经查实，申报材料中的校企合作协议系伪造').waitFor();
 
     // More than was paid: refused beside the amount, in words, with what was typed kept.
     const recovery = card('追回资金');

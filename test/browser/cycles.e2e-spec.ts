@@ -68,10 +68,10 @@ if (!chromiumAvailable) process.stderr.write(`\ntest/browser/cycles.e2e-spec.ts:
     await tab.getByText('尚未开设批次').waitFor();
 
     await pick('项目类别', '职业教育品牌专业');
-    // The catalog's rules for the program, filled in: a quota of 200, 20 recommendations a city, a 5-working-day notice.
+    // The catalog's rules for the program, filled in: a quota of 200, 20 recommendations a city, 14 days for an expert's score, a 5-working-day notice.
     const quota = tab.getByLabel(/^名额/);
     await tab.getByText('以下规则按项目目录（规则版本 brand-major/2026.2）预填。').waitFor();
-    expect([await quota.inputValue(), await tab.getByLabel(/^每个推荐单位最多推荐数/).inputValue(), await tab.getByLabel(/^公示期长度/).inputValue()]).toEqual(['200', '20', '5']);
+    expect([await quota.inputValue(), await tab.getByLabel(/^每个推荐单位最多推荐数/).inputValue(), await tab.getByLabel(/^专家评分期限/).inputValue(), await tab.getByLabel(/^公示期长度/).inputValue()]).toEqual(['200', '20', '14', '5']);
     const changedLabels = tab.locator('.ant-form-item-label').filter({ hasText: '已改' });
     expect(await changedLabels.count()).toBe(0);
     // No change, no version of the office's own to name.
@@ -112,6 +112,7 @@ if (!chromiumAvailable) process.stderr.write(`\ntest/browser/cycles.e2e-spec.ts:
         { name: 'B', quota: 80 },
       ],
       perRecommenderLimit: 20,
+      reviewDays: 14,
       publicNotice: { length: 5, unit: 'working-days' },
       reapplication: { identity: 'major' },
     });
@@ -130,7 +131,7 @@ if (!chromiumAvailable) process.stderr.write(`\ntest/browser/cycles.e2e-spec.ts:
     expect(unexpectedErrors()).toEqual([]);
   });
 
-  it('says beside the field why the service refused a window closing before it opens, keeps what was typed, and opens the cycle once it is put right', async () => {
+  it('says beside the field why the service refused a window closing before it opens, then a mid-term evaluation after construction, keeps what was typed, and opens the cycle once it is put right', async () => {
     const before = await cycles();
     await pick('项目类别', '职业教育品牌专业');
     await tab.getByLabel(/^名额/).fill('90');
@@ -154,14 +155,27 @@ if (!chromiumAvailable) process.stderr.write(`\ntest/browser/cycles.e2e-spec.ts:
     expect(await cycles()).toEqual(before);
     await screenshot(tab, 'cycle-refused');
 
+    // A rule refused for another's sake, with the months in words: said beside the rule the service names.
+    const midterm = tab.getByLabel(/^中期评价时间/);
     await tab.getByLabel('申报截止时间（北京时间）').fill('2038-06-01T09:00');
+    await midterm.fill('40');
+    await tab.getByRole('button', { name: '开设批次' }).click();
+    const midtermRefused = '中期评价须在建设期内：第 40 个月评价，须少于建设期的 36 个月。';
+    await errorBeside(/^中期评价时间/).filter({ hasText: midtermRefused }).waitFor();
+    await tab.getByRole('alert').filter({ hasText: midtermRefused }).waitFor();
+    expect(await errorBeside('申报截止时间（北京时间）').count()).toBe(0);
+    expect(await cycles()).toEqual(before);
+
+    await midterm.fill('18');
+    await tab.getByLabel(/^专家评分期限/).fill('10');
     await tab.getByRole('button', { name: '开设批次' }).click();
     await tab.getByText('批次已开设').first().waitFor();
     expect(await errorBeside('申报截止时间（北京时间）').count()).toBe(0);
+    expect(await errorBeside(/^中期评价时间/).count()).toBe(0);
     const opened = (await cycles()).find((c) => c.name === '2038 年职业教育品牌专业遴选');
     expect(opened).toBeDefined();
     const cycle = (await flow.http.get(`/cycles/${opened!.id}`, flow.office)).body;
-    expect([cycle.rules.quota, cycle.rulesVersion, Date.parse(cycle.closesAt)]).toEqual([90, 'brand-major/2038.1', Date.parse('2038-06-01T01:00:00Z')]);
+    expect([cycle.rules.quota, cycle.rules.reviewDays, cycle.rules.midtermAfterMonths, cycle.rulesVersion, Date.parse(cycle.closesAt)]).toEqual([90, 10, 18, 'brand-major/2038.1', Date.parse('2038-06-01T01:00:00Z')]);
     expect(unexpectedErrors()).toEqual([]);
   });
 
@@ -189,12 +203,15 @@ if (!chromiumAvailable) process.stderr.write(`\ntest/browser/cycles.e2e-spec.ts:
     await screenshot(tab, 'menu-construction-open');
     // The group opens on its first page; the arrow key moves on to the next.
     await tab.keyboard.press('ArrowDown');
-    expect(await tab.evaluate(() => (globalThis as unknown as { document: { activeElement: { textContent: string } | null } }).document.activeElement?.textContent)).toBe('逾期与异常');
+    // The menu moves the focus on the next animation frame: read once it has had the chance, however busy the machine.
+    const focused = () => (globalThis as unknown as { document: { activeElement: { textContent: string } | null } }).document.activeElement?.textContent;
+    await tab.waitForFunction((name) => (globalThis as unknown as { document: { activeElement: { textContent: string } | null } }).document.activeElement?.textContent === name, '逾期与异常', { timeout: 5_000 }).catch(() => undefined);
+    expect(await tab.evaluate(focused)).toBe('逾期与异常');
     await tab.keyboard.press('Enter');
     await tab.getByRole('heading', { name: '逾期与异常', level: 1 }).waitFor();
 
     const row = tab.locator('.ant-table-tbody tr').filter({ hasText: 'jincheng-late-school brand-major' });
-    await row.getByText(`提交建设方案和任务书 截止 ${due}`).waitFor();
+    await row.getByText(`建设方案和任务书 截止 ${due}`).waitFor();
     expect(await row.innerText()).toMatch(/jincheng-late-school[\s\S]*已立项，待提交建设方案/);
     expect([await tab.getByRole('link', { name: '导出 Excel' }).getAttribute('href'), await tab.getByRole('link', { name: '导出 CSV' }).getAttribute('href')]).toEqual(['/overdue?format=xlsx', '/overdue?format=csv']);
     await tab.getByText('没有失败的自动操作').waitFor();

@@ -159,6 +159,9 @@ const drawnPixels = (canvas: Locator): Promise<number> =>
     expect(await gauges.count()).toBe(3);
     for (let n = 0; n < 3; n += 1) expect(await drawnPixels(gauges.nth(n).locator('canvas'))).toBeGreaterThan(500);
     expect(dashboard).toMatchObject({ quota: 120, placesTaken: 2, remaining: 118, tiers: [{ tier: 'A', taken: 1 }, { tier: 'B', taken: 1 }] });
+    // The cycle's status in words beside its counts, the window closed by now.
+    expect(dashboard.status).toBe('WindowClosed');
+    expect(await quota.locator('.ant-statistic').first().innerText()).toMatch(/状态\s+申报已截止/);
     expect(await gauges.nth(1).getAttribute('aria-label')).toBe('A 档：名额 40 个，已占 1 个，剩余 39 个。');
     expect(await cellsOf(quota.getByRole('table', { name: '名额使用' }))).toEqual([
       ['全部名额', String(dashboard.quota), String(dashboard.placesTaken), String(dashboard.remaining)],

@@ -3,9 +3,9 @@ import { Alert, Card, Select, Skeleton, Space, Tag, Timeline, Typography, Upload
 import type { UploadFile, UploadProps } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { call, DocumentRef, Problem, ProblemError, service, upload } from './api';
-import { Messages, useMessages } from './i18n';
+import { Language, Messages, useMessages } from './i18n';
 import { replaceQuery } from './navigation';
-import { beijingTime, EVENTS, ROLES, word } from './words';
+import { beijingTime, EVENTS, REVOCATION_GROUNDS, ROLES, word } from './words';
 
 /** What a page loads: undefined while asked, the answer, or the problem; `reload` asks again. */
 export function useLoad<T>(load: () => Promise<T>, dependencies: readonly unknown[]) {
@@ -157,11 +157,15 @@ export interface TimelineView {
 }
 
 /** Why a step was taken: the reason given with the command, or the one its event records (a failed check's reasons, an explanation). */
-function whyOf(e: TimelineView['events'][number], t: Messages): string | null {
+function whyOf(e: TimelineView['events'][number], t: Messages, language: Language): string | null {
   const data = e.data ?? {};
   const reasons = Array.isArray(data.reasons) ? (data.reasons as unknown[]).filter((r): r is string => typeof r === 'string') : [];
   // An inadmissible objection's reasons are codes: said in words.
   if (e.type === 'ObjectionRejected') return reasons.map((r) => t[`reason-${r}` as keyof Messages] ?? r).join('、') || null;
+  // A revocation's ground is a code too: said in words, before the office's explanation of it.
+  if (e.type === 'ProjectRevoked' && typeof data.reason === 'string') {
+    return [word(REVOCATION_GROUNDS, language, data.reason), data.explanation].filter((part) => typeof part === 'string' && part).join(language === 'zh' ? '：' : ': ');
+  }
   for (const why of [e.reason, data.reason, data.explanation]) if (typeof why === 'string' && why) return why;
   return reasons.length ? reasons.join('; ') : null;
 }
@@ -177,6 +181,7 @@ export function History({ timeline }: { timeline: { value: TimelineView | undefi
         <Timeline
           items={[...timeline.value.events].reverse().map((e) => {
             const actor = e.actor && !('redacted' in e.actor) ? e.actor : undefined;
+            const why = whyOf(e, t, language);
             return {
               key: e.revision,
               content: (
@@ -186,7 +191,7 @@ export function History({ timeline }: { timeline: { value: TimelineView | undefi
                   <Typography.Text type="secondary">
                     {[beijingTime(e.recordedAt), actor?.role ? word(ROLES, language, actor.role) : null, actor?.orgName ?? actor?.org].filter(Boolean).join(' · ')}
                   </Typography.Text>
-                  {whyOf(e, t) && <Typography.Paragraph style={{ margin: 0 }}>{whyOf(e, t)}</Typography.Paragraph>}
+                  {why && <Typography.Paragraph style={{ margin: 0 }}>{why}</Typography.Paragraph>}
                 </>
               ),
             };
@@ -262,15 +267,38 @@ const FIELD_OF_CODE: Readonly<Record<string, string>> = {
   'explanation-required': 'explanation',
   'findings-required': 'findings',
   'evidence-required': 'evidence',
+  // Opening a cycle (the body of POST /cycles).
+  'invalid-window': 'closesAt',
+  'invalid-quota': 'rules.quota',
+  'program-target-exceeded': 'rules.quota',
+  'quota-already-allocated': 'rules.quota',
+  'invalid-tiers': 'rules.tiers',
+  'tier-quotas-exceed-quota': 'rules.tiers',
+  'invalid-notice': 'rules.publicNotice.length',
+  'invalid-rubric': 'rules.rubric.dimensions',
+  'cycle-already-open': 'id',
+  'unknown-program-type': 'programType',
+  'not-a-cycle-program': 'programType',
+  'rules-incomplete': 'programType',
+  'unexpected-parent-cycle': 'parentCycleId',
 };
+
+/**
+ * The field of a cycle's rule the service refused, as the body holds it under `rules`: the rule its
+ * details name (a month and day at its month), or the mid-term evaluation refused for falling outside construction.
+ */
+function ruleField(details: Record<string, unknown>): string | undefined {
+  if (typeof details.field === 'string') return details.field === 'annualReportDue' ? 'rules.annualReportDue.month' : `rules.${details.field}`;
+  return 'midtermAfterMonths' in details ? 'rules.midtermAfterMonths' : undefined;
+}
 
 /** What the service refused, beside each field of the form it is about (a field's path is the body's). */
 export function fieldErrors(problem: Problem, sentence: (problem: Problem) => string): { name: (string | number)[]; errors: string[] }[] {
   const path = (field: string) => field.split('.').map((part) => (/^\d+$/.test(part) ? Number(part) : part));
   const listed = (problem.errors ?? []).map((e) => ({ name: path(e.field), errors: [e.message ?? e.reason ?? ''] }));
   // The service names the field in a refusal's details where one rule guards several (a deadline, an amount).
-  const field = (problem.details as { field?: unknown } | undefined)?.field;
-  const named = typeof field === 'string' ? field : FIELD_OF_CODE[problem.code];
+  const details = (problem.details ?? {}) as Record<string, unknown>;
+  const named = problem.code === 'invalid-rules' ? ruleField(details) : typeof details.field === 'string' ? details.field : FIELD_OF_CODE[problem.code];
   return named ? [...listed, { name: path(named), errors: [sentence(problem)] }] : listed;
 }
 

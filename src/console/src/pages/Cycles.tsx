@@ -1,10 +1,10 @@
-import { Alert, App, Button, Card, Checkbox, Empty, Flex, Form, Input, InputNumber, Radio, Select, Skeleton, Space, Table, Tag, Typography } from 'antd';
+import { App, Button, Card, Checkbox, Empty, Flex, Form, Input, InputNumber, Radio, Select, Skeleton, Space, Table, Tag, Typography } from 'antd';
 import { useRef, useState } from 'react';
 import { call, Problem, Schemas, service } from '../api';
 import { Messages, useMessages } from '../i18n';
 import { linkProps, Page, Route } from '../navigation';
 import { attempt, fieldErrors, ForScreenReaders, ProblemAlert, Section, useLoad } from '../parts';
-import { beijingTime } from '../words';
+import { beijingTime, CYCLE_STAGES, word } from '../words';
 
 type Overrides = Schemas['CycleRulesOverrideDto'];
 type OpenCycleBody = Schemas['OpenCycleDto'];
@@ -34,6 +34,7 @@ interface CatalogRules {
   readonly perRecommenderLimit: number;
   readonly formalCheckDays: number;
   readonly minReviewers: number;
+  readonly reviewDays: number;
   readonly publicNotice: { length: number; unit: 'working-days' | 'calendar-days' };
   readonly constructionPlanDueDays: number;
   readonly constructionMonths: number;
@@ -72,7 +73,7 @@ interface FormValues {
 }
 
 /** The rules the form edits, in the order it shows them; each compared with the catalog's as the service would read it. */
-const NUMBERS = ['perApplicantLimit', 'perRecommenderLimit', 'formalCheckDays', 'minReviewers', 'constructionPlanDueDays', 'constructionMonths', 'midtermAfterMonths', 'maxRectificationMonths'] as const;
+const NUMBERS = ['perApplicantLimit', 'perRecommenderLimit', 'formalCheckDays', 'minReviewers', 'reviewDays', 'constructionPlanDueDays', 'constructionMonths', 'midtermAfterMonths', 'maxRectificationMonths'] as const;
 const EDITED = ['quota', 'tiers', ...NUMBERS, 'publicNotice', 'annualReportDue', 'aggregate', 'cutOff', 'withoutRecommendation', 'rubric'] as const;
 type Edited = (typeof EDITED)[number];
 
@@ -105,49 +106,6 @@ const formRules = (rules: CatalogRules): CatalogRules => ({ ...rules, aggregate:
 
 /** A time typed in Beijing (datetime-local: no zone of its own) as the instant the service takes. */
 const beijingInstant = (typed: string) => `${typed.length === 16 ? `${typed}:00` : typed}+08:00`;
-
-/** The field a refusal of the domain is about, where its code or details say so. */
-function fieldOf(problem: Problem): (string | number)[] | null {
-  const field = (problem.details as { field?: unknown } | undefined)?.field;
-  const details = (problem.details ?? {}) as Record<string, unknown>;
-  switch (problem.code) {
-    case 'invalid-window':
-      return ['closesAt'];
-    case 'invalid-quota':
-    case 'program-target-exceeded':
-    case 'quota-already-allocated':
-      return ['rules', 'quota'];
-    case 'invalid-tiers':
-    case 'tier-quotas-exceed-quota':
-      return ['rules', 'tiers'];
-    case 'invalid-notice':
-      return ['rules', 'publicNotice', 'length'];
-    case 'invalid-rubric':
-      return ['rules', 'rubric', 'dimensions'];
-    case 'cycle-already-open':
-      return ['id'];
-    case 'unknown-program-type':
-    case 'not-a-cycle-program':
-    case 'rules-incomplete':
-      return ['programType'];
-    case 'unexpected-parent-cycle':
-      return ['parentCycleId'];
-    case 'invalid-field':
-      return typeof field === 'string' && ['name', 'label', 'rulesVersion'].includes(field) ? [field] : null;
-    case 'invalid-rules':
-      if ('midtermAfterMonths' in details) return ['rules', 'midtermAfterMonths'];
-      if (field === 'annualReportDue') return ['rules', 'annualReportDue', 'month'];
-      return typeof field === 'string' && (EDITED as readonly string[]).includes(field) ? ['rules', field] : null;
-    default:
-      return null;
-  }
-}
-
-/** A refusal in the office's words: this page's own sentences for the rules' codes, the common ones otherwise. */
-function refusalText(problem: Problem, t: Messages, sentence: (problem: Problem) => string): string {
-  const own = problem.code === 'invalid-rules' && 'midtermAfterMonths' in ((problem.details ?? {}) as object) ? 'cycleRefused-midterm' : `cycleRefused-${problem.code}`;
-  return own in t ? t[own as keyof Messages] : sentence(problem);
-}
 
 /**
  * The office's cycles (批次): each with its status, its quota's use (per tier) and whether its window is
@@ -200,7 +158,7 @@ export function Cycles({ route }: { route: Route }) {
                 dataIndex: 'status',
                 render: (status: string, c) => (
                   <Space direction="vertical" size={4}>
-                    <span>{t[`cycleStatus-${status}` as keyof Messages] ?? status}</span>
+                    <span>{word(CYCLE_STAGES, language, status)}</span>
                     {c.windowOpen ? <Tag color="blue">{t.windowOpenNow}</Tag> : <Tag>{t.windowNotOpenNow}</Tag>}
                   </Space>
                 ),
@@ -334,8 +292,7 @@ function OpenCycle({
       },
       (refusal) => {
         setProblem(refusal);
-        const field = fieldOf(refusal);
-        const beside = [...fieldErrors(refusal, sentence), ...(field ? [{ name: field, errors: [refusalText(refusal, t, sentence)] }] : [])];
+        const beside = fieldErrors(refusal, sentence);
         refused.current = beside.map((f) => f.name);
         form.setFields(beside);
       },
@@ -442,7 +399,10 @@ function OpenCycle({
                 {count('perApplicantLimit', t.perApplicantLimit, 1, 10_000)}
                 {count('perRecommenderLimit', t.perRecommenderLimit, 1, 10_000)}
                 {count('formalCheckDays', t.formalCheckDays, 0, 365)}
+              </Flex>
+              <Flex gap={16} wrap>
                 {count('minReviewers', t.minReviewers, 1, 100)}
+                {count('reviewDays', t.reviewDays, 1, 180)}
               </Flex>
               <Flex gap={16} wrap>
                 <Form.Item label={ruleLabel('publicNotice', t.noticeLength)} name={['rules', 'publicNotice', 'length']} extra={defaultOf('publicNotice', `${defaults.publicNotice.length} ${defaults.publicNotice.unit === 'working-days' ? t.workingDays : t.calendarDays}`)} rules={[{ required: true, message: t.required }]}>
@@ -501,7 +461,7 @@ function OpenCycle({
               )}
             </>
           )}
-          {problem && <Alert role="alert" type="error" showIcon title={refusalText(problem, t, sentence)} style={{ marginBottom: 16 }} />}
+          <ProblemAlert problem={problem} />
           <Button type="primary" htmlType="submit" loading={busy}>
             {t.openCycle}
           </Button>

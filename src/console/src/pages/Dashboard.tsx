@@ -4,7 +4,7 @@ import { call, service } from '../api';
 import { useMessages } from '../i18n';
 import { replaceQuery, Route } from '../navigation';
 import { CyclePicker, ProblemAlert, Section, useLoad } from '../parts';
-import { STAGES, word } from '../words';
+import { CYCLE_STAGES, STAGES, word } from '../words';
 
 // ECharts comes with the charts, after the page and its tables: no other page downloads it.
 const StageFunnel = lazy(() => import('../charts').then((m) => ({ default: m.StageFunnel })));
@@ -16,6 +16,7 @@ interface CycleDashboard {
   readonly id: string;
   readonly programType: string;
   readonly name: string;
+  readonly status: string;
   readonly quota: number;
   readonly placesTaken: number;
   readonly remaining: number;
@@ -142,6 +143,7 @@ export function Dashboard({ route }: { route: Route }) {
           </Section>
           <Section title={t.quotaGauges}>
             <Flex gap={48} wrap style={{ marginBottom: 16 }}>
+              <Statistic title={t.cycleStatus} value={word(CYCLE_STAGES, language, dashboard.value.status)} />
               <Statistic title={t.dashApplications} value={dashboard.value.applications} />
               <Statistic title={t.dashApproved} value={dashboard.value.approved} />
             </Flex>

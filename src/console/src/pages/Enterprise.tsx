@@ -5,6 +5,7 @@ import { useMessages } from '../i18n';
 import { linkProps, navigate } from '../navigation';
 import { attempt, DocumentField, fieldErrors, DueTag, History, ProblemAlert, Section, TimelineView, useLoad } from '../parts';
 import { beijingDay, ENTERPRISE_STAGES, word, WORK } from '../words';
+import { EnterpriseOffice } from './EnterpriseOffice';
 
 interface EnterpriseView {
   readonly id: string;
@@ -53,6 +54,7 @@ export function Enterprise({ id, session }: { id: string; session: Session }) {
         {current && <Descriptions.Item label={t.certifiedUntil}>{beijingDay(current.validUntil)}</Descriptions.Item>}
       </Descriptions>
       {role === 'recommender' && e.status === 'Submitted' && <RecommendCard id={id} onDecided={reload} />}
+      {role === 'office' && <EnterpriseOffice enterprise={e} onChanged={reload} />}
       {own && (
         <>
           {(timeline.value?.due ?? []).filter((d) => d.kind === 'annual-report-due' || d.kind === 'three-year-plan-due').map((d) => (

@@ -3,7 +3,7 @@ import { call, service } from '../api';
 import { Messages, useMessages } from '../i18n';
 import { linkProps, Route } from '../navigation';
 import { DueTag, ExportLinks, ProblemAlert, Section, TimelineView, useLoad } from '../parts';
-import { beijingDay, beijingTime, ENTERPRISE_STAGES, STAGES, WORK, word } from '../words';
+import { beijingDay, beijingTime, ENTERPRISE_STAGES, overdueWords, REACTIONS, STAGES, word } from '../words';
 
 interface OverdueProject {
   readonly id: string;
@@ -42,26 +42,26 @@ interface Failure {
 const LIMIT = 500;
 
 /**
- * An overdue obligation as the read models name it ('construction-plan', 'annual-report 2026',
- * 'course-update 2026–2027', 'rectification <id>', 'three-year-plan'): its kind of work and what it is
- * of, and the event that recorded it overdue (which holds its due day).
+ * The event that recorded an overdue obligation (it holds the due day), by the obligation as the read
+ * models name it: 'construction-plan', 'annual-report 2026', 'course-update 2026–2027',
+ * 'rectification <id>', 'three-year-plan'.
  */
-function obligationOf(item: string): { work: string; of: string | null; recordedBy: (e: TimelineView['events'][number]) => boolean } {
-  const [kind = '', rest = ''] = item.split(/ (.*)/);
+function recordedOverdue(item: string): (e: TimelineView['events'][number]) => boolean {
+  const [kind = '', of = ''] = item.split(/ (.*)/);
   const data = (e: TimelineView['events'][number]) => e.data ?? {};
   switch (kind) {
     case 'construction-plan':
-      return { work: 'construction-plan-due', of: null, recordedBy: (e) => e.type === 'ConstructionPlanOverdue' };
+      return (e) => e.type === 'ConstructionPlanOverdue';
     case 'annual-report':
-      return { work: 'annual-report-due', of: rest, recordedBy: (e) => e.type === 'AnnualReportOverdue' && String(data(e).year) === rest };
+      return (e) => e.type === 'AnnualReportOverdue' && String(data(e).year) === of;
     case 'course-update':
-      return { work: 'course-update-due', of: rest, recordedBy: (e) => e.type === 'CourseUpdateOverdue' && rest.startsWith(String(data(e).academicYear)) };
+      return (e) => e.type === 'CourseUpdateOverdue' && of.startsWith(String(data(e).academicYear));
     case 'rectification':
-      return { work: 'rectification-due', of: null, recordedBy: (e) => e.type === 'RectificationOverdue' && data(e).rectificationId === rest };
+      return (e) => e.type === 'RectificationOverdue' && data(e).rectificationId === of;
     case 'three-year-plan':
-      return { work: 'three-year-plan-due', of: null, recordedBy: (e) => e.type === 'ThreeYearPlanOverdue' };
+      return (e) => e.type === 'ThreeYearPlanOverdue';
     default:
-      return { work: item, of: null, recordedBy: () => false };
+      return () => false;
   }
 }
 
@@ -88,14 +88,11 @@ function Obligations({ record, id, items, planDueOn }: { record: 'project' | 'en
   return (
     <Flex vertical gap={4}>
       {items.map((item) => {
-        const obligation = obligationOf(item);
-        const recorded = timeline.value?.events.filter(obligation.recordedBy).at(-1);
-        const due = dueDayOf(recorded) ?? (obligation.work === 'construction-plan-due' ? (planDueOn ?? null) : null);
-        const of = obligation.of && (obligation.work === 'course-update-due' ? t.overdueOfAcademicYear : t.overdueOfYear).replace('{year}', obligation.of);
+        const recorded = timeline.value?.events.filter(recordedOverdue(item)).at(-1);
+        const due = dueDayOf(recorded) ?? (item === 'construction-plan' ? (planDueOn ?? null) : null);
         return (
           <span key={item}>
-            {word(WORK, language, obligation.work)}
-            {of ? `（${of}）` : ''}{' '}
+            {overdueWords(language, item)}{' '}
             {due ? <DueTag>{t.overdueDueOn.replace('{day}', beijingDay(due))}</DueTag> : timeline.value === undefined && !timeline.problem ? <Skeleton.Button active size="small" /> : null}
           </span>
         );
@@ -184,7 +181,7 @@ export function Overdue({ route }: { route: Route }) {
               pagination={{ pageSize: 20, hideOnSinglePage: true }}
               dataSource={failures.value.items}
               columns={[
-                { title: t.reactionWhat, dataIndex: 'command', render: (command: string) => t[`reaction-${command}` as keyof Messages] ?? command },
+                { title: t.reactionWhat, dataIndex: 'command', render: (command: string) => word(REACTIONS, language, command) },
                 { title: t.reactionTarget, dataIndex: 'stream', render: (stream: string) => <a {...linkProps('audit', null, { stream })}>{stream}</a> },
                 { title: t.reactionCause, dataIndex: 'causationId', render: (id: string) => <Typography.Text code>{id}</Typography.Text> },
                 { title: t.reactionAttempts, dataIndex: 'attempts' },

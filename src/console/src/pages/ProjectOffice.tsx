@@ -1,11 +1,11 @@
 import { App, Button, Descriptions, Flex, Form, Input, InputNumber, Radio, Select, Tag, Typography } from 'antd';
 import type { FormInstance } from 'antd';
 import { useState } from 'react';
-import { call, DocumentRef, Problem, service } from '../api';
+import { call, DocumentRef, Problem, Schemas, service } from '../api';
 import { Messages, useMessages } from '../i18n';
 import { attempt, DocumentField, fieldErrors, ProblemAlert, Section, TimelineView, useLoad } from '../parts';
 import { MIDTERM_MIN_TASKS_PERCENT_UNSET } from '../../../domain/catalog/program-rules';
-import { beijingDay, beijingTime, EVENTS, word } from '../words';
+import { beijingDay, beijingTime, EVENTS, REVOCATION_GROUNDS, word } from '../words';
 import type { ProjectView } from './Project';
 
 /** What GET /projects/{id} answers the office beyond what every reader's page shows. */
@@ -107,8 +107,6 @@ const FINAL_EVALUATION_FROM = ['FinalSelfAssessed', 'Deferred'];
 const RECOVERABLE = ['Failed', 'Revoked'];
 /** An accredited course still owes yearly updates, so it may be put to rectification too. */
 const rectifiableIn = (p: OfficeProject) => ['UnderConstruction', 'MidtermEvaluated', 'Extended', ...(p.subject.kind === 'course' ? ['Accredited'] : [])];
-
-const REVOCATION_REASONS = ['fraud', 'major-violation', 'failed-rectification', 'failed-acceptance', 'ceased-to-exist', 'obligations-breached', 'upheld-objection', 'poor-performance'] as const;
 
 /**
  * One step of the office's: the call made with the ETag of the revision on screen (a decision on what
@@ -753,7 +751,7 @@ function FundsRecoveredCard({ project, onChanged }: Step) {
 }
 
 interface RevokeValues {
-  reason: (typeof REVOCATION_REASONS)[number];
+  reason: Schemas['RevokeProjectDto']['reason'];
   explanation: string;
   evidence: DocumentRef[];
   banUntil?: string;
@@ -761,7 +759,7 @@ interface RevokeValues {
 
 /** Revocation (撤销) on a ground of the plan, with its evidence: the applicant is banned and the funds are to be recovered. */
 function RevokeCard({ project, onChanged }: Step) {
-  const { t } = useMessages();
+  const { t, language } = useMessages();
   const { modal } = App.useApp();
   const [form] = Form.useForm<RevokeValues>();
   const { problem, busy, run, headers, path } = useStep(project, onChanged, form);
@@ -794,7 +792,7 @@ function RevokeCard({ project, onChanged }: Step) {
       <Typography.Paragraph type="secondary">{t.revokeIntro.replace('{years}', String(years))}</Typography.Paragraph>
       <Form form={form} name="revoke" layout="vertical" onFinish={revoke} style={{ maxWidth: 720 }}>
         <Form.Item label={t.revocationReason} name="reason" rules={[{ required: true, message: t.required }]} style={{ maxWidth: 420 }}>
-          <Select placeholder={t.chooseRevocationReason} options={REVOCATION_REASONS.map((reason) => ({ value: reason, label: t[`revocation-${reason}`] }))} />
+          <Select placeholder={t.chooseRevocationReason} options={Object.entries(REVOCATION_GROUNDS[language]).map(([reason, label]) => ({ value: reason, label }))} />
         </Form.Item>
         <Form.Item label={t.revocationExplanation} name="explanation" rules={required}>
           <Input.TextArea rows={3} maxLength={2000} />
