@@ -337,6 +337,22 @@ export const REACTIONS: Words = {
   },
 };
 
+/** The grounds an enterprise is disqualified on (产教融合型企业 are removed for these). */
+export const DISQUALIFICATION_GROUNDS: Words = {
+  zh: {
+    fraud: '申报材料、年度报告或评估中弄虚作假',
+    'major-accident': '发生重大环保、安全、质量事故',
+    'infringed-student-rights': '侵害学生合法权益',
+    'credit-blacklisted': '被列为失信联合惩戒对象',
+  },
+  en: {
+    fraud: 'Fraud in the application, an annual report or an assessment',
+    'major-accident': 'A major environmental, safety or quality accident',
+    'infringed-student-rights': 'Infringed students’ rights',
+    'credit-blacklisted': 'Listed for joint sanctions for dishonesty',
+  },
+};
+
 /** The grounds a project is revoked on (撤销认定), in the order the office chooses among them. */
 export const REVOCATION_GROUNDS: Words = {
   zh: {

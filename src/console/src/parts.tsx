@@ -5,7 +5,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { call, DocumentRef, Problem, ProblemError, service, upload } from './api';
 import { Language, Messages, useMessages } from './i18n';
 import { replaceQuery } from './navigation';
-import { beijingTime, EVENTS, REVOCATION_GROUNDS, ROLES, word } from './words';
+import { beijingTime, DISQUALIFICATION_GROUNDS, EVENTS, REVOCATION_GROUNDS, ROLES, word } from './words';
 
 /** What a page loads: undefined while asked, the answer, or the problem; `reload` asks again. */
 export function useLoad<T>(load: () => Promise<T>, dependencies: readonly unknown[]) {
@@ -165,6 +165,9 @@ function whyOf(e: TimelineView['events'][number], t: Messages, language: Languag
   // A revocation's ground is a code too: said in words, before the office's explanation of it.
   if (e.type === 'ProjectRevoked' && typeof data.reason === 'string') {
     return [word(REVOCATION_GROUNDS, language, data.reason), data.explanation].filter((part) => typeof part === 'string' && part).join(language === 'zh' ? '：' : ': ');
+  }
+  if (e.type === 'EnterpriseDisqualified' && typeof data.ground === 'string') {
+    return [word(DISQUALIFICATION_GROUNDS, language, data.ground), data.reason].filter((part) => typeof part === 'string' && part).join(language === 'zh' ? '：' : ': ');
   }
   for (const why of [e.reason, data.reason, data.explanation]) if (typeof why === 'string' && why) return why;
   return reasons.length ? reasons.join('; ') : null;

@@ -4,7 +4,7 @@ import { useEffect, useState } from 'react';
 import { call, DocumentRef, Problem, Schemas, service } from '../api';
 import { Messages, useMessages } from '../i18n';
 import { attempt, DocumentField, DueTag, fieldErrors, ProblemAlert, Section, TimelineView, useLoad } from '../parts';
-import { beijingDay, beijingTime, EVENTS, word } from '../words';
+import { beijingDay, beijingTime, DISQUALIFICATION_GROUNDS, EVENTS, word } from '../words';
 import { ObjectionRecord, objectionsIn, objectorText } from './ProjectOffice';
 
 type NoticeStage = 'admission' | 'certification';
@@ -502,7 +502,7 @@ interface DisqualifyValues {
 
 /** Disqualification (取消资格) on a ground of the scheme, with its evidence: the certificate in force is revoked and the enterprise banned. */
 function DisqualifyCard({ enterprise, scheme, onChanged }: Step) {
-  const { t } = useMessages();
+  const { t, language } = useMessages();
   const { modal } = App.useApp();
   const [form] = Form.useForm<DisqualifyValues>();
   const { problem, busy, run, headers, path } = useStep(enterprise, onChanged, form);
@@ -529,7 +529,7 @@ function DisqualifyCard({ enterprise, scheme, onChanged }: Step) {
       <Typography.Paragraph type="secondary">{t.eoDisqualifyIntro.replace('{years}', years)}</Typography.Paragraph>
       <Form form={form} name="disqualify" layout="vertical" onFinish={disqualify} style={{ maxWidth: 720 }}>
         <Form.Item label={t.eoGround} name="ground" rules={[{ required: true, message: t.required }]} style={{ maxWidth: 420 }}>
-          <Select placeholder={t.eoChooseGround} options={GROUNDS.map((ground) => ({ value: ground, label: t[`eoGround-${ground}`] }))} />
+          <Select placeholder={t.eoChooseGround} options={GROUNDS.map((ground) => ({ value: ground, label: word(DISQUALIFICATION_GROUNDS, language, ground) }))} />
         </Form.Item>
         <Form.Item label={t.eoDisqualifyReason} name="reason" rules={required}>
           <Input.TextArea rows={3} maxLength={2000} />
