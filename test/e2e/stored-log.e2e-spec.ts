@@ -12,10 +12,11 @@ import { client } from '../support/http';
 import { RunningApp, startTestApp } from '../support/test-app';
 
 /**
- * "Stored events are forever": the log written by the previous landed release (commit 3a2f73d, its
- * demo played at --scale 16; see test/fixtures/README.md) is loaded into a fresh store with its ids,
- * metadata and positions, folded with today's deciders, and served by today's service. Every stream
- * must fold to the state the old code folded it to, and the hash chain must hold.
+ * "Stored events are forever": the logs written by earlier landed releases (commits 3a2f73d and 12ef2a6,
+ * each its own demo played at --scale 16 against its own service; see test/fixtures/README.md) are each
+ * loaded into a fresh store with their ids, metadata and positions, folded with today's deciders, and
+ * served by today's service. Every stream must fold to the state the old code folded it to, and the hash
+ * chain must hold.
  */
 const FIXTURES = join(__dirname, '..', 'fixtures');
 
@@ -29,11 +30,17 @@ interface StoredEvent {
   readonly position: string;
 }
 
-const log: StoredEvent[] = gunzipSync(readFileSync(join(FIXTURES, 'log-3a2f73d.ndjson.gz')))
-  .toString('utf8')
-  .split('\n')
-  .filter((line) => line.length > 0)
-  .map((line) => JSON.parse(line) as StoredEvent);
+type RecordedState = { status: string; reviewers?: { reviewerId: string }[] };
+type Recorded = Record<string, { revision: number; state: unknown }>;
+
+const logOf = (commit: string): StoredEvent[] =>
+  gunzipSync(readFileSync(join(FIXTURES, `log-${commit}.ndjson.gz`)))
+    .toString('utf8')
+    .split('\n')
+    .filter((line) => line.length > 0)
+    .map((line) => JSON.parse(line) as StoredEvent);
+const statesOf = (commit: string): Record<string, { revision: number; state: RecordedState }> => JSON.parse(readFileSync(join(FIXTURES, `states-${commit}.json`), 'utf8'));
+
 /**
  * A cycle's status, renamed since 3a2f73d to the one casing of every record's status (API version 2): the
  * events are unchanged, the state folded from them names the same status in PascalCase.
@@ -45,7 +52,7 @@ const CYCLE_STATUS_SINCE_API_2: Readonly<Record<string, string>> = { none: 'None
  * to submit): folded from the log's own events, they are those of the project's last submission, or
  * none before one. No event changed.
  */
-function documentsOf(stream: string) {
+function documentsOf(log: readonly StoredEvent[], stream: string) {
   const submitted = log.filter((e) => e.stream === stream && e.type === 'ApplicationSubmitted').at(-1);
   return submitted ? { applicationForm: submitted.data.applicationForm, attachments: submitted.data.attachments } : { applicationForm: null, attachments: [] };
 }
@@ -55,42 +62,116 @@ function documentsOf(stream: string) {
  * next cycle): folded from the log's own events, the grade and time of its last final evaluation when that
  * evaluation barred, none otherwise. No event changed.
  */
-function barringOf(stream: string) {
+function barringOf(log: readonly StoredEvent[], stream: string) {
   const evaluated = log.filter((e) => e.stream === stream && e.type === 'FinalEvaluated').at(-1);
   return evaluated?.data.barsNextCycle ? { grade: evaluated.data.grade, evaluatedAt: evaluated.data.evaluatedAt } : null;
 }
 
 /**
- * Each reviewer's `dueOn`, added to a project's reviewers since 3a2f73d (the day an expert's score is due):
- * folded from the log's own events, the day (Beijing) of the reviewer's last assignment and the 14 days of
- * rules written before `reviewDays` existed. No event changed.
+ * Each reviewer's `dueOn`, added to a project's reviewers since 12ef2a6 (the day an expert's score is due):
+ * folded from the log's own events, the day (Beijing) of the reviewer's last assignment and the rules'
+ * `reviewDays` the project was drafted under, or the 14 days of rules written before `reviewDays`
+ * existed (as all of both logs' rules are). No event changed.
  */
-function reviewersOf(stream: string, reviewers: readonly { reviewerId: string }[]) {
+function reviewersOf(log: readonly StoredEvent[], stream: string, reviewers: readonly { reviewerId: string }[]) {
+  const drafted = log.find((e) => e.stream === stream && e.type === 'ApplicationDrafted');
+  const reviewDays = (drafted?.data.rules as { reviewDays?: number } | undefined)?.reviewDays ?? REVIEW_DAYS_UNSET;
   return reviewers.map((reviewer) => {
     const assigned = log.filter((e) => e.stream === stream && e.type === 'ReviewerAssigned' && e.data.reviewerId === reviewer.reviewerId).at(-1)!;
-    return { ...reviewer, dueOn: addCalendarDays(chinaDateOf(String(assigned.data.assignedAt)), REVIEW_DAYS_UNSET) };
+    return { ...reviewer, dueOn: addCalendarDays(chinaDateOf(String(assigned.data.assignedAt)), reviewDays) };
   });
 }
 
-const asRecorded: Record<string, { revision: number; state: { status: string; reviewers?: { reviewerId: string }[] } }> = JSON.parse(readFileSync(join(FIXTURES, 'states-3a2f73d.json'), 'utf8'));
-const recorded: Record<string, { revision: number; state: unknown }> = Object.fromEntries(
-  Object.entries(asRecorded).map(([stream, { revision, state }]) => [
-    stream,
-    {
-      revision,
-      state: stream.startsWith('cycle-')
-        ? { ...state, status: CYCLE_STATUS_SINCE_API_2[state.status] ?? `unmapped ${state.status}` }
-        : stream.startsWith('project-')
-          ? { ...state, documents: documentsOf(stream), ...(state.status === 'None' ? {} : { barring: barringOf(stream), reviewers: reviewersOf(stream, state.reviewers ?? []) }) }
-          : state,
-    },
-  ]),
-);
+/** The event types (`category/Type`) the log of every fixture holds: every program, selection, notices, objections, construction, evaluation, revocation and enterprises. */
+const EVERY_FIXTURE_TYPES = [
+  'cycle/CycleOpened', 'cycle/ProjectShortlisted', 'cycle/ProjectNotSelected', 'cycle/PublicNoticeOpened', 'cycle/ProjectRemovedFromList', 'cycle/ListApproved',
+  'project/ApplicationWithdrawn', 'project/ReviewerRecused', 'project/ObjectionUpheld', 'project/ObjectionDismissed', 'project/ConstructionPlanRejected',
+  'project/RectificationOrdered', 'project/FinalEvaluated', 'project/ProjectAccredited', 'project/ProjectRevoked', 'project/FundRecoveryOrdered',
+  'enterprise/EnterpriseCertified', 'enterprise/EnterpriseDisqualified', 'enterprise/IncubationApplicationNotRecommended',
+];
+
+interface Fixture {
+  /** The commit that wrote the log and folded the states. */
+  readonly commit: string;
+  readonly log: readonly StoredEvent[];
+  /** The recorded states, with the fields the current code adds on purpose derived from the log's own events. */
+  readonly recorded: Recorded;
+  /** The event types (`category/Type`) the log must hold. */
+  readonly types: readonly string[];
+  /** The people the service is asked for once started on the log: keys the log has no person of. */
+  readonly auditor: string;
+  readonly office: string;
+  /** The events (`stream:type`, a person's stream as `person`) the service writes after the log's for those two accounts, and nothing else. */
+  readonly writtenAfter: readonly string[];
+}
+
+/** The log written by 3a2f73d: before people had accounts, so the first admin's set-up registers the office, the admin and their grant. */
+function fixture3a2f73d(): Fixture {
+  const log = logOf('3a2f73d');
+  const recorded: Recorded = Object.fromEntries(
+    Object.entries(statesOf('3a2f73d')).map(([stream, { revision, state }]) => [
+      stream,
+      {
+        revision,
+        state: stream.startsWith('cycle-')
+          ? { ...state, status: CYCLE_STATUS_SINCE_API_2[state.status] ?? `unmapped ${state.status}` }
+          : stream.startsWith('project-')
+            ? { ...state, documents: documentsOf(log, stream), ...(state.status === 'None' ? {} : { barring: barringOf(log, stream), reviewers: reviewersOf(log, stream, state.reviewers ?? []) }) }
+            : state,
+      },
+    ]),
+  );
+  return {
+    commit: '3a2f73d',
+    log,
+    recorded,
+    types: EVERY_FIXTURE_TYPES,
+    auditor: 'auditor-1',
+    office: 'office-1',
+    writtenAfter: [
+      'registry-organisations:OrganisationRegistered',
+      'person:PersonRegistered',
+      'person:RoleGranted',
+      'person:PersonRegistered',
+      'person:RoleGranted',
+      'person:PersonRegistered',
+      'person:RoleGranted',
+    ],
+  };
+}
+
+/**
+ * The log written by 12ef2a6: people with accounts (the office, its first admin and the demo's people are
+ * in the log), funds, yearly performance and brand majors scored by a rubric.
+ */
+function fixture12ef2a6(): Fixture {
+  const log = logOf('12ef2a6');
+  // Since 12ef2a6 only each reviewer's `dueOn` was added to the states its events fold to.
+  const recorded: Recorded = Object.fromEntries(
+    Object.entries(statesOf('12ef2a6')).map(([stream, { revision, state }]) => [
+      stream,
+      { revision, state: stream.startsWith('project-') && state.reviewers ? { ...state, reviewers: reviewersOf(log, stream, state.reviewers) } : state },
+    ]),
+  );
+  return {
+    commit: '12ef2a6',
+    log,
+    recorded,
+    types: [
+      ...EVERY_FIXTURE_TYPES,
+      'program/QuotaAllocated', 'funds/BudgetSet', 'funds/FundsGranted', 'funds/FundsDisbursed', 'project/FundsRecovered',
+      'project/AnnualReportGraded', 'project/PerformanceWarningIssued', 'project/NextYearGrantReduced',
+      'registry/OrganisationRegistered', 'person/PersonRegistered', 'person/RoleGranted',
+    ],
+    // The log has an auditor-1 and an office-1 of the demo's: the test asks for people it does not hold.
+    auditor: 'stored-log-auditor',
+    office: 'stored-log-office',
+    // The office and its first admin are in the log already: the set-up link only gives the admin a login.
+    writtenAfter: ['person:PersonRegistered', 'person:RoleGranted', 'person:PersonRegistered', 'person:RoleGranted'],
+  };
+}
 
 const categoryOf = (stream: string) => stream.slice(0, stream.indexOf('-'));
-const projectStreams = Object.keys(recorded).filter((stream) => categoryOf(stream) === 'project');
-const enterpriseStreams = Object.keys(recorded).filter((stream) => categoryOf(stream) === 'enterprise');
-const lastPosition = log[log.length - 1].position;
 /** The states as JSON holds them: what the old code's fold was recorded as. */
 const asJson = (value: unknown): unknown => JSON.parse(JSON.stringify(value));
 
@@ -105,7 +186,11 @@ function runsOf(events: readonly StoredEvent[]): StoredEvent[][] {
   return runs;
 }
 
-describe('the log written by 3a2f73d, replayed by the current code', () => {
+describe.each([fixture3a2f73d(), fixture12ef2a6()])('the log written by $commit, replayed by the current code', (fixture) => {
+  const { log, recorded } = fixture;
+  const projectStreams = Object.keys(recorded).filter((stream) => categoryOf(stream) === 'project');
+  const enterpriseStreams = Object.keys(recorded).filter((stream) => categoryOf(stream) === 'enterprise');
+  const lastPosition = log[log.length - 1].position;
   let dataDir: string;
   let store: SqliteEventStore | undefined;
 
@@ -133,12 +218,7 @@ describe('the log written by 3a2f73d, replayed by the current code', () => {
 
   it('is a log of every program, selection, notices, objections, construction, evaluation, revocation and enterprises', () => {
     const types = new Set(log.map((e) => `${categoryOf(e.stream)}/${e.type}`));
-    for (const type of [
-      'cycle/CycleOpened', 'cycle/ProjectShortlisted', 'cycle/ProjectNotSelected', 'cycle/PublicNoticeOpened', 'cycle/ProjectRemovedFromList', 'cycle/ListApproved',
-      'project/ApplicationWithdrawn', 'project/ReviewerRecused', 'project/ObjectionUpheld', 'project/ObjectionDismissed', 'project/ConstructionPlanRejected',
-      'project/RectificationOrdered', 'project/FinalEvaluated', 'project/ProjectAccredited', 'project/ProjectRevoked', 'project/FundRecoveryOrdered',
-      'enterprise/EnterpriseCertified', 'enterprise/EnterpriseDisqualified', 'enterprise/IncubationApplicationNotRecommended',
-    ]) {
+    for (const type of fixture.types) {
       expect(types).toContain(type);
     }
     const programs = new Set(log.filter((e) => e.type === 'CycleOpened').map((e) => e.data.programType));
@@ -172,7 +252,7 @@ describe('the log written by 3a2f73d, replayed by the current code', () => {
     let http: ReturnType<typeof client>;
     let auditor: string;
     let office: string;
-    /** The events written after the fixture's: the accounts of the office's first admin, an auditor and an office clerk, and nothing else. */
+    /** The events written after the fixture's: the accounts of an auditor and an office clerk (and of the office's first admin where the log has none), and nothing else. */
     let accountEvents: StoredEvent[];
     /** The log's last position once those accounts were made. */
     let head: string;
@@ -188,31 +268,23 @@ describe('the log written by 3a2f73d, replayed by the current code', () => {
       const clockStart = String(log[log.length - 1].metadata.recordedAt);
       running = await startTestApp({ DATA_DIR: dataDir, CLOCK: 'simulated', CLOCK_START: clockStart });
       http = client(running);
-      // A log an earlier release wrote has no accounts: the first start prints a set-up link for them.
-      auditor = await http.token({ sub: 'auditor-1', role: 'auditor', org: '省审计厅' });
-      office = await http.token({ sub: 'office-1', role: 'office', org: '山西省教育厅' });
+      // The logins are not in the log: the first start on it prints a set-up link for the office's first admin.
+      auditor = await http.token({ sub: fixture.auditor, role: 'auditor', org: '省审计厅' });
+      office = await http.token({ sub: fixture.office, role: 'office', org: '山西省教育厅' });
       accountEvents = (await exportedAs(office)).slice(log.length);
       head = accountEvents.at(-1)!.position;
     });
 
     it('writes after the fixture only the accounts it was asked for', () => {
-      expect(accountEvents.map((e) => `${e.stream.replace(/^person-.*/, 'person')}:${e.type}`)).toEqual([
-        'registry-organisations:OrganisationRegistered',
-        'person:PersonRegistered',
-        'person:RoleGranted',
-        'person:PersonRegistered',
-        'person:RoleGranted',
-        'person:PersonRegistered',
-        'person:RoleGranted',
-      ]);
+      expect(accountEvents.map((e) => `${e.stream.replace(/^person-.*/, 'person')}:${e.type}`)).toEqual(fixture.writtenAfter);
     });
     afterAll(() => running?.stop());
 
     it('verifies the hash chain of the whole log intact', async () => {
       const verified = await http.get('/audit/verify', auditor);
       expect(verified.status).toBe(200);
-      const accountStreams = new Set(accountEvents.map((e) => e.stream)).size;
-      expect(verified.body).toMatchObject({ ok: true, checkedEvents: log.length + accountEvents.length, checkedStreams: Object.keys(recorded).length + accountStreams, lastPosition: head });
+      const newStreams = new Set(accountEvents.map((e) => e.stream).filter((stream) => !(stream in recorded))).size;
+      expect(verified.body).toMatchObject({ ok: true, checkedEvents: log.length + accountEvents.length, checkedStreams: Object.keys(recorded).length + newStreams, lastPosition: head });
       expect(verified.body.firstBroken).toBeUndefined();
     });
 
