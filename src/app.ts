@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import multipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
+import { Logger } from '@nestjs/common';
 import { ModulesContainer, NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -18,6 +19,7 @@ import { withProblemResponses } from './infrastructure/http/openapi';
 import { clientErrorProblem, frameworkErrorProblem, instanceOf, problem, ProblemError, rawProblemResponse } from './infrastructure/http/problem.filter';
 import { installJsonParser, validationPipe } from './infrastructure/http/validation';
 import { JsonLogger } from './infrastructure/json-logger';
+import { claimSandboxFolder } from './infrastructure/sandbox-folder';
 
 function clockOf(config: AppConfig): Clock {
   return config.clock === 'simulated' ? new SimulatedClock(config.clockStart ? new Date(config.clockStart) : new Date()) : systemClock;
@@ -132,10 +134,16 @@ export async function createApp(config: AppConfig, clock: Clock = clockOf(config
   let guard: { routes: ReadonlySet<string>; authenticator: Authenticator } | undefined;
   authenticateBeforeParsing(fastify, () => guard);
   answerMethodNotAllowed(fastify, routes);
+  // Before the stores open: they create their files in the data folder.
+  claimSandboxFolder(config);
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forConfig(config, clock), adapter, {
     logger: new JsonLogger(config.logLevel),
     bodyParser: false,
   });
+  if (config.sandbox) {
+    // Whoever reads the log (or the terminal of npm run sandbox) learns it before anything else happens.
+    new Logger('Sandbox').warn({ msg: 'this is a sandbox, not a production installation: its data are simulated and its passwords were printed in a terminal', sandbox: true, dataDir: config.dataDir });
+  }
   guard = { routes: guardedRoutes(app.get(ModulesContainer)), authenticator: app.get(Authenticator) };
   fastify.addHook('onReady', async () => {
     // Every guarded controller route must be one Fastify routes under that name, or the hook would miss it.

@@ -35,6 +35,11 @@ export interface AppConfig {
   readonly office: { readonly creditCode: string; readonly name: string };
   /** Sign-in through the province's identity platform (OpenID Connect, authorization code with PKCE), when configured. */
   readonly oidcSignIn?: { readonly issuer: string; readonly clientId: string; readonly clientSecret?: string; readonly redirectUri: string };
+  /**
+   * SANDBOX: a sandbox to try the service out (`npm run sandbox`), never a production installation. Its data
+   * folder is marked as a sandbox's on the first start, and each refuses the other (src/infrastructure/sandbox-folder.ts).
+   */
+  readonly sandbox: boolean;
 }
 
 /** Signed checkpoints: off without a key; key and copy both outside the data folder. */
@@ -97,6 +102,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (esdbConnectionString && !/^esdb(\+discover)?:\/\//.test(esdbConnectionString)) {
     throw new ConfigError('EVENTSTORE_CONNECTION_STRING', `must start with esdb:// or esdb+discover://, got "${esdbConnectionString}"`);
   }
+  const sandbox = oneOf(env, 'SANDBOX', ['true', 'false'] as const, 'false') === 'true';
+  // The mark that keeps a sandbox's accounts inside it lives in the data folder, beside the events it marks.
+  if (sandbox && eventStore !== 'sqlite') throw new ConfigError('SANDBOX', 'keeps its events in its data folder: a sandbox runs with EVENT_STORE=sqlite');
   return {
     port: integer(env, 'PORT', 3000, 0, 65535),
     host: env.HOST || '0.0.0.0',
@@ -116,6 +124,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     ...loadPublicUrl(env),
     office: { creditCode: env.OFFICE_CREDIT_CODE || '11140000405200012U', name: env.OFFICE_NAME || '山西省教育厅' },
     oidcSignIn: loadOidcSignIn(env),
+    sandbox,
   };
 }
 

@@ -42,7 +42,7 @@ export interface Account {
 
 const PERSON_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
-/** The scripts' password: long and uncommon enough for the policy, the same for every person they create. */
+/** The scripts' password: long and uncommon enough for the policy, the same for every person they create (the sandbox chooses its own). */
 const PASSWORD = '汾河晚渡-e2e-2026';
 
 /** The grants a role's person holds unless the script names others. */
@@ -54,6 +54,15 @@ const USUAL_GRANTS: Readonly<Record<SignedInRole, readonly GrantKind[]>> = {
   // The school's admin who is also its head: drafts, signs off and submits in one hand.
   applicant: ['school-admin', 'school-head'],
 };
+
+/** One of a signed-in person's grants, as GET /auth/session lists them. */
+export interface SessionGrant {
+  readonly grantId: string;
+  readonly kind: GrantKind;
+  readonly org: string;
+  readonly orgName: string | null;
+  readonly region: string | null;
+}
 
 /** Where a service answers. */
 export interface Service {
@@ -89,14 +98,33 @@ export class ServiceAccounts {
     private readonly service: Service,
     /** The office's first admin. */
     readonly admin: Account,
+    /** The password of the first admin and of every person this script sets up. */
+    private readonly password: string,
   ) {}
 
-  /** Sets up the first admin of a service (one in another process, say) with the set-up link its first start printed. */
-  static async withLink(service: Service, setupLink: string): Promise<ServiceAccounts> {
-    const { personId, session } = await sessionFrom(service, setupLink.split('#')[1]!, 'first-admin');
+  /** The first admin's login. */
+  static readonly ADMIN_LOGIN = 'first-admin';
+
+  /**
+   * Sets up the first admin of a service (one in another process, say) with the set-up link its first start
+   * printed; the admin and every person set up after get `password` (the scripts' own unless given).
+   */
+  static async withLink(service: Service, setupLink: string, password = PASSWORD): Promise<ServiceAccounts> {
+    const { personId, session } = await sessionFrom(service, setupLink.split('#')[1]!, ServiceAccounts.ADMIN_LOGIN, password);
+    return ServiceAccounts.acting(service, personId, session, password);
+  }
+
+  /** Acts again as the first admin of a service this script set up before (the sandbox's next run), signing in with the password it gave. */
+  static async signedIn(service: Service, password: string): Promise<ServiceAccounts> {
+    const signedIn = await signInWith(service, ServiceAccounts.ADMIN_LOGIN, password);
+    if (signedIn.status !== 200) throw failed(`sign in as ${ServiceAccounts.ADMIN_LOGIN}`, signedIn);
+    return ServiceAccounts.acting(service, signedIn.body.personId, sessionOf(signedIn), password);
+  }
+
+  private static async acting(service: Service, personId: string, session: Session, password: string): Promise<ServiceAccounts> {
     const grant = await firstGrantOf(service, session);
     const { token } = await tokenFor(service, session, personId, grant.grantId);
-    return new ServiceAccounts(service, { token, personId, org: grant.org, grantIds: [grant.grantId] });
+    return new ServiceAccounts(service, { token, personId, org: grant.org, grantIds: [grant.grantId] }, password);
   }
 
   /** The office's credit code: its first admin's organisation. */
@@ -186,7 +214,7 @@ export class ServiceAccounts {
     if (link.status !== 201) throw failed(`set-up link of ${personId}`, link);
     this.logins += 1;
     const login = `person-${this.logins}`;
-    const { session } = await sessionFrom(this.service, link.body.token, login);
+    const { session } = await sessionFrom(this.service, link.body.token, login, this.password);
     this.loginOf.set(personId, login);
     return (await tokenFor(this.service, session, personId, grantId ?? (await firstGrantOf(this.service, session)).grantId)).token;
   }
@@ -195,14 +223,28 @@ export class ServiceAccounts {
   credentials(personId: string): { login: string; password: string } {
     const login = this.loginOf.get(personId);
     if (!login) throw new Error(`${personId} was not set up by this script`);
-    return { login, password: PASSWORD };
+    return { login, password: this.password };
+  }
+
+  /**
+   * Gives a person a new password, as their admin would after a forgotten one: the first admin issues a
+   * set-up link and the person uses it (their login stays `login`). Their earlier password stops working.
+   */
+  async newPassword(personId: string, login: string, password: string): Promise<readonly SessionGrant[]> {
+    const link = await this.call('POST', `/auth/people/${personId}/setup-link`, this.admin.token, {});
+    if (link.status !== 201) throw failed(`set-up link of ${personId}`, link);
+    const { session } = await sessionFrom(this.service, link.body.token, login, password);
+    // Signed in with the new password: their grants, as the console shows them.
+    const answer = await request(this.service, 'GET', '/auth/session', { cookie: session.cookie });
+    if (answer.status !== 200) throw failed(`read the session of ${login}`, answer);
+    return answer.body.grants;
   }
 
   /** Signs a person this script set up in again with their login and password, as they would the next morning: the answer's status. */
   async signInAgain(personId: string): Promise<number> {
     const login = this.loginOf.get(personId);
     if (!login) throw new Error(`${personId} was not set up by this script`);
-    return (await request(this.service, 'POST', '/auth/sign-in', {}, { login, password: PASSWORD })).status;
+    return (await signInWith(this.service, login, this.password)).status;
   }
 
   private call(method: string, path: string, token: string, body: unknown): Promise<Answer> {
@@ -227,17 +269,24 @@ interface Session {
   readonly csrf: string;
 }
 
-/** Uses a set-up link with a login and the scripts' password: the person and the session it starts. */
-async function sessionFrom(service: Service, secret: string, login: string): Promise<{ personId: string; session: Session }> {
-  let setUp = await request(service, 'POST', '/auth/setup', {}, { token: secret, login, password: PASSWORD });
+/** Uses a set-up link with a login and a password: the person and the session it starts. */
+async function sessionFrom(service: Service, secret: string, login: string, password: string): Promise<{ personId: string; session: Session }> {
+  let setUp = await request(service, 'POST', '/auth/setup', {}, { token: secret, login, password });
   // The password is set even when the read models are still catching up (a service started on a long
   // log): the person then signs in with it once they have, as a person would.
   for (let tries = 0; setUp.status === 503 && setUp.body?.code === 'read-model-behind' && tries < 60; tries += 1) {
-    setUp = await request(service, 'POST', '/auth/sign-in', {}, { login, password: PASSWORD });
+    setUp = await signInWith(service, login, password);
   }
   if (setUp.status !== 200) throw failed(`set up ${login}`, setUp);
-  const cookie = setUp.headers.getSetCookie().find((c) => c.startsWith('als_session='))!.split(';')[0]!;
-  return { personId: setUp.body.personId, session: { cookie, csrf: setUp.body.csrfToken } };
+  return { personId: setUp.body.personId, session: sessionOf(setUp) };
+}
+
+const signInWith = (service: Service, login: string, password: string) => request(service, 'POST', '/auth/sign-in', {}, { login, password });
+
+/** The session a sign-in (or a set-up) answered: its cookie and CSRF token. */
+function sessionOf(answer: Answer): Session {
+  const cookie = answer.headers.getSetCookie().find((c) => c.startsWith('als_session='))!.split(';')[0]!;
+  return { cookie, csrf: answer.body.csrfToken };
 }
 
 /** The grant a signed-in person acts with first, as their session says. */

@@ -47,7 +47,8 @@ async function main(): Promise<number> {
     process.stdout.write('Starting a throwaway service (node dist/main.js, CLOCK=simulated)…\n');
     service = await startService(join(__dirname, '..', 'main.js'));
     url = service.url;
-    setupLink = service.setupLink;
+    // A throwaway service starts on an empty folder: startService has the link or has thrown.
+    setupLink = service.setupLink!;
     process.stdout.write(`Service on ${url}, data in ${service.dataDir}, clock from ${CLOCK_START}; ${scale} schools, ${concurrency} requests in flight\n\n`);
   }
   const stopService = async () => {

@@ -25,6 +25,18 @@ export interface PlayOptions {
   /** Progress lines; silent when left out. */
   readonly log?: (line: string) => void;
   readonly seed?: number;
+  /**
+   * The sandbox's: after the plan, its next year (2026), which leaves work waiting at every desk; the
+   * result's `desks` say who waits for what.
+   */
+  readonly leaveWorkWaiting?: boolean;
+}
+
+/** A person with work waiting when the play ends (PlayOptions.leaveWorkWaiting): the grant they work with, and the to-do kinds (GET /todo) waiting for them. */
+export interface Desk {
+  readonly grant: 'project-lead' | 'school-head' | 'bureau-clerk' | 'expert' | 'office-staff' | 'auditor' | 'enterprise-admin';
+  readonly personId: string;
+  readonly waiting: readonly string[];
 }
 
 export interface ProgramSummary {
@@ -71,6 +83,8 @@ export interface PlanResult {
   readonly review: { readonly ranked: number; readonly belowCutOff: number; readonly cutOff: number | null; readonly top: number | null };
   /** The brand majors' yearly grades, the poor one, and its next grant at the cap. */
   readonly performance: { readonly graded: number; readonly poor: number; readonly school: string | null; readonly cappedGrant: number | null };
+  /** Who has work waiting, when the play left some (PlayOptions.leaveWorkWaiting); empty otherwise. */
+  readonly desks: readonly Desk[];
 }
 
 type DocRef = { readonly sha256: string; readonly name: string; readonly size: number; readonly mediaType: string };
@@ -177,6 +191,8 @@ class Play {
   private documents = 0;
   private firedTotal = 0;
   private fired: Record<string, number> = {};
+  private readonly leaveWorkWaiting: boolean;
+  private desks: Desk[] = [];
 
   constructor(
     baseUrl: string,
@@ -184,6 +200,7 @@ class Play {
     options: PlayOptions,
   ) {
     this.concurrency = options.concurrency ?? 16;
+    this.leaveWorkWaiting = options.leaveWorkWaiting === true;
     this.api = new ApiClient(baseUrl, this.concurrency);
     this.log = options.log ?? (() => undefined);
     this.random = new Random((options.seed ?? 2020) + 1);
@@ -196,22 +213,29 @@ class Play {
     return this.accounts.token(who);
   }
 
-  private office = () => this.token({ sub: 'office-1', role: 'office', org: '山西省教育厅' });
+  private officeWho: Who = { sub: 'office-1', role: 'office', org: '山西省教育厅' };
+  private office = () => this.token(this.officeWho);
   /** The enterprise scheme is the provincial development and reform commission's. */
   private drcOffice = () => this.token({ sub: 'drc-office-1', role: 'office', org: '山西省发展和改革委员会' });
-  private auditor = () => this.token({ sub: 'auditor-1', role: 'auditor', org: '山西省审计厅' });
+  private auditorWho: Who = { sub: 'auditor-1', role: 'auditor', org: '山西省审计厅' };
+  private auditor = () => this.token(this.auditorWho);
   /** The school's admin and 校长 in one person: drafts, signs off and submits. */
-  private applicant = (s: School) => this.token({ sub: `${s.key}-user`, role: 'applicant', org: s.name, region: s.city.name, schoolKind: s.kind === 'college' ? '高职' : s.technical ? '技工学校' : '中职' });
-  private enterprise = (e: Enterprise) => this.token({ sub: `${e.key}-user`, role: 'applicant', org: e.creditCode, orgName: e.name, region: e.city.name, grants: ['enterprise-admin'] });
+  private applicantWho = (s: School): Who => ({ sub: `${s.key}-user`, role: 'applicant', org: s.name, region: s.city.name, schoolKind: s.kind === 'college' ? '高职' : s.technical ? '技工学校' : '中职' });
+  private applicant = (s: School) => this.token(this.applicantWho(s));
+  private enterpriseWho = (e: Enterprise): Who => ({ sub: `${e.key}-user`, role: 'applicant', org: e.creditCode, orgName: e.name, region: e.city.name, grants: ['enterprise-admin'] });
+  private enterprise = (e: Enterprise) => this.token(this.enterpriseWho(e));
   private expertWho = (e: Expert): Who => ({ sub: e.id, role: 'reviewer', org: e.org });
   private expert = (e: Expert) => this.token(this.expertWho(e));
   /** An expert's id as the service knows them: the person the office registered in the reviewer pool. */
   private expertId = async (e: Expert) => (await this.accounts.account(this.expertWho(e))).personId;
-  private educationBureau = (c: City) => this.token({ sub: `${c.slug}-edu`, role: 'recommender', org: `${c.name}教育局`, region: c.name });
+  private educationBureauWho = (c: City): Who => ({ sub: `${c.slug}-edu`, role: 'recommender', org: `${c.name}教育局`, region: c.name });
+  private educationBureau = (c: City) => this.token(this.educationBureauWho(c));
   /** 技工学校 are recommended by the city's human-resources bureau (人社局), whatever the program. */
-  private hrBureau = (c: City) => this.token({ sub: `${c.slug}-hrss`, role: 'recommender', org: `${c.name}人力资源和社会保障局`, region: c.name });
+  private hrBureauWho = (c: City): Who => ({ sub: `${c.slug}-hrss`, role: 'recommender', org: `${c.name}人力资源和社会保障局`, region: c.name });
+  private hrBureau = (c: City) => this.token(this.hrBureauWho(c));
   private drcBureau = (c: City) => this.token({ sub: `${c.slug}-drc`, role: 'recommender', org: `${c.name}发展和改革委员会`, region: c.name });
-  private recommenderOf = (app: App) => (app.school.technical ? this.hrBureau(app.school.city) : this.educationBureau(app.school.city));
+  private recommenderWho = (app: App) => (app.school.technical ? this.hrBureauWho(app.school.city) : this.educationBureauWho(app.school.city));
+  private recommenderOf = (app: App) => this.token(this.recommenderWho(app));
   private recommenderKey = (app: App) => `${app.school.city.slug}-${app.school.technical ? 'hrss' : 'edu'}`;
 
   // ------------------------------------------------------------------------------------------- helpers
@@ -464,6 +488,14 @@ class Play {
 
   // ------------------------------------------------------------------------------------------- selection
 
+  /** The experts by organisation: the `n`th expert (of 3) of the organisation `org` places on in the rotation. */
+  private expertRotation() {
+    const experts = this.population.experts;
+    const orgs = [...new Set(experts.map((e) => e.org))];
+    const expertOf = (org: number, n: number) => experts.filter((e) => e.org === orgs[org % orgs.length])[n % 3];
+    return { orgs, expertOf };
+  }
+
   private async selection(): Promise<void> {
     await this.clockTo('2020-09-21');
     await this.phase('formal checks (形式审查)', async () => {
@@ -510,9 +542,7 @@ class Play {
     });
 
     const recommended = () => this.allApps((a) => a.rank !== null);
-    const experts = this.population.experts;
-    const orgs = [...new Set(experts.map((e) => e.org))];
-    const expertOf = (org: number, n: number) => experts.filter((e) => e.org === orgs[org % orgs.length])[n % 3];
+    const { orgs, expertOf } = this.expertRotation();
 
     await this.clockTo('2020-09-25');
     await this.phase('reviewer assignment', async () => {
@@ -786,11 +816,14 @@ class Play {
     const changed = this.feature(this.approvedApps(['brand-major']), 5);
     if (changed) at('2021-09-10', () => this.changeRequest(changed));
     const courseService = this.cycle('quality-course');
-    for (let academicYear = 2021; academicYear <= 2024; academicYear += 1) {
+    // The sandbox's next year: one course's update is left undone, and overdue when the call opens.
+    const late = this.leaveWorkWaiting ? this.feature(this.approvedApps(['quality-course'])) : undefined;
+    for (let academicYear = 2021; academicYear <= (this.leaveWorkWaiting ? 2025 : 2024); academicYear += 1) {
       const accreditedOn = addCalendarDays(endOn('quality-course'), 30);
-      if (`${academicYear + 1}-06-15` > accreditedOn) at(`${academicYear + 1}-06-15`, () => this.courseUpdates(courseService, academicYear));
+      if (`${academicYear + 1}-06-15` > accreditedOn) at(`${academicYear + 1}-06-15`, () => this.courseUpdates(courseService, academicYear, late));
     }
-    enterprises.schedule(at);
+    enterprises.schedule(at, this.leaveWorkWaiting ? 2025 : 2024);
+    if (this.leaveWorkWaiting) at('2026-09-01', () => this.nextCall(late, enterprises));
 
     steps.sort((a, b) => (a.on < b.on ? -1 : a.on > b.on ? 1 : a.order - b.order));
     for (const step of steps) {
@@ -1002,15 +1035,117 @@ class Play {
     });
   }
 
-  private async courseUpdates(cycle: Cycle, academicYear: number): Promise<void> {
+  private async courseUpdates(cycle: Cycle, academicYear: number, late?: App): Promise<void> {
     await this.phase(`course updates ${academicYear}–${academicYear + 1}`, async () => {
-      const apps = this.approvedApps([cycle.program]);
+      const apps = this.approvedApps([cycle.program], (a) => a !== late || academicYear < 2025);
       await this.forAll(apps, async (app) => {
         const token = await this.applicant(app.school);
         const doc = await this.upload(token, '课程更新说明.pdf', `${app.title} ${academicYear}学年更新说明`, [`Course update ${academicYear}`, `project ${app.projectId}`]);
         await this.post(`course update of ${app.title}`, `/projects/${app.projectId}/course-updates`, token, { academicYear, summary: '更新教学视频与案例库，新增在线测试题', documents: [doc] }, `course-update-${academicYear}-${app.key}`);
       });
-      return `${count(apps.length)} accredited courses updated by 31 August`;
+      return `${count(apps.length)} accredited courses updated by 31 August${late && academicYear >= 2025 ? `; ${late.school.name}'s not` : ''}`;
+    });
+  }
+
+  /**
+   * The sandbox's 2026 call for quality courses, stopped with work at every desk: the late school's draft
+   * waits for its head (and the project lead the school names), its overdue course for everyone who sees
+   * it (the office, its city's bureau, the auditors); other schools' applications wait for the formal
+   * check, for the office's experts, and for their scores. Each school applies once.
+   */
+  private async nextCall(late: App | undefined, enterprises: EnterprisePlay): Promise<void> {
+    const id = 'quality-course-2026';
+    const lateSchool = late?.school ?? this.population.schools[0];
+    const schools = [lateSchool, ...this.population.schools.filter((s) => s !== lateSchool)];
+    // What each school's application reaches: the late school's stays a draft, the others in turns.
+    const stages = ['draft', 'submitted', 'recommended', 'under review'] as const;
+    const stageOf = (i: number) => stages[i === 0 ? 0 : i % stages.length];
+    const apps: App[] = schools.map((school, i) => {
+      // A course the school had selected before may not apply again: one of the others.
+      const before = new Set(this.appsOf('quality-course').filter((a) => a.school === school).map((a) => (a.subject() as { courseName: string }).courseName));
+      const course = [...COURSES.slice(i % COURSES.length), ...COURSES].find((c) => !before.has(c))!;
+      return {
+        key: `qc26-${school.key}`,
+        program: 'quality-course',
+        school,
+        title: `${school.name}《${course}》省级精品在线开放课程（2026年度）`,
+        subject: () => ({ kind: 'course', courseName: course, classHours: 48, semestersTaught: 4 }),
+        merit: school.merit,
+        withdraw: false,
+        failFormalCheck: false,
+        projectId: '',
+        rank: null,
+        panel: i,
+        reviewers: [],
+        recused: null,
+        scores: [],
+        selection: null,
+        removed: false,
+        approved: false,
+        revoked: false,
+      };
+    });
+    await this.phase('2026 call for quality courses', async () => {
+      const office = await this.office();
+      // The 2020 cycle holds the program's target of places: a new call needs a raised one.
+      const target = (defaultCatalog['quality-course'].target ?? 0) * 2;
+      await this.post('raise the quality courses’ target', '/programs/quality-course/raise-target', office, { target, reason: '省政府同意2026年度继续遴选省级精品课程' }, 'raise-target-quality-course-2026');
+      const opened = await this.post(`open cycle ${id}`, '/cycles', office, {
+        id,
+        programType: 'quality-course',
+        name: `${defaultCatalog['quality-course'].name.zh} 2026年度`,
+        label: '2026',
+        opensAt: '2026-09-01T00:00:00+08:00',
+        closesAt: '2026-09-30T00:00:00+08:00',
+      }, `open-${id}`);
+      if (opened.status !== 201) throw new DemoStepError(`open cycle ${id}`, opened);
+      const rules = (await this.api.read(`read cycle ${id}`, `/cycles/${id}`, office)).body.rules as CycleRules;
+      const ranks = new Map<string, number>();
+      const { orgs, expertOf } = this.expertRotation();
+      await this.forAll(apps, async (app, i) => {
+        const stage = stageOf(i);
+        const token = await this.applicant(app.school);
+        const drafted = await this.post(`draft ${app.title}`, '/projects', token, { cycleId: id, programType: app.program, title: app.title, subject: app.subject() }, `draft-${app.key}`);
+        app.projectId = String(drafted.headers.location).split('/').pop()!;
+        if (stage === 'draft') return;
+        const doc = (file: string, title: string) => this.upload(token, file, `${app.school.name} ${title}`, [title, `project ${app.projectId}`, '2026']);
+        const [applicationForm, authenticity, commitment] = [await doc('申报书.pdf', '申报书'), await doc('真实性声明.pdf', '申报材料真实性声明'), await doc('承诺书.pdf', '承诺书')];
+        await this.post(`submit ${app.title}`, `/projects/${app.projectId}/submit`, token, { applicationForm, declarations: { authenticity, commitment } }, `submit-${app.key}`);
+        if (stage === 'submitted') return;
+        const bureau = await this.recommenderOf(app);
+        await this.post(`formal check ${app.title}`, `/projects/${app.projectId}/formal-check`, bureau, { result: 'passed' }, `formal-check-${app.key}`);
+        // A bureau's ranks are 1, 2, … within its limit; one past it stays checked, to be recommended or not.
+        const key = this.recommenderKey(app);
+        const rank = (ranks.get(key) ?? 0) + 1;
+        if (rank > rules.perRecommenderLimit) return;
+        ranks.set(key, rank);
+        await this.post(`recommend ${app.title}`, `/projects/${app.projectId}/recommend`, bureau, { rank, opinion: '课程建设基础扎实，同意推荐' }, `recommend-${app.key}`);
+        if (stage === 'recommended') return;
+        app.reviewers = [0, 4, 8].map((offset) => expertOf(i + offset, Math.floor(i / orgs.length)));
+        for (const expert of app.reviewers) {
+          await this.post(`assign ${expert.id} to ${app.title}`, `/projects/${app.projectId}/reviewers`, office, { reviewerId: await this.expertId(expert), reviewerOrg: expert.org, declaredRelations: [] }, `assign-${app.key}-${expert.id}`);
+        }
+      });
+      const draft = apps[0];
+      const submitted = apps.find((a, i) => stageOf(i) === 'submitted')!;
+      const reviewed = apps.find((a) => a.reviewers.length > 0);
+      const enterprise = enterprises.reporting()[0];
+      // The school's admin names the draft's project lead (项目负责人), as a school does for its own staff.
+      const lead = await this.accounts.account({ ...this.applicantWho(draft.school), sub: `${draft.school.key}-lead-2026`, grants: ['project-lead'], projectId: draft.projectId, grantedBy: await this.accounts.account(this.applicantWho(draft.school)) });
+      const personOf = async (who: Who) => (await this.accounts.account(who)).personId;
+      const overdue = late ? ['overdue'] : [];
+      const desks: (Desk | undefined)[] = [
+        { grant: 'project-lead', personId: lead.personId, waiting: ['submit-application'] },
+        { grant: 'school-head', personId: await personOf(this.applicantWho(draft.school)), waiting: ['submit-application', ...overdue] },
+        { grant: 'bureau-clerk', personId: await personOf(this.recommenderWho(submitted)), waiting: ['formal-check'] },
+        reviewed && { grant: 'expert', personId: await this.expertId(reviewed.reviewers[0]), waiting: ['score-review'] },
+        { grant: 'office-staff', personId: await personOf(this.officeWho), waiting: ['assign-reviewers', ...overdue] },
+        late && { grant: 'auditor', personId: await personOf(this.auditorWho), waiting: ['overdue'] },
+        enterprise && { grant: 'enterprise-admin', personId: await personOf(this.enterpriseWho(enterprise)), waiting: ['annual-report-due'] },
+      ];
+      this.desks = desks.filter((d): d is Desk => d !== undefined);
+      const at = (stage: (typeof stages)[number]) => apps.filter((_, i) => stageOf(i) === stage).length;
+      return `window 1–30 Sep; ${stages.map((s) => `${at(s)} ${s}`).join(', ')}${late ? `; ${late.school.name}'s course update overdue` : ''}`;
     });
   }
 
@@ -1082,6 +1217,7 @@ class Play {
         endedOn: this.today,
         review: this.review,
         performance: this.performance,
+        desks: this.desks,
       };
       return `${audit.ok ? 'hash chain intact' : 'HASH CHAIN BROKEN'}: ${count(audit.checkedEvents)} events in ${count(audit.checkedStreams)} streams verified; ${count(this.firedTotal)} deadlines fired by the clock over the play`;
     });
@@ -1139,11 +1275,16 @@ class EnterprisePlay {
     return { opinion: '专家组一致同意通过', documents: [await this.p.upload(office, '专家评估意见.pdf', label, ['Expert assessment'])] };
   };
 
-  /** Puts the enterprises' steps on the play's timeline. */
-  schedule(at: (on: string, run: () => Promise<void>) => void): void {
+  /** The enterprises that report each year: admitted, not disqualified. */
+  reporting(): Enterprise[] {
+    return this.admitted.filter((e) => e !== this.disqualified);
+  }
+
+  /** Puts the enterprises' steps on the play's timeline, with annual reports up to `lastReportYear`'s. */
+  schedule(at: (on: string, run: () => Promise<void>) => void, lastReportYear: number): void {
     at('2021-03-01', () => this.intake());
     at('2021-04-15', () => this.threeYearPlans());
-    for (let year = 2021; year <= 2024; year += 1) at(`${year + 1}-01-15`, () => this.annualReports(year));
+    for (let year = 2021; year <= lastReportYear; year += 1) at(`${year + 1}-01-15`, () => this.annualReports(year));
     at('2022-03-16', () => this.certification('initial'));
     at('2023-06-15', () => this.disqualification());
     at('2024-06-14', () => this.bannedReapplication());
@@ -1235,7 +1376,7 @@ class EnterprisePlay {
   }
 
   private async annualReports(year: number): Promise<void> {
-    const reporting = this.admitted.filter((e) => e !== this.disqualified);
+    const reporting = this.reporting();
     if (reporting.length === 0) return;
     await this.p.phase(`enterprise annual reports ${year}`, async () => {
       await this.p.all(reporting, async (e) => {

@@ -4,13 +4,27 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/** The demo's own service: `node dist/main.js` as a child, on a temporary data folder and a free port. */
+/** The demo's own service: `node dist/main.js` as a child, on a temporary data folder and a free port (or the sandbox's). */
 export interface DemoService {
   readonly url: string;
   readonly dataDir: string;
-  /** The one-time link its first start logged, with which the demo sets up the office's first admin. */
-  readonly setupLink: string;
+  /** The one-time link its first start logged, with which the demo sets up the office's first admin (none on a folder with an admin). */
+  readonly setupLink?: string;
+  /** Echo the service's log lines to stderr from now on, the last 50 before first (quiet until then, with `showLog: false`). */
+  readonly showLog: () => void;
   readonly stop: () => Promise<void>;
+}
+
+/** Where and how the sandbox runs its service; the demo's throwaway one takes none of these. */
+export interface ServiceOptions {
+  /** A data folder kept after the stop; without it a temporary one, removed at the stop. */
+  readonly dataDir?: string;
+  /** A fixed port; without it a free one. */
+  readonly port?: number;
+  /** More environment (SANDBOX, LOG_LEVEL, …). */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Echo the log from the start (true), or not until showLog() (false); without it, once the service answers (the demo). */
+  readonly showLog?: boolean;
 }
 
 export const CLOCK_START = '2020-09-01T01:00:00Z';
@@ -37,9 +51,10 @@ async function healthy(url: string): Promise<boolean> {
   }
 }
 
-export async function startService(mainJs: string): Promise<DemoService> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'accreditation-demo-'));
-  const port = await freePort();
+export async function startService(mainJs: string, options: ServiceOptions = {}): Promise<DemoService> {
+  const throwaway = options.dataDir === undefined;
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'accreditation-demo-'));
+  const port = options.port ?? (await freePort());
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     PORT: String(port),
@@ -49,6 +64,7 @@ export async function startService(mainJs: string): Promise<DemoService> {
     CLOCK_START,
     SCHEDULER_INTERVAL_MS: '0',
     LOG_LEVEL: 'warn',
+    ...options.env,
   };
   // The demo's people sign in with passwords it sets: sign-in through an identity platform stays off.
   delete env.OIDC_SIGN_IN_ISSUER;
@@ -60,10 +76,10 @@ export async function startService(mainJs: string): Promise<DemoService> {
       setupLink ??= /"setupUrl":"([^"]+)"/.exec(line)?.[1];
       output.push(line);
       if (output.length > 50) output.shift();
-      if (ready) process.stderr.write(`service: ${line}\n`);
+      if (echo) process.stderr.write(`service: ${line}\n`);
     }
   };
-  let ready = false;
+  let echo = options.showLog === true;
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);
   let exited: number | null | undefined;
@@ -74,7 +90,7 @@ export async function startService(mainJs: string): Promise<DemoService> {
     }),
   );
   const url = `http://127.0.0.1:${port}`;
-  const remove = () => rmSync(dataDir, { recursive: true, force: true });
+  const remove = () => throwaway && rmSync(dataDir, { recursive: true, force: true });
   const stop = async () => {
     if (exited === undefined) {
       child.kill('SIGTERM');
@@ -92,10 +108,15 @@ export async function startService(mainJs: string): Promise<DemoService> {
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  ready = true;
-  if (!setupLink) {
+  if (options.showLog === undefined) echo = true;
+  if (!setupLink && throwaway) {
     await stop();
     throw new Error(`the service logged no set-up link for its first admin:\n${output.join('\n')}`);
   }
-  return { url, dataDir, setupLink, stop };
+  const showLog = () => {
+    // The lines kept from before (the start's, with its warnings) first, then every line as it comes.
+    if (!echo) for (const line of output) process.stderr.write(`service: ${line}\n`);
+    echo = true;
+  };
+  return { url, dataDir, setupLink, showLog, stop };
 }

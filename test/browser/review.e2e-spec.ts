@@ -82,6 +82,8 @@ if (!chromiumAvailable) process.stderr.write(`\ntest/browser/review.e2e-spec.ts:
 
   it('leads from the to-do list to the queue and the rubric’s form, keeps a draft across a reload, and submits it read-only', async () => {
     await signInAs(expert.personId);
+    // A service that is not a sandbox says nothing of one.
+    expect(await tab.getByRole('status').filter({ hasText: '演示沙盒' }).count()).toBe(0);
     await tab.getByRole('link', { name: '待评分的项目' }).click();
     await tab.getByRole('heading', { name: '评审任务' }).waitFor();
     await tab.getByText('待评分 1 个，已提交 0 个').waitFor();

@@ -5,6 +5,8 @@ import { CALENDAR } from '../../application/calendar';
 import { Clock, CLOCK } from '../../application/clock';
 import { chinaDateOf, daysOfCoverageLeft, WorkingDayCalendar } from '../../domain/calendar';
 import { EVENT_STORE, EventStore } from '../../application/event-store';
+import { AppConfig } from '../../config';
+import { APP_CONFIG } from '../event-store/event-store.module';
 import { ReadModels } from '../read-models/read-models';
 import { Public } from './auth.guard';
 
@@ -16,6 +18,7 @@ export class HealthController {
     private readonly readModels: ReadModels,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(CALENDAR) private readonly calendar: WorkingDayCalendar,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   @Public()
@@ -31,6 +34,8 @@ export class HealthController {
       store: { ...store, lastPosition: store.lastPosition?.toString() ?? null },
       projections,
       calendar: this.calendarCoverage(),
+      // A sandbox (SANDBOX=true) says so, for the console's banner: simulated data, not a production installation.
+      sandbox: this.config.sandbox,
     };
   }
 

@@ -5,6 +5,7 @@ import { useContext } from 'react';
 import { Session, signOut } from '../api';
 import { LanguageContext, Messages, useMessages } from '../i18n';
 import { navigate, Page, pathOf } from '../navigation';
+import { SandboxBanner } from '../SandboxBanner';
 
 interface MenuEntry {
   readonly key: string;
@@ -127,6 +128,7 @@ export function Shell({ session, page, onSignedOut, children }: { session: Sessi
           <Button onClick={leave}>{t.signOut}</Button>
         </Space>
       </Layout.Header>
+      <SandboxBanner />
       <Layout.Content style={{ padding: 24, maxWidth: 1200, width: '100%', margin: '0 auto' }}>{children}</Layout.Content>
     </Layout>
   );
