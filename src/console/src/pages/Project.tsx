@@ -66,8 +66,8 @@ export function Project({ id, session }: { id: string; session: Session }) {
         )}
         {p.approval && (
           <Descriptions.Item label={t.approvedOn}>
-            {p.approval.approvedOn}{' '}
-            <a href={`/projects/${encodeURIComponent(p.id)}/approval/pdf`} target="_blank" rel="noreferrer">
+            {p.approval.approvedOn}
+            <a href={`/projects/${encodeURIComponent(p.id)}/approval/pdf`} target="_blank" rel="noreferrer" style={{ marginLeft: 12 }}>
               {t.printApproval}
             </a>
           </Descriptions.Item>
