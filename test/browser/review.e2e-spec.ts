@@ -87,6 +87,8 @@ if (!chromiumAvailable) process.stderr.write(`\ntest/browser/review.e2e-spec.ts:
     await tab.getByRole('link', { name: '待评分的项目' }).click();
     await tab.getByRole('heading', { name: '评审任务' }).waitFor();
     await tab.getByText('待评分 1 个，已提交 0 个').waitFor();
+    // Assigned on 20 September with the catalog's 14 days to score: due on 4 October, passed on the 8th.
+    await tab.locator('.ant-table-tbody tr').filter({ hasText: '旅游管理品牌专业建设项目' }).getByText('2032-10-04 已逾期').waitFor();
     await screenshot(tab, 'reviews');
     await tab.getByRole('link', { name: '旅游管理品牌专业建设项目' }).click();
     await tab.getByRole('heading', { name: '旅游管理品牌专业建设项目' }).waitFor();
@@ -126,6 +128,30 @@ if (!chromiumAvailable) process.stderr.write(`\ntest/browser/review.e2e-spec.ts:
     expect(reviewer).toMatchObject({ score: 86.5, indicators: [{ id: 'basis', score: 36, comment: '实训条件较好' }, { id: 'goals', score: 30.5 }, { id: 'funds', score: 20 }] });
     expect(reviewer).not.toHaveProperty('draft');
     // The sign-in page asks who is signed in before anyone is: that one 401 is expected.
+    expect(browserErrors.filter((e) => !/status of 401/.test(e))).toEqual([]);
+  });
+
+  it('lets the office correct a submitted score by the rubric, with its reason, the replaced score kept in the history', async () => {
+    await signInAs((await accounts.account({ sub: 'office-1', role: 'office', org: '山西省教育厅' })).personId);
+    await tab.goto(`${running.url}/console/projects/${projectId}`);
+    const card = tab.locator('.ant-card').filter({ has: tab.getByRole('heading', { name: '更正评分', exact: true }) });
+    await card.waitFor();
+    await card.getByLabel('评审专家').click();
+    await tab.locator('.ant-select-item-option').filter({ hasText: '86.5' }).click();
+    await card.getByText('现有评分：86.5').waitFor();
+    // The form starts from the score as it stands: only the wrong indicator is changed.
+    expect(await card.getByLabel('经费与制度保障（满分 25）').inputValue()).toBe('20.0');
+    await card.getByLabel('经费与制度保障（满分 25）').fill('22');
+    await card.getByRole('button', { name: '更正评分' }).click();
+    await card.locator('.ant-form-item-explain-error').filter({ hasText: '此项为必填项' }).waitFor();
+    await card.getByLabel('更正理由').fill('经专家确认，经费分项漏计 2 分');
+    await screenshot(tab, 'project-correct-score');
+    await card.getByRole('button', { name: '更正评分' }).click();
+    await tab.getByText('评分已更正').first().waitFor();
+    const reviewer = (await flow.project(projectId)).body.reviewers.find((r: { reviewerId: string }) => r.reviewerId === expert.personId);
+    expect(reviewer).toMatchObject({ score: 88.5, indicators: [{ id: 'basis', score: 36 }, { id: 'goals', score: 30.5 }, { id: 'funds', score: 22 }] });
+    const corrected = (await flow.http.get(`/audit/streams/project-${projectId}/history`, flow.office)).body.events.find((e: { type: string }) => e.type === 'ReviewScoreCorrected');
+    expect(corrected.data).toMatchObject({ reviewerId: expert.personId, previousScore: 86.5, score: 88.5, reason: '经专家确认，经费分项漏计 2 分' });
     expect(browserErrors.filter((e) => !/status of 401/.test(e))).toEqual([]);
   });
 

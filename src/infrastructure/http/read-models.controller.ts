@@ -5,6 +5,7 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTag
 import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { CATALOG } from '../../application/catalog';
 import { Clock, CLOCK } from '../../application/clock';
+import { chinaDateOf } from '../../domain/beijing-time';
 import { isProjectProgramType, ProgramCatalog } from '../../domain/catalog/program-catalog';
 import { requireOperation } from '../../domain/service.access';
 import { Actor } from '../../domain/messages';
@@ -224,7 +225,10 @@ export class ReadModelsController {
   async queue(@Param('reviewerId') reviewerId: string, @Query() query: PageQuery, @CurrentActor() actor: Actor) {
     requireView(REVIEWER_QUEUE_ACCESS, actor, { person: reviewerId });
     await this.reach(query);
-    return this.projectQueries.reviewerQueue(actor, reviewerId, query);
+    const queue = this.projectQueries.reviewerQueue(actor, reviewerId, query);
+    // Overdue by the service's own day (a simulated clock's too), not the reader's.
+    const today = chinaDateOf(this.clock.now().toISOString());
+    return { ...queue, items: queue.items.map((item: Record<string, unknown>) => ({ ...item, overdue: item.state === 'pending' && typeof item.dueOn === 'string' && item.dueOn < today })) };
   }
 
   @Get('overdue')

@@ -4,7 +4,7 @@ import { call, Problem, service } from '../api';
 import { useMessages } from '../i18n';
 import { Route } from '../navigation';
 import { attempt, CyclePicker, ProblemAlert, Section, useLoad } from '../parts';
-import { beijingDay } from '../words';
+import { beijingDay, beijingToday } from '../words';
 
 interface Notice {
   readonly noticeId: string;
@@ -18,9 +18,6 @@ interface CycleState {
   readonly selections: Readonly<Record<string, { readonly status: string }>>;
   readonly notices: Readonly<Record<string, Notice>>;
 }
-
-/** Today as a Beijing date. */
-const beijingToday = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
 
 /**
  * The office's selection desk of a cycle (公示与立项): the shortlist put on public notice from a day, its

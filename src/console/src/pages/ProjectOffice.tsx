@@ -11,11 +11,13 @@ import type { ProjectView } from './Project';
 /** What GET /projects/{id} answers the office beyond what every reader's page shows. */
 interface OfficeProject extends ProjectView {
   readonly rules: {
+    readonly rubric?: { readonly dimensions: readonly { readonly name: string; readonly indicators: readonly { readonly id: string; readonly name: string; readonly max: number }[] }[] } | null;
     readonly gradeScale: { readonly grades: readonly string[]; readonly passing: readonly string[]; readonly deferring: readonly string[] };
     readonly maxRectificationMonths: number;
     readonly midtermMinTasksPercent?: number;
     readonly bans: { readonly revocationYears: number };
   };
+  readonly reviewers: readonly { readonly reviewerId: string; readonly reviewerOrg: string; readonly recused: boolean; readonly score: number | null; readonly indicators?: readonly { readonly id: string; readonly score: number }[] }[];
   readonly objections: readonly { readonly objectionId: string; readonly status: ObjectionStatus }[];
   readonly notice: { readonly startsOn: string; readonly endsOn: string } | null;
   readonly changes: readonly { readonly changeId: string; readonly status: 'open' | 'approved' | 'rejected' }[];
@@ -191,6 +193,7 @@ export function ProjectOffice({ project, onChanged }: { project: ProjectView; on
   return (
     <>
       <ProblemAlert problem={timeline.problem} />
+      {status === 'UnderReview' && p.reviewers.some((r) => r.score !== null) && <CorrectScoreCard {...step} />}
       {status === 'InPublicNotice' && <ObjectionsCard {...step} />}
       {status === 'PlanSubmitted' && <PlanCard {...step} />}
       {openChanges.map((change) => (
@@ -213,6 +216,86 @@ export function ProjectOffice({ project, onChanged }: { project: ProjectView; on
 type Step = { project: OfficeProject; events: readonly TimelineEvent[]; onChanged: () => void };
 
 // ------------------------------------------------------------------------------------------ selection
+
+interface Correction {
+  reviewerId: string;
+  score?: number;
+  indicators?: Record<string, number>;
+  reason: string;
+}
+
+/**
+ * A submitted score corrected by the office (an expert's score is read-only to the expert once submitted):
+ * the reviewer's score as it stands, the corrected one — by the rubric's indicators where the cycle has one —
+ * and the reason, which the history keeps beside the score it replaced.
+ */
+function CorrectScoreCard({ project, onChanged }: Step) {
+  const { t } = useMessages();
+  const [form] = Form.useForm<Correction>();
+  const { problem, busy, run, headers, path } = useStep(project, onChanged, form);
+  const required = useRequired();
+  const scored = project.reviewers.filter((r) => r.score !== null);
+  // The experts by name, as the cycle's progress lists them (the project knows their ids).
+  const experts = useLoad(
+    async () => ((await call(service.GET('/cycles/{id}/experts', { params: { path: { id: project.cycleId } } }))) as unknown as { items: { reviewerId: string; name: string | null }[] }).items,
+    [project.cycleId],
+  );
+  const nameOf = (reviewerId: string) => experts.value?.find((e) => e.reviewerId === reviewerId)?.name ?? reviewerId;
+  const indicators = project.rules.rubric?.dimensions.flatMap((d) => d.indicators) ?? [];
+  const chosen = Form.useWatch('reviewerId', form);
+  const current = scored.find((r) => r.reviewerId === chosen);
+  const correct = (values: Correction) =>
+    run(
+      () =>
+        call(
+          service.POST('/projects/{id}/scores/correct', {
+            params: { path, header: headers },
+            body: {
+              reviewerId: values.reviewerId,
+              reason: values.reason,
+              ...(indicators.length > 0 ? { indicators: indicators.map((i) => ({ id: i.id, score: values.indicators?.[i.id] ?? 0 })) } : { score: values.score }),
+            },
+          }),
+        ),
+      t.scoreCorrected,
+    );
+  return (
+    <Section title={t.correctScoreTitle}>
+      <ProblemAlert problem={problem} />
+      <Typography.Paragraph type="secondary">{t.correctScoreIntro}</Typography.Paragraph>
+      <Form form={form} name="correct-score" layout="vertical" onFinish={correct} style={{ maxWidth: 720 }}>
+        <Form.Item label={t.correctScoreReviewer} name="reviewerId" rules={[{ required: true, message: t.required }]}>
+          <Select
+            options={scored.map((r) => ({ value: r.reviewerId, label: `${nameOf(r.reviewerId)} · ${r.score}` }))}
+            onChange={(reviewerId: string) => {
+              const reviewer = scored.find((r) => r.reviewerId === reviewerId);
+              // The form starts from the score as it stands: the office changes what is wrong in it.
+              form.setFieldsValue({ score: reviewer?.score ?? undefined, indicators: Object.fromEntries((reviewer?.indicators ?? []).map((i) => [i.id, i.score])) });
+            }}
+          />
+        </Form.Item>
+        {current && <Typography.Paragraph>{t.correctScoreNow.replace('{score}', String(current.score))}</Typography.Paragraph>}
+        {indicators.length > 0 ? (
+          indicators.map((i) => (
+            <Form.Item key={i.id} label={`${i.name}（${t.correctScoreMax.replace('{max}', String(i.max))}）`} name={['indicators', i.id]} rules={[{ required: true, message: t.required }]}>
+              <InputNumber min={0} max={i.max} step={0.5} style={{ width: 160 }} />
+            </Form.Item>
+          ))
+        ) : (
+          <Form.Item label={t.correctScoreValue} name="score" rules={[{ required: true, message: t.required }]}>
+            <InputNumber min={0} max={100} step={0.5} style={{ width: 160 }} />
+          </Form.Item>
+        )}
+        <Form.Item label={t.correctScoreReason} name="reason" rules={required}>
+          <Input.TextArea rows={2} maxLength={2000} />
+        </Form.Item>
+        <Button type="primary" htmlType="submit" loading={busy}>
+          {t.correctScore}
+        </Button>
+      </Form>
+    </Section>
+  );
+}
 
 /** The notice's objections with who objected (the office alone reads it), their grounds and evidence, and a resolution for each open one. */
 function ObjectionsCard({ project, events, onChanged }: Step) {

@@ -3,7 +3,6 @@ import { call, service, Session } from '../api';
 import { PROGRAMS, useMessages } from '../i18n';
 import { linkProps } from '../navigation';
 import { DueTag, ProblemAlert, useLoad } from '../parts';
-import { beijingToday } from '../words';
 
 interface Assignment {
   readonly projectId: string;
@@ -14,6 +13,8 @@ interface Assignment {
   readonly score: number | null;
   /** The day (Beijing) the score is due. */
   readonly dueOn: string | null;
+  /** Still to score after its day, by the service's clock. */
+  readonly overdue: boolean;
   readonly state: 'pending' | 'submitted' | 'recused';
 }
 
@@ -50,7 +51,7 @@ export function Reviews({ session }: { session: Session }) {
               {
                 title: t.reviewDueOn,
                 dataIndex: 'dueOn',
-                render: (dueOn: string | null, row) => (row.state !== 'pending' || !dueOn ? '—' : <DueTag>{dueOn < beijingToday() ? `${dueOn} ${t.reviewOverdue}` : dueOn}</DueTag>),
+                render: (dueOn: string | null, row) => (row.state !== 'pending' || !dueOn ? '—' : <DueTag>{row.overdue ? `${dueOn} ${t.reviewOverdue}` : dueOn}</DueTag>),
               },
             ]}
           />
