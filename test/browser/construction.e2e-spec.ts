@@ -30,6 +30,8 @@ const pdf = (name: string) => ({ name, mimeType: 'application/pdf', buffer: Buff
   let officeId: string;
   /** The project rectified in the mid-term journey, evaluated and accredited in the last. */
   let rectified: { id: string; applicant: string };
+  /** The project revoked, which an auditor then looks up. */
+  let revokedId: string;
 
   const signInAs = async (personId: string) => {
     if (await tab.getByRole('button', { name: '退出登录' }).isVisible().catch(() => false)) {
@@ -54,7 +56,8 @@ const pdf = (name: string) => ({ name, mimeType: 'application/pdf', buffer: Buff
     await within.getByLabel(label).click();
     await tab.locator('.ant-select-item-option').filter({ hasText: option }).click();
   };
-  const stage = () => tab.locator('h1 + .ant-tag').innerText();
+  /** Waits until the page's stage reads `words`: a step's reload follows its success message. */
+  const stageIs = (words: string) => tab.locator('h1 + .ant-tag').filter({ hasText: new RegExp(`^${words}$`) }).waitFor();
   const openProject = async (id: string, title: string) => {
     await tab.goto(`${running.url}/console/projects/${id}`);
     await tab.getByRole('heading', { name: title, level: 1 }).waitFor();
@@ -170,7 +173,7 @@ const pdf = (name: string) => ({ name, mimeType: 'application/pdf', buffer: Buff
     rectified = { id, applicant };
     clock.set(on('2038-05-20'));
     await openProject(id, title);
-    expect(await stage()).toBe('建设中');
+    await stageIs('建设中');
 
     const midterm = card('中期评价');
     await midterm.getByLabel('目标任务完成情况').fill('年度建设目标基本达成，实训基地建设滞后');
@@ -191,7 +194,7 @@ const pdf = (name: string) => ({ name, mimeType: 'application/pdf', buffer: Buff
     await order.getByLabel('整改期限').fill('2038-09-30');
     await order.getByRole('button', { name: '责令整改' }).click();
     await tab.getByText('已责令整改').first().waitFor();
-    expect(await stage()).toBe('整改中');
+    await stageIs('整改中');
     let project = (await flow.project(id)).body;
     expect(project).toMatchObject({ status: 'Rectification', midterm: { grade: '良好', tasksCompletedPercent: 62, belowMinTasks: false } });
     expect(project.rectifications).toEqual([expect.objectContaining({ deadline: '2038-09-30', orderedFrom: 'MidtermEvaluated', submitted: false, outcome: 'open' })]);
@@ -217,7 +220,7 @@ const pdf = (name: string) => ({ name, mimeType: 'application/pdf', buffer: Buff
     await screenshot(tab, 'project-rectification');
     await card('整改验收').getByRole('button', { name: '整改通过' }).click();
     await tab.getByText('已认定整改通过').first().waitFor();
-    expect(await stage()).toBe('已中期评价');
+    await stageIs('已中期评价');
     expect(await card('整改验收').count()).toBe(0);
     project = (await flow.project(id)).body;
     expect(project.status).toBe('MidtermEvaluated');
@@ -229,6 +232,7 @@ const pdf = (name: string) => ({ name, mimeType: 'application/pdf', buffer: Buff
     const title = '烹饪工艺品牌专业建设项目';
     const { id, cycleId } = await underConstruction(2038, '太原第二职业学校', title);
     clock.set(on('2038-12-01'));
+    revokedId = id;
     const funds = `/cycles/${cycleId}/funds`;
     await flow.ok(flow.http.post(`${funds}/budget`, flow.office, { source: 'provincial', amount: 1_000_000, reason: '晋财教〔2038〕8号' }), 'budget');
     const grant = await flow.ok(flow.http.post(`${funds}/grants`, flow.office, { projectId: id, year: 2039, source: 'provincial', amount: 600_000, reason: '2039 年度建设资金' }), 'grant');
@@ -252,7 +256,7 @@ const pdf = (name: string) => ({ name, mimeType: 'application/pdf', buffer: Buff
     await revoke.getByRole('button', { name: '撤销项目' }).click();
     await tab.getByRole('dialog').getByRole('button', { name: '撤销项目' }).click();
     await tab.getByText('项目已撤销').first().waitFor();
-    expect(await stage()).toBe('已撤销');
+    await stageIs('已撤销');
     const revoked = (await flow.project(id)).body;
     expect(revoked).toMatchObject({ status: 'Revoked', ban: { until: '2043-12-01', mayReapply: true } });
     const revocation = ((await flow.http.get(`/projects/${id}/timeline`, flow.office)).body.events as { type: string; data: { reason: string; explanation: string; evidence: { name: string }[] } }[]).find((e) => e.type === 'ProjectRevoked')!;
@@ -297,7 +301,7 @@ const pdf = (name: string) => ({ name, mimeType: 'application/pdf', buffer: Buff
     await flow.ok(flow.http.post(`/projects/${id}/final-self-assessment`, applicant, { report }), 'self-assessment');
 
     await openProject(id, title);
-    expect(await stage()).toBe('已提交终期自评');
+    await stageIs('已提交终期自评');
     const evaluation = card('终期验收');
     await evaluation.getByRole('link', { name: '终期自评报告.pdf' }).waitFor();
     await evaluation.getByText('2038-09-30 整改通过').waitFor();
@@ -307,7 +311,7 @@ const pdf = (name: string) => ({ name, mimeType: 'application/pdf', buffer: Buff
     await screenshot(tab, 'project-final-evaluation');
     await evaluation.getByRole('button', { name: '提交验收结果' }).click();
     await tab.getByText('验收结果已记录').first().waitFor();
-    expect(await stage()).toBe('验收通过，待认定');
+    await stageIs('验收通过，待认定');
     expect((await flow.project(id)).body).toMatchObject({ status: 'FinalEvaluated', evaluations: [{ grade: '优秀', outcome: 'passed' }] });
 
     const accreditation = card('正式认定');
@@ -315,12 +319,36 @@ const pdf = (name: string) => ({ name, mimeType: 'application/pdf', buffer: Buff
     await attach(accreditation, '认定文件.pdf');
     await accreditation.getByRole('button', { name: '予以认定' }).click();
     await tab.getByText('项目已正式认定').first().waitFor();
-    expect(await stage()).toBe('已认定');
+    await stageIs('已认定');
     // Once accredited, only revocation is left to the office on a brand major.
     expect(await tab.locator('.ant-card-head-title h2').allInnerTexts()).toEqual(['撤销项目', '办理记录']);
     await screenshot(tab, 'project-accredited');
     expect((await flow.project(id)).body).toMatchObject({ status: 'Accredited', accreditation: { accreditedOn: '2039-11-21' } });
     expect(await timelineTypes(id)).toEqual(expect.arrayContaining(['FinalEvaluated', 'ProjectAccredited']));
+    expect(browserErrors.filter((e) => !/status of (401|409)/.test(e))).toEqual([]);
+  });
+
+  it('lets an auditor find the revoked project by its name, read its history, see it as of a day before the revocation against now, and verify it', async () => {
+    await signInAs((await accounts.account({ sub: 'audit-li', role: 'auditor', org: '山西省教育厅' })).personId);
+    await tab.getByRole('link', { name: '审计' }).click();
+    await tab.getByLabel('按名称查找').click();
+    await tab.getByLabel('按名称查找').pressSequentially('烹饪工艺品牌专业建设项目');
+    await tab.locator('.ant-select-item-option-active').filter({ hasText: '烹饪工艺品牌专业建设项目' }).waitFor();
+    await tab.keyboard.press('Enter');
+    const history = card(`历史： project-${revokedId}`);
+    await history.waitFor();
+    // The revocation in plain words, by whom, when (Beijing time), with its ground and the evidence by hash.
+    const row = history.locator('.ant-table-tbody tr').filter({ hasText: '撤销' }).first();
+    expect(await row.innerText()).toMatch(/2038-12-01[\s\S]*省教育厅[\s\S]*核查报告\.pdf/);
+    // The day before: under construction; now: revoked.
+    await tab.getByLabel('或日期（当日终了）').fill('2038-11-30');
+    await tab.getByRole('button', { name: '回放' }).click();
+    await tab.getByText('与现状的差别').waitFor();
+    const stages = tab.locator('.ant-descriptions-item-content');
+    expect([await stages.nth(0).innerText(), await stages.nth(1).innerText()]).toEqual(['建设中', '已撤销']);
+    await tab.getByRole('button', { name: '校验本事件流' }).click();
+    await tab.getByText(new RegExp(`^完整：project-${revokedId} 的 \\d+ 个事件校验通过，哈希链未被改动。$`)).waitFor();
+    await screenshot(tab, 'audit-revoked');
     expect(browserErrors.filter((e) => !/status of (401|409)/.test(e))).toEqual([]);
   });
 });

@@ -328,11 +328,16 @@ if (!chromiumAvailable) process.stderr.write(`\ntest/browser/review.e2e-spec.ts:
     expect(await rows.nth(0).innerText()).toMatch(/0\s+2032-09-02[\s\S]*起草申报|0\s+2032-09-02/);
     expect(await tab.getByText('ReviewScored').count()).toBe(0);
 
-    await tab.getByLabel('版本号').fill('0');
+    // As of 3 September, the end of a day it was still a draft (drafted on the 2nd, submitted on the 5th), beside now.
+    await tab.getByLabel('或日期（当日终了）').fill('2032-09-03');
     await tab.getByRole('button', { name: '回放' }).click();
     await tab.getByText('与现状的差别').waitFor();
     const stages = tab.locator('.ant-descriptions-item-content');
-    expect([await stages.nth(0).innerText(), await stages.nth(1).innerText()]).toEqual(['Draft', 'UnderReview']);
+    expect([await stages.nth(0).innerText(), await stages.nth(1).innerText()]).toEqual(['草稿', '专家评审中']);
+    // And as of its revision 1, the head's submission.
+    await tab.getByLabel('版本号').fill('1');
+    await tab.getByRole('button', { name: '回放' }).click();
+    await tab.locator('.ant-descriptions-item-content').first().filter({ hasText: '已提交，待形式审查' }).waitFor();
 
     await tab.getByRole('button', { name: '校验本事件流' }).click();
     await tab.getByText(/^完整：project-.* 的 \d+ 个事件校验通过，哈希链未被改动。$/).waitFor();

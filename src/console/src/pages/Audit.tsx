@@ -4,7 +4,7 @@ import { call, Problem, service } from '../api';
 import { useMessages } from '../i18n';
 import { replaceQuery, Route } from '../navigation';
 import { attempt, ProblemAlert, Section, useLoad } from '../parts';
-import { beijingTime, EVENTS, ROLES, word } from '../words';
+import { beijingTime, CYCLE_STAGES, ENTERPRISE_STAGES, EVENTS, ROLES, STAGES, word } from '../words';
 
 interface Entry {
   readonly revision: number;
@@ -116,6 +116,9 @@ export function Audit({ route }: { route: Route }) {
     const answer = await attempt(() => call(service.GET('/audit/verify', { params: { query: scope === 'stream' && stream ? { stream } : {} } })) as unknown as Promise<Verified>, setProblem);
     if (answer) setVerified({ scope, result: answer });
   };
+  // A state's stage in words, by the kind of record its stream holds.
+  const stageWords = stream?.startsWith('enterprise-') ? ENTERPRISE_STAGES : stream?.startsWith('cycle-') ? CYCLE_STAGES : STAGES;
+  const stageOf = (state: unknown) => word(stageWords, language, (state as { status?: string } | null)?.status);
   const open = () => replaceQuery(kind === 'organisation' ? { org: id.trim() } : { stream: streamOf(kind, id) });
   const now = history.value?.at(-1)?.stateAfter;
   const kinds: Record<Kind, string> = { project: t.kindProject, cycle: t.kindCycle, funds: t.kindFunds, enterprise: t.kindEnterprise, person: t.kindPerson, organisation: t.kindOrganisation, registry: t.kindRegistry };
@@ -259,8 +262,8 @@ export function Audit({ route }: { route: Route }) {
                 {then && (
                   <>
                     <Descriptions size="small" column={1} style={{ marginTop: 16 }}>
-                      <Descriptions.Item label={t.statusThen}>{String((then.state as { status?: string } | null)?.status ?? '—')}</Descriptions.Item>
-                      <Descriptions.Item label={t.statusNow}>{String((now as { status?: string } | null)?.status ?? '—')}</Descriptions.Item>
+                      <Descriptions.Item label={t.statusThen}>{stageOf(then.state)}</Descriptions.Item>
+                      <Descriptions.Item label={t.statusNow}>{stageOf(now)}</Descriptions.Item>
                     </Descriptions>
                     {differences(then.state, now).length === 0 ? (
                       <Empty description={t.noDifference} />
