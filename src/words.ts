@@ -377,6 +377,55 @@ export const REVOCATION_GROUNDS: Words = {
   },
 };
 
+/**
+ * What a notification says (domain/notifications), by `kind.outcome` or by `kind` alone: `{title}` is the
+ * project's title or the enterprise's name, `{duty}` a grant's duty in words.
+ */
+export const NOTIFICATIONS: Words = {
+  zh: {
+    'application-returned': '申报“{title}”被退回修改',
+    'formal-check.passed': '“{title}”通过形式审查',
+    'formal-check.failed': '“{title}”未通过形式审查',
+    'recommendation.recommended': '“{title}”已获推荐',
+    'recommendation.not-recommended': '“{title}”未获推荐',
+    'selection.shortlisted': '“{title}”拟入选',
+    'selection.not-selected': '“{title}”未入选',
+    'approval.approved': '“{title}”已立项',
+    'approval.recognised': '“{title}”已认定',
+    'objection-filed': '有人对“{title}”提出了异议',
+    'objection-resolved.dismissed': '对“{title}”的异议经核查不成立',
+    'objection-resolved.upheld': '对“{title}”的异议经核查成立',
+    'reviewer-assigned': '您被指派评审“{title}”',
+    'enterprise-admitted': '“{title}”已纳入产教融合型企业培育',
+    'enterprise-certified.initial': '“{title}”已认定为产教融合型企业',
+    'enterprise-certified.renewal': '“{title}”的产教融合型企业认定已续期',
+    'enterprise-disqualified': '“{title}”被取消产教融合型企业资格',
+    'grant-given': '您获得了“{duty}”职责',
+    'grant-revoked': '您的“{duty}”职责已被撤销',
+  },
+  en: {
+    'application-returned': '“{title}” was returned for revision',
+    'formal-check.passed': '“{title}” passed the formal check',
+    'formal-check.failed': '“{title}” failed the formal check',
+    'recommendation.recommended': '“{title}” was recommended',
+    'recommendation.not-recommended': '“{title}” was not recommended',
+    'selection.shortlisted': '“{title}” was shortlisted',
+    'selection.not-selected': '“{title}” was not selected',
+    'approval.approved': '“{title}” was approved',
+    'approval.recognised': '“{title}” was recognised',
+    'objection-filed': 'An objection was filed against “{title}”',
+    'objection-resolved.dismissed': 'The objection against “{title}” was dismissed',
+    'objection-resolved.upheld': 'The objection against “{title}” was upheld',
+    'reviewer-assigned': 'You were assigned to review “{title}”',
+    'enterprise-admitted': '“{title}” was admitted to incubation',
+    'enterprise-certified.initial': '“{title}” was certified',
+    'enterprise-certified.renewal': '“{title}”’s certification was renewed',
+    'enterprise-disqualified': '“{title}” was disqualified',
+    'grant-given': 'You were given the duty “{duty}”',
+    'grant-revoked': 'Your duty “{duty}” was revoked',
+  },
+};
+
 export const word = (words: Words, language: Language, code: string | null | undefined): string => (code ? (words[language][code] ?? code) : '—');
 
 const DAY = new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' });
@@ -384,6 +433,11 @@ const MINUTE = new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', yea
 
 /** An instant as the day and minute in Beijing, the service's one time zone. */
 export const beijingTime = (instant: string): string => MINUTE.format(new Date(instant)).replace(/\//g, '-');
+const YUAN = new Intl.NumberFormat('zh-CN', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
+/** An amount of yuan to the fen, with its thousands: 250,000.00 (the files and the console show money so). */
+export const yuan = (amount: number): string => YUAN.format(amount);
+
 /** Today in Beijing, by the reader's clock (the service's own decides; this fills a form's default). */
 export const beijingToday = (): string => DAY.format(new Date()).replace(/\//g, '-');
 /** An instant's day in Beijing; a day (YYYY-MM-DD) is kept as it is. */

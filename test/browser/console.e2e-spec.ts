@@ -2,7 +2,7 @@ import { createServer } from 'node:net';
 import { Browser, Page } from 'playwright-core';
 import { FirstStart } from '../../src/infrastructure/accounts/first-start.service';
 import { Accounts, creditCodeFor } from '../support/accounts';
-import { chromiumAvailable, CHROMIUM_MISSING, launchChromium, openPage, screenshot } from '../support/browser';
+import { CHROMIUM_MISSING, chromiumAvailable, launchChromium, openPage, screenshot, signIn } from '../support/browser';
 import { FakeClock, on, upload } from '../support/lifecycle';
 import { OidcTestProvider, startOidcTestProvider, TEST_ACCOUNTS } from '../support/oidc-test-provider';
 import { ProjectFlow } from '../support/project-flow';
@@ -172,12 +172,7 @@ if (!available) process.stderr.write(`\ntest/browser/console.e2e-spec.ts: ${SKIP
 
     /** Signs `who` in through the sign-in page, with the login and password they set up. */
     const signInAs = async (who: string) => {
-      const { login, password } = accounts.credentials(people[who]!.personId);
-      await tab.goto(`${service.url}/console/sign-in`);
-      await tab.getByLabel('登录名').fill(login);
-      await tab.getByLabel('密码').fill(password);
-      await tab.getByLabel('密码').press('Enter');
-      await tab.getByRole('heading', { name: '待办事项' }).waitFor();
+      await signIn(tab, service.url, accounts.credentials(people[who]!.personId));
     };
     const signOut = async () => {
       await tab.getByRole('button', { name: '退出登录' }).click();

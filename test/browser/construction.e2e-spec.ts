@@ -1,6 +1,6 @@
 import { Browser, Locator, Page } from 'playwright-core';
 import { Accounts } from '../support/accounts';
-import { chromiumAvailable, CHROMIUM_MISSING, launchChromium, openPage, screenshot } from '../support/browser';
+import { CHROMIUM_MISSING, chromiumAvailable, launchChromium, openPage, screenshot, signIn } from '../support/browser';
 import { FakeClock, on, upload } from '../support/lifecycle';
 import { ProjectFlow, Reviewer } from '../support/project-flow';
 import { RunningApp, startTestApp } from '../support/test-app';
@@ -33,17 +33,7 @@ const pdf = (name: string) => ({ name, mimeType: 'application/pdf', buffer: Buff
   /** The project revoked, which an auditor then looks up. */
   let revokedId: string;
 
-  const signInAs = async (personId: string) => {
-    if (await tab.getByRole('button', { name: '退出登录' }).isVisible().catch(() => false)) {
-      await tab.getByRole('button', { name: '退出登录' }).click();
-      await tab.getByRole('heading', { name: '登录平台' }).waitFor();
-    } else await tab.goto(`${running.url}/console/sign-in`);
-    const { login, password } = accounts.credentials(personId);
-    await tab.getByLabel('登录名').fill(login);
-    await tab.getByLabel('密码').fill(password);
-    await tab.getByLabel('密码').press('Enter');
-    await tab.getByRole('heading', { name: '待办事项' }).waitFor();
-  };
+  const signInAs = (personId: string) => signIn(tab, running.url, accounts.credentials(personId));
   /** A card of the page by its heading. */
   const card = (title: string): Locator => tab.locator('.ant-card').filter({ has: tab.getByRole('heading', { name: title, exact: true }) });
   /** Chooses a file in a card's upload field and waits until the service has stored it. */

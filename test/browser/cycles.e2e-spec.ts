@@ -5,7 +5,7 @@ import { addCalendarDays } from '../../src/domain/calendar';
 import { ReadModels } from '../../src/infrastructure/read-models/read-models';
 import { DeadlinesService } from '../../src/infrastructure/scheduling/deadlines.service';
 import { Accounts } from '../support/accounts';
-import { chromiumAvailable, CHROMIUM_MISSING, launchChromium, openPage, screenshot } from '../support/browser';
+import { CHROMIUM_MISSING, chromiumAvailable, launchChromium, openPage, screenshot, signIn } from '../support/browser';
 import { FakeClock, on } from '../support/lifecycle';
 import { ProjectFlow } from '../support/project-flow';
 import { select, selectionTokens } from '../support/selection';
@@ -28,12 +28,7 @@ if (!chromiumAvailable) process.stderr.write(`\ntest/browser/cycles.e2e-spec.ts:
   /** Signs the office in through the sign-in page, to its to-do list. */
   const signInAsOffice = async () => {
     const office = await (await Accounts.of(running)).account({ sub: 'office-1', role: 'office', org: '山西省教育厅' });
-    const { login, password } = (await Accounts.of(running)).credentials(office.personId);
-    await tab.goto(`${running.url}/console/sign-in`);
-    await tab.getByLabel('登录名').fill(login);
-    await tab.getByLabel('密码').fill(password);
-    await tab.getByLabel('密码').press('Enter');
-    await tab.getByRole('heading', { name: '待办事项' }).waitFor();
+    await signIn(tab, running.url, (await Accounts.of(running)).credentials(office.personId));
   };
   /** Picks an option of an Ant Design select by its words. */
   const pick = async (label: string, option: string) => {

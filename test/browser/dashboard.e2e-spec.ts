@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Browser, Locator, Page } from 'playwright-core';
 import { Accounts } from '../support/accounts';
-import { chromiumAvailable, CHROMIUM_MISSING, launchChromium, openPage, screenshot } from '../support/browser';
+import { CHROMIUM_MISSING, chromiumAvailable, launchChromium, openPage, screenshot, signIn } from '../support/browser';
 import { FakeClock, on } from '../support/lifecycle';
 import { ProjectFlow } from '../support/project-flow';
 import { RunningApp, startTestApp } from '../support/test-app';
@@ -52,14 +52,7 @@ const drawnPixels = (canvas: Locator): Promise<number> =>
   /** The 2035 batch's approved projects (tiers A and B) by title. */
   const approved: Record<string, string> = {};
 
-  const signInAs = async (personId: string) => {
-    await tab.goto(`${running.url}/console/sign-in`);
-    const { login, password } = accounts.credentials(personId);
-    await tab.getByLabel('登录名').fill(login);
-    await tab.getByLabel('密码').fill(password);
-    await tab.getByLabel('密码').press('Enter');
-    await tab.getByRole('heading', { name: '待办事项' }).waitFor();
-  };
+  const signInAs = (personId: string) => signIn(tab, running.url, accounts.credentials(personId));
   /** Picks an option of a select (Ant Design's) by its visible words. */
   const choose = async (select: Locator, option: string) => {
     await select.click();

@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
 import { Browser, Page } from 'playwright-core';
 import { Accounts } from '../support/accounts';
-import { chromiumAvailable, CHROMIUM_MISSING, launchChromium, openPage, screenshot } from '../support/browser';
+import { CHROMIUM_MISSING, chromiumAvailable, launchChromium, openPage, screenshot, signIn } from '../support/browser';
 import { FakeClock, on } from '../support/lifecycle';
 import { ProjectFlow } from '../support/project-flow';
 import { RunningApp, startTestApp } from '../support/test-app';
@@ -24,17 +24,7 @@ if (!chromiumAvailable) process.stderr.write(`\ntest/browser/review.e2e-spec.ts:
   let ranked: string[] = [];
 
   /** Signs a person in through the sign-in page (signing out whoever is signed in first), to their to-do list. */
-  const signInAs = async (personId: string) => {
-    if (await tab.getByRole('button', { name: '退出登录' }).isVisible().catch(() => false)) {
-      await tab.getByRole('button', { name: '退出登录' }).click();
-      await tab.getByRole('heading', { name: '登录平台' }).waitFor();
-    } else await tab.goto(`${running.url}/console/sign-in`);
-    const { login, password } = accounts.credentials(personId);
-    await tab.getByLabel('登录名').fill(login);
-    await tab.getByLabel('密码').fill(password);
-    await tab.getByLabel('密码').press('Enter');
-    await tab.getByRole('heading', { name: '待办事项' }).waitFor();
-  };
+  const signInAs = (personId: string) => signIn(tab, running.url, accounts.credentials(personId));
   /** Opens a page of the office's selection menu (遴选): its group first, then the page's link. */
   const openOfficePage = async (name: string) => {
     await tab.getByRole('menuitem', { name: '遴选' }).click();

@@ -55,3 +55,15 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   expect({ page: name, violations: await accessibilityViolations(page) }).toEqual({ page: name, violations: [] });
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
 }
+
+/** Signs a person in through the sign-in page as they would (signing out whoever is signed in first), to their to-do list. */
+export async function signIn(tab: Page, baseUrl: string, { login, password }: { readonly login: string; readonly password: string }): Promise<void> {
+  if (await tab.getByRole('button', { name: '退出登录' }).isVisible().catch(() => false)) {
+    await tab.getByRole('button', { name: '退出登录' }).click();
+    await tab.getByRole('heading', { name: '登录平台' }).waitFor();
+  } else await tab.goto(`${baseUrl}/console/sign-in`);
+  await tab.getByLabel('登录名').fill(login);
+  await tab.getByLabel('密码').fill(password);
+  await tab.getByLabel('密码').press('Enter');
+  await tab.getByRole('heading', { name: '待办事项' }).waitFor();
+}

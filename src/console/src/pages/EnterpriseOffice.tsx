@@ -1,14 +1,12 @@
-import { App, Button, Checkbox, Descriptions, Flex, Form, Input, Radio, Select, Tag, Typography } from 'antd';
-import type { FormInstance, GetProps } from 'antd';
-import { useEffect, useState } from 'react';
-import { call, DocumentRef, Problem, Schemas, service } from '../api';
+import { App, Button, Checkbox, Descriptions, Form, Input, Radio, Select, Tag, Typography } from 'antd';
+import type { GetProps } from 'antd';
+import { call, DocumentRef, Schemas, service } from '../api';
 import { Messages, useMessages } from '../i18n';
-import { attempt, DocumentField, DueTag, fieldErrors, ProblemAlert, Section, TimelineView, useLoad } from '../parts';
+import { DocumentField, DueTag, ProblemAlert, Section, TimelineView, useLoad } from '../parts';
 import { beijingDay, beijingTime, DISQUALIFICATION_GROUNDS, EVENTS, word } from '../words';
-import { ObjectionRecord, objectionsIn, objectorText } from './ProjectOffice';
+import { DocumentLinks, latest, linesOf, OBJECTION_TAG, ObjectionRecord, ObjectionStatus, objectionsIn, objectorText, useDocumentsRequired, useRequired, useStep } from '../office';
 
 type NoticeStage = 'admission' | 'certification';
-type ObjectionStatus = ObjectionRecord['status'];
 type TimelineEvent = TimelineView['events'][number];
 
 /** What GET /enterprises/{id} answers the office (the state as folded, objectors named). */
@@ -42,68 +40,6 @@ const DECLARATIONS = ['registeredAndTaxedInProvince', 'mainBusinessNotEducation'
 // card is offered only there, so the office is never shown a form the service refuses for its status alone.
 /** Nothing in progress (decide/checks.ts TERMINAL): no disqualification there. */
 const TERMINAL = ['None', 'NotAdmitted', 'Disqualified'];
-
-/**
- * One step of the office's: the call made with the ETag of the revision on screen (a decision on what
- * the office read, or a 412 if the enterprise changed meanwhile), the refusal beside the field it is
- * about with everything typed kept, and the enterprise read again once the step is recorded.
- */
-function useStep(enterprise: OfficeEnterprise, onChanged: () => void, form?: FormInstance) {
-  const { problem: sentence } = useMessages();
-  const { message } = App.useApp();
-  const [problem, setProblem] = useState<Problem | null>(null);
-  const [busy, setBusy] = useState(false);
-  const headers = { 'If-Match': `"${enterprise.revision}"` };
-  // Another step recorded meanwhile: a refusal of this one read an older enterprise, so it no longer stands.
-  useEffect(() => setProblem(null), [enterprise.revision]);
-  const run = async (action: () => Promise<unknown>, done: string) => {
-    setProblem(null);
-    setBusy(true);
-    const answered = await attempt(action, (refused) => {
-      setProblem(refused);
-      form?.setFields(fieldErrors(refused, sentence));
-    });
-    setBusy(false);
-    if (answered === undefined) return;
-    void message.success(done);
-    form?.resetFields();
-    onChanged();
-  };
-  return { problem, busy, run, headers, path: { id: enterprise.id } };
-}
-
-/** Stored documents, each a link that opens it under its original name. */
-function DocumentLinks({ documents }: { documents: readonly (DocumentRef | null | undefined)[] }) {
-  const shown = documents.filter((d): d is DocumentRef => !!d);
-  if (shown.length === 0) return <>—</>;
-  return (
-    <Flex gap={12} wrap>
-      {shown.map((d) => (
-        <a key={d.sha256} href={`/documents/${d.sha256}`} target="_blank" rel="noreferrer">
-          {d.name}
-        </a>
-      ))}
-    </Flex>
-  );
-}
-
-/** The text of a multi-line field as the list of its non-empty lines (reasons). */
-const linesOf = (text: string | undefined) => (text ?? '').split('\n').map((line) => line.trim()).filter(Boolean);
-
-/** A required text's rule, in words (spaces alone are no answer). */
-const useRequired = () => {
-  const { t } = useMessages();
-  return [{ required: true, whitespace: true, message: t.required }];
-};
-
-/** A required document field's rule: the field holds a list, empty once its one document is removed. */
-const useDocumentsRequired = () => {
-  const { t } = useMessages();
-  return [{ required: true, type: 'array' as const, min: 1, message: t.required }];
-};
-
-/** The latest event of a type in the history, for what a step handed in. */
-const latest = (events: readonly TimelineEvent[], type: string) => [...events].reverse().find((e) => e.type === type)?.data as Record<string, unknown> | undefined;
 
 /** A notice's days in Beijing: it runs from the start of its first day to the start of the day after its last. */
 const noticeDays = (notice: NonNullable<OfficeEnterprise['notice']>) => ({ from: beijingDay(notice.startsAt), to: beijingDay(new Date(Date.parse(notice.endsAt) - 1).toISOString()) });
@@ -293,7 +229,6 @@ function ObjectionsCard({ enterprise, events, onChanged }: Step) {
   );
 }
 
-const OBJECTION_TAG: Readonly<Record<ObjectionStatus, string>> = { open: 'blue', rejected: 'default', dismissed: 'default', upheld: 'red' };
 
 function ObjectionItem({ record, stage, enterprise, onChanged }: { record: ObjectionRecord; stage: NoticeStage; enterprise: OfficeEnterprise; onChanged: () => void }) {
   const { t, language } = useMessages();

@@ -4,7 +4,7 @@ import { call, Problem, service } from '../api';
 import { Messages, useMessages } from '../i18n';
 import { linkProps, Route } from '../navigation';
 import { attempt, CyclePicker, ExportLinks, ForScreenReaders, ProblemAlert, Section, useLoad } from '../parts';
-import { beijingToday } from '../words';
+import { beijingToday, yuan } from '../words';
 
 const SOURCES = ['central', 'provincial', 'matching'] as const;
 type Source = (typeof SOURCES)[number];
@@ -44,9 +44,7 @@ interface SummaryRow {
 /** The stages of a project approved (立项) and not ended: those a grant is for. */
 const FUNDABLE = ['Approved', 'PlanSubmitted', 'UnderConstruction', 'MidtermEvaluated', 'Rectification', 'Extended', 'FinalSelfAssessed', 'FinalEvaluated', 'Deferred', 'Accredited', 'Recognised'];
 
-const YUAN = new Intl.NumberFormat('zh-CN', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 /** Yuan as a ledger writes them: grouped, to the fen. */
-const yuan = (amount: number) => YUAN.format(amount);
 
 type Unit = 'wan' | 'yuan';
 /**

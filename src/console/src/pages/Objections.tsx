@@ -4,7 +4,7 @@ import { useMessages } from '../i18n';
 import { linkProps, replaceQuery, Route } from '../navigation';
 import { Filter, ProblemAlert, TimelineView, useLoad } from '../parts';
 import { beijingDay, beijingTime } from '../words';
-import { ObjectionRecord, objectionsIn, objectorText } from './ProjectOffice';
+import { ObjectionRecord, objectionsIn, objectorText } from '../office';
 
 /** An objection waiting for the office, with what it is against. */
 interface Waiting {

@@ -1,12 +1,11 @@
 import { App, Button, Descriptions, Flex, Form, Input, InputNumber, Radio, Select, Tag, Typography } from 'antd';
-import type { FormInstance } from 'antd';
-import { useState } from 'react';
-import { call, DocumentRef, Problem, Schemas, service } from '../api';
+import { call, DocumentRef, Schemas, service } from '../api';
 import { Messages, useMessages } from '../i18n';
-import { attempt, DocumentField, fieldErrors, ProblemAlert, Section, TimelineView, useLoad } from '../parts';
+import { DocumentField, ProblemAlert, Section, TimelineView, useLoad } from '../parts';
 import { MIDTERM_MIN_TASKS_PERCENT_UNSET } from '../../../domain/catalog/program-rules';
-import { beijingDay, beijingTime, EVENTS, REVOCATION_GROUNDS, word } from '../words';
+import { beijingDay, beijingTime, EVENTS, REVOCATION_GROUNDS, word, yuan } from '../words';
 import type { ProjectView } from './Project';
+import { DocumentLinks, latest, linesOf, OBJECTION_TAG, ObjectionRecord, ObjectionStatus, objectionsIn, objectorText, useDocumentsRequired, useRequired, useStep } from '../office';
 
 /** What GET /projects/{id} answers the office beyond what every reader's page shows. */
 interface OfficeProject extends ProjectView {
@@ -36,67 +35,8 @@ interface Rectification {
   readonly overdue: boolean;
   readonly outcome: 'open' | 'accepted' | 'failed';
 }
-type ObjectionStatus = 'open' | 'rejected' | 'dismissed' | 'upheld';
 type TimelineEvent = TimelineView['events'][number];
 
-/** Who objected, as the office alone reads it; others read `{ redacted: true }`. */
-export interface Objector {
-  readonly name: string;
-  readonly contact: string;
-  readonly organisation?: string;
-}
-
-/** One objection as its events tell it: who, why, with what evidence, when, and how it ended. */
-export interface ObjectionRecord {
-  readonly objectionId: string;
-  readonly status: ObjectionStatus;
-  readonly objector: Objector | null;
-  readonly grounds: string;
-  readonly evidence: readonly DocumentRef[];
-  readonly filedAt: string;
-  /** Why an inadmissible objection was not admitted (codes). */
-  readonly reasons: readonly string[];
-  readonly resolution: { readonly reason: string; readonly evidence: readonly DocumentRef[]; readonly resolvedAt: string } | null;
-}
-
-/**
- * A record's objections from its history (a project's or an enterprise's timeline): the state lists
- * only their ids and statuses, the events keep the grounds, the evidence and, for the office, the objector.
- */
-export function objectionsIn(events: readonly TimelineEvent[]): ObjectionRecord[] {
-  const records = new Map<string, ObjectionRecord>();
-  for (const e of events) {
-    const data = (e.data ?? {}) as Record<string, unknown>;
-    const id = typeof data.objectionId === 'string' ? data.objectionId : null;
-    if (!id) continue;
-    if (e.type === 'ObjectionFiled' || e.type === 'ObjectionRejected') {
-      const objector = data.objector as Partial<Objector> | null | undefined;
-      records.set(id, {
-        objectionId: id,
-        status: e.type === 'ObjectionFiled' ? 'open' : 'rejected',
-        objector: objector && typeof objector.name === 'string' ? (objector as Objector) : null,
-        grounds: String(data.grounds ?? ''),
-        evidence: (data.evidence as DocumentRef[] | undefined) ?? [],
-        filedAt: String(data.filedAt ?? e.recordedAt),
-        reasons: (data.reasons as string[] | undefined) ?? [],
-        resolution: null,
-      });
-    }
-    const filed = records.get(id);
-    if (filed && (e.type === 'ObjectionDismissed' || e.type === 'ObjectionUpheld')) {
-      records.set(id, {
-        ...filed,
-        status: e.type === 'ObjectionDismissed' ? 'dismissed' : 'upheld',
-        resolution: { reason: String(data.reason ?? ''), evidence: (data.evidence as DocumentRef[] | undefined) ?? [], resolvedAt: String(data.resolvedAt ?? e.recordedAt) },
-      });
-    }
-  }
-  return [...records.values()];
-}
-
-/** An objector as the office reads them: name, organisation, contact. */
-export const objectorText = (objector: Objector | null, t: Messages): string =>
-  objector ? [objector.name, objector.organisation, objector.contact].filter(Boolean).join(' · ') : t.objectorHidden;
 
 // The stages where the service takes each of the office's commands (src/domain/project/decide): a card
 // is offered only there, so the office is never shown a form the service refuses for its stage alone.
@@ -110,68 +50,6 @@ const RECOVERABLE = ['Failed', 'Revoked'];
 /** An accredited course still owes yearly updates, so it may be put to rectification too. */
 const rectifiableIn = (p: OfficeProject) => ['UnderConstruction', 'MidtermEvaluated', 'Extended', ...(p.subject.kind === 'course' ? ['Accredited'] : [])];
 
-/**
- * One step of the office's: the call made with the ETag of the revision on screen (a decision on what
- * the office read, or a 412 if the project changed meanwhile), the refusal beside the field it is about
- * with everything typed kept, and the project read again once the step is recorded.
- */
-function useStep(project: OfficeProject, onChanged: () => void, form?: FormInstance) {
-  const { problem: sentence } = useMessages();
-  const { message } = App.useApp();
-  const [problem, setProblem] = useState<Problem | null>(null);
-  const [busy, setBusy] = useState(false);
-  const headers = { 'If-Match': `"${project.revision}"` };
-  const run = async (action: () => Promise<unknown>, done: string) => {
-    setProblem(null);
-    setBusy(true);
-    const answered = await attempt(action, (refused) => {
-      setProblem(refused);
-      form?.setFields(fieldErrors(refused, sentence));
-    });
-    setBusy(false);
-    if (answered === undefined) return;
-    void message.success(done);
-    form?.resetFields();
-    onChanged();
-  };
-  return { problem, busy, run, headers, path: { id: project.id } };
-}
-
-/** Stored documents, each a link that opens it under its original name. */
-function DocumentLinks({ documents }: { documents: readonly (DocumentRef | null | undefined)[] }) {
-  const shown = documents.filter((d): d is DocumentRef => !!d);
-  if (shown.length === 0) return <>—</>;
-  return (
-    <Flex gap={12} wrap>
-      {shown.map((d) => (
-        <a key={d.sha256} href={`/documents/${d.sha256}`} target="_blank" rel="noreferrer">
-          {d.name}
-        </a>
-      ))}
-    </Flex>
-  );
-}
-
-/** The text of a multi-line field as the list of its non-empty lines (findings, reasons). */
-const linesOf = (text: string | undefined) => (text ?? '').split('\n').map((line) => line.trim()).filter(Boolean);
-
-/** A required text's rule, in words (spaces alone are no answer). */
-const useRequired = () => {
-  const { t } = useMessages();
-  return [{ required: true, whitespace: true, message: t.required }];
-};
-
-/** A required document field's rule: the field holds a list, empty once its one document is removed. */
-const useDocumentsRequired = () => {
-  const { t } = useMessages();
-  return [{ required: true, type: 'array' as const, min: 1, message: t.required }];
-};
-
-/** The latest event of a type in the history (and matching `where`), for what a step handed in. */
-const latest = (events: readonly TimelineEvent[], type: string, where: (data: Record<string, unknown>) => boolean = () => true) =>
-  [...events].reverse().find((e) => e.type === type && where((e.data ?? {}) as Record<string, unknown>))?.data as Record<string, unknown> | undefined;
-
-const yuan = (amount: number) => `${amount.toLocaleString('zh-CN', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} 元`;
 
 /**
  * The office's work on one project, each card in the stages the service takes it: the objections of
@@ -313,7 +191,6 @@ function ObjectionsCard({ project, events, onChanged }: Step) {
   );
 }
 
-const OBJECTION_TAG: Readonly<Record<ObjectionStatus, string>> = { open: 'blue', rejected: 'default', dismissed: 'default', upheld: 'red' };
 
 function ObjectionItem({ record, project, onChanged }: Step & { record: ObjectionRecord }) {
   const { t, language } = useMessages();
@@ -806,12 +683,12 @@ function FundsRecoveredCard({ project, onChanged }: Step) {
     <Section title={t.fundsRecoveredTitle}>
       <ProblemAlert problem={problem} />
       <Descriptions size="small" column={2} style={{ marginBottom: 16 }}>
-        <Descriptions.Item label={t.recoveryOrdered}>{yuan(order.amount)}</Descriptions.Item>
+        <Descriptions.Item label={t.recoveryOrdered}>{`${yuan(order.amount)} 元`}</Descriptions.Item>
         <Descriptions.Item label={t.recoveryDeadline}>
           {beijingDay(order.deadline)} {order.overdue && <Tag color="red">{t.recoveryOverdue}</Tag>}
         </Descriptions.Item>
-        <Descriptions.Item label={t.recoveredSoFar}>{yuan(recovered)}</Descriptions.Item>
-        <Descriptions.Item label={t.recoveryOutstanding}>{yuan(Math.round((order.amount - recovered) * 100) / 100)}</Descriptions.Item>
+        <Descriptions.Item label={t.recoveredSoFar}>{`${yuan(recovered)} 元`}</Descriptions.Item>
+        <Descriptions.Item label={t.recoveryOutstanding}>{`${yuan(Math.round((order.amount - recovered) * 100) / 100)} 元`}</Descriptions.Item>
       </Descriptions>
       <Form form={form} name="funds-recovered" layout="vertical" onFinish={record} style={{ maxWidth: 720 }}>
         <Flex gap={24} wrap>
