@@ -37,6 +37,8 @@ import { ProblemFilter } from './infrastructure/http/problem.filter';
 import { ProjectsController } from './infrastructure/http/projects.controller';
 import { PublicController } from './infrastructure/http/public.controller';
 import { ReadModelsController } from './infrastructure/http/read-models.controller';
+import { NotificationsController } from './infrastructure/http/notifications.controller';
+import { NotificationQueries } from './infrastructure/read-models/notifications/notifications.query';
 import { ReadModelApplicantRecord } from './infrastructure/read-models/projects/applicant-record';
 import { CycleQueries } from './infrastructure/read-models/cycles/cycles.query';
 import { DocumentCitations } from './infrastructure/read-models/documents/document-citations.query';
@@ -75,6 +77,7 @@ export class AppModule {
         AuditController,
         OrganisationsController,
         PeopleController,
+        NotificationsController,
         SignInController,
         OidcController,
         ...(config.clock === 'simulated' ? [ClockController] : []),
@@ -100,6 +103,7 @@ export class AppModule {
         EnterpriseQueries,
         CycleQueries,
         FundingQueries,
+        NotificationQueries,
         DocumentCitations,
         DeadlinesService,
         ReactorService,

@@ -72,14 +72,14 @@ if (!chromiumAvailable) process.stderr.write(`\ntest/browser/notifications.e2e-s
 
     // Back by the bell: one marked read, then the rest.
     await bell(5).click();
-    await rows.filter({ hasText: `“${TITLE}”已获推荐` }).getByRole('button', { name: '标为已读' }).click();
+    await rows.filter({ hasText: `“${TITLE}”已获推荐` }).getByRole('button', { name: '标为已读', exact: true }).click();
     await bell(4).waitFor();
     await tab.getByText('4 条未读').waitFor();
     expect(await rows.filter({ hasText: `“${TITLE}”已获推荐` }).getByText('未读', { exact: true }).count()).toBe(0);
     await tab.getByRole('button', { name: '全部标为已读' }).click();
     await bell(0).waitFor();
     await tab.getByText('0 条未读').waitFor();
-    expect(await tab.getByRole('button', { name: '标为已读' }).count()).toBe(0);
+    expect(await tab.getByRole('button', { name: '标为已读', exact: true }).count()).toBe(0);
     await screenshot(tab, 'notifications-read');
     // The marks are kept: a reload counts none unread.
     await tab.reload();

@@ -131,7 +131,7 @@ describe('hostile input', () => {
   });
 
   describe('lists', () => {
-    const LISTS = ['/enterprises', '/projects', '/organisations/school-a/portfolio', '/reviewers/expert-1/queue', '/notices', '/overdue', '/cycles'];
+    const LISTS = ['/enterprises', '/projects', '/organisations/school-a/portfolio', '/reviewers/expert-1/queue', '/notices', '/overdue', '/cycles', '/notifications'];
 
     it.each(LISTS)('%s answers 400 naming the limit for an offset or limit beyond it, and serves the largest offset allowed', async (path) => {
       for (const [query, field, limit] of [

@@ -25,6 +25,7 @@ const Panels = lazy(() => import('./pages/Panels').then((m) => ({ default: m.Pan
 const Audit = lazy(() => import('./pages/Audit').then((m) => ({ default: m.Audit })));
 const Desk = lazy(() => import('./pages/Desk').then((m) => ({ default: m.Desk })));
 const Cycles = lazy(() => import('./pages/Cycles').then((m) => ({ default: m.Cycles })));
+const Notifications = lazy(() => import('./pages/Notifications').then((m) => ({ default: m.Notifications })));
 const Dashboard = lazy(() => import('./pages/Dashboard').then((m) => ({ default: m.Dashboard })));
 const Funding = lazy(() => import('./pages/Funding').then((m) => ({ default: m.Funding })));
 const Overdue = lazy(() => import('./pages/Overdue').then((m) => ({ default: m.Overdue })));
@@ -139,6 +140,7 @@ function signedInPage(route: Route, session: Session) {
   if (route.page === 'funding') return <Funding route={route} />;
   if (route.page === 'overdue') return <Overdue route={route} />;
   if (route.page === 'objections') return <Objections route={route} />;
+  if (route.page === 'notifications') return <Notifications />;
   if (route.page === 'review' && route.id) return <Review key={route.id} id={route.id} session={session} />;
   if (route.page === 'enterprise' && route.id) return <Enterprise key={route.id} id={route.id} session={session} />;
   return <Home session={session} />;

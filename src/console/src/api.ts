@@ -100,3 +100,10 @@ export function upload(file: File, onProgress: (percent: number) => void, path: 
     request.send(form);
   });
 }
+
+/** Sent on the window when the person's read marks change, so the bell counts the unread again. */
+export const NOTIFICATIONS_CHANGED = 'notifications-changed';
+
+/** How many of the person's notifications are unread (the bell's count). */
+export const unreadNotifications = async (): Promise<number> =>
+  ((await call(service.GET('/notifications', { params: { query: { limit: 1 } } }))) as unknown as { unread: number }).unread;

@@ -1,6 +1,6 @@
 import { createContext, useContext } from 'react';
 import type { Problem } from './api';
-import type { Language } from './words';
+import { Language, yuan } from './words';
 
 export type { Language };
 
@@ -36,6 +36,16 @@ const zh = {
   todo: '待办事项',
   todoEmpty: '暂无待办事项',
   notices: '公示公告',
+  notificationsTitle: '通知',
+  notificationsIntro: '与您有关的事项：申报的每一步结果、对您项目的异议及其处理、指派给您的评审、企业的认定，以及您的职责变化。',
+  notificationsBell: '通知，{count} 条未读',
+  notificationsUnread: '{count} 条未读',
+  notificationsUnreadTag: '未读',
+  notificationsMarkRead: '标为已读',
+  notificationsMarkAll: '全部标为已读',
+  notificationsEmpty: '暂无通知',
+  notificationsWhen: '时间',
+  notificationsWhat: '事项',
   noticesIntro: '以下项目正在公示。对公示内容有异议的，可在公示期内实名提出。',
   noticesEmpty: '当前没有正在公示的项目',
   noticeOf: '公示',
@@ -775,6 +785,16 @@ const en: Record<keyof typeof zh, string> = {
   todo: 'To do',
   todoEmpty: 'Nothing to do',
   notices: 'Public notices',
+  notificationsTitle: 'Notifications',
+  notificationsIntro: 'What concerns you: each outcome of your applications, objections against your projects and how they were resolved, reviews assigned to you, an enterprise’s certification, and changes to your duties.',
+  notificationsBell: 'Notifications, {count} unread',
+  notificationsUnread: '{count} unread',
+  notificationsUnreadTag: 'Unread',
+  notificationsMarkRead: 'Mark as read',
+  notificationsMarkAll: 'Mark all as read',
+  notificationsEmpty: 'No notifications',
+  notificationsWhen: 'When',
+  notificationsWhat: 'What',
   noticesIntro: 'These projects are in their public notice. Objections are filed under real name before the notice ends.',
   noticesEmpty: 'No project is in a public notice now',
   noticeOf: 'Notice',
@@ -1901,7 +1921,7 @@ function withDetails(sentence: string, details: unknown, language: Language): st
     const value = values[name];
     // A fund's source is a code with its own words (中央财政, …).
     if (name === 'source' && typeof value === 'string') return (MESSAGES[language] as Record<string, string>)[`source-${value}`] ?? value;
-    if (typeof value === 'number' && AMOUNTS.has(name)) return value.toLocaleString(language === 'zh' ? 'zh-CN' : 'en', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+    if (typeof value === 'number' && AMOUNTS.has(name)) return yuan(value);
     return Array.isArray(value) ? value.join(language === 'zh' ? '、' : ', ') : String(value ?? '');
   });
 }

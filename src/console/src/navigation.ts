@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 
 /** The console's pages, by the first segment of the path under /console/. */
-export type Page = 'home' | 'sign-in' | 'setup' | 'notices' | 'results' | 'projects' | 'project' | 'apply' | 'recommend' | 'enterprises' | 'enterprise' | 'reviews' | 'review' | 'ranking' | 'panels' | 'audit' | 'desk' | 'cycles' | 'dashboard' | 'funding' | 'overdue' | 'objections';
+export type Page = 'home' | 'sign-in' | 'setup' | 'notices' | 'results' | 'projects' | 'project' | 'apply' | 'recommend' | 'enterprises' | 'enterprise' | 'reviews' | 'review' | 'ranking' | 'panels' | 'audit' | 'desk' | 'cycles' | 'dashboard' | 'funding' | 'overdue' | 'objections' | 'notifications';
 
 /** Where the browser is: the page, the id a page is about (a project), and the query's filters. */
 export interface Route {
@@ -11,7 +11,7 @@ export interface Route {
 }
 
 const BASE = '/console/';
-const PAGES: readonly Page[] = ['sign-in', 'setup', 'notices', 'results', 'projects', 'apply', 'recommend', 'enterprises', 'reviews', 'ranking', 'panels', 'audit', 'desk', 'cycles', 'dashboard', 'funding', 'overdue', 'objections'];
+const PAGES: readonly Page[] = ['sign-in', 'setup', 'notices', 'results', 'projects', 'apply', 'recommend', 'enterprises', 'reviews', 'ranking', 'panels', 'audit', 'desk', 'cycles', 'dashboard', 'funding', 'overdue', 'objections', 'notifications'];
 
 /** The pages anyone opens without signing in. */
 export const PUBLIC_PAGES: readonly Page[] = ['sign-in', 'setup', 'notices', 'results'];

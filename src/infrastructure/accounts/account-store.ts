@@ -33,7 +33,9 @@ const SCHEMA = `
     secret_hash TEXT PRIMARY KEY, state TEXT NOT NULL, nonce TEXT NOT NULL, code_verifier TEXT NOT NULL,
     link_person_id TEXT, created_at TEXT NOT NULL);
   CREATE TABLE IF NOT EXISTS setup_links (
-    secret_hash TEXT PRIMARY KEY, person_id TEXT NOT NULL, expires_at TEXT NOT NULL, used_at TEXT);`;
+    secret_hash TEXT PRIMARY KEY, person_id TEXT NOT NULL, expires_at TEXT NOT NULL, used_at TEXT);
+  CREATE TABLE IF NOT EXISTS notification_reads (
+    person_id TEXT NOT NULL, notification_id TEXT NOT NULL, read_at TEXT NOT NULL, PRIMARY KEY (person_id, notification_id)) WITHOUT ROWID;`;
 
 export const newSecret = (): string => randomBytes(32).toString('base64url');
 const digest = (secret: string): string => createHash('sha256').update(secret).digest('hex');
@@ -104,6 +106,8 @@ const statements = preparedOnce((db) => ({
   createPending: db.prepare('INSERT INTO oidc_pending (secret_hash, state, nonce, code_verifier, link_person_id, created_at) VALUES (?, ?, ?, ?, ?, ?)'),
   pending: db.prepare<[string]>('SELECT state, nonce, code_verifier, link_person_id, created_at FROM oidc_pending WHERE secret_hash = ?'),
   dropPending: db.prepare('DELETE FROM oidc_pending WHERE secret_hash = ? OR created_at < ?'),
+  readNotifications: db.prepare<[string]>('SELECT notification_id FROM notification_reads WHERE person_id = ?'),
+  markRead: db.prepare('INSERT OR IGNORE INTO notification_reads (person_id, notification_id, read_at) VALUES (?, ?, ?)'),
 }));
 
 type LoginRow = { login: string; person_id: string; password_hash: string | null; totp_secret: string | null; totp_last_step: number | null };
@@ -304,5 +308,22 @@ export class AccountStore {
       if (!row || row.used_at !== null || Date.parse(row.expires_at) <= at.getTime()) return undefined;
       return statements(this.db).useSetupLink.run(at.toISOString(), hash).changes === 1 ? row.person_id : undefined;
     });
+  }
+
+  /**
+   * The notifications a person has read. Kept here, not beside the notifications: those are a read model
+   * a rebuild drops and refills, and a notice read must stay read.
+   */
+  notificationsRead(personId: string): string[] {
+    return (statements(this.db).readNotifications.all(personId) as { notification_id: string }[]).map((r) => r.notification_id);
+  }
+
+  /** Marks the person's notifications read (again, for one already read: nothing changes). */
+  markNotificationsRead(personId: string, ids: readonly string[], at: Date): Promise<void> {
+    return this.write('mark notifications read', () =>
+      this.db.transaction(() => {
+        for (const id of ids) statements(this.db).markRead.run(personId, id, at.toISOString());
+      })(),
+    );
   }
 }

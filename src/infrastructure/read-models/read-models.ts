@@ -16,6 +16,7 @@ import { enterpriseRegistryProjection } from './enterprises/enterprise-registry.
 import { organisationsProjection, peopleProjection } from './people/people.projection';
 import { projectStatusProjection } from './projects/project-status.projection';
 import { fundingProjection } from './funding/funding.projection';
+import { notificationsProjection } from './notifications/notifications.projection';
 
 /** Every read model, under the configured catalog (the deadlines are derived with its rules). */
 export const projectionsFor = (catalog: ProgramCatalog): readonly Projection[] => [
@@ -27,6 +28,7 @@ export const projectionsFor = (catalog: ProgramCatalog): readonly Projection[] =
   documentCitationsProjection,
   organisationsProjection,
   peopleProjection,
+  notificationsProjection,
 ];
 
 /** How long a query waits for the read models to reach the position a client names. */

@@ -1,10 +1,10 @@
-import { DownOutlined } from '@ant-design/icons';
-import { Button, Layout, Menu, MenuProps, Space, Typography } from 'antd';
+import { BellOutlined, DownOutlined } from '@ant-design/icons';
+import { Badge, Button, Layout, Menu, MenuProps, Space, Typography } from 'antd';
 import type { ReactNode } from 'react';
-import { useContext } from 'react';
-import { Session, signOut } from '../api';
+import { useContext, useEffect, useState } from 'react';
+import { NOTIFICATIONS_CHANGED, ProblemError, Session, signOut, unreadNotifications } from '../api';
 import { LanguageContext, Messages, useMessages } from '../i18n';
-import { navigate, Page, pathOf } from '../navigation';
+import { linkProps, navigate, Page, pathOf } from '../navigation';
 import { SandboxBanner } from '../SandboxBanner';
 
 interface MenuEntry {
@@ -83,7 +83,31 @@ const MENU_FOCUS = `
 .ant-menu-dark .ant-menu-item a:focus-visible { outline: none; }
 .ant-menu-dark .ant-menu-item a:focus-visible::before { outline: 2px solid #fff; outline-offset: -4px; border-radius: inherit; }
 .ant-menu-dark .ant-menu-submenu-title:focus-visible { outline: 2px solid #fff; outline-offset: -4px; }
+.notifications-bell:focus-visible { outline: 2px solid #fff; outline-offset: 2px; border-radius: 4px; }
 `;
+
+/** The person's unread notifications: counted again on every page they open and whenever marks change. */
+function useUnread(page: Page): number {
+  const [unread, setUnread] = useState(0);
+  useEffect(() => {
+    let current = true;
+    const count = () =>
+      unreadNotifications().then(
+        (n) => current && setUnread(n),
+        (error: unknown) => {
+          // The bell is not worth an error of its own: the page shows the service's problems.
+          if (!(error instanceof ProblemError)) throw error;
+        },
+      );
+    void count();
+    window.addEventListener(NOTIFICATIONS_CHANGED, count);
+    return () => {
+      current = false;
+      window.removeEventListener(NOTIFICATIONS_CHANGED, count);
+    };
+  }, [page]);
+  return unread;
+}
 
 /** A signed-in person's frame: the platform, the menu of their role, who they act for, the language, sign-out. */
 export function Shell({ session, page, onSignedOut, children }: { session: Session; page: Page; onSignedOut: () => void; children: ReactNode }) {
@@ -91,6 +115,8 @@ export function Shell({ session, page, onSignedOut, children }: { session: Sessi
   const { language, setLanguage } = useContext(LanguageContext);
   const acting = session.grants.find((g) => g.org === session.actor?.org && g.role === session.actor?.role);
   const selected = page === 'project' ? 'projects' : page === 'review' ? 'reviews' : page === 'enterprise' && session.actor?.role !== 'applicant' ? 'enterprises' : page;
+
+  const unread = useUnread(page);
 
   const leave = async () => {
     await signOut();
@@ -121,6 +147,12 @@ export function Shell({ session, page, onSignedOut, children }: { session: Sessi
           />
         </nav>
         <Space>
+          {/* A real link: reached by Tab, opened by Enter; its name says how many are unread. */}
+          <a {...linkProps('notifications')} aria-label={t.notificationsBell.replace('{count}', String(unread))} title={t.notificationsTitle} className="notifications-bell" style={{ display: 'inline-flex', padding: 6 }}>
+            <Badge count={unread} size="small" overflowCount={99}>
+              <BellOutlined aria-hidden style={{ fontSize: 20, color: '#fff' }} />
+            </Badge>
+          </a>
           <Typography.Text style={{ color: '#fff' }}>{acting?.orgName ?? session.actor?.org ?? ''}</Typography.Text>
           <Button type="link" style={{ color: '#fff' }} onClick={() => setLanguage(language === 'zh' ? 'en' : 'zh')}>
             {t.language}

@@ -1,0 +1,71 @@
+import { HeldGrant, noticeOf, recipientsOf } from './notifications';
+
+const project = (type: string, data: Record<string, unknown> = {}) => noticeOf({ category: 'project', type, data });
+const enterprise = (type: string, data: Record<string, unknown> = {}) => noticeOf({ category: 'enterprise', type, data });
+const organisation = { to: 'organisation' };
+
+describe('notifications: which events tell whom what', () => {
+  it.each([
+    ['ApplicationReturned', {}, { kind: 'application-returned', audience: organisation }],
+    ['FormalCheckPassed', {}, { kind: 'formal-check', audience: organisation, outcome: 'passed' }],
+    ['FormalCheckFailed', {}, { kind: 'formal-check', audience: organisation, outcome: 'failed' }],
+    ['ApplicationRecommended', {}, { kind: 'recommendation', audience: organisation, outcome: 'recommended' }],
+    ['ApplicationNotRecommended', {}, { kind: 'recommendation', audience: organisation, outcome: 'not-recommended' }],
+    ['SelectionRecorded', { outcome: 'shortlisted' }, { kind: 'selection', audience: organisation, outcome: 'shortlisted' }],
+    ['SelectionRecorded', { outcome: 'not-selected' }, { kind: 'selection', audience: organisation, outcome: 'not-selected' }],
+    ['ProjectApproved', {}, { kind: 'approval', audience: organisation, outcome: 'approved' }],
+    ['ProjectRecognised', {}, { kind: 'approval', audience: organisation, outcome: 'recognised' }],
+    ['ObjectionDismissed', {}, { kind: 'objection-resolved', audience: organisation, outcome: 'dismissed' }],
+    ['ObjectionUpheld', {}, { kind: 'objection-resolved', audience: organisation, outcome: 'upheld' }],
+    ['ReviewerAssigned', { reviewerId: 'expert-1', reviewerOrg: 'u-1' }, { kind: 'reviewer-assigned', audience: { to: 'person', personId: 'expert-1' } }],
+  ])('a project’s %s %j', (type, data, expected) => {
+    expect(project(type, data)).toEqual(expected);
+  });
+
+  it('tells a project’s school that an objection was filed, and nothing of who filed it', () => {
+    const filed = project('ObjectionFiled', { objectionId: 'o-1', objector: { name: '王某', contact: '13800000000' }, grounds: '不实' });
+    expect(filed).toEqual({ kind: 'objection-filed', audience: organisation });
+    expect(JSON.stringify(filed)).not.toMatch(/王某|13800000000/);
+  });
+
+  it.each([
+    ['AdmittedToIncubation', {}, { kind: 'enterprise-admitted', audience: organisation }],
+    ['EnterpriseCertified', { kind: 'renewal' }, { kind: 'enterprise-certified', audience: organisation, outcome: 'renewal' }],
+    ['EnterpriseDisqualified', {}, { kind: 'enterprise-disqualified', audience: organisation }],
+    ['ObjectionFiled', { objector: { name: '赵某' } }, { kind: 'objection-filed', audience: organisation }],
+    ['ObjectionDismissed', {}, { kind: 'objection-resolved', audience: organisation, outcome: 'dismissed' }],
+  ])('an enterprise’s %s', (type, data, expected) => {
+    expect(enterprise(type, data)).toEqual(expected);
+  });
+
+  it('tells a person of a grant given (with its kind) or revoked', () => {
+    expect(noticeOf({ category: 'person', type: 'RoleGranted', data: { grant: { grantId: 'g', kind: 'expert' } } })).toEqual({ kind: 'grant-given', audience: { to: 'self' }, outcome: 'expert' });
+    expect(noticeOf({ category: 'person', type: 'GrantRevoked', data: { grantId: 'g' } })).toEqual({ kind: 'grant-revoked', audience: { to: 'self' } });
+  });
+
+  it('tells no one of the other events', () => {
+    for (const [category, type] of [['project', 'ApplicationSubmitted'], ['project', 'ReviewScored'], ['project', 'ObjectionRejected'], ['person', 'PersonRegistered'], ['cycle', 'ShortlistDecided'], ['enterprise', 'IncubationApplicationSubmitted']]) {
+      expect(noticeOf({ category, type, data: {} })).toBeUndefined();
+    }
+  });
+
+  describe('recipients', () => {
+    const held: HeldGrant[] = [
+      { personId: 'admin', kind: 'school-admin', organisationId: 'S', projectId: null },
+      { personId: 'admin', kind: 'school-head', organisationId: 'S', projectId: null },
+      { personId: 'lead-p', kind: 'project-lead', organisationId: 'S', projectId: 'p' },
+      { personId: 'lead-q', kind: 'project-lead', organisationId: 'S', projectId: 'q' },
+      { personId: 'expert-at-s', kind: 'expert', organisationId: 'S', projectId: null },
+      { personId: 'other', kind: 'school-admin', organisationId: 'T', projectId: null },
+    ];
+    it('are the organisation’s applicant-side people, a one-project lead only for that project, each once', () => {
+      expect(recipientsOf({ to: 'organisation' }, { organisationId: 'S', projectId: 'p' }, held)).toEqual(['admin', 'lead-p']);
+      expect(recipientsOf({ to: 'organisation' }, { organisationId: 'S' }, held)).toEqual(['admin']);
+      expect(recipientsOf({ to: 'organisation' }, {}, held)).toEqual([]);
+    });
+    it('are the person named, or the stream’s own person', () => {
+      expect(recipientsOf({ to: 'person', personId: 'expert-1' }, { organisationId: 'S' }, held)).toEqual(['expert-1']);
+      expect(recipientsOf({ to: 'self' }, { personId: 'me' }, held)).toEqual(['me']);
+    });
+  });
+});
