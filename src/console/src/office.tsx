@@ -1,9 +1,11 @@
-import { App, Flex } from 'antd';
+import { App, Descriptions, Flex, Tag, Typography } from 'antd';
 import type { FormInstance } from 'antd';
 import { useEffect, useState } from 'react';
+import type { ReactNode } from 'react';
 import type { DocumentRef, Problem } from './api';
 import { Messages, useMessages } from './i18n';
 import { attempt, fieldErrors, TimelineView } from './parts';
+import { beijingTime, EVENTS, word } from './words';
 
 /**
  * What the office's cards on a record share (ProjectOffice, EnterpriseOffice): a step sent on the revision
@@ -138,3 +140,34 @@ export function objectionsIn(events: readonly TimelineEvent[]): ObjectionRecord[
 /** An objector as the office reads them: name, organisation, contact. */
 export const objectorText = (objector: Objector | null, t: Messages): string =>
   objector ? [objector.name, objector.organisation, objector.contact].filter(Boolean).join(' · ') : t.objectorHidden;
+
+/** An objection as the office reads it (who, when, why, with what evidence, how it stands or ended), with the record's resolution form beneath. */
+export function ObjectionDetails({ record, children }: { record: ObjectionRecord; children?: ReactNode }) {
+  const { t, language } = useMessages();
+  const statusWord = record.status === 'open' ? t.objectionOpen : record.status === 'rejected' ? t.inadmissible : word(EVENTS, language, record.status === 'dismissed' ? 'ObjectionDismissed' : 'ObjectionUpheld');
+  return (
+    <div style={{ marginBottom: 24 }}>
+      <Descriptions bordered size="small" column={1} styles={{ label: { width: 220 } }}>
+        <Descriptions.Item label={t.objectorOfficeOnly}>{objectorText(record.objector, t)}</Descriptions.Item>
+        <Descriptions.Item label={t.objectionFiledAt}>{beijingTime(record.filedAt)}</Descriptions.Item>
+        <Descriptions.Item label={t.objectionGrounds}>
+          <Typography.Paragraph style={{ margin: 0, whiteSpace: 'pre-wrap' }}>{record.grounds}</Typography.Paragraph>
+        </Descriptions.Item>
+        <Descriptions.Item label={t.evidence}>
+          <DocumentLinks documents={record.evidence} />
+        </Descriptions.Item>
+        <Descriptions.Item label={t.objectionStatus}>
+          <Tag color={OBJECTION_TAG[record.status]}>{statusWord}</Tag>
+          {record.reasons.length > 0 && record.reasons.map((r) => t[`reason-${r}` as keyof Messages] ?? r).join('、')}
+        </Descriptions.Item>
+        {record.resolution && (
+          <Descriptions.Item label={t.resolutionReason}>
+            {`${record.resolution.reason}（${beijingTime(record.resolution.resolvedAt)}）`}
+            {record.resolution.evidence.length > 0 && <DocumentLinks documents={record.resolution.evidence} />}
+          </Descriptions.Item>
+        )}
+      </Descriptions>
+      {children}
+    </div>
+  );
+}

@@ -4,7 +4,7 @@ import { call, DocumentRef, Schemas, service } from '../api';
 import { Messages, useMessages } from '../i18n';
 import { DocumentField, DueTag, ProblemAlert, Section, TimelineView, useLoad } from '../parts';
 import { beijingDay, beijingTime, DISQUALIFICATION_GROUNDS, EVENTS, word } from '../words';
-import { DocumentLinks, latest, linesOf, OBJECTION_TAG, ObjectionRecord, ObjectionStatus, objectionsIn, objectorText, useDocumentsRequired, useRequired, useStep } from '../office';
+import { DocumentLinks, latest, linesOf, ObjectionDetails, ObjectionRecord, ObjectionStatus, objectionsIn, useDocumentsRequired, useRequired, useStep } from '../office';
 
 type NoticeStage = 'admission' | 'certification';
 type TimelineEvent = TimelineView['events'][number];
@@ -231,33 +231,7 @@ function ObjectionsCard({ enterprise, events, onChanged }: Step) {
 
 
 function ObjectionItem({ record, stage, enterprise, onChanged }: { record: ObjectionRecord; stage: NoticeStage; enterprise: OfficeEnterprise; onChanged: () => void }) {
-  const { t, language } = useMessages();
-  const statusWord = record.status === 'open' ? t.objectionOpen : record.status === 'rejected' ? t.inadmissible : word(EVENTS, language, record.status === 'dismissed' ? 'ObjectionDismissed' : 'ObjectionUpheld');
-  return (
-    <div style={{ marginBottom: 24 }}>
-      <Descriptions bordered size="small" column={1} styles={{ label: { width: 220 } }}>
-        <Descriptions.Item label={t.objectorOfficeOnly}>{objectorText(record.objector, t)}</Descriptions.Item>
-        <Descriptions.Item label={t.objectionFiledAt}>{beijingTime(record.filedAt)}</Descriptions.Item>
-        <Descriptions.Item label={t.objectionGrounds}>
-          <Typography.Paragraph style={{ margin: 0, whiteSpace: 'pre-wrap' }}>{record.grounds}</Typography.Paragraph>
-        </Descriptions.Item>
-        <Descriptions.Item label={t.evidence}>
-          <DocumentLinks documents={record.evidence} />
-        </Descriptions.Item>
-        <Descriptions.Item label={t.objectionStatus}>
-          <Tag color={OBJECTION_TAG[record.status]}>{statusWord}</Tag>
-          {record.reasons.length > 0 && record.reasons.map((r) => t[`reason-${r}` as keyof Messages] ?? r).join('、')}
-        </Descriptions.Item>
-        {record.resolution && (
-          <Descriptions.Item label={t.resolutionReason}>
-            {`${record.resolution.reason}（${beijingTime(record.resolution.resolvedAt)}）`}
-            {record.resolution.evidence.length > 0 && <DocumentLinks documents={record.resolution.evidence} />}
-          </Descriptions.Item>
-        )}
-      </Descriptions>
-      {record.status === 'open' && <ResolveObjectionForm objectionId={record.objectionId} stage={stage} enterprise={enterprise} onChanged={onChanged} />}
-    </div>
-  );
+  return <ObjectionDetails record={record}>{record.status === 'open' && <ResolveObjectionForm objectionId={record.objectionId} stage={stage} enterprise={enterprise} onChanged={onChanged} />}</ObjectionDetails>;
 }
 
 interface ResolveValues {

@@ -5,7 +5,7 @@ import { DocumentField, ProblemAlert, Section, TimelineView, useLoad } from '../
 import { MIDTERM_MIN_TASKS_PERCENT_UNSET } from '../../../domain/catalog/program-rules';
 import { beijingDay, beijingTime, EVENTS, REVOCATION_GROUNDS, word, yuan } from '../words';
 import type { ProjectView } from './Project';
-import { DocumentLinks, latest, linesOf, OBJECTION_TAG, ObjectionRecord, ObjectionStatus, objectionsIn, objectorText, useDocumentsRequired, useRequired, useStep } from '../office';
+import { DocumentLinks, latest, linesOf, ObjectionDetails, ObjectionRecord, ObjectionStatus, objectionsIn, useDocumentsRequired, useRequired, useStep } from '../office';
 
 /** What GET /projects/{id} answers the office beyond what every reader's page shows. */
 interface OfficeProject extends ProjectView {
@@ -193,33 +193,7 @@ function ObjectionsCard({ project, events, onChanged }: Step) {
 
 
 function ObjectionItem({ record, project, onChanged }: Step & { record: ObjectionRecord }) {
-  const { t, language } = useMessages();
-  const statusWord = record.status === 'open' ? t.objectionOpen : record.status === 'rejected' ? t.inadmissible : word(EVENTS, language, record.status === 'dismissed' ? 'ObjectionDismissed' : 'ObjectionUpheld');
-  return (
-    <div style={{ marginBottom: 24 }}>
-      <Descriptions bordered size="small" column={1} styles={{ label: { width: 220 } }}>
-        <Descriptions.Item label={t.objectorOfficeOnly}>{objectorText(record.objector, t)}</Descriptions.Item>
-        <Descriptions.Item label={t.objectionFiledAt}>{beijingTime(record.filedAt)}</Descriptions.Item>
-        <Descriptions.Item label={t.objectionGrounds}>
-          <Typography.Paragraph style={{ margin: 0, whiteSpace: 'pre-wrap' }}>{record.grounds}</Typography.Paragraph>
-        </Descriptions.Item>
-        <Descriptions.Item label={t.evidence}>
-          <DocumentLinks documents={record.evidence} />
-        </Descriptions.Item>
-        <Descriptions.Item label={t.objectionStatus}>
-          <Tag color={OBJECTION_TAG[record.status]}>{statusWord}</Tag>
-          {record.reasons.length > 0 && record.reasons.map((r) => t[`reason-${r}` as keyof Messages] ?? r).join('、')}
-        </Descriptions.Item>
-        {record.resolution && (
-          <Descriptions.Item label={t.resolutionReason}>
-            {`${record.resolution.reason}（${beijingTime(record.resolution.resolvedAt)}）`}
-            {record.resolution.evidence.length > 0 && <DocumentLinks documents={record.resolution.evidence} />}
-          </Descriptions.Item>
-        )}
-      </Descriptions>
-      {record.status === 'open' && <ResolveObjectionForm objectionId={record.objectionId} project={project} onChanged={onChanged} />}
-    </div>
-  );
+  return <ObjectionDetails record={record}>{record.status === 'open' && <ResolveObjectionForm objectionId={record.objectionId} project={project} onChanged={onChanged} />}</ObjectionDetails>;
 }
 
 function ResolveObjectionForm({ objectionId, project, onChanged }: { objectionId: string; project: OfficeProject; onChanged: () => void }) {
