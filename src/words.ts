@@ -102,6 +102,7 @@ export const EVENTS: Words = {
     ProjectApproved: '批准立项',
     ConstructionPlanSubmitted: '提交建设方案和任务书',
     ConstructionPlanOverdue: '建设方案逾期未交',
+    DeadlineReminded: '到期提醒',
     ConstructionPlanAccepted: '建设方案审核通过',
     ConstructionPlanRejected: '建设方案退回',
     AnnualReportSubmitted: '提交年度报告',
@@ -179,6 +180,7 @@ export const EVENTS: Words = {
     ProjectApproved: 'Approved',
     ConstructionPlanSubmitted: 'Construction plan and task book submitted',
     ConstructionPlanOverdue: 'Construction plan overdue',
+    DeadlineReminded: 'Deadline reminder',
     ConstructionPlanAccepted: 'Construction plan accepted',
     ConstructionPlanRejected: 'Construction plan returned',
     AnnualReportSubmitted: 'Annual report submitted',
@@ -381,6 +383,36 @@ export const REVOCATION_GROUNDS: Words = {
  * What a notification says (domain/notifications), by `kind.outcome` or by `kind` alone: `{title}` is the
  * project's title or the enterprise's name, `{duty}` a grant's duty in words.
  */
+/** Each grant's duty in the user's language. */
+export const DUTIES: Words = {
+  zh: {
+    'office-admin': '省教育厅系统管理员',
+    'office-staff': '省教育厅工作人员',
+    'bureau-clerk': '市局经办人',
+    'school-admin': '学校管理员',
+    'project-lead': '项目负责人',
+    liaison: '联络员',
+    'school-head': '校长/法人',
+    'enterprise-admin': '企业管理员',
+    'government-admin': '市政府经办人',
+    expert: '评审专家',
+    auditor: '审计人员',
+  },
+  en: {
+    'office-admin': 'Office admin',
+    'office-staff': 'Office staff',
+    'bureau-clerk': 'Bureau clerk',
+    'school-admin': 'School admin',
+    'project-lead': 'Project lead',
+    liaison: 'Liaison',
+    'school-head': 'Head (sign-off)',
+    'enterprise-admin': 'Enterprise admin',
+    'government-admin': 'City government officer',
+    expert: 'Expert',
+    auditor: 'Auditor',
+  },
+};
+
 export const NOTIFICATIONS: Words = {
   zh: {
     'application-returned': '申报“{title}”被退回修改',
@@ -402,6 +434,9 @@ export const NOTIFICATIONS: Words = {
     'enterprise-disqualified': '“{title}”被取消产教融合型企业资格',
     'grant-given': '您获得了“{duty}”职责',
     'grant-revoked': '您的“{duty}”职责已被撤销',
+    'deadline-ahead': '“{title}”的{obligation}须于 {dueOn} 前提交',
+    'deadline-ahead.certificate': '“{title}”的产教融合型企业认定证书将于 {dueOn} 到期',
+    overdue: '“{title}”的{obligation}已逾期（截止 {dueOn}）',
   },
   en: {
     'application-returned': '“{title}” was returned for revision',
@@ -423,6 +458,9 @@ export const NOTIFICATIONS: Words = {
     'enterprise-disqualified': '“{title}” was disqualified',
     'grant-given': 'You were given the duty “{duty}”',
     'grant-revoked': 'Your duty “{duty}” was revoked',
+    'deadline-ahead': '“{title}”: {obligation} due by {dueOn}',
+    'deadline-ahead.certificate': '“{title}”: the certificate expires on {dueOn}',
+    overdue: '“{title}”: {obligation} is overdue (due by {dueOn})',
   },
 };
 
@@ -444,8 +482,15 @@ export const beijingToday = (): string => DAY.format(new Date()).replace(/\//g, 
 export const beijingDay = (value: string): string => (/^\d{4}-\d{2}-\d{2}$/.test(value) ? value : DAY.format(new Date(value)).replace(/\//g, '-'));
 
 const OVERDUE: Words = {
-  zh: { 'construction-plan': '建设方案和任务书', 'annual-report': '{0} 年度报告', 'course-update': '{0} 课程更新', rectification: '整改报告', 'three-year-plan': '三年规划' },
-  en: { 'construction-plan': 'Construction plan and task book', 'annual-report': 'Annual report {0}', 'course-update': 'Course update {0}', rectification: 'Rectification report', 'three-year-plan': 'Three-year plan' },
+  zh: { 'construction-plan': '建设方案和任务书', 'annual-report': '{0} 年度报告', 'course-update': '{0} 课程更新', rectification: '整改报告', 'three-year-plan': '三年规划', 'fund-recovery': '应退回的资金' },
+  en: {
+    'construction-plan': 'Construction plan and task book',
+    'annual-report': 'Annual report {0}',
+    'course-update': 'Course update {0}',
+    rectification: 'Rectification report',
+    'three-year-plan': 'Three-year plan',
+    'fund-recovery': 'Funds to be returned',
+  },
 };
 
 /** What a read model lists as overdue ("annual-report 2027", "rectification <id>") in plain words. */
@@ -453,4 +498,26 @@ export function overdueWords(language: Language, item: string): string {
   const [kind, ...rest] = item.split(' ');
   const words = OVERDUE[language][kind];
   return words ? words.replace('{0}', rest.join(' ')).trim() : item;
+}
+
+/** A notification as the service lists it: what its sentence is made of (GET /notifications, the e-mails). */
+export interface NotificationWording {
+  readonly kind: string;
+  readonly outcome: string | null;
+  readonly title: string | null;
+  readonly recordId: string;
+  /** The day an obligation is due by (a reminder, an overdue notice). */
+  readonly dueOn: string | null;
+}
+
+/** A notification in one sentence of the reader's language; the console and the e-mails say the same. */
+export function notificationSentence(language: Language, n: NotificationWording): string {
+  const words = NOTIFICATIONS[language];
+  const certificate = n.kind === 'deadline-ahead' && n.outcome?.startsWith('certificate');
+  const sentence = (certificate ? words['deadline-ahead.certificate'] : undefined) ?? words[`${n.kind}.${n.outcome}`] ?? words[n.kind] ?? n.kind;
+  return sentence
+    .replace('{title}', n.title ?? n.recordId)
+    .replace('{duty}', DUTIES[language][n.outcome ?? ''] ?? n.outcome ?? '')
+    .replace('{obligation}', n.outcome ? overdueWords(language, n.outcome) : '')
+    .replace('{dueOn}', n.dueOn ?? '');
 }

@@ -1,4 +1,5 @@
-import { annualReportDueOn, chinaEndOfDay, chinaYearOf, courseUpdateDueOn } from '../domain/beijing-time';
+import { annualReportDueOn, chinaDateOf, chinaEndOfDay, chinaYearOf, courseUpdateDueOn } from '../domain/beijing-time';
+import type { DeadlineReminded, RemindDeadlineData } from '../domain/reminders/reminders';
 import { EnterpriseProgramType, ProgramCatalog } from '../domain/catalog/program-catalog';
 import { EnterpriseEvent } from '../domain/enterprise/enterprise.events';
 import type { DoorCommands } from './command-doors';
@@ -29,10 +30,14 @@ export interface Deadline {
   readonly rule: string;
   /** The working-day calendar the due time was computed with, when one was. */
   readonly calendarVersion: string | null;
+  /** What the rule's command needs beyond the key (a reminder: the obligation and when it is due). */
+  readonly detail: DeadlineDetail | null;
 }
 
+export type DeadlineDetail = Readonly<Record<string, string>>;
+
 export type DeadlineChange =
-  | { readonly set: { readonly key: string; readonly dueAt: string; readonly rule: string; readonly calendarVersion?: string } }
+  | { readonly set: { readonly key: string; readonly dueAt: string; readonly rule: string; readonly calendarVersion?: string; readonly detail?: DeadlineDetail } }
   /** The deadline fired, or the obligation was met first (report submitted, notice ended early). */
   | { readonly clear: { readonly key: string } };
 
@@ -55,6 +60,11 @@ export interface DeadlineRuleOf<Event extends DomainEvent, Category, Command> {
   command(deadline: Deadline): Command;
   /** DomainError codes that mean the effect has already happened: the deadline is then done, not failed. */
   readonly settledBy?: readonly string[];
+  /**
+   * The command is decided when the scheduler fires it, not at the due time: a reminder says how many
+   * days are really left. Every other rule decides at the due time, so a late firing records when it was due.
+   */
+  readonly decidedWhenFired?: boolean;
 }
 
 /** A deadline rule of any category of `Commands` (the service's aggregates by default). */
@@ -65,8 +75,8 @@ export type DeadlineRule<Event extends DomainEvent = DomainEvent, Commands = Doo
 /** Deadlines fire as the program office would act: the deciders ask that role of these commands. */
 export const SYSTEM_ACTOR: Actor = { id: 'scheduler', role: 'office', org: 'system' };
 
-const set = (key: string, dueAt: string, rule: string, calendarVersion?: string): DeadlineChange => ({
-  set: { key, dueAt, rule, ...(calendarVersion ? { calendarVersion } : {}) },
+const set = (key: string, dueAt: string, rule: string, calendarVersion?: string, detail?: DeadlineDetail): DeadlineChange => ({
+  set: { key, dueAt, rule, ...(calendarVersion ? { calendarVersion } : {}), ...(detail ? { detail } : {}) },
 });
 const clear = (key: string): DeadlineChange => ({ clear: { key } });
 
@@ -111,6 +121,57 @@ export const publicNoticeEnd: DeadlineRule<ProgramCycleEvent> = {
 };
 
 export const cycleDeadlineRules: readonly DeadlineRule[] = [applicationWindowClose, publicNoticeEnd];
+
+// ---------------------------------------------------------------------------------------------
+// Reminders (催办): before an obligation falls due, the record's people are told, at each of a few
+// thresholds. One reminder deadline per obligation is armed at a time, at the next threshold: the
+// reminder it fires (DeadlineReminded, decided when fired) says how many days were left, and arms the
+// next threshold below that, so an obligation set with 20 days to go is reminded at once and then 7
+// and 1 days ahead, and one fired late after downtime is not followed by the thresholds it slept through.
+
+/** Days ahead of a construction plan, an annual report, a course update, a rectification, a three-year plan. */
+export const REMINDER_DAYS: readonly number[] = [30, 7, 1];
+/** Days ahead of a certificate's expiry: renewing takes longer than a report. */
+export const CERTIFICATE_REMINDER_DAYS: readonly number[] = [90, 30];
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+const daysBefore = (iso: string, days: number) => new Date(Date.parse(iso) - days * DAY_MS).toISOString();
+
+/** An obligation whose deadline rule arms reminders: the word it is named by (with the key, when `keyed`) and the thresholds. */
+export interface RemindedObligation {
+  readonly rule: DeadlineRule;
+  readonly obligation: string;
+  readonly keyed: boolean;
+  /** Days ahead, the largest first. */
+  readonly days: readonly number[];
+}
+
+/** The reminders of the obligations of one stream category, as one more deadline rule of it. */
+function deadlineReminders(category: 'project' | 'enterprise', reminded: readonly RemindedObligation[]): DeadlineRule {
+  const thresholds = new Map(reminded.map((r) => [r.obligation, r.days]));
+  const arm = (obligation: string, dueAt: string, days: number): DeadlineChange =>
+    // The last day to hand in is the Beijing day before the instant it is overdue from.
+    set(obligation, daysBefore(dueAt, days), `reminder: ${obligation} due ${dueAt}, ${days} days ahead`, undefined, { obligation, dueAt, dueOn: chinaDateOf(new Date(Date.parse(dueAt) - 1).toISOString()) });
+  return {
+    category,
+    kind: 'deadline-reminder',
+    derive: (event, stream) => {
+      if (event.type === 'DeadlineReminded') {
+        const { obligation, dueAt, daysLeft } = event.data as DeadlineReminded['data'];
+        const next = (thresholds.get(obligation.split(' ')[0]) ?? []).find((days) => days < daysLeft);
+        return [next === undefined ? clear(obligation) : arm(obligation, dueAt, next)];
+      }
+      return reminded.flatMap(({ rule, obligation, keyed, days }) =>
+        rule.derive(event as never, stream).map((change) => {
+          const key = (k: string) => (keyed ? `${obligation} ${k}` : obligation);
+          return 'set' in change ? arm(key(change.set.key), change.set.dueAt, days[0]) : clear(key(change.clear.key));
+        }),
+      );
+    },
+    command: (deadline) => ({ type: 'RemindDeadline', data: deadline.detail as unknown as RemindDeadlineData }),
+    decidedWhenFired: true,
+  } as DeadlineRule;
+}
 
 // ---------------------------------------------------------------------------------------------
 // Enterprises (enterprise-<creditCode>). Their commands take the scheme's rules in force as context,
@@ -244,7 +305,13 @@ export const minimumIncubationEnd: DeadlineRule<EnterpriseEvent> = {
 export function enterpriseDeadlineRules(catalog: ProgramCatalog): readonly DeadlineRule[] {
   const enterprise = catalog.enterprise;
   if (enterprise?.lifecycle !== 'enterprise') throw new Error("the catalog has no 'enterprise' program type");
-  return [threeYearPlanDue, annualReportDue(enterprise), certificateExpiry, minimumIncubationEnd];
+  const annualReport = annualReportDue(enterprise);
+  const reminders = deadlineReminders('enterprise', [
+    { rule: threeYearPlanDue, obligation: 'three-year-plan', keyed: false, days: REMINDER_DAYS },
+    { rule: annualReport, obligation: 'annual-report', keyed: true, days: REMINDER_DAYS },
+    { rule: certificateExpiry, obligation: 'certificate', keyed: true, days: CERTIFICATE_REMINDER_DAYS },
+  ]);
+  return [threeYearPlanDue, annualReport, certificateExpiry, minimumIncubationEnd, reminders];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -409,7 +476,15 @@ export const fundRecoveryDue: DeadlineRule<ProjectEvent> = {
   settledBy: ['recovery-complete', 'recovery-already-overdue'],
 };
 
-export const projectDeadlineRules: readonly DeadlineRule[] = [constructionPlanDue, projectAnnualReportDue, courseUpdateDue, rectificationDue, constructionPeriodEnd, fundRecoveryDue];
+const projectReminders = deadlineReminders('project', [
+  { rule: constructionPlanDue, obligation: 'construction-plan', keyed: false, days: REMINDER_DAYS },
+  { rule: projectAnnualReportDue, obligation: 'annual-report', keyed: true, days: REMINDER_DAYS },
+  { rule: courseUpdateDue, obligation: 'course-update', keyed: true, days: REMINDER_DAYS },
+  // One rectification is open at a time: its id need not name the obligation.
+  { rule: rectificationDue, obligation: 'rectification', keyed: false, days: REMINDER_DAYS },
+]);
+
+export const projectDeadlineRules: readonly DeadlineRule[] = [constructionPlanDue, projectAnnualReportDue, courseUpdateDue, rectificationDue, constructionPeriodEnd, fundRecoveryDue, projectReminders];
 
 /** Every rule the service runs. */
 /** Every deadline rule, under the configured catalog. */

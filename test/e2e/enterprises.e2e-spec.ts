@@ -245,8 +245,10 @@ describe('enterprise certification over HTTP', () => {
       etag = (await read(TAIZHONG)).headers.get('etag');
     });
 
-    it('covers every enterprise command', () => {
-      expect(ROUTES.map((r) => r.type).sort()).toEqual(Object.keys(ENTERPRISE_COMMANDS).sort());
+    it('covers every enterprise command a person may issue', () => {
+      // Reminders are the deadline scheduler's alone: there is nothing for a person to remind of by hand.
+      const withoutRoute = ['RemindDeadline'];
+      expect([...ROUTES.map((r) => r.type), ...withoutRoute].sort()).toEqual(Object.keys(ENTERPRISE_COMMANDS).sort());
     });
 
     it.each(ROUTES)('POST $path ($type): 401 without a token, 403 role-not-allowed for every other role', async ({ path, type, body }) => {

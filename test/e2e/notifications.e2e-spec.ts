@@ -1,4 +1,6 @@
+import { addCalendarDays } from '../../src/domain/beijing-time';
 import { notificationsProjection } from '../../src/infrastructure/read-models/notifications/notifications.projection';
+import { DeadlinesService } from '../../src/infrastructure/scheduling/deadlines.service';
 import { ReadModels } from '../../src/infrastructure/read-models/read-models';
 import { Accounts, Account } from '../support/accounts';
 import { expectOk, FakeClock, on } from '../support/lifecycle';
@@ -12,6 +14,7 @@ interface Notification {
   recordId: string;
   title: string | null;
   outcome: string | null;
+  dueOn: string | null;
   at: string;
   read: boolean;
 }
@@ -163,6 +166,52 @@ describe('notifications', () => {
     expect((await notificationsOf(liaison.token)).items.every((n) => n.read)).toBe(true);
   });
 
+  it('reminds the school 30, 7 and 1 days before its construction plan is due, once each however often the scheduler looks, then tells it is overdue', async () => {
+    const readModels = running.app.get(ReadModels);
+    const scheduler = running.app.get(DeadlinesService).scheduler;
+    const lookAt = async (day: string) => {
+      clock.set(on(day));
+      for (let look = 0; look < 2; look += 1) {
+        await readModels.reach((await readModels.store.status()).lastPosition);
+        await scheduler.tick();
+      }
+      position = (await flow.lastPosition()) ?? position;
+    };
+    const due = (expectOk(await flow.http.get(`/projects/${projectId}`, flow.office), 'project').approval as { constructionPlanDueOn: string }).constructionPlanDueOn;
+    const duesOf = async (token: string) => (await notificationsOf(token)).items.filter((n) => n.recordId === projectId && (n.kind === 'deadline-ahead' || n.kind === 'overdue'));
+
+    // Approved on 31 October and due 30 days later, by the end of 30 November: 30 days ahead is the start of 1 November.
+    await lookAt('2027-10-31');
+    expect(await duesOf(school.token)).toEqual([]);
+    await lookAt('2027-11-01');
+    expect((await duesOf(school.token)).map((n) => n.kind)).toEqual(['deadline-ahead']);
+    await lookAt(addCalendarDays(due, -20));
+    await lookAt(addCalendarDays(due, -6));
+    await lookAt(due);
+    await lookAt(addCalendarDays(due, 1));
+    await lookAt(addCalendarDays(due, 2));
+
+    const told = (await duesOf(school.token)).map((n) => [n.kind, n.outcome, n.dueOn]);
+    expect(told).toEqual([
+      ['overdue', 'construction-plan', due],
+      ['deadline-ahead', 'construction-plan', due],
+      ['deadline-ahead', 'construction-plan', due],
+      ['deadline-ahead', 'construction-plan', due],
+    ]);
+    // The project's own lead is told too; the expert who reviewed it is not.
+    expect((await duesOf(liaison.token)).map((n) => [n.kind, n.outcome, n.dueOn])).toEqual(told);
+    expect(await duesOf(expert.token)).toEqual([]);
+    // The reminders are the project's history: given by the scheduler acting as the office, each with the days left.
+    const history = expectOk(await flow.http.get(`/audit/streams/project-${projectId}/history`, flow.office), 'history').events as { type: string; data: { daysLeft: number; dueOn: string }; actor: { id: string } }[];
+    const reminders = history.filter((e) => e.type === 'DeadlineReminded');
+    expect(reminders.map((e) => [e.data.daysLeft, e.data.dueOn, e.actor.id])).toEqual([
+      [30, due, 'scheduler'],
+      [7, due, 'scheduler'],
+      [1, due, 'scheduler'],
+    ]);
+    expect(history.filter((e) => e.type === 'ConstructionPlanOverdue')).toHaveLength(1);
+  });
+
   it('writes the same rows, once each, after the read models are rebuilt, and keeps what was read', async () => {
     const { db } = running.app.get(ReadModels);
     const dump = () => db.prepare('SELECT * FROM notifications ORDER BY person_id, event_id, kind').all();
@@ -174,7 +223,8 @@ describe('notifications', () => {
     const schoolAfter = await notificationsOf(school.token);
     expect(schoolAfter).toEqual(schoolBefore);
     expect(schoolAfter.unread).toBe(schoolAfter.total - 1);
-    expect((await notificationsOf(liaison.token)).unread).toBe(0);
+    // The liaison read all before the three reminders and the overdue notice came.
+    expect((await notificationsOf(liaison.token)).unread).toBe(4);
     // A second delivery of every event (the runner's checkpoint lost) writes nothing more.
     const events = await running.app.get(ReadModels).store.readAll({});
     db.transaction(() => notificationsProjection.apply(db, events))();

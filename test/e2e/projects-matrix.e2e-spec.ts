@@ -181,6 +181,8 @@ describe('project and cycle routes: role × route × organisation', () => {
           'RecordRectificationOverdue',
           'RecordConstructionPeriodEnded',
           'RecordFundRecoveryOverdue',
+          // given by the deadline scheduler before an obligation falls due
+          'RemindDeadline',
         ];
         expect([...ROUTES.map((r) => r.type), ...withoutRoute].sort()).toEqual(Object.keys(PROJECT_COMMANDS).sort());
         const { paths } = (await http().get('/docs-json')).body;

@@ -1,6 +1,6 @@
 import { createContext, useContext } from 'react';
 import type { Problem } from './api';
-import { Language, yuan } from './words';
+import { DUTIES, Language, yuan } from './words';
 
 export type { Language };
 
@@ -37,7 +37,7 @@ const zh = {
   todoEmpty: '暂无待办事项',
   notices: '公示公告',
   notificationsTitle: '通知',
-  notificationsIntro: '与您有关的事项：申报的每一步结果、对您项目的异议及其处理、指派给您的评审、企业的认定，以及您的职责变化。',
+  notificationsIntro: '与您有关的事项：申报的每一步结果、对您项目的异议及其处理、指派给您的评审、企业的认定、即将到期和已逾期的材料（提前 30、7、1 天提醒，证书到期提前 90、30 天），以及您的职责变化。',
   notificationsBell: '通知，{count} 条未读',
   notificationsUnread: '{count} 条未读',
   notificationsUnreadTag: '未读',
@@ -786,7 +786,7 @@ const en: Record<keyof typeof zh, string> = {
   todoEmpty: 'Nothing to do',
   notices: 'Public notices',
   notificationsTitle: 'Notifications',
-  notificationsIntro: 'What concerns you: each outcome of your applications, objections against your projects and how they were resolved, reviews assigned to you, an enterprise’s certification, and changes to your duties.',
+  notificationsIntro: 'What concerns you: each outcome of your applications, objections against your projects and how they were resolved, reviews assigned to you, an enterprise’s certification, what falls due and what is overdue (reminders 30, 7 and 1 days ahead; 90 and 30 before a certificate expires), and changes to your duties.',
   notificationsBell: 'Notifications, {count} unread',
   notificationsUnread: '{count} unread',
   notificationsUnreadTag: 'Unread',
@@ -1505,35 +1505,6 @@ const en: Record<keyof typeof zh, string> = {
 export type Messages = typeof en;
 export const MESSAGES: Record<Language, Messages> = { zh, en };
 
-/** Each grant's duty in the user's language. */
-export const DUTIES: Record<Language, Record<string, string>> = {
-  zh: {
-    'office-admin': '省教育厅系统管理员',
-    'office-staff': '省教育厅工作人员',
-    'bureau-clerk': '市局经办人',
-    'school-admin': '学校管理员',
-    'project-lead': '项目负责人',
-    liaison: '联络员',
-    'school-head': '校长/法人',
-    'enterprise-admin': '企业管理员',
-    'government-admin': '市政府经办人',
-    expert: '评审专家',
-    auditor: '审计人员',
-  },
-  en: {
-    'office-admin': 'Office admin',
-    'office-staff': 'Office staff',
-    'bureau-clerk': 'Bureau clerk',
-    'school-admin': 'School admin',
-    'project-lead': 'Project lead',
-    liaison: 'Liaison',
-    'school-head': 'Head (sign-off)',
-    'enterprise-admin': 'Enterprise admin',
-    'government-admin': 'City government officer',
-    expert: 'Expert',
-    auditor: 'Auditor',
-  },
-};
 
 /** The programs of the 2020 plan by their codes; a program added by configuration shows its code. */
 export const PROGRAMS: Record<Language, Record<string, string>> = {

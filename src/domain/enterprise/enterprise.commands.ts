@@ -1,3 +1,4 @@
+import type { RemindDeadlineData } from '../reminders/reminders';
 import type { WorkingDayCalendar } from '../calendar';
 import { EnterpriseRules } from '../catalog/program-rules';
 import type { RegisteredOrganisation } from '../organisation/organisation';
@@ -191,6 +192,8 @@ export type Certify = EnterpriseCommandOf<'Certify', NoData>;
 export type RequestRecertification = EnterpriseCommandOf<'RequestRecertification', RequestCertificationData>;
 export type RecordCertificateExpired = EnterpriseCommandOf<'RecordCertificateExpired', NoData>;
 export type Disqualify = EnterpriseCommandOf<'Disqualify', DisqualifyData>;
+/** Issued by the scheduler before an obligation falls due or a certificate expires (domain/reminders). */
+export type RemindDeadline = EnterpriseCommandOf<'RemindDeadline', RemindDeadlineData>;
 
 export type EnterpriseCommand =
   | ApplyForIncubation
@@ -213,7 +216,8 @@ export type EnterpriseCommand =
   | Certify
   | RequestRecertification
   | RecordCertificateExpired
-  | Disqualify;
+  | Disqualify
+  | RemindDeadline;
 
 export type EnterpriseCommandType = EnterpriseCommand['type'];
 
@@ -235,6 +239,7 @@ export const ENTERPRISE_COMMANDS: Readonly<Record<EnterpriseCommandType, readonl
   AdmitToIncubation: ['office'],
   PublishThreeYearPlan: ['applicant'],
   RecordThreeYearPlanOverdue: ['office'],
+  RemindDeadline: ['office'],
   RecordMinimumIncubationReached: ['office'],
   SubmitAnnualReport: ['applicant'],
   RecordAnnualReportOverdue: ['office'],

@@ -1003,6 +1003,7 @@ describe('enterprise decider', () => {
         AdmitToIncubation: () => ({}),
         PublishThreeYearPlan: () => ({ plan: doc(3) }),
         RecordThreeYearPlanOverdue: () => ({}),
+        RemindDeadline: () => ({ obligation: 'three-year-plan', dueOn: chinaDateOf(addMonths(now, 1)), dueAt: addMonths(now, ok ? 1 : -1) }),
         RecordMinimumIncubationReached: () => ({}),
         SubmitAnnualReport: () => ({ year, report: doc(8) }),
         RecordAnnualReportOverdue: () => ({ year }),

@@ -10,6 +10,7 @@ import { admitToIncubation, applyForIncubation, notRecommend, recommend, recordJ
 import { certify, recordCertificateExpired, recordCertificationEvaluation, requestCertification, requestRecertification } from './decide/certification';
 import { instant } from './decide/checks';
 import { disqualify } from './decide/disqualification';
+import { remindDeadline } from '../reminders/reminders';
 import {
   publishThreeYearPlan,
   recordAnnualReportOverdue,
@@ -60,6 +61,7 @@ export function decideEnterprise(command: EnterpriseCommand, state: EnterpriseSt
     case 'RequestRecertification': return requestRecertification(command, state);
     case 'RecordCertificateExpired': return recordCertificateExpired(command, state, nowT);
     case 'Disqualify': return disqualify(command, state);
+    case 'RemindDeadline': return remindDeadline(command.data, command.now);
     default: return unknownCommand(command);
   }
 }

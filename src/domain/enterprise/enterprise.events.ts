@@ -1,3 +1,4 @@
+import type { DeadlineReminded } from '../reminders/reminders';
 import { NoticeUnit } from '../catalog/program-rules';
 import { DocumentRef, Event } from '../messages';
 import {
@@ -263,6 +264,7 @@ export type EnterpriseEvent =
   | CertificationEvaluationFailed
   | EnterpriseCertified
   | CertificateExpired
-  | EnterpriseDisqualified;
+  | EnterpriseDisqualified
+  | DeadlineReminded;
 
 export type EnterpriseEventType = EnterpriseEvent['type'];

@@ -43,6 +43,20 @@ describe('notifications: which events tell whom what', () => {
     expect(noticeOf({ category: 'person', type: 'GrantRevoked', data: { grantId: 'g' } })).toEqual({ kind: 'grant-revoked', audience: { to: 'self' } });
   });
 
+  it('tells a record’s organisation of each reminder and each obligation missed, with the day it is due by', () => {
+    const school = { to: 'organisation' };
+    expect(project('DeadlineReminded', { obligation: 'annual-report 2027', dueOn: '2028-03-31', daysLeft: 7 })).toEqual({ kind: 'deadline-ahead', audience: school, outcome: 'annual-report 2027', dueOn: '2028-03-31' });
+    expect(enterprise('DeadlineReminded', { obligation: 'certificate 1', dueOn: '2030-06-09', daysLeft: 90 })).toEqual({ kind: 'deadline-ahead', audience: school, outcome: 'certificate 1', dueOn: '2030-06-09' });
+    expect(project('ConstructionPlanOverdue', { dueOn: '2027-11-30' })).toEqual({ kind: 'overdue', audience: school, outcome: 'construction-plan', dueOn: '2027-11-30' });
+    expect(project('AnnualReportOverdue', { year: 2027, dueOn: '2028-03-31' })).toMatchObject({ outcome: 'annual-report 2027', dueOn: '2028-03-31' });
+    expect(project('CourseUpdateOverdue', { academicYear: 2026, dueOn: '2027-08-31' })).toMatchObject({ outcome: 'course-update 2026', dueOn: '2027-08-31' });
+    expect(project('RectificationOverdue', { rectificationId: 'r', deadline: '2026-03-31' })).toMatchObject({ outcome: 'rectification', dueOn: '2026-03-31' });
+    expect(project('FundRecoveryOverdue', { deadline: '2026-06-30' })).toMatchObject({ outcome: 'fund-recovery', dueOn: '2026-06-30' });
+    // The three-year plan was due at an instant: the Beijing day of it.
+    expect(enterprise('ThreeYearPlanOverdue', { due: '2026-07-19T16:30:00.000Z' })).toMatchObject({ outcome: 'three-year-plan', dueOn: '2026-07-20' });
+    expect(enterprise('AnnualReportOverdue', { year: 2026, due: '2027-01-31' })).toMatchObject({ outcome: 'annual-report 2026', dueOn: '2027-01-31' });
+  });
+
   it('tells no one of the other events', () => {
     for (const [category, type] of [['project', 'ApplicationSubmitted'], ['project', 'ReviewScored'], ['project', 'ObjectionRejected'], ['person', 'PersonRegistered'], ['cycle', 'ShortlistDecided'], ['enterprise', 'IncubationApplicationSubmitted']]) {
       expect(noticeOf({ category, type, data: {} })).toBeUndefined();

@@ -1,3 +1,4 @@
+import { chinaDateOf } from '../beijing-time';
 import { GRANT_RULES, GrantKind } from '../person/grants';
 
 /**
@@ -19,6 +20,8 @@ export const NOTIFICATION_KINDS = [
   'enterprise-disqualified',
   'grant-given',
   'grant-revoked',
+  'deadline-ahead',
+  'overdue',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
@@ -34,6 +37,8 @@ export interface Notice {
   readonly kind: NotificationKind;
   readonly audience: Audience;
   readonly outcome?: string;
+  /** The day an obligation is (or was) due by: a reminder's, an overdue notice's. */
+  readonly dueOn?: string;
 }
 
 /** The event as the log holds it: its stream's category (`project`, `enterprise`, `person`) and its message. */
@@ -45,6 +50,9 @@ export interface Cause {
 
 const organisation: Audience = { to: 'organisation' };
 const notice = (kind: NotificationKind, audience: Audience, outcome?: string): Notice => (outcome === undefined ? { kind, audience } : { kind, audience, outcome });
+/** An obligation falling due (the reminder names it as the deadline does) or missed: the organisation is told. */
+const due = (kind: 'deadline-ahead' | 'overdue', obligation: string, dueOn: string): Notice => ({ kind, audience: organisation, outcome: obligation, dueOn });
+const reminded = (data: Cause['data']) => due('deadline-ahead', String(data.obligation), String(data.dueOn));
 
 const PROJECT: Readonly<Record<string, (data: Cause['data']) => Notice>> = {
   ApplicationReturned: () => notice('application-returned', organisation),
@@ -60,6 +68,12 @@ const PROJECT: Readonly<Record<string, (data: Cause['data']) => Notice>> = {
   ObjectionDismissed: () => notice('objection-resolved', organisation, 'dismissed'),
   ObjectionUpheld: () => notice('objection-resolved', organisation, 'upheld'),
   ReviewerAssigned: (data) => notice('reviewer-assigned', { to: 'person', personId: String(data.reviewerId) }),
+  DeadlineReminded: reminded,
+  ConstructionPlanOverdue: (data) => due('overdue', 'construction-plan', String(data.dueOn)),
+  AnnualReportOverdue: (data) => due('overdue', `annual-report ${String(data.year)}`, String(data.dueOn)),
+  CourseUpdateOverdue: (data) => due('overdue', `course-update ${String(data.academicYear)}`, String(data.dueOn)),
+  RectificationOverdue: (data) => due('overdue', 'rectification', String(data.deadline)),
+  FundRecoveryOverdue: (data) => due('overdue', 'fund-recovery', String(data.deadline)),
 };
 
 const ENTERPRISE: Readonly<Record<string, (data: Cause['data']) => Notice>> = {
@@ -69,6 +83,10 @@ const ENTERPRISE: Readonly<Record<string, (data: Cause['data']) => Notice>> = {
   AdmittedToIncubation: () => notice('enterprise-admitted', organisation),
   EnterpriseCertified: (data) => notice('enterprise-certified', organisation, String(data.kind)),
   EnterpriseDisqualified: () => notice('enterprise-disqualified', organisation),
+  DeadlineReminded: reminded,
+  // The plan was due at an instant: its Beijing day is the one the people know.
+  ThreeYearPlanOverdue: (data) => due('overdue', 'three-year-plan', chinaDateOf(String(data.due))),
+  AnnualReportOverdue: (data) => due('overdue', `annual-report ${String(data.year)}`, String(data.due)),
 };
 
 /** The notice an event gives, or undefined for an event that tells no one anything. */

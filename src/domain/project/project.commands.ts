@@ -1,3 +1,4 @@
+import type { RemindDeadlineData } from '../reminders/reminders';
 import { CycleRules, PartnerKind } from '../catalog/program-rules';
 import type { IndicatorScore } from '../catalog/rubric';
 import { Command, DocumentRef, Role } from '../messages';
@@ -539,6 +540,8 @@ export interface RecordFundsRecoveredData {
 export type RecordFundsRecovered = ProjectCommandOf<'RecordFundsRecovered', RecordFundsRecoveredData>;
 /** Issued by the scheduler once a recovery's deadline passed with money outstanding. */
 export type RecordFundRecoveryOverdue = ProjectCommandOf<'RecordFundRecoveryOverdue', NoData>;
+/** Issued by the scheduler before an obligation falls due (domain/reminders). */
+export type RemindDeadline = ProjectCommandOf<'RemindDeadline', RemindDeadlineData>;
 
 export type ProjectCommand =
   | DraftApplication
@@ -587,7 +590,8 @@ export type ProjectCommand =
   | RecordFundsRecovered
   | RecordFundRecoveryOverdue
   | GradeAnnualReport
-  | SaveScoreDraft;
+  | SaveScoreDraft
+  | RemindDeadline;
 
 export type ProjectCommandType = ProjectCommand['type'];
 
@@ -621,6 +625,7 @@ export const PROJECT_COMMANDS: Readonly<Record<ProjectCommandType, readonly Role
   RecordApproval: ['office'],
   SubmitConstructionPlan: ['applicant'],
   RecordConstructionPlanOverdue: ['office'],
+  RemindDeadline: ['office'],
   AcceptConstructionPlan: ['office'],
   RejectConstructionPlan: ['office'],
   SubmitAnnualReport: ['applicant'],

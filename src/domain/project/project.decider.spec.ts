@@ -239,7 +239,7 @@ describe('project decider: authorization (domain.md §7)', () => {
 
   it('the command table lists every command once, and the auditor may issue none', () => {
     expect(new Set(PROJECT_COMMAND_TYPES).size).toBe(PROJECT_COMMAND_TYPES.length);
-    expect(PROJECT_COMMAND_TYPES).toHaveLength(47);
+    expect(PROJECT_COMMAND_TYPES).toHaveLength(48);
     for (const type of PROJECT_COMMAND_TYPES) expect(PROJECT_COMMANDS[type]).not.toContain('auditor');
   });
 

@@ -33,6 +33,7 @@ import {
   submitRectification,
 } from './decide/evaluation';
 import { gradeAnnualReport } from './decide/performance';
+import { remindDeadline } from '../reminders/reminders';
 import { orderFundRecovery, recordFundRecoveryOverdue, recordFundsRecovered, revokeProject, suspend } from './decide/revocation';
 import {
   assignReviewer,
@@ -128,6 +129,7 @@ export function decideProject(command: ProjectCommand, state: ProjectState): Pro
     case 'RecordFundsRecovered': return recordFundsRecovered(command, project, today);
     case 'RecordFundRecoveryOverdue': return recordFundRecoveryOverdue(command, project, today);
     case 'GradeAnnualReport': return gradeAnnualReport(command, project, today);
+    case 'RemindDeadline': return remindDeadline(command.data, command.now);
     default: return unknownCommand(command);
   }
 }

@@ -1,6 +1,7 @@
 import { CycleRules, GradeScale, PerformanceAction } from '../catalog/program-rules';
 import type { IndicatorScore } from '../catalog/rubric';
 import { DocumentRef, Event } from '../messages';
+import type { DeadlineReminded } from '../reminders/reminders';
 import type { FormalCheckResult, FundsBySource, MidtermFindings, Partner, ProjectSubject, RevocationReason } from './project.commands';
 
 /**
@@ -631,6 +632,7 @@ export type ProjectEvent =
   | FundRecoveryOverdue
   | AnnualReportGraded
   | PerformanceWarningIssued
-  | NextYearGrantReduced;
+  | NextYearGrantReduced
+  | DeadlineReminded;
 
 export type ProjectEventType = ProjectEvent['type'];

@@ -264,10 +264,21 @@ function dataFor(run: Run, type: ProjectCommandType, state: ProjectState, today:
   }
 }
 
+/** The commands drawn at random; reminders are decided beside the sequence (remindAlongside), changing nothing. */
+const DRAWN_TYPES = PROJECT_COMMAND_TYPES.filter((type) => type !== 'RemindDeadline');
+
+/** A reminder a week ahead of a due day, decided by the scheduler acting as the office. */
+const reminderOn = (today: string): ProjectCommand => ({
+  type: 'RemindDeadline',
+  actor: office,
+  data: { obligation: 'construction-plan', dueOn: addCalendarDays(today, 7), dueAt: `${addCalendarDays(today, 8)}T00:00:00+08:00` },
+  now: `${today}T10:00:00+08:00`,
+});
+
 function nextCommand(run: Run, state: ProjectState, today: string): ProjectCommand {
   const { rnd } = run;
   const likely = LIKELY[state.status];
-  const type = likely && rnd() < 0.85 ? pick(rnd, likely) : pick(rnd, PROJECT_COMMAND_TYPES);
+  const type = likely && rnd() < 0.85 ? pick(rnd, likely) : pick(rnd, DRAWN_TYPES);
   const actor = rnd() < 0.9 ? rightActor(run, type, state) : pick(rnd, ACTORS);
   // Now and then data at its bounds: the least of every range and the first of every choice (a rank of 0, an amount of 0, a deadline past).
   const data = rnd() < 0.04 ? dataFor({ ...run, rnd: () => 0 }, type, state, today) : dataFor(run, type, state, today);
@@ -333,6 +344,7 @@ const EVENT_TYPES = Object.keys({
   AnnualReportGraded: true,
   PerformanceWarningIssued: true,
   NextYearGrantReduced: true,
+  DeadlineReminded: true,
 } satisfies Record<ProjectEventType, true>);
 
 describe('project decider: generated command sequences', () => {
@@ -366,6 +378,13 @@ describe('project decider: generated command sequences', () => {
         }
         const before = state.status;
         state = deepFreeze(produced.reduce(projectDecider.evolve, state));
+        if (state.status !== 'None' && step % 10 === 0) {
+          // A reminder is history only: the record's state is the same after it.
+          const reminders = projectDecider.decide(reminderOn(today), state);
+          expect(reminders.map((event) => event.type)).toEqual(['DeadlineReminded']);
+          expect(reminders.reduce(projectDecider.evolve, state)).toEqual(state);
+          eventTypesSeen.add('DeadlineReminded');
+        }
         events.push(...produced);
         if (!PROJECT_STATUSES.includes(state.status)) throw new Error(`seed ${seed} step ${step}: undeclared status ${String(state.status)}`);
         if (SIDE_EXITS.includes(before) && state.status !== before) throw new Error(`seed ${seed} step ${step}: left ${before} for ${state.status}`);

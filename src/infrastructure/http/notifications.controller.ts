@@ -29,7 +29,7 @@ export class NotificationsController {
   @ApiOkResponse({
     schema: {
       example: {
-        items: [{ id: '3f2b8c1e-0d7a-4f55-9a57-0a4f1e2c9b11.selection', kind: 'selection', subject: 'project', recordId: '9a2e…', title: '机电一体化技术', outcome: 'shortlisted', at: '2026-10-15T02:00:00.000Z', read: false }],
+        items: [{ id: '3f2b8c1e-0d7a-4f55-9a57-0a4f1e2c9b11.selection', kind: 'selection', subject: 'project', recordId: '9a2e…', title: '机电一体化技术', outcome: 'shortlisted', dueOn: null, at: '2026-10-15T02:00:00.000Z', read: false }],
         total: 1,
         limit: 50,
         offset: 0,

@@ -219,6 +219,7 @@ const SYSTEM_ISSUED: ProjectCommandType[] = [
   'RecordRectificationOverdue',
   'RecordConstructionPeriodEnded',
   'RecordFundRecoveryOverdue',
+  'RemindDeadline',
 ];
 
 const OUTCOME = { stream: 'project-p', revision: 4, position: 42n, events: ['Something'], written: [], repeated: false };

@@ -122,7 +122,7 @@ export class DeadlineScheduler<Commands = DoorCommands> {
       const outcome = await fire(this.options.doors, rule, deadline, {
         commandId,
         actor: SYSTEM_ACTOR,
-        issuedBy: { issuer: 'scheduler', decidedAt: deadline.dueAt },
+        issuedBy: { issuer: 'scheduler', decidedAt: rule.decidedWhenFired ? now.toISOString() : deadline.dueAt },
         // The reason lands in the events' metadata: which rule fired, when it was due, with which calendar.
         reason: reasonOf(deadline),
       });

@@ -24,6 +24,9 @@ import { doorsOn } from '../../../test/support/command-doors';
 import { testCalendar } from '../../../test/support/test-calendar';
 import { chinaDateOf } from '../../domain/calendar';
 
+/** The obligations' own rules: their reminders are the business of deadline-reminders.spec.ts. */
+const obligationRules = (catalog: Parameters<typeof deadlineRules>[0]) => deadlineRules(catalog).filter((rule) => rule.kind !== 'deadline-reminder');
+
 class FakeClock implements Clock {
   constructor(private instant: string) {}
   now(): Date {
@@ -122,8 +125,8 @@ describe('enterprise deadlines', () => {
     const streams = new FoldedStreams(store);
     const db = ProjectionRunner.openDatabase(join(dir, 'read-models.db'));
     // As ReadModels and DeadlinesService build them: the rules under the configured catalog.
-    const runner = new ProjectionRunner(store, db, [deadlinesProjection(deadlineRules(catalog))]);
-    const scheduler = new DeadlineScheduler({ db, clock, rules: deadlineRules(catalog), doors: doorsOn({ streams, clock, catalog }) });
+    const runner = new ProjectionRunner(store, db, [deadlinesProjection(obligationRules(catalog))]);
+    const scheduler = new DeadlineScheduler({ db, clock, rules: obligationRules(catalog), doors: doorsOn({ streams, clock, catalog }) });
     const created = { store, streams, db, runner, scheduler };
     running.push(created);
     return created;
@@ -172,6 +175,26 @@ describe('enterprise deadlines', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('reminds of a certificate’s expiry 90 and 30 days ahead, and of an annual report by its year', () => {
+    const reminders = deadlineRules(defaultCatalog).find((rule) => rule.category === 'enterprise' && rule.kind === 'deadline-reminder')!;
+    const validUntil = '2030-06-09T02:00:00.000Z';
+    const certified = { type: 'EnterpriseCertified', data: { certificateNo: 2, validUntil, validityYears: 3, renewalOf: 1, rulesVersion: 'v' } };
+    const detail = { obligation: 'certificate 2', dueAt: validUntil, dueOn: '2030-06-09' };
+    expect(reminders.derive(certified as never, 'enterprise-e')).toEqual([
+      { clear: { key: 'certificate 1' } },
+      { set: { key: 'certificate 2', dueAt: '2030-03-11T02:00:00.000Z', rule: `reminder: certificate 2 due ${validUntil}, 90 days ahead`, detail } },
+    ]);
+    const reminded = (daysLeft: number) => reminders.derive({ type: 'DeadlineReminded', data: { ...detail, daysLeft, remindedAt: '' } } as never, 'enterprise-e');
+    expect(reminded(90)).toEqual([{ set: { key: 'certificate 2', dueAt: '2030-05-10T02:00:00.000Z', rule: `reminder: certificate 2 due ${validUntil}, 30 days ahead`, detail } }]);
+    expect(reminded(30)).toEqual([{ clear: { key: 'certificate 2' } }]);
+    expect(reminders.command({ stream: 'enterprise-e', kind: 'deadline-reminder', key: 'certificate 2', dueAt: '', rule: '', calendarVersion: null, detail })).toEqual({ type: 'RemindDeadline', data: detail });
+    const report = { type: 'AnnualReportSubmitted', data: { year: 2026, submittedAt: '2027-01-10T02:00:00.000Z' } };
+    expect(reminders.derive(report as never, 'enterprise-e').map((change) => ('set' in change ? ['set', change.set.key, change.set.detail?.dueOn] : ['clear', change.clear.key]))).toEqual([
+      ['clear', 'annual-report 2026'],
+      ['set', 'annual-report 2027', '2028-01-31'],
+    ]);
+  });
+
   it('runs with the doors the service gives the scheduler', () => {
     expect(Object.keys(commandDoors({ execute: () => Promise.reject(new Error('not sent')) }))).toContain('enterprise');
     expect(deadlineRules(defaultCatalog).filter((rule) => rule.category === 'enterprise').map((rule) => rule.kind)).toEqual([
@@ -179,6 +202,7 @@ describe('enterprise deadlines', () => {
       'annual-report-due',
       'certificate-expiry',
       'minimum-incubation-end',
+      'deadline-reminder',
     ]);
   });
 

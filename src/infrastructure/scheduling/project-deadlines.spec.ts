@@ -217,6 +217,7 @@ describe('project and enterprise deadlines: rectification, end of construction, 
       'rectification-due',
       'construction-period-end',
       'fund-recovery-due',
+      'deadline-reminder',
     ]);
     expect(deadlineRules(defaultCatalog)).toContain(minimumIncubationEnd);
   });
@@ -230,7 +231,30 @@ describe('project and enterprise deadlines: rectification, end of construction, 
       ({ type: 'FundsRecovered', data: { amount: 1, recoveredOn: '2034-05-01', reference: null, recovered: complete ? 250_000 : 1, ordered: 250_000, complete, recordedAt: '2034-05-01T10:00:00+08:00', rulesVersion: 'v1' } }) as const;
     expect(fundRecoveryDue.derive(returned(false), 'project-p')).toEqual([]);
     expect(fundRecoveryDue.derive(returned(true), 'project-p')).toEqual([{ clear: { key: 'fund-recovery' } }]);
-    expect(fundRecoveryDue.command({ stream: 'project-p', kind: 'fund-recovery-due', key: 'fund-recovery', dueAt: '', rule: '', calendarVersion: null })).toEqual({ type: 'RecordFundRecoveryOverdue', data: {} });
+    expect(fundRecoveryDue.command({ stream: 'project-p', kind: 'fund-recovery-due', key: 'fund-recovery', dueAt: '', rule: '', calendarVersion: null, detail: null })).toEqual({ type: 'RecordFundRecoveryOverdue', data: {} });
+  });
+
+  it('reminds of a rectification due in 20 days at once, with the days really left, then 7 and 1 days ahead, once each', async () => {
+    await underConstruction(service.streams, 'p-soon');
+    await orderRectification(service.streams, 'p-soon', '2026-03-31', '2026-03-11');
+    const reminded = async () =>
+      (await eventsOf('DeadlineReminded')).filter((e) => e.data.obligation === 'rectification').map((e) => [e.stream, e.data.daysLeft, e.data.obligation, e.data.dueOn, e.metadata.recordedAt]);
+    // Set with 21 days to go (to the end of 31 March): the 30 days' threshold is behind, the reminder is given now and says 21, not 30.
+    await tickAt(at('2026-03-11'));
+    await tickAt(at('2026-03-11'));
+    await tickAt(at('2026-03-20'));
+    // After downtime through both the 7 and the 1 day thresholds, one reminder, not two.
+    await tickAt(at('2026-03-31'));
+    await tickAt(at('2026-03-31'));
+    expect(await reminded()).toEqual([
+      [projectStream('p-soon'), 21, 'rectification', '2026-03-31', new Date(at('2026-03-11')).toISOString()],
+      [projectStream('p-soon'), 1, 'rectification', '2026-03-31', new Date(at('2026-03-31')).toISOString()],
+    ]);
+    expect((await eventsOf('DeadlineReminded'))[0].metadata).toMatchObject({ actor: SCHEDULER });
+    // Overdue, nothing more to remind of: the reminder deadline is settled with the obligation.
+    await tickAt(at('2026-04-01'));
+    expect(await reminded()).toHaveLength(2);
+    expect(service.db.prepare("SELECT count(*) AS n FROM deadlines WHERE kind = 'deadline-reminder' AND key = 'rectification' AND fired_at IS NULL").get()).toEqual({ n: 0 });
   });
 
   it('records a rectification missed once, at the start of the day after its deadline, with the rule', async () => {

@@ -4,7 +4,7 @@ import { call, NOTIFICATIONS_CHANGED, Problem, service } from '../api';
 import { useMessages } from '../i18n';
 import { linkProps } from '../navigation';
 import { attempt, ProblemAlert, useLoad } from '../parts';
-import { beijingTime, NOTIFICATIONS } from '../words';
+import { beijingTime, notificationSentence } from '../words';
 
 /** One notification as GET /notifications answers it. */
 export interface NotificationView {
@@ -14,6 +14,7 @@ export interface NotificationView {
   readonly recordId: string;
   readonly title: string | null;
   readonly outcome: string | null;
+  readonly dueOn: string | null;
   readonly at: string;
   readonly read: boolean;
 }
@@ -33,12 +34,10 @@ const PAGE = 200;
 
 /** The person's notifications, newest first, unread ones marked, each a link to its record; read marks per item or all at once. */
 export function Notifications() {
-  const { t, language, duties } = useMessages();
+  const { t, language } = useMessages();
   const [problem, setProblem] = useState<Problem | null>(null);
   const page = useLoad(async () => (await call(service.GET('/notifications', { params: { query: { limit: PAGE } } }))) as unknown as NotificationsPage, []);
-  const words = NOTIFICATIONS[language];
-  const sentence = (n: NotificationView) =>
-    (words[`${n.kind}.${n.outcome}`] ?? words[n.kind] ?? n.kind).replace('{title}', n.title ?? n.recordId).replace('{duty}', duties[n.outcome ?? ''] ?? n.outcome ?? '');
+  const sentence = (n: NotificationView) => notificationSentence(language, n);
 
   const mark = async (body: { ids: string[] } | { all: true }) => {
     setProblem(null);

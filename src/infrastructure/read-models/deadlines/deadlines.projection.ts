@@ -15,9 +15,9 @@ export function deadlinesProjection(rules: readonly DeadlineRule[]): Projection 
   for (const rule of rules) byCategory.set(rule.category, [...(byCategory.get(rule.category) ?? []), rule]);
   const statements = preparedOnce((db) => ({
     arm: db.prepare(
-      `INSERT INTO deadlines (stream, kind, key, due_at, rule, calendar_version, fired_at) VALUES (?, ?, ?, ?, ?, ?, NULL)
+      `INSERT INTO deadlines (stream, kind, key, due_at, rule, calendar_version, detail, fired_at) VALUES (?, ?, ?, ?, ?, ?, ?, NULL)
        ON CONFLICT (stream, kind, key) DO UPDATE SET due_at = excluded.due_at, rule = excluded.rule,
-         calendar_version = excluded.calendar_version, fired_at = NULL`,
+         calendar_version = excluded.calendar_version, detail = excluded.detail, fired_at = NULL`,
     ),
     settle: db.prepare('UPDATE deadlines SET fired_at = ? WHERE stream = ? AND kind = ? AND key = ? AND fired_at IS NULL'),
   }));
@@ -28,7 +28,7 @@ export function deadlinesProjection(rules: readonly DeadlineRule[]): Projection 
     tables: ['deadlines'],
     schema: `CREATE TABLE IF NOT EXISTS deadlines (
         stream TEXT NOT NULL, kind TEXT NOT NULL, key TEXT NOT NULL,
-        due_at TEXT NOT NULL, rule TEXT NOT NULL, calendar_version TEXT, fired_at TEXT,
+        due_at TEXT NOT NULL, rule TEXT NOT NULL, calendar_version TEXT, detail TEXT, fired_at TEXT,
         PRIMARY KEY (stream, kind, key));
       CREATE INDEX IF NOT EXISTS deadlines_pending ON deadlines (due_at) WHERE fired_at IS NULL`,
     apply(db: Database.Database, events: readonly RecordedEvent[]) {
@@ -37,9 +37,9 @@ export function deadlinesProjection(rules: readonly DeadlineRule[]): Projection 
         for (const rule of byCategory.get(categoryOf(event.stream)) ?? []) {
           for (const change of rule.derive({ type: event.type, data: event.data }, event.stream)) {
             if ('set' in change) {
-              const { key, dueAt, rule: text, calendarVersion } = change.set;
+              const { key, dueAt, rule: text, calendarVersion, detail } = change.set;
               // UTC with milliseconds, so due times compare as strings whatever offset the event used.
-              arm.run(event.stream, rule.kind, key, new Date(dueAt).toISOString(), text, calendarVersion ?? null);
+              arm.run(event.stream, rule.kind, key, new Date(dueAt).toISOString(), text, calendarVersion ?? null, detail ? JSON.stringify(detail) : null);
             } else {
               settle.run(String(event.metadata.recordedAt ?? ''), event.stream, rule.kind, change.clear.key);
             }

@@ -9,11 +9,12 @@ interface DeadlineRow {
   due_at: string;
   rule: string;
   calendar_version: string | null;
+  detail: string | null;
 }
 
 const dueQuery = preparedOnce((db) =>
   db.prepare<[string], DeadlineRow>(
-    'SELECT stream, kind, key, due_at, rule, calendar_version FROM deadlines WHERE fired_at IS NULL AND due_at <= ? ORDER BY due_at, stream, kind, key',
+    'SELECT stream, kind, key, due_at, rule, calendar_version, detail FROM deadlines WHERE fired_at IS NULL AND due_at <= ? ORDER BY due_at, stream, kind, key',
   ),
 );
 
@@ -21,7 +22,15 @@ const dueQuery = preparedOnce((db) =>
 export function deadlinesDue(db: Database.Database, now: Date): Deadline[] {
   return dueQuery(db)
     .all(now.toISOString())
-    .map((row) => ({ stream: row.stream, kind: row.kind, key: row.key, dueAt: row.due_at, rule: row.rule, calendarVersion: row.calendar_version }));
+    .map((row) => ({
+      stream: row.stream,
+      kind: row.kind,
+      key: row.key,
+      dueAt: row.due_at,
+      rule: row.rule,
+      calendarVersion: row.calendar_version,
+      detail: row.detail === null ? null : (JSON.parse(row.detail) as Deadline['detail']),
+    }));
 }
 
 const ofStream = preparedOnce((db) =>

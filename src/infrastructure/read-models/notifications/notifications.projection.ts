@@ -18,8 +18,8 @@ const statements = preparedOnce((db) => ({
   endAll: db.prepare('DELETE FROM notification_grants WHERE person_id = ?'),
   // The key (person, cause event, kind) makes a second delivery of an event write nothing more.
   notify: db.prepare(
-    `INSERT OR IGNORE INTO notifications (person_id, event_id, kind, id, subject, record_id, title, outcome, at, position)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT OR IGNORE INTO notifications (person_id, event_id, kind, id, subject, record_id, title, outcome, due_on, at, position)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   ),
 }));
 
@@ -43,11 +43,12 @@ function subjectFacts(category: string, event: RecordedEvent): { organisationId:
  */
 export const notificationsProjection: Projection = {
   name: 'notifications',
-  version: 1,
+  // 2: reminders and overdue notices, with the day due (due_on).
+  version: 2,
   tables: ['notifications', 'notification_grants', 'notification_subjects'],
   schema: `CREATE TABLE IF NOT EXISTS notifications (
       person_id TEXT NOT NULL, event_id TEXT NOT NULL, kind TEXT NOT NULL, id TEXT NOT NULL,
-      subject TEXT NOT NULL, record_id TEXT NOT NULL, title TEXT, outcome TEXT, at TEXT NOT NULL, position INTEGER NOT NULL,
+      subject TEXT NOT NULL, record_id TEXT NOT NULL, title TEXT, outcome TEXT, due_on TEXT, at TEXT NOT NULL, position INTEGER NOT NULL,
       PRIMARY KEY (person_id, event_id, kind)) WITHOUT ROWID;
     CREATE INDEX IF NOT EXISTS notifications_newest ON notifications (person_id, position DESC);
     CREATE TABLE IF NOT EXISTS notification_grants (
@@ -79,7 +80,7 @@ export const notificationsProjection: Projection = {
       const recipients = recipientsOf(notice.audience, { personId: category === 'person' ? id : undefined, organisationId, projectId: category === 'project' ? id : undefined }, held);
       const outcome = notice.outcome ?? revokedKind ?? null;
       for (const personId of recipients) {
-        s.notify.run(personId, event.id, notice.kind, `${event.id}.${notice.kind}`, category, id, subject?.title ?? null, outcome, String(event.metadata.recordedAt), event.position);
+        s.notify.run(personId, event.id, notice.kind, `${event.id}.${notice.kind}`, category, id, subject?.title ?? null, outcome, notice.dueOn ?? null, String(event.metadata.recordedAt), event.position);
       }
     }
   },

@@ -3,7 +3,7 @@ import { preparedOnce } from '../../projections/projection';
 import { Page, pageOf, Paging, read, where } from '../query';
 import { ReadModels } from '../read-models';
 
-const COLUMNS = 'id, kind, subject, record_id AS recordId, title, outcome, at';
+const COLUMNS = 'id, kind, subject, record_id AS recordId, title, outcome, due_on AS dueOn, at';
 
 const statements = preparedOnce((db) => ({
   // The marks come from accounts.db, another file: they are handed in as one JSON array.
@@ -18,6 +18,8 @@ export interface NotificationItem {
   readonly recordId: string;
   readonly title: string | null;
   readonly outcome: string | null;
+  /** The day an obligation is due by, for a reminder or an overdue notice. */
+  readonly dueOn: string | null;
   readonly at: string;
   readonly read: boolean;
 }
