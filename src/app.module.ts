@@ -38,6 +38,8 @@ import { ProjectsController } from './infrastructure/http/projects.controller';
 import { PublicController } from './infrastructure/http/public.controller';
 import { ReadModelsController } from './infrastructure/http/read-models.controller';
 import { NotificationsController } from './infrastructure/http/notifications.controller';
+import { NotificationPreferencesController } from './infrastructure/http/notification-preferences.controller';
+import { NotificationDispatcher } from './infrastructure/notifications/dispatcher';
 import { NotificationQueries } from './infrastructure/read-models/notifications/notifications.query';
 import { ReadModelApplicantRecord } from './infrastructure/read-models/projects/applicant-record';
 import { CycleQueries } from './infrastructure/read-models/cycles/cycles.query';
@@ -78,6 +80,7 @@ export class AppModule {
         OrganisationsController,
         PeopleController,
         NotificationsController,
+        NotificationPreferencesController,
         SignInController,
         OidcController,
         ...(config.clock === 'simulated' ? [ClockController] : []),
@@ -104,6 +107,7 @@ export class AppModule {
         CycleQueries,
         FundingQueries,
         NotificationQueries,
+        NotificationDispatcher,
         DocumentCitations,
         DeadlinesService,
         ReactorService,

@@ -4,6 +4,7 @@ import { defaultCatalog, ProgramCatalog, ProgramType, ProgramTypeOverride, withC
 import { calendarOf, CalendarFile, CN_CALENDAR_FILE, WorkingDayCalendar } from './domain/calendar';
 import { DomainError } from './domain/errors';
 import { isInside, signingKeyProblem } from './infrastructure/audit/signing-key';
+import addressparser from 'nodemailer/lib/addressparser';
 
 /** Every setting of the service, read once from the environment and validated at start. */
 export interface AppConfig {
@@ -40,6 +41,25 @@ export interface AppConfig {
    * folder is marked as a sandbox's on the first start, and each refuses the other (src/infrastructure/sandbox-folder.ts).
    */
   readonly sandbox: boolean;
+  /** Notifications by e-mail and SMS (docs/notifications.md); with neither configured they stay in the console. */
+  readonly notifications: NotificationsConfig;
+}
+
+/** How notifications leave the service: e-mail over SMTP, reminders by SMS through a gateway's webhook, and how often and how persistently. */
+export interface NotificationsConfig {
+  /** SMTP_URL and MAIL_FROM: e-mail over SMTP (smtp:// or smtps://, credentials allowed in the URL). */
+  readonly smtp?: { readonly url: string; readonly from: string; readonly fromAddress: string };
+  /** SMS_WEBHOOK_URL and SMS_WEBHOOK_SECRET: the gateway that sends the reminders by SMS, each request signed with the secret. */
+  readonly sms?: { readonly url: string; readonly secret: string };
+  /** NOTIFY_DIGEST_HOUR: the hour in Beijing (0–23) the daily digest is sent (8). */
+  readonly digestHour: number;
+  /** NOTIFY_INTERVAL_MS: how often the dispatcher plans and sends (SCHEDULER_INTERVAL_MS's value unless set; 0 leaves it to explicit rounds, for tests). */
+  readonly intervalMs: number;
+  /** NOTIFY_RETRY_MS and NOTIFY_RETRY_MAX_MS: the wait before retrying a failed delivery, doubled each time up to the maximum (1 s, 10 min). */
+  readonly retryMs: number;
+  readonly maxRetryMs: number;
+  /** NOTIFY_MAX_ATTEMPTS: attempts after which a delivery is dead-lettered for the office (8). */
+  readonly maxAttempts: number;
 }
 
 /** Signed checkpoints: off without a key; key and copy both outside the data folder. */
@@ -125,7 +145,78 @@ export function loadConfig(env: Env = process.env): AppConfig {
     office: { creditCode: env.OFFICE_CREDIT_CODE || '11140000405200012U', name: env.OFFICE_NAME || '山西省教育厅' },
     oidcSignIn: loadOidcSignIn(env),
     sandbox,
+    notifications: loadNotifications(env),
   };
+}
+
+/** An SMTP URL as a message may show it: without its password. */
+const withoutPassword = (url: URL): string => {
+  const shown = new URL(url.href);
+  if (shown.password) shown.password = '***';
+  return shown.href;
+};
+
+function loadNotifications(env: Env): NotificationsConfig {
+  const schedulerIntervalMs = integer(env, 'SCHEDULER_INTERVAL_MS', 5000, 0, 24 * 60 * 60 * 1000);
+  const retryMs = integer(env, 'NOTIFY_RETRY_MS', 1000, 1, 24 * 60 * 60 * 1000);
+  const maxRetryMs = integer(env, 'NOTIFY_RETRY_MAX_MS', 10 * 60 * 1000, 1, 7 * 24 * 60 * 60 * 1000);
+  if (maxRetryMs < retryMs) throw new ConfigError('NOTIFY_RETRY_MAX_MS', `must be at least NOTIFY_RETRY_MS (${retryMs}), got "${maxRetryMs}"`);
+  return {
+    smtp: loadSmtp(env),
+    sms: loadSms(env),
+    digestHour: integer(env, 'NOTIFY_DIGEST_HOUR', 8, 0, 23),
+    intervalMs: integer(env, 'NOTIFY_INTERVAL_MS', schedulerIntervalMs, 0, 24 * 60 * 60 * 1000),
+    retryMs,
+    maxRetryMs,
+    maxAttempts: integer(env, 'NOTIFY_MAX_ATTEMPTS', 8, 1, 100),
+  };
+}
+
+function loadSmtp(env: Env): NotificationsConfig['smtp'] {
+  const raw = env.SMTP_URL || undefined;
+  const from = env.MAIL_FROM || undefined;
+  if (!raw) {
+    if (from) throw new ConfigError('SMTP_URL', 'is required with MAIL_FROM (e.g. smtps://user:password@smtp.example.cn:465)');
+    return undefined;
+  }
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError('SMTP_URL', 'must be a URL such as smtp://smtp.example.cn:587 or smtps://user:password@smtp.example.cn:465');
+  }
+  if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') throw new ConfigError('SMTP_URL', `must start with smtp:// or smtps://, got "${url.protocol}//…"`);
+  if (!url.hostname) throw new ConfigError('SMTP_URL', `must name the mail server's host, got "${withoutPassword(url)}"`);
+  if (!from) throw new ConfigError('MAIL_FROM', 'is required with SMTP_URL: the sender, e.g. "山西省教育厅" <noreply@jyt.shanxi.gov.cn>');
+  const addresses = addressparser(from, { flatten: true });
+  const address = addresses.length === 1 ? addresses[0].address : '';
+  if (!/^[^\s@<>()",;:]+@[^\s@<>()",;:.]+(\.[^\s@<>()",;:.]+)*$/.test(address)) {
+    throw new ConfigError('MAIL_FROM', `must be one e-mail address, optionally with a name ("山西省教育厅" <noreply@example.cn>), got "${from}"`);
+  }
+  return { url: url.href, from, fromAddress: address };
+}
+
+function loadSms(env: Env): NotificationsConfig['sms'] {
+  const raw = env.SMS_WEBHOOK_URL || undefined;
+  const secret = env.SMS_WEBHOOK_SECRET || undefined;
+  if (!raw) {
+    if (secret) throw new ConfigError('SMS_WEBHOOK_URL', 'is required with SMS_WEBHOOK_SECRET');
+    return undefined;
+  }
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError('SMS_WEBHOOK_URL', `must be an https URL, got "${raw}"`);
+  }
+  // Mobile numbers and what concerns a person cross the network: in the clear only to this machine.
+  const local = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+  if (!(url.protocol === 'https:' || (url.protocol === 'http:' && local))) {
+    throw new ConfigError('SMS_WEBHOOK_URL', `must be an https URL (http only on localhost), got "${raw}"`);
+  }
+  if (!secret) throw new ConfigError('SMS_WEBHOOK_SECRET', 'is required with SMS_WEBHOOK_URL: the shared secret each request is signed with');
+  if (secret.length < 16) throw new ConfigError('SMS_WEBHOOK_SECRET', `must be at least 16 characters, got ${secret.length}`);
+  return { url: url.href, secret };
 }
 
 function loadOidcSignIn(env: Env): AppConfig['oidcSignIn'] {

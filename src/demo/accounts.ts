@@ -29,6 +29,8 @@ export interface Who {
   readonly projectId?: string;
   /** Who registers the person and gives the grants: the office's first admin unless given (a school's admin gives its staff theirs). */
   readonly grantedBy?: Account;
+  /** The person's e-mail address, where the notifications are mailed; none unless given. */
+  readonly email?: string;
 }
 
 /** A person of the service with a personal access token acting with their first grant. */
@@ -187,7 +189,7 @@ export class ServiceAccounts {
     const by = (who.grantedBy ?? this.admin).token;
     // A key that is a valid person id becomes the person's id, as a province's staff number would.
     const chosenId = PERSON_ID.test(who.sub) ? { personId: who.sub } : {};
-    const registered = await this.call('POST', '/people', by, { ...chosenId, name: who.sub, organisationId });
+    const registered = await this.call('POST', '/people', by, { ...chosenId, name: who.sub, organisationId, ...(who.email ? { email: who.email } : {}) });
     if (registered.status !== 201) throw failed(`register ${who.sub}`, registered);
     const personId = registered.body.personId as string;
     const grantIds: string[] = [];
