@@ -5,6 +5,7 @@ import { useMessages } from '../i18n';
 import { linkProps } from '../navigation';
 import { attempt, ProblemAlert, useLoad } from '../parts';
 import { beijingTime, notificationSentence } from '../words';
+import { NotificationPreferences } from './NotificationPreferences';
 
 /** One notification as GET /notifications answers it. */
 export interface NotificationView {
@@ -98,6 +99,7 @@ export function Notifications() {
           />
         )}
       </Card>
+      <NotificationPreferences />
     </>
   );
 }
