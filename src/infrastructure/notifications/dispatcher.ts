@@ -71,7 +71,7 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
-    @Inject(ReadModels) private readonly readModels: Pick<ReadModels, 'db' | 'store'>,
+    @Inject(ReadModels) private readonly readModels: Pick<ReadModels, 'db' | 'store' | 'runner'>,
   ) {
     this.db = ProjectionRunner.openDatabase(join(config.dataDir, 'notifications.db'));
     const { smtp, sms } = config.notifications;
@@ -133,6 +133,9 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
     for (;;) {
       const after = this.postbox.checkpoint();
       if (after === undefined || this.stopping) return planned;
+      // This process's projections have not passed the checkpoint: no row after it can be there yet (and the table is not scanned).
+      const reached = this.readModels.runner.position;
+      if (reached !== null && reached <= after) return planned;
       const { rows, through } = this.unplanned(after);
       if (through === undefined) return planned;
       planned += await retryWhileBusy(() => this.postbox.plan(rows, through, channels, this.clock.now(), notifications.digestHour), { operation: 'plan notifications', budgetMs: 60_000 });
