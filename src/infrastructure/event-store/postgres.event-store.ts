@@ -35,6 +35,8 @@ export interface PostgresEventStoreOptions {
   readonly pollIntervalMs?: number;
   /** Events delivered to a subscription handler at once, at most. */
   readonly subscriptionBatchSize?: number;
+  /** How the store's connections name themselves in pg_stat_activity (`accreditation-lifecycle-service`). */
+  readonly applicationName?: string;
   /** Connections this store opens at most for appends and reads (one more listens while subscribed). */
   readonly poolSize?: number;
   /**
@@ -117,6 +119,7 @@ export class PostgresEventStore implements EventStore {
   private readonly table: string;
   private readonly channel: string;
   private readonly maxEventBytes: number;
+  private readonly applicationName: string;
   private readonly pollIntervalMs: number;
   private readonly batchSize: number;
   private readonly busyBudgetMs: number;
@@ -142,6 +145,7 @@ export class PostgresEventStore implements EventStore {
     this.table = `"${this.schema}".events`;
     this.channel = channelOf(this.schema);
     this.maxEventBytes = options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
+    this.applicationName = options.applicationName ?? 'accreditation-lifecycle-service';
     this.pollIntervalMs = options.pollIntervalMs ?? 500;
     this.batchSize = options.subscriptionBatchSize ?? 1000;
     this.busyBudgetMs = options.busyBudgetMs ?? 5_000;
@@ -150,7 +154,7 @@ export class PostgresEventStore implements EventStore {
       connectionString: options.connectionString,
       max: options.poolSize ?? 10,
       idleTimeoutMillis: 30_000,
-      application_name: 'accreditation-lifecycle-service',
+      application_name: this.applicationName,
     };
     this.pool = new Pool(config);
     // An idle connection the server drops must not bring the process down; the next query opens another.
@@ -470,7 +474,7 @@ export class PostgresEventStore implements EventStore {
   /** One connection LISTENs while there are subscriptions; when it drops, another is opened (polling covers the while). */
   private listen(): void {
     if (this.listener || this.listenerRetry || this.closed || this.subscriptions.size === 0) return;
-    const client = new Client({ connectionString: this.options.connectionString, application_name: 'accreditation-lifecycle-service' });
+    const client = new Client({ connectionString: this.options.connectionString, application_name: this.applicationName });
     this.listener = client;
     const lost = () => {
       if (this.listener !== client) return;
