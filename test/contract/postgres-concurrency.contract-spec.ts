@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { ConcurrencyError, NewEvent, RecordedEvent, Subscription } from '../../src/application/event-store';
+import { ConcurrencyError, EventRejectedError, NewEvent, RecordedEvent, StoreBusyError, Subscription } from '../../src/application/event-store';
 import { PostgresEventStore } from '../../src/infrastructure/event-store/postgres.event-store';
 import { dropSchema, freshSchema, TEST_DATABASE_URL } from '../support/postgres-test-db';
 
@@ -186,6 +186,83 @@ describe('PostgreSQL store under concurrent writers', () => {
       await slow.end();
     }
     await subscription.stop();
+  });
+
+  it('wakes a subscriber at once by NOTIFY for another instance\'s commit, and goes on when its connections are cut', async () => {
+    // Polling every 10 s: a delivery within a second comes from the notification.
+    const reader = new PostgresEventStore({ connectionString: TEST_DATABASE_URL, schema, pollIntervalMs: 10_000, applicationName: `reader-${schema}` });
+    stores.push(reader);
+    const writer = open(1);
+    const { seen, subscription, until } = record(reader);
+    await sleep(200); // caught up on the empty log and listening
+    let started = Date.now();
+    await writer.append(`notified-${randomUUID()}`, [event('First')], 'no_stream');
+    await until((events) => events.length === 1, 1_000);
+    const firstDelay = Date.now() - started;
+    expect(firstDelay).toBeLessThan(1_000);
+
+    // The server ends every connection of the reader (a restart, a DBA): it connects again and reads on.
+    const admin = new Client({ connectionString: TEST_DATABASE_URL });
+    await admin.connect();
+    try {
+      const { rows } = await admin.query<{ n: string }>(
+        'SELECT count(pg_terminate_backend(pid)) AS n FROM pg_stat_activity WHERE application_name = $1',
+        [`reader-${schema}`],
+      );
+      expect(Number(rows[0].n)).toBeGreaterThanOrEqual(2);
+    } finally {
+      await admin.end();
+    }
+    await sleep(100);
+    started = Date.now();
+    await writer.append(`notified-${randomUUID()}`, [event('Second')], 'no_stream');
+    await until((events) => events.length === 2, 5_000);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(seen.map((e) => e.type)).toEqual(['First', 'Second']);
+    await subscription.stop();
+  });
+
+  it('answers the same result to the same append sent twice at once, in one group commit and from two instances', async () => {
+    const store = open(2);
+    const other = open(1);
+    const s = `twice-${randomUUID()}`;
+    const events = [event('A'), event('B')];
+    const results = await Promise.all([
+      store.append(s, events, 'no_stream'),
+      store.append(s, events, 'no_stream'),
+      other.append(s, events, 'no_stream'),
+    ]);
+    expect(results[1]).toEqual(results[0]);
+    expect(results[2]).toEqual(results[0]);
+    expect(results[0].nextRevision).toBe(1);
+    expect((await store.readStream(s)).map((e) => e.id)).toEqual(events.map((e) => e.id));
+    // The ids of other events: refused, nothing written.
+    const error = await store.append(`other-${randomUUID()}`, [events[0]], 'no_stream').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(EventRejectedError);
+    expect(await store.readAll()).toHaveLength(2);
+  });
+
+  it('refuses an append that waited its busy budget for the write lock with StoreBusyError, nothing written', async () => {
+    const impatient = new PostgresEventStore({ connectionString: TEST_DATABASE_URL, schema, busyBudgetMs: 200, poolSize: 1 });
+    stores.push(impatient);
+    const slow = new Client({ connectionString: TEST_DATABASE_URL });
+    await slow.connect();
+    const s = `busy-${randomUUID()}`;
+    try {
+      await slow.query('BEGIN');
+      await slow.query(`SELECT * FROM "${schema}".append_events_v1($1::jsonb, 10000)`, [
+        JSON.stringify([{ stream: `slow-${randomUUID()}`, expected: 'no_stream', events: [event('Slow')] }]),
+      ]);
+      const started = Date.now();
+      const error = await impatient.append(s, [event('Waited')], 'no_stream').catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(StoreBusyError);
+      expect(Date.now() - started).toBeLessThan(2_000);
+    } finally {
+      await slow.query('ROLLBACK').catch(() => undefined);
+      await slow.end();
+    }
+    expect(await impatient.readStream(s)).toEqual([]);
+    expect((await impatient.append(s, [event('Again')], 'no_stream')).nextRevision).toBe(0);
   });
 
   it('(control) loses an event on this server when positions come from a plain sequence read as position > last', async () => {

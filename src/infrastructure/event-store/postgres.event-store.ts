@@ -573,6 +573,7 @@ DECLARE
   found_rev  integer;
   found_pos  bigint;
   written    boolean := false;
+  check_ids  boolean;
 BEGIN
   IF current_setting('synchronous_commit') = 'off' THEN
     -- An acknowledged append is on disk, whatever the server's default.
@@ -582,6 +583,14 @@ BEGIN
   -- The store's write lock, until commit: positions become visible in their order (docs/postgresql.md).
   PERFORM pg_advisory_xact_lock(${lockKey});
   SELECT coalesce(max(e.position), 0) INTO next_pos FROM ${events} e;
+  -- Repeated ids are rare: looked for append by append only when one of the batch's ids is stored or
+  -- offered twice in the batch.
+  WITH offered_ids AS (
+    SELECT x->>'id' AS id FROM jsonb_array_elements(appends) AS b(a), jsonb_array_elements(b.a->'events') AS o(x)
+  )
+  SELECT EXISTS (SELECT 1 FROM ${events} e WHERE e.id IN (SELECT id FROM offered_ids))
+      OR (SELECT count(*) <> count(DISTINCT id) FROM offered_ids)
+    INTO check_ids;
 
   FOR a IN SELECT value FROM jsonb_array_elements(appends) LOOP
     expected := a->'expected';
@@ -589,13 +598,16 @@ BEGIN
     offered := jsonb_array_length(a->'events');
 
     -- The same ids again: the first append's result, nothing written.
-    SELECT count(e.id),
-           coalesce(bool_and(e.stream = a->>'stream'
-                             AND e.revision = (SELECT f.revision FROM ${events} f WHERE f.id = a->'events'->0->>'id') + o.n - 1), false),
-           coalesce(bool_or(e.type <> o.x->>'type' OR e.data <> o.x->'data' OR e.metadata <> o.x->'metadata'), false)
-      INTO n_found, same, differs
-      FROM jsonb_array_elements(a->'events') WITH ORDINALITY AS o(x, n)
-      LEFT JOIN ${events} e ON e.id = o.x->>'id';
+    n_found := 0;
+    IF check_ids THEN
+      SELECT count(e.id),
+             coalesce(bool_and(e.stream = a->>'stream'
+                               AND e.revision = (SELECT f.revision FROM ${events} f WHERE f.id = a->'events'->0->>'id') + o.n - 1), false),
+             coalesce(bool_or(e.type <> o.x->>'type' OR e.data <> o.x->'data' OR e.metadata <> o.x->'metadata'), false)
+        INTO n_found, same, differs
+        FROM jsonb_array_elements(a->'events') WITH ORDINALITY AS o(x, n)
+        LEFT JOIN ${events} e ON e.id = o.x->>'id';
+    END IF;
     IF n_found > 0 THEN
       IF n_found < offered OR NOT same THEN
         RETURN QUERY SELECT 'ids-used'::text, NULL::integer, NULL::bigint, NULL::integer;
