@@ -265,6 +265,51 @@ describe('PostgreSQL store under concurrent writers', () => {
     expect((await impatient.append(s, [event('Again')], 'no_stream')).nextRevision).toBe(0);
   });
 
+  it('creates its schema once when ten instances start on an empty database at once', async () => {
+    const empty = freshSchema('startup');
+    const starting = Array.from({ length: 10 }, () => new PostgresEventStore({ connectionString: TEST_DATABASE_URL, schema: empty, poolSize: 1 }));
+    try {
+      await Promise.all(starting.map((store) => store.ready()));
+      await Promise.all(starting.map((store, i) => store.append(`start-${i}`, [event('Started')], 'no_stream')));
+      expect(await starting[0].readAll()).toHaveLength(10);
+    } finally {
+      await Promise.all(starting.map((store) => store.close()));
+      await dropSchema(empty);
+    }
+  });
+
+  it('runs on a schema made ahead (schemaSql) with an account that may not change it', async () => {
+    const role = `als_app_${randomUUID().slice(0, 8)}`;
+    const admin = new Client({ connectionString: TEST_DATABASE_URL });
+    await admin.connect();
+    const url = new URL(TEST_DATABASE_URL);
+    url.username = role;
+    const password = randomUUID();
+    url.password = password;
+    const limited = new PostgresEventStore({ connectionString: url.toString(), schema, poolSize: 1 });
+    try {
+      // The schema of this test exists already (beforeEach); a DBA's script would run schemaSql() here.
+      await admin.query(PostgresEventStore.schemaSql(schema));
+      await admin.query(`CREATE ROLE ${role} LOGIN PASSWORD '${password}'`);
+      await admin.query(`GRANT USAGE ON SCHEMA "${schema}" TO ${role}`);
+      await admin.query(`GRANT SELECT, INSERT ON "${schema}".events TO ${role}`);
+      const result = await limited.append(`limited-${randomUUID()}`, [event('ByTheService')], 'no_stream');
+      expect(result.nextRevision).toBe(0);
+      expect((await limited.status()).ok).toBe(true);
+      // It could not have made the table itself.
+      const refused = await admin
+        .query(`SET ROLE ${role}; CREATE TABLE "${schema}".other (x int)`)
+        .then(() => undefined, (error: Error) => error);
+      expect(refused?.message).toMatch(/permission denied/);
+    } finally {
+      await admin.query('RESET ROLE').catch(() => undefined);
+      await limited.close();
+      await admin.query(`DROP OWNED BY ${role}`).catch(() => undefined);
+      await admin.query(`DROP ROLE IF EXISTS ${role}`).catch(() => undefined);
+      await admin.end();
+    }
+  });
+
   it('(control) loses an event on this server when positions come from a plain sequence read as position > last', async () => {
     // Why the adapter orders commits: the hazard is real, here, with the very same server.
     const a = new Client({ connectionString: TEST_DATABASE_URL });

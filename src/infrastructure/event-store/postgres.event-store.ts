@@ -518,10 +518,18 @@ export class PostgresEventStore implements EventStore {
   private async createSchema(): Promise<void> {
     const client = await this.pool.connect();
     try {
+      // Made already (by an earlier start, or by a DBA with schemaSql()): nothing to do, and no DDL
+      // privilege needed — a service account may hold only USAGE, SELECT and INSERT and EXECUTE.
+      const exists = () =>
+        client.query<{ ready: boolean }>('SELECT to_regclass($1) IS NOT NULL AND to_regprocedure($2) IS NOT NULL AS ready', [
+          this.table,
+          `"${this.schema}".${APPEND_FUNCTION}(jsonb, integer)`,
+        ]);
+      if ((await exists()).rows[0].ready) return;
       // Several instances may start on an empty database at once: the DDL runs one at a time.
       await client.query('BEGIN');
       await client.query('SELECT pg_advisory_xact_lock($1::bigint)', [(lockKeyOf(this.schema) ^ 1n).toString()]);
-      await client.query(storeDdl(this.schema));
+      if (!(await exists()).rows[0].ready) await client.query(storeDdl(this.schema));
       await client.query('COMMIT');
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
