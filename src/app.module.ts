@@ -17,6 +17,9 @@ import { CROSS_STREAM_EFFECTS } from './application/cross-stream-effects';
 import { DecideEnterpriseHandler } from './application/enterprise.commands';
 import { EVENT_STORE, EventStore } from './application/event-store';
 import { FoldedStreams } from './application/folded-streams';
+import { GracefulShutdown } from './infrastructure/http/graceful-shutdown';
+import { MetricsController } from './infrastructure/http/metrics.controller';
+import { Metrics } from './infrastructure/metrics/metrics';
 import { APPLICANT_RECORD, DecideProjectHandler } from './application/project.commands';
 import { AppConfig } from './config';
 import { EventStoreModule } from './infrastructure/event-store/event-store.module';
@@ -80,6 +83,7 @@ export class AppModule {
         OrganisationsController,
         PeopleController,
         NotificationsController,
+        MetricsController,
         NotificationPreferencesController,
         SignInController,
         OidcController,
@@ -89,8 +93,9 @@ export class AppModule {
         { provide: CLOCK, useValue: clock },
         { provide: CATALOG, useValue: config.catalog },
         { provide: CALENDAR, useValue: config.calendar },
-        // The one cache of folded streams (and queue of commands per stream) over the app's store.
-        { provide: FoldedStreams, useFactory: (store: EventStore) => new FoldedStreams(store), inject: [EVENT_STORE] },
+        // The one cache of folded streams (and queue of commands per stream) over the app's store, every command counted.
+        { provide: FoldedStreams, useFactory: (store: EventStore, metrics: Metrics) => new FoldedStreams(store, undefined, metrics), inject: [EVENT_STORE, Metrics] },
+        GracefulShutdown,
         DecideCycleHandler,
         DecideProgramHandler,
         DecideFundsHandler,

@@ -3,6 +3,7 @@ import { maxHeaderSize } from 'node:http';
 import type { Socket } from 'node:net';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import { Logger } from '@nestjs/common';
@@ -19,7 +20,28 @@ import { withProblemResponses } from './infrastructure/http/openapi';
 import { clientErrorProblem, frameworkErrorProblem, instanceOf, problem, ProblemError, rawProblemResponse } from './infrastructure/http/problem.filter';
 import { installJsonParser, validationPipe } from './infrastructure/http/validation';
 import { JsonLogger } from './infrastructure/json-logger';
+import { Metrics } from './infrastructure/metrics/metrics';
 import { claimSandboxFolder } from './infrastructure/sandbox-folder';
+
+/**
+ * What pages of this origin may load: the console's own scripts and styles (Ant Design writes its styles
+ * into <style> elements, hence 'unsafe-inline' for styles alone), images and fonts of its own or inline,
+ * requests to this service only; no plug-ins, and no framing by another site.
+ */
+const CONTENT_SECURITY_POLICY = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'", "'unsafe-inline'"],
+  imgSrc: ["'self'", 'data:', 'blob:'],
+  fontSrc: ["'self'", 'data:'],
+  connectSrc: ["'self'"],
+  objectSrc: ["'none'"],
+  baseUri: ["'self'"],
+  frameAncestors: ["'none'"],
+  // Sign-in through the province's identity platform leaves by a redirect, which form-action would also govern.
+  formAction: null,
+  upgradeInsecureRequests: null,
+};
 
 function clockOf(config: AppConfig): Clock {
   return config.clock === 'simulated' ? new SimulatedClock(config.clockStart ? new Date(config.clockStart) : new Date()) : systemClock;
@@ -127,6 +149,11 @@ export async function createApp(config: AppConfig, clock: Clock = clockOf(config
   fastify.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  // Every request is counted, by the route it matched (unmatched ones under one label), from its headers to its answer.
+  let metrics: Metrics | undefined;
+  fastify.addHook('onRequest', async () => metrics?.requestReceived());
+  fastify.addHook('onResponse', async (request, reply) => metrics?.requestAnswered(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000));
+  await fastify.register(helmet, { contentSecurityPolicy: { directives: CONTENT_SECURITY_POLICY } });
   const routes: { method: string; url: string }[] = [];
   fastify.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) routes.push({ method, url: route.url });
@@ -145,6 +172,7 @@ export async function createApp(config: AppConfig, clock: Clock = clockOf(config
     new Logger('Sandbox').warn({ msg: 'this is a sandbox, not a production installation: its data are simulated and its passwords were printed in a terminal', sandbox: true, dataDir: config.dataDir });
   }
   guard = { routes: guardedRoutes(app.get(ModulesContainer)), authenticator: app.get(Authenticator) };
+  metrics = app.get(Metrics);
   fastify.addHook('onReady', async () => {
     // Every guarded controller route must be one Fastify routes under that name, or the hook would miss it.
     const registered = new Set(routes.map((r) => `${r.method} ${r.url}`));

@@ -72,7 +72,7 @@ export class DecidePersonHandler implements ICommandHandler<DecidePerson, Comman
       const by = request.issuedBy?.issuer === 'first-start' ? 'first-start' : await this.standingOf(request.actor.id);
       return { ...command, actor: request.actor, now, context: await this.contextFor(command, person, by) } as PersonCommand;
     };
-    return handleCommand(this.streams, personDecider, personStream(personId), build, contextOf(request, recordedAt));
+    return handleCommand(this.streams, personDecider, personStream(personId), { type: command.type, build }, contextOf(request, recordedAt));
   }
 
   private async contextFor(command: PersonCommandInput, person: PersonState, by: Acting) {

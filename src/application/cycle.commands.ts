@@ -97,7 +97,7 @@ export class DecideCycleHandler implements ICommandHandler<DecideCycle, CommandO
       return command;
     };
     try {
-      const outcome = await handleCommand(this.streams, programCycleDecider, cycleStream(cycleId), build, contextOf(request, recordedAt));
+      const outcome = await handleCommand(this.streams, programCycleDecider, cycleStream(cycleId), { type: command.type, build }, contextOf(request, recordedAt));
       if (outcome.events.length === 0 && allocated) await this.release(code, cycleId, command, onProgram('release'), 'the cycle decided nothing');
       return outcome;
     } catch (error) {

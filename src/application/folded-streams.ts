@@ -1,5 +1,6 @@
 import { Decider } from '../domain/decider';
 import { AppendResult, EventStore, NewEvent, Position, RecordedEvent } from './event-store';
+import type { CommandObserver } from './handle-command';
 import { GENESIS_HASH } from './integrity';
 
 type DomainEvent = { readonly type: string; readonly data: unknown };
@@ -54,6 +55,8 @@ export class FoldedStreams {
     readonly store: EventStore,
     /** Streams kept; the least recently used is forgotten first (and read in full when next used). */
     private readonly capacity = 2000,
+    /** Told of every command handled on these streams (the service's metrics). */
+    readonly observer?: CommandObserver,
   ) {}
 
   /** The state this process last knew, without asking the store (which may have more, from another process). */

@@ -50,6 +50,6 @@ export class DecideFundsHandler implements ICommandHandler<DecideFunds, CommandO
       const context = projectId ? { project: await fundedProject(this.streams, projectId) } : command.type === 'SetBudget' ? undefined : { project: null };
       return { ...command, actor: request.actor, now, ...(context ? { context } : {}) } as FundsCommand;
     };
-    return handleCommand(this.streams, fundsDecider, fundsStream(cycleId), build, contextOf(request, recordedAt));
+    return handleCommand(this.streams, fundsDecider, fundsStream(cycleId), { type: command.type, build }, contextOf(request, recordedAt));
   }
 }

@@ -1,4 +1,6 @@
 import { Decider } from '../domain/decider';
+import { DomainError } from '../domain/errors';
+import { categoryOf } from './audit';
 import { Actor } from '../domain/messages';
 import { ConcurrencyError, JsonObject, NewEvent } from './event-store';
 import { FoldedStream, FoldedStreams } from './folded-streams';
@@ -103,6 +105,31 @@ export class IdempotencyKeyReusedError extends Error {
 
 type DomainEvent = { readonly type: string; readonly data: unknown };
 
+/** How a command ended, as the service counts it (GET /metrics). */
+export type CommandOutcomeKind = 'written' | 'nothing' | 'repeated' | 'refused' | 'conflict' | 'precondition-failed' | 'failed';
+
+export interface HandledCommand {
+  /** The stream's category (`project`, `cycle`, …). */
+  readonly category: string;
+  readonly type: string;
+  readonly outcome: CommandOutcomeKind;
+  /** From taking the stream's turn to the answer. */
+  readonly seconds: number;
+  /** The successful append's own time, when the command wrote. */
+  readonly appendSeconds?: number;
+}
+
+/** Told of every command the one command path handles (the service's metrics). */
+export interface CommandObserver {
+  handled(command: HandledCommand): void;
+}
+
+function outcomeOfError(error: unknown): CommandOutcomeKind {
+  if (error instanceof DomainError || error instanceof IdempotencyKeyReusedError) return 'refused';
+  if (error instanceof PreconditionFailedError) return 'precondition-failed';
+  return error instanceof ConcurrencyError ? 'conflict' : 'failed';
+}
+
 /**
  * How long a conflicting write is decided again before the conflict is the client's: a time, not a count,
  * because another process on the same store may win several rounds in a row.
@@ -122,9 +149,48 @@ export async function handleCommand<State, Command extends { readonly data: unkn
   streams: FoldedStreams,
   decider: Decider<State, Command, Event>,
   stream: string,
-  /** The command, or how to build it from the state read (when its context depends on that state). */
-  command: Command | ((state: State) => Promise<Command>),
+  /** The command, or its type and how to build it from the state read (when its context depends on that state). */
+  command: Command | BuiltCommand<State, Command>,
   context: CommandContext,
+): Promise<CommandOutcome> {
+  const observer = streams.observer;
+  if (!observer) return decideAndAppend(streams, decider, stream, command, context);
+  const started = process.hrtime.bigint();
+  const seconds = (from: bigint) => Number(process.hrtime.bigint() - from) / 1e9;
+  const measured = { type: String((command as { type?: unknown }).type), appendSeconds: undefined as number | undefined };
+  const told = (outcome: CommandOutcomeKind) =>
+    observer.handled({ category: categoryOf(stream), type: measured.type, outcome, seconds: seconds(started), ...(measured.appendSeconds === undefined ? {} : { appendSeconds: measured.appendSeconds }) });
+  try {
+    const outcome = await decideAndAppend(streams, decider, stream, command, context, measured);
+    told(outcome.repeated ? 'repeated' : outcome.written.length > 0 ? 'written' : 'nothing');
+    return outcome;
+  } catch (error) {
+    told(outcomeOfError(error));
+    throw error;
+  }
+}
+
+/** A command whose context depends on the state it is decided on: its type, and how to build it from that state. */
+export interface BuiltCommand<State, Command> {
+  readonly type: string;
+  readonly build: (state: State) => Promise<Command>;
+}
+
+const isBuilt = <State, Command>(command: Command | BuiltCommand<State, Command>): command is BuiltCommand<State, Command> =>
+  typeof (command as Partial<BuiltCommand<State, Command>>).build === 'function';
+
+/** What the command path learns along the way for its observer: the append's time. */
+interface Measured {
+  appendSeconds: number | undefined;
+}
+
+async function decideAndAppend<State, Command extends { readonly data: unknown }, Event extends DomainEvent>(
+  streams: FoldedStreams,
+  decider: Decider<State, Command, Event>,
+  stream: string,
+  command: Command | BuiltCommand<State, Command>,
+  context: CommandContext,
+  measured?: Measured,
 ): Promise<CommandOutcome> {
   const store = streams.store;
   return streams.serially(stream, async () => {
@@ -153,7 +219,7 @@ export async function handleCommand<State, Command extends { readonly data: unkn
       let built: Command;
       let decided: Event[];
       try {
-        built = typeof command === 'function' ? await command(folded.state) : command;
+        built = isBuilt(command) ? await command.build(folded.state) : command;
         decided = decider.decide(built, folded.state);
       } catch (error) {
         if (unsure) continue;
@@ -165,7 +231,9 @@ export async function handleCommand<State, Command extends { readonly data: unkn
       }
       const events = envelope(stream, folded, decided, built, context);
       try {
+        const appending = process.hrtime.bigint();
         const result = await store.append(stream, events, current);
+        if (measured) measured.appendSeconds = Number(process.hrtime.bigint() - appending) / 1e9;
         streams.appended(decider, stream, folded, events, result);
         return { stream, revision: result.nextRevision, position: result.position, events: decided.map((e) => e.type), written: events, repeated: false };
       } catch (error) {

@@ -111,7 +111,7 @@ export class DecideProjectHandler implements ICommandHandler<DecideProject, Comm
     };
     let outcome: CommandOutcome;
     try {
-      outcome = await handleCommand(this.streams, projectDecider, projectStream(projectId), build, contextOf(request, recordedAt));
+      outcome = await handleCommand(this.streams, projectDecider, projectStream(projectId), { type: command.type, build }, contextOf(request, recordedAt));
     } catch (error) {
       await this.release(registered, request, now, error);
       throw error;

@@ -25,6 +25,7 @@ import { ReactorService } from '../infrastructure/reactor/reactor.service';
 import { projectionsFor } from '../infrastructure/read-models/read-models';
 import { loadConfig } from '../config';
 import { systemClock } from '../application/clock';
+import { Metrics } from '../infrastructure/metrics/metrics';
 
 export interface LogSizes {
   /** Project streams cloned from the templates. */
@@ -412,7 +413,7 @@ export async function measureLog(dataDir: string, sizes: LogSizes, log: (line: s
       effects: { after: async () => undefined },
       documents: { verifyReferences: () => undefined },
     });
-    const reactors = new ReactorService(store, systemClock, loadConfig({ DATA_DIR: dataDir }), folded, sendingTo(handlers));
+    const reactors = new ReactorService(store, systemClock, loadConfig({ DATA_DIR: dataDir }), folded, sendingTo(handlers), new Metrics());
     const reactor = await timed(async () => {
       reactors.onApplicationBootstrap();
       while ((reactors.reactor.checkpoint ?? 0n) < BigInt(events)) await new Promise((resolve) => setTimeout(resolve, 20));

@@ -1,6 +1,9 @@
 import { LoggerService, LogLevel } from '@nestjs/common';
 import { AppConfig } from '../config';
 
+/** Contexts in which Nest logs one line per module, controller and route while it starts. */
+const SETUP_CONTEXTS = new Set(['NestFactory', 'InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestApplication']);
+
 const SEVERITY: Record<string, number> = { trace: 10, debug: 20, verbose: 20, info: 30, log: 30, warn: 40, error: 50, fatal: 60 };
 
 /** Nest's own messages as one JSON object per line, in the shape Fastify's request logs already have. */
@@ -12,7 +15,8 @@ export class JsonLogger implements LoggerService {
   }
 
   log(message: unknown, ...rest: unknown[]) {
-    this.write('info', message, rest);
+    // Nest's account of each module and route it set up is detail: at info, start-up is one brief line (main.ts).
+    this.write(SETUP_CONTEXTS.has(String(rest.at(-1))) ? 'debug' : 'info', message, rest);
   }
   error(message: unknown, ...rest: unknown[]) {
     this.write('error', message, rest);

@@ -3,11 +3,13 @@ import { join } from 'node:path';
 import { DynamicModule, Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '../../config';
 import { EVENT_STORE, EventStore } from '../../application/event-store';
+import { Metrics } from '../metrics/metrics';
 import { SqliteEventStore } from './sqlite.event-store';
 
 export const APP_CONFIG = Symbol('AppConfig');
 
-export function openEventStore(config: AppConfig): EventStore {
+/** The store the configuration selects; `onCommit` hears of the embedded store's group commits. */
+export function openEventStore(config: AppConfig, onCommit?: (appends: number) => void): EventStore {
   if (config.eventStore === 'esdb') {
     // Loaded only when chosen, so the embedded default never starts a gRPC client.
     const { EsdbEventStore } = require('./esdb.event-store') as {
@@ -16,7 +18,7 @@ export function openEventStore(config: AppConfig): EventStore {
     return new EsdbEventStore({ connectionString: config.esdbConnectionString!, maxEventBytes: config.maxEventBytes });
   }
   mkdirSync(config.dataDir, { recursive: true });
-  return new SqliteEventStore({ file: join(config.dataDir, 'events.db'), maxEventBytes: config.maxEventBytes });
+  return new SqliteEventStore({ file: join(config.dataDir, 'events.db'), maxEventBytes: config.maxEventBytes, onCommit });
 }
 
 @Injectable()
@@ -27,7 +29,7 @@ class EventStoreCloser implements OnApplicationShutdown {
   }
 }
 
-/** Provides the configuration and the event store the configuration selects, closed on shutdown. */
+/** Provides the configuration, the service's metrics and the event store the configuration selects, closed on shutdown. */
 @Global()
 @Module({})
 export class EventStoreModule {
@@ -36,10 +38,11 @@ export class EventStoreModule {
       module: EventStoreModule,
       providers: [
         { provide: APP_CONFIG, useValue: config },
-        { provide: EVENT_STORE, useFactory: () => openEventStore(config) },
+        { provide: Metrics, useValue: new Metrics() },
+        { provide: EVENT_STORE, useFactory: (metrics: Metrics) => openEventStore(config, (appends) => metrics.groupCommit(appends)), inject: [Metrics] },
         EventStoreCloser,
       ],
-      exports: [APP_CONFIG, EVENT_STORE],
+      exports: [APP_CONFIG, EVENT_STORE, Metrics],
     };
   }
 }

@@ -31,6 +31,8 @@ export interface SqliteEventStoreOptions {
    * it fails with StoreBusyError (nothing written).
    */
   readonly busyBudgetMs?: number;
+  /** Told of each group commit and how many appends it committed together (the service's metrics). */
+  readonly onCommit?: (appends: number) => void;
 }
 
 interface EventRow {
@@ -95,7 +97,7 @@ export class SqliteEventStore implements EventStore {
     lastPosition: Database.Statement<[], { position: number | null }>;
   };
 
-  constructor(options: SqliteEventStoreOptions) {
+  constructor(private readonly options: SqliteEventStoreOptions) {
     this.maxEventBytes = options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
     this.pollIntervalMs = options.pollIntervalMs ?? 250;
     this.batchSize = options.subscriptionBatchSize ?? 1000;
@@ -299,6 +301,7 @@ export class SqliteEventStore implements EventStore {
     }
     this.busyRetries = 0;
     this.commits += 1;
+    this.options.onCommit?.(batch.length);
     batch.forEach((pending, i) => {
       const outcome = outcomes[i];
       if ('result' in outcome) pending.resolve(outcome.result);

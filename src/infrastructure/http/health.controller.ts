@@ -10,6 +10,9 @@ import { APP_CONFIG } from '../event-store/event-store.module';
 import { ReadModels } from '../read-models/read-models';
 import { Public } from './auth.guard';
 
+/** How far the read models may trail the log while an instance still takes traffic (a catch-up after start does not). */
+const READY_BEHIND_EVENTS = 1000;
+
 @ApiTags('health')
 @Controller('health')
 export class HealthController {
@@ -37,6 +40,30 @@ export class HealthController {
       // A sandbox (SANDBOX=true) says so, for the console's banner: simulated data, not a production installation.
       sandbox: this.config.sandbox,
     };
+  }
+
+  @Public()
+  @Get('live')
+  @ApiOkResponse({ description: 'The process answers: for a liveness probe, which restarts it otherwise. Nothing else is asked.' })
+  live() {
+    return { status: 'ok' };
+  }
+
+  @Public()
+  @Get('ready')
+  @ApiOkResponse({
+    description: `Ready for traffic: the event store answers and every projection is within ${READY_BEHIND_EVENTS} events of the log, none failed (503 with the reasons otherwise): for a load balancer's readiness probe.`,
+  })
+  async ready(@Res({ passthrough: true }) reply: FastifyReply) {
+    const store = await this.store.status();
+    const projections = await this.readModels.runner.lag(this.clock.now());
+    const reasons = [
+      ...(store.ok ? [] : [`the event store does not answer${store.detail ? `: ${store.detail}` : ''}`]),
+      ...(projections.failure ? [`a projection failed: ${projections.failure}`] : []),
+      ...(projections.behindEvents > READY_BEHIND_EVENTS ? [`the read models are ${projections.behindEvents} events behind the log (at most ${READY_BEHIND_EVENTS})`] : []),
+    ];
+    if (reasons.length > 0) reply.status(503);
+    return { status: reasons.length === 0 ? 'ready' : 'not-ready', reasons, behindEvents: projections.behindEvents };
   }
 
   /** Working-day notices past the last covered day are refused, so the office hears of it two months ahead. */

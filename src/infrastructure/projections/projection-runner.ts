@@ -165,6 +165,16 @@ export class ProjectionRunner {
     return this.checkpoint;
   }
 
+  /** How many positions of the log each projection has yet to apply, by its stored checkpoint (a rebuilding one: all). */
+  async behindByProjection(): Promise<{ projection: string; behindEvents: number }[]> {
+    const { lastPosition } = await this.store.status();
+    const stored = this.storedCheckpoints();
+    return this.projections.map(({ name }) => {
+      const done = stored.get(name)?.position ?? 0n;
+      return { projection: name, behindEvents: lastPosition === undefined || lastPosition <= done ? 0 : Number(lastPosition - done) };
+    });
+  }
+
   async lag(now: Date): Promise<ProjectionLag> {
     const { lastPosition } = await this.store.status();
     const [next] = await this.store.readAll({ after: this.checkpoint ?? undefined, maxCount: 1 });

@@ -15,6 +15,7 @@ import { AppConfig } from '../../config';
 import { APP_CONFIG } from '../event-store/event-store.module';
 import { ProjectionRunner } from '../projections/projection-runner';
 import { isBusy, retryWhileBusySync } from '../projections/sqlite-busy';
+import { Metrics } from '../metrics/metrics';
 import { Reactor } from './reactor';
 
 /**
@@ -42,6 +43,7 @@ export class ReactorService implements CrossStreamEffects, OnApplicationBootstra
     @Inject(APP_CONFIG) config: AppConfig,
     streams: FoldedStreams,
     @Inject(CommandBus) commands: CommandSender,
+    metrics: Metrics,
   ) {
     this.db = ProjectionRunner.openDatabase(join(config.dataDir, 'reactor.db'));
     this.reactor = new Reactor({
@@ -53,8 +55,10 @@ export class ReactorService implements CrossStreamEffects, OnApplicationBootstra
         const { state } = await readState(streams, projectDecider, projectStream(projectId));
         return state.status === 'None' ? undefined : state.cycleId;
       },
-      onError: (error, reaction) =>
-        this.logger.warn({ msg: reaction ? 'reaction failed' : 'retrying failed reactions failed', stream: reaction?.stream, command: reaction?.command.type, error: (error as Error).message }),
+      onError: (error, reaction) => {
+        if (reaction) metrics.reactionFailed();
+        this.logger.warn({ msg: reaction ? 'reaction failed' : 'retrying failed reactions failed', stream: reaction?.stream, command: reaction?.command.type, error: (error as Error).message });
+      },
     });
     this.adoptEarlierTables(join(config.dataDir, 'read-models.db'));
   }

@@ -17,6 +17,7 @@ import { loadConfig } from '../../config';
 import { doorsOn, senderOn } from '../../../test/support/command-doors';
 import { Reactor } from './reactor';
 import { ReactorService } from './reactor.service';
+import { Metrics } from '../metrics/metrics';
 
 const office: Actor = { id: 'office-1', role: 'office', org: '省教育厅' };
 const applicant = (school: string): Actor => ({ id: `${school}-user`, role: 'applicant', org: school, region: '太原市' });
@@ -76,7 +77,7 @@ describe('Reactor', () => {
   /** A reactor sending its reactions to the aggregates' handlers over `over`'s cache: this process's by default. */
   const reactor = (db = ProjectionRunner.openDatabase(join(dir, 'reactor.db')), options: Partial<ConstructorParameters<typeof Reactor>[0]> = {}, over = streams) =>
     new Reactor({ store, db, clock, doors: doorsOn({ streams: over, clock }), cycleOf: async (id) => (id.startsWith('p-') ? CYCLE : undefined), retryMs: 10, ...options });
-  const service = () => new ReactorService(store, clock, loadConfig({ DATA_DIR: dir }), streams, senderOn({ streams, clock }));
+  const service = () => new ReactorService(store, clock, loadConfig({ DATA_DIR: dir }), streams, senderOn({ streams, clock }), new Metrics());
   const until = async (condition: () => Promise<boolean>) => {
     for (let i = 0; i < 500 && !(await condition()); i += 1) await new Promise((r) => setTimeout(r, 10));
     expect(await condition()).toBe(true);

@@ -70,7 +70,7 @@ describe('deadlinesDue on the deadlines read model', () => {
     const dueAt = utc('2025-09-10T00:00:00+08:00');
     expect(due(new Date(Date.parse(dueAt) - 1).toISOString())).toEqual([]);
     expect(deadlinesDue(db, new Date(dueAt))).toEqual([
-      { stream: 'cycle-c-early', kind: 'application-window-close', key: 'application-window', dueAt, rule: 'cycle.applicationWindow: closes 2025-09-10T00:00:00+08:00 (rules bm/1)', calendarVersion: null },
+      { stream: 'cycle-c-early', kind: 'application-window-close', key: 'application-window', dueAt, rule: 'cycle.applicationWindow: closes 2025-09-10T00:00:00+08:00 (rules bm/1)', calendarVersion: null, detail: null },
     ]);
   });
 

@@ -51,6 +51,7 @@ export const notificationsProjection: Projection = {
       subject TEXT NOT NULL, record_id TEXT NOT NULL, title TEXT, outcome TEXT, due_on TEXT, at TEXT NOT NULL, position INTEGER NOT NULL,
       PRIMARY KEY (person_id, event_id, kind)) WITHOUT ROWID;
     CREATE INDEX IF NOT EXISTS notifications_newest ON notifications (person_id, position DESC);
+    CREATE INDEX IF NOT EXISTS notifications_position ON notifications (position);
     CREATE TABLE IF NOT EXISTS notification_grants (
       grant_id TEXT PRIMARY KEY, person_id TEXT NOT NULL, kind TEXT NOT NULL, organisation_id TEXT NOT NULL, project_id TEXT);
     CREATE INDEX IF NOT EXISTS notification_grants_organisation ON notification_grants (organisation_id);
