@@ -52,7 +52,7 @@ if (!chromiumAvailable) process.stderr.write(`\ntest/browser/notifications.e2e-s
     // Reached by the keyboard: focused and opened with Enter.
     await bell(5).focus();
     await tab.keyboard.press('Enter');
-    await tab.getByRole('heading', { name: '通知' }).waitFor();
+    await tab.getByRole('heading', { name: '通知', exact: true }).waitFor();
     await tab.getByText('5 条未读').waitFor();
     const rows = tab.locator('.ant-table-tbody tr');
     await rows.filter({ hasText: `“${TITLE}”已获推荐` }).waitFor();
