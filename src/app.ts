@@ -166,6 +166,8 @@ export async function createApp(config: AppConfig, clock: Clock = clockOf(config
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forConfig(config, clock), adapter, {
     logger: new JsonLogger(config.logLevel),
     bodyParser: false,
+    // A provider that cannot start (a store that cannot be reached) is thrown to main.ts, which says why, rather than exiting here.
+    abortOnError: false,
   });
   if (config.sandbox) {
     // Whoever reads the log (or the terminal of npm run sandbox) learns it before anything else happens.

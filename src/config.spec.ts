@@ -61,3 +61,24 @@ describe('the notifications’ settings', () => {
     expect(refused?.message).not.toContain('s3cret-pass');
   });
 });
+
+describe('the PostgreSQL store’s settings', () => {
+  it('take DATABASE_URL with EVENT_STORE=postgres, in the schema als unless DATABASE_SCHEMA names another', () => {
+    expect(loadConfig({ EVENT_STORE: 'postgres', DATABASE_URL: 'postgres://als:p%40ss@db.example.cn:5432/als' }).postgres).toEqual({ url: 'postgres://als:p%40ss@db.example.cn:5432/als', schema: 'als' });
+    expect(loadConfig({ EVENT_STORE: 'postgres', DATABASE_URL: 'postgresql://127.0.0.1/test', DATABASE_SCHEMA: 'shanxi_2020' }).postgres).toEqual({ url: 'postgresql://127.0.0.1/test', schema: 'shanxi_2020' });
+    expect(loadConfig({}).postgres).toBeUndefined();
+  });
+
+  it.each([
+    [{ EVENT_STORE: 'postgres' }, 'DATABASE_URL', /required when EVENT_STORE=postgres/],
+    [{ EVENT_STORE: 'postgres', DATABASE_URL: 'mysql://db/als' }, 'DATABASE_URL', /postgres:\/\//],
+    [{ EVENT_STORE: 'postgres', DATABASE_URL: 'postgres://' }, 'DATABASE_URL', /postgres:\/\//],
+    [{ DATABASE_URL: 'postgres://db/als' }, 'DATABASE_URL', /only with EVENT_STORE=postgres/],
+    [{ EVENT_STORE: 'postgres', DATABASE_URL: 'postgres://db/als', DATABASE_SCHEMA: 'Als; DROP' }, 'DATABASE_SCHEMA', /lower-case name/],
+    [{ EVENT_STORE: 'postgres', DATABASE_URL: 'postgres://db/als', SANDBOX: 'true' }, 'SANDBOX', /EVENT_STORE=sqlite/],
+  ])('refuse %j naming %s', (env, variable, reason) => {
+    const refused = refusal(env as Record<string, string>);
+    expect(refused?.variable).toBe(variable);
+    expect(refused?.message).toMatch(reason);
+  });
+});

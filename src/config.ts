@@ -11,8 +11,10 @@ export interface AppConfig {
   readonly port: number;
   readonly host: string;
   readonly dataDir: string;
-  readonly eventStore: 'sqlite' | 'esdb';
+  readonly eventStore: 'sqlite' | 'postgres' | 'esdb';
   readonly esdbConnectionString?: string;
+  /** EVENT_STORE=postgres: DATABASE_URL, and the schema the store's table lives in (DATABASE_SCHEMA, `als`). */
+  readonly postgres?: { readonly url: string; readonly schema: string };
   readonly maxEventBytes: number;
   readonly bodyLimitBytes: number;
   readonly documentMaxBytes: number;
@@ -114,7 +116,7 @@ function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], 
 
 export function loadConfig(env: Env = process.env): AppConfig {
   refuseRetiredSettings(env);
-  const eventStore = oneOf(env, 'EVENT_STORE', ['sqlite', 'esdb'] as const, 'sqlite');
+  const eventStore = oneOf(env, 'EVENT_STORE', ['sqlite', 'postgres', 'esdb'] as const, 'sqlite');
   const esdbConnectionString = env.EVENTSTORE_CONNECTION_STRING || undefined;
   if (eventStore === 'esdb' && !esdbConnectionString) {
     throw new ConfigError('EVENTSTORE_CONNECTION_STRING', 'is required when EVENT_STORE=esdb (e.g. esdb://localhost:2113?tls=false)');
@@ -131,6 +133,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     dataDir: resolve(env.DATA_DIR || './data'),
     eventStore,
     esdbConnectionString,
+    postgres: loadPostgres(env, eventStore),
     maxEventBytes: integer(env, 'MAX_EVENT_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
     bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 256 * 1024, 1024, 64 * 1024 * 1024),
     documentMaxBytes: integer(env, 'DOCUMENT_MAX_BYTES', 20 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
@@ -217,6 +220,24 @@ function loadSms(env: Env): NotificationsConfig['sms'] {
   if (!secret) throw new ConfigError('SMS_WEBHOOK_SECRET', 'is required with SMS_WEBHOOK_URL: the shared secret each request is signed with');
   if (secret.length < 16) throw new ConfigError('SMS_WEBHOOK_SECRET', `must be at least 16 characters, got ${secret.length}`);
   return { url: url.href, secret };
+}
+
+function loadPostgres(env: Env, eventStore: AppConfig['eventStore']): AppConfig['postgres'] {
+  const url = env.DATABASE_URL || undefined;
+  if (eventStore !== 'postgres') {
+    if (url) throw new ConfigError('DATABASE_URL', 'is read only with EVENT_STORE=postgres: set both, or neither');
+    return undefined;
+  }
+  if (!url) throw new ConfigError('DATABASE_URL', 'is required when EVENT_STORE=postgres (e.g. postgres://als@db.example.cn:5432/als)');
+  if (!/^postgres(ql)?:\/\/[^/]/.test(url)) throw new ConfigError('DATABASE_URL', 'must be a postgres:// or postgresql:// URL');
+  try {
+    new URL(url);
+  } catch {
+    throw new ConfigError('DATABASE_URL', 'is not a valid URL (percent-encode a password\'s special characters)');
+  }
+  const schema = env.DATABASE_SCHEMA || 'als';
+  if (!/^[a-z_][a-z0-9_]{0,55}$/.test(schema)) throw new ConfigError('DATABASE_SCHEMA', `must be a lower-case name of letters, digits and _ (at most 56), got "${schema}"`);
+  return { url, schema };
 }
 
 function loadOidcSignIn(env: Env): AppConfig['oidcSignIn'] {

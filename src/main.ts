@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
 import { createApp } from './app';
 import { ConfigError, loadConfig } from './config';
 
@@ -6,6 +7,8 @@ async function main() {
   const config = loadConfig();
   const app = await createApp(config);
   await app.listen(config.port, config.host);
+  // The one line of start-up at info: where the service answers and what it runs on.
+  new Logger('Service').log({ msg: `listening on ${config.host}:${config.port}, reached at ${config.publicUrl}`, store: config.eventStore, dataDir: config.dataDir, sandbox: config.sandbox });
 }
 
 main().catch((error: unknown) => {

@@ -65,7 +65,7 @@ export interface Subscription {
 }
 
 export interface StoreStatus {
-  readonly adapter: 'sqlite' | 'esdb';
+  readonly adapter: 'sqlite' | 'postgres' | 'esdb';
   readonly ok: boolean;
   /** Position of the newest stored event, if any. */
   readonly lastPosition?: Position;

@@ -10,6 +10,12 @@ export const APP_CONFIG = Symbol('AppConfig');
 
 /** The store the configuration selects; `onCommit` hears of the embedded store's group commits. */
 export function openEventStore(config: AppConfig, onCommit?: (appends: number) => void): EventStore {
+  if (config.eventStore === 'postgres') {
+    // Loaded only when chosen, like the gRPC client below.
+    const { PostgresEventStore } = require('./postgres.event-store') as typeof import('./postgres.event-store');
+    const { url, schema } = config.postgres!;
+    return new PostgresEventStore({ connectionString: url, schema, maxEventBytes: config.maxEventBytes, onCommit, applicationName: 'accreditation-lifecycle-service' });
+  }
   if (config.eventStore === 'esdb') {
     // Loaded only when chosen, so the embedded default never starts a gRPC client.
     const { EsdbEventStore } = require('./esdb.event-store') as {
@@ -39,7 +45,16 @@ export class EventStoreModule {
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: Metrics, useValue: new Metrics() },
-        { provide: EVENT_STORE, useFactory: (metrics: Metrics) => openEventStore(config, (appends) => metrics.groupCommit(appends)), inject: [Metrics] },
+        {
+          provide: EVENT_STORE,
+          useFactory: async (metrics: Metrics) => {
+            const store = openEventStore(config, (appends) => metrics.groupCommit(appends));
+            // A PostgreSQL server that cannot be reached (or a schema that cannot be made) stops the start here.
+            await (store as Partial<{ ready(): Promise<void> }>).ready?.();
+            return store;
+          },
+          inject: [Metrics],
+        },
         EventStoreCloser,
       ],
       exports: [APP_CONFIG, EVENT_STORE, Metrics],

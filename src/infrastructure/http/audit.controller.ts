@@ -95,7 +95,7 @@ export class AuditController {
   })
   async verify(@Query() query: StreamQuery, @CurrentActor() actor: Actor) {
     requireAuditor(actor);
-    const consecutivePositions = this.config.eventStore === 'sqlite';
+    const consecutivePositions = this.config.eventStore !== 'esdb';
     if (query.stream) {
       // Checkpoints cover the whole log; one stream is checked by its own chain alone.
       const result = await verifyIntegrity(this.store, { stream: query.stream, consecutivePositions });
