@@ -31,7 +31,8 @@ import { ProgramsController } from './infrastructure/http/programs.controller';
 import { CyclesController } from './infrastructure/http/cycles.controller';
 import { EnterprisesController } from './infrastructure/http/enterprises.controller';
 import { CITED_DOCUMENTS } from './application/documents';
-import { DocumentStore } from './infrastructure/documents/document-store';
+import { DocumentStore, FolderDocumentStore } from './infrastructure/documents/document-store';
+import { PostgresDocumentStore } from './infrastructure/documents/postgres-document-store';
 import { DocumentsController } from './infrastructure/http/documents.controller';
 import { HealthController } from './infrastructure/http/health.controller';
 import { OrganisationsController } from './infrastructure/http/organisations.controller';
@@ -125,7 +126,14 @@ export class AppModule {
         FirstStart,
         Sessions,
         { provide: OIDC_SIGN_IN, useFactory: () => (config.oidcSignIn ? new OidcSignIn(config.oidcSignIn) : null) },
-        { provide: DocumentStore, useFactory: () => new DocumentStore(config.dataDir, config.documentMaxBytes) },
+        // With the PostgreSQL store the documents live beside the events, where every instance reaches them.
+        {
+          provide: DocumentStore,
+          useFactory: () =>
+            config.postgres
+              ? new PostgresDocumentStore({ connectionString: config.postgres.url, schema: config.postgres.schema, maxBytes: config.documentMaxBytes })
+              : new FolderDocumentStore(config.dataDir, config.documentMaxBytes),
+        },
         { provide: CITED_DOCUMENTS, useExisting: DocumentStore },
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ProblemFilter },

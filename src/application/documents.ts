@@ -2,8 +2,8 @@ import { DocumentRef } from '../domain/messages';
 
 /** Where uploaded documents are kept: a command may cite only documents that were uploaded, with the size it claims. */
 export interface CitedDocuments {
-  /** Throws for a reference to no uploaded document, or to one of another size. */
-  verifyReferences(refs: readonly DocumentRef[]): void;
+  /** Rejects for a reference to no uploaded document, or to one of another size. */
+  verifyReferences(refs: readonly DocumentRef[]): Promise<void>;
 }
 export const CITED_DOCUMENTS = Symbol('CitedDocuments');
 

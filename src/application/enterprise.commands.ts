@@ -43,7 +43,7 @@ export class DecideEnterpriseHandler implements ICommandHandler<DecideEnterprise
 
   async execute({ creditCode, command, request }: DecideEnterprise): Promise<CommandOutcome> {
     // A client's command may cite only documents that were uploaded, with the size it claims.
-    if (!request.issuedBy) this.documents.verifyReferences(documentRefsIn(command.data));
+    if (!request.issuedBy) await this.documents.verifyReferences(documentRefsIn(command.data));
     const recordedAt = this.clock.now().toISOString();
     const now = request.issuedBy?.decidedAt ?? recordedAt;
     const context = { ...this.context(), calendar: this.calendar, ...(command.type === 'ApplyForIncubation' ? { applicant: await registered(this.streams, request.actor.org) } : {}) };

@@ -87,7 +87,7 @@ export class DecideProjectHandler implements ICommandHandler<DecideProject, Comm
   async execute({ projectId, command, request }: DecideProject): Promise<CommandOutcome> {
     // A client's command may cite only documents that were uploaded, with the size it claims; what
     // the service issues itself cites only what a decision already recorded cited.
-    if (!request.issuedBy) this.documents.verifyReferences(documentRefsIn(command.data));
+    if (!request.issuedBy) await this.documents.verifyReferences(documentRefsIn(command.data));
     const recordedAt = this.clock.now().toISOString();
     const now = request.issuedBy?.decidedAt ?? recordedAt;
     // Registrations this request made on the cycle, given back if the project's own append is refused.

@@ -411,7 +411,7 @@ export async function measureLog(dataDir: string, sizes: LogSizes, log: (line: s
       calendar: defaultCalendar,
       applicants: { bansOf: async () => [], earlierApplications: async () => [] },
       effects: { after: async () => undefined },
-      documents: { verifyReferences: () => undefined },
+      documents: { verifyReferences: async () => undefined },
     });
     const reactors = new ReactorService(store, systemClock, loadConfig({ DATA_DIR: dataDir }), folded, sendingTo(handlers), new Metrics());
     const reactor = await timed(async () => {

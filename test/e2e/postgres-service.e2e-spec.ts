@@ -1,4 +1,6 @@
+import { readdirSync } from 'node:fs';
 import { Client } from 'pg';
+import { Accounts } from '../support/accounts';
 import { ReadModels } from '../../src/infrastructure/read-models/read-models';
 import { FakeClock, on } from '../support/lifecycle';
 import { dropSchema, freshSchema, TEST_DATABASE_URL } from '../support/postgres-test-db';
@@ -78,6 +80,12 @@ describe('the service on PostgreSQL', () => {
       expect(row(readModels.db)).toEqual({ status: 'UnderReview', title: '机电一体化技术（PostgreSQL）' });
       expect(row(readModels.db)).toEqual(row(running.app.get(ReadModels).db));
       expect(second.config.dataDir).not.toBe(running.config.dataDir);
+      // The application form uploaded through the first instance is read through the second (its own office's account).
+      const office = await (await Accounts.of(second)).token({ sub: 'pg-office-2', role: 'office', org: '山西省教育厅' });
+      const form = await fetch(`${second.url}/documents/${flow.docs.form.sha256}`, { headers: { authorization: `Bearer ${office}` } });
+      expect(form.status).toBe(200);
+      expect(Buffer.from(await form.arrayBuffer()).length).toBe(flow.docs.form.size);
+      expect(readdirSync(second.config.dataDir)).not.toContain('documents');
     } finally {
       await second.stop();
     }

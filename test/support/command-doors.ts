@@ -18,7 +18,7 @@ export const handlersOn = (options: HandlerOptions) =>
     calendar: testCalendar,
     applicants: { bansOf: async () => [], earlierApplications: async () => [] },
     effects: { after: async () => undefined },
-    documents: { verifyReferences: () => undefined },
+    documents: { verifyReferences: async () => undefined },
     ...options,
   });
 

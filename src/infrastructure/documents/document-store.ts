@@ -38,17 +38,14 @@ export class DocumentRejectedError extends Error {
 }
 
 /**
- * Uploaded files, content-addressed under the data folder: the path is the SHA-256 of the bytes,
- * so a file is stored once however often it is uploaded, and a hash cited in an event proves which
- * bytes were meant.
+ * Uploaded files, content-addressed: a file is kept under the SHA-256 of its bytes, so it is stored once
+ * however often it is uploaded, and a hash cited in an event proves which bytes were meant. What is
+ * checked of an upload (its type by its first bytes, its size) is checked here; where the bytes live is
+ * the subclass's: the data folder (FolderDocumentStore, the embedded default) or PostgreSQL beside the
+ * events (PostgresDocumentStore), which every instance on one store reaches.
  */
-export class DocumentStore implements CitedDocuments {
-  private readonly root: string;
-
-  constructor(dataDir: string, readonly maxBytes: number) {
-    this.root = join(dataDir, 'documents');
-    mkdirSync(join(this.root, 'incoming'), { recursive: true });
-  }
+export abstract class DocumentStore implements CitedDocuments {
+  constructor(readonly maxBytes: number) {}
 
   async save(content: Readable, mediaType: string, upload: Upload): Promise<StoredDocument> {
     const signature = SIGNATURES[mediaType];
@@ -72,8 +69,50 @@ export class DocumentStore implements CitedDocuments {
     if (!signature.every((byte, i) => bytes[i] === byte)) {
       throw new DocumentRejectedError('unsupported-document-type', `the file's content is not ${mediaType}`);
     }
-    const sha256 = hash.digest('hex');
-    const stored: StoredDocument = { sha256, size, mediaType };
+    const stored: StoredDocument = { sha256: hash.digest('hex'), size, mediaType };
+    await this.keep(stored, bytes, upload);
+    return stored;
+  }
+
+  /** Every recorded upload of the document, oldest first (none for files stored before uploads were recorded). */
+  abstract uploadsOf(sha256: string): Promise<Upload[]>;
+
+  /** The document under this hash, if one was uploaded. */
+  abstract describe(sha256: string): Promise<StoredDocument | undefined>;
+
+  /** The bytes of a document `describe` found. */
+  abstract open(sha256: string): Promise<Readable>;
+
+  /** Every cited document must have been uploaded, with the size the citation claims. */
+  async verifyReferences(refs: readonly DocumentRef[]): Promise<void> {
+    for (const ref of refs) {
+      const stored = await this.describe(ref.sha256);
+      if (!stored) throw new DocumentRejectedError('unknown-document', `no document with sha256 ${ref.sha256} was uploaded`);
+      if (stored.size !== ref.size) {
+        throw new DocumentRejectedError('document-mismatch', `document ${ref.sha256} has ${stored.size} bytes, not ${ref.size}`);
+      }
+    }
+  }
+
+  /** Stores the bytes under their hash unless they are there already, and records the upload either way. */
+  protected abstract keep(stored: StoredDocument, bytes: Buffer, upload: Upload): Promise<void>;
+}
+
+/** A hash as the stores name files by: 64 lower-case hex digits, nothing else reaches a path or a query. */
+export const isSha256 = (value: string): boolean => /^[0-9a-f]{64}$/.test(value);
+
+/** Documents in the data folder (`documents/`), the embedded default. */
+export class FolderDocumentStore extends DocumentStore {
+  private readonly root: string;
+
+  constructor(dataDir: string, maxBytes: number) {
+    super(maxBytes);
+    this.root = join(dataDir, 'documents');
+    mkdirSync(join(this.root, 'incoming'), { recursive: true });
+  }
+
+  protected async keep(stored: StoredDocument, bytes: Buffer, upload: Upload): Promise<void> {
+    const { sha256 } = stored;
     if (!existsSync(this.pathOf(sha256))) {
       // Written aside and renamed, so a reader never sees half a file under its hash.
       const incoming = join(this.root, 'incoming', randomUUID());
@@ -85,37 +124,24 @@ export class DocumentStore implements CitedDocuments {
     }
     // One line per upload, appended whole (O_APPEND), so several processes may record uploads of the same bytes.
     appendFileSync(`${this.pathOf(sha256)}.uploads`, `${JSON.stringify(upload)}\n`);
-    return stored;
   }
 
-  /** Every recorded upload of the document, oldest first (none for files stored before uploads were recorded). */
-  uploadsOf(sha256: string): Upload[] {
+  async uploadsOf(sha256: string): Promise<Upload[]> {
     const file = `${this.pathOf(sha256)}.uploads`;
-    if (!existsSync(file)) return [];
+    if (!isSha256(sha256) || !existsSync(file)) return [];
     return readFileSync(file, 'utf8')
       .split('\n')
       .filter((line) => line.trim() !== '')
       .map((line) => JSON.parse(line) as Upload);
   }
 
-  describe(sha256: string): StoredDocument | undefined {
-    if (!/^[0-9a-f]{64}$/.test(sha256) || !existsSync(this.pathOf(sha256))) return undefined;
+  async describe(sha256: string): Promise<StoredDocument | undefined> {
+    if (!isSha256(sha256) || !existsSync(this.pathOf(sha256))) return undefined;
     return JSON.parse(readFileSync(`${this.pathOf(sha256)}.json`, 'utf8')) as StoredDocument;
   }
 
-  open(sha256: string): Readable {
+  async open(sha256: string): Promise<Readable> {
     return createReadStream(this.pathOf(sha256));
-  }
-
-  /** Every cited document must have been uploaded, with the size the citation claims. */
-  verifyReferences(refs: readonly DocumentRef[]): void {
-    for (const ref of refs) {
-      const stored = this.describe(ref.sha256);
-      if (!stored) throw new DocumentRejectedError('unknown-document', `no document with sha256 ${ref.sha256} was uploaded`);
-      if (stored.size !== ref.size) {
-        throw new DocumentRejectedError('document-mismatch', `document ${ref.sha256} has ${stored.size} bytes, not ${ref.size}`);
-      }
-    }
   }
 
   private pathOf(sha256: string): string {

@@ -58,7 +58,7 @@ export class DocumentsController {
   @Get(':sha256')
   @ApiOkResponse({ description: 'The stored bytes, with their media type and original file name — to its uploaders and to whoever may read a record that cites it' })
   async download(@Param('sha256') sha256: string, @CurrentActor() actor: Actor, @Res() reply: FastifyReply) {
-    const stored = this.documents.describe(sha256);
+    const stored = await this.documents.describe(sha256);
     if (!stored) throw notFound(sha256);
     const name = await this.readableName(actor, sha256);
     if (name === undefined) throw notFound(sha256);
@@ -67,12 +67,12 @@ export class DocumentsController {
       .header('content-length', stored.size)
       .header('content-disposition', contentDisposition(name))
       .header('x-content-type-options', 'nosniff')
-      .send(this.documents.open(sha256));
+      .send(await this.documents.open(sha256));
   }
 
   /** The document's name as the asker knows it, when the asker may read it; undefined otherwise. */
   private async readableName(actor: Actor, sha256: string): Promise<string | undefined> {
-    const uploads = this.documents.uploadsOf(sha256);
+    const uploads = await this.documents.uploadsOf(sha256);
     const own = uploads.find((u) => u.by === actor.id);
     if (own) return own.name;
     const fallback = uploads[0]?.name ?? `${sha256}`;
