@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { HttpFigures, HttpSizes, measureHttp, profileDistinct, ProfileRun } from './http.bench';
-import { LogFigures, LogSizes, measureLog } from './log.bench';
+import { HttpFigures, HttpSizes, measureHttp, measureP1On, profileDistinct, ProfileRun, StoreP1Figures } from './http.bench';
+import { LogFigures, LogSizes, measureLog, measureRebuildOnPostgres, PostgresRebuildFigures } from './log.bench';
 import { measureStartup, StartupFigures } from './startup.bench';
 import { ConsoleFigures, measureConsole } from './console.bench';
 import { measureStore, StoreFigures } from './store.bench';
@@ -83,6 +83,8 @@ interface Results {
   readonly startup: StartupFigures;
   readonly store: StoreFigures;
   readonly console: ConsoleFigures;
+  /** P1 and P3 again on PostgreSQL (BENCH_DATABASE_URL), or why they were not measured. */
+  readonly postgres: { readonly p1: StoreP1Figures; readonly rebuild: PostgresRebuildFigures } | { readonly skipped: string };
   readonly goals: Record<string, { value: number; goal: string; met: boolean }>;
 }
 
@@ -142,6 +144,7 @@ function table(r: Results): string {
     ['   restart, ms to /health caughtUp / RSS MB', `${n(startup.restartMs)} / ${startup.restartRssMb}`, ''],
     [`A6 password sign-in (${http.accounts.signInSamples} sequential, scrypt), p50 / p99 ms`, `${http.accounts.signInP50Ms} / ${http.accounts.signInP99Ms}`, ''],
     ['A6 a revoked grant refused after, ms', String(http.accounts.revokedRefusedMs), ''],
+    ...postgresRows(r, http, log),
     ['store: durable appends/s, 1 sequential caller', n(store.sequentialAppendsPerSecond), ''],
     ['store: durable appends/s, 100 concurrent callers', `${n(store.concurrentAppendsPerSecond)} (${store.commitsForConcurrentRun} commits)`, ''],
     ['raw better-sqlite3: inserts/s, transactions of 100', n(store.rawBatchedInsertsPerSecond), ''],
@@ -183,6 +186,48 @@ function table(r: Results): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** The PostgreSQL server the bench measures against: BENCH_DATABASE_URL, or the local one the tests use. */
+const BENCH_DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+/** P1 with the service on PostgreSQL, and P3's rebuild from it, run after the SQLite figures on the same log. */
+async function measurePostgres(dir: string, sizes: Sizes, log: (line: string) => void): Promise<Results['postgres']> {
+  const { Client } = await import('pg');
+  const probe = new Client({ connectionString: BENCH_DATABASE_URL, connectionTimeoutMillis: 3000 });
+  try {
+    await probe.connect();
+  } catch (error) {
+    log(`PostgreSQL at ${BENCH_DATABASE_URL} not reachable (${(error as Error).message}): its figures are skipped`);
+    return { skipped: `PostgreSQL not reachable: ${(error as Error).message}` };
+  } finally {
+    await probe.end().catch(() => undefined);
+  }
+  const schema = `bench_p1_${Date.now()}`;
+  try {
+    const p1 = await measureP1On({ EVENT_STORE: 'postgres', DATABASE_URL: BENCH_DATABASE_URL, DATABASE_SCHEMA: schema }, join(dir, 'http-data-postgres'), sizes, log);
+    const rebuild = await measureRebuildOnPostgres(join(dir, 'log-data'), BENCH_DATABASE_URL, log);
+    return { p1, rebuild };
+  } finally {
+    const client = new Client({ connectionString: BENCH_DATABASE_URL });
+    await client.connect();
+    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await client.end();
+  }
+}
+
+function postgresRows(r: Results, http: HttpFigures, log: LogFigures): [string, string, string][] {
+  if ('skipped' in r.postgres) return [['PostgreSQL figures', r.postgres.skipped, '']];
+  const { p1, rebuild } = r.postgres;
+  return [
+    ['P1 on PostgreSQL, 64 connections, distinct projects: commands/s', n(p1.distinct.okPerSecond), ''],
+    ['   latency p50 / p99 ms', `${p1.distinct.p50Ms} / ${p1.distinct.p99Ms}`, ''],
+    ['   ratio PostgreSQL / SQLite', (p1.distinct.okPerSecond / http.distinct.okPerSecond).toFixed(2), ''],
+    ['P1 on PostgreSQL, one hot project: commands/s, p99 ms', `${n(p1.hot.okPerSecond)}, ${p1.hot.p99Ms}`, ''],
+    [`P3 on PostgreSQL: the ${n(rebuild.events)}-event log copied through the adapter, events/s`, `${n(rebuild.copyEventsPerSecond)} (${rebuild.copySeconds} s)`, ''],
+    ['P3 projection rebuild from PostgreSQL: events/s', `${n(rebuild.rebuildEventsPerSecond)} (${rebuild.rebuildSeconds} s)`, ''],
+    ['   ratio PostgreSQL / SQLite', (rebuild.rebuildEventsPerSecond / log.rebuildEventsPerSecond).toFixed(2), ''],
+  ];
+}
+
 async function main() {
   const args = process.argv.slice(2);
   const json = args.includes('--json');
@@ -214,6 +259,7 @@ async function main() {
     }
     const logFigures = await measureLog(join(dir, 'log-data'), sizes, log);
     const startup = await measureStartup(join(dir, 'log-data'), log);
+    const postgres = await measurePostgres(dir, sizes, log);
     const results: Results = {
       date: new Date().toISOString(),
       seconds: Math.round((Date.now() - started) / 1000),
@@ -226,6 +272,7 @@ async function main() {
       startup,
       store,
       console: consoleFigures,
+      postgres,
       goals: goalsOf(http, logFigures, startup),
     };
     log(`bench: done in ${Math.round((Date.now() - started) / 1000)} s`);

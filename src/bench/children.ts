@@ -72,6 +72,8 @@ export interface ServiceOptions {
   readonly dataDir: string;
   /** Preloads the profiler hook, driven over IPC ('profile-start', 'profile-stop' writes the profile to this file). */
   readonly profileFile?: string;
+  /** Settings beside the data folder's: EVENT_STORE=postgres and its DATABASE_URL, say. */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /** The real service from the production build: node dist/main.js, LOG_LEVEL=warn, a free port. */
@@ -88,6 +90,7 @@ export async function startService(options: ServiceOptions): Promise<Child> {
   delete env.CLOCK;
   delete env.EVENT_STORE;
   delete env.OIDC_SIGN_IN_ISSUER;
+  Object.assign(env, options.env);
   const args = [...(options.profileFile ? ['-r', join(DIST, 'bench', 'profiler-hook.js')] : []), join(DIST, 'main.js')];
   return start(args, env, port, options.profileFile !== undefined);
 }

@@ -358,3 +358,36 @@ export async function profileDistinct(profileDir: string, dir: string, sizes: Ht
     await service.stop();
   }
 }
+
+/** P1 on another store: the service's edits, distinct and hot, as measureHttp runs them. */
+export interface StoreP1Figures {
+  readonly distinct: LoadFigures;
+  readonly hot: LoadFigures;
+}
+
+/**
+ * P1 again with the service on the store `env` selects (EVENT_STORE=postgres), on a data folder of its
+ * own: the same people, cycle, warm-up and loads as measureHttp, so the two stores' figures stand side by side.
+ */
+export async function measureP1On(env: Readonly<Record<string, string>>, dir: string, sizes: HttpSizes, log: (line: string) => void): Promise<StoreP1Figures> {
+  const spawnedAt = process.hrtime.bigint();
+  const service = await startService({ dataDir: dir, env });
+  try {
+    await waitReady(service, { path: '/health', needCaughtUp: true, since: spawnedAt, timeoutMs: 60_000 });
+    const people = await benchPeople(service, [...Array.from({ length: sizes.connections }, (_, c) => c), 'hot']);
+    const applicants = people.applicants.slice(0, sizes.connections);
+    const [hotApplicant] = people.applicants.slice(sizes.connections);
+    await openCycle(service, people.office);
+    const ids = await draftProjects(service, applicants);
+    const [hotId] = await draftProjects(service, [hotApplicant]);
+    log(`P1 (${env.EVENT_STORE}): warming up (${sizes.warmupRequests} edits)`);
+    await editLoad(service, sizes, sizes.warmupRequests, ids, applicants);
+    log(`P1 (${env.EVENT_STORE}): ${sizes.distinctRequests} edits over ${sizes.connections} connections, one project each`);
+    const distinct = await measured(service, () => editLoad(service, sizes, sizes.distinctRequests, ids, applicants, sizes.warmupRequests));
+    log(`P1 (${env.EVENT_STORE}): ${sizes.hotRequests} edits over ${sizes.connections} connections, all on one project`);
+    const hot = await measured(service, () => editLoad(service, sizes, sizes.hotRequests, [hotId], [hotApplicant]));
+    return { distinct, hot };
+  } finally {
+    await service.stop();
+  }
+}

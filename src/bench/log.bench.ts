@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { DECIDERS } from '../application/aggregates';
@@ -455,5 +455,75 @@ export async function measureLog(dataDir: string, sizes: LogSizes, log: (line: s
     };
   } finally {
     await store.close();
+  }
+}
+
+/** P3 on PostgreSQL: the same log copied into a fresh schema, then every read model rebuilt from there. */
+export interface PostgresRebuildFigures {
+  readonly events: number;
+  readonly copySeconds: number;
+  readonly copyEventsPerSecond: number;
+  readonly rebuildSeconds: number;
+  readonly rebuildEventsPerSecond: number;
+}
+
+/**
+ * Copies the SQLite log measureLog left in `dataDir` into PostgreSQL at `databaseUrl` (a schema of its
+ * own, dropped afterwards) through the adapter's appends, each stream in its order, then rebuilds every
+ * read model from PostgreSQL into a fresh file, as a new instance on that store would on its first start.
+ */
+export async function measureRebuildOnPostgres(dataDir: string, databaseUrl: string, log: (line: string) => void): Promise<PostgresRebuildFigures> {
+  const { PostgresEventStore } = await import('../infrastructure/event-store/postgres.event-store');
+  const { Client } = await import('pg');
+  const schema = `bench_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+  const source = new SqliteEventStore({ file: join(dataDir, 'events.db') });
+  const target = new PostgresEventStore({ connectionString: databaseUrl, schema, maxEventBytes: 64 * 1024 * 1024 });
+  const readModelsFile = join(dataDir, `read-models-postgres-${schema}.db`);
+  try {
+    await target.ready();
+    const revisions = new Map<string, number>();
+    let events = 0;
+    const copy = await timed(async () => {
+      for (let after: bigint | undefined; ; ) {
+        const batch = await source.readAll({ after, maxCount: 20_000 });
+        if (batch.length === 0) break;
+        const byStream = new Map<string, RecordedEvent[]>();
+        for (const event of batch) byStream.set(event.stream, [...(byStream.get(event.stream) ?? []), event]);
+        // Every stream of the batch at once: the adapter commits the appends waiting together in one transaction.
+        await Promise.all(
+          [...byStream].map(async ([stream, list]) => {
+            const last = revisions.get(stream);
+            await target.append(stream, list.map(asNew), last === undefined ? 'no_stream' : last);
+            revisions.set(stream, (last ?? -1) + list.length);
+          }),
+        );
+        events += batch.length;
+        after = batch[batch.length - 1].position;
+      }
+    });
+    log(`P3 (postgres): ${events} events copied in ${(copy.ms / 1000).toFixed(1)} s; rebuilding the read models from PostgreSQL`);
+    const readModels = ProjectionRunner.openDatabase(readModelsFile);
+    const runner = new ProjectionRunner(target, readModels, projectionsFor(defaultCatalog));
+    const rebuild = await timed(() => runner.rebuild());
+    await runner.stop();
+    readModels.close();
+    log(`P3 (postgres): rebuilt in ${(rebuild.ms / 1000).toFixed(1)} s`);
+    return {
+      events,
+      copySeconds: round2(copy.ms / 1000),
+      copyEventsPerSecond: Math.round(events / (copy.ms / 1000)),
+      rebuildSeconds: round2(rebuild.ms / 1000),
+      rebuildEventsPerSecond: Math.round(events / (rebuild.ms / 1000)),
+    };
+  } finally {
+    await source.close();
+    await target.close();
+    rmSync(readModelsFile, { force: true });
+    rmSync(`${readModelsFile}-wal`, { force: true });
+    rmSync(`${readModelsFile}-shm`, { force: true });
+    const client = new Client({ connectionString: databaseUrl });
+    await client.connect();
+    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await client.end();
   }
 }
