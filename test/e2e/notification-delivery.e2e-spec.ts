@@ -165,7 +165,7 @@ describe('notifications by e-mail', () => {
       ['school-admin', 'school-head'].map((duty) => notificationSentence('zh', { kind: 'grant-given', outcome: duty, title: null, recordId: person.personId, dueOn: null })).sort(),
     );
     expect(smtp.attempts.get('retry@example.cn')).toBe(6);
-    expect(dispatcher.postbox.deliveries({ personId: person.personId }).map((d) => [d.status, d.attempts])).toEqual([
+    expect((await dispatcher.postbox.deliveries({ personId: person.personId })).map((d) => [d.status, d.attempts])).toEqual([
       ['sent', 3],
       ['sent', 3],
     ]);
@@ -180,7 +180,7 @@ describe('notifications by e-mail', () => {
     }
     expect(smtp.attempts.get('dead@example.cn')).toBe(3);
     expect(smtp.to('dead@example.cn')).toHaveLength(0);
-    const [dead] = dispatcher.postbox.deliveries({ personId: person.personId });
+    const [dead] = await dispatcher.postbox.deliveries({ personId: person.personId });
     expect(dead).toMatchObject({ status: 'dead', attempts: 3, lastError: expect.stringContaining('451') });
 
     const letters = await flow.http.get('/notifications/dead-letters', flow.office);
@@ -214,7 +214,7 @@ describe('notifications by e-mail', () => {
     } finally {
       smtp.delayMs = 0;
       await second.beforeApplicationShutdown();
-      second.onApplicationShutdown();
+      await second.onApplicationShutdown();
     }
   });
 
@@ -227,7 +227,7 @@ describe('notifications by e-mail', () => {
     // The office's clerk has no address: their notices stay in the console.
     const office = await flow.account({ sub: 'office-1', role: 'office', org: '山西省教育厅' });
     expect((await flow.http.get('/notifications', office.token)).body.total).toBeGreaterThan(0);
-    expect(dispatcher.postbox.deliveries({ personId: office.personId })).toEqual([]);
+    expect(await dispatcher.postbox.deliveries({ personId: office.personId })).toEqual([]);
   });
 });
 

@@ -46,8 +46,8 @@ export class NotificationPreferencesController {
       },
     },
   })
-  get(@CurrentActor() actor: Actor) {
-    return this.view(actor.id, this.dispatcher.postbox.preferences(actor.id));
+  async get(@CurrentActor() actor: Actor) {
+    return this.view(actor.id, await this.dispatcher.postbox.preferences(actor.id));
   }
 
   @Put('preferences')
@@ -68,9 +68,9 @@ export class NotificationPreferencesController {
   @Get('dead-letters')
   @ApiOperation({ summary: 'E-mails and SMS that could not be delivered after every attempt, with the last error — office' })
   @ApiOkResponse({ schema: { example: { items: [{ personId: 'tyvtc-0042', id: '3f2b8c1e-0d7a-4f55-9a57-0a4f1e2c9b11.approval', channel: 'email', kind: 'approval', attempts: 8, lastError: '451 EENVELOPE: …', plannedAt: '2027-10-31T02:00:00.000Z' }], total: 1 } } })
-  deadLetters(@CurrentActor() actor: Actor) {
+  async deadLetters(@CurrentActor() actor: Actor) {
     requireOperation('ReadReactionFailures', actor);
-    const items = this.dispatcher.postbox.deliveries({ status: 'dead' }).map((d) => ({
+    const items = (await this.dispatcher.postbox.deliveries({ status: 'dead' })).map((d) => ({
       personId: d.personId,
       id: d.id,
       channel: d.channel,

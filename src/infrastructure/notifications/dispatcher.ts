@@ -2,16 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import type Database from 'better-sqlite3';
 import { Clock, CLOCK } from '../../application/clock';
 import { AppConfig } from '../../config';
 import { APP_CONFIG } from '../event-store/event-store.module';
 import { repeat, Repeating } from '../projections/log-consumer';
 import { ProjectionRunner } from '../projections/projection-runner';
-import { retryWhileBusy, retryWhileBusySync } from '../projections/sqlite-busy';
+import { retryWhileBusy } from '../projections/sqlite-busy';
 import { ReadModels } from '../read-models/read-models';
 import { Channel, EmailChannel, failureOf, SmsChannel } from './channels';
-import { Channel as ChannelName, Delivery, NoticeToPlan, Postbox } from './postbox';
+import { Channel as ChannelName, Delivery, NoticeToPlan, Postbox, SqlitePostbox } from './postbox';
+import { PostgresPostbox } from './postgres-postbox';
 
 /** How long a process holds a claimed delivery: far longer than an SMTP or webhook attempt may take (their timeouts). */
 const CLAIM_MS = 10 * 60 * 1000;
@@ -43,8 +43,8 @@ interface NotificationRow {
 
 /**
  * Sends the notifications by e-mail and SMS (docs/notifications.md), for the life of the service. Each
- * round plans the deliveries of the notifications rows written since its checkpoint (the postbox,
- * notifications.db), then sends the deliveries that are due and that it could claim, each by its
+ * round plans the deliveries of the notifications rows written since its checkpoint (the postbox:
+ * notifications.db, or with EVENT_STORE=postgres the store's schema), then sends the deliveries that are due and that it could claim, each by its
  * channel: a failure is retried with backoff and dead-lettered after the last attempt.
  *
  * On the very first start the checkpoint is set to the end of what is there (the log and the
@@ -52,16 +52,17 @@ interface NotificationRow {
  * configured the rounds still move the checkpoint (planning nothing), so enabling one later does not
  * mail what happened while none was.
  *
- * Several processes on one data folder each run a dispatcher over the same notifications.db: planning
- * is one transaction that skips what the checkpoint has passed, and a delivery is sent by the one
- * process that claimed it.
+ * Several processes each run a dispatcher over the same postbox (on one data folder, notifications.db;
+ * on one PostgreSQL store, its tables there, whatever their data folders): planning is one transaction
+ * that skips what the checkpoint has passed, and a delivery is sent by the one process that claimed it.
+ * The notifications rows and the people are read from this process's own read models, which every
+ * process builds alike from the one log.
  */
 @Injectable()
 export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   readonly postbox: Postbox;
   /** The channels configured: e-mail with SMTP_URL, SMS with SMS_WEBHOOK_URL. */
   readonly channels: Partial<Record<ChannelName, Channel>>;
-  private readonly db: Database.Database;
   private readonly owner = `${hostname()}/${process.pid}/${randomUUID().slice(0, 8)}`;
   private readonly logger = new Logger('Notifications');
   private repeating?: Repeating;
@@ -73,9 +74,11 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(ReadModels) private readonly readModels: Pick<ReadModels, 'db' | 'store' | 'runner'>,
   ) {
-    this.db = ProjectionRunner.openDatabase(join(config.dataDir, 'notifications.db'));
     const { smtp, sms } = config.notifications;
-    this.postbox = new Postbox(this.db, config.notifications);
+    // On PostgreSQL the instances share the store whatever their data folders: the postbox is shared there too, or each would send every message.
+    this.postbox = config.postgres
+      ? new PostgresPostbox({ connectionString: config.postgres.url, schema: config.postgres.schema, policy: config.notifications })
+      : new SqlitePostbox(ProjectionRunner.openDatabase(join(config.dataDir, 'notifications.db')), config.notifications);
     this.channels = {
       ...(smtp ? { email: new EmailChannel(smtp, config.publicUrl) } : {}),
       ...(sms ? { sms: new SmsChannel(sms) } : {}),
@@ -85,10 +88,10 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
   async onApplicationBootstrap(): Promise<void> {
     // A mail server that cannot be used stops the service now, not at the first notice.
     await (this.channels.email as EmailChannel | undefined)?.verify();
-    if (this.postbox.checkpoint() === undefined) {
+    if ((await this.postbox.checkpoint()) === undefined) {
       const start = await this.endOfHistory();
-      retryWhileBusySync(() => this.postbox.startAt(start), 'start the postbox');
-      this.logger.log({ msg: 'notifications by e-mail and SMS start after what is there now: earlier notifications are not sent', position: start.toString() });
+      // Another process's first start may come first: its checkpoint stands.
+      if (await retryWhileBusy(() => this.postbox.startAt(start), { operation: 'start the postbox' })) this.logger.log({ msg: 'notifications by e-mail and SMS start after what is there now: earlier notifications are not sent', position: start.toString() });
     }
     const { intervalMs } = this.config.notifications;
     if (intervalMs > 0) this.repeating = repeat(intervalMs, () => this.round(), { delayFirst: true, onError: (error) => this.logger.warn({ msg: 'a round of notifications failed', error: (error as Error).message }) });
@@ -100,9 +103,9 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
     await this.running;
   }
 
-  onApplicationShutdown(): void {
+  async onApplicationShutdown(): Promise<void> {
     (this.channels.email as EmailChannel | undefined)?.close();
-    this.db.close();
+    await this.postbox.close();
   }
 
   /** One round: plan what is new, then send what is due. Rounds of one dispatcher never overlap; tests call this instead of waiting. */
@@ -131,7 +134,7 @@ export class NotificationDispatcher implements OnApplicationBootstrap, BeforeApp
     const channels = { email: this.channels.email !== undefined, sms: this.channels.sms !== undefined };
     let planned = 0;
     for (;;) {
-      const after = this.postbox.checkpoint();
+      const after = await this.postbox.checkpoint();
       if (after === undefined || this.stopping) return planned;
       // This process's projections have not passed the checkpoint: no row after it can be there yet (and the table is not scanned).
       const reached = this.readModels.runner.position;

@@ -4,10 +4,16 @@ import type { Language } from '../../words';
 import { retryWhileBusySync } from '../projections/sqlite-busy';
 
 /**
- * The postbox: what is to be sent to whom by e-mail and SMS, and what became of it, in notifications.db
- * beside the read models (like reactor.db, never rebuilt: a rebuild of read-models.db must neither
- * forget what was sent nor send it again). Several service processes on one data folder share it; each
- * write is one transaction, and a delivery is sent only by the process that claimed it.
+ * The postbox: what is to be sent to whom by e-mail and SMS, and what became of it. Never rebuilt (a
+ * rebuild of read-models.db must neither forget what was sent nor send it again). Two implementations
+ * with one contract (postbox.spec.ts runs against both):
+ *
+ * - SqlitePostbox, the default: notifications.db beside the read models (like reactor.db), shared by the
+ *   service processes on one data folder.
+ * - PostgresPostbox (postgres-postbox.ts), with EVENT_STORE=postgres: tables in the store's schema,
+ *   shared by every instance on the store whatever its data folder, so that each message is sent once.
+ *
+ * Each write is one transaction, and a delivery is sent only by the process that claimed it.
  *
  * - `postbox_checkpoint`: the last `notifications.position` planned.
  * - `deliveries`: one row per person, notification (or daily digest) and channel, with its status
@@ -92,7 +98,7 @@ export interface RetryPolicy {
   readonly maxAttempts: number;
 }
 
-const DAY_MS = 24 * 60 * 60 * 1000;
+export const DAY_MS = 24 * 60 * 60 * 1000;
 const BEIJING_OFFSET_MS = 8 * 60 * 60 * 1000;
 
 /** The first digest time (`hour` o'clock in Beijing) strictly after `now`. */
@@ -105,6 +111,75 @@ export function nextDigestAt(now: Date, hour: number): Date {
 
 /** A digest's id: one per person and day. */
 export const digestId = (personId: string, sendAt: Date): string => `digest:${personId}:${chinaDateOf(sendAt.toISOString())}`;
+
+/** The wait after a delivery's `attempts`-th failed attempt: `retryMs`, doubled each time, up to `maxRetryMs`. */
+export const backoffMs = (policy: RetryPolicy, attempts: number): number => Math.min(policy.maxRetryMs, policy.retryMs * 2 ** (attempts - 1));
+
+/** What a notice becomes for its reader: an immediate e-mail or a line of the digest (or neither), and an SMS or not. */
+export function routeOf(
+  notice: NoticeToPlan,
+  preferences: Preferences,
+  channels: { readonly email: boolean; readonly sms: boolean },
+): { readonly email?: { readonly mode: EmailMode; readonly address: string }; readonly sms?: { readonly address: string } } {
+  if (!notice.active) return {};
+  const wanted = !preferences.mutedKinds.includes(notice.kind);
+  return {
+    ...(channels.email && notice.email && wanted ? { email: { mode: preferences.emailMode, address: notice.email } } : {}),
+    ...(channels.sms && SMS_KINDS.includes(notice.kind) && preferences.smsReminders && preferences.mobile ? { sms: { address: preferences.mobile } } : {}),
+  };
+}
+
+export const noticeOf = ({ id, kind, subject, recordId, title, outcome, dueOn, at }: Notice): Notice => ({ id, kind, subject, recordId, title, outcome, dueOn, at });
+
+/** A digest's notices in the order they happened (stable: those at one instant in the order they were added). */
+export const byTime = (items: readonly Notice[]): Notice[] => [...items].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+
+/** Whether a digest still takes notices: neither claimed nor tried yet. */
+export const digestOpen = (existing: { readonly status: Delivery['status']; readonly attempts: number; readonly claimed_by: string | null } | undefined): boolean =>
+  !existing || (existing.status === 'pending' && existing.attempts === 0 && existing.claimed_by === null);
+
+/**
+ * The postbox's contract, whichever store holds it. Asynchronous, since PostgreSQL is reached over the
+ * network; the SQLite one answers at once and fails with SQLITE_BUSY (retried by the caller with
+ * retryWhileBusy) when another process holds the lock.
+ */
+export interface Postbox {
+  /** The last notifications.position planned; undefined before the first start. */
+  checkpoint(): Promise<bigint | undefined>;
+  /**
+   * The first start: what the notifications hold by now is history, never sent. Set once: true when
+   * this call set it, false when another start (of this process or another) came first.
+   */
+  startAt(position: bigint): Promise<boolean>;
+  /**
+   * Plans the deliveries of notices up to `through` (every row of each position up to it), then moves
+   * the checkpoint there, in one transaction: rows at or before the checkpoint (planned already, by
+   * this process or another) are left alone, so each notice is planned once. With a channel off,
+   * nothing is planned for it and the checkpoint still moves. Answers how many deliveries it added.
+   */
+  plan(notices: readonly NoticeToPlan[], through: bigint, channels: { readonly email: boolean; readonly sms: boolean }, now: Date, digestHour: number): Promise<number>;
+  /**
+   * Claims up to `limit` deliveries of `channels` due by `now` (the service's clock) that no other process holds,
+   * for `owner` until `claimUntilMs` (the system's clock: a claim outlives a process that crashed
+   * only so long), atomically: another process finds them claimed and leaves them.
+   */
+  claim(owner: string, now: Date, claimUntilMs: number, limit: number, channels: readonly Channel[]): Promise<Delivery[]>;
+  /** Sent: never again. Marked whoever holds the claim now (a claim that expired meanwhile was sent twice, with one Message-ID). */
+  sent(key: DeliveryKey, at: Date): Promise<void>;
+  /** A failed attempt of the claim's owner: retried after the backoff, or dead after the last attempt. */
+  failed(key: DeliveryKey, owner: string, error: string, now: Date): Promise<void>;
+  /** Gives a claim back untried (the service is stopping): due again at once, for any process. */
+  release(key: DeliveryKey, owner: string): Promise<void>;
+  /** The deliveries of a person (or all), newest first, at most 1000: what the office and the tests look at. */
+  deliveries(filter?: { readonly personId?: string; readonly status?: Delivery['status'] }): Promise<Delivery[]>;
+  /** A dead delivery tried again from the start (all its attempts): false when there is no such dead delivery. */
+  retry(key: DeliveryKey, now: Date): Promise<boolean>;
+  preferences(personId: string): Promise<Preferences>;
+  /** The person's choices, for what is planned from now on (what is planned already goes as planned). */
+  setPreferences(personId: string, preferences: Preferences, now: Date): Promise<void>;
+  /** Closes the postbox's database connection(s); once. */
+  close(): Promise<void>;
+}
 
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS postbox_checkpoint (id INTEGER PRIMARY KEY CHECK (id = 1), position INTEGER NOT NULL);
@@ -151,9 +226,8 @@ interface DeliveryRow {
   planned_at: string;
 }
 
-const noticeOf = ({ id, kind, subject, recordId, title, outcome, dueOn, at }: Notice): Notice => ({ id, kind, subject, recordId, title, outcome, dueOn, at });
-
-export class Postbox {
+/** The postbox in notifications.db (the default): one SQLite file shared by the processes on one data folder, each write one transaction under SQLite's write lock. */
+export class SqlitePostbox implements Postbox {
   constructor(
     private readonly db: Database.Database,
     private readonly policy: RetryPolicy,
@@ -161,47 +235,41 @@ export class Postbox {
     retryWhileBusySync(() => db.exec(SCHEMA), 'create the postbox tables');
   }
 
-  /** The last notifications.position planned; undefined before the first start. */
-  checkpoint(): bigint | undefined {
-    const row = this.db.prepare('SELECT position FROM postbox_checkpoint WHERE id = 1').safeIntegers(true).get() as { position: bigint } | undefined;
-    return row?.position;
+  async checkpoint(): Promise<bigint | undefined> {
+    return this.checkpointNow();
   }
 
-  /** The first start: what the notifications hold by now is history, never sent. Another process's first start may have come first. */
-  startAt(position: bigint): void {
-    this.db.prepare('INSERT OR IGNORE INTO postbox_checkpoint (id, position) VALUES (1, ?)').run(position);
+  async startAt(position: bigint): Promise<boolean> {
+    return this.db.prepare('INSERT OR IGNORE INTO postbox_checkpoint (id, position) VALUES (1, ?)').run(position).changes === 1;
   }
 
-  /**
-   * Plans the deliveries of notices up to `through` (every row of each position up to it), then moves
-   * the checkpoint there, in one transaction: rows at or before the checkpoint (planned already, by
-   * this process or another) are left alone, so each notice is planned once. With a channel off,
-   * nothing is planned for it and the checkpoint still moves.
-   */
-  plan(notices: readonly NoticeToPlan[], through: bigint, channels: { readonly email: boolean; readonly sms: boolean }, now: Date, digestHour: number): number {
+  async plan(notices: readonly NoticeToPlan[], through: bigint, channels: { readonly email: boolean; readonly sms: boolean }, now: Date, digestHour: number): Promise<number> {
     const nowIso = now.toISOString();
     return this.db
       .transaction(() => {
-        const checkpoint = this.checkpoint() ?? -1n;
+        const checkpoint = this.checkpointNow() ?? -1n;
         let planned = 0;
         for (const notice of notices) {
-          if (notice.position <= checkpoint || !notice.active) continue;
-          const preferences = this.preferences(notice.personId);
-          const wanted = !preferences.mutedKinds.includes(notice.kind);
-          if (channels.email && notice.email && wanted) {
+          if (notice.position <= checkpoint) continue;
+          const preferences = this.preferencesNow(notice.personId);
+          const { email, sms } = routeOf(notice, preferences, channels);
+          if (email) {
             planned +=
-              preferences.emailMode === 'immediate'
-                ? this.insert({ personId: notice.personId, id: notice.id, channel: 'email' }, notice.email, notice.name, preferences.language, noticeOf(notice), nowIso, nowIso)
-                : this.addToDigest(notice, preferences.language, now, digestHour);
+              email.mode === 'immediate'
+                ? this.insert({ personId: notice.personId, id: notice.id, channel: 'email' }, email.address, notice.name, preferences.language, noticeOf(notice), nowIso, nowIso)
+                : this.addToDigest(notice, email.address, preferences.language, now, digestHour);
           }
-          if (channels.sms && SMS_KINDS.includes(notice.kind) && preferences.smsReminders && preferences.mobile) {
-            planned += this.insert({ personId: notice.personId, id: notice.id, channel: 'sms' }, preferences.mobile, notice.name, preferences.language, noticeOf(notice), nowIso, nowIso);
-          }
+          if (sms) planned += this.insert({ personId: notice.personId, id: notice.id, channel: 'sms' }, sms.address, notice.name, preferences.language, noticeOf(notice), nowIso, nowIso);
         }
         if (through > checkpoint) this.db.prepare('INSERT INTO postbox_checkpoint (id, position) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET position = excluded.position').run(through);
         return planned;
       })
       .immediate();
+  }
+
+  private checkpointNow(): bigint | undefined {
+    const row = this.db.prepare('SELECT position FROM postbox_checkpoint WHERE id = 1').safeIntegers(true).get() as { position: bigint } | undefined;
+    return row?.position;
   }
 
   private insert(key: DeliveryKey, address: string, name: string | null, language: Language, notice: Notice | null, due: string, nowIso: string): number {
@@ -217,15 +285,15 @@ export class Postbox {
    * Adds a notice to the person's next digest. A digest is fixed once its first attempt was claimed
    * (a resend must say what the first one said): a notice arriving later goes to the next day's.
    */
-  private addToDigest(notice: NoticeToPlan, language: Language, now: Date, digestHour: number): number {
+  private addToDigest(notice: NoticeToPlan, address: string, language: Language, now: Date, digestHour: number): number {
     let sendAt = nextDigestAt(now, digestHour);
     for (;;) {
       const id = digestId(notice.personId, sendAt);
       const existing = this.db.prepare("SELECT status, attempts, claimed_by FROM deliveries WHERE person_id = ? AND id = ? AND channel = 'email'").get(notice.personId, id) as
         | Pick<DeliveryRow, 'status' | 'attempts' | 'claimed_by'>
         | undefined;
-      if (!existing || (existing.status === 'pending' && existing.attempts === 0 && existing.claimed_by === null)) {
-        const created = existing ? 0 : this.insert({ personId: notice.personId, id, channel: 'email' }, notice.email!, notice.name, language, null, sendAt.toISOString(), now.toISOString());
+      if (digestOpen(existing)) {
+        const created = existing ? 0 : this.insert({ personId: notice.personId, id, channel: 'email' }, address, notice.name, language, null, sendAt.toISOString(), now.toISOString());
         this.db.prepare('INSERT OR IGNORE INTO digest_items (person_id, digest_id, notification_id, notice) VALUES (?, ?, ?, ?)').run(notice.personId, id, notice.id, JSON.stringify(noticeOf(notice)));
         return created;
       }
@@ -233,12 +301,7 @@ export class Postbox {
     }
   }
 
-  /**
-   * Claims up to `limit` deliveries of `channels` due by `now` (the service's clock) that no other process holds,
-   * for `owner` until `claimUntilMs` (the system's clock: a claim outlives a process that crashed
-   * only so long). Another process finds them claimed and leaves them.
-   */
-  claim(owner: string, now: Date, claimUntilMs: number, limit: number, channels: readonly Channel[]): Delivery[] {
+  async claim(owner: string, now: Date, claimUntilMs: number, limit: number, channels: readonly Channel[]): Promise<Delivery[]> {
     const rows = this.db
       .transaction(
         () =>
@@ -252,11 +315,12 @@ export class Postbox {
             .all(owner, claimUntilMs, now.toISOString(), Date.now(), JSON.stringify(channels), limit) as DeliveryRow[],
       )
       .immediate();
+    // RETURNING answers in the table's order: the earliest due first (the rowid, in which they were planned, breaking ties as it stays).
+    rows.sort((x, y) => (x.next_attempt_at! < y.next_attempt_at! ? -1 : x.next_attempt_at! > y.next_attempt_at! ? 1 : 0));
     return rows.map((row) => this.deliveryOf(row));
   }
 
-  /** Sent: never again. Marked whoever holds the claim now (a claim that expired meanwhile was sent twice, with one Message-ID). */
-  sent(key: DeliveryKey, at: Date): void {
+  async sent(key: DeliveryKey, at: Date): Promise<void> {
     this.db
       .prepare(
         `UPDATE deliveries SET status = 'sent', sent_at = ?, attempts = attempts + 1, next_attempt_at = NULL, claimed_by = NULL, claimed_until = NULL
@@ -265,8 +329,7 @@ export class Postbox {
       .run(at.toISOString(), key.personId, key.id, key.channel);
   }
 
-  /** A failed attempt of the claim's owner: retried after the backoff, or dead after the last attempt. */
-  failed(key: DeliveryKey, owner: string, error: string, now: Date): void {
+  async failed(key: DeliveryKey, owner: string, error: string, now: Date): Promise<void> {
     this.db
       .transaction(() => {
         const row = this.db.prepare('SELECT attempts, claimed_by FROM deliveries WHERE person_id = ? AND id = ? AND channel = ? AND status = ?').get(key.personId, key.id, key.channel, 'pending') as
@@ -276,26 +339,23 @@ export class Postbox {
         if (!row || row.claimed_by !== owner) return;
         const attempts = row.attempts + 1;
         const dead = attempts >= this.policy.maxAttempts;
-        const wait = Math.min(this.policy.maxRetryMs, this.policy.retryMs * 2 ** (attempts - 1));
         this.db
           .prepare(
             `UPDATE deliveries SET attempts = ?, status = ?, next_attempt_at = ?, last_error = ?, claimed_by = NULL, claimed_until = NULL
              WHERE person_id = ? AND id = ? AND channel = ?`,
           )
-          .run(attempts, dead ? 'dead' : 'pending', dead ? null : new Date(now.getTime() + wait).toISOString(), error.slice(0, 2000), key.personId, key.id, key.channel);
+          .run(attempts, dead ? 'dead' : 'pending', dead ? null : new Date(now.getTime() + backoffMs(this.policy, attempts)).toISOString(), error.slice(0, 2000), key.personId, key.id, key.channel);
       })
       .immediate();
   }
 
-  /** Gives a claim back untried (the service is stopping): due again at once, for any process. */
-  release(key: DeliveryKey, owner: string): void {
+  async release(key: DeliveryKey, owner: string): Promise<void> {
     this.db
       .prepare('UPDATE deliveries SET claimed_by = NULL, claimed_until = NULL WHERE person_id = ? AND id = ? AND channel = ? AND claimed_by = ?')
       .run(key.personId, key.id, key.channel, owner);
   }
 
-  /** The deliveries of a person (or all), newest first: what the office and the tests look at. */
-  deliveries(filter: { readonly personId?: string; readonly status?: Delivery['status'] } = {}): Delivery[] {
+  async deliveries(filter: { readonly personId?: string; readonly status?: Delivery['status'] } = {}): Promise<Delivery[]> {
     const rows = this.db
       .prepare(
         `SELECT * FROM deliveries WHERE (@personId IS NULL OR person_id = @personId) AND (@status IS NULL OR status = @status) ORDER BY planned_at DESC, person_id, id, channel LIMIT 1000`,
@@ -304,8 +364,7 @@ export class Postbox {
     return rows.map((row) => this.deliveryOf(row));
   }
 
-  /** A dead delivery tried again from the start (all its attempts): false when there is no such dead delivery. */
-  retry(key: DeliveryKey, now: Date): boolean {
+  async retry(key: DeliveryKey, now: Date): Promise<boolean> {
     return (
       this.db
         .prepare(
@@ -316,7 +375,11 @@ export class Postbox {
     );
   }
 
-  preferences(personId: string): Preferences {
+  async preferences(personId: string): Promise<Preferences> {
+    return this.preferencesNow(personId);
+  }
+
+  private preferencesNow(personId: string): Preferences {
     const row = this.db.prepare('SELECT * FROM notification_preferences WHERE person_id = ?').get(personId) as
       | { muted_kinds: string; email_mode: EmailMode; language: Language; mobile: string | null; sms_reminders: number }
       | undefined;
@@ -324,8 +387,7 @@ export class Postbox {
     return { mutedKinds: JSON.parse(row.muted_kinds) as string[], emailMode: row.email_mode, language: row.language, mobile: row.mobile, smsReminders: row.sms_reminders === 1 };
   }
 
-  /** The person's choices, for what is planned from now on (what is planned already goes as planned). */
-  setPreferences(personId: string, preferences: Preferences, now: Date): void {
+  async setPreferences(personId: string, preferences: Preferences, now: Date): Promise<void> {
     this.db
       .prepare(
         `INSERT INTO notification_preferences (person_id, muted_kinds, email_mode, language, mobile, sms_reminders, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -333,6 +395,10 @@ export class Postbox {
            mobile = excluded.mobile, sms_reminders = excluded.sms_reminders, updated_at = excluded.updated_at`,
       )
       .run(personId, JSON.stringify([...new Set(preferences.mutedKinds)].sort()), preferences.emailMode, preferences.language, preferences.mobile, preferences.smsReminders ? 1 : 0, now.toISOString());
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
   }
 
   private deliveryOf(row: DeliveryRow): Delivery {
@@ -348,7 +414,7 @@ export class Postbox {
       name: row.name,
       language: row.language,
       notice: row.notice === null ? null : (JSON.parse(row.notice) as Notice),
-      items: items.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0)),
+      items: byTime(items),
       status: row.status,
       attempts: row.attempts,
       nextAttemptAt: row.next_attempt_at,
