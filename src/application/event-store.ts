@@ -70,6 +70,8 @@ export interface StoreStatus {
   /** Position of the newest stored event, if any. */
   readonly lastPosition?: Position;
   readonly detail?: string;
+  /** How far the store's clock runs ahead of this process's (negative: behind), when it is far enough to matter. */
+  readonly clockSkewMs?: number;
 }
 
 export interface EventStore {

@@ -1,20 +1,34 @@
 /**
- * An in-process EventStoreDB for tests: a gRPC server built from the service definitions generated
- * into @eventstore/db-client itself, so the real client talks to it over a real HTTP/2 connection.
+ * An in-process EventStoreDB/KurrentDB for tests: a gRPC server built from the service definitions
+ * generated into @eventstore/db-client itself, so the real client talks to it over a real HTTP/2
+ * connection.
  *
- * It keeps EventStoreDB's documented semantics in memory: 0-based stream revisions; one global log
- * whose positions grow like byte offsets, each event self-committed (commit = prepare = its log
- * position, as for every event a gRPC append writes since 20.x); expected revision any / no_stream /
- * stream_exists / exact; idempotent appends (the same ids at the expected place answer success with
- * the first write's revision and position); stream reads that report the $all position (22.10+);
- * $all reads whose start position is inclusive; $all subscriptions whose start position is
- * exclusive, with the confirmation first, server-side filters with checkpoints, and `caughtUp` when
- * the subscription turns live (23.10+). Like a fresh node, the log starts with a few system events.
+ * It keeps the server's semantics in memory: 0-based stream revisions; one global log whose
+ * positions grow like byte offsets; every event a gRPC append writes is self-committed (commit =
+ * prepare = its own log position: KurrentDB's AllReader reports a committed prepare at its own
+ * position), while an explicit transaction of the old TCP client (writeTransaction) writes its
+ * prepares first and a commit record last, so its events share the commit record's position and
+ * differ by prepare position; $all is ordered by (commit, prepare); expected revision any /
+ * no_stream / stream_exists / exact; idempotent appends (the same ids at the expected place answer
+ * success with the first write's revision and position); stream reads that report the $all
+ * position (22.10+); $all reads whose start position is inclusive, subscriptions whose start is
+ * exclusive, a read from inside a record refused as an invalid position; the confirmation first,
+ * server-side filters with checkpoints, `caughtUp` when catch-up reaches the end of the log
+ * (23.10+). Like a fresh node, the log starts with a few system events.
  *
- * What the client calls on connect for `esdb://host:port?tls=false` (one host, no discovery) is only
- * ServerFeatures.GetSupportedMethods; with `batchAppend` (the default, as on 21.10+ servers) the
- * client appends through Streams.BatchAppend, otherwise through the client-streaming Streams.Append.
- * Every other service answers UNIMPLEMENTED, which the client tolerates.
+ * What a real cluster does and a single healthy node never shows is switched on by the test: more
+ * nodes over the same log with gossip (addNode, electLeader); an election, during which every node
+ * answers "not ready" (BatchAppend: an error status whose details are an Empty, which the 6.2.1
+ * client surfaces as UnknownError, as Streams.BatchAppend.cs does; Append: UNAVAILABLE); a follower's
+ * NotLeader (the BatchAppend call fails with the leader's endpoint, as the server throws it from its
+ * completion callback); write timeouts before or after the write; a deadline checked against the
+ * server's own clock (clockOffsetMs), answered Timeout at once when it has passed; an append
+ * response without a position; subscriptions left open and silent (KurrentDB #5672); a limit of
+ * concurrent HTTP/2 streams per connection (Kestrel's MaxStreamsPerConnection, #5682).
+ *
+ * With batchAppend (the default, as on 21.10+ servers) the client appends through
+ * Streams.BatchAppend, otherwise through the client-streaming Streams.Append. Every service it does
+ * not implement answers UNIMPLEMENTED, which the client tolerates.
  */
 import { randomUUID } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
@@ -27,6 +41,8 @@ import { Code } from '@eventstore/db-client/generated/code_pb';
 import { StreamsService } from '@eventstore/db-client/generated/streams_grpc_pb';
 import { SupportedMethod, SupportedMethods } from '@eventstore/db-client/generated/serverfeatures_pb';
 import { ServerFeaturesService } from '@eventstore/db-client/generated/serverfeatures_grpc_pb';
+import { ClusterInfo, EndPoint, MemberInfo } from '@eventstore/db-client/generated/gossip_pb';
+import { GossipService } from '@eventstore/db-client/generated/gossip_grpc_pb';
 
 export interface EsdbTestServerOptions {
   /** Advertise and serve Streams.BatchAppend, as EventStoreDB 21.10+ does (default true). */
@@ -35,6 +51,16 @@ export interface EsdbTestServerOptions {
   readonly maxAppendSize?: number;
   /** Start the log with a few system events, as a fresh node does (default true). */
   readonly seedSystemEvents?: boolean;
+  /** Concurrent HTTP/2 streams a connection may carry (Kestrel's default is 100); unlimited when absent. */
+  readonly maxConcurrentStreams?: number;
+  /** How long a write waits for its prepare and commit before it times out (the server's 2 s; default 2000). */
+  readonly writeTimeoutMs?: number;
+}
+
+/** A (commit, prepare) pair as the server reports it. */
+export interface LogPosition {
+  readonly commit: bigint;
+  readonly prepare: bigint;
 }
 
 interface StoredEvent {
@@ -45,7 +71,8 @@ interface StoredEvent {
   readonly contentType: string;
   readonly data: Uint8Array;
   readonly metadata: Uint8Array;
-  readonly position: bigint;
+  readonly commit: bigint;
+  readonly prepare: bigint;
   readonly created: bigint;
 }
 
@@ -64,10 +91,13 @@ type Expected =
   | { readonly kind: 'revision'; readonly revision: number };
 
 type AppendOutcome =
-  | { readonly kind: 'success'; readonly revision: number; readonly position: bigint | undefined }
+  | { readonly kind: 'success'; readonly revision: number; readonly position: LogPosition | undefined }
   | { readonly kind: 'wrong-expected-version'; readonly current: number | undefined }
   | { readonly kind: 'too-large'; readonly max: number }
   | { readonly kind: 'invalid'; readonly message: string };
+
+/** What the next appends meet instead of a plain write. */
+export type AppendFault = 'timeout-before-write' | 'timeout-after-write' | 'unknown';
 
 interface EventFilter {
   readonly on: 'type' | 'stream';
@@ -88,44 +118,66 @@ interface LiveSubscription {
   closed: boolean;
 }
 
+export type NodeRole = 'leader' | 'follower' | 'not-ready';
+
+interface Node {
+  readonly server: grpc.Server;
+  readonly port: number;
+  readonly instanceId: string;
+  role: NodeRole;
+  readonly subscriptions: Set<LiveSubscription>;
+  readonly batchCalls: Set<grpc.ServerDuplexStream<streams.BatchAppendReq, streams.BatchAppendResp>>;
+}
+
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Bytes a record takes in the log besides its payload, so positions look like file offsets. */
 const RECORD_OVERHEAD = 96;
+/**
+ * A commit record of log format V2: record type, version and log position (10 bytes), transaction
+ * position, first event number, sort key, correlation id and timestamp (48), framed by its length
+ * before and after (8).
+ */
+export const COMMIT_RECORD_BYTES = 66;
 const DEFAULT_SEARCH_WINDOW = 32;
+
+const comparePositions = (a: LogPosition, b: LogPosition) =>
+  a.commit === b.commit ? (a.prepare === b.prepare ? 0 : a.prepare < b.prepare ? -1 : 1) : a.commit < b.commit ? -1 : 1;
 
 export class EsdbTestServer {
   /** How often each append path was used, so a test can tell which one the client chose. */
-  readonly calls = { append: 0, batchAppend: 0, read: 0, subscribe: 0 };
-  /** Where each $all subscription asked to start: 'start', 'end' or an (exclusive) commit position. */
+  readonly calls = { append: 0, batchAppend: 0, read: 0, subscribe: 0, gossip: 0, notReady: 0, notLeader: 0, timeouts: 0 };
+  /** Where each $all subscription asked to start: 'start', 'end' or the commit of an (exclusive) position. */
   readonly subscriptionStarts: (bigint | 'start' | 'end')[] = [];
+  /** The same starts with their prepare positions. */
+  readonly subscriptionStartPositions: (LogPosition | 'start' | 'end')[] = [];
+  /** Every append's deadline as the server saw it: milliseconds left on its own clock (capped at the write timeout). */
+  readonly appendTimeoutsMs: number[] = [];
+  /** Milliseconds the server's clock runs ahead of the machine's (negative: behind). */
+  clockOffsetMs = 0;
+  /** Append answers without a position (servers before 20.x, or a lost position), so the client must read it back. */
+  positionInAppendAnswer = true;
 
   private readonly log: StoredEvent[] = [];
   private readonly streams = new Map<string, StoredEvent[]>();
-  private readonly subscriptions = new Set<LiveSubscription>();
+  /** Every record's start in the log, so a read from inside one is refused as the server refuses it. */
+  private readonly recordStarts = new Set<bigint>([0n]);
+  private readonly nodes: Node[] = [];
+  private readonly faults: AppendFault[] = [];
   private nextLogPosition = 0n;
   private stopped = false;
 
-  private constructor(
-    private readonly server: grpc.Server,
-    readonly port: number,
-    private readonly options: Required<EsdbTestServerOptions>,
-  ) {}
+  private constructor(private readonly options: Required<Omit<EsdbTestServerOptions, 'maxConcurrentStreams'>> & { maxConcurrentStreams?: number }) {}
 
   static async start(options: EsdbTestServerOptions = {}): Promise<EsdbTestServer> {
-    const resolved: Required<EsdbTestServerOptions> = {
+    const instance = new EsdbTestServer({
       batchAppend: options.batchAppend ?? true,
       maxAppendSize: options.maxAppendSize ?? 1024 * 1024,
       seedSystemEvents: options.seedSystemEvents ?? true,
-    };
-    const server = new grpc.Server();
-    const port = await new Promise<number>((resolve, reject) =>
-      server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (error, bound) =>
-        error ? reject(error) : resolve(bound),
-      ),
-    );
-    const instance = new EsdbTestServer(server, port, resolved);
-    instance.register();
-    if (resolved.seedSystemEvents) {
+      writeTimeoutMs: options.writeTimeoutMs ?? 2000,
+      maxConcurrentStreams: options.maxConcurrentStreams,
+    });
+    await instance.addNode('leader');
+    if (instance.options.seedSystemEvents) {
       instance.appendSystemEvent('$users', '$UserCreated');
       instance.appendSystemEvent('$user-admin', '$user');
       instance.appendSystemEvent('$$$scavenges', '$metadata');
@@ -133,8 +185,65 @@ export class EsdbTestServer {
     return instance;
   }
 
+  /** The first node's port. */
+  get port(): number {
+    return this.nodes[0].port;
+  }
+
+  /** One node, no discovery. */
   get connectionString(): string {
     return `esdb://127.0.0.1:${this.port}?tls=false`;
+  }
+
+  /** Every node as a gossip seed: the client discovers the leader, and again after each failure. */
+  get clusterConnectionString(): string {
+    return `esdb://${this.nodes.map((node) => `127.0.0.1:${node.port}`).join(',')}?tls=false&discoveryInterval=20&maxDiscoverAttempts=50&gossipTimeout=1`;
+  }
+
+  /** A further node over the same log (a follower unless told otherwise); returns its index. */
+  async addNode(role: NodeRole = 'follower'): Promise<number> {
+    const server = new grpc.Server(
+      this.options.maxConcurrentStreams === undefined ? {} : { 'grpc.max_concurrent_streams': this.options.maxConcurrentStreams },
+    );
+    const port = await new Promise<number>((resolve, reject) =>
+      server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
+    );
+    const node: Node = { server, port, instanceId: randomUUID(), role, subscriptions: new Set(), batchCalls: new Set() };
+    this.nodes.push(node);
+    this.register(node);
+    return this.nodes.length - 1;
+  }
+
+  /** The nodes' roles, in order. */
+  get roles(): NodeRole[] {
+    return this.nodes.map((node) => node.role);
+  }
+
+  /** Every node stops taking writes and answers "not ready" until electLeader. */
+  startElection(): void {
+    for (const node of this.nodes) node.role = 'not-ready';
+  }
+
+  /**
+   * The election's outcome: one leader, the others followers. A follower fails the BatchAppend calls
+   * open on it with NotLeader (pending writes included), as the server does once it knows the leader.
+   */
+  electLeader(index: number): void {
+    this.nodes.forEach((node, i) => {
+      node.role = i === index ? 'leader' : 'follower';
+    });
+    for (const [i, node] of this.nodes.entries()) {
+      if (i === index) continue;
+      for (const call of [...node.batchCalls]) {
+        node.batchCalls.delete(call);
+        call.emit('error', this.notLeaderError());
+      }
+    }
+  }
+
+  /** The next appends meet these faults, one each, in order. */
+  failNextAppends(...faults: AppendFault[]): void {
+    this.faults.push(...faults);
   }
 
   /** Writes an event the way the server writes its own ($-prefixed type), e.g. between user events. */
@@ -147,42 +256,116 @@ export class EsdbTestServer {
   }
 
   /**
+   * An explicit transaction of the old TCP client: its prepares are written first (not yet in $all),
+   * `between` may write other events meanwhile, then one commit record makes them visible together,
+   * all at the commit record's position and each at its own prepare position. Appended at the
+   * stream's end; returns the commit position.
+   */
+  writeTransaction(stream: string, events: readonly { readonly type: string; readonly data?: object; readonly id?: string }[], between: () => void = () => undefined): bigint {
+    const prepared = events.map((event) => {
+      const proposed: Proposed = {
+        id: event.id ?? randomUUID(),
+        type: event.type,
+        contentType: 'application/json',
+        data: new TextEncoder().encode(JSON.stringify(event.data ?? {})),
+        metadata: new TextEncoder().encode('{}'),
+      };
+      return { proposed, prepare: this.takeRecord(stream, proposed) };
+    });
+    between();
+    const commit = this.nextLogPosition;
+    this.nextLogPosition += BigInt(COMMIT_RECORD_BYTES);
+    this.recordStarts.add(this.nextLogPosition);
+    const existing = this.streams.get(stream) ?? [];
+    const created = this.serverTicks();
+    for (const { proposed, prepare } of prepared) {
+      const stored: StoredEvent = { ...proposed, stream, revision: existing.length, commit, prepare, created };
+      existing.push(stored);
+      this.log.push(stored);
+    }
+    this.streams.set(stream, existing);
+    this.pumpAll();
+    return commit;
+  }
+
+  /**
    * Breaks every live $all subscription as a failing node or a proxy would: the call ends with
    * UNAVAILABLE after the messages already written. Returns how many were dropped.
    */
   dropSubscriptions(): number {
-    const dropped = [...this.subscriptions];
+    const dropped = this.takeSubscriptions();
     for (const subscription of dropped) {
-      subscription.closed = true;
-      this.subscriptions.delete(subscription);
-      subscription.call.emit('error', {
-        code: grpc.status.UNAVAILABLE,
-        details: 'subscription dropped by the test server',
-      });
+      subscription.call.emit('error', { code: grpc.status.UNAVAILABLE, details: 'subscription dropped by the test server' });
     }
     return dropped.length;
   }
 
-  /** Number of $all subscriptions currently served. */
+  /**
+   * What a node shutting down does to its subscriptions (KurrentDB #5672): it drops them inside as
+   * "unsubscribed" and sends nothing more, and the calls stay open, healthy-looking and silent.
+   * Returns how many went silent.
+   */
+  silenceSubscriptions(): number {
+    return this.takeSubscriptions().length;
+  }
+
+  /** Number of $all subscriptions currently served, on every node. */
   get liveSubscriptions(): number {
-    return this.subscriptions.size;
+    return this.nodes.reduce((sum, node) => sum + node.subscriptions.size, 0);
+  }
+
+  /** The newest position in the log, system events included. */
+  get headPosition(): LogPosition | undefined {
+    const last = this.log.at(-1);
+    return last && { commit: last.commit, prepare: last.prepare };
   }
 
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    for (const subscription of this.subscriptions) subscription.closed = true;
-    this.subscriptions.clear();
-    this.server.forceShutdown();
+    for (const node of this.nodes) {
+      for (const subscription of node.subscriptions) subscription.closed = true;
+      node.subscriptions.clear();
+      node.server.forceShutdown();
+    }
   }
 
-  private register(): void {
+  private takeSubscriptions(): LiveSubscription[] {
+    const taken: LiveSubscription[] = [];
+    for (const node of this.nodes) {
+      for (const subscription of node.subscriptions) {
+        subscription.closed = true;
+        taken.push(subscription);
+      }
+      node.subscriptions.clear();
+    }
+    return taken;
+  }
+
+  private serverTicks(): bigint {
+    return BigInt(Date.now() + this.clockOffsetMs) * 10_000n;
+  }
+
+  private get leader(): Node | undefined {
+    return this.nodes.find((node) => node.role === 'leader');
+  }
+
+  private notLeaderError(): Partial<grpc.StatusObject> {
+    const leader = this.leader;
+    const metadata = new grpc.Metadata();
+    metadata.set('exception', 'not-leader');
+    metadata.set('leader-endpoint-host', '127.0.0.1');
+    metadata.set('leader-endpoint-port', String(leader?.port ?? 0));
+    return { code: grpc.status.NOT_FOUND, details: 'Leader info available', metadata };
+  }
+
+  private register(node: Node): void {
     const unimplemented = (name: string) => (_call: unknown, callback: grpc.sendUnaryData<never>) =>
       callback({ code: grpc.status.UNIMPLEMENTED, details: `${name} is not implemented by the test server` });
-    this.server.addService(StreamsService, {
-      read: (call: grpc.ServerWritableStream<streams.ReadReq, streams.ReadResp>) => this.read(call),
+    node.server.addService(StreamsService, {
+      read: (call: grpc.ServerWritableStream<streams.ReadReq, streams.ReadResp>) => this.read(node, call),
       append: (call: grpc.ServerReadableStream<streams.AppendReq, streams.AppendResp>, callback: grpc.sendUnaryData<streams.AppendResp>) =>
-        this.append(call, callback),
+        this.append(node, call, callback),
       delete: unimplemented('Streams.Delete'),
       tombstone: unimplemented('Streams.Tombstone'),
       batchAppend: (call: grpc.ServerDuplexStream<streams.BatchAppendReq, streams.BatchAppendResp>) => {
@@ -190,13 +373,13 @@ export class EsdbTestServer {
           call.emit('error', { code: grpc.status.UNIMPLEMENTED, details: 'BatchAppend is switched off' });
           return;
         }
-        this.batchAppend(call);
+        this.batchAppend(node, call);
       },
     });
-    this.server.addService(ServerFeaturesService, {
+    node.server.addService(ServerFeaturesService, {
       getSupportedMethods: (_call: unknown, callback: grpc.sendUnaryData<SupportedMethods>) => {
         const methods = new SupportedMethods();
-        methods.setEventStoreServerVersion('24.10.0-in-process');
+        methods.setEventStoreServerVersion('25.1.4-in-process');
         const names = ['read', 'append', ...(this.options.batchAppend ? ['batchappend'] : [])];
         methods.setMethodsList(
           names.map((name) => {
@@ -210,14 +393,41 @@ export class EsdbTestServer {
         callback(null, methods);
       },
     });
+    node.server.addService(GossipService, {
+      read: (_call: unknown, callback: grpc.sendUnaryData<ClusterInfo>) => {
+        this.calls.gossip += 1;
+        const info = new ClusterInfo();
+        info.setMembersList(
+          this.nodes.map((member) => {
+            const endpoint = new EndPoint();
+            endpoint.setAddress('127.0.0.1');
+            endpoint.setPort(member.port);
+            const state = { leader: MemberInfo.VNodeState.LEADER, follower: MemberInfo.VNodeState.FOLLOWER, 'not-ready': MemberInfo.VNodeState.PRELEADER }[member.role];
+            const info = new MemberInfo();
+            info.setInstanceId(uuidMessage(member.instanceId, true));
+            info.setTimeStamp(String(this.serverTicks()));
+            info.setState(state);
+            info.setIsAlive(true);
+            info.setHttpEndPoint(endpoint);
+            return info;
+          }),
+        );
+        callback(null, info);
+      },
+    });
   }
 
   // ---- Streams.Read -------------------------------------------------------------------------
 
-  private read(call: grpc.ServerWritableStream<streams.ReadReq, streams.ReadResp>): void {
+  private read(node: Node, call: grpc.ServerWritableStream<streams.ReadReq, streams.ReadResp>): void {
     const options = call.request.getOptions();
     if (!options) {
       call.emit('error', { code: grpc.status.INVALID_ARGUMENT, details: 'read options are required' });
+      return;
+    }
+    const requiresLeader = call.metadata.get('requires-leader')[0] === 'true';
+    if (requiresLeader && node.role !== 'leader') {
+      call.emit('error', node.role === 'not-ready' ? { code: grpc.status.UNAVAILABLE, details: 'Server Is Not Ready' } : this.notLeaderError());
       return;
     }
     const uuidAsString = options.getUuidOption()?.hasString() ?? false;
@@ -228,13 +438,18 @@ export class EsdbTestServer {
       call.emit('error', { code: grpc.status.INVALID_ARGUMENT, details: (error as Error).message });
       return;
     }
+    const all = options.getAll();
+    const from = all?.hasPosition() ? toLogPosition(all.getPosition()!) : undefined;
+    if (from && !this.recordStarts.has(from.commit) && from.commit !== this.nextLogPosition) {
+      call.emit('error', { code: grpc.status.INVALID_ARGUMENT, details: 'Trying to read from an invalid position.' });
+      return;
+    }
     if (options.hasSubscription()) {
-      const all = options.getAll();
       if (!all) {
         call.emit('error', { code: grpc.status.UNIMPLEMENTED, details: 'stream subscriptions are not implemented' });
         return;
       }
-      this.subscribeToAll(call, all, filter, uuidAsString);
+      this.subscribeToAll(node, call, all, filter, uuidAsString);
       return;
     }
     this.calls.read += 1;
@@ -266,25 +481,24 @@ export class EsdbTestServer {
         for (let i = from; i < events.length && selected.length < count; i += 1) selected.push(events[i]);
       }
     } else {
-      const all = options.getAll();
       if (!all) {
         call.emit('error', { code: grpc.status.INVALID_ARGUMENT, details: 'a read needs a stream or $all' });
         return;
       }
       if (backwards) {
         // Backwards from a position gives the events before it; from the end, the last event first.
-        let from = this.log.length - 1;
-        if (all.hasPosition()) from = this.firstIndexFrom(BigInt(all.getPosition()!.getCommitPosition())) - 1;
-        else if (all.hasStart()) from = -1;
-        for (let i = from; i >= 0 && selected.length < count; i -= 1) {
+        let start = this.log.length - 1;
+        if (from) start = this.firstIndexFrom(from) - 1;
+        else if (all.hasStart()) start = -1;
+        for (let i = start; i >= 0 && selected.length < count; i -= 1) {
           if (matches(filter, this.log[i])) selected.push(this.log[i]);
         }
       } else {
         // Forwards from a position includes the event at that position.
-        let from = 0;
-        if (all.hasPosition()) from = this.firstIndexFrom(BigInt(all.getPosition()!.getCommitPosition()));
-        else if (all.hasEnd()) from = this.log.length;
-        for (let i = from; i < this.log.length && selected.length < count; i += 1) {
+        let start = 0;
+        if (from) start = this.firstIndexFrom(from);
+        else if (all.hasEnd()) start = this.log.length;
+        for (let i = start; i < this.log.length && selected.length < count; i += 1) {
           if (matches(filter, this.log[i])) selected.push(this.log[i]);
         }
       }
@@ -295,6 +509,7 @@ export class EsdbTestServer {
   }
 
   private subscribeToAll(
+    node: Node,
     call: grpc.ServerWritableStream<streams.ReadReq, streams.ReadResp>,
     all: streams.ReadReq.Options.AllOptions,
     filter: EventFilter | undefined,
@@ -304,13 +519,18 @@ export class EsdbTestServer {
     let cursor = 0;
     // A subscription's start position is exclusive: it delivers what comes after it.
     if (all.hasPosition()) {
-      const position = BigInt(all.getPosition()!.getCommitPosition());
+      const position = toLogPosition(all.getPosition()!);
       cursor = this.firstIndexAfter(position);
-      this.subscriptionStarts.push(position);
+      this.subscriptionStarts.push(position.commit);
+      this.subscriptionStartPositions.push(position);
     } else if (all.hasEnd()) {
       cursor = this.log.length;
       this.subscriptionStarts.push('end');
-    } else this.subscriptionStarts.push('start');
+      this.subscriptionStartPositions.push('end');
+    } else {
+      this.subscriptionStarts.push('start');
+      this.subscriptionStartPositions.push('start');
+    }
     const subscription: LiveSubscription = {
       call,
       filter,
@@ -324,18 +544,22 @@ export class EsdbTestServer {
     };
     const close = () => {
       subscription.closed = true;
-      this.subscriptions.delete(subscription);
+      node.subscriptions.delete(subscription);
     };
     call.on('cancelled', close);
     call.on('close', close);
     call.on('error', close);
-    this.subscriptions.add(subscription);
+    node.subscriptions.add(subscription);
     const confirmation = new streams.ReadResp.SubscriptionConfirmation();
     confirmation.setSubscriptionId(randomUUID());
     const response = new streams.ReadResp();
     response.setConfirmation(confirmation);
     call.write(response);
     void this.pump(subscription);
+  }
+
+  private pumpAll(): void {
+    for (const node of this.nodes) for (const subscription of node.subscriptions) void this.pump(subscription);
   }
 
   /** Sends a subscription everything from its cursor to the end of the log, one pump at a time. */
@@ -360,14 +584,15 @@ export class EsdbTestServer {
             if (subscription.scannedSinceCheckpoint >= subscription.filter.checkpointEvery) {
               subscription.scannedSinceCheckpoint = 0;
               const checkpoint = new streams.ReadResp.Checkpoint();
-              checkpoint.setCommitPosition(String(event.position));
-              checkpoint.setPreparePosition(String(event.position));
+              checkpoint.setCommitPosition(String(event.commit));
+              checkpoint.setPreparePosition(String(event.prepare));
               response = new streams.ReadResp();
               response.setCheckpoint(checkpoint);
             }
           }
           if (response && !(await this.writeAll(subscription.call, [response], () => subscription.closed))) return;
         }
+        // Once, when the catch-up has reached the end of the log: from then on it is live.
         if (!subscription.closed && !subscription.caughtUp) {
           subscription.caughtUp = true;
           const response = new streams.ReadResp();
@@ -407,7 +632,38 @@ export class EsdbTestServer {
 
   // ---- Streams.Append and Streams.BatchAppend ------------------------------------------------
 
+  /**
+   * A write as the server's writer handles it: refused unhandled by a node that is not the leader,
+   * or meeting the next planned fault; the timeout is min(what the client's deadline leaves on this
+   * server's clock, the write timeout), answered at once when nothing is left.
+   */
+  private async write(node: Node, stream: string, expected: Expected, proposed: readonly Proposed[], timeoutMs: number): Promise<AppendOutcome | 'not-ready' | 'not-leader' | 'timeout' | 'unknown'> {
+    if (node.role === 'not-ready') {
+      this.calls.notReady += 1;
+      return 'not-ready';
+    }
+    if (node.role === 'follower') {
+      this.calls.notLeader += 1;
+      return 'not-leader';
+    }
+    this.appendTimeoutsMs.push(timeoutMs);
+    if (timeoutMs <= 0) {
+      this.calls.timeouts += 1;
+      return 'timeout';
+    }
+    const fault = this.faults.shift();
+    if (fault === 'unknown') return 'unknown';
+    if (fault === 'timeout-before-write' || fault === 'timeout-after-write') {
+      if (fault === 'timeout-after-write') this.appendNow(stream, expected, proposed);
+      await new Promise((resolve) => setTimeout(resolve, Math.min(timeoutMs, this.options.writeTimeoutMs)));
+      this.calls.timeouts += 1;
+      return 'timeout';
+    }
+    return this.appendNow(stream, expected, proposed);
+  }
+
   private append(
+    node: Node,
     call: grpc.ServerReadableStream<streams.AppendReq, streams.AppendResp>,
     callback: grpc.sendUnaryData<streams.AppendResp>,
   ): void {
@@ -429,51 +685,55 @@ export class EsdbTestServer {
       else if (options.hasNoStream()) expected = { kind: 'no_stream' };
       else if (options.hasStreamExists()) expected = { kind: 'stream_exists' };
       const stream = streamName(options.getStreamIdentifier());
-      const outcome = this.appendNow(stream, expected, proposed.map(toProposed));
-      const response = new streams.AppendResp();
-      switch (outcome.kind) {
-        case 'success': {
-          const success = new streams.AppendResp.Success();
-          if (outcome.revision < 0) success.setNoStream(new shared.Empty());
-          else success.setCurrentRevision(String(outcome.revision));
-          if (outcome.position === undefined) success.setNoPosition(new shared.Empty());
-          else {
-            const position = new streams.AppendResp.Position();
-            position.setCommitPosition(String(outcome.position));
-            position.setPreparePosition(String(outcome.position));
-            success.setPosition(position);
+      // Streams.Append's deadline is the call's own (relative on the wire): only the write timeout applies.
+      void this.write(node, stream, expected, proposed.map(toProposed), this.options.writeTimeoutMs).then((outcome) => {
+        if (outcome === 'not-ready') return callback({ code: grpc.status.UNAVAILABLE, details: 'Server Is Not Ready' });
+        if (outcome === 'not-leader') return callback(this.notLeaderError());
+        if (outcome === 'timeout') return callback({ code: grpc.status.ABORTED, details: 'Operation timed out: CommitTimeout' });
+        if (outcome === 'unknown') return callback({ code: grpc.status.UNKNOWN, details: 'Unexpected OperationResult: 255' });
+        const response = new streams.AppendResp();
+        switch (outcome.kind) {
+          case 'success': {
+            const success = new streams.AppendResp.Success();
+            if (outcome.revision < 0) success.setNoStream(new shared.Empty());
+            else success.setCurrentRevision(String(outcome.revision));
+            if (outcome.position === undefined || !this.positionInAppendAnswer) success.setNoPosition(new shared.Empty());
+            else {
+              const position = new streams.AppendResp.Position();
+              position.setCommitPosition(String(outcome.position.commit));
+              position.setPreparePosition(String(outcome.position.prepare));
+              success.setPosition(position);
+            }
+            response.setSuccess(success);
+            return callback(null, response);
           }
-          response.setSuccess(success);
-          callback(null, response);
-          return;
+          case 'wrong-expected-version': {
+            const wrong = new streams.AppendResp.WrongExpectedVersion();
+            if (outcome.current === undefined) wrong.setCurrentNoStream(new shared.Empty());
+            else wrong.setCurrentRevision(String(outcome.current));
+            if (expected.kind === 'revision') wrong.setExpectedRevision(String(expected.revision));
+            else if (expected.kind === 'no_stream') wrong.setExpectedNoStream(new shared.Empty());
+            else if (expected.kind === 'stream_exists') wrong.setExpectedStreamExists(new shared.Empty());
+            else wrong.setExpectedAny(new shared.Empty());
+            response.setWrongExpectedVersion(wrong);
+            return callback(null, response);
+          }
+          case 'too-large': {
+            const metadata = new grpc.Metadata();
+            metadata.set('exception', 'maximum-append-size-exceeded');
+            metadata.set('maximum-append-size', String(outcome.max));
+            return callback({ code: grpc.status.INVALID_ARGUMENT, details: `Maximum Append Size of ${outcome.max} Exceeded.`, metadata });
+          }
+          case 'invalid':
+            return callback({ code: grpc.status.INVALID_ARGUMENT, details: outcome.message });
         }
-        case 'wrong-expected-version': {
-          const wrong = new streams.AppendResp.WrongExpectedVersion();
-          if (outcome.current === undefined) wrong.setCurrentNoStream(new shared.Empty());
-          else wrong.setCurrentRevision(String(outcome.current));
-          if (expected.kind === 'revision') wrong.setExpectedRevision(String(expected.revision));
-          else if (expected.kind === 'no_stream') wrong.setExpectedNoStream(new shared.Empty());
-          else if (expected.kind === 'stream_exists') wrong.setExpectedStreamExists(new shared.Empty());
-          else wrong.setExpectedAny(new shared.Empty());
-          response.setWrongExpectedVersion(wrong);
-          callback(null, response);
-          return;
-        }
-        case 'too-large': {
-          const metadata = new grpc.Metadata();
-          metadata.set('exception', 'maximum-append-size-exceeded');
-          metadata.set('maximum-append-size', String(outcome.max));
-          callback({ code: grpc.status.INVALID_ARGUMENT, details: `Maximum Append Size of ${outcome.max} Exceeded.`, metadata });
-          return;
-        }
-        case 'invalid':
-          callback({ code: grpc.status.INVALID_ARGUMENT, details: outcome.message });
-      }
+      });
     });
   }
 
-  private batchAppend(call: grpc.ServerDuplexStream<streams.BatchAppendReq, streams.BatchAppendResp>): void {
+  private batchAppend(node: Node, call: grpc.ServerDuplexStream<streams.BatchAppendReq, streams.BatchAppendResp>): void {
     this.calls.batchAppend += 1;
+    node.batchCalls.add(call);
     const pending = new Map<string, { options?: streams.BatchAppendReq.Options; messages: streams.BatchAppendReq.ProposedMessage[] }>();
     call.on('data', (request: streams.BatchAppendReq) => {
       const correlation = request.getCorrelationId();
@@ -484,17 +744,31 @@ export class EsdbTestServer {
       pending.set(key, entry);
       if (!request.getIsFinal()) return;
       pending.delete(key);
-      call.write(this.batchAppendResponse(correlation, entry.options, entry.messages));
+      void this.batchAppendResponse(node, correlation, entry.options, entry.messages).then((response) => {
+        if (response === 'not-leader') {
+          // The server throws NotLeader from its completion callback: the whole call fails with it.
+          node.batchCalls.delete(call);
+          call.emit('error', this.notLeaderError());
+          return;
+        }
+        if (!call.cancelled && !call.destroyed && !call.writableEnded) call.write(response);
+      });
     });
-    call.on('end', () => call.end());
-    call.on('error', () => undefined);
+    const forget = () => node.batchCalls.delete(call);
+    call.on('end', () => {
+      forget();
+      call.end();
+    });
+    call.on('cancelled', forget);
+    call.on('error', forget);
   }
 
-  private batchAppendResponse(
+  private async batchAppendResponse(
+    node: Node,
     correlation: shared.UUID | undefined,
     options: streams.BatchAppendReq.Options | undefined,
     messages: readonly streams.BatchAppendReq.ProposedMessage[],
-  ): streams.BatchAppendResp {
+  ): Promise<streams.BatchAppendResp | 'not-leader'> {
     const response = new streams.BatchAppendResp();
     response.setCorrelationId(correlation);
     if (!options) {
@@ -514,17 +788,34 @@ export class EsdbTestServer {
       expected = { kind: 'stream_exists' };
       response.setStreamExists(new GoogleEmpty());
     } else response.setAny(new GoogleEmpty());
-    const outcome = this.appendNow(stream, expected, messages.map(toProposed));
+    // The 6.2.1 client sends an absolute deadline (its clock + 10 s), read against this server's clock.
+    const deadline = options.getDeadline();
+    const left = deadline ? deadline.toDate().getTime() - (Date.now() + this.clockOffsetMs) : Number.POSITIVE_INFINITY;
+    const outcome = await this.write(node, stream, expected, messages.map(toProposed), Math.min(left, this.options.writeTimeoutMs));
+    if (outcome === 'not-leader') return outcome;
+    if (outcome === 'not-ready') {
+      // Streams.BatchAppend.cs: NotHandled(NotReady) becomes an error whose details are an Empty.
+      response.setError(rpcStatus(Code.UNKNOWN, 'Server Is Not Ready', new GoogleEmpty(), 'google.protobuf.Empty'));
+      return response;
+    }
+    if (outcome === 'timeout') {
+      response.setError(rpcStatus(Code.DEADLINE_EXCEEDED, 'Timeout', new shared.Timeout(), 'event_store.client.Timeout'));
+      return response;
+    }
+    if (outcome === 'unknown') {
+      response.setError(rpcStatus(Code.UNKNOWN, 'Unknown', new shared.Unknown(), 'event_store.client.Unknown'));
+      return response;
+    }
     switch (outcome.kind) {
       case 'success': {
         const success = new streams.BatchAppendResp.Success();
         if (outcome.revision < 0) success.setNoStream(new GoogleEmpty());
         else success.setCurrentRevision(String(outcome.revision));
-        if (outcome.position === undefined) success.setNoPosition(new GoogleEmpty());
+        if (outcome.position === undefined || !this.positionInAppendAnswer) success.setNoPosition(new GoogleEmpty());
         else {
           const position = new shared.AllStreamPosition();
-          position.setCommitPosition(String(outcome.position));
-          position.setPreparePosition(String(outcome.position));
+          position.setCommitPosition(String(outcome.position.commit));
+          position.setPreparePosition(String(outcome.position.prepare));
           success.setPosition(position);
         }
         response.setSuccess(success);
@@ -538,7 +829,7 @@ export class EsdbTestServer {
         else if (expected.kind === 'no_stream') wrong.setExpectedNoStream(new GoogleEmpty());
         else if (expected.kind === 'stream_exists') wrong.setExpectedStreamExists(new GoogleEmpty());
         else wrong.setExpectedAny(new GoogleEmpty());
-        response.setError(rpcStatus(Code.FAILED_PRECONDITION, 'WrongExpectedVersion', wrong, 'event_store.client.WrongExpectedVersion'));
+        response.setError(rpcStatus(Code.ALREADY_EXISTS, 'WrongExpectedVersion', wrong, 'event_store.client.WrongExpectedVersion'));
         return response;
       }
       case 'too-large': {
@@ -553,6 +844,16 @@ export class EsdbTestServer {
         response.setError(rpcStatus(Code.INVALID_ARGUMENT, outcome.message));
         return response;
     }
+  }
+
+  /** A prepare record's place in the log; returns its position. */
+  private takeRecord(stream: string, event: Proposed): bigint {
+    const position = this.nextLogPosition;
+    this.nextLogPosition += BigInt(
+      RECORD_OVERHEAD + Buffer.byteLength(stream) + Buffer.byteLength(event.type) + event.data.length + event.metadata.length,
+    );
+    this.recordStarts.add(this.nextLogPosition);
+    return position;
   }
 
   /**
@@ -573,11 +874,12 @@ export class EsdbTestServer {
     const events = this.streams.get(stream) ?? [];
     const current = events.length - 1;
     const currentOrNone = current < 0 ? undefined : current;
+    const positionOf = (event: StoredEvent): LogPosition => ({ commit: event.commit, prepare: event.prepare });
     const repeatAt = (first: number): AppendOutcome | undefined => {
       if (first < 0 || first + proposed.length > events.length) return undefined;
       if (!proposed.every((event, i) => events[first + i].id === event.id)) return undefined;
       const last = events[first + proposed.length - 1];
-      return { kind: 'success', revision: last.revision, position: last.position };
+      return { kind: 'success', revision: last.revision, position: positionOf(last) };
     };
     if (expected.kind === 'revision' || expected.kind === 'no_stream') {
       const revision = expected.kind === 'no_stream' ? -1 : expected.revision;
@@ -594,46 +896,44 @@ export class EsdbTestServer {
       }
     }
     if (proposed.length === 0) {
-      return { kind: 'success', revision: current, position: events.at(-1)?.position };
+      const last = events.at(-1);
+      return { kind: 'success', revision: current, position: last && positionOf(last) };
     }
-    const created = BigInt(Date.now()) * 10_000n;
+    const created = this.serverTicks();
     let last: StoredEvent | undefined;
     for (const event of proposed) {
-      last = {
-        ...event,
-        stream,
-        revision: events.length,
-        position: this.nextLogPosition,
-        created,
-      };
-      this.nextLogPosition += BigInt(
-        RECORD_OVERHEAD + Buffer.byteLength(stream) + Buffer.byteLength(event.type) + event.data.length + event.metadata.length,
-      );
+      // Self-committed: the event's commit and prepare positions are its own record's.
+      const position = this.takeRecord(stream, event);
+      last = { ...event, stream, revision: events.length, commit: position, prepare: position, created };
       events.push(last);
       this.log.push(last);
     }
     this.streams.set(stream, events);
-    for (const subscription of this.subscriptions) void this.pump(subscription);
-    return { kind: 'success', revision: last!.revision, position: last!.position };
+    this.pumpAll();
+    return { kind: 'success', revision: last!.revision, position: positionOf(last!) };
   }
 
-  /** Index of the first event at or after a log position. */
-  private firstIndexFrom(position: bigint): number {
+  /** Index of the first event at or after a position, in (commit, prepare) order. */
+  private firstIndexFrom(position: LogPosition): number {
     let low = 0;
     let high = this.log.length;
     while (low < high) {
       const middle = (low + high) >> 1;
-      if (this.log[middle].position < position) low = middle + 1;
+      if (comparePositions(this.log[middle], position) < 0) low = middle + 1;
       else high = middle;
     }
     return low;
   }
 
-  /** Index of the first event strictly after a log position. */
-  private firstIndexAfter(position: bigint): number {
+  /** Index of the first event strictly after a position. */
+  private firstIndexAfter(position: LogPosition): number {
     const index = this.firstIndexFrom(position);
-    return index < this.log.length && this.log[index].position === position ? index + 1 : index;
+    return index < this.log.length && comparePositions(this.log[index], position) === 0 ? index + 1 : index;
   }
+}
+
+function toLogPosition(position: streams.ReadReq.Options.Position): LogPosition {
+  return { commit: BigInt(position.getCommitPosition()), prepare: BigInt(position.getPreparePosition()) };
 }
 
 function toFilter(options: streams.ReadReq.Options): EventFilter | undefined {
@@ -719,9 +1019,8 @@ function eventResponse(event: StoredEvent, uuidAsString: boolean): streams.ReadR
   recorded.setId(uuidMessage(event.id, uuidAsString));
   recorded.setStreamIdentifier(streamIdentifier(event.stream));
   recorded.setStreamRevision(String(event.revision));
-  // Self-committed events: the commit and prepare positions are the event's own log position.
-  recorded.setCommitPosition(String(event.position));
-  recorded.setPreparePosition(String(event.position));
+  recorded.setCommitPosition(String(event.commit));
+  recorded.setPreparePosition(String(event.prepare));
   const metadata = recorded.getMetadataMap();
   metadata.set('type', event.type);
   metadata.set('content-type', event.contentType);
@@ -730,7 +1029,7 @@ function eventResponse(event: StoredEvent, uuidAsString: boolean): streams.ReadR
   recorded.setCustomMetadata(event.metadata);
   const read = new streams.ReadResp.ReadEvent();
   read.setEvent(recorded);
-  read.setCommitPosition(String(event.position));
+  read.setCommitPosition(String(event.commit));
   const response = new streams.ReadResp();
   response.setEvent(read);
   return response;

@@ -93,6 +93,8 @@ export function toProblem(error: unknown): Problem {
   if (error instanceof ConcurrencyError) {
     return problem(409, 'concurrency-conflict', 'the resource kept changing while the command was decided; send it again');
   }
+  // The event store server did not take the write within the retry budget (an election, no leader found).
+  if (error instanceof StoreBusyError && error.name === 'StoreUnavailableError') return problem(503, 'store-unavailable', error.message);
   // Another process on the same data folder held the store's lock for the whole wait: nothing was written.
   if (error instanceof StoreBusyError) return problem(503, 'store-busy', error.message);
   if (error instanceof EventRejectedError) {
