@@ -1,7 +1,6 @@
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config';
-import { AccountStore } from '../infrastructure/accounts/account-store';
+import { accountStoreFor } from '../infrastructure/accounts/account-stores';
 import { FirstStart, SETUP_LINK_HOURS } from '../infrastructure/accounts/first-start.service';
 
 const USAGE = [
@@ -33,15 +32,15 @@ async function main() {
     return;
   }
   const config = loadConfig();
-  const accounts = AccountStore.open(join(config.dataDir, 'accounts.db'));
+  const accounts = accountStoreFor(config);
   try {
-    const personId = values.login === undefined ? FirstStart.ADMIN_ID : accounts.login(values.login)?.personId;
-    if (!personId) throw new Error(`no account signs in with the login "${values.login}" in ${config.dataDir}`);
+    const personId = values.login === undefined ? FirstStart.ADMIN_ID : (await accounts.login(values.login))?.personId;
+    if (!personId) throw new Error(`no account signs in with the login "${values.login}" in ${config.postgres ? `the schema ${config.postgres.schema}` : config.dataDir}`);
     const secret = await accounts.createSetupLink(personId, new Date(Date.now() + SETUP_LINK_HOURS * 3_600_000));
     process.stderr.write(`a one-time set-up link for ${values.login === undefined ? 'the office’s first admin' : `the login ${values.login}`}, valid ${SETUP_LINK_HOURS} hours:\n`);
     process.stdout.write(`${config.publicUrl}/console/setup#${secret}\n`);
   } finally {
-    accounts.onApplicationShutdown();
+    await accounts.onApplicationShutdown();
   }
 }
 

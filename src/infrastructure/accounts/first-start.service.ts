@@ -43,7 +43,7 @@ export class FirstStart implements OnApplicationBootstrap {
   static readonly ADMIN_ID = nameBasedUuid('first-start:office-admin');
 
   async onApplicationBootstrap(): Promise<void> {
-    if (this.accounts.hasAnyLogin()) return;
+    if (await this.accounts.hasAnyLogin()) return;
     const secret = await this.accounts.createSetupLink(FirstStart.ADMIN_ID, new Date(Date.now() + SETUP_LINK_HOURS * 3_600_000));
     this.setupLink = `${this.config.publicUrl}/console/setup#${secret}`;
     this.logger.warn({ msg: 'first start: the office’s first admin is set up with a one-time link', setupUrl: this.setupLink, validHours: SETUP_LINK_HOURS });

@@ -2,45 +2,123 @@ import type Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Client } from 'pg';
 import { SimulatedClock } from '../../application/clock';
 import { StoreBusyError } from '../../application/event-store';
+import { dropSchema, freshSchema, TEST_DATABASE_URL } from '../../../test/support/postgres-test-db';
 import { openShared } from '../projections/sqlite-busy';
-import { SignInThrottle, accountKey, addressKey } from './sign-in-throttle';
+import { PostgresSignInFailures, signInFailuresLock } from './postgres-sign-in-failures';
+import { SignInFailures, SignInThrottle, SignInThrottleOptions, accountKey, addressKey } from './sign-in-throttle';
 
 const MINUTE = 60_000;
 const START = Date.parse('2025-10-09T01:00:00.000Z');
 
-describe('sign-in throttle', () => {
+/** Where a test's failures are kept: a new connection to the same table on every call of `backing`, as another process has. */
+interface Backend {
+  setUp(): Promise<void>;
+  backing(): Database.Database | SignInFailures;
+  /** The accounts of the table's rows, in the order they were written. */
+  rows(): Promise<{ account: string }[]>;
+  /** Another process holding the table's write lock until the answer is called. */
+  holdWriteLock(): Promise<() => Promise<void>>;
+  tearDown(): Promise<void>;
+}
+
+function sqliteBackend(): Backend {
   let dir: string;
   let file: string;
-  let opened: Database.Database[];
-  let now: number;
-  const clock = () => new Date(now);
-  const advance = (ms: number) => {
-    now += ms;
-  };
+  let opened: Database.Database[] = [];
   const open = () => {
     const db = openShared(file, 'FULL');
     opened.push(db);
     return db;
   };
-  const throttle = (options: ConstructorParameters<typeof SignInThrottle>[1] = {}) => new SignInThrottle(open(), { clock, ...options });
+  return {
+    async setUp() {
+      dir = mkdtempSync(join(tmpdir(), 'als-throttle-'));
+      file = join(dir, 'sign-in.db');
+      opened = [];
+    },
+    backing: open,
+    async rows() {
+      return open().prepare('SELECT account FROM sign_in_failures ORDER BY id').all() as { account: string }[];
+    },
+    async holdWriteLock() {
+      const holder = open();
+      holder.exec('BEGIN IMMEDIATE');
+      return async () => void holder.exec('COMMIT');
+    },
+    async tearDown() {
+      for (const db of opened) db.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function postgresBackend(): Backend {
+  let schema: string;
+  let opened: PostgresSignInFailures[] = [];
+  const query = async (sql: string, values: unknown[] = []) => {
+    const client = new Client({ connectionString: TEST_DATABASE_URL });
+    await client.connect();
+    try {
+      return (await client.query(sql, values)).rows;
+    } finally {
+      await client.end();
+    }
+  };
+  return {
+    async setUp() {
+      schema = freshSchema('throttle');
+      opened = [];
+    },
+    backing() {
+      const failures = new PostgresSignInFailures({ connectionString: TEST_DATABASE_URL, schema });
+      opened.push(failures);
+      return failures;
+    },
+    async rows() {
+      return (await query(`SELECT account FROM "${schema}".sign_in_failures ORDER BY id`)) as { account: string }[];
+    },
+    async holdWriteLock() {
+      const holder = new Client({ connectionString: TEST_DATABASE_URL });
+      await holder.connect();
+      await holder.query('BEGIN');
+      await holder.query('SELECT pg_advisory_xact_lock(hashtext($1))', [signInFailuresLock(schema)]);
+      return async () => {
+        await holder.query('COMMIT');
+        await holder.end();
+      };
+    },
+    async tearDown() {
+      await Promise.all(opened.map((failures) => failures.close()));
+      await dropSchema(schema);
+    },
+  };
+}
+
+describe.each([
+  ['SQLite (accounts.db)', sqliteBackend],
+  ['PostgreSQL', postgresBackend],
+])('sign-in throttle on %s', (_name, backendOf) => {
+  const backend = backendOf();
+  let now: number;
+  const clock = () => new Date(now);
+  const advance = (ms: number) => {
+    now += ms;
+  };
+  const throttle = (options: SignInThrottleOptions = {}) => new SignInThrottle(backend.backing(), { clock, ...options });
   const failTimes = async (t: SignInThrottle, n: number, account: string, address: string) => {
     const decisions = [];
     for (let i = 0; i < n; i += 1) decisions.push(await t.recordFailure(account, address));
     return decisions;
   };
 
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'als-throttle-'));
-    file = join(dir, 'sign-in.db');
-    opened = [];
+  beforeEach(async () => {
+    await backend.setUp();
     now = START;
   });
-  afterEach(() => {
-    for (const db of opened) db.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterEach(() => backend.tearDown());
 
   it('locks an account for 15 minutes at its fifth consecutive failure, for every address', async () => {
     const t = throttle();
@@ -140,9 +218,9 @@ describe('sign-in throttle', () => {
     await expect(t.check('anyone', '2001:db8:1:3::1')).resolves.toEqual({ allowed: true });
   });
 
-  it('shares the failures between throttles on the same file, as between two service processes', async () => {
+  it('shares the failures between throttles on the same table, as between two service processes', async () => {
     const first = throttle();
-    const second = new SignInThrottle(open(), { clock: new SimulatedClock(new Date(START)) });
+    const second = new SignInThrottle(backend.backing(), { clock: new SimulatedClock(new Date(START)) });
     await failTimes(first, 3, 'zhangwei', '10.0.0.1');
     await failTimes(second, 1, 'zhangwei', '10.0.0.2');
     await expect(second.check('zhangwei', '10.0.0.2')).resolves.toEqual({ allowed: true });
@@ -152,14 +230,35 @@ describe('sign-in throttle', () => {
     await expect(second.check('zhangwei', '10.0.0.2')).resolves.toEqual({ allowed: true });
   });
 
+  it('admits no more of many attempts sent at once, over several throttles, than of attempts one after another', async () => {
+    const throttles = [throttle(), throttle(), throttle()];
+    for (const t of throttles) await t.check('zhangwei', '10.0.0.1');
+    const attempts = await Promise.all(Array.from({ length: 30 }, (_, i) => throttles[i % 3]!.attempt('zhangwei', `10.0.0.${i}`)));
+    expect(attempts.filter((a) => a.decision.allowed)).toHaveLength(5);
+    expect(attempts.filter((a) => !a.decision.allowed).map((a) => a.decision)).toEqual(Array(25).fill({ allowed: false, reason: 'account-locked', retryAfterSeconds: 900 }));
+    expect(await backend.rows()).toHaveLength(5);
+  });
+
+  it('takes an attempt back, and clears the account when it succeeded', async () => {
+    const t = throttle();
+    await failTimes(t, 3, 'zhangwei', '10.0.0.1');
+    const right = await t.attempt('zhangwei', '10.0.0.1');
+    expect(right.decision).toEqual({ allowed: true });
+    expect(await backend.rows()).toHaveLength(4);
+    await right.takeBack();
+    expect(await backend.rows()).toHaveLength(3);
+    await (await t.attempt('zhangwei', '10.0.0.1')).succeeded();
+    expect(await backend.rows()).toHaveLength(3);
+    const decisions = await failTimes(t, 4, 'zhangwei', '10.0.0.1');
+    expect(decisions.at(-1)).toEqual({ allowed: true });
+  });
+
   it('prunes failures no rule looks at any more, keeping the recent ones', async () => {
-    const db = open();
-    const t = new SignInThrottle(db, { clock });
+    const t = throttle();
     await failTimes(t, 3, 'zhangwei', '10.0.0.1');
     advance(31 * MINUTE);
     await failTimes(t, 2, 'liming', '10.0.0.1');
-    const rows = db.prepare('SELECT account FROM sign_in_failures ORDER BY id').all();
-    expect(rows).toEqual([{ account: 'liming' }, { account: 'liming' }]);
+    expect(await backend.rows()).toEqual([{ account: 'liming' }, { account: 'liming' }]);
   });
 
   it('takes its rules from the options', async () => {
@@ -173,18 +272,17 @@ describe('sign-in throttle', () => {
 
   it('waits for another process that holds the write lock, and gives up with StoreBusyError past its budget', async () => {
     const t = throttle({ busyBudgetMs: 400 });
-    const holder = open();
-    holder.exec('BEGIN IMMEDIATE');
-    setTimeout(() => holder.exec('COMMIT'), 150);
+    await t.check('zhangwei', '10.0.0.1');
+    const release = await backend.holdWriteLock();
+    setTimeout(() => void release(), 150);
     await expect(t.recordFailure('zhangwei', '10.0.0.1')).resolves.toEqual({ allowed: true });
 
-    holder.exec('BEGIN IMMEDIATE');
+    const holding = await backend.holdWriteLock();
     try {
       await expect(t.recordFailure('zhangwei', '10.0.0.1')).rejects.toBeInstanceOf(StoreBusyError);
     } finally {
-      holder.exec('COMMIT');
+      await holding();
     }
-    const count = open().prepare('SELECT count(*) AS n FROM sign_in_failures').get() as { n: number };
-    expect(count.n).toBe(1);
+    expect(await backend.rows()).toHaveLength(1);
   });
 });

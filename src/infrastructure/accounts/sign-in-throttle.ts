@@ -7,9 +7,12 @@ import { WRITE_BUDGET_MS, retryWhileBusy, retryWhileBusySync } from '../projecti
  * Slows down password guessing: an account locks for a while after a few consecutive failures, and a
  * client address that fails too often, over whatever accounts, is refused for a while.
  *
- * The failures live in one SQLite table, `sign_in_failures`, in a file of the data folder, so every
- * service process on that folder counts the same failures: a guesser spreading attempts over processes
- * gets no more tries. The caller opens the file with `openShared(file, 'FULL')` and owns the connection.
+ * The failures live in one table, `sign_in_failures`, that every process counting them shares, so a
+ * guesser spreading attempts over processes gets no more tries: in SQLite, in `accounts.db` of the data
+ * folder (SqliteSignInFailures: given a connection opened with `openShared(file, 'FULL')`, the caller
+ * owns it), and with EVENT_STORE=postgres in the store's schema (PostgresSignInFailures), shared by every
+ * instance on the store whatever its data folder. The rules are decided here, once, on what the table
+ * holds; a write and the decision it leads to are one transaction, serialised with the other writers.
  *
  * Each failure is one row (account, address, time). A success, or an office admin's unlock, stops the
  * account's earlier rows counting towards its lock but leaves them counting for their address, so
@@ -35,7 +38,7 @@ export interface SignInThrottleOptions {
   /** Failures from one address, over all accounts, within `addressWindowMs` after which it is refused (20). */
   readonly addressFailures?: number;
   readonly addressWindowMs?: number;
-  /** How long a write may wait for another process's lock on the file before it fails with StoreBusyError. */
+  /** How long a write may wait for another process's lock (on the file, or PostgreSQL's) before it fails with StoreBusyError. */
   readonly busyBudgetMs?: number;
 }
 
@@ -104,22 +107,62 @@ function ipv6Groups(address: string): number[] {
   return [...left, ...zeros, ...right].map((group) => parseInt(group, 16));
 }
 
+/** What the rules look at: the account's failures still counting for it, and the address's latest ones. */
+export interface FailureQuery {
+  readonly account: string;
+  /** The account's failures after this time (ms) count, oldest first. */
+  readonly accountSince: number;
+  readonly address: string;
+  /** Of the address's failures after this time, the one `addressOffset` places before the latest. */
+  readonly addressSince: number;
+  readonly addressOffset: number;
+}
+
+export interface FailureCounts {
+  readonly accountTimes: readonly number[];
+  readonly addressNth: number | undefined;
+}
+
+/** How long a write may wait for the other writers, and what it is, for StoreBusyError. */
+export interface FailureWrite {
+  readonly operation: string;
+  readonly budgetMs: number;
+}
+
+/**
+ * The `sign_in_failures` table, where the instances keep their failures: one row per failure (account
+ * key, address key, time in ms, whether it still counts for the account). Every write is one
+ * transaction that waits for the other writers (of every process on the table) for up to its budget and
+ * then fails with StoreBusyError, writing nothing; `admit` and `record` decide within it.
+ */
+export interface SignInFailures {
+  read(query: FailureQuery): Promise<FailureCounts>;
+  /** Adds a failure, drops the rows at or before `pruneBefore`, and answers the query: one transaction. */
+  record(failure: { account: string; address: string; at: number }, pruneBefore: number, query: FailureQuery, write: FailureWrite): Promise<FailureCounts>;
+  /** Drops old rows, answers the query, and adds the failure when `decide` allows it: one transaction. */
+  admit(
+    failure: { account: string; address: string; at: number },
+    pruneBefore: number,
+    query: FailureQuery,
+    decide: (counts: FailureCounts) => ThrottleDecision,
+    write: FailureWrite,
+  ): Promise<{ decision: ThrottleDecision; id?: string }>;
+  /** Removes one failure `admit` added. */
+  takeBack(id: string, write: FailureWrite): Promise<void>;
+  /** The account's failures stop counting for it (they still count for their addresses); drops old rows. */
+  forget(account: string, pruneBefore: number, write: FailureWrite): Promise<void>;
+  close(): void | Promise<void>;
+}
+
+const isConnection = (backing: Database.Database | SignInFailures): backing is Database.Database => typeof (backing as Database.Database).prepare === 'function';
+
 export class SignInThrottle {
   private readonly now: () => Date;
   private readonly rules: typeof DEFAULTS;
-  private readonly statements: {
-    readonly insert: Database.Statement<[string, string, number]>;
-    readonly accountFailures: Database.Statement<[string, number], { at: number }>;
-    readonly addressNth: Database.Statement<[string, number, number], { at: number }>;
-    readonly forgetForAccount: Database.Statement<[string]>;
-    readonly prune: Database.Statement<[number]>;
-    readonly takeBack: Database.Statement<[number | bigint]>;
-  };
+  private readonly failures: SignInFailures;
 
-  constructor(
-    private readonly db: Database.Database,
-    options: SignInThrottleOptions = {},
-  ) {
+  /** Over a SQLite connection (its `sign_in_failures` table; the caller keeps and closes the connection), or over another store's table. */
+  constructor(backing: Database.Database | SignInFailures, options: SignInThrottleOptions = {}) {
     const clock = options.clock ?? systemClock;
     this.now = typeof clock === 'function' ? clock : () => clock.now();
     this.rules = { ...DEFAULTS, ...definedOnly(options) };
@@ -129,33 +172,27 @@ export class SignInThrottle {
     for (const name of ['accountWindowMs', 'lockMs', 'addressWindowMs'] as const) {
       if (!(this.rules[name] > 0)) throw new RangeError(`${name} must be positive`);
     }
-    retryWhileBusySync(() => db.exec(SCHEMA), 'create sign_in_failures');
-    this.statements = {
-      insert: db.prepare('INSERT INTO sign_in_failures (account, address, at) VALUES (?, ?, ?)'),
-      accountFailures: db.prepare('SELECT at FROM sign_in_failures WHERE account = ? AND counts_for_account = 1 AND at > ? ORDER BY at'),
-      addressNth: db.prepare('SELECT at FROM sign_in_failures WHERE address = ? AND at > ? ORDER BY at DESC LIMIT 1 OFFSET ?'),
-      forgetForAccount: db.prepare('UPDATE sign_in_failures SET counts_for_account = 0 WHERE account = ? AND counts_for_account = 1'),
-      prune: db.prepare('DELETE FROM sign_in_failures WHERE at <= ?'),
-      takeBack: db.prepare('DELETE FROM sign_in_failures WHERE id = ?'),
-    };
+    this.failures = isConnection(backing) ? new SqliteSignInFailures(backing) : backing;
+  }
+
+  /** Nest calls this at shutdown: a store the throttle was given to own (a pool, a file it opened) is closed. */
+  async onApplicationShutdown(): Promise<void> {
+    await this.failures.close();
   }
 
   /** Whether a sign-in to `account` from `address` may be tried now. */
-  check(account: string, address: string): Promise<ThrottleDecision> {
-    return retryWhileBusy(() => this.decide(accountKey(account), addressKey(address), this.millis()), this.retry('check sign-in throttle'));
+  async check(account: string, address: string): Promise<ThrottleDecision> {
+    const at = this.millis();
+    return this.decide(await this.failures.read(this.query(accountKey(account), addressKey(address), at)), at);
   }
 
   /** A wrong password (or an unknown account): counts for the account's lock and for the address; answers what now holds. */
-  recordFailure(account: string, address: string): Promise<ThrottleDecision> {
+  async recordFailure(account: string, address: string): Promise<ThrottleDecision> {
     const at = this.millis();
     const key = accountKey(account);
     const from = addressKey(address);
-    const write = this.db.transaction(() => {
-      this.statements.insert.run(key, from, at);
-      this.prune(at);
-      return this.decide(key, from, at);
-    });
-    return retryWhileBusy(() => write.immediate(), this.retry('record sign-in failure'));
+    const counts = await this.failures.record({ account: key, address: from, at }, this.pruneBefore(at), this.query(key, from, at), this.write('record sign-in failure'));
+    return this.decide(counts, at);
   }
 
   /**
@@ -165,25 +202,24 @@ export class SignInThrottle {
    * account's earlier failures; `takeBack` only takes it back (the password was right, a second factor
    * is still to come); a wrong password leaves it counted.
    */
-  attempt(
+  async attempt(
     account: string,
     address: string,
   ): Promise<{ readonly decision: ThrottleDecision; readonly takeBack: () => Promise<void>; readonly succeeded: () => Promise<void> }> {
     const at = this.millis();
     const key = accountKey(account);
     const from = addressKey(address);
-    const admit = this.db.transaction((): { decision: ThrottleDecision; id?: number | bigint } => {
-      this.prune(at);
-      const decision = this.decide(key, from, at);
-      if (!decision.allowed) return { decision };
-      return { decision, id: this.statements.insert.run(key, from, at).lastInsertRowid };
-    });
-    return retryWhileBusy(() => admit.immediate(), this.retry('admit a sign-in attempt')).then(({ decision, id }) => {
-      const takeBack = async () => {
-        if (id !== undefined) await retryWhileBusy(() => this.statements.takeBack.run(id), this.retry('take back a sign-in attempt'));
-      };
-      return { decision, takeBack, succeeded: async () => (await takeBack(), await this.recordSuccess(account)) };
-    });
+    const { decision, id } = await this.failures.admit(
+      { account: key, address: from, at },
+      this.pruneBefore(at),
+      this.query(key, from, at),
+      (counts) => this.decide(counts, at),
+      this.write('admit a sign-in attempt'),
+    );
+    const takeBack = async () => {
+      if (id !== undefined) await this.failures.takeBack(id, this.write('take back a sign-in attempt'));
+    };
+    return { decision, takeBack, succeeded: async () => (await takeBack(), await this.recordSuccess(account)) };
   }
 
   /** A successful sign-in: the account's earlier failures stop counting towards its lock. */
@@ -197,25 +233,23 @@ export class SignInThrottle {
   }
 
   private forget(account: string, operation: string): Promise<void> {
-    const at = this.millis();
-    const write = this.db.transaction(() => {
-      this.statements.forgetForAccount.run(accountKey(account));
-      this.prune(at);
-    });
-    return retryWhileBusy(() => write.immediate(), this.retry(operation));
+    return this.failures.forget(accountKey(account), this.pruneBefore(this.millis()), this.write(operation));
   }
 
-  private decide(account: string, address: string, now: number): ThrottleDecision {
-    const { accountFailures, accountWindowMs, lockMs, addressFailures, addressWindowMs } = this.rules;
+  private query(account: string, address: string, now: number): FailureQuery {
+    const { accountWindowMs, lockMs, addressFailures, addressWindowMs } = this.rules;
+    return { account, accountSince: now - accountWindowMs - lockMs, address, addressSince: now - addressWindowMs, addressOffset: addressFailures - 1 };
+  }
+
+  private decide({ accountTimes: times, addressNth: nth }: FailureCounts, now: number): ThrottleDecision {
+    const { accountFailures, accountWindowMs, lockMs, addressWindowMs } = this.rules;
     // A failure locks the account when it is the last of `accountFailures` within the window: until lockMs after it.
-    const times = this.statements.accountFailures.all(account, now - accountWindowMs - lockMs).map((row) => row.at);
     let lockedUntil = -Infinity;
     for (let i = accountFailures - 1; i < times.length; i += 1) {
       if (times[i] - times[i - accountFailures + 1] < accountWindowMs) lockedUntil = Math.max(lockedUntil, times[i] + lockMs);
     }
     // The address is limited while `addressFailures` of its failures are within the window: until the oldest of them leaves it.
-    const nth = this.statements.addressNth.get(address, now - addressWindowMs, addressFailures - 1);
-    const limitedUntil = nth ? nth.at + addressWindowMs : -Infinity;
+    const limitedUntil = nth !== undefined ? nth + addressWindowMs : -Infinity;
 
     if (lockedUntil <= now && limitedUntil <= now) return { allowed: true };
     const reason = lockedUntil >= limitedUntil ? 'account-locked' : 'address-limited';
@@ -223,10 +257,10 @@ export class SignInThrottle {
     return { allowed: false, reason, retryAfterSeconds: Math.max(1, Math.ceil((until - now) / 1000)) };
   }
 
-  /** Rows no rule looks at any more. */
-  private prune(now: number): void {
+  /** Rows at or before this no rule looks at any more. */
+  private pruneBefore(now: number): number {
     const { accountWindowMs, lockMs, addressWindowMs } = this.rules;
-    this.statements.prune.run(now - Math.max(accountWindowMs + lockMs, addressWindowMs));
+    return now - Math.max(accountWindowMs + lockMs, addressWindowMs);
   }
 
   private millis(): number {
@@ -235,7 +269,7 @@ export class SignInThrottle {
     return at;
   }
 
-  private retry(operation: string) {
+  private write(operation: string): FailureWrite {
     return { operation, budgetMs: this.rules.busyBudgetMs };
   }
 }
@@ -243,4 +277,83 @@ export class SignInThrottle {
 function definedOnly(options: SignInThrottleOptions): Partial<typeof DEFAULTS> {
   const { clock: _clock, ...rules } = options;
   return Object.fromEntries(Object.entries(rules).filter(([, value]) => value !== undefined));
+}
+
+/** `sign_in_failures` in a SQLite file (`accounts.db`): a write is an IMMEDIATE transaction, retried while another process holds the file's lock. */
+export class SqliteSignInFailures implements SignInFailures {
+  private readonly statements: {
+    readonly insert: Database.Statement<[string, string, number]>;
+    readonly accountFailures: Database.Statement<[string, number], { at: number }>;
+    readonly addressNth: Database.Statement<[string, number, number], { at: number }>;
+    readonly forgetForAccount: Database.Statement<[string]>;
+    readonly prune: Database.Statement<[number]>;
+    readonly takeBack: Database.Statement<[number | bigint]>;
+  };
+
+  /** `owned`: close the connection with the throttle (it was opened for it). */
+  constructor(
+    private readonly db: Database.Database,
+    private readonly owned = false,
+  ) {
+    retryWhileBusySync(() => db.exec(SCHEMA), 'create sign_in_failures');
+    this.statements = {
+      insert: db.prepare('INSERT INTO sign_in_failures (account, address, at) VALUES (?, ?, ?)'),
+      accountFailures: db.prepare('SELECT at FROM sign_in_failures WHERE account = ? AND counts_for_account = 1 AND at > ? ORDER BY at'),
+      addressNth: db.prepare('SELECT at FROM sign_in_failures WHERE address = ? AND at > ? ORDER BY at DESC LIMIT 1 OFFSET ?'),
+      forgetForAccount: db.prepare('UPDATE sign_in_failures SET counts_for_account = 0 WHERE account = ? AND counts_for_account = 1'),
+      prune: db.prepare('DELETE FROM sign_in_failures WHERE at <= ?'),
+      takeBack: db.prepare('DELETE FROM sign_in_failures WHERE id = ?'),
+    };
+  }
+
+  read(query: FailureQuery): Promise<FailureCounts> {
+    return retryWhileBusy(() => this.counts(query), { operation: 'check sign-in throttle' });
+  }
+
+  record(failure: { account: string; address: string; at: number }, pruneBefore: number, query: FailureQuery, write: FailureWrite): Promise<FailureCounts> {
+    const work = this.db.transaction(() => {
+      this.statements.insert.run(failure.account, failure.address, failure.at);
+      this.statements.prune.run(pruneBefore);
+      return this.counts(query);
+    });
+    return retryWhileBusy(() => work.immediate(), write);
+  }
+
+  admit(
+    failure: { account: string; address: string; at: number },
+    pruneBefore: number,
+    query: FailureQuery,
+    decide: (counts: FailureCounts) => ThrottleDecision,
+    write: FailureWrite,
+  ): Promise<{ decision: ThrottleDecision; id?: string }> {
+    const work = this.db.transaction((): { decision: ThrottleDecision; id?: string } => {
+      this.statements.prune.run(pruneBefore);
+      const decision = decide(this.counts(query));
+      if (!decision.allowed) return { decision };
+      return { decision, id: String(this.statements.insert.run(failure.account, failure.address, failure.at).lastInsertRowid) };
+    });
+    return retryWhileBusy(() => work.immediate(), write);
+  }
+
+  takeBack(id: string, write: FailureWrite): Promise<void> {
+    return retryWhileBusy(() => void this.statements.takeBack.run(BigInt(id)), write);
+  }
+
+  forget(account: string, pruneBefore: number, write: FailureWrite): Promise<void> {
+    const work = this.db.transaction(() => {
+      this.statements.forgetForAccount.run(account);
+      this.statements.prune.run(pruneBefore);
+    });
+    return retryWhileBusy(() => work.immediate(), write);
+  }
+
+  close(): void {
+    if (this.owned && this.db.open) this.db.close();
+  }
+
+  private counts(query: FailureQuery): FailureCounts {
+    const accountTimes = this.statements.accountFailures.all(query.account, query.accountSince).map((row) => row.at);
+    const nth = this.statements.addressNth.get(query.address, query.addressSince, query.addressOffset);
+    return { accountTimes, addressNth: nth?.at };
+  }
 }

@@ -63,7 +63,7 @@ export class Authenticator {
   }
 
   private async fromSession(secret: string, request: Pick<FastifyRequest, 'headers' | 'method'>): Promise<Authenticated> {
-    const session = this.accounts.session(secret);
+    const session = await this.accounts.session(secret);
     // Real time, whatever clock the service decides with (a simulated clock moves months ahead).
     const now = Date.now();
     if (!session || session.endedAt !== null) throw new AuthenticationError('the session has ended; sign in again');

@@ -39,7 +39,7 @@ export class NotificationsController {
   })
   async list(@Query() query: PageQuery, @CurrentActor() actor: Actor) {
     await this.readModels.reach(query.after === undefined ? undefined : BigInt(query.after));
-    return this.notifications.of(actor.id, this.accounts.notificationsRead(actor.id), query);
+    return this.notifications.of(actor.id, await this.accounts.notificationsRead(actor.id), query);
   }
 
   @Post('read')
@@ -51,6 +51,6 @@ export class NotificationsController {
     // Only the person's own notifications are marked: an id from elsewhere is left alone, not stored.
     const ids = body.all ? own : own.filter((id) => body.ids!.includes(id));
     await this.accounts.markNotificationsRead(actor.id, ids, this.clock.now());
-    return { marked: ids.length, unread: this.notifications.unread(actor.id, this.accounts.notificationsRead(actor.id)) };
+    return { marked: ids.length, unread: this.notifications.unread(actor.id, await this.accounts.notificationsRead(actor.id)) };
   }
 }

@@ -66,7 +66,7 @@ export class OidcController {
       const status = error.code === 'oidc-discovery-failed' ? 503 : 400;
       throw refusal(status, error.code, error.code === 'oidc-provider-error' ? `the identity platform answered ${error.providerError}` : error.message);
     }
-    const linked = this.accounts.personOfIdentity(identity.issuer, identity.subject);
+    const linked = await this.accounts.personOfIdentity(identity.issuer, identity.subject);
     if (kept.linkPersonId) {
       if (linked && linked !== kept.linkPersonId) throw refusal(409, 'identity-linked-elsewhere', 'this identity-platform account is linked to another person');
       if (!linked) await this.accounts.linkIdentity(identity.issuer, identity.subject, kept.linkPersonId, new Date());

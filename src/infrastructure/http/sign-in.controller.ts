@@ -129,7 +129,7 @@ export class SignInController {
       reply.header('retry-after', String(decision.retryAfterSeconds));
       throw refusal(429, 'sign-in-throttled', `too many failed sign-ins; try again in ${decision.retryAfterSeconds} s`, { reason: decision.reason, retryAfterSeconds: decision.retryAfterSeconds });
     }
-    const login = this.accounts.login(body.login);
+    const login = await this.accounts.login(body.login);
     const verified = login?.passwordHash ? await this.hasher.verify(body.password, login.passwordHash) : await this.hasher.dummyVerify(body.password);
     // A wrong password, and an unknown login, stay counted: the same answer whether the login exists or not.
     if (!login || !verified) throw refusal(401, 'sign-in-failed', 'the login or the password is wrong');
@@ -153,22 +153,22 @@ export class SignInController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Use a one-time set-up link: choose a login and a password, and sign in' })
   async setUp(@Body() body: SetUpDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
-    const holder = this.accounts.setupLinkHolder(body.token, new Date());
+    const holder = await this.accounts.setupLinkHolder(body.token, new Date());
     if (!holder) throw refusal(404, 'setup-link-invalid', 'the set-up link is unknown, used already, or expired');
     const first = holder === FirstStart.ADMIN_ID;
     requireAcceptablePassword(body.password, { account: body.login, name: first ? undefined : (this.people.person(holder)?.name as string | undefined) });
-    const taken = this.accounts.login(body.login);
+    const taken = await this.accounts.login(body.login);
     if (taken && taken.personId !== holder) throw refusal(409, 'login-taken', `the login ${body.login} is taken; choose another`);
     // Checked first, used once: a refused password does not spend the link, and two uses racing set up once.
     const personId = await this.accounts.useSetupLink(body.token, new Date());
     if (!personId) throw refusal(404, 'setup-link-invalid', 'the set-up link is unknown, used already, or expired');
     if (first) await this.firstStart.registerFirstAdmin();
-    if (!this.accounts.loginOf(personId) && !(await this.accounts.createLogin(body.login, personId, new Date()))) {
+    if (!(await this.accounts.loginOf(personId)) && !(await this.accounts.createLogin(body.login, personId, new Date()))) {
       throw refusal(409, 'login-taken', `the login ${body.login} is taken; choose another`);
     }
     await this.accounts.setPassword(personId, await this.hasher.hash(body.password));
     // A person who had a login keeps it (the link set a new password): the answer says which.
-    return { ...(await this.starter.start(personId, request, reply)), login: this.accounts.loginOf(personId)!.login };
+    return { ...(await this.starter.start(personId, request, reply)), login: (await this.accounts.loginOf(personId))!.login };
   }
 
   @Post('sign-out')
@@ -214,8 +214,8 @@ export class SignInController {
 
   @Get('sessions')
   @ApiOperation({ summary: 'Your open sessions' })
-  sessions(@CurrentAuthentication() auth: Authenticated) {
-    return { items: this.accounts.sessionsOf(auth.personId) };
+  async sessions(@CurrentAuthentication() auth: Authenticated) {
+    return { items: await this.accounts.sessionsOf(auth.personId) };
   }
 
   @Post('sessions/:sessionId/end')
@@ -228,10 +228,10 @@ export class SignInController {
 
   @Get('people/:personId/sessions')
   @ApiOperation({ summary: 'A person’s open sessions — office' })
-  sessionsOf(@Param('personId') personId: string, @CurrentActor() actor: Actor) {
+  async sessionsOf(@Param('personId') personId: string, @CurrentActor() actor: Actor) {
     requireOperation('EndOthersSessions', actor);
     if (!this.people.person(personId)) throw refusal(404, 'person-not-found', 'no such person');
-    return { items: this.accounts.sessionsOf(personId) };
+    return { items: await this.accounts.sessionsOf(personId) };
   }
 
   @Post('people/:personId/sessions/:sessionId/end')
@@ -273,8 +273,8 @@ export class SignInController {
 
   @Get('tokens')
   @ApiOperation({ summary: 'Your personal access tokens (never their secrets)' })
-  tokens(@CurrentAuthentication() auth: Authenticated) {
-    return { items: this.accounts.tokensOf(auth.personId) };
+  async tokens(@CurrentAuthentication() auth: Authenticated) {
+    return { items: await this.accounts.tokensOf(auth.personId) };
   }
 
   @Post('tokens/:tokenId/revoke')
@@ -290,7 +290,7 @@ export class SignInController {
   @ApiOperation({ summary: 'Begin adding an authenticator app: its secret and otpauth:// link (confirm with a code)' })
   async enrolTotp(@CurrentAuthentication() auth: Authenticated) {
     requireSignedIn(auth);
-    const login = this.accounts.loginOf(auth.personId);
+    const login = await this.accounts.loginOf(auth.personId);
     if (!login) throw refusal(404, 'no-local-login', 'an authenticator app is added to an account that signs in with a password');
     // Replacing the app would let whoever holds a session take the second factor over.
     if (login.totpSecret) throw refusal(409, 'totp-already-enabled', 'this account has an authenticator app already');
@@ -304,7 +304,7 @@ export class SignInController {
   @ApiOperation({ summary: 'Confirm the authenticator app with its current code: sign-ins ask for a code from then on' })
   async confirmTotp(@Body() body: TotpCodeDto, @CurrentAuthentication() auth: Authenticated) {
     requireSignedIn(auth);
-    const pending = this.accounts.pendingTotp(auth.personId);
+    const pending = await this.accounts.pendingTotp(auth.personId);
     if (!pending) throw refusal(404, 'no-pending-totp', 'begin with POST /auth/totp');
     const verified = verifyTotp(pending, body.code, new Date());
     if (!verified.ok) throw refusal(400, 'totp-code-wrong', 'the code does not match; check the phone’s time and try the next code');
