@@ -255,6 +255,13 @@ export class EsdbTestServer {
     if (outcome.kind !== 'success') throw new Error(`system event not written: ${outcome.kind}`);
   }
 
+  /** A user event written at once (self-committed), e.g. by another writer while a transaction is open. */
+  writeEvent(stream: string, type: string): void {
+    const data = new TextEncoder().encode(JSON.stringify({ type }));
+    const outcome = this.appendNow(stream, { kind: 'any' }, [{ id: randomUUID(), type, contentType: 'application/json', data, metadata: new TextEncoder().encode('{}') }]);
+    if (outcome.kind !== 'success') throw new Error(`event not written: ${outcome.kind}`);
+  }
+
   /**
    * An explicit transaction of the old TCP client: its prepares are written first (not yet in $all),
    * `between` may write other events meanwhile, then one commit record makes them visible together,

@@ -318,8 +318,12 @@ export class EsdbEventStore implements EventStore {
       const skewSuspected = this.deadlineExtraMs > 0;
       let answer: EsdbAppendResult;
       try {
-        answer = await this.onConnection(connection, this.callSlots, (client) =>
+        const attemptCall = this.onConnection(connection, this.callSlots, (client) =>
           client.appendToStream(stream, data, { expectedRevision: toExpectedRevision(expected), deadline: this.appendDeadline() }),
+        );
+        // One attempt may itself outlast the budget (discovery while no node is the leader).
+        answer = await withinBudget(attemptCall, this.retryBudgetMs - (Date.now() - started), () =>
+          new StoreUnavailableError('append', Date.now() - started, `no answer within the budget, ${attempt} attempts`),
         );
       } catch (error) {
         if (error instanceof WrongExpectedVersionError) {
@@ -329,7 +333,7 @@ export class EsdbEventStore implements EventStore {
         if (error instanceof MaxAppendSizeExceededError) {
           throw new EventRejectedError('event-too-large', `the append exceeds the server's size limit: ${error.message}`);
         }
-        if (this.closed) throw error;
+        if (this.closed || error instanceof StoreUnavailableError) throw error;
         const elapsed = Date.now() - sent;
         const kind = classifyAppendError(error, elapsed, this.immediateTimeoutMs);
         if (kind === 'fatal') throw error;
@@ -999,6 +1003,22 @@ export class EsdbEventStore implements EventStore {
   }
 }
 
+/** The call's own result, or `timeout()` thrown when it has not settled within `ms` (the call goes on, its outcome ignored). */
+async function withinBudget<T>(call: Promise<T>, ms: number, timeout: () => Error): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      call,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(timeout()), Math.max(0, ms));
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+    call.catch(() => undefined);
+  }
+}
+
 type AppendErrorKind = 'not-ready' | 'not-leader' | 'deadline-passed' | 'unknown-outcome' | 'fatal';
 
 /**
@@ -1016,8 +1036,10 @@ function classifyAppendError(error: unknown, elapsedMs: number, immediateMs: num
   return 'fatal';
 }
 
+/** Answered before the write was handled: not ready or too busy, or no node to send it to yet (discovery failed). */
 function isNotReady(error: unknown): boolean {
-  return (error instanceof UnknownError || error instanceof UnavailableError) && /not ready|too busy|is busy/i.test(error.message ?? '');
+  if ((error instanceof UnknownError || error instanceof UnavailableError) && /not ready|too busy|is busy/i.test(error.message ?? '')) return true;
+  return error instanceof Error && /^Failed to discover after/.test(error.message);
 }
 
 function isInvalidPosition(error: unknown): boolean {
