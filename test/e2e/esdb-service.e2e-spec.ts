@@ -4,6 +4,7 @@ import { rmSync } from 'node:fs';
 import { addCalendarDays } from '../../src/domain/calendar';
 import { defaultCatalog, isProjectProgramType } from '../../src/domain/catalog/program-catalog';
 import { addMonthsOn } from '../../src/domain/project/project.decider';
+import { EVENT_STORE } from '../../src/application/event-store';
 import { ReadModels } from '../../src/infrastructure/read-models/read-models';
 import { ReactorService } from '../../src/infrastructure/reactor/reactor.service';
 import { EsdbTestServer } from '../support/esdb-test-server';
@@ -28,7 +29,7 @@ type Step = 'submitted' | 'reviewed' | 'shortlisted' | 'notice-opened' | 'approv
  * The whole service — command path, read models, reactor and audit API — on the EventStoreDB adapter,
  * against the in-process Streams API server (test/support/esdb-test-server.ts), played over HTTP.
  */
-describe('the service on EventStoreDB (in-process Streams API server)', () => {
+describe.each([true, false])('the service on EventStoreDB (in-process Streams API server, batch append %s)', (batchAppend) => {
   const clock = new FakeClock(on('2025-09-01'));
   let server: EsdbTestServer | undefined;
   let running: RunningApp | undefined;
@@ -59,7 +60,7 @@ describe('the service on EventStoreDB (in-process Streams API server)', () => {
     });
 
   beforeAll(async () => {
-    server = await EsdbTestServer.start();
+    server = await EsdbTestServer.start({ batchAppend });
     running = await startTestApp(
       { EVENT_STORE: 'esdb', EVENTSTORE_CONNECTION_STRING: server.connectionString, ...(process.env.E2E_LOG_LEVEL ? { LOG_LEVEL: process.env.E2E_LOG_LEVEL } : {}) },
       clock,
@@ -322,6 +323,42 @@ describe('the service on EventStoreDB (in-process Streams API server)', () => {
     }
     await until(() => starts.length >= expected && server!.liveSubscriptions === 2, 'both subscriptions back');
     expect(failures).toEqual([]);
+  });
+
+  it('answers 503 store-unavailable while an election outlasts the append budget, and writes again after it', async () => {
+    // The service's adapter keeps its 10 s budget; the test shortens it on the instance.
+    const store = running!.app.get(EVENT_STORE) as unknown as { retryBudgetMs: number };
+    const budget = store.retryBudgetMs;
+    store.retryBudgetMs = 300;
+    const cycle = (n: string) => ({ id: `quality-course-election-${n}`, programType: 'quality-course', name: `精品课程 ${n}`, label: n, opensAt: '2041-09-01T00:00:00+08:00', closesAt: '2041-09-15T00:00:00+08:00' });
+    try {
+      server!.startElection();
+      const refused = await http.post('/cycles', tokens.office, cycle('during'));
+      expect(refused.status).toBe(503);
+      expect(refused.body).toMatchObject({ code: 'store-unavailable' });
+      expect((await http.get('/health')).body.store.ok).toBe(true); // reads go on during an election
+      server!.electLeader(0);
+      expectOk(await http.post('/cycles', tokens.office, cycle('during')), 'the same command after the election');
+      expect((await http.get(`/cycles/quality-course-election-during`, tokens.office)).status).toBe(200);
+    } finally {
+      server!.electLeader(0);
+      store.retryBudgetMs = budget;
+    }
+  });
+
+  it("says in /health that the event store's clock is far ahead, and goes on writing", async () => {
+    server!.clockOffsetMs = 20_000; // this machine's clock 20 s behind the server's: past the 10 s append deadline
+    try {
+      await post('/cycles', tokens.office, { id: 'quality-course-skew', programType: 'quality-course', name: '精品课程 skew', label: 'skew', opensAt: '2042-09-01T00:00:00+08:00', closesAt: '2042-09-15T00:00:00+08:00' }, 'a cycle with the clocks apart');
+      await until(async () => (await http.get('/health')).body.store.clockSkewMs !== undefined, 'the skew in /health');
+      const health = (await http.get('/health')).body;
+      expect(health.status).toBe('ok');
+      expect(health.store.clockSkewMs).toBeGreaterThan(19_000);
+      expect(health.store.clockSkewMs).toBeLessThan(21_000);
+      expect(health.store.detail).toMatch(/clock is \d+ ms ahead of this machine's/);
+    } finally {
+      server!.clockOffsetMs = 0;
+    }
   });
 
   it('shuts down within 10 s, stopping its subscriptions and disposing its ESDB client', async () => {
