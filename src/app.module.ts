@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { DecidePersonHandler, DecideRegistryHandler } from './application/accounts.commands';
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
@@ -52,6 +51,7 @@ import { EnterpriseQueries } from './infrastructure/read-models/enterprises/ente
 import { PeopleQueries } from './infrastructure/read-models/people/people.query';
 import { ProjectQueries } from './infrastructure/read-models/projects/projects.query';
 import { ReadModels } from './infrastructure/read-models/read-models';
+import { accountStoreFor, signInThrottleFor } from './infrastructure/accounts/account-stores';
 import { AccountStore } from './infrastructure/accounts/account-store';
 import { Authenticator } from './infrastructure/http/authenticator';
 import { FirstStart } from './infrastructure/accounts/first-start.service';
@@ -60,7 +60,6 @@ import { SignInController } from './infrastructure/http/sign-in.controller';
 import { OIDC_SIGN_IN, OidcController } from './infrastructure/http/oidc.controller';
 import { Sessions } from './infrastructure/http/sessions';
 import { OidcSignIn } from './infrastructure/accounts/oidc-client';
-import { openShared } from './infrastructure/projections/sqlite-busy';
 import { ReactorService } from './infrastructure/reactor/reactor.service';
 import { DeadlinesService } from './infrastructure/scheduling/deadlines.service';
 
@@ -120,8 +119,9 @@ export class AppModule {
         Checkpointer,
         { provide: CROSS_STREAM_EFFECTS, useExisting: ReactorService },
         { provide: APPLICANT_RECORD, useClass: ReadModelApplicantRecord },
-        { provide: AccountStore, useFactory: () => AccountStore.open(join(config.dataDir, 'accounts.db')) },
-        { provide: SignInThrottle, useFactory: () => new SignInThrottle(openShared(join(config.dataDir, 'accounts.db'), 'FULL')) },
+        // In accounts.db, or with the PostgreSQL store in the database, where every instance signs people in alike.
+        { provide: AccountStore, useFactory: () => accountStoreFor(config) },
+        { provide: SignInThrottle, useFactory: () => signInThrottleFor(config) },
         Authenticator,
         FirstStart,
         Sessions,

@@ -43,7 +43,8 @@ describe('start-up configuration', () => {
 
   it.each([
     ['PORT', { PORT: 'eighty' }],
-    ['EVENT_STORE', { EVENT_STORE: 'postgres' }],
+    ['EVENT_STORE', { EVENT_STORE: 'mysql' }],
+    ['DATABASE_URL', { EVENT_STORE: 'postgres' }],
     ['EVENTSTORE_CONNECTION_STRING', { EVENT_STORE: 'esdb', EVENTSTORE_CONNECTION_STRING: '' }],
     ['MAX_EVENT_BYTES', { MAX_EVENT_BYTES: '-1' }],
   ])('stops with a message naming %s when its value is wrong', (variable, env) => {

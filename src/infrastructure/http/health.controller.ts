@@ -10,7 +10,12 @@ import { APP_CONFIG } from '../event-store/event-store.module';
 import { ReadModels } from '../read-models/read-models';
 import { Public } from './auth.guard';
 
-/** How far the read models may trail the log while an instance still takes traffic (a catch-up after start does not). */
+/**
+ * How far the read models may trail the log while an instance still takes traffic (a catch-up after
+ * start does not): the oldest event not yet applied at most this old, and, where positions count events
+ * (SQLite, PostgreSQL; EventStoreDB's count bytes), at most this many behind.
+ */
+const READY_BEHIND_SECONDS = 10;
 const READY_BEHIND_EVENTS = 1000;
 
 @ApiTags('health')
@@ -52,7 +57,7 @@ export class HealthController {
   @Public()
   @Get('ready')
   @ApiOkResponse({
-    description: `Ready for traffic: the event store answers and every projection is within ${READY_BEHIND_EVENTS} events of the log, none failed (503 with the reasons otherwise): for a load balancer's readiness probe.`,
+    description: `Ready for traffic: the event store answers and the read models are within ${READY_BEHIND_SECONDS} s (and ${READY_BEHIND_EVENTS} events) of the log, none failed (503 with the reasons otherwise): for a load balancer's readiness probe.`,
   })
   async ready(@Res({ passthrough: true }) reply: FastifyReply) {
     const store = await this.store.status();
@@ -60,7 +65,8 @@ export class HealthController {
     const reasons = [
       ...(store.ok ? [] : [`the event store does not answer${store.detail ? `: ${store.detail}` : ''}`]),
       ...(projections.failure ? [`a projection failed: ${projections.failure}`] : []),
-      ...(projections.behindEvents > READY_BEHIND_EVENTS ? [`the read models are ${projections.behindEvents} events behind the log (at most ${READY_BEHIND_EVENTS})`] : []),
+      ...(projections.behindSeconds > READY_BEHIND_SECONDS ? [`the read models are ${projections.behindSeconds} s behind the log (at most ${READY_BEHIND_SECONDS})`] : []),
+      ...(store.adapter !== 'esdb' && projections.behindEvents > READY_BEHIND_EVENTS ? [`the read models are ${projections.behindEvents} events behind the log (at most ${READY_BEHIND_EVENTS})`] : []),
     ];
     if (reasons.length > 0) reply.status(503);
     return { status: reasons.length === 0 ? 'ready' : 'not-ready', reasons, behindEvents: projections.behindEvents };
