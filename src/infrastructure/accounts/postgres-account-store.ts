@@ -1,3 +1,4 @@
+import { tablesOnce } from '../postgres/transactions';
 import { OnApplicationShutdown } from '@nestjs/common';
 import { Pool } from 'pg';
 import { AccountStore, Login, NewSession, NewToken, OidcPending, PendingRow, SessionListing, SessionRow, SetupLinkRow, TokenListing, TokenRow } from './account-store';
@@ -32,15 +33,15 @@ const asLogin = (row: LoginRow | undefined): Login | undefined =>
  */
 export class PostgresAccountStore extends AccountStore implements OnApplicationShutdown {
   private readonly pool: Pool;
-  private readonly schema: string;
   private readonly t: { readonly [K in keyof typeof ACCOUNT_TABLES]: string };
-  private ready?: Promise<void>;
+  /** The tables, made once per process (transactions.ts). */
+  private readonly created: () => Promise<void>;
 
   constructor(options: { readonly connectionString: string; readonly schema: string }) {
     super();
     if (!/^[a-z_][a-z0-9_]{0,55}$/.test(options.schema)) throw new Error(`not a schema name: ${options.schema}`);
-    this.schema = options.schema;
     this.pool = new Pool({ connectionString: options.connectionString, max: 5, application_name: 'accreditation-lifecycle-service accounts' });
+    this.created = tablesOnce(this.pool, options.schema, `${options.schema}.accounts`, () => accountSchemaSql(options.schema));
     this.t = Object.fromEntries(Object.entries(ACCOUNT_TABLES).map(([key, table]) => [key, `"${options.schema}".${table}`])) as PostgresAccountStore['t'];
   }
 
@@ -252,28 +253,6 @@ export class PostgresAccountStore extends AccountStore implements OnApplicationS
       `INSERT INTO ${this.t.notificationReads} (person_id, notification_id, read_at) SELECT $1, id, $3 FROM unnest($2::text[]) AS id ON CONFLICT (person_id, notification_id) DO NOTHING`,
       [personId, [...ids], at.toISOString()],
     );
-  }
-
-  /** The tables, made once per process; instances starting together take turns under an advisory lock. */
-  private created(): Promise<void> {
-    this.ready ??= (async () => {
-      const client = await this.pool.connect();
-      try {
-        await client.query('BEGIN');
-        await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`${this.schema}.accounts`]);
-        const { rows } = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [this.schema]);
-        if (rows.length === 0) await client.query(`CREATE SCHEMA "${this.schema}"`);
-        for (const statement of accountSchemaSql(this.schema)) await client.query(statement);
-        await client.query('COMMIT');
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        this.ready = undefined;
-        throw error;
-      } finally {
-        client.release();
-      }
-    })();
-    return this.ready;
   }
 }
 

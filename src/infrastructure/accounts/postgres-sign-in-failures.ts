@@ -1,3 +1,4 @@
+import { inTransaction, tablesOnce } from '../postgres/transactions';
 import { Pool, PoolClient } from 'pg';
 import { StoreBusyError } from '../../application/event-store';
 import { FailureCounts, FailureQuery, FailureWrite, SignInFailures, ThrottleDecision } from './sign-in-throttle';
@@ -22,13 +23,15 @@ export class PostgresSignInFailures implements SignInFailures {
   private readonly pool: Pool;
   private readonly schema: string;
   private readonly table: string;
-  private ready?: Promise<void>;
+  /** The table, made once per process (transactions.ts). */
+  private readonly created: () => Promise<void>;
 
   constructor(options: { readonly connectionString: string; readonly schema: string }) {
     if (!/^[a-z_][a-z0-9_]{0,55}$/.test(options.schema)) throw new Error(`not a schema name: ${options.schema}`);
     this.schema = options.schema;
     this.table = `"${options.schema}".${SIGN_IN_FAILURES_TABLE}`;
     this.pool = new Pool({ connectionString: options.connectionString, max: 4, application_name: 'accreditation-lifecycle-service sign-in throttle' });
+    this.created = tablesOnce(this.pool, options.schema, `${options.schema}.accounts`, () => signInFailuresSchemaSql(options.schema));
   }
 
   async read(query: FailureQuery): Promise<FailureCounts> {
@@ -97,9 +100,7 @@ export class PostgresSignInFailures implements SignInFailures {
   private async locked<T>(write: FailureWrite, work: (client: PoolClient) => Promise<T>): Promise<T> {
     await this.created();
     const started = Date.now();
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    return inTransaction(this.pool, async (client) => {
       await client.query(`SELECT set_config('lock_timeout', $1, true)`, [`${Math.max(1, Math.ceil(write.budgetMs))}ms`]);
       try {
         await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [signInFailuresLock(this.schema)]);
@@ -107,38 +108,10 @@ export class PostgresSignInFailures implements SignInFailures {
         if ((error as { code?: string }).code === '55P03') throw new StoreBusyError(write.operation, Date.now() - started, { cause: error });
         throw error;
       }
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+      return work(client);
+    });
   }
 
-  /** The table, made once per process; instances starting together take turns under an advisory lock. */
-  private created(): Promise<void> {
-    this.ready ??= (async () => {
-      const client = await this.pool.connect();
-      try {
-        await client.query('BEGIN');
-        await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`${this.schema}.accounts`]);
-        const { rows } = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [this.schema]);
-        if (rows.length === 0) await client.query(`CREATE SCHEMA "${this.schema}"`);
-        for (const statement of signInFailuresSchemaSql(this.schema)) await client.query(statement);
-        await client.query('COMMIT');
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        this.ready = undefined;
-        throw error;
-      } finally {
-        client.release();
-      }
-    })();
-    return this.ready;
-  }
 }
 
 /** The table's DDL, idempotent (a DBA may run it ahead). */

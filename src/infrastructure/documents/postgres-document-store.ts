@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { OnApplicationShutdown } from '@nestjs/common';
 import { Pool } from 'pg';
+import { inTransaction, tablesOnce } from '../postgres/transactions';
 import { DocumentStore, isSha256, StoredDocument, Upload } from './document-store';
 
 /**
@@ -11,32 +12,24 @@ import { DocumentStore, isSha256, StoredDocument, Upload } from './document-stor
  */
 export class PostgresDocumentStore extends DocumentStore implements OnApplicationShutdown {
   private readonly pool: Pool;
-  private readonly schema: string;
   private readonly tables: { readonly documents: string; readonly uploads: string };
-  private ready?: Promise<void>;
+  /** The tables, made once per process (transactions.ts). */
+  private readonly created: () => Promise<void>;
 
   constructor(options: { readonly connectionString: string; readonly schema: string; readonly maxBytes: number }) {
     super(options.maxBytes);
     if (!/^[a-z_][a-z0-9_]{0,55}$/.test(options.schema)) throw new Error(`not a schema name: ${options.schema}`);
     this.pool = new Pool({ connectionString: options.connectionString, max: 4, application_name: 'accreditation-lifecycle-service documents' });
     this.tables = { documents: `"${options.schema}".documents`, uploads: `"${options.schema}".document_uploads` };
-    this.schema = options.schema;
+    this.created = tablesOnce(this.pool, options.schema, `${options.schema}.documents`, () => documentSchemaSql(options.schema));
   }
 
   protected async keep(stored: StoredDocument, bytes: Buffer, upload: Upload): Promise<void> {
     await this.created();
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    await inTransaction(this.pool, async (client) => {
       await client.query(`INSERT INTO ${this.tables.documents} (sha256, media_type, size, bytes) VALUES ($1, $2, $3, $4) ON CONFLICT (sha256) DO NOTHING`, [stored.sha256, stored.mediaType, stored.size, bytes]);
       await client.query(`INSERT INTO ${this.tables.uploads} (sha256, upload) VALUES ($1, $2)`, [stored.sha256, JSON.stringify(upload)]);
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   async uploadsOf(sha256: string): Promise<Upload[]> {
@@ -62,31 +55,18 @@ export class PostgresDocumentStore extends DocumentStore implements OnApplicatio
   async onApplicationShutdown(): Promise<void> {
     await this.pool.end();
   }
-
-  /** The tables, made once per process; instances starting together take turns under an advisory lock. */
-  private created(): Promise<void> {
-    this.ready ??= (async () => {
-      const client = await this.pool.connect();
-      try {
-        await client.query('BEGIN');
-        await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`${this.schema}.documents`]);
-        const { rows } = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [this.schema]);
-        if (rows.length === 0) await client.query(`CREATE SCHEMA "${this.schema}"`);
-        await client.query(`CREATE TABLE IF NOT EXISTS ${this.tables.documents} (
-          sha256 text PRIMARY KEY CHECK (sha256 ~ '^[0-9a-f]{64}$'), media_type text NOT NULL, size integer NOT NULL, bytes bytea NOT NULL,
-          stored_at timestamptz NOT NULL DEFAULT now())`);
-        await client.query(`CREATE TABLE IF NOT EXISTS ${this.tables.uploads} (
-          id bigserial PRIMARY KEY, sha256 text NOT NULL REFERENCES ${this.tables.documents} (sha256), upload jsonb NOT NULL)`);
-        await client.query(`CREATE INDEX IF NOT EXISTS document_uploads_by_document ON ${this.tables.uploads} (sha256, id)`);
-        await client.query('COMMIT');
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        this.ready = undefined;
-        throw error;
-      } finally {
-        client.release();
-      }
-    })();
-    return this.ready;
-  }
 }
+
+/** The document tables' DDL, idempotent (a DBA may run it ahead). */
+export function documentSchemaSql(schema: string): string[] {
+  const documents = `"${schema}".documents`;
+  const uploads = `"${schema}".document_uploads`;
+  return [
+    `CREATE TABLE IF NOT EXISTS ${documents} (
+      sha256 text PRIMARY KEY CHECK (sha256 ~ '^[0-9a-f]{64}$'), media_type text NOT NULL, size integer NOT NULL, bytes bytea NOT NULL,
+      stored_at timestamptz NOT NULL DEFAULT now())`,
+    `CREATE TABLE IF NOT EXISTS ${uploads} (id bigserial PRIMARY KEY, sha256 text NOT NULL REFERENCES ${documents} (sha256), upload jsonb NOT NULL)`,
+    `CREATE INDEX IF NOT EXISTS document_uploads_by_document ON ${uploads} (sha256, id)`,
+  ];
+}
+
