@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -244,15 +245,53 @@ describe('the postbox on PostgreSQL, in particular', () => {
     }
   });
 
+  it('runs on tables made ahead with an account that may not change the schema', async () => {
+    const role = `als_postbox_${randomUUID().slice(0, 8)}`;
+    const admin = new Client({ connectionString: TEST_DATABASE_URL });
+    await admin.connect();
+    const url = new URL(TEST_DATABASE_URL);
+    url.username = role;
+    url.password = randomUUID();
+    const limited = new PostgresPostbox({ connectionString: url.toString(), schema, policy: POLICY, poolSize: 1 });
+    try {
+      // The tables exist (the test before made them); the service's account may only read and write rows.
+      await admin.query(`CREATE ROLE ${role} LOGIN PASSWORD '${url.password}'`);
+      await admin.query(`GRANT USAGE ON SCHEMA "${schema}" TO ${role}`);
+      await admin.query(`GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN SCHEMA "${schema}" TO ${role}`);
+      expect(await limited.startAt(0n)).toBe(true);
+      await limited.setPreferences('p-1', { mutedKinds: [], emailMode: 'digest', language: 'en', mobile: null, smsReminders: false }, new Date());
+      expect(await limited.plan([notice('a', 1n), notice('b', 2n, { personId: 'p-2' })], 2n, BOTH, new Date('2027-10-31T02:00:00Z'), 8)).toBe(2);
+      const claimed = await limited.claim('one', new Date('2027-11-01T00:00:00Z'), Date.now() + 60_000, 5, ['email']);
+      expect(claimed.map((d) => [d.id, d.items.map((i) => i.id)])).toEqual([
+        ['b', []],
+        ['digest:p-1:2027-11-01', ['a']],
+      ]);
+      await limited.failed(claimed[0], 'one', '451', new Date('2027-11-01T00:00:00Z'));
+      await limited.sent(claimed[1], new Date('2027-11-01T00:00:01Z'));
+      const refused = await admin.query(`SET ROLE ${role}; CREATE TABLE "${schema}".other (x int)`).then(
+        () => undefined,
+        (error: Error) => error,
+      );
+      expect(refused?.message).toMatch(/permission denied/);
+    } finally {
+      await admin.query('RESET ROLE').catch(() => undefined);
+      await limited.close();
+      await admin.query(`DROP OWNED BY ${role}`).catch(() => undefined);
+      await admin.query(`DROP ROLE IF EXISTS ${role}`).catch(() => undefined);
+      await admin.end();
+    }
+  });
+
   it('does not take a claim that another transaction holds locked, and waits for nothing', async () => {
-    const one = new PostgresPostbox({ connectionString: TEST_DATABASE_URL, schema, policy: POLICY });
+    const own = freshSchema('postbox');
+    const one = new PostgresPostbox({ connectionString: TEST_DATABASE_URL, schema: own, policy: POLICY });
     const client = new Client({ connectionString: TEST_DATABASE_URL });
     try {
       await one.startAt(0n);
       await one.plan([notice('locked', 1n), notice('free', 2n)], 2n, BOTH, new Date('2027-10-31T02:00:00Z'), 8);
       await client.connect();
       await client.query('BEGIN');
-      await client.query(`SELECT 1 FROM "${schema}".postbox_deliveries WHERE id = 'locked' FOR UPDATE`);
+      await client.query(`SELECT 1 FROM "${own}".postbox_deliveries WHERE id = 'locked' FOR UPDATE`);
       const started = Date.now();
       expect((await one.claim('one', new Date('2027-10-31T03:00:00Z'), Date.now() + 60_000, 5, ['email'])).map((d) => d.id)).toEqual(['free']);
       expect(Date.now() - started).toBeLessThan(2000);
@@ -261,6 +300,7 @@ describe('the postbox on PostgreSQL, in particular', () => {
     } finally {
       await client.end().catch(() => undefined);
       await one.close();
+      await dropSchema(own);
     }
   });
 });

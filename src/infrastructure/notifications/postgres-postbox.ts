@@ -349,14 +349,27 @@ export class PostgresPostbox implements Postbox {
     }
   }
 
-  /** The tables, made once per process; instances starting together take turns under an advisory lock. */
+  /**
+   * The tables, made once per process when one is missing (no DDL when they are all there, so an account
+   * without the right to change the schema runs on tables made ahead); instances starting together take
+   * turns under an advisory lock.
+   */
   private created(): Promise<void> {
     this.ready ??= (async () => {
       const client = await this.pool.connect();
       let broken: Error | undefined;
+      const made = async () => {
+        const { rows } = await client.query<{ found: number }>('SELECT count(to_regclass(t))::int AS found FROM unnest($1::text[]) AS t', [Object.values(this.tables)]);
+        return rows[0].found === Object.values(this.tables).length;
+      };
       try {
+        if (await made()) return;
         await client.query('BEGIN');
         await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`${this.schema}.postbox`]);
+        if (await made()) {
+          await client.query('COMMIT');
+          return;
+        }
         const { rows } = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [this.schema]);
         if (rows.length === 0) await client.query(`CREATE SCHEMA "${this.schema}"`);
         await client.query(`CREATE TABLE IF NOT EXISTS ${this.tables.checkpoint} (id integer PRIMARY KEY CHECK (id = 1), position bigint NOT NULL)`);
