@@ -6,7 +6,7 @@ import { Client } from 'pg';
 import { dropSchema, freshSchema, TEST_DATABASE_URL } from '../../../test/support/postgres-test-db';
 import { openShared } from '../projections/sqlite-busy';
 import { nextDigestAt, NoticeToPlan, Postbox, RetryPolicy, SqlitePostbox } from './postbox';
-import { PostgresPostbox } from './postgres-postbox';
+import { PostgresPostbox, postboxSchemaSql } from './postgres-postbox';
 
 const notice = (id: string, position: bigint, over: Partial<NoticeToPlan> = {}): NoticeToPlan => ({
   id,
@@ -247,14 +247,18 @@ describe('the postbox on PostgreSQL, in particular', () => {
 
   it('runs on tables made ahead with an account that may not change the schema', async () => {
     const role = `als_postbox_${randomUUID().slice(0, 8)}`;
+    const ahead = freshSchema('postbox');
     const admin = new Client({ connectionString: TEST_DATABASE_URL });
     await admin.connect();
     const url = new URL(TEST_DATABASE_URL);
     url.username = role;
     url.password = randomUUID();
-    const limited = new PostgresPostbox({ connectionString: url.toString(), schema, policy: POLICY, poolSize: 1 });
+    const limited = new PostgresPostbox({ connectionString: url.toString(), schema: ahead, policy: POLICY, poolSize: 1 });
+    const schema = ahead;
     try {
-      // The tables exist (the test before made them); the service's account may only read and write rows.
+      // A DBA's script: the schema and postboxSchemaSql(); the service's account may only read and write rows.
+      await admin.query(`CREATE SCHEMA "${schema}"`);
+      for (const statement of postboxSchemaSql(schema)) await admin.query(statement);
       await admin.query(`CREATE ROLE ${role} LOGIN PASSWORD '${url.password}'`);
       await admin.query(`GRANT USAGE ON SCHEMA "${schema}" TO ${role}`);
       await admin.query(`GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN SCHEMA "${schema}" TO ${role}`);
@@ -279,6 +283,7 @@ describe('the postbox on PostgreSQL, in particular', () => {
       await admin.query(`DROP OWNED BY ${role}`).catch(() => undefined);
       await admin.query(`DROP ROLE IF EXISTS ${role}`).catch(() => undefined);
       await admin.end();
+      await dropSchema(ahead);
     }
   });
 

@@ -1,5 +1,6 @@
 import { Pool, PoolClient } from 'pg';
 import type { Language } from '../../words';
+import { inTransaction, tablesOnce } from '../postgres/transactions';
 import { pauseBefore } from '../projections/sqlite-busy';
 import {
   backoffMs,
@@ -60,6 +61,41 @@ interface PreferencesRow {
   sms_reminders: boolean;
 }
 
+/** The postbox's tables in `schema` (idempotent): what the service runs when one is missing, and what a DBA may run ahead. */
+export function postboxSchemaSql(schema: string): string[] {
+  const q = `"${schema}"`;
+  return [
+    `CREATE TABLE IF NOT EXISTS ${q}.postbox_checkpoint (id integer PRIMARY KEY CHECK (id = 1), position bigint NOT NULL)`,
+    `CREATE TABLE IF NOT EXISTS ${q}.postbox_deliveries (
+      person_id text NOT NULL,
+      id text NOT NULL,
+      channel text NOT NULL CHECK (channel IN ('email', 'sms')),
+      address text NOT NULL,
+      name text,
+      language text NOT NULL,
+      notice jsonb,
+      status text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'sent', 'dead')),
+      attempts integer NOT NULL DEFAULT 0,
+      next_attempt_at timestamptz,
+      last_error text,
+      sent_at timestamptz,
+      claimed_by text,
+      claimed_until bigint,
+      planned_at timestamptz NOT NULL,
+      seq bigint GENERATED ALWAYS AS IDENTITY,
+      PRIMARY KEY (person_id, id, channel))`,
+    `CREATE INDEX IF NOT EXISTS postbox_deliveries_due ON ${q}.postbox_deliveries (next_attempt_at, seq) WHERE status = 'pending'`,
+    `CREATE INDEX IF NOT EXISTS postbox_deliveries_dead ON ${q}.postbox_deliveries (planned_at) WHERE status = 'dead'`,
+    `CREATE TABLE IF NOT EXISTS ${q}.postbox_digest_items (
+      person_id text NOT NULL, digest_id text NOT NULL, notification_id text NOT NULL, notice jsonb NOT NULL,
+      seq bigint GENERATED ALWAYS AS IDENTITY,
+      PRIMARY KEY (person_id, digest_id, notification_id))`,
+    `CREATE TABLE IF NOT EXISTS ${q}.postbox_preferences (
+      person_id text PRIMARY KEY, muted_kinds text[] NOT NULL, email_mode text NOT NULL CHECK (email_mode IN ('immediate', 'digest')),
+      language text NOT NULL, mobile text, sms_reminders boolean NOT NULL, updated_at timestamptz NOT NULL)`,
+  ];
+}
+
 /** SQLSTATEs and socket errors after which the transaction certainly did not commit, or the connection dropped: tried again. */
 const TRANSIENT_CODES = new Set(['40001', '40P01', '55P03', '57P01', '57P02', '08006', '08003', 'ECONNRESET', 'EPIPE']);
 const isTransient = (error: unknown): boolean => {
@@ -93,6 +129,7 @@ export class PostgresPostbox implements Postbox {
   private readonly schema: string;
   private readonly tables: { readonly checkpoint: string; readonly deliveries: string; readonly items: string; readonly preferences: string };
   private readonly retryBudgetMs: number;
+  private readonly makeTables: () => Promise<void>;
   private ready?: Promise<void>;
   private closed?: Promise<void>;
 
@@ -105,6 +142,7 @@ export class PostgresPostbox implements Postbox {
     this.pool = new Pool({ connectionString: options.connectionString, max: options.poolSize ?? 4, application_name: 'accreditation-lifecycle-service notifications' });
     // An idle connection the server closed: the next query opens another.
     this.pool.on('error', () => undefined);
+    this.makeTables = tablesOnce(this.pool, this.schema, `${this.schema}.postbox`, () => postboxSchemaSql(this.schema));
   }
 
   async checkpoint(): Promise<bigint | undefined> {
@@ -319,21 +357,7 @@ export class PostgresPostbox implements Postbox {
 
   private async transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
     await this.created();
-    return this.retrying(async () => {
-      const client = await this.pool.connect();
-      let broken: Error | undefined;
-      try {
-        await client.query('BEGIN');
-        const result = await work(client);
-        await client.query('COMMIT');
-        return result;
-      } catch (error) {
-        await client.query('ROLLBACK').catch((rollback: Error) => (broken = rollback));
-        throw error;
-      } finally {
-        client.release(broken);
-      }
-    });
+    return this.retrying(() => inTransaction(this.pool, work));
   }
 
   /** Runs `work` again after a deadlock, a serialization failure or a dropped connection, until the budget is spent. */
@@ -350,65 +374,19 @@ export class PostgresPostbox implements Postbox {
   }
 
   /**
-   * The tables, made once per process when one is missing (no DDL when they are all there, so an account
-   * without the right to change the schema runs on tables made ahead); instances starting together take
-   * turns under an advisory lock.
+   * The tables, made once per process when one is missing (postboxSchemaSql, under an advisory lock so
+   * that instances starting together take turns); no DDL at all when they are all there, so an account
+   * that may only read and write rows runs on tables a DBA made ahead.
    */
   private created(): Promise<void> {
     this.ready ??= (async () => {
-      const client = await this.pool.connect();
-      let broken: Error | undefined;
-      const made = async () => {
-        const { rows } = await client.query<{ found: number }>('SELECT count(to_regclass(t))::int AS found FROM unnest($1::text[]) AS t', [Object.values(this.tables)]);
-        return rows[0].found === Object.values(this.tables).length;
-      };
-      try {
-        if (await made()) return;
-        await client.query('BEGIN');
-        await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`${this.schema}.postbox`]);
-        if (await made()) {
-          await client.query('COMMIT');
-          return;
-        }
-        const { rows } = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [this.schema]);
-        if (rows.length === 0) await client.query(`CREATE SCHEMA "${this.schema}"`);
-        await client.query(`CREATE TABLE IF NOT EXISTS ${this.tables.checkpoint} (id integer PRIMARY KEY CHECK (id = 1), position bigint NOT NULL)`);
-        await client.query(`CREATE TABLE IF NOT EXISTS ${this.tables.deliveries} (
-          person_id text NOT NULL,
-          id text NOT NULL,
-          channel text NOT NULL CHECK (channel IN ('email', 'sms')),
-          address text NOT NULL,
-          name text,
-          language text NOT NULL,
-          notice jsonb,
-          status text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'sent', 'dead')),
-          attempts integer NOT NULL DEFAULT 0,
-          next_attempt_at timestamptz,
-          last_error text,
-          sent_at timestamptz,
-          claimed_by text,
-          claimed_until bigint,
-          planned_at timestamptz NOT NULL,
-          seq bigint GENERATED ALWAYS AS IDENTITY,
-          PRIMARY KEY (person_id, id, channel))`);
-        await client.query(`CREATE INDEX IF NOT EXISTS postbox_deliveries_due ON ${this.tables.deliveries} (next_attempt_at, seq) WHERE status = 'pending'`);
-        await client.query(`CREATE INDEX IF NOT EXISTS postbox_deliveries_dead ON ${this.tables.deliveries} (planned_at) WHERE status = 'dead'`);
-        await client.query(`CREATE TABLE IF NOT EXISTS ${this.tables.items} (
-          person_id text NOT NULL, digest_id text NOT NULL, notification_id text NOT NULL, notice jsonb NOT NULL,
-          seq bigint GENERATED ALWAYS AS IDENTITY,
-          PRIMARY KEY (person_id, digest_id, notification_id))`);
-        await client.query(`CREATE TABLE IF NOT EXISTS ${this.tables.preferences} (
-          person_id text PRIMARY KEY, muted_kinds text[] NOT NULL, email_mode text NOT NULL CHECK (email_mode IN ('immediate', 'digest')),
-          language text NOT NULL, mobile text, sms_reminders boolean NOT NULL, updated_at timestamptz NOT NULL)`);
-        await client.query('COMMIT');
-      } catch (error) {
-        await client.query('ROLLBACK').catch((rollback: Error) => (broken = rollback));
-        this.ready = undefined;
-        throw error;
-      } finally {
-        client.release(broken);
-      }
-    })();
+      const names = Object.values(this.tables);
+      const { rows } = await this.pool.query<{ found: number }>('SELECT count(to_regclass(t))::int AS found FROM unnest($1::text[]) AS t', [names]);
+      if (rows[0].found < names.length) await this.makeTables();
+    })().catch((error: unknown) => {
+      this.ready = undefined;
+      throw error;
+    });
     return this.ready;
   }
 }
