@@ -289,8 +289,7 @@ export class PostgresEventStore implements EventStore {
   }
 
   async status(): Promise<StoreStatus> {
-    // The port's adapter names predate this adapter (src/application/event-store.ts lists 'sqlite' | 'esdb').
-    const adapter = 'postgres' as StoreStatus['adapter'];
+    const adapter = 'postgres';
     if (this.closed) return { adapter, ok: false, detail: 'event store is closed' };
     try {
       await this.ready();
