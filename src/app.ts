@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { maxHeaderSize } from 'node:http';
 import type { Socket } from 'node:net';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
@@ -161,7 +161,8 @@ export async function createApp(config: AppConfig, clock: Clock = clockOf(config
   let guard: { routes: ReadonlySet<string>; authenticator: Authenticator } | undefined;
   authenticateBeforeParsing(fastify, () => guard);
   answerMethodNotAllowed(fastify, routes);
-  // Before the stores open: they create their files in the data folder.
+  // Before the stores open: they create their files in the data folder, whichever store holds the events.
+  mkdirSync(config.dataDir, { recursive: true });
   claimSandboxFolder(config);
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forConfig(config, clock), adapter, {
     logger: new JsonLogger(config.logLevel),

@@ -1,4 +1,6 @@
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { Client } from 'pg';
 import { FirstStart } from '../../src/infrastructure/accounts/first-start.service';
 import { ReadModels } from '../../src/infrastructure/read-models/read-models';
@@ -71,8 +73,9 @@ describe('the service on PostgreSQL', () => {
   });
 
   it('serves the same records from a second service that rebuilt its read models from the same store', async () => {
-    // A second instance with a data folder of its own: its read models are built from PostgreSQL alone.
-    const second = await startTestApp(env, clock);
+    // A second instance with a data folder of its own, not there yet: its read models are built from PostgreSQL alone.
+    const fresh = join(mkdtempSync(join(tmpdir(), 'als-pg-second-')), 'data');
+    const second = await startTestApp({ ...env, DATA_DIR: fresh }, clock);
     try {
       const readModels = second.app.get(ReadModels);
       await readModels.reach((await readModels.store.status()).lastPosition);
@@ -89,6 +92,7 @@ describe('the service on PostgreSQL', () => {
       expect(readdirSync(second.config.dataDir)).not.toContain('documents');
     } finally {
       await second.stop();
+      rmSync(dirname(fresh), { recursive: true, force: true });
     }
   });
 });
