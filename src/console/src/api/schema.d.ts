@@ -12066,7 +12066,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Ready for traffic: the event store answers and every projection is within 1000 events of the log, none failed (503 with the reasons otherwise): for a load balancer's readiness probe. */
+            /** @description Ready for traffic: the event store answers and the read models are within 10 s (and 1000 events) of the log, none failed (503 with the reasons otherwise): for a load balancer's readiness probe. */
             200: {
                 headers: {
                     [name: string]: unknown;
