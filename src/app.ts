@@ -150,9 +150,19 @@ export async function createApp(config: AppConfig, clock: Clock = clockOf(config
     reply.header('x-request-id', request.id);
   });
   // Every request is counted, by the route it matched (unmatched ones under one label), from its headers to its answer.
+  // A request the client abandons before its answer is no longer in flight either; each ends once.
   let metrics: Metrics | undefined;
-  fastify.addHook('onRequest', async () => metrics?.requestReceived());
-  fastify.addHook('onResponse', async (request, reply) => metrics?.requestAnswered(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000));
+  const inFlight = new WeakSet<FastifyRequest>();
+  fastify.addHook('onRequest', async (request) => {
+    inFlight.add(request);
+    metrics?.requestReceived();
+  });
+  fastify.addHook('onResponse', async (request, reply) => {
+    if (inFlight.delete(request)) metrics?.requestAnswered(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
+  });
+  fastify.addHook('onRequestAbort', async (request) => {
+    if (inFlight.delete(request)) metrics?.requestAbandoned();
+  });
   await fastify.register(helmet, { contentSecurityPolicy: { directives: CONTENT_SECURITY_POLICY } });
   const routes: { method: string; url: string }[] = [];
   fastify.addHook('onRoute', (route) => {

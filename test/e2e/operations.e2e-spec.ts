@@ -1,4 +1,5 @@
 import { request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { EVENT_STORE, EventStore } from '../../src/application/event-store';
 import { Metrics } from '../../src/infrastructure/metrics/metrics';
@@ -44,6 +45,23 @@ describe('operations', () => {
     expect(valueOf(text, 'als_http_request_duration_seconds_count{method="GET",route="/health",status="200"}')).toBe(before + 2);
     expect(text).not.toContain(unknownId);
     expect(valueOf(text, 'als_http_requests_in_flight')).toBe(1);
+  });
+
+  it('counts a request its client abandons before the answer as no longer in flight', async () => {
+    const { port } = new URL(running.url);
+    const socket = connect(Number(port), '127.0.0.1');
+    await new Promise((resolve) => socket.once('connect', resolve));
+    // Headers and a tenth of the body, then the connection closed.
+    socket.write('POST /auth/sign-in HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"login":');
+    const metricsOf = running.app.get(Metrics);
+    for (let waited = 0; metricsOf.inFlight === 0 && waited < 2000; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(metricsOf.inFlight).toBe(1);
+    socket.destroy();
+    for (let waited = 0; metricsOf.inFlight > 0 && waited < 2000; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
+    const text = await metrics();
+    // Only the scrape itself is in flight now.
+    expect(valueOf(text, 'als_http_requests_in_flight')).toBe(1);
+    expect(valueOf(text, 'als_http_requests_abandoned_total')).toBe(1);
   });
 
   it('counts commands by stream category, type and outcome, their appends and the group commits', async () => {

@@ -21,6 +21,7 @@ export class Metrics implements CommandObserver {
 
   private answering = 0;
   private readonly inFlightGauge = new Gauge({ name: 'als_http_requests_in_flight', help: 'HTTP requests received and not yet answered.', registers: [this.registry] });
+  private readonly abandoned = new Counter({ name: 'als_http_requests_abandoned_total', help: 'HTTP requests whose client closed the connection before the answer.', registers: [this.registry] });
   private readonly requests = new Counter({ name: 'als_http_requests_total', help: 'HTTP requests answered, by method, route and status.', labelNames: ['method', 'route', 'status'], registers: [this.registry] });
   private readonly requestSeconds = new Histogram({
     name: 'als_http_request_duration_seconds',
@@ -83,6 +84,13 @@ export class Metrics implements CommandObserver {
   requestReceived(): void {
     this.answering += 1;
     this.inFlightGauge.set(this.answering);
+  }
+
+  /** A request its client abandoned (the connection closed) before it was answered. */
+  requestAbandoned(): void {
+    this.answering = Math.max(0, this.answering - 1);
+    this.inFlightGauge.set(this.answering);
+    this.abandoned.inc();
   }
 
   /** A request answered: `route` is the route's pattern (`/projects/:id`), never the path, so ids never become labels. */
