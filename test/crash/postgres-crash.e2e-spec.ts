@@ -13,7 +13,7 @@ import { dropSchema, freshSchema, TEST_DATABASE_URL } from '../support/postgres-
 function appendThenKill(schema: string, acks: number): Promise<Map<string, bigint>> {
   const child = spawn(
     process.execPath,
-    ['-r', 'ts-node/register/transpile-only', join(__dirname, 'postgres-crash-appender.ts'), TEST_DATABASE_URL, schema],
+    ['-r', 'ts-node/register/transpile-only', join(__dirname, 'crash-appender.ts'), 'postgres', TEST_DATABASE_URL, schema],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const acknowledged = new Map<string, bigint>();

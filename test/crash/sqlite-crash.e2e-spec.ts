@@ -7,7 +7,7 @@ import { SqliteEventStore } from '../../src/infrastructure/event-store/sqlite.ev
 
 /** Runs the appender until it has acknowledged `acks` appends, then kills it with SIGKILL. */
 function appendThenKill(file: string, acks: number): Promise<Set<string>> {
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join(__dirname, 'crash-appender.ts'), file], {
+  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join(__dirname, 'crash-appender.ts'), 'sqlite', file], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const acknowledged = new Set<string>();
@@ -18,7 +18,7 @@ function appendThenKill(file: string, acks: number): Promise<Set<string>> {
       buffered += chunk.toString();
       const lines = buffered.split('\n');
       buffered = lines.pop() ?? '';
-      for (const line of lines) if (line && line !== 'ready') acknowledged.add(line);
+      for (const line of lines) if (line && line !== 'ready') acknowledged.add(line.split(' ')[0]);
       if (acknowledged.size >= acks && !child.killed) child.kill('SIGKILL');
     });
     child.on('exit', (_code, signal) => {

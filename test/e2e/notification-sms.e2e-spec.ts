@@ -85,7 +85,6 @@ describe('reminders by SMS', () => {
   let projectId: string;
   let due: string;
 
-  const post = async (path: string, token: string, body: unknown) => expectOk(await flow.http.post(path, token, body), path);
   const round = async () => {
     await running.app.get(ReadModels).reachStored();
     return running.app.get(NotificationDispatcher).round();
@@ -121,24 +120,8 @@ describe('reminders by SMS', () => {
     const quiet = await accounts.account({ sub: 'sms-quiet', role: 'applicant', org: '太原市短信职业学校', region: '太原市', grants: ['liaison'], projectId, grantedBy: school });
     expect((await flow.http.request('PUT', '/notifications/preferences', { token: quiet.token, body: { ...mine, mobile: '13600000000', smsReminders: false } })).status).toBe(200);
 
-    clock.set(on('2027-09-05'));
-    await post(`/projects/${projectId}/submit`, school.token, flow.submitBody());
-    clock.set(on('2027-09-20'));
-    await post(`/projects/${projectId}/formal-check`, recommender, { result: 'passed' });
-    await post(`/projects/${projectId}/recommend`, recommender, { rank: 1 });
-    for (const e of experts) await post(`/projects/${projectId}/reviewers`, flow.office, { reviewerId: e.personId, reviewerOrg: e.org, declaredRelations: [] });
-    clock.set(on('2027-10-10'));
-    for (const [n, e] of experts.entries()) await post(`/projects/${projectId}/scores`, e.token, { score: 80 + n, comments: '良' });
-    clock.set(on('2027-10-15'));
-    await post(`/cycles/${CYCLE}/shortlist`, flow.office, { shortlisted: [{ projectId }], notSelected: [], reason: '评审会议纪要' });
-    const { noticeId } = await flow.openNotice(CYCLE, '2027-10-16');
-    clock.set(on('2027-10-31'));
-    await post(`/cycles/${CYCLE}/end-notice`, flow.office, { noticeId });
-    await post(`/cycles/${CYCLE}/approve`, flow.office, { projectIds: [projectId], reason: '公示无异议，予以立项' });
-    for (let tries = 0; (await flow.status(projectId)) !== 'Approved'; tries += 1) {
-      if (tries > 100) throw new Error('the approval never reached the project');
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await flow.review(2027, [{ id: projectId, applicant: school.token }], recommender, experts.map((e) => ({ id: e.personId, org: e.org, token: e.token })));
+    await flow.approve(CYCLE, 2027, [projectId]);
     due = (expectOk(await flow.http.get(`/projects/${projectId}`, flow.office), 'project').approval as { constructionPlanDueOn: string }).constructionPlanDueOn;
   });
   afterAll(async () => {

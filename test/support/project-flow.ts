@@ -120,6 +120,25 @@ export class ProjectFlow {
     }
   }
 
+  /**
+   * After `review`: shortlists the projects (15 October), opens the notice (16 October), ends it and
+   * approves them (31 October), and waits until the approval, carried by the reactor, reached each project.
+   */
+  async approve(cycleId: string, year: number, projectIds: readonly string[]): Promise<void> {
+    this.clock.set(on(`${year}-10-15`));
+    await this.ok(this.http.post(`/cycles/${cycleId}/shortlist`, this.office, { shortlisted: projectIds.map((projectId) => ({ projectId })), notSelected: [], reason: '评审会议纪要' }), 'shortlist');
+    const { noticeId } = await this.openNotice(cycleId, `${year}-10-16`);
+    this.clock.set(on(`${year}-10-31`));
+    await this.ok(this.http.post(`/cycles/${cycleId}/end-notice`, this.office, { noticeId }), 'end the notice');
+    await this.ok(this.http.post(`/cycles/${cycleId}/approve`, this.office, { projectIds, reason: '公示无异议，予以立项' }), 'approve');
+    for (const projectId of projectIds) {
+      for (let tries = 0; (await this.status(projectId)) !== 'Approved'; tries += 1) {
+        if (tries > 100) throw new Error(`the approval never reached project ${projectId}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    }
+  }
+
   /** Opens the cycle's notice on `startsOn` (the clock set to that day): answers its id and last day. */
   async openNotice(cycleId: string, startsOn: string): Promise<{ noticeId: string; endsOn: string }> {
     this.clock.set(on(startsOn));
