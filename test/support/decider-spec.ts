@@ -5,17 +5,19 @@ import { DomainError, DomainErrorKind } from '../../src/domain/errors';
  * Given/when/then for deciders:
  *
  *   given(decider, pastEvents).when(command).then(expectedEvents)
- *   given(decider, pastEvents).when(command).thenThrows('quota-exceeded', 'illegal-state')
+ *   given(decider, pastEvents).when(command).thenThrows('quota-exceeded', 'illegal-state', { quota: 51, approved: 51 })
  *
  * `then` asserts deep equality of the produced events, that they are plain JSON data (what a store
  * gives back must equal what was written), and that `evolve` folds them without throwing.
- * Both return what they checked, for further assertions. Every state is deep-frozen, so a `decide` or
+ * `thenThrows` asserts the refusal's code, its kind and, where given, its details (deep equality: the
+ * limit, revision or party they name is what a client shows), and always that it says something to a
+ * person (the problem's `detail`). Both return what they checked, for further assertions. Every state is deep-frozen, so a `decide` or
  * an `evolve` that changed a state in place would throw: the command path keeps folded states and
  * decides on them again.
  */
 export interface DeciderScenario<State, Event> {
   then(expected: readonly Event[]): Event[];
-  thenThrows(code: string, kind?: DomainErrorKind): DomainError;
+  thenThrows(code: string, kind?: DomainErrorKind, details?: Record<string, unknown>): DomainError;
 }
 
 export interface GivenScenario<State, Command, Event> {
@@ -43,20 +45,33 @@ export function given<State, Command, Event>(
           frozenFold(decider, [...events, ...produced]);
           return produced;
         },
-        thenThrows(code, kind) {
-          let produced: Event[];
-          try {
-            produced = decider.decide(command, state);
-          } catch (error) {
-            if (!(error instanceof DomainError)) throw error;
-            expect({ code: error.code, ...(kind ? { kind: error.kind } : {}) }).toEqual({ code, ...(kind ? { kind } : {}) });
-            return error;
-          }
-          throw new Error(`expected DomainError '${code}', but the command produced ${JSON.stringify(produced)}`);
+        thenThrows(code, kind, details) {
+          return expectRefusal(() => decider.decide(command, state), code, kind, details);
         },
       };
     },
   };
+}
+
+/**
+ * The DomainError that `act` throws, checked as `thenThrows` checks it; for the domain's functions
+ * that are not deciders (catalog, calendar, access).
+ */
+export function expectRefusal(act: () => unknown, code: string, kind?: DomainErrorKind, details?: Record<string, unknown>): DomainError {
+  let produced: unknown;
+  try {
+    produced = act();
+  } catch (error) {
+    if (!(error instanceof DomainError)) throw error;
+    expect({ code: error.code, ...(kind ? { kind: error.kind } : {}), ...(details ? { details: error.details } : {}) }).toEqual({
+      code,
+      ...(kind ? { kind } : {}),
+      ...(details ? { details } : {}),
+    });
+    expect(error.message.trim()).not.toBe('');
+    return error;
+  }
+  throw new Error(`expected DomainError '${code}', but got ${JSON.stringify(produced)}`);
 }
 
 /** Freezes a value and everything it holds, so that any change in place throws (modules are strict). */

@@ -1,0 +1,12 @@
+/**
+ * The domain's own specs, for mutation testing (`npm run mutation`): each domain file is judged by the
+ * specs beside it, not by the e2e suites that happen to run through it. The purity check reads the
+ * sources as text and kills no mutant.
+ */
+const base = require('./jest.config');
+
+module.exports = {
+  ...base,
+  roots: ['<rootDir>/src/domain'],
+  testPathIgnorePatterns: ['/node_modules/', 'domain-purity\\.spec\\.ts$'],
+};
