@@ -2,7 +2,7 @@ import { addMonthsOn, annualReportDueOn } from '../../beijing-time';
 import { CycleRules } from '../../catalog/program-rules';
 import { text, texts } from '../../checks';
 import { illegalState, notFound, validation } from '../../errors';
-import { fen } from '../../money';
+import { fen, isAmount } from '../../money';
 import {
   AcceptConstructionPlan,
   DecideChange,
@@ -118,7 +118,7 @@ function fundsUsedIn(used: FundsBySource, project: Project, context: ProjectCont
   if (paid === undefined) throw validation('context-required', 'what the project’s grants paid is required');
   const total = addedFunds(project.fundsUsed ?? {}, used);
   for (const [source, amount] of Object.entries(used) as ['central' | 'provincial' | 'matching', number][]) {
-    if (!(amount >= 0) || fen(amount) !== Math.round(amount * 100)) throw validation('invalid-amount', `fundsUsed.${source} is an amount of yuan, to the fen`, { field: `fundsUsed.${source}` });
+    if (amount !== 0 && !isAmount(amount)) throw validation('invalid-amount', `fundsUsed.${source} is an amount of yuan, to the fen`, { field: `fundsUsed.${source}` });
     const available = paid[source] ?? 0;
     if (fen(total[source] ?? 0) > fen(available)) {
       throw illegalState('funds-used-exceed-paid', `${total[source]} yuan of ${source} funds would be used in all, more than the ${available} paid`, { source, paid: available, used: total[source] });
