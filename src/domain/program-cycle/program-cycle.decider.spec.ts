@@ -5,8 +5,8 @@ import { CycleRules } from '../catalog/program-rules';
 import { fold } from '../decider';
 import { DomainError } from '../errors';
 import { Actor } from '../messages';
-import { ExpertFacts, ProgramCycleCommand } from './program-cycle.commands';
-import { programCycleDecider } from './program-cycle.decider';
+import { ExpertFacts, OpenCycle, ProgramCycleCommand } from './program-cycle.commands';
+import { ActiveCycle, placesTaken, programCycleDecider } from './program-cycle.decider';
 import { CycleOpened, ProgramCycleEvent } from './program-cycle.events';
 import { planAssignments } from './decide/panels';
 
@@ -114,6 +114,43 @@ const removed = (projectId: string): ProgramCycleEvent => ({
   data: { projectId, tier: null, reason: '异议属实', objectionId: 'obj-1', rulesVersion: 'brand-major/2025.1', removedAt: '2025-10-10T09:00:00+08:00' },
 });
 
+const notSelected = (projectId: string, decision = 1): ProgramCycleEvent => ({
+  type: 'ProjectNotSelected',
+  data: { decisionId: `bm-2025/decision-${decision}`, projectId, reason: '综合排名靠后', rulesVersion: 'brand-major/2025.1', decidedAt: AFTER },
+});
+
+const listApproved = (projectIds: string[], decision = 2, approvedCount = projectIds.length, tier: string | null = null): ProgramCycleEvent => ({
+  type: 'ListApproved',
+  data: {
+    decisionId: `bm-2025/decision-${decision}`,
+    approved: projectIds.map((projectId) => ({ projectId, tier })),
+    reason: '公示无异议',
+    rulesVersion: 'brand-major/2025.1',
+    quota: 2,
+    approvedCount,
+    document: null,
+    approvedAt: AFTER,
+  },
+});
+
+const cycleClosed: ProgramCycleEvent = { type: 'CycleClosed', data: { reason: 'x', approvedCount: 0, rulesVersion: 'brand-major/2025.1', closedAt: AFTER } };
+
+/** The last millisecond before the window opens, and before it closes. */
+const JUST_BEFORE_OPENS = '2025-08-31T23:59:59.999+08:00';
+const JUST_BEFORE_CLOSES = '2025-09-14T23:59:59.999+08:00';
+
+/** An event as decided at another instant. */
+const decidedAt = (event: ProgramCycleEvent, at: string): ProgramCycleEvent => ({ ...event, data: { ...event.data, decidedAt: at } }) as ProgramCycleEvent;
+
+/** The cycle's state after the events, as an active cycle. */
+const cycleAfter = (events: readonly ProgramCycleEvent[]): ActiveCycle => {
+  const state = given(decider, events).state;
+  if (state.status === 'None') throw new Error('no cycle');
+  return state;
+};
+
+const document = { sha256: 'ab'.repeat(32), name: '公示.pdf', size: 1024, mediaType: 'application/pdf' };
+
 /** Two shortlisted projects in a cycle of quota 2, whose notice ran 2025-09-30 .. 2025-10-13. */
 const listedAndNoticed = [
   opened(),
@@ -144,7 +181,7 @@ const shortlistCmd = (
 
 describe('program cycle decider', () => {
   describe('OpenCycle', () => {
-    const open = (overrides: Partial<{ rules: CycleRules; programType: string; closesAt: string; actor: Actor; type: ProjectProgramType | null }> = {}) =>
+    const open = (overrides: Partial<{ rules: CycleRules; programType: string; closesAt: string; actor: Actor; type: ProjectProgramType | null; data: Partial<OpenCycle['data']> }> = {}) =>
       cmd({
         type: 'OpenCycle',
         data: {
@@ -156,6 +193,7 @@ describe('program cycle decider', () => {
           rulesVersion: 'brand-major/2025.1',
           opensAt: OPENS,
           closesAt: overrides.closesAt ?? CLOSES,
+          ...overrides.data,
         },
         context: { programType: overrides.type === undefined ? BRAND : overrides.type },
         actor: overrides.actor ?? office,
@@ -209,6 +247,45 @@ describe('program cycle decider', () => {
     it('opens a cycle only once', () => {
       given(decider, [opened()]).when(open()).thenThrows('cycle-already-open', 'illegal-state');
     });
+
+    it('refuses another role, naming the role it was asked by', () => {
+      given(decider, []).when(open({ actor: recommender('太原市') })).thenThrows('role-not-allowed', 'forbidden', { role: 'recommender' });
+    });
+
+    it.each(['cycleId', 'name', 'label', 'rulesVersion', 'parentCycleId'] as const)('refuses a blank %s, naming the field', (field) => {
+      given(decider, []).when(open({ data: { [field]: ' ' } })).thenThrows('invalid-field', 'validation', { field });
+    });
+
+    it('names the program type the catalog lacks, and refuses a context describing another type than the command names', () => {
+      given(decider, []).when(open({ type: null })).thenThrows('unknown-program-type', 'not-found', { programType: 'brand-major' });
+      given(decider, []).when(open({ type: programType('quality-course') })).thenThrows('program-type-mismatch', 'validation');
+    });
+
+    it('needs the course rules of a course program and the group rules of a specialty group, and opens them when present', () => {
+      const course = programType('quality-course');
+      given(decider, []).when(open({ programType: 'quality-course', type: course })).thenThrows('rules-incomplete', 'validation', { missing: 'course' });
+      given(decider, []).when(open({ programType: 'quality-course', type: course, rules: course.defaultRules })).then([
+        expect.objectContaining({ type: 'CycleOpened', data: expect.objectContaining({ programType: 'quality-course', rules: course.defaultRules }) }),
+      ]);
+      const groups = programType('specialty-group');
+      const { specialtyGroup: _omitted, ...withoutGroups } = groups.defaultRules;
+      given(decider, []).when(open({ programType: 'specialty-group', type: groups, rules: withoutGroups })).thenThrows('rules-incomplete', 'validation', { missing: 'specialtyGroup' });
+    });
+
+    it.each([
+      ['opensAt', 'not a time'],
+      ['opensAt', '2025-09-01'],
+      ['closesAt', 'September 15, 2025 00:00 GMT+8'],
+      ['closesAt', '2025-13-40T00:00:00+08:00'],
+    ])('refuses a window whose %s is not an ISO-8601 instant (%s)', (field, value) => {
+      given(decider, []).when(open({ data: { [field]: value } })).thenThrows('invalid-time', 'validation', { field });
+    });
+
+    it('accepts a window one millisecond long, and refuses one that closes before it opens', () => {
+      const [event] = given(decider, []).when(open({ closesAt: '2025-09-01T00:00:00.001+08:00' })).then([expect.objectContaining({ type: 'CycleOpened' })]);
+      expect(event.data).toMatchObject({ opensAt: OPENS, closesAt: '2025-09-01T00:00:00.001+08:00' });
+      given(decider, []).when(open({ closesAt: JUST_BEFORE_OPENS })).thenThrows('invalid-window', 'validation');
+    });
   });
 
   describe('RegisterApplication', () => {
@@ -250,6 +327,39 @@ describe('program cycle decider', () => {
       given(decider, [opened(), registered('p1', 'school-a')]).when(register('p1')).then([]);
       given(decider, [opened(), registered('p1', 'school-a')]).when(register('p1', 'school-b')).thenThrows('application-already-registered');
     });
+
+    it('refuses the same project registered for another region by the same applicant', () => {
+      given(decider, [opened(), registered('p1', 'school-a')]).when(register('p1', 'school-a', DURING, '大同市')).thenThrows('application-already-registered', 'illegal-state');
+    });
+
+    it.each([
+      ['at the instant the window opens', OPENS],
+      ['in the last millisecond before it closes', JUST_BEFORE_CLOSES],
+    ])('accepts an application %s', (_when, now) => {
+      given(decider, [opened()]).when(register('p1', 'school-a', now)).then([
+        expect.objectContaining({ type: 'ApplicationRegistered', data: expect.objectContaining({ projectId: 'p1', registeredAt: now }) }),
+      ]);
+    });
+
+    it('refuses an application in the last millisecond before the window opens', () => {
+      given(decider, [opened()]).when(register('p1', 'school-a', JUST_BEFORE_OPENS)).thenThrows('window-not-open', 'illegal-state');
+    });
+
+    it('names the limit an applicant has reached', () => {
+      given(decider, [opened(), registered('p1', 'school-a'), registered('p2', 'school-a')]).when(register('p3')).thenThrows('applicant-limit-reached', 'illegal-state', { limit: 2 });
+    });
+
+    it.each([
+      ['projectId', () => register(' ')],
+      ['applicantOrg', () => register('p1', ' ')],
+      ['region', () => register('p1', 'school-a', DURING, ' ')],
+    ])('refuses a blank %s, naming the field', (field, command) => {
+      given(decider, [opened()]).when(command()).thenThrows('invalid-field', 'validation', { field });
+    });
+
+    it('refuses a time that is not an instant', () => {
+      given(decider, [opened()]).when(register('p1', 'school-a', 'tomorrow')).thenThrows('invalid-time', 'validation', { field: 'now' });
+    });
   });
 
   describe('ReleaseRegistration', () => {
@@ -279,10 +389,17 @@ describe('program cycle decider', () => {
     it('changes nothing when nothing is held, and is the holder’s alone', () => {
       given(decider, [opened()]).when(release('p1', 'application', applicant('school-a'))).then([]);
       given(decider, [opened(), registered('p1', 'school-a')]).when(release('p1', 'application', applicant('school-b'))).thenThrows('not-own-organisation', 'forbidden');
-      given(decider, [opened(), registered('p1', 'school-a')]).when(release('p1', 'application', office)).thenThrows('role-not-allowed', 'forbidden');
+      given(decider, [opened(), registered('p1', 'school-a')]).when(release('p1', 'application', office)).thenThrows('role-not-allowed', 'forbidden', { role: 'office' });
       given(decider, [opened(), registered('p1', 'school-a')])
         .when(cmd({ type: 'ReleaseRegistration', data: { projectId: 'p1', registration: 'application', reason: ' ' }, actor: applicant('school-a'), now: DURING }))
         .thenThrows('reason-required', 'validation');
+    });
+
+    it('gives back a recommendation to its recommender alone, and nothing for a project only applied for', () => {
+      const events = [opened(), registered('p1'), recommended('p1', 1)];
+      given(decider, events).when(release('p1', 'recommendation', applicant('school-p1'))).thenThrows('role-not-allowed', 'forbidden', { role: 'applicant' });
+      given(decider, events).when(release('p1', 'recommendation', recommender('大同市'))).thenThrows('not-own-organisation', 'forbidden');
+      given(decider, [opened(), registered('p1')]).when(release('p1', 'recommendation', recommender('太原市'))).then([]);
     });
   });
 
@@ -312,6 +429,47 @@ describe('program cycle decider', () => {
       given(decider, [opened(), registered('p1')]).when(recommend('p1', 4)).thenThrows('invalid-rank', 'validation');
     });
 
+    it.each([0, 4])('refuses rank %d, outside 1 to the limit, naming both', (rank) => {
+      given(decider, [opened(), registered('p1')]).when(recommend('p1', rank)).thenThrows('invalid-rank', 'validation', { rank, limit: 3 });
+    });
+
+    it('accepts the last rank the limit allows, counting the recommender’s earlier recommendations', () => {
+      given(decider, [opened(), ...candidate('p1', 1), registered('p2')]).when(recommend('p2', 3)).then([
+        expect.objectContaining({ type: 'RecommendationRegistered', data: expect.objectContaining({ projectId: 'p2', rank: 3, recommenderCount: 2 }) }),
+      ]);
+    });
+
+    it('counts neither the ranks nor the recommendations of another recommender', () => {
+      const elsewhere = [opened(), registered('q1', 'school-q', '大同市'), recommended('q1', 1, '大同市'), registered('p1')];
+      given(decider, elsewhere).when(recommend('p1', 1)).then([
+        expect.objectContaining({ type: 'RecommendationRegistered', data: expect.objectContaining({ rank: 1, recommenderCount: 1 }) }),
+      ]);
+    });
+
+    it('names the rank given twice and the limit reached', () => {
+      given(decider, [opened(), ...candidate('p1', 1), registered('p2')]).when(recommend('p2', 1)).thenThrows('duplicate-rank', 'illegal-state', { rank: 1 });
+      given(decider, [opened(), ...candidate('p1', 1), ...candidate('p2', 2), ...candidate('p3', 3), registered('p4')])
+        .when(recommend('p4', 1))
+        .thenThrows('recommender-limit-reached', 'illegal-state', { limit: 3 });
+    });
+
+    it('ignores a repeated recommendation, and refuses another rank for a project recommended', () => {
+      given(decider, [opened(), ...candidate('p1', 1)]).when(recommend('p1', 1)).then([]);
+      given(decider, [opened(), ...candidate('p1', 1)]).when(recommend('p1', 2)).thenThrows('already-recommended', 'illegal-state');
+    });
+
+    it('recommends on behalf of the actor’s own organisation only, and refuses blank fields', () => {
+      const as = (recommenderOrg: string, projectId = 'p1') => cmd({ type: 'RegisterRecommendation', data: { projectId, recommenderOrg, rank: 1 }, actor: recommender('太原市'), now: DURING });
+      given(decider, [opened(), registered('p1')]).when(as('大同市教育局')).thenThrows('not-own-organisation', 'forbidden');
+      given(decider, [opened(), registered('p1')]).when(as(' ')).thenThrows('invalid-field', 'validation', { field: 'recommenderOrg' });
+      given(decider, [opened(), registered('p1')]).when(as('太原市教育局', ' ')).thenThrows('invalid-field', 'validation', { field: 'projectId' });
+    });
+
+    it('recommends only in a cycle not closed', () => {
+      given(decider, [opened(), registered('p1'), cycleClosed]).when(recommend('p1', 1)).thenThrows('cycle-closed', 'illegal-state');
+      given(decider, []).when(recommend('p1', 1)).thenThrows('cycle-not-found', 'not-found');
+    });
+
     it('recommends applicants of the recommender own region only', () => {
       given(decider, [opened(), registered('p1', 'school-a', '大同市')]).when(recommend('p1', 1)).thenThrows('not-own-region', 'forbidden');
       given(decider, [opened()]).when(recommend('p9', 1)).thenThrows('application-not-registered', 'not-found');
@@ -334,6 +492,12 @@ describe('program cycle decider', () => {
 
     it('changes nothing once closed', () => {
       given(decider, [opened(), windowClosed]).when(close(AFTER)).then([]);
+    });
+
+    it('records the deadline at its very instant, and needs a reason in the millisecond before it', () => {
+      given(decider, [opened()]).when(close(CLOSES)).then([windowClosed]);
+      given(decider, [opened()]).when(close(JUST_BEFORE_CLOSES)).thenThrows('reason-required', 'validation');
+      given(decider, [opened()]).when(close(DURING, ' ')).thenThrows('reason-required', 'validation');
     });
 
     it('needs an opened cycle', () => {
@@ -420,6 +584,69 @@ describe('program cycle decider', () => {
     it('needs a reason for every project not selected', () => {
       given(decider, [...base, windowClosed]).when(shortlistCmd([], [{ projectId: 'p3', reason: ' ' }])).thenThrows('reason-required', 'validation');
     });
+
+    it('shortlists at the deadline’s very instant, recording the window closed then, and waits in the millisecond before it', () => {
+      given(decider, base).when(shortlistCmd([{ projectId: 'p1' }], [], { now: CLOSES })).then([windowClosed, decidedAt(shortlisted('p1', 1), CLOSES)]);
+      given(decider, base).when(shortlistCmd([{ projectId: 'p1' }], [], { now: JUST_BEFORE_CLOSES })).thenThrows('window-open', 'illegal-state');
+    });
+
+    it('refuses a decision without a reason, naming no project, naming a project twice or a blank one', () => {
+      const decision = given(decider, [...base, windowClosed]);
+      const plain = shortlistCmd([{ projectId: 'p1' }]);
+      decision.when({ ...plain, data: { ...(plain.data as object), reason: ' ' } } as ProgramCycleCommand).thenThrows('reason-required', 'validation');
+      decision.when(shortlistCmd([])).thenThrows('empty-decision', 'validation');
+      decision.when(shortlistCmd([{ projectId: 'p1' }, { projectId: 'p1' }])).thenThrows('duplicate-project', 'validation');
+      decision.when(shortlistCmd([], [{ projectId: 'p2', reason: 'x' }, { projectId: 'p2', reason: 'y' }])).thenThrows('duplicate-project', 'validation');
+      decision.when(shortlistCmd([{ projectId: ' ' }])).thenThrows('invalid-field', 'validation', { field: 'projectId' });
+    });
+
+    it('decides once on a project not selected too', () => {
+      given(decider, [...base, windowClosed, notSelected('p3')]).when(shortlistCmd([{ projectId: 'p3' }])).thenThrows('already-decided', 'illegal-state');
+    });
+
+    it('names the quota, the places taken and those requested', () => {
+      given(decider, [...base, windowClosed]).when(shortlistCmd([{ projectId: 'p1' }, { projectId: 'p2' }, { projectId: 'p3' }])).thenThrows('quota-exceeded', 'illegal-state', { quota: 2, taken: 0, requested: 3 });
+      given(decider, [...base, windowClosed, shortlisted('p1', 1)]).when(shortlistCmd([{ projectId: 'p2' }, { projectId: 'p3' }])).thenThrows('quota-exceeded', 'illegal-state', { quota: 2, taken: 1, requested: 2 });
+    });
+
+    it.each([
+      ['in their notice', listedAndNoticed],
+      ['whose notice ended', [...listedAndNoticed, noticeEnded(['p1', 'p2'])]],
+      ['approved', [...listedAndNoticed, noticeEnded(['p1', 'p2']), listApproved(['p1', 'p2'])]],
+    ])('counts the places of projects %s against the quota', (_which, history) => {
+      given(decider, history).when(shortlistCmd([{ projectId: 'p3' }])).thenThrows('quota-exceeded', 'illegal-state', { quota: 2, taken: 2, requested: 1 });
+    });
+
+    it('counts no place for a project not selected', () => {
+      given(decider, [...base, windowClosed, notSelected('p3')]).when(shortlistCmd([{ projectId: 'p1' }, { projectId: 'p2' }])).then([shortlisted('p1', 1, null, 2), shortlisted('p2', 2, null, 2)]);
+    });
+
+    describe('in a cycle with tiers', () => {
+      const history = [opened(tiered), ...candidate('p1', 1), ...candidate('p2', 2), ...candidate('p3', 3), windowClosed];
+      const inTier = (projectId: string, placesTaken: number, tier: string, tierQuota: number, tierPlacesTaken: number, decision = 1): ProgramCycleEvent =>
+        ({ type: 'ProjectShortlisted', data: { ...shortlisted(projectId, placesTaken, tier, decision, 3).data, tierQuota, tierPlacesTaken } }) as ProgramCycleEvent;
+
+      it('names the tier, its quota, its places taken and those requested', () => {
+        given(decider, history).when(shortlistCmd([{ projectId: 'p1', tier: 'A' }, { projectId: 'p2', tier: 'A' }])).thenThrows('tier-quota-exceeded', 'illegal-state', { tier: 'A', quota: 1, taken: 0, requested: 2 });
+        given(decider, [...history, shortlisted('p1', 1, 'A')]).when(shortlistCmd([{ projectId: 'p2', tier: 'A' }])).thenThrows('tier-quota-exceeded', 'illegal-state', { tier: 'A', quota: 1, taken: 1, requested: 1 });
+        given(decider, history).when(shortlistCmd([{ projectId: 'p1', tier: 'C' }])).thenThrows('unknown-tier', 'validation', { tier: 'C' });
+      });
+
+      it('counts the earlier places of the same tier only', () => {
+        given(decider, [...history, shortlisted('p1', 1, 'B')]).when(shortlistCmd([{ projectId: 'p2', tier: 'B' }])).then([inTier('p2', 2, 'B', 2, 2, 2)]);
+        given(decider, [...history, shortlisted('p1', 1, 'B')]).when(shortlistCmd([{ projectId: 'p2', tier: 'A' }])).then([inTier('p2', 2, 'A', 1, 1, 2)]);
+        given(decider, history).when(shortlistCmd([{ projectId: 'p1', tier: 'B' }, { projectId: 'p2', tier: 'B' }])).then([inTier('p1', 1, 'B', 2, 1), inTier('p2', 2, 'B', 2, 2)]);
+      });
+
+      it('tells the places taken in each tier', () => {
+        const cycle = cycleAfter([...history, shortlisted('p1', 1, 'A'), shortlisted('p2', 2, 'B'), removed('p2')]);
+        expect([placesTaken(cycle), placesTaken(cycle, 'A'), placesTaken(cycle, 'B')]).toEqual([1, 1, 0]);
+      });
+    });
+
+    it('refuses a tier in a cycle without tiers', () => {
+      given(decider, [...base, windowClosed]).when(shortlistCmd([{ projectId: 'p1', tier: 'A' }])).thenThrows('unknown-tier', 'validation', { tier: 'A' });
+    });
   });
 
   describe('OpenPublicNotice', () => {
@@ -453,7 +680,6 @@ describe('program cycle decider', () => {
     });
 
     it('records the published notice document, and refuses one without a name', () => {
-      const document = { sha256: 'ab'.repeat(32), name: '公示.pdf', size: 1024, mediaType: 'application/pdf' };
       const [event] = given(decider, listed)
         .when(cmd({ type: 'OpenPublicNotice', data: { startsOn: '2025-09-30', document }, context: { calendar: cnCalendar } }))
         .then([expect.objectContaining({ type: 'PublicNoticeOpened' })]);
@@ -461,6 +687,17 @@ describe('program cycle decider', () => {
       given(decider, listed)
         .when(cmd({ type: 'OpenPublicNotice', data: { startsOn: '2025-09-30', document: { ...document, name: ' ' } }, context: { calendar: cnCalendar } }))
         .thenThrows('invalid-document', 'validation');
+    });
+
+    it('starts today at the earliest', () => {
+      const [event] = given(decider, listed).when(openNotice('2025-09-29')).then([expect.objectContaining({ type: 'PublicNoticeOpened' })]);
+      expect(event.data).toMatchObject({ startsOn: '2025-09-29', projectIds: ['p1', 'p2'], noticeId: 'notice-1' });
+    });
+
+    it('opens a second notice for the projects shortlisted since, numbered after the first', () => {
+      const since = [...listedAndNoticed, removed('p2'), shortlisted('p3', 2, null, 2)];
+      const [event] = given(decider, since).when(openNotice('2025-10-09', '2025-10-09T09:00:00+08:00')).then([expect.objectContaining({ type: 'PublicNoticeOpened' })]);
+      expect(event.data).toMatchObject({ noticeId: 'notice-2', projectIds: ['p3'], startsOn: '2025-10-09' });
     });
 
     it('does not start in the past', () => {
@@ -471,8 +708,8 @@ describe('program cycle decider', () => {
   });
 
   describe('RemoveFromList', () => {
-    const remove = (projectId: string) =>
-      cmd({ type: 'RemoveFromList', data: { projectId, reason: '异议属实', objectionId: 'obj-1' }, now: '2025-10-10T09:00:00+08:00' });
+    const remove = (projectId: string, data: { reason?: string; objectionId?: string } = {}) =>
+      cmd({ type: 'RemoveFromList', data: { projectId, reason: '异议属实', objectionId: 'obj-1', ...data }, now: '2025-10-10T09:00:00+08:00' });
 
     it('takes a project off the list after an upheld objection', () => {
       given(decider, listedAndNoticed).when(remove('p2')).then([removed('p2')]);
@@ -481,11 +718,20 @@ describe('program cycle decider', () => {
     it('changes nothing for a project already removed, and refuses projects not on the list or approved', () => {
       given(decider, [...listedAndNoticed, removed('p2')]).when(remove('p2')).then([]);
       given(decider, listedAndNoticed).when(remove('p3')).thenThrows('not-on-list', 'illegal-state');
-      const approved: ProgramCycleEvent = {
-        type: 'ListApproved',
-        data: { decisionId: 'bm-2025/decision-2', approved: [{ projectId: 'p1', tier: null }], reason: '公示无异议', rulesVersion: 'brand-major/2025.1', quota: 2, approvedCount: 1, document: null, approvedAt: AFTER },
-      };
-      given(decider, [...listedAndNoticed, noticeEnded(['p1', 'p2']), approved]).when(remove('p1')).thenThrows('already-approved');
+      given(decider, [...listedAndNoticed, noticeEnded(['p1', 'p2']), listApproved(['p1'])]).when(remove('p1')).thenThrows('already-approved', 'illegal-state');
+    });
+
+    it('refuses a project not selected, a removal without a reason, and a blank objection', () => {
+      given(decider, [...listedAndNoticed, notSelected('p3', 1)]).when(remove('p3')).thenThrows('not-on-list', 'illegal-state');
+      given(decider, listedAndNoticed).when(remove('p1', { reason: ' ' })).thenThrows('reason-required', 'validation');
+      given(decider, listedAndNoticed).when(remove('p1', { objectionId: ' ' })).thenThrows('invalid-field', 'validation', { field: 'objectionId' });
+    });
+
+    it('takes off a project shortlisted and not yet in a notice, recording its tier, and no objection when none is named', () => {
+      const history = [opened(tiered), ...candidate('p1', 1), windowClosed, shortlisted('p1', 1, 'A')];
+      given(decider, history)
+        .when(remove('p1', { objectionId: undefined }))
+        .then([{ type: 'ProjectRemovedFromList', data: { projectId: 'p1', tier: 'A', reason: '异议属实', objectionId: null, rulesVersion: 'brand-major/2025.1', removedAt: '2025-10-10T09:00:00+08:00' } }]);
     });
   });
 
@@ -493,7 +739,7 @@ describe('program cycle decider', () => {
     const end = (now: string) => cmd({ type: 'EndPublicNotice', data: { noticeId: 'notice-1' }, now });
 
     it('ends the notice only once its last day is over', () => {
-      given(decider, listedAndNoticed).when(end('2025-10-13T23:59:59+08:00')).thenThrows('notice-not-ended', 'illegal-state');
+      given(decider, listedAndNoticed).when(end('2025-10-13T23:59:59.999+08:00')).thenThrows('notice-not-ended', 'illegal-state', { endsAt: '2025-10-14T00:00:00+08:00' });
       given(decider, listedAndNoticed).when(end('2025-10-13T16:00:00Z')).then([noticeEnded(['p1', 'p2'])]);
     });
 
@@ -505,10 +751,10 @@ describe('program cycle decider', () => {
   });
 
   describe('ApproveList', () => {
-    const approve = (projectIds: string[], openObjections: string[] = []) =>
+    const approve = (projectIds: string[], openObjections: string[] = [], data: { reason?: string; document?: typeof document } = {}) =>
       cmd({
         type: 'ApproveList',
-        data: { projectIds, reason: '公示无异议' },
+        data: { projectIds, reason: '公示无异议', ...data },
         context: { openObjections },
         now: '2025-10-15T09:00:00+08:00',
       });
@@ -545,10 +791,64 @@ describe('program cycle decider', () => {
       given(decider, [...listedAndNoticed, removed('p2'), noticeEnded(['p1'])]).when(approve(['p2'])).thenThrows('not-on-list');
       given(decider, [...listedAndNoticed, noticeEnded(['p1', 'p2'])]).when(approve(['p3'])).thenThrows('not-on-list');
     });
+
+    const ended = [...listedAndNoticed, noticeEnded(['p1', 'p2'])];
+
+    it('refuses an approval without a reason, naming no project, or naming one twice', () => {
+      given(decider, ended).when(approve(['p1'], [], { reason: ' ' })).thenThrows('reason-required', 'validation');
+      given(decider, ended).when(approve([])).thenThrows('empty-decision', 'validation');
+      given(decider, ended).when(approve(['p1', 'p1'])).thenThrows('duplicate-project', 'validation');
+    });
+
+    it('waits for the notice of a project merely shortlisted, and approves a project once', () => {
+      given(decider, [opened(), ...candidate('p1', 1), windowClosed, shortlisted('p1', 1)]).when(approve(['p1'])).thenThrows('notice-not-ended', 'illegal-state');
+      given(decider, [...ended, listApproved(['p1'])]).when(approve(['p1'])).thenThrows('already-approved', 'illegal-state');
+      given(decider, [...ended, notSelected('p3')]).when(approve(['p3'])).thenThrows('not-on-list', 'illegal-state');
+    });
+
+    it('counts earlier approvals, numbers the decision after them, and records the approval document', () => {
+      given(decider, [...ended, listApproved(['p1'])])
+        .when(approve(['p2'], [], { document }))
+        .then([
+          {
+            type: 'ListApproved',
+            data: {
+              decisionId: 'bm-2025/decision-3',
+              approved: [{ projectId: 'p2', tier: null }],
+              reason: '公示无异议',
+              rulesVersion: 'brand-major/2025.1',
+              quota: 2,
+              approvedCount: 2,
+              document,
+              approvedAt: '2025-10-15T09:00:00+08:00',
+            },
+          },
+        ]);
+    });
+
+    it('keeps to the quota and the tiers’ quotas even on a history whose places exceed them', () => {
+      const crowded = (cycleRules: CycleRules, tier: string | null) => [
+        opened(cycleRules),
+        ...candidate('p1', 1),
+        ...candidate('p2', 2),
+        ...candidate('p3', 3),
+        windowClosed,
+        ...['p1', 'p2', 'p3'].map((id, i) => shortlisted(id, i + 1, tier)),
+        noticeOpened(['p1', 'p2', 'p3']),
+        noticeEnded(['p1', 'p2', 'p3']),
+      ];
+      given(decider, crowded(rules, null)).when(approve(['p1', 'p2', 'p3'])).thenThrows('quota-exceeded', 'illegal-state', { quota: 2, approvedCount: 3 });
+      given(decider, [...crowded(rules, null), listApproved(['p1', 'p2'])]).when(approve(['p3'])).thenThrows('quota-exceeded', 'illegal-state', { quota: 2, approvedCount: 3 });
+      given(decider, crowded(tiered, 'A')).when(approve(['p1', 'p2'])).thenThrows('tier-quota-exceeded', 'illegal-state', { tier: 'A' });
+      given(decider, [...crowded(tiered, 'A'), listApproved(['p1'], 2, 1, 'A')]).when(approve(['p2'])).thenThrows('tier-quota-exceeded', 'illegal-state', { tier: 'A' });
+      const [event] = given(decider, [...crowded(tiered, 'A'), listApproved(['p1'], 2, 1, 'B')]).when(approve(['p2'])).then([expect.objectContaining({ type: 'ListApproved' })]);
+      expect(event.data).toMatchObject({ approved: [{ projectId: 'p2', tier: 'A' }], quota: 3, approvedCount: 2 });
+    });
   });
 
   describe('CloseCycle', () => {
-    const close = cmd({ type: 'CloseCycle', data: { reason: '本批次遴选结束' }, now: '2025-10-20T09:00:00+08:00' });
+    const closeAt = (now: string, reason = '本批次遴选结束') => cmd({ type: 'CloseCycle', data: { reason }, now });
+    const close = closeAt('2025-10-20T09:00:00+08:00');
 
     it('refuses while projects await approval, and closes afterwards', () => {
       given(decider, listedAndNoticed).when(close).thenThrows('selection-pending', 'illegal-state');
@@ -558,8 +858,33 @@ describe('program cycle decider', () => {
     });
 
     it('accepts no further decision once closed', () => {
-      const closed: ProgramCycleEvent = { type: 'CycleClosed', data: { reason: 'x', approvedCount: 0, rulesVersion: 'brand-major/2025.1', closedAt: AFTER } };
-      given(decider, [opened(), windowClosed, closed]).when(shortlistCmd([{ projectId: 'p1' }])).thenThrows('cycle-closed', 'illegal-state');
+      given(decider, [opened(), windowClosed, cycleClosed]).when(shortlistCmd([{ projectId: 'p1' }])).thenThrows('cycle-closed', 'illegal-state');
+    });
+
+    it.each([
+      ['shortlisted', [opened(), ...candidate('p1', 1), ...candidate('p2', 2), windowClosed, shortlisted('p1', 1), shortlisted('p2', 2)]],
+      ['in their notice', listedAndNoticed],
+      ['whose notice ended', [...listedAndNoticed, noticeEnded(['p1', 'p2'])]],
+    ])('names the projects %s that are pending', (_which, history) => {
+      given(decider, history).when(close).thenThrows('selection-pending', 'illegal-state', { projectIds: ['p1', 'p2'] });
+    });
+
+    it('counts the approved projects, leaving out those not selected', () => {
+      given(decider, [...listedAndNoticed, noticeEnded(['p1', 'p2']), listApproved(['p1']), removed('p2'), notSelected('p3', 3)])
+        .when(close)
+        .then([{ type: 'CycleClosed', data: { reason: '本批次遴选结束', approvedCount: 1, rulesVersion: 'brand-major/2025.1', closedAt: '2025-10-20T09:00:00+08:00' } }]);
+    });
+
+    it('waits for the window to close, and records its passed deadline first', () => {
+      given(decider, [opened()]).when(closeAt(JUST_BEFORE_CLOSES)).thenThrows('window-open', 'illegal-state');
+      given(decider, [opened()])
+        .when(closeAt(CLOSES))
+        .then([windowClosed, { type: 'CycleClosed', data: { reason: '本批次遴选结束', approvedCount: 0, rulesVersion: 'brand-major/2025.1', closedAt: CLOSES } }]);
+    });
+
+    it('needs a reason, and an open cycle', () => {
+      given(decider, [opened(), windowClosed]).when(closeAt(AFTER, ' ')).thenThrows('reason-required', 'validation');
+      given(decider, [opened(), windowClosed, cycleClosed]).when(closeAt(AFTER)).thenThrows('cycle-closed', 'illegal-state');
     });
   });
 
@@ -569,6 +894,37 @@ describe('program cycle decider', () => {
       expect(fold(decider, stray)).toEqual({ status: 'None' });
       const state = fold(decider, [opened(), noticeEnded(['p9']), removed('p9'), opened(tiered), { type: 'SomethingElse', data: {} } as unknown as ProgramCycleEvent]);
       expect(state).toMatchObject({ status: 'Open', rules });
+    });
+
+    it('takes a selection decision to close the window of a history lacking the closing event, but never reopens a closed cycle', () => {
+      expect(cycleAfter([opened(), ...candidate('p1', 1), shortlisted('p1', 1)]).status).toBe('WindowClosed');
+      expect(cycleAfter([opened(), ...candidate('p1', 1), notSelected('p1')]).status).toBe('WindowClosed');
+      expect(cycleAfter([opened(), cycleClosed, shortlisted('p1', 1)]).status).toBe('Closed');
+      expect(cycleAfter([opened(), cycleClosed, notSelected('p1')]).status).toBe('Closed');
+      expect(cycleAfter([opened(), cycleClosed, windowClosed]).status).toBe('Closed');
+    });
+
+    it('puts only shortlisted projects in a notice, and ends it only for those still in it', () => {
+      const cycle = cycleAfter([...listedAndNoticed.slice(0, -1), removed('p2'), noticeOpened(['p1', 'p2']), noticeEnded(['p1', 'p2'])]);
+      expect(cycle.selections).toEqual({ p1: { status: 'notice-ended', tier: null, noticeId: 'notice-1' }, p2: { status: 'removed', tier: null, noticeId: null } });
+      expect(cycle.notices['notice-1']).toMatchObject({ ended: true, projectIds: ['p1', 'p2'] });
+      expect(cycle.noticeCount).toBe(1);
+    });
+
+    it('keeps the notice of an approved project, and an approved project on the list', () => {
+      const cycle = cycleAfter([...listedAndNoticed, noticeEnded(['p1', 'p2']), listApproved(['p1', 'p9']), removed('p1')]);
+      expect(cycle.selections.p1).toEqual({ status: 'approved', tier: null, noticeId: 'notice-1' });
+      expect(cycle.selections.p9).toEqual({ status: 'approved', tier: null, noticeId: null });
+      expect([cycle.decisionCount, cycle.lastDecisionId]).toEqual([2, 'bm-2025/decision-2']);
+    });
+
+    it('gives back a released application and a released recommendation', () => {
+      const release = (registration: 'application' | 'recommendation'): ProgramCycleEvent => ({ type: 'RegistrationReleased', data: { projectId: 'p1', registration, reason: 'x', releasedAt: DURING } });
+      const events = [opened(), registered('p1'), recommended('p1', 1), registered('p2'), recommended('p2', 2)];
+      expect(cycleAfter([...events, release('recommendation')])).toMatchObject({ applications: { p1: {}, p2: {} }, recommendations: { p2: { rank: 2 } } });
+      expect(cycleAfter([...events, release('recommendation')]).recommendations).not.toHaveProperty('p1');
+      expect(cycleAfter([...events, release('application')]).applications).not.toHaveProperty('p1');
+      expect(cycleAfter([...events, release('application')]).recommendations).toHaveProperty('p1');
     });
   });
 });
@@ -745,7 +1101,33 @@ describe('expert panels (评审专家组)', () => {
     given(decider, [opened()]).when(form(['e1'], [{ ...expert('e1'), expert: false }])).thenThrows('not-an-expert', 'illegal-state');
     given(decider, [opened()]).when(form(['e1'], [null])).thenThrows('person-not-found', 'not-found');
     given(decider, [opened()]).when(form([], [])).thenThrows('invalid-panel', 'validation');
-    given(decider, [opened()]).when(form(['e1', 'e1'])).thenThrows('duplicate-expert', 'validation');
+    given(decider, [opened()]).when(form(['e1', 'e1'])).thenThrows('duplicate-expert', 'validation', { field: 'experts' });
+  });
+
+  it('names the expert refused and why', () => {
+    given(decider, [opened()]).when(form(['e1'], [null])).thenThrows('person-not-found', 'not-found', { personId: 'e1' });
+    given(decider, [opened()]).when(form(['e1', 'e2'], [expert('e1'), expert('e3')])).thenThrows('person-not-found', 'not-found', { personId: 'e2' });
+    given(decider, [opened()]).when(form(['e1'], [{ ...expert('e1'), expert: false }])).thenThrows('not-an-expert', 'illegal-state', { personId: 'e1' });
+    given(decider, [opened()]).when(form(['e1'], [expert('e1', ['电子信息', '财经商贸'])])).thenThrows('expert-field-mismatch', 'illegal-state', { personId: 'e1', fields: ['电子信息', '财经商贸'] });
+  });
+
+  it('holds one to fifty experts', () => {
+    const named = (n: number) => Array.from({ length: n }, (_, i) => `e${i + 1}`);
+    given(decider, [opened()]).when(form(named(50))).then([expect.objectContaining({ type: 'PanelFormed', data: expect.objectContaining({ experts: expect.arrayContaining([{ personId: 'e50', organisationId: 'univ-e50' }]) }) })]);
+    given(decider, [opened()]).when(form(named(51))).thenThrows('invalid-panel', 'validation', { field: 'experts' });
+    given(decider, [opened()]).when(form([], [])).thenThrows('invalid-panel', 'validation', { field: 'experts' });
+  });
+
+  it('needs a panel id and a field, and refuses another field under a formed panel’s id', () => {
+    given(decider, [opened()]).when(form(['e1'], [expert('e1')], ' ')).thenThrows('field-required', 'validation');
+    given(decider, [opened()]).when(form(['e1'], [expert('e1')], '装备制造', ' ')).thenThrows('invalid-field', 'validation');
+    const [event] = given(decider, [opened()]).when(form(['e1'], [expert('e1', ['装备制造', '电子信息'])])).then([expect.objectContaining({ type: 'PanelFormed' })]);
+    given(decider, [opened(), event]).when(form(['e1'], [expert('e1', ['装备制造', '电子信息'])], '电子信息')).thenThrows('panel-exists', 'illegal-state', { panelId: 'panel-1' });
+    given(decider, [opened(), event]).when(form(['e1'], [expert('e1', ['装备制造', '电子信息'])], '电子信息', 'panel-2')).then([expect.objectContaining({ type: 'PanelFormed' })]);
+  });
+
+  it('forms panels only in a cycle not closed', () => {
+    given(decider, [opened(), cycleClosed]).when(form(['e1'])).thenThrows('cycle-closed', 'illegal-state');
   });
 
   describe('planAssignments', () => {

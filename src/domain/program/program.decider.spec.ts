@@ -54,4 +54,40 @@ describe('program decider: places across batches within the target', () => {
     expect([placesGiven(state), targetOf(state, 200)]).toEqual([0, 200]);
     given(programDecider, []).when(release('x')).then([]);
   });
+
+  it('refuses a release without a reason', () => {
+    const blank: ProgramCommand = { type: 'ReleaseQuota', data: { cycleId: 'a', reason: ' ' }, actor: office, now: NOW, context };
+    given(programDecider, [allocated('a', 150, 150)]).when(blank).thenThrows('reason-required', 'validation');
+  });
+
+  it('names the cycle and the quota it holds when another quota is asked for it', () => {
+    given(programDecider, [allocated('a', 150, 150)]).when(allocate('a', 10)).thenThrows('quota-already-allocated', 'illegal-state', { cycleId: 'a', quota: 150 });
+  });
+
+  it('says nothing is left, never less, when the places given already pass a target the catalog lowered', () => {
+    const error = given(programDecider, [allocated('a', 150, 150)]).when(allocate('b', 1, 100)).thenThrows('program-target-exceeded', 'illegal-state');
+    expect(error.details).toEqual({ target: 100, given: 150, quota: 1, left: 0 });
+  });
+
+  it('adds the quotas of every cycle, and counts a released one no more', () => {
+    const events = [allocated('a', 150, 150), allocated('b', 30, 180)];
+    given(programDecider, events).when(allocate('c', 20)).then([allocated('c', 20, 200)]);
+    const released: ProgramEvent = { type: 'QuotaReleased', data: { cycleId: 'b', quota: 30, reason: 'x', releasedAt: NOW } };
+    given(programDecider, [...events, released]).when(allocate('c', 50)).then([allocated('c', 50, 200)]);
+  });
+
+  it('raises a raised target only above itself, by a whole number, naming the target in force', () => {
+    const raise = (target: number): ProgramCommand => ({ type: 'RaiseTarget', data: { target, reason: '再扩大' }, actor: office, now: NOW, context });
+    const raised: ProgramEvent = { type: 'ProgramTargetRaised', data: { from: 200, to: 250, reason: '扩大', raisedAt: NOW } };
+    given(programDecider, [raised]).when(raise(251)).then([{ type: 'ProgramTargetRaised', data: { from: 250, to: 251, reason: '再扩大', raisedAt: NOW } }]);
+    given(programDecider, [raised]).when(raise(250)).thenThrows('target-not-raised', 'validation', { current: 250, target: 250 });
+    given(programDecider, [raised]).when(raise(260.5)).thenThrows('target-not-raised', 'validation', { current: 250, target: 260.5 });
+    expect(targetOf([raised].reduce(programDecider.evolve, programDecider.initialState), null)).toBe(250);
+  });
+
+  it('folds an event it does not know into the same state', () => {
+    const state = [allocated('a', 150, 150)].reduce(programDecider.evolve, programDecider.initialState);
+    expect(programDecider.evolve(state, { type: 'SomethingElse', data: {} } as unknown as ProgramEvent)).toBe(state);
+    expect(placesGiven(state)).toBe(150);
+  });
 });
