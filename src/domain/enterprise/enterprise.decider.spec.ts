@@ -8,6 +8,7 @@ import { Actor, DocumentRef, Role, ROLES } from '../messages';
 import {
   DISQUALIFICATION_GROUNDS,
   DisqualificationGround,
+  ELIGIBILITY_GATES,
   ENTERPRISE_COMMANDS,
   EligibilityDeclarations,
   EnterpriseCommand,
@@ -16,6 +17,7 @@ import {
 } from './enterprise.commands';
 import { isCreditCode } from '../organisation/organisation';
 import { addMonths, enterpriseDecider, EnterpriseState } from './enterprise.decider';
+import { ENTERPRISE_STATUSES } from './enterprise.state';
 import { EnterpriseEvent } from './enterprise.events';
 
 // ---------------------------------------------------------------------------------------------
@@ -213,6 +215,8 @@ describe('enterprise decider', () => {
       ['no documents', { ...applicationData, documents: [] }, 'documents-required'],
       ['a document without a name', { ...applicationData, documents: [{ ...doc(1), name: ' ' }] }, 'invalid-document'],
       ['no name', { ...applicationData, name: ' ' }, 'name-required'],
+      ['a blank credit code', { ...applicationData, creditCode: ' ' }, 'invalid-credit-code'],
+      ['a blank region', { ...applicationData, region: ' ' }, 'region-required'],
     ])('refuses an application for %s', (_, data, code) => {
       given(enterpriseDecider, []).when(apply(T.apply, data as typeof applicationData)).thenThrows(code);
     });
@@ -233,12 +237,68 @@ describe('enterprise decider', () => {
     });
 
     it('refuses a second application while one is in progress', () => {
-      given(enterpriseDecider, submitted()).when(apply(T.recommend)).thenThrows('invalid-transition', 'illegal-state');
+      given(enterpriseDecider, submitted())
+        .when(apply(T.recommend))
+        .thenThrows('invalid-transition', 'illegal-state', { command: 'ApplyForIncubation', status: 'Submitted', expected: 'None | NotAdmitted | Disqualified' });
       given(enterpriseDecider, incubating()).when(apply('2024-05-01T02:00:00.000Z')).thenThrows('invalid-transition');
     });
 
     it('refuses a command time that is not an ISO instant', () => {
-      given(enterpriseDecider, []).when(apply('yesterday')).thenThrows('invalid-time', 'validation');
+      given(enterpriseDecider, []).when(apply('yesterday')).thenThrows('invalid-time', 'validation', { field: 'now' });
+    });
+
+    it('refuses a ban whose end is not an ISO instant', () => {
+      given(enterpriseDecider, [])
+        .when(cmd('ApplyForIncubation', applicationData, applicant, T.apply, { ...context, bans: [{ until: 'in five years' }] }))
+        .thenThrows('invalid-time', 'validation', { field: 'ban until' });
+    });
+
+    it.each(ELIGIBILITY_GATES)('records an application failing only the gate %s as ineligible on that gate', (gate) => {
+      const data = { ...applicationData, declarations: { ...ALL_TRUE, [gate]: false } };
+      given(enterpriseDecider, [])
+        .when(apply(T.apply, data))
+        .then([
+          {
+            type: 'IncubationApplicationIneligible',
+            data: { applicationNo: 1, ...data, submittedAt: T.apply, rulesVersion: 'enterprise-2019.1', failedGates: [gate] },
+          },
+        ]);
+    });
+
+    it('refuses an application for another enterprise on a stream that holds one already', () => {
+      const otherCode = '91140100MA0GXXGM12';
+      const notAdmitted = run([cmd('NotRecommend', { reason: '材料不全' }, recommender, T.recommend)], submitted());
+      const other = { ...applicationData, enterpriseId: otherCode, creditCode: otherCode };
+      given(enterpriseDecider, notAdmitted)
+        .when(cmd('ApplyForIncubation', other, { ...applicant, org: otherCode }, '2025-03-01T02:00:00.000Z'))
+        .thenThrows('enterprise-mismatch', 'validation');
+    });
+
+    it('takes the region of an applicant whose account names no city as the application states it', () => {
+      const { region: _, ...cityless } = applicant;
+      const data = { ...applicationData, region: 'datong' };
+      given(enterpriseDecider, [])
+        .when(cmd('ApplyForIncubation', data, cityless, T.apply))
+        .then([{ ...submittedEvent, data: { ...submittedEvent.data, region: 'datong' } }]);
+    });
+
+    it.each([
+      ['the later listed last', ['2026-01-01T00:00:00.000Z', '2027-01-01T00:00:00.000Z']],
+      ['the later listed first', ['2027-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z']],
+      ['among three', ['2026-01-01T00:00:00.000Z', '2027-01-01T00:00:00.000Z', '2026-06-01T00:00:00.000Z']],
+    ])('names the ban that ends last when several are in force (%s)', (_, untils) => {
+      const bans = { ...context, bans: untils.map((until) => ({ until })) };
+      given(enterpriseDecider, [])
+        .when(cmd('ApplyForIncubation', applicationData, applicant, '2025-12-01T00:00:00.000Z', bans))
+        .thenThrows('applicant-banned', 'illegal-state', { until: '2027-01-01T00:00:00.000Z' });
+    });
+
+    it('weighs the ban recorded in the stream against those of the context, naming the later', () => {
+      const disqualified = run([disqualify('2025-09-01T02:00:00.000Z')], incubating());
+      const at = '2026-01-01T00:00:00.000Z';
+      const withBan = (until: string) => cmd('ApplyForIncubation', applicationData, applicant, at, { ...context, bans: [{ until }] });
+      given(enterpriseDecider, disqualified).when(withBan('2026-06-01T00:00:00.000Z')).thenThrows('applicant-banned', 'illegal-state', { until: '2030-09-01T02:00:00.000Z' });
+      given(enterpriseDecider, disqualified).when(withBan('2031-01-01T00:00:00.000Z')).thenThrows('applicant-banned', 'illegal-state', { until: '2031-01-01T00:00:00.000Z' });
     });
 
     it('refuses an applicant banned in the context until the ban ends', () => {
@@ -291,7 +351,24 @@ describe('enterprise decider', () => {
       given(enterpriseDecider, submitted()).when(cmd('Recommend', { opinion: '' }, recommender, T.recommend)).thenThrows('opinion-required', 'validation');
       given(enterpriseDecider, submitted()).when(cmd('NotRecommend', { reason: '' }, recommender, T.recommend)).thenThrows('reason-required');
       given(enterpriseDecider, []).when(recommend()).thenThrows('enterprise-not-found', 'not-found');
-      given(enterpriseDecider, recommended()).when(recommend()).thenThrows('invalid-transition');
+      given(enterpriseDecider, recommended())
+        .when(recommend())
+        .thenThrows('invalid-transition', 'illegal-state', { command: 'Recommend', status: 'Recommended', expected: 'Submitted' });
+      given(enterpriseDecider, recommended())
+        .when(cmd('NotRecommend', { reason: '迟' }, recommender, T.recommend))
+        .thenThrows('invalid-transition', 'illegal-state', { command: 'NotRecommend', status: 'Recommended', expected: 'Submitted' });
+    });
+
+    it('records the documents the recommender attaches', () => {
+      const documents = [doc(13, '推荐函.pdf')];
+      given(enterpriseDecider, submitted())
+        .when(cmd('Recommend', { opinion: '同意推荐', documents }, recommender, T.recommend))
+        .then([
+          {
+            type: 'IncubationApplicationRecommended',
+            data: { applicationNo: 1, region: 'taiyuan', opinion: '同意推荐', documents, rulesVersion: 'enterprise-2019.1' },
+          },
+        ]);
     });
   });
 
@@ -338,7 +415,25 @@ describe('enterprise decider', () => {
         .when(cmd('RecordJointReview', { ...failed, outcome: 'passed', expertAssessment: { opinion: 'ok', documents: [] } }, office, T.review))
         .thenThrows('documents-required');
       given(enterpriseDecider, recommended()).when(cmd('RecordJointReview', failed, recommender, T.review)).thenThrows('role-not-allowed');
-      given(enterpriseDecider, submitted()).when(jointReview()).thenThrows('invalid-transition');
+      given(enterpriseDecider, submitted())
+        .when(jointReview())
+        .thenThrows('invalid-transition', 'illegal-state', { command: 'RecordJointReview', status: 'Submitted', expected: 'Recommended' });
+    });
+
+    it.each([
+      ['no department', { departments: [] }, 'departments-required'],
+      ['a blank department', { departments: ['省教育厅', ' '] }, 'departments-required'],
+      ['an expert assessment without an opinion', { expertAssessment: { opinion: ' ', documents: [doc(2)] } }, 'assessment-required'],
+    ])('refuses a joint review with %s', (_, change, code) => {
+      const data = { outcome: 'passed' as const, departments: ['省教育厅'], expertAssessment: assessment, reasons: [], ...change };
+      given(enterpriseDecider, recommended()).when(cmd('RecordJointReview', data, office, T.review)).thenThrows(code, 'validation');
+    });
+
+    it('keeps the reasons given with a passed joint review', () => {
+      const data = { outcome: 'passed' as const, departments: ['省教育厅'], expertAssessment: assessment, reasons: ['条件优良'] };
+      given(enterpriseDecider, recommended())
+        .when(cmd('RecordJointReview', data, office, T.review))
+        .then([{ type: 'JointReviewPassed', data: { applicationNo: 1, departments: ['省教育厅'], expertAssessment: assessment, reasons: ['条件优良'], rulesVersion: 'enterprise-2019.1' } }]);
     });
   });
 
@@ -379,7 +474,15 @@ describe('enterprise decider', () => {
       given(enterpriseDecider, jointlyReviewed())
         .when(cmd('OpenPublicNotice', { startsOn: '2041-01-07' }, office, T.noticeStart))
         .thenThrows('calendar-not-covered', 'illegal-state');
-      given(enterpriseDecider, recommended()).when(openNotice()).thenThrows('invalid-transition');
+      given(enterpriseDecider, recommended())
+        .when(openNotice())
+        .thenThrows('invalid-transition', 'illegal-state', { command: 'OpenPublicNotice', status: 'Recommended', expected: 'JointlyReviewed' });
+      given(enterpriseDecider, certificationEvaluated())
+        .when(openNotice(T.certNoticeStart))
+        .thenThrows('invalid-transition', 'illegal-state', { command: 'OpenPublicNotice', status: 'CertificationEvaluated', expected: 'JointlyReviewed' });
+      given(enterpriseDecider, jointlyReviewed())
+        .when(openCertNotice(T.noticeStart))
+        .thenThrows('invalid-transition', 'illegal-state', { command: 'OpenCertificationNotice', status: 'JointlyReviewed', expected: 'CertificationEvaluated' });
       // Who may act is asked first: a wrong role is told so whatever the dates.
       given(enterpriseDecider, jointlyReviewed()).when(cmd('OpenPublicNotice', { startsOn: '2099-01-05' }, applicant, T.noticeStart)).thenThrows('role-not-allowed');
       given(enterpriseDecider, jointlyReviewed()).when(cmd('OpenPublicNotice', { startsOn: '2024-04-08' }, office, T.noticeStart, { ...context, calendar: undefined })).thenThrows('context-required');
@@ -419,9 +522,50 @@ describe('enterprise decider', () => {
         .then([{ type: 'ObjectionRejected', data: { ...filed(), filedAt: '2024-04-07T15:59:59.000Z', reasons: ['before-notice'] } }]);
     });
 
+    it('takes an objection from the office too', () => {
+      given(enterpriseDecider, inAdmissionNotice()).when(objection('obj-5', T.duringNotice, {}, office)).then([{ type: 'ObjectionFiled', data: filed('obj-5') }]);
+    });
+
+    it('records the objector as trimmed', () => {
+      given(enterpriseDecider, inAdmissionNotice())
+        .when(objection('obj-1', T.duringNotice, { objector: { name: ' 张三 ', contact: ' 13800000000\n' } }))
+        .then([{ type: 'ObjectionFiled', data: filed() }]);
+    });
+
+    it.each([
+      ['a blank name', { name: ' ', contact: '13800000000' }],
+      ['a blank contact', { name: '张三', contact: '' }],
+    ])('rejects an objection with %s as anonymous', (_, who) => {
+      given(enterpriseDecider, inAdmissionNotice())
+        .when(objection('obj-1', T.duringNotice, { objector: who }))
+        .then([{ type: 'ObjectionRejected', data: { ...filed(), objector: { name: who.name.trim(), contact: who.contact.trim() }, reasons: ['anonymous'] } }]);
+    });
+
+    it.each([
+      ['from the very instant the notice starts', '2024-04-07T16:00:00.000Z'],
+      ['until the last instant before it ends', '2024-04-12T15:59:59.999Z'],
+    ])('takes an objection %s', (_, now) => {
+      given(enterpriseDecider, inAdmissionNotice()).when(objection('obj-1', now)).then([{ type: 'ObjectionFiled', data: { ...filed(), filedAt: now } }]);
+    });
+
+    it('ties an objection to the certification notice it is filed under', () => {
+      const now = '2025-06-03T02:00:00.000Z';
+      given(enterpriseDecider, inCertificationNotice())
+        .when(objection('c-1', now))
+        .then([{ type: 'ObjectionFiled', data: { ...filed('c-1'), noticeNo: 2, stage: 'certification', filedAt: now } }]);
+    });
+
+    it('keeps one record per objection when its filing is folded again', () => {
+      const history = run([objection()], inAdmissionNotice());
+      expect(stateOf([...history, history[history.length - 1]]).objections).toEqual([{ objectionId: 'obj-1', noticeNo: 1, stage: 'admission', status: 'open' }]);
+    });
+
     it('refuses an objection outside a notice, a reused id and one without grounds', () => {
-      given(enterpriseDecider, jointlyReviewed()).when(objection()).thenThrows('invalid-transition');
-      given(enterpriseDecider, run([objection()], inAdmissionNotice())).when(objection()).thenThrows('objection-already-filed');
+      given(enterpriseDecider, jointlyReviewed())
+        .when(objection())
+        .thenThrows('invalid-transition', 'illegal-state', { command: 'FileObjection', status: 'JointlyReviewed', expected: 'InPublicNotice' });
+      given(enterpriseDecider, run([objection()], inAdmissionNotice())).when(objection()).thenThrows('objection-already-filed', 'illegal-state', { objectionId: 'obj-1' });
+      given(enterpriseDecider, inAdmissionNotice()).when(objection(' ')).thenThrows('objection-id-required', 'validation');
       given(enterpriseDecider, inAdmissionNotice())
         .when(cmd('FileObjection', { objectionId: 'o', objector, grounds: '', evidence: [doc(6)] }, otherApplicant, T.duringNotice))
         .thenThrows('grounds-required');
@@ -434,7 +578,29 @@ describe('enterprise decider', () => {
         .when(resolve)
         .then([{ type: 'ObjectionDismissed', data: { objectionId: 'obj-1', reason: '经核查不属实', evidence: [], rulesVersion: 'enterprise-2019.1' } }]);
       expect(enterpriseDecider.decide(admit(), stateOf([...history, event]))[0].type).toBe('AdmittedToIncubation');
-      given(enterpriseDecider, [...history, event]).when(resolve).thenThrows('objection-already-resolved');
+      given(enterpriseDecider, [...history, event]).when(resolve).thenThrows('objection-already-resolved', 'illegal-state', { status: 'dismissed' });
+    });
+
+    it('dismisses only the objection named: another still open keeps admission waiting', () => {
+      const history = run([objection(), objection('obj-2')], inAdmissionNotice());
+      const dismissed = run([cmd('ResolveObjection', { objectionId: 'obj-1', outcome: 'dismissed', reason: '不属实' }, office, T.admit)], history);
+      expect(stateOf(dismissed).objections.map((o) => o.status)).toEqual(['dismissed', 'open']);
+      given(enterpriseDecider, dismissed).when(admit()).thenThrows('objection-open', 'illegal-state', { objections: ['obj-2'] });
+    });
+
+    it('upholds an objection of an earlier notice as a record only, and it no longer stands in the way', () => {
+      const uphold = (id: string, now: string) => cmd('ResolveObjection', { objectionId: id, outcome: 'upheld', reason: '查实' }, office, now);
+      const upheld = (id: string): EnterpriseEvent => ({ type: 'ObjectionUpheld', data: { objectionId: id, reason: '查实', evidence: [], rulesVersion: 'enterprise-2019.1' } });
+      // obj-2 upheld refuses the first round; obj-1, of the same notice, stays open.
+      const refused = run([objection(), objection('obj-2'), uphold('obj-2', T.admit)], inAdmissionNotice());
+      expect(stateOf(refused).status).toBe('NotAdmitted');
+      given(enterpriseDecider, refused).when(uphold('obj-1', T.admit)).then([upheld('obj-1')]);
+      const secondNotice = run(
+        [apply('2024-05-06T02:00:00.000Z'), recommend('2024-05-10T02:00:00.000Z'), jointReview('2024-05-20T02:00:00.000Z'), openNotice('2024-06-03T01:00:00.000Z')],
+        refused,
+      );
+      given(enterpriseDecider, secondNotice).when(uphold('obj-1', '2024-06-04T02:00:00.000Z')).then([upheld('obj-1')]);
+      given(enterpriseDecider, secondNotice).when(admit('2024-06-11T02:00:00.000Z')).then([expect.objectContaining({ type: 'AdmittedToIncubation' }) as never]);
     });
 
     it('upholds an objection, which refuses admission', () => {
@@ -451,8 +617,12 @@ describe('enterprise decider', () => {
 
     it('refuses an unknown objection, a rejected one, and anyone but the office', () => {
       const history = run([objection(), objection('obj-late', T.noticeEnd)], inAdmissionNotice());
-      given(enterpriseDecider, history).when(cmd('ResolveObjection', { objectionId: 'nope', outcome: 'upheld', reason: 'x' }, office, T.admit)).thenThrows('objection-not-found', 'not-found');
-      given(enterpriseDecider, history).when(cmd('ResolveObjection', { objectionId: 'obj-late', outcome: 'upheld', reason: 'x' }, office, T.admit)).thenThrows('objection-already-resolved');
+      given(enterpriseDecider, history)
+        .when(cmd('ResolveObjection', { objectionId: 'nope', outcome: 'upheld', reason: 'x' }, office, T.admit))
+        .thenThrows('objection-not-found', 'not-found', { objectionId: 'nope' });
+      given(enterpriseDecider, history)
+        .when(cmd('ResolveObjection', { objectionId: 'obj-late', outcome: 'upheld', reason: 'x' }, office, T.admit))
+        .thenThrows('objection-already-resolved', 'illegal-state', { status: 'rejected' });
       given(enterpriseDecider, history).when(cmd('ResolveObjection', { objectionId: 'obj-1', outcome: 'upheld', reason: 'x' }, applicant, T.admit)).thenThrows('role-not-allowed');
       given(enterpriseDecider, history).when(cmd('ResolveObjection', { objectionId: 'obj-1', outcome: 'upheld', reason: '' }, office, T.admit)).thenThrows('reason-required');
     });
@@ -480,15 +650,28 @@ describe('enterprise decider', () => {
     });
 
     it('refuses before the notice ends, with an open objection, outside the notice and to others than the office', () => {
-      given(enterpriseDecider, inAdmissionNotice()).when(admit(T.duringNotice)).thenThrows('notice-not-ended');
+      given(enterpriseDecider, inAdmissionNotice()).when(admit(T.duringNotice)).thenThrows('notice-not-ended', 'illegal-state', { endsAt: '2024-04-13T00:00:00+08:00' });
       const withObjection = run(
         [cmd('FileObjection', { objectionId: 'o', objector: { name: 'a', contact: 'b' }, grounds: 'g', evidence: [doc(6)] }, otherApplicant, T.duringNotice)],
         inAdmissionNotice(),
       );
-      given(enterpriseDecider, withObjection).when(admit()).thenThrows('objection-open');
-      given(enterpriseDecider, jointlyReviewed()).when(admit()).thenThrows('invalid-transition');
-      given(enterpriseDecider, inCertificationNotice()).when(admit('2025-06-07T02:00:00.000Z')).thenThrows('invalid-transition');
+      given(enterpriseDecider, withObjection).when(admit()).thenThrows('objection-open', 'illegal-state', { objections: ['o'] });
+      const expected = { command: 'AdmitToIncubation', expected: 'InPublicNotice (admission)' };
+      given(enterpriseDecider, jointlyReviewed()).when(admit()).thenThrows('invalid-transition', 'illegal-state', { ...expected, status: 'JointlyReviewed' });
+      given(enterpriseDecider, inCertificationNotice()).when(admit('2025-06-07T02:00:00.000Z')).thenThrows('invalid-transition', 'illegal-state', { ...expected, status: 'InPublicNotice' });
       given(enterpriseDecider, inAdmissionNotice()).when(cmd('AdmitToIncubation', {}, recommender, T.admit)).thenThrows('role-not-allowed');
+    });
+  });
+
+  describe('the end of a notice', () => {
+    it('admits from the very instant the admission notice ends, and not a millisecond before', () => {
+      given(enterpriseDecider, inAdmissionNotice()).when(admit(T.noticeEnd)).then([expect.objectContaining({ type: 'AdmittedToIncubation' }) as never]);
+      given(enterpriseDecider, inAdmissionNotice()).when(admit('2024-04-12T15:59:59.999Z')).thenThrows('notice-not-ended', 'illegal-state', { endsAt: '2024-04-13T00:00:00+08:00' });
+    });
+
+    it('certifies from the very instant the certification notice ends, and not a millisecond before', () => {
+      given(enterpriseDecider, inCertificationNotice()).when(certify(T.certNoticeEnd)).then([expect.objectContaining({ type: 'EnterpriseCertified' }) as never]);
+      given(enterpriseDecider, inCertificationNotice()).when(certify('2025-06-09T15:59:59.999Z')).thenThrows('notice-not-ended', 'illegal-state', { endsAt: '2025-06-10T00:00:00+08:00' });
     });
   });
 
@@ -505,18 +688,38 @@ describe('enterprise decider', () => {
     it('refuses a second plan, another enterprise and an enterprise not incubating', () => {
       given(enterpriseDecider, withPlan()).when(publishPlan()).thenThrows('three-year-plan-already-published');
       given(enterpriseDecider, incubating()).when(cmd('PublishThreeYearPlan', { plan: doc(3) }, otherApplicant, T.plan)).thenThrows('not-own-organisation', 'forbidden');
-      given(enterpriseDecider, inAdmissionNotice()).when(publishPlan()).thenThrows('invalid-transition');
+      given(enterpriseDecider, inAdmissionNotice())
+        .when(publishPlan())
+        .thenThrows('invalid-transition', 'illegal-state', { command: 'PublishThreeYearPlan', status: 'InPublicNotice', expected: 'InIncubation' });
+    });
+
+    it('counts a plan published at the very instant it is due as on time', () => {
+      const due = '2024-07-15T02:00:00.000Z';
+      given(enterpriseDecider, incubating())
+        .when(publishPlan(due))
+        .then([{ type: 'ThreeYearPlanPublished', data: { plan: doc(3, '三年规划.pdf'), publishedAt: due, due, late: false } }]);
+    });
+
+    it('records nothing overdue for an enterprise disqualified before it was admitted', () => {
+      const disqualified = run([disqualify(T.review)], submitted());
+      given(enterpriseDecider, disqualified).when(cmd('RecordThreeYearPlanOverdue', {}, office, '2024-07-16T00:00:00.000Z')).then([]);
+      given(enterpriseDecider, disqualified).when(cmd('RecordAnnualReportOverdue', { year: 2024 }, office, '2025-02-01T00:00:00.000Z')).then([]);
+      given(enterpriseDecider, disqualified).when(cmd('RecordMinimumIncubationReached', {}, office, '2025-05-01T00:00:00.000Z')).then([]);
     });
 
     it('records a missed plan deadline once, and nothing when the plan is there', () => {
       const overdue = cmd('RecordThreeYearPlanOverdue', {}, office, '2024-07-16T00:00:00.000Z');
-      given(enterpriseDecider, incubating()).when(cmd('RecordThreeYearPlanOverdue', {}, office, '2024-07-15T02:00:00.000Z')).thenThrows('not-yet-due');
+      given(enterpriseDecider, incubating())
+        .when(cmd('RecordThreeYearPlanOverdue', {}, office, '2024-07-15T02:00:00.000Z'))
+        .thenThrows('not-yet-due', 'illegal-state', { due: '2024-07-15T02:00:00.000Z' });
       const events = given(enterpriseDecider, incubating())
         .when(overdue)
         .then([{ type: 'ThreeYearPlanOverdue', data: { due: '2024-07-15T02:00:00.000Z', recordedAt: '2024-07-16T00:00:00.000Z' } }]);
       given(enterpriseDecider, [...incubating(), ...events]).when(overdue).then([]);
       given(enterpriseDecider, withPlan()).when(overdue).then([]);
-      given(enterpriseDecider, jointlyReviewed()).when(overdue).thenThrows('invalid-transition');
+      given(enterpriseDecider, jointlyReviewed())
+        .when(overdue)
+        .thenThrows('invalid-transition', 'illegal-state', { command: 'RecordThreeYearPlanOverdue', status: 'JointlyReviewed', expected: 'admitted to incubation' });
       given(enterpriseDecider, run([disqualify('2024-05-01T00:00:00.000Z')], incubating())).when(overdue).then([]);
     });
   });
@@ -545,11 +748,32 @@ describe('enterprise decider', () => {
 
     it('accepts one report per finished year since admission', () => {
       const history = run([report(2024, T.report2024)], incubating());
-      given(enterpriseDecider, history).when(report(2024, '2025-02-01T02:00:00.000Z')).thenThrows('annual-report-already-submitted');
-      given(enterpriseDecider, history).when(report(2025, '2025-12-31T02:00:00.000Z')).thenThrows('invalid-report-year', 'validation');
-      given(enterpriseDecider, history).when(report(2023, '2025-02-01T02:00:00.000Z')).thenThrows('invalid-report-year');
+      given(enterpriseDecider, history).when(report(2024, '2025-02-01T02:00:00.000Z')).thenThrows('annual-report-already-submitted', 'illegal-state', { year: 2024 });
+      given(enterpriseDecider, history).when(report(2025, '2025-12-31T02:00:00.000Z')).thenThrows('invalid-report-year', 'validation', { first: 2024, last: 2024 });
+      given(enterpriseDecider, history).when(report(2023, '2025-02-01T02:00:00.000Z')).thenThrows('invalid-report-year', 'validation', { first: 2024, last: 2024 });
       given(enterpriseDecider, history).when(report(2024, T.report2024, otherApplicant)).thenThrows('not-own-organisation');
-      given(enterpriseDecider, inAdmissionNotice()).when(report(2024, T.report2024)).thenThrows('invalid-transition');
+      given(enterpriseDecider, inAdmissionNotice())
+        .when(report(2024, T.report2024))
+        .thenThrows('invalid-transition', 'illegal-state', { command: 'SubmitAnnualReport', status: 'InPublicNotice', expected: 'admitted to incubation' });
+    });
+
+    it('takes no report from a disqualified enterprise, nor records one overdue', () => {
+      const disqualified = run([disqualify('2024-09-01T02:00:00.000Z')], incubating());
+      given(enterpriseDecider, disqualified)
+        .when(report(2024, T.report2024))
+        .thenThrows('invalid-transition', 'illegal-state', { command: 'SubmitAnnualReport', status: 'Disqualified', expected: 'admitted to incubation' });
+      given(enterpriseDecider, disqualified).when(cmd('RecordAnnualReportOverdue', { year: 2024 }, office, '2025-02-01T00:00:00.000Z')).then([]);
+    });
+
+    it('records a report overdue from the first instant of 1 February Beijing time', () => {
+      const overdueAt = (now: string) => cmd('RecordAnnualReportOverdue', { year: 2024 }, office, now);
+      given(enterpriseDecider, incubating())
+        .when(overdueAt('2025-01-31T16:00:00.000Z'))
+        .then([{ type: 'AnnualReportOverdue', data: { year: 2024, due: '2025-01-31', recordedAt: '2025-01-31T16:00:00.000Z', rulesVersion: 'enterprise-2019.1' } }]);
+      given(enterpriseDecider, incubating()).when(overdueAt('2025-01-31T15:59:59.999Z')).thenThrows('not-yet-due', 'illegal-state', { due: '2025-01-31' });
+      given(enterpriseDecider, incubating())
+        .when(cmd('RecordAnnualReportOverdue', { year: 2025 }, office, '2025-06-01T00:00:00.000Z'))
+        .thenThrows('invalid-report-year', 'validation', { first: 2024, last: 2024 });
     });
 
     it('records a missed report once, and still accepts it late', () => {
@@ -561,6 +785,7 @@ describe('enterprise decider', () => {
       given(enterpriseDecider, [...incubating(), ...events]).when(overdue).then([]);
       const late = given(enterpriseDecider, [...incubating(), ...events]).when(report(2024, '2025-03-01T02:00:00.000Z')).then([expect.anything() as never]);
       expect(late[0]).toMatchObject({ data: { late: true } });
+      expect(stateOf([...incubating(), ...events, ...late]).incubation?.annualReports).toEqual([{ year: 2024, status: 'submitted' }]);
       given(enterpriseDecider, run([report(2024, T.report2024)], incubating())).when(overdue).then([]);
     });
   });
@@ -581,10 +806,27 @@ describe('enterprise decider', () => {
       given(enterpriseDecider, [...submitted(), moved]).when(cmd('Recommend', { opinion: 'ok' }, foreignRecommender, T.recommend)).then([expect.anything() as never]);
     });
 
-    it('records mergers and business changes of a certified enterprise', () => {
-      given(enterpriseDecider, certified())
+    it('records mergers and business changes of a certified enterprise, which keep its name and city', () => {
+      const [merged] = given(enterpriseDecider, certified())
         .when(cmd('ReportMaterialChange', { kind: 'merger', details: '吸收合并' }, applicant, '2025-08-01T02:00:00.000Z'))
         .then([{ type: 'MaterialChangeReported', data: { kind: 'merger', details: '吸收合并', documents: [], reportedAt: '2025-08-01T02:00:00.000Z' } }]);
+      expect(stateOf([...certified(), merged])).toMatchObject({ name: applicationData.name, region: 'taiyuan' });
+    });
+
+    it('records a new name or city reported with a change of another kind, and checks it', () => {
+      const now = '2025-08-01T02:00:00.000Z';
+      const change = (data: object) => cmd('ReportMaterialChange', { kind: 'business-change', details: '变更', ...data }, applicant, now);
+      const [changed] = given(enterpriseDecider, certified())
+        .when(change({ newName: '太原重工集团', newRegion: 'datong' }))
+        .then([
+          {
+            type: 'MaterialChangeReported',
+            data: { kind: 'business-change', details: '变更', documents: [], reportedAt: now, newName: '太原重工集团', newRegion: 'datong' },
+          },
+        ]);
+      expect(stateOf([...certified(), changed])).toMatchObject({ name: '太原重工集团', region: 'datong' });
+      given(enterpriseDecider, certified()).when(change({ newName: ' ' })).thenThrows('new-name-required', 'validation');
+      given(enterpriseDecider, certified()).when(change({ newRegion: '' })).thenThrows('new-region-required', 'validation');
     });
 
     it('refuses a rename without a name, no details, other enterprises and closed rounds', () => {
@@ -593,7 +835,13 @@ describe('enterprise decider', () => {
       given(enterpriseDecider, incubating()).when(cmd('ReportMaterialChange', { kind: 'merger', details: '' }, applicant, T.plan)).thenThrows('details-required');
       given(enterpriseDecider, incubating()).when(cmd('ReportMaterialChange', { kind: 'merger', details: 'x' }, otherApplicant, T.plan)).thenThrows('not-own-organisation');
       const notAdmitted = run([cmd('NotRecommend', { reason: 'r' }, recommender, T.recommend)], submitted());
-      given(enterpriseDecider, notAdmitted).when(cmd('ReportMaterialChange', { kind: 'merger', details: 'x' }, applicant, T.plan)).thenThrows('invalid-transition');
+      given(enterpriseDecider, notAdmitted)
+        .when(cmd('ReportMaterialChange', { kind: 'merger', details: 'x' }, applicant, T.plan))
+        .thenThrows('invalid-transition', 'illegal-state', { command: 'ReportMaterialChange', status: 'NotAdmitted', expected: 'an application in progress or admitted' });
+      const disqualified = run([disqualify(T.plan)], incubating());
+      given(enterpriseDecider, disqualified)
+        .when(cmd('ReportMaterialChange', { kind: 'merger', details: 'x' }, applicant, T.plan))
+        .thenThrows('invalid-transition', 'illegal-state', { command: 'ReportMaterialChange', status: 'Disqualified', expected: 'an application in progress or admitted' });
     });
   });
 
@@ -615,9 +863,11 @@ describe('enterprise decider', () => {
     });
 
     it('is not due a moment before, and is refused to others than the office', () => {
-      given(enterpriseDecider, withPlan()).when(reached('2025-04-15T01:59:59.999Z')).thenThrows('not-yet-due', 'illegal-state');
+      given(enterpriseDecider, withPlan()).when(reached('2025-04-15T01:59:59.999Z')).thenThrows('not-yet-due', 'illegal-state', { earliestCertificationAt: EARLIEST });
       given(enterpriseDecider, withPlan()).when(reached(EARLIEST, applicant)).thenThrows('role-not-allowed', 'forbidden');
-      given(enterpriseDecider, jointlyReviewed()).when(reached()).thenThrows('invalid-transition', 'illegal-state');
+      given(enterpriseDecider, jointlyReviewed())
+        .when(reached())
+        .thenThrows('invalid-transition', 'illegal-state', { command: 'RecordMinimumIncubationReached', status: 'JointlyReviewed', expected: 'admitted to incubation' });
     });
 
     it('is idempotent: nothing once recorded, once certification was requested, or once disqualified', () => {
@@ -630,8 +880,13 @@ describe('enterprise decider', () => {
 
   describe('certification', () => {
     it('refuses a request before the minimum incubation period, and without a plan', () => {
-      given(enterpriseDecider, withPlan()).when(requestCertification('2025-04-15T01:59:59.000Z')).thenThrows('incubation-too-short', 'illegal-state');
-      given(enterpriseDecider, incubating()).when(requestCertification()).thenThrows('three-year-plan-missing');
+      given(enterpriseDecider, withPlan())
+        .when(requestCertification('2025-04-15T01:59:59.999Z'))
+        .thenThrows('incubation-too-short', 'illegal-state', { earliestCertificationAt: '2025-04-15T02:00:00.000Z' });
+      given(enterpriseDecider, incubating()).when(requestCertification()).thenThrows('three-year-plan-missing', 'illegal-state');
+      given(enterpriseDecider, certificationRequested())
+        .when(requestCertification(T.evaluate))
+        .thenThrows('invalid-transition', 'illegal-state', { command: 'RequestCertification', status: 'CertificationRequested', expected: 'InIncubation' });
       given(enterpriseDecider, withPlan()).when(cmd('RequestCertification', { documents: [] }, applicant, T.request)).thenThrows('documents-required');
       given(enterpriseDecider, withPlan()).when(cmd('RequestCertification', { documents: [doc(4)] }, otherApplicant, T.request)).thenThrows('not-own-organisation');
     });
@@ -694,11 +949,18 @@ describe('enterprise decider', () => {
     });
 
     it('refuses to evaluate, open the notice or certify out of order or by other roles', () => {
-      given(enterpriseDecider, withPlan()).when(evaluate()).thenThrows('invalid-transition');
+      given(enterpriseDecider, withPlan())
+        .when(evaluate())
+        .thenThrows('invalid-transition', 'illegal-state', { command: 'RecordCertificationEvaluation', status: 'InIncubation', expected: 'CertificationRequested' });
+      given(enterpriseDecider, certificationRequested())
+        .when(cmd('RecordCertificationEvaluation', { outcome: 'passed', assessment: { opinion: '', documents: [doc(2)] }, reasons: [] }, office, T.evaluate))
+        .thenThrows('assessment-required', 'validation');
       given(enterpriseDecider, certificationRequested()).when(cmd('RecordCertificationEvaluation', { outcome: 'failed', assessment, reasons: [] }, office, T.evaluate)).thenThrows('reasons-required');
       given(enterpriseDecider, certificationRequested()).when(openCertNotice()).thenThrows('invalid-transition');
       given(enterpriseDecider, certificationEvaluated()).when(certify()).thenThrows('invalid-transition');
-      given(enterpriseDecider, inAdmissionNotice()).when(certify(T.admit)).thenThrows('invalid-transition');
+      given(enterpriseDecider, inAdmissionNotice())
+        .when(certify(T.admit))
+        .thenThrows('invalid-transition', 'illegal-state', { command: 'Certify', status: 'InPublicNotice', expected: 'InPublicNotice (certification)' });
       given(enterpriseDecider, inCertificationNotice()).when(certify('2025-06-05T02:00:00.000Z')).thenThrows('notice-not-ended');
       given(enterpriseDecider, inCertificationNotice()).when(cmd('Certify', {}, reviewer, T.certify)).thenThrows('role-not-allowed');
     });
@@ -724,13 +986,42 @@ describe('enterprise decider', () => {
     const recertify = (now: string) => cmd('RequestRecertification', { documents: [doc(12, '复核申请.pdf')] }, applicant, now);
 
     it('records the expiry once the certificate has run out, once', () => {
-      given(enterpriseDecider, certified()).when(expire('2028-06-10T01:59:59.000Z')).thenThrows('certificate-not-expired');
+      given(enterpriseDecider, certified()).when(expire('2028-06-10T01:59:59.999Z')).thenThrows('certificate-not-expired', 'illegal-state', { validUntil: '2028-06-10T02:00:00.000Z' });
       const events = given(enterpriseDecider, certified())
         .when(expire('2028-06-10T02:00:00.000Z'))
         .then([{ type: 'CertificateExpired', data: { certificateNo: 1, validUntil: '2028-06-10T02:00:00.000Z', recordedAt: '2028-06-10T02:00:00.000Z' } }]);
       expect(stateOf([...certified(), ...events]).status).toBe('CertificateExpired');
       given(enterpriseDecider, [...certified(), ...events]).when(expire('2028-06-11T00:00:00.000Z')).then([]);
-      given(enterpriseDecider, incubating()).when(expire('2028-06-11T00:00:00.000Z')).thenThrows('no-certificate');
+      given(enterpriseDecider, incubating()).when(expire('2028-06-11T00:00:00.000Z')).thenThrows('no-certificate', 'illegal-state');
+    });
+
+    it('records the renewal as such through its evaluation, and a failed renewal as a renewal', () => {
+      const renewing = run([recertify('2028-03-01T02:00:00.000Z')], certified());
+      given(enterpriseDecider, renewing)
+        .when(evaluate('2028-04-01T02:00:00.000Z'))
+        .then([{ type: 'CertificationEvaluationPassed', data: { kind: 'renewal', assessment, reasons: [], rulesVersion: 'enterprise-2019.1' } }]);
+      given(enterpriseDecider, renewing)
+        .when(evaluate('2028-04-01T02:00:00.000Z', 'failed'))
+        .then([{ type: 'CertificationEvaluationFailed', data: { kind: 'renewal', assessment, reasons: ['投入不足'], rulesVersion: 'enterprise-2019.1' } }]);
+    });
+
+    it('upholding an objection to a renewal refuses the renewal and leaves the certificate in force', () => {
+      const inRenewalNotice = run(
+        [
+          recertify('2028-03-01T02:00:00.000Z'),
+          evaluate('2028-04-01T02:00:00.000Z'),
+          openCertNotice('2028-04-10T01:00:00.000Z'),
+          cmd('FileObjection', { objectionId: 'r-1', objector: { name: '李四', contact: '139' }, grounds: '虚报', evidence: [doc(11)] }, reviewer, '2028-04-11T02:00:00.000Z'),
+        ],
+        certified(),
+      );
+      const events = given(enterpriseDecider, inRenewalNotice)
+        .when(cmd('ResolveObjection', { objectionId: 'r-1', outcome: 'upheld', reason: '查实' }, office, '2028-04-20T02:00:00.000Z'))
+        .then([
+          { type: 'ObjectionUpheld', data: { objectionId: 'r-1', reason: '查实', evidence: [], rulesVersion: 'enterprise-2019.1' } },
+          { type: 'CertificationRefusedAfterObjection', data: { kind: 'renewal', objectionId: 'r-1', reason: '查实', rulesVersion: 'enterprise-2019.1' } },
+        ]);
+      expect(stateOf([...inRenewalNotice, ...events])).toMatchObject({ status: 'Certified', notice: null, certification: null, certificates: [{ certificateNo: 1, ended: null }] });
     });
 
     it('re-certifies before expiry, superseding the certificate and keeping its history', () => {
@@ -791,7 +1082,9 @@ describe('enterprise decider', () => {
     });
 
     it('refuses re-certification of an enterprise not certified, and of another enterprise', () => {
-      given(enterpriseDecider, withPlan()).when(recertify(T.request)).thenThrows('invalid-transition');
+      given(enterpriseDecider, withPlan())
+        .when(recertify(T.request))
+        .thenThrows('invalid-transition', 'illegal-state', { command: 'RequestRecertification', status: 'InIncubation', expected: 'Certified | CertificateExpired' });
       given(enterpriseDecider, certified()).when(cmd('RequestRecertification', { documents: [doc(12)] }, otherApplicant, '2028-01-01T00:00:00.000Z')).thenThrows('not-own-organisation');
       given(enterpriseDecider, run([recertify('2028-03-01T02:00:00.000Z')], certified())).when(recertify('2028-03-02T02:00:00.000Z')).thenThrows('invalid-transition');
     });
@@ -838,6 +1131,14 @@ describe('enterprise decider', () => {
       },
     );
 
+    it('revokes nothing when the certificate has already expired, which stays on record as expired', () => {
+      const expired = run([cmd('RecordCertificateExpired', {}, office, '2028-06-10T02:00:00.000Z')], certified());
+      const now = '2028-07-01T02:00:00.000Z';
+      const [event] = given(enterpriseDecider, expired).when(disqualify(now)).then([expect.objectContaining({ type: 'EnterpriseDisqualified' }) as never]);
+      expect(event.data).toMatchObject({ revokedCertificateNo: null });
+      expect(stateOf([...expired, event]).certificates[0].ended).toEqual({ reason: 'expired', at: '2028-06-10T02:00:00.000Z' });
+    });
+
     it('disqualifies from every non-terminal state', () => {
       for (const history of [recommended, inAdmissionNotice, withPlan, certificationRequested, certificationEvaluated, inCertificationNotice]) {
         given(enterpriseDecider, history()).when(disqualify('2025-09-01T02:00:00.000Z', 'major-accident')).then([expect.anything() as never]);
@@ -847,7 +1148,13 @@ describe('enterprise decider', () => {
     it('refuses without evidence or a reason, in terminal states, and to others than the office', () => {
       given(enterpriseDecider, incubating()).when(cmd('Disqualify', { ground: 'fraud', reason: 'r', evidence: [] }, office, T.plan)).thenThrows('evidence-required');
       given(enterpriseDecider, incubating()).when(cmd('Disqualify', { ground: 'fraud', reason: '', evidence }, office, T.plan)).thenThrows('reason-required');
-      given(enterpriseDecider, run([disqualify(T.plan)], incubating())).when(disqualify(T.plan)).thenThrows('invalid-transition');
+      given(enterpriseDecider, run([disqualify(T.plan)], incubating()))
+        .when(disqualify(T.plan))
+        .thenThrows('invalid-transition', 'illegal-state', { command: 'Disqualify', status: 'Disqualified', expected: 'a non-terminal state' });
+      const notAdmitted = run([cmd('NotRecommend', { reason: 'r' }, recommender, T.recommend)], submitted());
+      given(enterpriseDecider, notAdmitted)
+        .when(disqualify(T.plan))
+        .thenThrows('invalid-transition', 'illegal-state', { command: 'Disqualify', status: 'NotAdmitted', expected: 'a non-terminal state' });
       given(enterpriseDecider, []).when(disqualify(T.plan)).thenThrows('enterprise-not-found');
       given(enterpriseDecider, incubating()).when(cmd('Disqualify', { ground: 'fraud', reason: 'r', evidence }, recommender, T.plan)).thenThrows('role-not-allowed');
     });
@@ -896,6 +1203,54 @@ describe('enterprise decider', () => {
     expect(state).toMatchObject({ status: 'Certified', noticeCount: 3 });
     expect(state.certificates).toHaveLength(2);
     expect(JSON.parse(JSON.stringify(history))).toEqual(history);
+  });
+
+  it('records a deadline reminder from the office, and none once the deadline has come', () => {
+    const reminder = { obligation: 'certificate 1', dueAt: '2028-06-10T02:00:00.000Z', dueOn: '2028-06-09' };
+    given(enterpriseDecider, certified())
+      .when(cmd('RemindDeadline', reminder, office, '2028-05-10T02:00:00.000Z'))
+      .then([{ type: 'DeadlineReminded', data: { ...reminder, daysLeft: 31, remindedAt: '2028-05-10T02:00:00.000Z' } }]);
+    given(enterpriseDecider, certified()).when(cmd('RemindDeadline', reminder, office, reminder.dueAt)).then([]);
+  });
+
+  describe('evolve, on events out of their order', () => {
+    const never: EnterpriseEvent[] = [
+      { type: 'ThreeYearPlanPublished', data: { plan: doc(3), publishedAt: T.plan, due: T.plan, late: false } },
+      { type: 'ThreeYearPlanOverdue', data: { due: T.plan, recordedAt: T.plan } },
+      { type: 'MinimumIncubationReached', data: { earliestCertificationAt: T.request, recordedAt: T.request, rulesVersion: 'v' } },
+      { type: 'AnnualReportSubmitted', data: { year: 2024, report: doc(8), submittedAt: T.report2024, due: '2025-01-31', late: false, rulesVersion: 'v' } },
+      { type: 'AnnualReportOverdue', data: { year: 2024, due: '2025-01-31', recordedAt: T.report2024, rulesVersion: 'v' } },
+    ];
+
+    it.each(never.map((event) => [event.type, event] as const))('leaves an enterprise never admitted as it was on %s', (_, event) => {
+      const state = stateOf(submitted());
+      expect(enterpriseDecider.evolve(state, event)).toBe(state);
+    });
+
+    it.each([
+      ['an incubating enterprise incubating', incubating, 'InIncubation'],
+      ['a certified enterprise certified', certified, 'Certified'],
+      ['an enterprise whose certificate ran out with it expired', () => run([cmd('RecordCertificateExpired', {}, office, '2028-06-10T02:00:00.000Z')], certified()), 'CertificateExpired'],
+    ] as const)('takes a refused certification with no request on record to leave %s', (_, history, status) => {
+      const refusal: EnterpriseEvent = { type: 'CertificationEvaluationFailed', data: { kind: 'initial', assessment, reasons: ['r'], rulesVersion: 'v' } };
+      expect(enterpriseDecider.evolve(stateOf(history()), refusal).status).toBe(status);
+    });
+
+    it('expires only the certificate it names, and only while that one is in force', () => {
+      const renewed = run(
+        [
+          cmd('RequestRecertification', { documents: [doc(12)] }, applicant, '2028-03-01T02:00:00.000Z'),
+          evaluate('2028-04-01T02:00:00.000Z'),
+          openCertNotice('2028-04-10T01:00:00.000Z'),
+          certify('2028-04-20T02:00:00.000Z'),
+        ],
+        certified(),
+      );
+      const state = stateOf(renewed);
+      const expiry = (certificateNo: number): EnterpriseEvent => ({ type: 'CertificateExpired', data: { certificateNo, validUntil: '2028-06-10T02:00:00.000Z', recordedAt: '2028-06-10T02:00:00.000Z' } });
+      expect(enterpriseDecider.evolve(state, expiry(1)).certificates).toEqual(state.certificates);
+      expect(enterpriseDecider.evolve(state, expiry(3)).certificates).toEqual(state.certificates);
+    });
   });
 
   it('never throws in evolve, whatever the order of events', () => {
@@ -1072,6 +1427,8 @@ describe('enterprise decider', () => {
         ].sort(),
       );
       expect(codes.has('role-not-allowed') && codes.has('invalid-transition') && codes.has('applicant-banned')).toBe(true);
+      // The statuses a file is listed by are those it can reach, and the unwritten stream's.
+      expect([...ENTERPRISE_STATUSES].sort()).toEqual(['None', ...reached].sort());
     });
   });
 });
