@@ -1,7 +1,23 @@
-import { AccessPolicy, maySee, objectorAsSeenBy, PORTFOLIO_ACCESS, requireSeen, requireStanding, requireView, shortfall } from './access';
+import { expectRefusal } from '../../test/support/decider-spec';
+import {
+  Access,
+  AccessPolicy,
+  maySee,
+  namesObjector,
+  OBJECTORS_NAMED_TO_OFFICE,
+  objectorAsSeenBy,
+  PORTFOLIO_ACCESS,
+  REDACTED,
+  requireAccess,
+  requireSeen,
+  requireStanding,
+  requireView,
+  seesEvery,
+  shortfall,
+} from './access';
 import { ENTERPRISE_ACCESS, requireOwnApplication } from './enterprise/enterprise.access';
 import { decideEnterprise, EnterpriseCommand, EnterpriseState } from './enterprise/enterprise.decider';
-import { DomainError } from './errors';
+import { DomainError, forbidden } from './errors';
 import { Actor, Role, ROLES } from './messages';
 import { PROGRAM_CYCLE_ACCESS } from './program-cycle/program-cycle.access';
 import { ProgramCycleState } from './program-cycle/program-cycle.state';
@@ -154,6 +170,8 @@ const AGGREGATES: readonly Aggregate<never>[] = [
   { name: 'cycle', policy: PROGRAM_CYCLE_ACCESS, record: CYCLE, actors: actorsFor('school-a'), see: CYCLE_SEE, act: CYCLE_SEE },
 ] as unknown as Aggregate<never>[];
 
+const EVERY_ROLE: readonly Role[] = [...ROLES, 'public'];
+
 const CELLS = AGGREGATES.flatMap((aggregate) => KINDS.map((kind) => [aggregate.name, kind, aggregate] as const));
 
 describe('one access policy per aggregate', () => {
@@ -284,5 +302,49 @@ describe('one access policy per aggregate', () => {
     for (const policy of [PROJECT_ACCESS, ENTERPRISE_ACCESS, PROGRAM_CYCLE_ACCESS] as AccessPolicy<never, string>[]) {
       for (const access of [policy.see, policy.act]) expect(Object.keys(access.relations).sort()).toEqual([...ROLES, 'public'].sort());
     }
+  });
+});
+
+describe('the relations, read on their own', () => {
+  const relations = { applicant: 'own-organisation', recommender: 'own-region', reviewer: 'self', office: 'any', auditor: 'none', public: 'none' } as const;
+  const bare: Access<string> = { relations, refusals: {} };
+
+  it('finds no city for an actor that serves none, even on a record that is in none', () => {
+    const cityless: Actor = { id: 'rec-none', role: 'recommender', org: '某教育局' };
+    expect(shortfall(relations, cityless, {})).toBe('region');
+    expect(shortfall(relations, cityless, { region: null })).toBe('region');
+    expect(shortfall(relations, { ...cityless, region: '太原市' }, { region: '太原市' })).toBeNull();
+  });
+
+  it('finds a record about the actor itself only when it names the actor', () => {
+    const expert: Actor = { id: 'expert-1', role: 'reviewer', org: 'univ-1' };
+    expect(shortfall(relations, expert, { person: 'expert-1' })).toBeNull();
+    expect(shortfall(relations, expert, { person: 'expert-2' })).toBe('person');
+  });
+
+  it('refuses a shortfall the access does not word as role-not-allowed, naming the role', () => {
+    const applicant: Actor = { id: 'u-1', role: 'applicant', org: 'school-b' };
+    expectRefusal(() => requireAccess(bare, applicant, 'the record', { org: 'school-a' }), 'role-not-allowed', 'forbidden', { role: 'applicant' });
+    expect(requireAccess(bare, applicant, 'the record', { org: 'school-b' })).toBeUndefined();
+  });
+
+  it('words a refusal with the record it is about', () => {
+    const worded: Access<string> = { relations, refusals: { role: (record) => forbidden('role-not-allowed', `no access to ${record}`) } };
+    const refusal = expectRefusal(() => requireAccess(worded, { id: 'a', role: 'auditor', org: 'x' }, 'project p-1', {}), 'role-not-allowed', 'forbidden');
+    expect(refusal.message).toBe('no access to project p-1');
+  });
+
+  it('says which roles see every record of an aggregate', () => {
+    expect(ROLES.filter((role) => seesEvery(PROJECT_ACCESS as AccessPolicy<never, string>, role))).toEqual(['office', 'auditor']);
+  });
+
+  it('names objectors to the office only, and redacts them with a fresh copy for everyone else', () => {
+    expect(OBJECTORS_NAMED_TO_OFFICE).toEqual(['office']);
+    const redaction = { filedByObjector: [], objectorNamedTo: OBJECTORS_NAMED_TO_OFFICE };
+    expect(EVERY_ROLE.filter((role) => namesObjector(redaction, role))).toEqual(['office']);
+    const redacted = objectorAsSeenBy(redaction, 'applicant', { name: '张三' });
+    expect(redacted).toEqual(REDACTED);
+    expect(redacted).not.toBe(REDACTED);
+    expect(Object.isFrozen(REDACTED)).toBe(true);
   });
 });

@@ -1,4 +1,4 @@
-import { HeldGrant, noticeOf, recipientsOf } from './notifications';
+import { HeldGrant, NOTIFICATION_KINDS, noticeOf, recipientsOf } from './notifications';
 
 const project = (type: string, data: Record<string, unknown> = {}) => noticeOf({ category: 'project', type, data });
 const enterprise = (type: string, data: Record<string, unknown> = {}) => noticeOf({ category: 'enterprise', type, data });
@@ -80,6 +80,61 @@ describe('notifications: which events tell whom what', () => {
     it('are the person named, or the stream’s own person', () => {
       expect(recipientsOf({ to: 'person', personId: 'expert-1' }, { organisationId: 'S' }, held)).toEqual(['expert-1']);
       expect(recipientsOf({ to: 'self' }, { personId: 'me' }, held)).toEqual(['me']);
+    });
+  });
+  it('tells an enterprise an objection to it was upheld', () => {
+    expect(enterprise('ObjectionUpheld', {})).toStrictEqual({ kind: 'objection-resolved', audience: organisation, outcome: 'upheld' });
+  });
+
+  it('gives a notice whose kind says it all no outcome at all', () => {
+    expect(project('ApplicationReturned')).toStrictEqual({ kind: 'application-returned', audience: organisation });
+    expect(enterprise('EnterpriseDisqualified')).toStrictEqual({ kind: 'enterprise-disqualified', audience: organisation });
+  });
+
+  it('tells no one of an event of another stream, or of a type no table lists', () => {
+    expect(noticeOf({ category: 'registry', type: 'ObjectionFiled', data: {} })).toBeUndefined();
+    expect(noticeOf({ category: 'account', type: 'RoleGranted', data: { grant: { kind: 'expert' } } })).toBeUndefined();
+    expect(project('EnterpriseCertified', { kind: 'renewal' })).toBeUndefined();
+    expect(enterprise('ProjectApproved')).toBeUndefined();
+  });
+
+  it('has a kind for every notice an event gives, and an event for every kind', () => {
+    const causes: [string, string, Record<string, unknown>][] = [
+      ['project', 'ApplicationReturned', {}],
+      ['project', 'FormalCheckPassed', {}],
+      ['project', 'ApplicationRecommended', {}],
+      ['project', 'SelectionRecorded', { outcome: 'shortlisted' }],
+      ['project', 'ProjectApproved', {}],
+      ['project', 'ObjectionFiled', {}],
+      ['project', 'ObjectionUpheld', {}],
+      ['project', 'ReviewerAssigned', { reviewerId: 'e' }],
+      ['enterprise', 'AdmittedToIncubation', {}],
+      ['enterprise', 'EnterpriseCertified', { kind: 'first' }],
+      ['enterprise', 'EnterpriseDisqualified', {}],
+      ['person', 'RoleGranted', { grant: { kind: 'expert' } }],
+      ['person', 'GrantRevoked', {}],
+      ['project', 'DeadlineReminded', { obligation: 'o', dueOn: '2028-03-31' }],
+      ['project', 'FundRecoveryOverdue', { deadline: '2026-06-30' }],
+    ];
+    const kinds = causes.map(([category, type, data]) => noticeOf({ category, type, data })?.kind);
+    expect([...kinds].sort()).toEqual([...NOTIFICATION_KINDS].sort());
+  });
+
+  describe('recipients, at their edges', () => {
+    const held = (personId: string, kind: HeldGrant['kind'], organisationId = 'S', projectId: string | null = null): HeldGrant => ({ personId, kind, organisationId, projectId });
+
+    it('are each named once, in a stable order, whatever the order of their grants', () => {
+      const grants = [held('zhao', 'liaison'), held('li', 'school-admin'), held('zhao', 'school-head'), held('li', 'project-lead', 'S', 'p')];
+      expect(recipientsOf({ to: 'organisation' }, { organisationId: 'S', projectId: 'p' }, grants)).toEqual(['li', 'zhao']);
+    });
+
+    it('are only the people who act for the organisation as its applicant', () => {
+      const grants = [held('clerk', 'bureau-clerk'), held('auditor', 'auditor'), held('staff', 'office-staff'), held('boss', 'enterprise-admin'), held('mayor', 'government-admin')];
+      expect(recipientsOf({ to: 'organisation' }, { organisationId: 'S' }, grants)).toEqual(['boss', 'mayor']);
+    });
+
+    it('are no one for a stream that is no one’s own', () => {
+      expect(recipientsOf({ to: 'self' }, { organisationId: 'S' }, [held('admin', 'school-admin')])).toEqual([]);
     });
   });
 });

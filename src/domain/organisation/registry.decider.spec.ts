@@ -169,4 +169,110 @@ describe('organisation registry decider', () => {
       expect(registryDecider.decide(update({ creditCode: ` ${SCHOOL_A.toLowerCase()} `, name: '新名字', reason: '更名' }), fold(registryDecider, history))).toHaveLength(1);
     });
   });
+  describe('places only one organisation may hold', () => {
+    const OFFICE = { kind: 'office', creditCode: '11140000405200012U', name: '山西省教育厅' } as const;
+    const FINANCE = { kind: 'department', creditCode: BUREAU_TY, name: '山西省财政厅', departmentKind: '财政厅' } as const;
+    const TY_BUREAU = { kind: 'bureau', creditCode: BUREAU_TY, name: '太原市教育局', city: '太原市', bureauKind: '教育局' } as const;
+
+    it('names the clash’s field and the code refused', () => {
+      given(registryDecider, [registered(school(SCHOOL_A, '太原职业技术学院'))])
+        .when(register(school(SCHOOL_A, '另一个名字')))
+        .thenThrows('organisation-already-registered', 'illegal-state', { field: 'creditCode', creditCode: SCHOOL_A });
+      given(registryDecider, [registered(TY_BUREAU)])
+        .when(register({ ...TY_BUREAU, creditCode: BUREAU_DT }))
+        .thenThrows('place-already-held', 'illegal-state', { field: 'kind', creditCode: BUREAU_DT });
+    });
+
+    it.each([
+      ['the office', OFFICE, { ...OFFICE, creditCode: SCHOOL_B, name: '另一个教育厅' }, '省教育厅'],
+      ['a department of a kind', FINANCE, { ...FINANCE, creditCode: BUREAU_DT, name: '财政厅二' }, '省财政厅'],
+      ['a city’s bureau of a kind', TY_BUREAU, { ...TY_BUREAU, creditCode: BUREAU_DT, name: '太原市教育局二' }, '太原市教育局'],
+    ] as const)('holds %s once, naming the holder and the place', (_place, holder, second, place) => {
+      const refusal = given(registryDecider, [registered(holder)]).when(register(second)).thenThrows('place-already-held', 'illegal-state');
+      expect(refusal.message).toContain(holder.name);
+      expect(refusal.message).toContain(holder.creditCode);
+      expect(refusal.message).toContain(place);
+    });
+
+    it('lets a department of another kind, and any number of schools or enterprises, in', () => {
+      const history = [registered(FINANCE), registered(school(SCHOOL_A, '太原职业技术学院')), registered({ kind: 'enterprise', creditCode: ENTERPRISE, name: '太原重工', city: '太原市' })];
+      const state = fold(registryDecider, history);
+      expect(registryDecider.decide(register({ ...FINANCE, creditCode: BUREAU_DT, name: '山西省人社厅', departmentKind: '人社厅' }), state)).toHaveLength(1);
+      expect(registryDecider.decide(register(school(SCHOOL_B, '山西工程职业学院')), state)).toHaveLength(1);
+      expect(registryDecider.decide(register({ kind: 'enterprise', creditCode: STANDARD_EXAMPLE, name: '另一家公司', city: '太原市' }), state)).toHaveLength(1);
+      // A bureau and a government of one city hold two places.
+      expect(registryDecider.decide(register({ kind: 'government', creditCode: BUREAU_DT, name: '太原市人民政府', city: '太原市' }), fold(registryDecider, [registered(TY_BUREAU)]))).toHaveLength(1);
+    });
+
+    it('refuses an invalid organisation with its first problem, naming the field and listing every problem', () => {
+      const error = given(registryDecider, []).when(register(school('x', '', { city: '北京市' }))).thenThrows('invalid-credit-code', 'validation');
+      expect(error.details).toEqual({
+        field: 'creditCode',
+        problems: [
+          expect.objectContaining({ field: 'creditCode', code: 'invalid-credit-code' }),
+          expect.objectContaining({ field: 'name', code: 'invalid-name' }),
+          expect.objectContaining({ field: 'city', code: 'unknown-city' }),
+        ],
+      });
+    });
+  });
+
+  describe('importing, at its edges', () => {
+    const invalidRows = (count: number) => Array.from({ length: count }, () => school('bad', '学校'));
+
+    it('takes at most 5000 rows: 5000 are judged row by row, one more is refused as a whole', () => {
+      const judged = given(registryDecider, []).when(importing(invalidRows(5000))).thenThrows('import-rows-invalid', 'validation');
+      expect((judged.details as { rows: unknown[] }).rows).toHaveLength(5000);
+      expect(judged.message).toContain('5000');
+      const refusal = given(registryDecider, []).when(importing(invalidRows(5001))).thenThrows('import-too-large', 'validation');
+      expect(refusal.message).toContain('5001');
+    });
+
+    it('records the list’s source document', () => {
+      const source = { sha256: 'ab'.repeat(32), name: '学校名单.xlsx', size: 2048 };
+      const command = { ...importing([school(SCHOOL_A, '太原职业技术学院')]), data: { rows: [school(SCHOOL_A, '太原职业技术学院')], source } } as RegistryCommand;
+      const [event] = given(registryDecider, []).when(command).then([expect.objectContaining({ type: 'OrganisationsImported' })]);
+      expect(event.data).toMatchObject({ source, unchanged: 0 });
+    });
+
+    it('judges each row as if the rows before it were registered: two bureaus of one place clash', () => {
+      const bureau = (creditCode: string) => ({ kind: 'bureau', creditCode, name: `太原市教育局${creditCode}`, city: '太原市', bureauKind: '教育局' }) as const;
+      const error = given(registryDecider, []).when(importing([bureau(BUREAU_TY), bureau(BUREAU_DT)])).thenThrows('import-rows-invalid', 'validation');
+      expect(error.details).toEqual({ rows: [{ row: 2, creditCode: BUREAU_DT, problems: [expect.objectContaining({ field: 'kind', code: 'place-already-held' })] }] });
+    });
+
+    it('folds an import into the registry, each organisation by its code', () => {
+      const [imported] = registryDecider.decide(importing([school(SCHOOL_A, '太原职业技术学院'), school(SCHOOL_B, '山西工程职业学院')]), registryDecider.initialState);
+      expect(Object.keys(fold(registryDecider, [imported]).organisations).sort()).toEqual([SCHOOL_A, SCHOOL_B]);
+      given(registryDecider, [imported]).when(register(school(SCHOOL_B, '另一个'))).thenThrows('organisation-already-registered', 'illegal-state');
+    });
+  });
+
+  describe('updating, at its edges', () => {
+    const TY_BUREAU = { kind: 'bureau', creditCode: BUREAU_TY, name: '太原市教育局', city: '太原市', bureauKind: '教育局' } as const;
+    const DT_BUREAU = { ...TY_BUREAU, creditCode: BUREAU_DT, name: '大同市教育局', city: '大同市' } as const;
+    const update = (data: { creditCode: string; name?: string; city?: string; reason: string }): RegistryCommand => ({ type: 'UpdateOrganisation', data, actor: office, now: NOW });
+
+    it('moves no organisation that is in no city', () => {
+      const office_ = { kind: 'office', creditCode: '11140000405200012U', name: '山西省教育厅' } as const;
+      given(registryDecider, [registered(office_)]).when(update({ creditCode: office_.creditCode, city: '太原市', reason: 'r' })).thenThrows('organisation-has-no-city', 'validation', { field: 'city' });
+      given(registryDecider, [registered(office_)])
+        .when(update({ creditCode: office_.creditCode, name: '山西省教育厅（新）', reason: '更名' }))
+        .then([{ type: 'OrganisationUpdated', data: { organisation: { ...office_, name: '山西省教育厅（新）' }, reason: '更名', updatedAt: NOW } }]);
+    });
+
+    it('moves no bureau into a place another holds, and renames the one holder of a place', () => {
+      const history = [registered(TY_BUREAU), registered(DT_BUREAU)];
+      given(registryDecider, history).when(update({ creditCode: BUREAU_DT, city: '太原市', reason: '搬迁' })).thenThrows('place-already-held', 'illegal-state', { field: 'kind', creditCode: BUREAU_DT });
+      given(registryDecider, history)
+        .when(update({ creditCode: BUREAU_TY, name: '太原市教育局（新）', reason: '更名' }))
+        .then([{ type: 'OrganisationUpdated', data: { organisation: { ...TY_BUREAU, name: '太原市教育局（新）' }, reason: '更名', updatedAt: NOW } }]);
+    });
+
+    it('keeps the name when only the city changes, and is folded as the organisation’s new record', () => {
+      const history = [registered(school(SCHOOL_A, '太原职业技术学院'))];
+      const [moved] = registryDecider.decide(update({ creditCode: SCHOOL_A, city: '晋中市', reason: '搬迁' }), fold(registryDecider, history));
+      expect(fold(registryDecider, [...history, moved]).organisations[SCHOOL_A]).toEqual({ kind: 'school', creditCode: SCHOOL_A, name: '太原职业技术学院', city: '晋中市', schoolKind: '高职' });
+    });
+  });
 });

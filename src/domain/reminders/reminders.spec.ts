@@ -15,6 +15,13 @@ describe('a reminder that an obligation falls due', () => {
     expect(remindDeadline(data, '2028-03-01T00:00:00+08:00')[0].data.daysLeft).toBe(31);
   });
 
+  it('counts a part of a day as a whole one, up to the last instant before the obligation is due', () => {
+    expect(remindDeadline(data, '2028-03-31T23:59:59.999+08:00')[0].data.daysLeft).toBe(1);
+    expect(remindDeadline(data, '2028-03-31T00:00:00+08:00')[0].data.daysLeft).toBe(1);
+    expect(remindDeadline(data, '2028-03-30T23:59:59.999+08:00')[0].data.daysLeft).toBe(2);
+    expect(remindDeadline(data, '2028-03-25T23:00:00+08:00')[0].data.daysLeft).toBe(7);
+  });
+
   it('is not given once the obligation is due: its overdue event tells then', () => {
     expect(remindDeadline(data, '2028-04-01T00:00:00+08:00')).toEqual([]);
     expect(remindDeadline(data, '2028-05-01T10:00:00+08:00')).toEqual([]);
