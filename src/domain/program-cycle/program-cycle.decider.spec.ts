@@ -277,6 +277,7 @@ describe('program cycle decider', () => {
       ['opensAt', '2025-09-01'],
       ['closesAt', 'September 15, 2025 00:00 GMT+8'],
       ['closesAt', '2025-13-40T00:00:00+08:00'],
+      ['closesAt', '+002025-09-15T00:00:00+08:00'],
     ])('refuses a window whose %s is not an ISO-8601 instant (%s)', (field, value) => {
       given(decider, []).when(open({ data: { [field]: value } })).thenThrows('invalid-time', 'validation', { field });
     });
@@ -1157,6 +1158,20 @@ describe('expert panels (评审专家组)', () => {
         { projectId: 'p2', reviewerId: 'd' },
       ]);
       expect(plan.unfilled).toEqual([{ projectId: 'p2', missing: 1 }]);
+    });
+
+    it('serves the project with the fewest impartial experts first, whatever the order it is listed in', () => {
+      const pair = { field: '装备制造', experts: panel.experts.slice(0, 2) };
+      const plan = planAssignments(pair, experts.slice(0, 2), [project(1), project(2, ['school-2', 'univ-a'])], 1, { a: 1 });
+      expect(plan.assignments).toEqual([
+        { projectId: 'p2', reviewerId: 'b' },
+        { projectId: 'p1', reviewerId: 'a' },
+      ]);
+    });
+
+    it('adds no one to a project that has its experts already, or more', () => {
+      const plan = planAssignments(panel, experts, [project(1, ['school-1'], ['a', 'b']), project(3, ['school-3'], ['a', 'b', 'c'])], 2, {});
+      expect(plan).toEqual({ assignments: [], unfilled: [], conflicts: [] });
     });
   });
 });
