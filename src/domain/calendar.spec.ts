@@ -13,8 +13,11 @@ import {
   dayOfWeek,
   defaultCalendar,
   isWorkingDay,
+  HolidayPeriod,
   noticeEnd,
+  YearArrangement,
 } from './calendar';
+import { expectRefusal } from '../../test/support/decider-spec';
 import { DomainError } from './errors';
 
 const workingDays = (length: number) => ({ length, unit: 'working-days' as const });
@@ -182,5 +185,113 @@ describe('working-day calendar', () => {
     expect(() => buildCalendar('gap.1', [year(2025), year(2027)])).toThrow(/without a gap/);
     expect(() => calendarOf([{ version: '', years: [year(2025)] }])).toThrow(/needs a version/);
     expect(() => calendarOf([CN_CALENDAR_FILE, { version: 'x.1', years: [year(2028)] }])).toThrow(/without a gap/);
+  });
+});
+
+describe('calendar data', () => {
+  const year = (y: number, holidays: HolidayPeriod[] = [], workingWeekendDays: string[] = []): YearArrangement => ({ year: y, source: 'test', holidays, workingDays: workingWeekendDays });
+  const invalid = (build: () => unknown) => expectRefusal(build, 'invalid-calendar', 'validation');
+
+  it('needs a version and at least one year', () => {
+    for (const version of ['', ' ', undefined]) invalid(() => buildCalendar(version as never, [year(2025)]));
+    invalid(() => buildCalendar('v.1', []));
+    invalid(() => buildCalendar('v.1', undefined as never));
+  });
+
+  it('covers its years from the first 1 January to the last 31 December, whatever their order', () => {
+    const calendar = buildCalendar('v.1', [year(2026), year(2024), year(2025)]);
+    expect([calendar.version, calendar.coversFrom, calendar.coversTo]).toEqual(['v.1', '2024-01-01', '2026-12-31']);
+    expect([coversDate(calendar, '2023-12-31'), coversDate(calendar, '2024-01-01'), coversDate(calendar, '2026-12-31'), coversDate(calendar, '2027-01-01')]).toEqual([
+      false, true, true, false,
+    ]);
+  });
+
+  it('refuses a year named twice, an arrangement without its year and one without its lists', () => {
+    invalid(() => buildCalendar('v.1', [year(2025), year(2025)]));
+    invalid(() => buildCalendar('v.1', [year(2025), { ...year(2026), year: undefined } as never]));
+    invalid(() => buildCalendar('v.1', [year(2025), null as never]));
+    invalid(() => buildCalendar('v.1', [{ ...year(2025), holidays: undefined } as never]));
+    invalid(() => buildCalendar('v.1', [{ ...year(2025), workingDays: undefined } as never]));
+  });
+
+  it('takes a holiday of one day, from its first day to its last', () => {
+    const calendar = buildCalendar('v.1', [year(2025, [{ name: '一日', from: '2025-12-03', to: '2025-12-03' }, { name: '三日', from: '2025-12-09', to: '2025-12-11' }])]);
+    expect(['2025-12-02', '2025-12-03', '2025-12-04', '2025-12-08', '2025-12-09', '2025-12-10', '2025-12-11', '2025-12-12'].map((date) => dayKind(calendar, date))).toEqual([
+      'working-day', 'holiday', 'working-day', 'working-day', 'holiday', 'holiday', 'holiday', 'working-day',
+    ]);
+    invalid(() => buildCalendar('v.1', [year(2025, [{ name: '倒置', from: '2025-12-04', to: '2025-12-03' }])]));
+  });
+
+  it('takes a holiday of the year before or after its arrangement’s year, not further away', () => {
+    expect(() => buildCalendar('v.1', [year(2025, [{ name: '元旦', from: '2026-01-01', to: '2026-01-01' }])])).not.toThrow();
+    expect(() => buildCalendar('v.1', [year(2025, [{ name: '跨年', from: '2024-12-31', to: '2025-01-01' }])])).not.toThrow();
+    invalid(() => buildCalendar('v.1', [year(2025, [{ name: '远', from: '2027-01-01', to: '2027-01-01' }])]));
+    invalid(() => buildCalendar('v.1', [year(2025, [{ name: '远', from: '2023-12-29', to: '2023-12-29' }])]));
+  });
+
+  it('takes Saturdays and Sundays as make-up working days, and no weekday', () => {
+    const calendar = buildCalendar('v.1', [year(2025, [], ['2025-12-06', '2025-12-07'])]);
+    expect([dayKind(calendar, '2025-12-06'), dayKind(calendar, '2025-12-07'), dayKind(calendar, '2025-12-13'), dayKind(calendar, '2025-12-14')]).toEqual([
+      'make-up-working-day', 'make-up-working-day', 'weekend', 'weekend',
+    ]);
+    for (const weekday of ['2025-12-05', '2025-12-08']) invalid(() => buildCalendar('v.1', [year(2025, [], [weekday])]));
+    invalid(() => buildCalendar('v.1', [year(2025, [{ name: 'x', from: '2025-12-06', to: '2025-12-06' }], ['2025-12-06'])]));
+  });
+
+  it('refuses a calendar file without a version or a list of years', () => {
+    for (const file of [null, { version: 'x.1' }, { version: 'x.1', years: {} }, { version: ' ', years: [] }, { years: [] }]) {
+      invalid(() => calendarOf([file as never]));
+    }
+    invalid(() => calendarOf([]));
+  });
+
+  it('lets a further file restate a covered year as a correction', () => {
+    const corrected = calendarOf([CN_CALENDAR_FILE, { version: 'fix.1', years: [year(2025, [{ name: '更正', from: '2025-12-01', to: '2025-12-01' }])] }]);
+    expect(corrected.version).toBe('cn-2020-2026.1+fix.1');
+    expect([dayKind(corrected, '2025-12-01'), dayKind(corrected, '2025-10-01'), dayKind(corrected, '2026-02-23')]).toEqual(['holiday', 'working-day', 'holiday']);
+  });
+});
+
+describe('a day of the calendar', () => {
+  it('is a holiday even on a weekend, a weekend on Saturday and Sunday, else a working day', () => {
+    // 2025-10-04 is a Saturday of the National Day holiday.
+    expect(['2025-10-04', '2025-12-06', '2025-12-07', '2025-12-05', '2025-12-08'].map((date) => dayKind(cnCalendar, date))).toEqual([
+      'holiday', 'weekend', 'weekend', 'working-day', 'working-day',
+    ]);
+    expect(['2025-10-04', '2025-12-06', '2025-12-07', '2025-12-05', '2025-10-11'].map((date) => isWorkingDay(cnCalendar, date))).toEqual([false, false, false, true, true]);
+  });
+
+  it('is refused outside the coverage, naming the coverage and the year whose arrangement is missing', () => {
+    const details = { coversFrom: '2020-01-01', coversTo: '2026-12-31', calendarVersion: 'cn-2020-2026.1' };
+    const error = expectRefusal(() => dayKind(cnCalendar, '2027-01-01'), 'calendar-not-covered', 'illegal-state', { date: '2027-01-01', ...details });
+    expect(error.message).toContain('arrangement for 2027 with');
+    expectRefusal(() => isWorkingDay(cnCalendar, '2019-12-31'), 'calendar-not-covered', 'illegal-state', { date: '2019-12-31', ...details });
+    expect(dayKind(cnCalendar, '2020-01-01')).toBe('holiday');
+    expect(dayKind(cnCalendar, '2026-12-31')).toBe('working-day');
+  });
+
+  it('is refused when it is no date', () => {
+    expectRefusal(() => coversDate(cnCalendar, '2025-02-29'), 'invalid-date', 'validation');
+  });
+});
+
+describe('a span of working days', () => {
+  it('ends on its start when it lasts one day from a working day', () => {
+    expect(addWorkingDays(cnCalendar, '2025-12-05', 1)).toBe('2025-12-05');
+    expect(addWorkingDays(cnCalendar, '2025-12-05', 2)).toBe('2025-12-08');
+  });
+
+  it.each([0, -1, 1.5])('refuses a span of %d days', (n) => {
+    expectRefusal(() => addWorkingDays(cnCalendar, '2025-12-01', n), 'invalid-day-count', 'validation');
+  });
+
+  it.each([0, -1, 2.5])('refuses a notice of %d days, in either unit', (length) => {
+    expectRefusal(() => noticeEnd(cnCalendar, '2025-12-01', workingDays(length)), 'invalid-notice-length', 'validation');
+    expectRefusal(() => noticeEnd(cnCalendar, '2025-12-01', calendarDays(length)), 'invalid-notice-length', 'validation');
+  });
+
+  it('ends a one-day notice on its opening day, and refuses a unit it does not know', () => {
+    expect(noticeEnd(cnCalendar, '2025-12-06', calendarDays(1))).toBe('2025-12-06');
+    expectRefusal(() => noticeEnd(cnCalendar, '2025-12-01', { length: 5, unit: 'weeks' as never }), 'invalid-notice-unit', 'validation');
   });
 });

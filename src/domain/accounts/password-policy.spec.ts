@@ -1,3 +1,4 @@
+import { expectRefusal } from '../../../test/support/decider-spec';
 import { DomainError } from '../errors';
 import { COMMON_PASSWORDS, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, checkPassword, normalizePassword, requireAcceptablePassword } from './password-policy';
 
@@ -95,5 +96,86 @@ describe('password policy', () => {
     }
     expect(thrown).toBeInstanceOf(DomainError);
     expect(thrown).toMatchObject({ kind: 'validation', code: 'password-refused', details: { reasons: [{ code: 'password-repetitive' }] } });
+  });
+});
+
+describe('password policy, rule by rule', () => {
+  const alone = { account: 'qiao' };
+
+  it('judges repetition and runs only from two and three characters on', () => {
+    expect(codes('a', alone)).toEqual(['password-too-short']);
+    expect(codes('aa', alone)).toEqual(['password-too-short', 'password-repetitive']);
+    expect(codes('ab', alone)).toEqual(['password-too-short']);
+    expect(codes('abc', alone)).toEqual(['password-too-short', 'password-sequential']);
+    expect(codes('xyqz', alone)).toEqual(['password-too-short']);
+    expect(codes('abca', alone)).toEqual(['password-too-short', 'password-repetitive']);
+  });
+
+  it('refuses a block of up to four characters repeated, not one of five', () => {
+    expect(codes('abcdabcdabcd', alone)).toEqual(['password-repetitive']);
+    expect(codes('abcdeabcdeab', alone)).toEqual([]);
+    expect(codes('aabaabaabaab', alone)).toEqual(['password-repetitive']);
+    expect(codes('aaaaaaaaaaab', alone)).toEqual([]);
+  });
+
+  it('refuses a run whatever its case, across digits and punctuation, and not a run of steps of two', () => {
+    expect(codes('aBcDeFgHiJkL', alone)).toEqual(['password-sequential']);
+    expect(codes('LkJiHgFeDcBa', alone)).toEqual(['password-sequential']);
+    expect(codes('456789:;<=>?', alone)).toEqual(['password-sequential']);
+    expect(codes('210987654321', alone)).toEqual(['password-sequential']);
+    expect(codes('acegikmoqsuw', alone)).toEqual([]);
+    expect(codes('abcdefghijkk', alone)).toEqual([]);
+    expect(codes('135791357913', alone)).toEqual([]);
+  });
+
+  it('checks the whole account name, trimmed, and the local part only of an e-mail address', () => {
+    expect(codes('lilin-climbs-mountains', { account: '  lilin  ' })).toEqual(['password-contains-account']);
+    expect(codes('lilies in a quiet field', { account: 'lilin' })).toEqual([]);
+    expect(codes('lilin climbs mountains', { account: 'lilin@' })).toEqual(['password-contains-account']);
+  });
+
+  it.each([
+    ['阿依古丽·买买提', '买买提的春天来了，草木都绿了'],
+    ['Jean-Luc Picard', 'make it so, picard, engage'],
+    ['li_ming_yuan', 'yuan is the currency here'],
+    ['J. R. Tolkien', 'tolkien wrote of hobbits'],
+    ['Zhang  Wei', 'dear zhangwei, hello there'],
+    ['  Zhang Wei  ', 'says zhang wei, hello there'],
+  ])('refuses a part of the name %p', (name, password) => {
+    expect(codes(password, { account: 'qiao', name })).toEqual(['password-contains-name']);
+  });
+
+  it('lists the common passwords in lower case, each once, all but one of the minimum length', () => {
+    const shortOnes = COMMON_PASSWORDS.filter((p) => [...p].length < MIN_PASSWORD_LENGTH);
+    expect(shortOnes).toEqual(['password123']);
+    expect(COMMON_PASSWORDS.every((p) => p === normalizePassword(p).toLowerCase())).toBe(true);
+    expect(new Set(COMMON_PASSWORDS).size).toBe(COMMON_PASSWORDS.length);
+  });
+
+  it('gives every reason its own message in Chinese and in English, naming the limits', () => {
+    const reasons = [
+      ...checkPassword('aaaaaaaaaaaa'.repeat(11), { account: 'qiao' }),
+      ...checkPassword('abcdefghijklmn', { account: 'qiao' }),
+      ...checkPassword('qiaoqiao-and-wei-lin', { account: 'qiao', name: 'Wei Lin' }),
+      ...checkPassword('password123', { account: 'qiao' }),
+    ];
+    expect(reasons.map((r) => r.code)).toEqual([
+      'password-too-long', 'password-repetitive', 'password-sequential', 'password-contains-account', 'password-contains-name', 'password-too-short', 'password-common',
+    ]);
+    for (const reason of reasons) {
+      expect(reason.message).toMatch(/[\u4e00-\u9fff]/);
+      expect(reason.messageEn).toMatch(/^(The password|This is) .{10,}/);
+    }
+    expect(new Set(reasons.map((r) => r.message)).size).toBe(reasons.length);
+    expect(new Set(reasons.map((r) => r.messageEn)).size).toBe(reasons.length);
+    expect([reasons[0].message, reasons[0].messageEn, reasons[5].messageEn]).toEqual([
+      expect.stringContaining('128'), expect.stringContaining('128'), expect.stringContaining('12 characters'),
+    ]);
+  });
+
+  it('refuses with every reason in its details and its message', () => {
+    const reasons = checkPassword('aaaa', context);
+    const error = expectRefusal(() => requireAcceptablePassword('aaaa', context), 'password-refused', 'validation', { reasons });
+    expect(error.message).toBe(`${reasons[0].messageEn} ${reasons[1].messageEn}`);
   });
 });
