@@ -1478,6 +1478,12 @@ describe('revocation and fund recovery (domain.md §5)', () => {
     expect(explicit.data).toMatchObject({ banUntil: '2029-12-31' });
   });
 
+  it('offers the revocation triggers of domain.md §5, and the removal for poor performance, each once', () => {
+    expect([...REVOCATION_REASONS].sort()).toEqual(
+      ['ceased-to-exist', 'failed-acceptance', 'failed-rectification', 'fraud', 'major-violation', 'obligations-breached', 'poor-performance', 'upheld-objection'],
+    );
+  });
+
   it.each(REVOCATION_REASONS)('revokes for the trigger %s, recorded with its evidence', (reason) => {
     const [event] = given(projectDecider, history(BRAND, 'planAccepted')).when(revoke({ reason })).then([expect.objectContaining({ type: 'ProjectRevoked' })] as never);
     expect(event.data).toMatchObject({ reason, evidence: [EVIDENCE], fundRecoveryRequired: true });
@@ -1873,6 +1879,19 @@ describe('review by rubric (评分指标)', () => {
     given(projectDecider, scored)
       .when(command('CorrectScore', office, { reviewerId: 'r1', indicators: indicators(36, 30, 20), reason: '复核' }, at(D.score)))
       .thenThrows('score-unchanged', 'validation');
+  });
+
+  it('given a rubric score, when the office moves points between indicators, then the same total is a correction of the indicators', () => {
+    const scored = run([score({ indicators: indicators(36, 30, 20), comments: '好' })], assigned());
+    const [event] = given(projectDecider, scored)
+      .when(command('CorrectScore', office, { reviewerId: 'r1', indicators: indicators(35, 31, 20), reason: '分项调整' }, at(D.score)))
+      .then([expect.objectContaining({ type: 'ReviewScoreCorrected' })]);
+    expect(event.data).toMatchObject({ previousScore: 86, score: 86, indicators: indicators(35, 31, 20) });
+  });
+
+  it('given a cycle with a rubric, when a reviewer gives the total beside the indicators, then it is taken when it is theirs, and refused naming their total when not', () => {
+    given(projectDecider, assigned()).when(score({ score: 86, indicators: indicators(36, 30, 20), comments: '好' })).then([expect.objectContaining({ type: 'ReviewScored' })]);
+    given(projectDecider, assigned()).when(score({ score: 85, indicators: indicators(36, 30, 20), comments: '好' })).thenThrows('score-mismatch', 'validation', { field: 'score', total: 86 });
   });
 });
 

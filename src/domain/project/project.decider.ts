@@ -73,10 +73,10 @@ export { academicYearOf, addMonthsOn } from '../beijing-time';
  * may act, then hands each command to its function in decide/, one file per phase of the lifecycle.
  */
 export function decideProject(command: ProjectCommand, state: ProjectState): ProjectEvent[] {
+  requireRole(PROJECT_ACCESS.roles, command);
+  if (command.type === 'DraftApplication') return draftApplication(command, state, chinaDateOf(command.now));
   const project = authorize(command, state);
   const today = chinaDateOf(command.now);
-  if (command.type === 'DraftApplication') return draftApplication(command, state, today);
-  if (project === null) throw notFound('project-not-found', 'no such project');
 
   switch (command.type) {
     // selection (§3)
@@ -134,10 +134,8 @@ export function decideProject(command: ProjectCommand, state: ProjectState): Pro
   }
 }
 
-/** Role from the command table, then the project's existence, then the actor's standing on it (project.access.ts). */
-function authorize(command: ProjectCommand, state: ProjectState): Project | null {
-  requireRole(PROJECT_ACCESS.roles, command);
-  if (command.type === 'DraftApplication') return null;
+/** After the role (from the command table): the project's existence, then the actor's standing on it (project.access.ts). */
+function authorize(command: ProjectCommand, state: ProjectState): Project {
   if (state.status === 'None') throw notFound('project-not-found', 'no such project');
   requireStanding(PROJECT_ACCESS, command, state);
   return state;

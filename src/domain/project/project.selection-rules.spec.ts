@@ -83,15 +83,31 @@ describe('selection at its edges: DraftApplication', () => {
     expect(error.message).toContain('中职、技工学校');
   });
 
-  it('names the kind of a subject that is not the program’s', () => {
-    drafting(BRAND, { subject: COURSE.subject }).thenThrows('subject-mismatch', 'validation', { kind: 'course' });
+  it.each<[string, Program, ProjectSubject]>([
+    ['brand-major', BRAND, COURSE.subject],
+    ['brand-major', BRAND, { kind: 'school' }],
+    ['higher-college', COLLEGE, GROUP.subject],
+    ['secondary-school', SECONDARY, BRAND.subject],
+  ])('refuses a %s application about another subject, naming its kind', (_code, p, subject) => {
+    drafting(p, { subject }).thenThrows('subject-mismatch', 'validation', { kind: subject.kind });
+  });
+
+  it('takes the subject of a program of the plan whatever its rules add: a brand major with course eligibility is still about a major', () => {
+    const rules = { ...BRAND.rules, course: COURSE.rules.course };
+    drafting({ ...BRAND, rules }, {}, contextOf({ ...BRAND, rules })).then(draftedOf(BRAND));
   });
 
   it.each([
-    ['a major’s name', { majorCode: '460301', majorName: ' ' }],
+    ['the major’s name', { majorCode: '460301', majorName: ' ' }],
     ['the major’s code', { majorCode: ' ', majorName: '机电一体化技术' }],
-  ])('refuses a brand major without %s', (_what, names) => {
-    drafting(BRAND, { subject: { kind: 'major', ...names } }).thenThrows('invalid-subject', 'validation');
+  ])('refuses a brand major without %s, naming it', (what, names) => {
+    refusesBlank(drafting(BRAND, { subject: { kind: 'major', ...names } }), 'invalid-subject', what);
+  });
+
+  it('names the kinds of applicant a program takes when it takes others than schools', () => {
+    const cities = program('integration-city', { kind: 'school' }, { ...SECONDARY.rules, applicantKinds: ['government', 'enterprise'] });
+    const error = drafting(cities).thenThrows('applicant-kind-not-eligible', 'forbidden', { kind: 'school', eligible: ['government', 'enterprise'] });
+    expect(error.message).toBe('integration-city takes applications from a government or enterprise, not from a school');
   });
 
   describe('a specialty group', () => {
@@ -120,7 +136,12 @@ describe('selection at its edges: DraftApplication', () => {
 
     it('names the unknown tier, and refuses a blank one as unknown', () => {
       group({ tier: 'A' }).thenThrows('unknown-tier', 'validation', { tier: 'A' });
-      group({ tier: ' ' }, { ...GROUP.rules, tiers: [{ name: 'A', quota: 5 }] }).thenThrows('unknown-tier', 'validation');
+      refusesBlank(group({ tier: ' ' }, { ...GROUP.rules, tiers: [{ name: 'A', quota: 5 }] }), 'unknown-tier', 'the tier');
+    });
+
+    it('takes any one of the cycle’s tiers', () => {
+      const [event] = group({ tier: 'B' }, { ...GROUP.rules, tiers: [{ name: 'A', quota: 5 }, { name: 'B', quota: 9 }] }).then(draftedOf(GROUP));
+      expect(event.data).toMatchObject({ subject: { tier: 'B' } });
     });
 
     it('needs the cycle’s rules to size groups', () => {
@@ -205,11 +226,18 @@ describe('selection at its edges: DraftApplication', () => {
     it('names the partner that is not registered, or not of a kind the rule takes', () => {
       drafting(JOINT, { partners: ['E-1', 'E-9'] }, facts('E-1')).thenThrows('partner-not-registered', 'validation', { field: 'partners', partner: 'E-9' });
       const bureau = { ...contextOf(JOINT), partners: [{ creditCode: 'B-1', organisation: { kind: 'bureau', bureauKind: '教育局' } }] } as ProjectContext;
-      drafting(JOINT, { partners: ['B-1'] }, bureau).thenThrows('partner-kind-not-eligible', 'validation', { field: 'partners', partner: 'B-1', eligible: ['school', 'enterprise'] });
+      const error = drafting(JOINT, { partners: ['B-1'] }, bureau).thenThrows('partner-kind-not-eligible', 'validation', { field: 'partners', partner: 'B-1', eligible: ['school', 'enterprise'] });
+      expect(error.message).toBe('a partner is a school or enterprise, and B-1 is a bureau');
     });
 
     it('needs the partners’ registry facts when partners are named', () => {
       drafting(JOINT, { partners: ['E-1'] }, contextOf(JOINT)).thenThrows('context-required', 'validation');
+    });
+
+    it('given partners the rule makes optional, drafts without them and without their facts', () => {
+      const optional = program('training-base', { kind: 'school' }, { ...SECONDARY.rules, partners: { min: 0, max: 2, kinds: ['enterprise'] } });
+      const [event] = drafting(optional, {}, contextOf(optional)).then(draftedOf(optional));
+      expect(event.data).toMatchObject({ partners: [] });
     });
 
     it('refuses a blank credit code', () => {
@@ -275,8 +303,9 @@ describe('selection at its edges: withdrawal, return and the formal check', () =
       .then([{ type: 'ApplicationWithdrawn', data: { reason: null, withdrawnFrom: status, withdrawnAt: at(D.check), rulesVersion: V } }]);
   });
 
-  it('refuses a blank reason for a withdrawal, naming it', () => {
+  it('refuses a blank reason for a withdrawal or a return, naming it', () => {
     refusesBlank(given(projectDecider, history(BRAND, 'drafted')).when(withdrawn(' ')), 'reason-required', 'the reason');
+    refusesBlank(given(projectDecider, history(BRAND, 'submitted')).when(command('ReturnForRevision', office, { reason: ' ' }, at(D.check))), 'reason-required', 'the reason');
   });
 
   const check = (day: string, context: ProjectContext = CTX) => command('RecordFormalCheck', office, { result: 'passed' }, at(day), context);
@@ -292,6 +321,8 @@ describe('selection at its edges: withdrawal, return and the formal check', () =
   it('needs the project’s own cycle for a check', () => {
     given(projectDecider, history(BRAND, 'submitted')).when(check(D.check, contextOf(BRAND, { id: 'other' }))).thenThrows('cycle-mismatch', 'validation');
     given(projectDecider, history(BRAND, 'submitted')).when(check(D.check, {})).thenThrows('context-required', 'validation');
+    const { context: _, ...bare } = check(D.check);
+    given(projectDecider, history(BRAND, 'submitted')).when(bare as ProjectCommand).thenThrows('context-required', 'validation');
   });
 
   it('refuses a blank reason of a failed check', () => {
@@ -332,6 +363,10 @@ describe('selection at its edges: Recommend and NotRecommend', () => {
     expect(unnamed.message).toBe('a 技工学校 is recommended by its city’s 人社局, not by the bureau');
   });
 
+  it('declines with a reason given', () => {
+    refusesBlank(given(projectDecider, history(BRAND, 'checked')).when(command('NotRecommend', recommender, { reason: ' ' }, at(D.recommend))), 'reason-required', 'the reason');
+  });
+
   it('declines only a checked application', () => {
     given(projectDecider, history(BRAND, 'recommended'))
       .when(command('NotRecommend', recommender, { reason: '名额已满' }, at(D.recommend)))
@@ -362,9 +397,10 @@ describe('selection at its edges: review', () => {
     given(projectDecider, recused).when(assign('r2')).thenThrows('reviewer-recused', 'illegal-state', { reviewerId: 'r2' });
   });
 
-  it('refuses a second recusal of the same reviewer', () => {
+  it('recuses once, with a reason given', () => {
     const recused = run([command('DeclareConflict', reviewer(2), { reason: '曾任顾问' }, at(D.score))], history(BRAND, 'reviewers'));
     given(projectDecider, recused).when(command('DeclareConflict', reviewer(2), { reason: '再次' }, at(D.score))).thenThrows('reviewer-recused', 'illegal-state');
+    refusesBlank(given(projectDecider, history(BRAND, 'reviewers')).when(command('DeclareConflict', reviewer(2), { reason: ' ' }, at(D.score))), 'reason-required', 'the reason');
   });
 
   const score = (value: number | undefined, comments = '意见') => command('ScoreReview', reviewer(1), { ...(value === undefined ? {} : { score: value }), comments }, at(D.score));
@@ -451,6 +487,8 @@ describe('selection at its edges: the cycle’s decisions', () => {
     given(projectDecider, history(tiered, 'scored')).when(select({ decision: 'shortlisted', cycleDecisionId: 'd-1', tier: 'C' })).thenThrows('unknown-tier', 'validation', { tier: 'C' });
     refusesBlank(given(projectDecider, history(BRAND, 'scored')).when(select({ decision: 'shortlisted', cycleDecisionId: 'd-1', reason: ' ' })), 'reason-required', 'the reason');
     refusesBlank(given(projectDecider, history(BRAND, 'scored')).when(select({ decision: 'shortlisted', cycleDecisionId: ' ' })), 'invalid-field', 'the cycle decision id');
+    refusesBlank(given(projectDecider, history(BRAND, 'scored')).when(select({ decision: 'not-selected', cycleDecisionId: 'd-1', reason: ' ' })), 'reason-required', 'the reason');
+    refusesBlank(given(projectDecider, history(tiered, 'scored')).when(select({ decision: 'shortlisted', cycleDecisionId: 'd-1', tier: ' ' })), 'unknown-tier', 'the tier');
   });
 
   const notice = (data: Partial<CommandOf<'RecordPublicNotice'>['data']> = {}) =>
@@ -510,6 +548,10 @@ describe('selection at its edges: objections, removal and approval', () => {
 
   const remove = (data: Partial<CommandOf<'RecordRemovalFromList'>['data']>) =>
     given(projectDecider, history(BRAND, 'noticed')).when(command('RecordRemovalFromList', office, { removalId: 'e-9', reason: '核实材料不实', ...data }, at('2025-10-20')));
+
+  it('records a removal naming no objection, given as null', () => {
+    remove({ objectionId: null }).then([{ type: 'RemovalFromListRecorded', data: { removalId: 'e-9', reason: '核实材料不实', objectionId: null, removedAt: at('2025-10-20'), rulesVersion: V } }]);
+  });
 
   it.each([
     ['the removal id', { removalId: ' ' }, 'invalid-field'],
