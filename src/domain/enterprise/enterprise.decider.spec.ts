@@ -351,9 +351,10 @@ describe('enterprise decider', () => {
       given(enterpriseDecider, submitted()).when(cmd('Recommend', { opinion: '' }, recommender, T.recommend)).thenThrows('opinion-required', 'validation');
       given(enterpriseDecider, submitted()).when(cmd('NotRecommend', { reason: '' }, recommender, T.recommend)).thenThrows('reason-required');
       given(enterpriseDecider, []).when(recommend()).thenThrows('enterprise-not-found', 'not-found');
-      given(enterpriseDecider, recommended())
+      const twice = given(enterpriseDecider, recommended())
         .when(recommend())
         .thenThrows('invalid-transition', 'illegal-state', { command: 'Recommend', status: 'Recommended', expected: 'Submitted' });
+      expect(twice.message).toBe('Recommend is not possible while the enterprise is Recommended');
       given(enterpriseDecider, recommended())
         .when(cmd('NotRecommend', { reason: '迟' }, recommender, T.recommend))
         .thenThrows('invalid-transition', 'illegal-state', { command: 'NotRecommend', status: 'Recommended', expected: 'Submitted' });
@@ -811,6 +812,7 @@ describe('enterprise decider', () => {
         .when(cmd('ReportMaterialChange', { kind: 'merger', details: '吸收合并' }, applicant, '2025-08-01T02:00:00.000Z'))
         .then([{ type: 'MaterialChangeReported', data: { kind: 'merger', details: '吸收合并', documents: [], reportedAt: '2025-08-01T02:00:00.000Z' } }]);
       expect(stateOf([...certified(), merged])).toMatchObject({ name: applicationData.name, region: 'taiyuan' });
+      expect(Object.keys(merged.data)).toEqual(['kind', 'details', 'documents', 'reportedAt']);
     });
 
     it('records a new name or city reported with a change of another kind, and checks it', () => {
