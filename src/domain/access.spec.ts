@@ -322,6 +322,12 @@ describe('the relations, read on their own', () => {
     expect(shortfall(relations, expert, { person: 'expert-2' })).toBe('person');
   });
 
+  it('finds no assignment on a record that has no reviewers', () => {
+    const reviewing = { ...relations, reviewer: 'assigned-reviewer' } as const;
+    expect(shortfall(reviewing, { id: 'expert-1', role: 'reviewer', org: 'univ-1' }, { org: 'school-a' })).toBe('assignment');
+    expect(shortfall({ ...relations, reviewer: 'impartial-reviewer' }, { id: 'expert-1', role: 'reviewer', org: 'univ-1' }, {})).toBe('assignment');
+  });
+
   it('refuses a shortfall the access does not word as role-not-allowed, naming the role', () => {
     const applicant: Actor = { id: 'u-1', role: 'applicant', org: 'school-b' };
     expectRefusal(() => requireAccess(bare, applicant, 'the record', { org: 'school-a' }), 'role-not-allowed', 'forbidden', { role: 'applicant' });

@@ -31,6 +31,10 @@ describe('unified social credit codes, at their edges', () => {
     expect(isCreditCode('')).toBe(false);
   });
 
+  it.each(['0123456789ABCDEFG7', 'HJKLMNPQRTUWXY000P'])('takes every one of the 31 code characters: %s', (code) => {
+    expect(isCreditCode(code)).toBe(true);
+  });
+
   it.each(['I', 'O', 'S', 'V', 'Z'])('never holds %s', (letter) => {
     expect(isCreditCode(`12140100${letter}B1000001K`)).toBe(false);
   });

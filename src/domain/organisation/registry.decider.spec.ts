@@ -6,6 +6,7 @@ import { isCreditCode, OrganisationInput } from './organisation';
 import { RegistryCommand } from './registry.commands';
 import { registryDecider } from './registry.decider';
 import { RegistryEvent } from './registry.events';
+import { organisationOf } from './registry.state';
 
 const office: Actor = { id: 'office-1', role: 'office', org: '11140000405200012U' };
 const NOW = '2026-12-01T02:00:00.000Z';
@@ -194,8 +195,8 @@ describe('organisation registry decider', () => {
       expect(refusal.message).toContain(place);
     });
 
-    it('lets a department of another kind, and any number of schools or enterprises, in', () => {
-      const history = [registered(FINANCE), registered(school(SCHOOL_A, '太原职业技术学院')), registered({ kind: 'enterprise', creditCode: ENTERPRISE, name: '太原重工', city: '太原市' })];
+    it('lets a department of another kind, and any number of schools or enterprises, in beside the office', () => {
+      const history = [registered(OFFICE), registered(FINANCE), registered(school(SCHOOL_A, '太原职业技术学院')), registered({ kind: 'enterprise', creditCode: ENTERPRISE, name: '太原重工', city: '太原市' })];
       const state = fold(registryDecider, history);
       expect(registryDecider.decide(register({ ...FINANCE, creditCode: BUREAU_DT, name: '山西省人社厅', departmentKind: '人社厅' }), state)).toHaveLength(1);
       expect(registryDecider.decide(register(school(SCHOOL_B, '山西工程职业学院')), state)).toHaveLength(1);
@@ -239,6 +240,13 @@ describe('organisation registry decider', () => {
       const bureau = (creditCode: string) => ({ kind: 'bureau', creditCode, name: `太原市教育局${creditCode}`, city: '太原市', bureauKind: '教育局' }) as const;
       const error = given(registryDecider, []).when(importing([bureau(BUREAU_TY), bureau(BUREAU_DT)])).thenThrows('import-rows-invalid', 'validation');
       expect(error.details).toEqual({ rows: [{ row: 2, creditCode: BUREAU_DT, problems: [expect.objectContaining({ field: 'kind', code: 'place-already-held' })] }] });
+    });
+
+    it('finds no organisation under a name the registry’s prototype holds', () => {
+      const state = fold(registryDecider, [registered(school(SCHOOL_A, '太原职业技术学院'))]);
+      expect(organisationOf(state, SCHOOL_A)).toMatchObject({ name: '太原职业技术学院' });
+      expect(organisationOf(state, 'constructor')).toBeUndefined();
+      expect(organisationOf(state, SCHOOL_B)).toBeUndefined();
     });
 
     it('folds an import into the registry, each organisation by its code', () => {

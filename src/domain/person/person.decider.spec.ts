@@ -88,7 +88,8 @@ describe('person decider', () => {
 
     it('are held once per kind and project, and an id names one grant for good', () => {
       const led = decided(granting('liaison', SCHOOL, SCHOOL_ADMIN, {}, schoolActor), schoolPerson);
-      given(personDecider, led).when(granting('liaison', SCHOOL, SCHOOL_ADMIN, { grantId: 'g-other' }, schoolActor)).thenThrows('grant-already-held', 'illegal-state');
+      const again = given(personDecider, led).when(granting('liaison', SCHOOL, SCHOOL_ADMIN, { grantId: 'g-other' }, schoolActor)).thenThrows('grant-already-held', 'illegal-state');
+      expect(again.message).toBe('王老师 already holds liaison');
       const revoked = decided({ type: 'RevokeGrant', data: { grantId: 'g-liaison-1', reason: '调岗' }, actor: schoolActor, now: NOW, context: { by: SCHOOL_ADMIN } }, led);
       given(personDecider, revoked).when(granting('liaison', SCHOOL, SCHOOL_ADMIN, {}, schoolActor)).thenThrows('grant-id-used', 'illegal-state');
       expect(decided(granting('liaison', SCHOOL, SCHOOL_ADMIN, { grantId: 'g-again' }, schoolActor), revoked).at(-1)).toMatchObject({ type: 'RoleGranted' });
