@@ -243,6 +243,7 @@ describe('calendar data', () => {
       invalid(() => calendarOf([file as never]));
     }
     invalid(() => calendarOf([]));
+    invalid(() => calendarOf([{ version: 'x.1', years: [null as never] }]));
   });
 
   it('lets a further file restate a covered year as a correction', () => {

@@ -469,22 +469,22 @@ describe('a cycle’s yearly performance rules', () => {
     expect(() => validateCycleRules({ ...project('secondary-school').defaultRules, performance: undefined })).not.toThrow();
   });
 
-  it.each<[string, Record<string, unknown>]>([
-    ['a poor grade the scale lacks', { poorGrades: ['劣'] }],
-    ['poor grades that are not a list', { poorGrades: '差' }],
-    ['a passing grade as poor', { poorGrades: ['中', '差'] }],
-    ['consequences that are not a list', { consequences: { poorYears: 1 } }],
-    ['a run of no years', { consequences: [{ poorYears: 0, actions: ['warning'] }] }],
-    ['a run of a year and a half', { consequences: [{ poorYears: 1.5, actions: ['warning'] }] }],
-    ['the same run twice', { consequences: [{ poorYears: 1, actions: ['warning'] }, { poorYears: 1, actions: ['removal'] }] }],
-    ['a consequence without actions', { consequences: [{ poorYears: 1, actions: [] }] }],
-    ['actions that are not a list', { consequences: [{ poorYears: 1, actions: 'warning' }] }],
-    ['an action the rules do not know', { consequences: [{ poorYears: 1, actions: ['warning', 'fine'] }] }],
-    ['a negative grant reduction', { grantReductionPercent: -1 }],
-    ['a grant reduction above 100 %', { grantReductionPercent: 101 }],
-    ['no grant reduction', { grantReductionPercent: undefined }],
-  ])('refuses %s', (_what, performance) => {
-    refusesPerformance(performance);
+  it.each<[string, Record<string, unknown>, string]>([
+    ['a poor grade the scale lacks', { poorGrades: ['劣'] }, 'poor grades are grades of the scale'],
+    ['poor grades that are not a list', { poorGrades: '差' }, 'poor grades are grades of the scale'],
+    ['a passing grade as poor', { poorGrades: ['中', '差'] }, 'a passing grade is not poor'],
+    ['consequences that are not a list', { consequences: { poorYears: 1 } }, 'consequences are a list'],
+    ['a run of no years', { consequences: [{ poorYears: 0, actions: ['warning'] }] }, 'each consequence is for a run of whole years, each length once'],
+    ['a run of a year and a half', { consequences: [{ poorYears: 1.5, actions: ['warning'] }] }, 'each consequence is for a run of whole years, each length once'],
+    ['the same run twice', { consequences: [{ poorYears: 1, actions: ['warning'] }, { poorYears: 1, actions: ['removal'] }] }, 'each consequence is for a run of whole years, each length once'],
+    ['a consequence without actions', { consequences: [{ poorYears: 1, actions: [] }] }, 'actions are warning, reduced-grant, rectification, removal'],
+    ['actions that are not a list', { consequences: [{ poorYears: 1, actions: 'warning' }] }, 'actions are warning, reduced-grant, rectification, removal'],
+    ['an action the rules do not know', { consequences: [{ poorYears: 1, actions: ['warning', 'fine'] }] }, 'actions are warning, reduced-grant, rectification, removal'],
+    ['a negative grant reduction', { grantReductionPercent: -1 }, 'grantReductionPercent is from 0 to 100'],
+    ['a grant reduction above 100 %', { grantReductionPercent: 101 }, 'grantReductionPercent is from 0 to 100'],
+    ['no grant reduction', { grantReductionPercent: undefined }, 'grantReductionPercent is from 0 to 100'],
+  ])('refuses %s, saying what the rule is', (_what, performance, says) => {
+    expect(refusesPerformance(performance).message).toBe(`performance: ${says}`);
   });
 });
 
@@ -495,23 +495,24 @@ describe('a grade scale', () => {
     expect(check({ grades: ['通过', '暂缓通过', '不通过'], passing: ['通过'], deferring: ['暂缓通过'], barring: ['不通过'] })).not.toThrow();
   });
 
-  it.each<[string, unknown]>([
-    ['no scale', null],
-    ['grades that are not a list', { grades: '优', passing: ['优'], deferring: [], barring: [] }],
-    ['no grades', { grades: [], passing: [], deferring: [], barring: [] }],
-    ['a blank grade', { grades: ['优', ' '], passing: ['优'], deferring: [], barring: [] }],
-    ['a grade twice', { grades: ['优', '优'], passing: ['优'], deferring: [], barring: [] }],
-    ['no list of passing grades', { grades: ['优'], deferring: [], barring: [] }],
-    ['no list of deferring grades', { grades: ['优'], passing: ['优'], barring: [] }],
-    ['no list of barring grades', { grades: ['优'], passing: ['优'], deferring: [] }],
-    ['a deferring grade outside the scale', { grades: ['优', '差'], passing: ['优'], deferring: ['中'], barring: [] }],
-    ['a barring grade outside the scale', { grades: ['优', '差'], passing: ['优'], deferring: [], barring: ['劣'] }],
-    ['no passing grade', { grades: ['优', '差'], passing: [], deferring: [], barring: ['差'] }],
-    ['a grade that passes and defers', { grades: ['优', '中'], passing: ['优', '中'], deferring: ['中'], barring: [] }],
-    ['a grade that passes and bars', { grades: ['优', '差'], passing: ['优', '差'], deferring: [], barring: ['差'] }],
-    ['a grade that defers and bars', { grades: ['优', '差'], passing: ['优'], deferring: ['差'], barring: ['差'] }],
-  ])('refuses %s, naming the scale', (_what, gradeScale) => {
-    expectRefusal(check(gradeScale), 'invalid-grade-scale', 'validation', { gradeScale });
+  it.each<[string, unknown, string]>([
+    ['no scale', null, 'needs grades'],
+    ['grades that are not a list', { grades: '优', passing: ['优'], deferring: [], barring: [] }, 'needs grades'],
+    ['no grades', { grades: [], passing: [], deferring: [], barring: [] }, 'needs grades'],
+    ['a blank grade', { grades: ['优', ' '], passing: ['优'], deferring: [], barring: [] }, 'needs grades'],
+    ['a grade twice', { grades: ['优', '优'], passing: ['优'], deferring: [], barring: [] }, 'unique'],
+    ['no list of passing grades', { grades: ['优'], deferring: [], barring: [] }, 'passing grades are required'],
+    ['no list of deferring grades', { grades: ['优'], passing: ['优'], barring: [] }, 'deferring grades are required'],
+    ['no list of barring grades', { grades: ['优'], passing: ['优'], deferring: [] }, 'barring grades are required'],
+    ['a passing grade outside the scale', { grades: ['优', '差'], passing: ['良'], deferring: [], barring: [] }, 'passing grade 良 is not'],
+    ['a deferring grade outside the scale', { grades: ['优', '差'], passing: ['优'], deferring: ['中'], barring: [] }, 'deferring grade 中 is not'],
+    ['a barring grade outside the scale', { grades: ['优', '差'], passing: ['优'], deferring: [], barring: ['劣'] }, 'barring grade 劣 is not'],
+    ['no passing grade', { grades: ['优', '差'], passing: [], deferring: [], barring: ['差'] }, 'must pass'],
+    ['a grade that passes and defers', { grades: ['优', '中'], passing: ['优', '中'], deferring: ['中'], barring: [] }, 'both pass'],
+    ['a grade that passes and bars', { grades: ['优', '差'], passing: ['优', '差'], deferring: [], barring: ['差'] }, 'both pass'],
+    ['a grade that defers and bars', { grades: ['优', '差'], passing: ['优'], deferring: ['差'], barring: ['差'] }, 'both pass'],
+  ])('refuses %s, naming the scale and what is wrong with it', (_what, gradeScale, says) => {
+    expect(expectRefusal(check(gradeScale), 'invalid-grade-scale', 'validation', { gradeScale }).message).toContain(says);
   });
 });
 
@@ -549,20 +550,20 @@ describe('a program type’s shape', () => {
     refusedShape({ code });
   });
 
-  it.each<[string, Record<string, unknown>]>([
-    ['no Chinese name', { name: { zh: ' ', en: 'Studio' } }],
-    ['no English name', { name: { zh: '工作室', en: '' } }],
-    ['no name', { name: undefined }],
-    ['no object applied for in Chinese', { objectAppliedFor: { zh: '', en: 'a studio' } }],
-    ['no object applied for in English', { objectAppliedFor: { zh: '工作室', en: ' ' } }],
-    ['no object applied for', { objectAppliedFor: undefined }],
-    ['no seed clause', { seedClause: ' ' }],
-    ['no rules version', { rulesVersion: '' }],
-    ['responsible units that are not a list', { responsibleUnits: '省教育厅' }],
-    ['a blank responsible unit', { responsibleUnits: ['省教育厅', ' '] }],
-    ['an unknown lifecycle', { lifecycle: 'pilot' }],
-  ])('refuses one with %s', (_what, fields) => {
-    refusedShape(fields);
+  it.each<[string, Record<string, unknown>, string]>([
+    ['no Chinese name', { name: { zh: ' ', en: 'Studio' } }, 'a Chinese and an English name are required'],
+    ['no English name', { name: { zh: '工作室', en: '' } }, 'a Chinese and an English name are required'],
+    ['no name', { name: undefined }, 'a Chinese and an English name are required'],
+    ['no object applied for in Chinese', { objectAppliedFor: { zh: '', en: 'a studio' } }, 'the object applied for is required'],
+    ['no object applied for in English', { objectAppliedFor: { zh: '工作室', en: ' ' } }, 'the object applied for is required'],
+    ['no object applied for', { objectAppliedFor: undefined }, 'the object applied for is required'],
+    ['no seed clause', { seedClause: ' ' }, 'the seed clause is required'],
+    ['no rules version', { rulesVersion: '' }, 'a rules version is required'],
+    ['responsible units that are not a list', { responsibleUnits: '省教育厅' }, 'at least one responsible unit is required'],
+    ['a blank responsible unit', { responsibleUnits: ['省教育厅', ' '] }, 'at least one responsible unit is required'],
+    ['an unknown lifecycle', { lifecycle: 'pilot' }, 'unknown lifecycle pilot'],
+  ])('refuses one with %s, saying what is required', (_what, fields, says) => {
+    expect(refusedShape(fields).message).toBe(`ideology-studio: ${says}`);
   });
 
   it('takes a positive whole target, or none', () => {
@@ -575,8 +576,8 @@ describe('a program type’s shape', () => {
   it('puts a child program only under a school-side program that is no child itself', () => {
     expectRefusal(adding({ parent: 'nope' }), 'unknown-parent-program', 'validation', { parent: 'nope' });
     expectRefusal(adding({ parent: 'toString' }), 'unknown-parent-program', 'validation', { parent: 'toString' });
-    refusedShape({ parent: 'enterprise' });
-    refusedShape({ parent: 'specialty-group' });
+    expect(refusedShape({ parent: 'enterprise' }).message).toBe('ideology-studio: only school-side programs have child programs');
+    expect(refusedShape({ parent: 'specialty-group' }).message).toBe('ideology-studio: a child program cannot itself be a parent');
     expect(adding({ parent: 'higher-college' })).not.toThrow();
     const enterpriseChild = { ...findProgramType(defaultCatalog, 'enterprise'), code: 'enterprise-child', parent: 'higher-college' } as ProgramType;
     expectRefusal(() => withProgramType(defaultCatalog, enterpriseChild), 'invalid-program-type', 'validation', { code: 'enterprise-child' });
