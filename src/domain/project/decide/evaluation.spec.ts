@@ -281,6 +281,17 @@ describe('an accredited course’s updates', () => {
     given(projectDecider, revoked).when(update(2026, '2027-10-02')).thenThrows('invalid-transition', 'illegal-state', transition('SubmitCourseUpdate', 'Revoked', ['Accredited']));
   });
 
+  it('a course revoked while rectifying its service takes no more updates', () => {
+    const revoked = run(
+      [
+        command('OrderRectification', office, { findings: ['课程未更新'], deadline: '2027-12-31' }, at('2027-09-05')),
+        command('RevokeProject', office, { reason: 'obligations-breached', explanation: '未履行更新义务', evidence: [EVIDENCE] }, at('2027-10-01')),
+      ],
+      history(COURSE, 'accredited'),
+    );
+    given(projectDecider, revoked).when(update(2027, '2027-10-02')).thenThrows('invalid-transition', 'illegal-state', transition('SubmitCourseUpdate', 'Revoked', ['Accredited']));
+  });
+
   it('a course not yet accredited, or a major, owes no update to be missed', () => {
     given(projectDecider, history(COURSE, 'evaluated')).when(overdue(2026, '2027-09-01')).thenThrows('not-in-service', 'illegal-state');
     given(projectDecider, history(BRAND, 'accredited')).when(overdue(2028, '2029-09-01')).thenThrows('not-a-course', 'illegal-state');
