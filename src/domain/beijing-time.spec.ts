@@ -98,6 +98,7 @@ describe('day numbers', () => {
     for (const date of ['2025-01-01', '2025-01-31', '2025-12-01', '2025-12-31', '2024-02-29', '2000-02-29', '2025-04-30']) expect([date, isIsoDate(date)]).toEqual([date, true]);
     expect(isIsoDate(20250101)).toBe(false);
     expect(isIsoDate(undefined)).toBe(false);
+    expect(isIsoDate({ toString: () => '2025-12-01' })).toBe(false);
   });
 
   it('adds whole numbers of days only', () => {

@@ -257,6 +257,7 @@ const OVERRIDABLE = new Set(['code', 'rulesVersion', 'defaultRules', 'target', '
 
 /** The catalog with a program type added, or (when its code is in the catalog already) restated; validated either way. */
 export function withCatalogEntry(catalog: ProgramCatalog, entry: ProgramType | ProgramTypeOverride): ProgramCatalog {
+  // Stryker disable next-line OptionalChaining: an absent entry fails with the same TypeError either way, reading its code here or in withProgramType
   if (!Object.prototype.hasOwnProperty.call(catalog, entry?.code)) return withProgramType(catalog, entry as ProgramType);
   const current = catalog[entry.code];
   const unknown = Object.keys(entry).filter((key) => !OVERRIDABLE.has(key));
