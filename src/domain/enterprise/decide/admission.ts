@@ -71,6 +71,7 @@ export function recommend(command: Recommend, state: EnterpriseState): Enterpris
       type: 'IncubationApplicationRecommended',
       data: {
         applicationNo: state.applicationNo,
+        // Stryker disable next-line StringLiteral: a submitted application always holds its region (checked not blank when applying), so the fallback is never used
         region: state.region ?? '',
         opinion: text(command.data.opinion, 'opinion-required', 'the recommendation opinion'),
         documents: documentRefs(command.data.documents, 0),
@@ -88,6 +89,7 @@ export function notRecommend(command: NotRecommend, state: EnterpriseState): Ent
       type: 'IncubationApplicationNotRecommended',
       data: {
         applicationNo: state.applicationNo,
+        // Stryker disable next-line StringLiteral: a submitted application always holds its region (checked not blank when applying), so the fallback is never used
         region: state.region ?? '',
         reason: text(command.data.reason, 'reason-required', 'the reason'),
         rulesVersion,

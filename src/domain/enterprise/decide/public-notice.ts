@@ -102,6 +102,7 @@ export function resolveObjection(command: ResolveObjection, state: EnterpriseSta
         : {
             type: 'CertificationRefusedAfterObjection',
             data: {
+              // Stryker disable next-line StringLiteral: a request is always on record during the certification notice, so the fallback is never used
               kind: state.certification?.kind ?? 'initial',
               objectionId: objection.objectionId,
               reason: resolution.reason,
