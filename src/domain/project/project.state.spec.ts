@@ -165,3 +165,41 @@ describe('the fold of an approval', () => {
     });
   });
 });
+
+describe('the fold of selection', () => {
+  const assigned = (reviewerId: string, reviewerOrg: string) => event('ReviewerAssigned', { reviewerId, reviewerOrg, declaredRelations: [], assignedAt: '2025-10-08T10:00:00+08:00' });
+
+  it('a reviewer assigned puts a recommended project under review; on a project past review, its status stays', () => {
+    const recommended = stateOf(history(BRAND, 'recommended'));
+    expect(folded(recommended, assigned('r1', 'univ-1')).status).toBe('UnderReview');
+    const shortlisted = stateOf(history(BRAND, 'shortlisted'));
+    expect(folded(shortlisted, assigned('r9', 'univ-9')).status).toBe('Shortlisted');
+  });
+
+  it('a reviewer assigned again is listed once, afresh, after the others', () => {
+    const scored = stateOf(history(BRAND, 'scored'));
+    const again = folded(scored, assigned('r1', 'univ-7'));
+    expect(again.reviewers.map((r) => [r.reviewerId, r.reviewerOrg, r.score])).toEqual([
+      ['r2', 'univ-2', 82],
+      ['r3', 'univ-3', 83],
+      ['r1', 'univ-7', null],
+    ]);
+    expect(again.reviewers[2]).toEqual({ reviewerId: 'r1', reviewerOrg: 'univ-7', recused: false, score: null, dueOn: '2025-10-22' });
+  });
+
+  it('an objection filed and then rejected under its id is listed once, rejected; a resolution changes the one it names', () => {
+    const noticed = stateOf(history(BRAND, 'noticed'));
+    const state = folded(
+      noticed,
+      event('ObjectionFiled', { objectionId: 'o-1', noticeId: 'notice-1' }),
+      event('ObjectionFiled', { objectionId: 'o-2', noticeId: 'notice-1' }),
+      event('ObjectionRejected', { objectionId: 'o-1', noticeId: 'notice-1' }),
+      event('ObjectionUpheld', { objectionId: 'o-2' }),
+    );
+    expect(state.objections).toEqual([
+      { objectionId: 'o-2', noticeId: 'notice-1', status: 'upheld' },
+      { objectionId: 'o-1', noticeId: 'notice-1', status: 'rejected' },
+    ]);
+    expect(folded(state, event('ObjectionDismissed', { objectionId: 'o-1' })).objections.map((o) => o.status)).toEqual(['upheld', 'dismissed']);
+  });
+});
