@@ -9,7 +9,7 @@ export default {
   jest: { projectType: 'custom', configFile: 'jest.mutation.config.js', enableFindRelatedTests: false },
   coverageAnalysis: 'perTest',
   // A static mutant (module-level data: the seed catalog, the holiday tables, the role tables) is active
-  // before any test starts, so each would need the whole suite, about 1,700 of them at 5 s each: hours on
+  // before any test starts, so each would need the whole suite, about 900 of them at 5 s each: hours on
   // two cores. They are reported as ignored; the specs check that data directly (the catalog spec holds
   // the plan's figures, the access specs each role table).
   ignoreStatic: true,
